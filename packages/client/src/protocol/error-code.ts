@@ -43,7 +43,7 @@ const namesByValue = new Map<number, ErrorCodeName>(
   (Object.keys(ErrorCode) as ErrorCodeName[]).map((name) => [ErrorCode[name], name]),
 );
 
-/** The Java enum-style name of a code (`NoNode`), or `Unknown(<code>)` for a code ZooKeeper lacks. */
+/** The Java enum-style name of a code (`NoNode`), or `Unknown(<code>)` for one ZooKeeper lacks. */
 export function errorCodeName(code: number): string {
   return namesByValue.get(code) ?? `Unknown(${code})`;
 }

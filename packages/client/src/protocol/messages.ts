@@ -10,7 +10,7 @@ export interface ConnectRequest {
   timeoutMs: number;
   sessionId: bigint;
   passwd: Buffer | null;
-  /** Present only when the client sent the optional trailing byte (node-zookeeper-client never does). */
+  /** Only when the client sent the optional trailing byte (node-zookeeper-client never does). */
   readOnly?: boolean;
 }
 
@@ -39,7 +39,12 @@ export interface CreateRequest {
 export interface DeleteRequest { type: 'delete'; path: string; version: number }
 export interface ExistsRequest { type: 'exists'; path: string; watch: boolean }
 export interface GetDataRequest { type: 'getData'; path: string; watch: boolean }
-export interface SetDataRequest { type: 'setData'; path: string; data: Buffer | null; version: number }
+export interface SetDataRequest {
+  type: 'setData';
+  path: string;
+  data: Buffer | null;
+  version: number;
+}
 export interface GetAclRequest { type: 'getACL'; path: string }
 export interface SetAclRequest { type: 'setACL'; path: string; acl: Acl[]; version: number }
 /** getChildren (8) and getChildren2 (12) differ only in the reply: `withStat`. */

@@ -1,0 +1,170 @@
+// Reads Jute binary-archive primitives and the shared records (Stat, ACL) from one frame payload.
+// Every malformed or short input raises DecodeError, never RangeError: callers close the
+// connection or answer MarshallingError, and never crash on a peer's bytes.
+
+import { DecodeError } from './decode-error.js';
+import { packetBytesMaxDefault } from './limits.js';
+import type { Acl, Stat } from './records.js';
+
+export interface JuteLimits {
+  /** Largest length a buffer or ustring may declare, and largest vector count. */
+  bufferBytesMax: number;
+}
+
+/**
+ * ZooKeeper: BinaryInputArchive.checkLength allows jute.maxbuffer + extrasize, but a length can
+ * never exceed its frame, and frames are at most packetBytesMax, so one bound suffices here.
+ */
+export const juteLimitsDefault: JuteLimits = { bufferBytesMax: packetBytesMaxDefault };
+
+/** Smallest encoded size of one vector element (a ustring is at least its 4-byte length). */
+const vectorElementBytesMin = 4;
+/** An ACL is an int and two ustrings. */
+const aclBytesMin = 12;
+
+export class JuteReader {
+  offset: number;
+  private readonly buffer: Buffer;
+  private readonly bufferBytesMax: number;
+
+  constructor(buffer: Buffer, limits: JuteLimits = juteLimitsDefault, offset = 0) {
+    if (!Number.isInteger(offset) || offset < 0 || offset > buffer.length) {
+      throw new DecodeError(`offset ${offset} is outside a buffer of ${buffer.length} bytes`);
+    }
+    this.buffer = buffer;
+    this.bufferBytesMax = limits.bufferBytesMax;
+    this.offset = offset;
+  }
+
+  remaining(): number {
+    return this.buffer.length - this.offset;
+  }
+
+  readInt(): number {
+    this.need(4, 'int');
+    const value = this.buffer.readInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  readLong(): bigint {
+    this.need(8, 'long');
+    const value = this.buffer.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  /** ZooKeeper: DataInput.readBoolean — any non-zero byte is true. */
+  readBool(): boolean {
+    this.need(1, 'boolean');
+    const byte = this.buffer[this.offset] ?? 0;
+    this.offset += 1;
+    return byte !== 0;
+  }
+
+  /**
+   * Length −1 is null. The bytes are copied so that data kept by the tree does not pin the
+   * socket chunk the frame arrived in.
+   */
+  readBuffer(): Buffer | null {
+    const length = this.readLength('buffer');
+    if (length < 0) return null;
+    const start = this.offset;
+    this.offset += length;
+    const copy = Buffer.allocUnsafe(length);
+    this.buffer.copy(copy, 0, start, start + length);
+    return copy;
+  }
+
+  /** UTF-8, decoded as Java does (invalid sequences become U+FFFD). Length −1 is null. */
+  readUstring(): string | null {
+    const length = this.readLength('ustring');
+    if (length < 0) return null;
+    const start = this.offset;
+    this.offset += length;
+    return this.buffer.toString('utf8', start, start + length);
+  }
+
+  /** A ustring that the record requires to be present. */
+  readString(): string {
+    const value = this.readUstring();
+    if (value === null) throw new DecodeError(`null string at offset ${this.offset - 4}`);
+    return value;
+  }
+
+  readStringVector(): string[] | null {
+    const count = this.readVectorCount(vectorElementBytesMin);
+    if (count === null) return null;
+    const items = new Array<string>(count);
+    for (let i = 0; i < count; i++) items[i] = this.readString();
+    return items;
+  }
+
+  readAclVector(): Acl[] | null {
+    const count = this.readVectorCount(aclBytesMin);
+    if (count === null) return null;
+    const items = new Array<Acl>(count);
+    for (let i = 0; i < count; i++) {
+      const perms = this.readInt();
+      const scheme = this.readString();
+      const id = this.readString();
+      items[i] = { perms, id: { scheme, id } };
+    }
+    return items;
+  }
+
+  /**
+   * A vector count: −1 is null. ZooKeeper: BinaryInputArchive.startVector — any other negative
+   * count reads as an empty vector. A count whose elements (each at least `elementBytesMin`)
+   * cannot fit in the remaining bytes fails at once instead of allocating an array for it.
+   */
+  readVectorCount(elementBytesMin = 1): number | null {
+    const count = this.readInt();
+    if (count === -1) return null;
+    if (count < 0) return 0;
+    if (count > this.bufferBytesMax || count * elementBytesMin > this.remaining()) {
+      throw new DecodeError(`unreasonable vector count ${count} at offset ${this.offset - 4}`);
+    }
+    return count;
+  }
+
+  readStat(): Stat {
+    this.need(68, 'Stat');
+    const b = this.buffer;
+    const o = this.offset;
+    this.offset = o + 68;
+    return {
+      czxid: b.readBigInt64BE(o),
+      mzxid: b.readBigInt64BE(o + 8),
+      ctime: b.readBigInt64BE(o + 16),
+      mtime: b.readBigInt64BE(o + 24),
+      version: b.readInt32BE(o + 32),
+      cversion: b.readInt32BE(o + 36),
+      aversion: b.readInt32BE(o + 40),
+      ephemeralOwner: b.readBigInt64BE(o + 44),
+      dataLength: b.readInt32BE(o + 52),
+      numChildren: b.readInt32BE(o + 56),
+      pzxid: b.readBigInt64BE(o + 60),
+    };
+  }
+
+  private need(bytes: number, what: string): void {
+    if (this.buffer.length - this.offset < bytes) {
+      throw new DecodeError(
+        `${what} needs ${bytes} bytes at offset ${this.offset}, ${this.remaining()} remain`,
+      );
+    }
+  }
+
+  /** A buffer/ustring length: −1 (null) or 0..limit, and no more than what remains. */
+  private readLength(what: string): number {
+    const length = this.readInt();
+    if (length === -1) return -1;
+    // ZooKeeper: BinaryInputArchive.checkLength — "Unreasonable length".
+    if (length < 0 || length > this.bufferBytesMax) {
+      throw new DecodeError(`unreasonable ${what} length ${length} at offset ${this.offset - 4}`);
+    }
+    this.need(length, what);
+    return length;
+  }
+}

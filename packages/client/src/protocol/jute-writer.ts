@@ -1,0 +1,185 @@
+// Appends Jute binary-archive primitives and whole length-prefixed frames to one growing buffer.
+// The server encodes every reply of a loop turn into one writer and hands the socket one Buffer.
+
+import { assert } from './assert.js';
+import type { Acl, Stat } from './records.js';
+
+const initialBytesDefault = 4096;
+const emptyBuffer = Buffer.alloc(0);
+/** Strings up to this many UTF-16 units are encoded by hand when they are pure ASCII. */
+const asciiFastPathUnitsMax = 64;
+
+export class JuteWriter {
+  /** Allocated on the first write, so that idle connections hold no buffer. */
+  private buffer: Buffer = emptyBuffer;
+  private used = 0;
+  private readonly initialBytes: number;
+
+  constructor(options?: { initialBytes?: number }) {
+    const initialBytes = options?.initialBytes ?? initialBytesDefault;
+    assert(
+      Number.isInteger(initialBytes) && initialBytes > 0,
+      () => `initialBytes must be a positive integer, got ${initialBytes}`,
+    );
+    this.initialBytes = initialBytes;
+  }
+
+  get length(): number {
+    return this.used;
+  }
+
+  writeInt(n: number): void {
+    this.reserve(4);
+    this.used = this.buffer.writeInt32BE(n, this.used);
+  }
+
+  writeLong(n: bigint): void {
+    this.reserve(8);
+    this.used = this.buffer.writeBigInt64BE(n, this.used);
+  }
+
+  /** Always 0 or 1: node-zookeeper-client reads only 0x01 as true. */
+  writeBool(b: boolean): void {
+    this.reserve(1);
+    this.buffer[this.used++] = b ? 1 : 0;
+  }
+
+  /** null is length −1, distinct from an empty buffer. */
+  writeBuffer(b: Buffer | null): void {
+    if (b === null) {
+      this.writeInt(-1);
+      return;
+    }
+    this.reserve(4 + b.length);
+    this.used = this.buffer.writeInt32BE(b.length, this.used);
+    this.used += b.copy(this.buffer, this.used);
+  }
+
+  /** UTF-8 with a byte-length prefix; null is length −1. */
+  writeUstring(s: string | null): void {
+    if (s === null) {
+      this.writeInt(-1);
+      return;
+    }
+    // UTF-8 needs at most 3 bytes per UTF-16 unit, so reserving that avoids a second pass
+    // to measure the string; the length is written once the bytes are in place.
+    this.reserve(4 + 3 * s.length);
+    const start = this.used + 4;
+    const written = s.length <= asciiFastPathUnitsMax
+      ? this.writeShortString(s, start)
+      : this.buffer.write(s, start, 'utf8');
+    this.buffer.writeInt32BE(written, this.used);
+    this.used = start + written;
+  }
+
+  writeStringVector(v: readonly string[] | null): void {
+    if (v === null) {
+      this.writeInt(-1);
+      return;
+    }
+    this.writeInt(v.length);
+    for (const s of v) this.writeUstring(s);
+  }
+
+  writeAclVector(v: readonly Acl[] | null): void {
+    if (v === null) {
+      this.writeInt(-1);
+      return;
+    }
+    this.writeInt(v.length);
+    for (const acl of v) {
+      this.writeInt(acl.perms);
+      this.writeUstring(acl.id.scheme);
+      this.writeUstring(acl.id.id);
+    }
+  }
+
+  writeStat(s: Stat): void {
+    this.reserve(68);
+    const b = this.buffer;
+    let o = this.used;
+    o = b.writeBigInt64BE(s.czxid, o);
+    o = b.writeBigInt64BE(s.mzxid, o);
+    o = b.writeBigInt64BE(s.ctime, o);
+    o = b.writeBigInt64BE(s.mtime, o);
+    o = b.writeInt32BE(s.version, o);
+    o = b.writeInt32BE(s.cversion, o);
+    o = b.writeInt32BE(s.aversion, o);
+    o = b.writeBigInt64BE(s.ephemeralOwner, o);
+    o = b.writeInt32BE(s.dataLength, o);
+    o = b.writeInt32BE(s.numChildren, o);
+    this.used = b.writeBigInt64BE(s.pzxid, o);
+  }
+
+  /** Reserves the 4-byte frame length and returns its position for endFrame. */
+  beginFrame(): number {
+    this.reserve(4);
+    const start = this.used;
+    this.used += 4;
+    return start;
+  }
+
+  /** Back-patches the length of the frame begun at `start` (payload only, as ZooKeeper counts). */
+  endFrame(start: number): void {
+    assert(
+      Number.isInteger(start) && start >= 0 && start + 4 <= this.used,
+      () => `endFrame(${start}) does not match a begun frame (length ${this.used})`,
+    );
+    this.buffer.writeInt32BE(this.used - start - 4, start);
+  }
+
+  /** A copy of everything written so far; the writer keeps its contents. */
+  toBuffer(): Buffer {
+    return Buffer.from(this.buffer.subarray(0, this.used));
+  }
+
+  /**
+   * Everything written so far, then the writer is empty. A small result is copied out so the
+   * big buffer can be reused on the next turn; a large one is handed over whole (no copy),
+   * since the socket may still be reading it, and the next write allocates a fresh one.
+   */
+  take(): Buffer {
+    const used = this.used;
+    this.used = 0;
+    if (used <= this.buffer.length >>> 1) {
+      return Buffer.from(this.buffer.subarray(0, used));
+    }
+    const taken = this.buffer.subarray(0, used);
+    this.buffer = emptyBuffer;
+    return taken;
+  }
+
+  /** Drops everything written so far, for example after an encoding failure mid-frame. */
+  reset(): void {
+    this.used = 0;
+  }
+
+  /** Truncates back to a length returned earlier by `length`, discarding a half-written frame. */
+  truncate(length: number): void {
+    assert(
+      Number.isInteger(length) && length >= 0 && length <= this.used,
+      () => `truncate(${length}) outside 0..${this.used}`,
+    );
+    this.used = length;
+  }
+
+  private writeShortString(s: string, start: number): number {
+    const b = this.buffer;
+    for (let i = 0; i < s.length; i++) {
+      const unit = s.charCodeAt(i);
+      if (unit >= 0x80) return b.write(s, start, 'utf8');
+      b[start + i] = unit;
+    }
+    return s.length;
+  }
+
+  private reserve(bytes: number): void {
+    const needed = this.used + bytes;
+    if (needed <= this.buffer.length) return;
+    let capacity = Math.max(this.buffer.length * 2, this.initialBytes);
+    while (capacity < needed) capacity *= 2;
+    const grown = Buffer.allocUnsafe(capacity);
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+}

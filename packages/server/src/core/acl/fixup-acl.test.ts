@@ -1,0 +1,96 @@
+import type { Acl } from '@zoo/client/protocol';
+import { describe, expect, test } from 'vitest';
+import { isValidAclId, javaSplit } from './auth-providers.js';
+import { fixupAcl } from './fixup-acl.js';
+import type { Identity } from './identity.js';
+
+const acl = (perms: number, scheme: string, id: string): Acl => ({ perms, id: { scheme, id } });
+const ipId: Identity = { scheme: 'ip', id: '127.0.0.1' };
+const alice: Identity = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
+const bob: Identity = { scheme: 'digest', id: 'bob:hash' };
+const superId: Identity = { scheme: 'super', id: '' };
+
+// ZooKeeper: PrepRequestProcessor.fixupACL (wire sheet §8.3).
+describe('fixupAcl', () => {
+  test('null and empty lists are invalid', () => {
+    expect(fixupAcl(null, [ipId])).toBeNull();
+    expect(fixupAcl([], [ipId])).toBeNull();
+  });
+
+  test('world:anyone is kept; any other world id is invalid', () => {
+    expect(fixupAcl([acl(31, 'world', 'anyone')], [])).toEqual([acl(31, 'world', 'anyone')]);
+    expect(fixupAcl([acl(31, 'world', 'other')], [])).toBeNull();
+  });
+
+  test('exact duplicates are removed, differing perms are not', () => {
+    const anyone = (perms: number) => acl(perms, 'world', 'anyone');
+    const list = [anyone(31), anyone(31), anyone(1)];
+    expect(fixupAcl(list, [])).toEqual([acl(31, 'world', 'anyone'), acl(1, 'world', 'anyone')]);
+  });
+
+  test('auth expands to every digest identity and never to ip or super', () => {
+    const fixed = fixupAcl([acl(31, 'auth', '')], [ipId, alice, superId, bob]);
+    expect(fixed).toEqual([acl(31, 'digest', alice.id), acl(31, 'digest', bob.id)]);
+  });
+
+  test('auth ignores its own id text', () => {
+    expect(fixupAcl([acl(5, 'auth', 'whatever')], [alice])).toEqual([acl(5, 'digest', alice.id)]);
+  });
+
+  test('auth without an authenticated identity is invalid', () => {
+    expect(fixupAcl([acl(31, 'auth', '')], [ipId])).toBeNull();
+    expect(fixupAcl([acl(31, 'auth', '')], [ipId, superId])).toBeNull();
+  });
+
+  test('expansion happens after de-duplication, so it can repeat an explicit entry', () => {
+    const fixed = fixupAcl([acl(31, 'digest', alice.id), acl(31, 'auth', '')], [alice]);
+    expect(fixed).toEqual([acl(31, 'digest', alice.id), acl(31, 'digest', alice.id)]);
+  });
+
+  test('one invalid entry invalidates the whole list', () => {
+    expect(fixupAcl([acl(31, 'world', 'anyone'), acl(31, 'digest', 'user:')], [])).toBeNull();
+    expect(fixupAcl([acl(31, 'world', 'anyone'), acl(31, 'unknown', 'x')], [])).toBeNull();
+  });
+
+  test('perms are stored as given, even 0', () => {
+    expect(fixupAcl([acl(0, 'world', 'anyone')], [])).toEqual([acl(0, 'world', 'anyone')]);
+  });
+});
+
+// ZooKeeper: DigestAuthenticationProvider.isValid — id.split(":").length == 2 (Java split drops
+// trailing empty pieces); IPAuthenticationProvider.isValid — IPv4 with optional /bits (3.8).
+describe('isValidAclId', () => {
+  test.each([
+    ['digest', 'user:hash', true],
+    ['digest', ':hash', true],
+    ['digest', 'user:hash:', true],
+    ['digest', 'user:', false],
+    ['digest', 'a:b:c', false],
+    ['digest', 'nocolon', false],
+    ['digest', '', false],
+    ['digest', '::', false],
+    ['ip', '127.0.0.1', true],
+    ['ip', '10.0.0.0/8', true],
+    ['ip', '10.0.0.0/0', true],
+    ['ip', '10.0.0.0/32', true],
+    ['ip', '10.0.0.0/33', false],
+    ['ip', '10.0.0.0/-1', false],
+    ['ip', '10.0.0.0/', false],
+    ['ip', '10.0.0', false],
+    ['ip', '10.0.0.1.', false],
+    ['ip', '256.0.0.1', false],
+    ['ip', '+1.0.0.1', true],
+    ['ip', '::1', false],
+    ['ip', 'localhost', false],
+    ['sasl', 'bob', false],
+    ['x509', 'CN=a', false],
+  ])('%s:%s is valid: %s', (scheme, id, valid) => {
+    expect(isValidAclId(scheme, id)).toBe(valid);
+  });
+
+  test('javaSplit drops trailing empty pieces only', () => {
+    expect(javaSplit('a::b::', ':')).toEqual(['a', '', 'b']);
+    expect(javaSplit('', ':')).toEqual(['']);
+    expect(javaSplit(':::', ':')).toEqual([]);
+  });
+});

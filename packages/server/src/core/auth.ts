@@ -1,0 +1,49 @@
+// Auth packets (opcode 100) and SASL (102), answered at once as ZooKeeper's I/O thread does:
+// digest always succeeds and adds `digest:user:hash` (and `super:` for the super digest);
+// an unknown scheme answers AuthFailed and closes the connection.
+
+import { ErrorCode } from '@zoo/client/protocol';
+import type { AuthRequest, SaslRequest } from '@zoo/client/protocol';
+import type { ConnectionState } from './connection-state.js';
+import type { Peer } from './peer.js';
+
+export function handleAuth(
+  peer: Peer,
+  connection: ConnectionState,
+  input: { xid: number; request: AuthRequest | SaslRequest },
+): void {
+  const { xid, request } = input;
+  connection.stats.lastOp = request.type === 'auth' ? 'AUTH' : 'SASL';
+  const answer = (err: number, body: { type: 'sasl'; token: null } | null): void => {
+    // ZooKeeper: auth and sasl replies carry zxid 0.
+    peer.emit({ kind: 'reply', connectionId: connection.id, reply: { header: { xid, zxid: 0n, err }, body } });
+  };
+  if (request.type === 'sasl') {
+    // No SASL server is configured: ZooKeeper answers OK with a null token.
+    answer(ErrorCode.Ok, { type: 'sasl', token: null });
+    return;
+  }
+  if (request.scheme === 'digest') {
+    const text = request.auth === null ? '' : request.auth.toString('utf8');
+    const id = peer.options.digestOf(text);
+    addIdentity(connection, { scheme: 'digest', id });
+    if (peer.options.superDigest !== null && id === peer.options.superDigest) {
+      addIdentity(connection, { scheme: 'super', id: '' });
+    }
+    answer(ErrorCode.Ok, null);
+    return;
+  }
+  if (request.scheme === 'ip') {
+    // ZooKeeper's IPAuthenticationProvider authenticates as the peer address, which every
+    // connection already carries.
+    answer(ErrorCode.Ok, null);
+    return;
+  }
+  answer(ErrorCode.AuthFailed, null);
+  peer.closeConnection(connection, `auth failed: unknown scheme ${JSON.stringify(request.scheme)}`);
+}
+
+function addIdentity(connection: ConnectionState, identity: { scheme: string; id: string }): void {
+  const exists = connection.identities.some((known) => known.scheme === identity.scheme && known.id === identity.id);
+  if (!exists) connection.identities.push(identity);
+}

@@ -1,0 +1,120 @@
+// What the core remembers about one client connection: its session, its identities (for ACLs),
+// the requests waiting behind its own uncommitted writes, and the counters `cons`/`stat` print.
+
+import type { Request } from '@zoo/client/protocol';
+import type { Identity } from './acl/identity.js';
+
+/** A request of this connection that cannot be answered yet (replies leave in request order). */
+export type QueuedRequest =
+  /** A write of this connection, proposed as txn `zxid`; answered when that txn is applied. */
+  | { kind: 'write'; xid: number; opCode: number; request: Request; zxid: bigint; receivedMs: number }
+  /** A read (or other in-order request) that waits for the writes queued before it. */
+  | { kind: 'read'; xid: number; opCode: number; request: Request; receivedMs: number }
+  /** A request whose body failed to parse: answered MarshallingError in its turn. */
+  | { kind: 'malformed'; xid: number; opCode: number; receivedMs: number };
+
+export type ConnectionPhase =
+  /** Waiting for the ConnectRequest. */
+  | 'handshake'
+  /** A new session's createSession txn is proposed; requests wait in `beforeEstablished`. */
+  | 'creatingSession'
+  | 'established'
+  /** closeSession was requested or the session expired: later frames are ignored. */
+  | 'closing';
+
+export interface ConnectionStats {
+  packetsReceived: number;
+  packetsSent: number;
+  lastOp: string;
+  lastCxid: number;
+  lastZxid: bigint;
+  lastResponseMs: number;
+  lastLatencyMs: number;
+  minLatencyMs: number;
+  maxLatencyMs: number;
+  totalLatencyMs: number;
+  latencyCount: number;
+  establishedMs: number;
+}
+
+export interface ConnectionState {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  phase: ConnectionPhase;
+  sessionId: bigint | null;
+  /** Negotiated timeout of the session this connection carries. */
+  sessionTimeoutMs: number;
+  /** The ConnectRequest carried the optional readOnly byte, so the response must too. */
+  sentReadOnlyFlag: boolean;
+  /** `ip:<address>` first, then digest ids and `super:` as auth packets add them. */
+  identities: Identity[];
+  queue: QueuedRequest[];
+  /** Requests pipelined behind the ConnectRequest, processed once the session exists. */
+  beforeEstablished: { xid: number; opCode: number; request: Request | null }[];
+  stats: ConnectionStats;
+}
+
+export function createConnectionState(
+  id: number,
+  remote: { address: string; port: number },
+  nowMs: number,
+): ConnectionState {
+  return {
+    id,
+    remoteAddress: remote.address,
+    remotePort: remote.port,
+    phase: 'handshake',
+    sessionId: null,
+    sessionTimeoutMs: 0,
+    sentReadOnlyFlag: false,
+    identities: [{ scheme: 'ip', id: remote.address }],
+    queue: [],
+    beforeEstablished: [],
+    stats: {
+      packetsReceived: 0,
+      packetsSent: 0,
+      lastOp: 'NA',
+      lastCxid: -1,
+      lastZxid: -1n,
+      lastResponseMs: 0,
+      lastLatencyMs: 0,
+      minLatencyMs: Number.MAX_SAFE_INTEGER,
+      maxLatencyMs: 0,
+      totalLatencyMs: 0,
+      latencyCount: 0,
+      establishedMs: nowMs,
+    },
+  };
+}
+
+/** ZooKeeper's four-letter abbreviations of the last operation, as `cons` prints them. */
+export function lastOpName(request: Request | null): string {
+  if (request === null) return 'NA';
+  switch (request.type) {
+    case 'ping': return 'PING';
+    case 'multi': return 'MULT';
+    case 'multiRead': return 'MLTR';
+    case 'create': return 'CREA';
+    case 'delete': return 'DELE';
+    case 'setData': return 'SETD';
+    case 'setACL': return 'SETA';
+    case 'closeSession': return 'CLOS';
+    case 'sync': return 'SYNC';
+    case 'check': return 'CHEC';
+    case 'exists': return 'EXIS';
+    case 'getData': return 'GETD';
+    case 'setWatches': return request.version === 1 ? 'SETW' : 'STW2';
+    case 'addWatch': return 'ADDW';
+    case 'getACL': return 'GETA';
+    case 'getChildren': return 'GETC';
+    case 'getAllChildrenNumber': return 'GETACN';
+    case 'checkWatches': return 'CHKW';
+    case 'removeWatches': return 'REMW';
+    case 'whoAmI': return 'HOMI';
+    case 'getEphemerals': return 'GETE';
+    case 'auth': return 'AUTH';
+    case 'sasl': return 'SASL';
+    case 'reconfig': return 'RECO';
+  }
+}

@@ -1,0 +1,111 @@
+// A hand-driven Peer for tests: steps inputs, ticks a fake clock, carries out each Ready the way
+// the loop does (an in-memory log that is durable at once) and collects the client messages.
+
+import { assert } from '@zoo/client/protocol';
+import type { ConnectRequest, ConnectResponse, Reply, Request, WatcherEvent } from '@zoo/client/protocol';
+import { Peer } from './peer.js';
+import type { PeerOptionsInput } from './peer-options.js';
+import type { ClientMessage } from './ready.js';
+
+/** Digest auth without crypto: good enough to tell identities apart in tests. */
+const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
+
+export class PeerHarness {
+  readonly peer: Peer;
+  nowMs: number;
+  readonly messages: ClientMessage[] = [];
+  private nextConnectionId = 1;
+
+  constructor(options: Partial<PeerOptionsInput> = {}) {
+    this.nowMs = options.startMs ?? 1_000_000;
+    this.peer = new Peer({ digestOf: fakeDigest, startMs: this.nowMs, ...options });
+  }
+
+  /** Carries out Readys until none is left, as PeerLoop.drain does. */
+  settle(): void {
+    const peer = this.peer;
+    while (peer.hasReady()) {
+      const ready = peer.ready();
+      this.messages.push(...ready.messages);
+      peer.advance(ready);
+      const last = ready.persist.at(-1);
+      if (last !== undefined) peer.step({ type: 'persisted', upTo: last.zxid });
+      peer.invariants();
+    }
+  }
+
+  advance(ms: number): void {
+    this.nowMs += ms;
+    this.peer.tick(this.nowMs);
+    this.settle();
+  }
+
+  open(remoteAddress = '127.0.0.1'): number {
+    const connectionId = this.nextConnectionId;
+    this.nextConnectionId += 1;
+    this.peer.step({ type: 'connectionOpened', connectionId, remoteAddress, remotePort: 40_000 + connectionId });
+    return connectionId;
+  }
+
+  connect(connectionId: number, request: Partial<ConnectRequest> = {}): ConnectResponse | null {
+    const full: ConnectRequest = {
+      protocolVersion: 0, lastZxidSeen: 0n, timeoutMs: 10_000, sessionId: 0n, passwd: Buffer.alloc(16),
+      ...request,
+    };
+    const before = this.messages.length;
+    this.peer.step({ type: 'connect', connectionId, request: full });
+    this.settle();
+    const response = this.messages.slice(before).find(
+      (m) => m.kind === 'connectResponse' && m.connectionId === connectionId,
+    );
+    return response?.kind === 'connectResponse' ? response.response : null;
+  }
+
+  /** Opens a connection with a new session; returns the connection id and session. */
+  session(timeoutMs = 10_000): { connectionId: number; sessionId: bigint; passwd: Buffer } {
+    const connectionId = this.open();
+    const response = this.connect(connectionId, { timeoutMs });
+    assert(response !== null && response.timeoutMs > 0, 'session created');
+    return { connectionId, sessionId: response.sessionId, passwd: response.passwd };
+  }
+
+  send(connectionId: number, xid: number, request: Request): void {
+    this.peer.step({ type: 'request', connectionId, xid, opCode: 0, request });
+  }
+
+  /** Sends one request, settles, and returns the reply to it. */
+  call(connectionId: number, xid: number, request: Request): Reply {
+    const before = this.messages.length;
+    this.send(connectionId, xid, request);
+    this.settle();
+    const found = this.messages.slice(before).find(
+      (m) => m.kind === 'reply' && m.connectionId === connectionId &&
+        (m.reply.header.xid === xid || request.type === 'ping'),
+    );
+    assert(found?.kind === 'reply', `no reply to xid ${xid}`);
+    return found.reply;
+  }
+
+  /** What connection `connectionId` has received, in order, as short strings. */
+  transcript(connectionId: number): string[] {
+    return this.messages.filter((m) => m.connectionId === connectionId).map(describeMessage);
+  }
+
+  notifications(connectionId: number): WatcherEvent[] {
+    return this.messages.flatMap((m) =>
+      m.kind === 'notification' && m.connectionId === connectionId ? [m.notification.event] : []);
+  }
+}
+
+export function describeMessage(message: ClientMessage): string {
+  switch (message.kind) {
+    case 'connectResponse':
+      return `connected timeout=${message.response.timeoutMs}`;
+    case 'reply':
+      return `reply xid=${message.reply.header.xid} err=${message.reply.header.err}`;
+    case 'notification':
+      return `event type=${message.notification.event.type} ${message.notification.event.path}`;
+    case 'close':
+      return 'close';
+  }
+}

@@ -1,0 +1,35 @@
+// Everything that can happen to a peer, as data: the runtime turns socket events and disk
+// completions into these inputs and feeds them to `Peer.step`. Time enters only via `Peer.tick`.
+
+import type { ConnectRequest, Request } from '@zoo/client/protocol';
+
+export type PeerInput =
+  | { type: 'connectionOpened'; connectionId: number; remoteAddress: string; remotePort: number }
+  | { type: 'connect'; connectionId: number; request: ConnectRequest }
+  | { type: 'request'; connectionId: number; xid: number; opCode: number; request: Request }
+  /** A request whose body did not parse: ZooKeeper answers MarshallingError and keeps the connection. */
+  | { type: 'malformedRequest'; connectionId: number; xid: number; opCode: number; reason: string }
+  /** An opcode ZooKeeper does not accept here: answered Unimplemented, then the connection closes. */
+  | { type: 'unknownOp'; connectionId: number; xid: number; opCode: number }
+  | { type: 'connectionClosed'; connectionId: number }
+  /** The disk has made every txn up to `upTo` durable (the self-ACK of the Ready contract). */
+  | { type: 'persisted'; upTo: bigint };
+
+export function describeInput(input: PeerInput): string {
+  switch (input.type) {
+    case 'connectionOpened':
+      return `conn ${input.connectionId} opened from ${input.remoteAddress}:${input.remotePort}`;
+    case 'connect':
+      return `conn ${input.connectionId} connect session=0x${input.request.sessionId.toString(16)}`;
+    case 'request':
+      return `conn ${input.connectionId} xid=${input.xid} ${input.request.type}`;
+    case 'malformedRequest':
+      return `conn ${input.connectionId} xid=${input.xid} malformed op ${input.opCode}`;
+    case 'unknownOp':
+      return `conn ${input.connectionId} xid=${input.xid} unknown op ${input.opCode}`;
+    case 'connectionClosed':
+      return `conn ${input.connectionId} closed`;
+    case 'persisted':
+      return `persisted up to 0x${input.upTo.toString(16)}`;
+  }
+}

@@ -1,0 +1,78 @@
+// The reply to a write once its txn is applied: error code and body as FinalRequestProcessor
+// builds them (create variants, multi results, a failed multi answering err 0 with per-op errors).
+
+import type { CreateRequest, MultiOp, MultiOpResult, Response } from '@zoo/client/protocol';
+import { AssertionError, ErrorCode, assert } from '@zoo/client/protocol';
+import type { TxnResult } from '../tree/data-tree.js';
+import { multiCreateOf } from './create-mode.js';
+import type { WriteRequest } from './prep-context.js';
+
+export interface WriteReply {
+  err: number;
+  /** Null when the reply is header only (errors, and a successful delete). */
+  body: Response | null;
+}
+
+export function writeReply(request: WriteRequest, result: TxnResult): WriteReply {
+  if (result.type === 'error') return { err: result.err, body: null };
+  switch (request.type) {
+    case 'create':
+      assert(result.type === 'create', () => `create answered by a ${result.type} result`);
+      return { err: ErrorCode.Ok, body: createResponse(request.variant, result) };
+    case 'delete':
+      assert(result.type === 'delete', () => `delete answered by a ${result.type} result`);
+      return { err: ErrorCode.Ok, body: null };
+    case 'setData':
+      assert(result.type === 'setData', () => `setData answered by a ${result.type} result`);
+      return { err: ErrorCode.Ok, body: { type: 'stat', stat: result.stat } };
+    case 'setACL':
+      assert(result.type === 'setACL', () => `setACL answered by a ${result.type} result`);
+      return { err: ErrorCode.Ok, body: { type: 'stat', stat: result.stat } };
+    case 'multi':
+      return {
+        err: ErrorCode.Ok,
+        body: { type: 'multi', results: multiResults(request.ops, result) },
+      };
+  }
+}
+
+/** ZooKeeper: op 1 answers CreateResponse{path}; 15, 19 and 21 answer
+ * Create2Response{path, stat}. */
+function createResponse(variant: CreateRequest['variant'], result: TxnResult): Response {
+  assert(result.type === 'create', () => `create answered by a ${result.type} result`);
+  return { type: 'create', path: result.path, stat: variant === 'create' ? null : result.stat };
+}
+
+/**
+ * ZooKeeper: FinalRequestProcessor (multi) — one result per op; a failed multi reports
+ * {type: error} for every op: 0 before the failing one, its code, then −2. A create sent as op 1
+ * reports the path only, unless ZooKeeper re-read it as a container or TTL create (create-mode.ts).
+ */
+function multiResults(ops: readonly MultiOp[], result: TxnResult): MultiOpResult[] {
+  if (result.type === 'multiError') {
+    assert(result.errs.length === ops.length, 'multi error count differs from op count');
+    return result.errs.map((err) => ({ type: 'error', err }));
+  }
+  assert(result.type === 'multi', () => `multi answered by a ${result.type} result`);
+  assert(result.results.length === ops.length, 'multi result count differs from op count');
+  return result.results.map((sub, index): MultiOpResult => {
+    const op = ops[index];
+    assert(op !== undefined, 'multi op missing');
+    switch (sub.type) {
+      case 'create': {
+        const create = op.type === 'create' ? multiCreateOf(op) : 'malformed';
+        assert(create !== 'malformed', 'multi create result for a non-create op');
+        const stat = create.variant === 'create' ? null : sub.stat;
+        return { type: 'create', path: sub.path, stat };
+      }
+      case 'delete':
+        return { type: 'delete' };
+      case 'setData':
+        return { type: 'setData', stat: sub.stat };
+      case 'check':
+        return { type: 'check' };
+      default:
+        throw new AssertionError(`unexpected multi sub-result ${sub.type}`);
+    }
+  });
+}

@@ -1,0 +1,343 @@
+// The znode tree: applies committed txns in zxid order and reports what each changed (the reply's
+// result and the watch events). It knows no sessions or connections and decides nothing: every
+// choice is in the txn. ZooKeeper: DataTree (createNode, deleteNode, setData, setACL, processTxn).
+
+import type { Acl, Stat } from '@zoo/client/protocol';
+import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
+import { childPath, nameOf, parentOf } from '../path.js';
+import type { CreateTxnBody, Txn, TxnBody } from '../txn.js';
+import { AclCache } from './acl-cache.js';
+import { ephemeralKindOf, ttlOf } from './ephemeral-type.js';
+import { treeInvariants } from './tree-invariants.js';
+import { treeDigest } from './tree-digest.js';
+import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
+
+export type { ZNode } from './z-node.js';
+
+export interface TreeEvent {
+  type: 'nodeCreated' | 'nodeDeleted' | 'nodeDataChanged' | 'nodeChildrenChanged';
+  path: string;
+  /** The ACL that guards delivery: the node's own (its last one when deleted), the parent's for
+   * nodeChildrenChanged (ZooKeeper 3.8.4+: WatchManager.triggerWatch(path, type, acl)). */
+  acl: readonly Acl[];
+}
+
+/** What the reply to a txn needs. */
+export type TxnResult =
+  | { type: 'create'; path: string; stat: Stat }
+  | { type: 'delete' }
+  | { type: 'setData'; stat: Stat }
+  | { type: 'setACL'; stat: Stat }
+  | { type: 'check' }
+  | { type: 'multi'; results: TxnResult[] }
+  | { type: 'error'; err: number }
+  | { type: 'multiError'; errs: number[] }
+  | { type: 'session' };
+
+const emptyPaths: ReadonlySet<string> = new Set();
+
+function lengthOf(data: Buffer | null): number {
+  return data === null ? 0 : data.length;
+}
+
+export class DataTree {
+  /** Highest applied txn zxid. */
+  lastZxid = 0n;
+  private readonly nodes = new Map<string, MutableZNode>();
+  /** Ordinary ephemerals per owning session. ZooKeeper keeps a session's (possibly empty) set
+   * until the session closes; so does Zoo, which `dump` shows. */
+  private readonly ephemerals = new Map<bigint, Set<string>>();
+  private readonly containers = new Set<string>();
+  private readonly ttls = new Set<string>();
+  private readonly acls = new AclCache();
+  /** Sum of path lengths and data lengths (ZooKeeper: nodeDataSize). */
+  private dataSize = 0;
+  private cachedDigest: string | null = null;
+
+  /** ZooKeeper: the DataTree constructor — '/', '/zookeeper', '/zookeeper/quota' and
+   * '/zookeeper/config' (world READ, aversion −1, ZOOKEEPER-2014), every stat field zero. */
+  constructor() {
+    this.addSystemNode('/', OPEN_ACL_UNSAFE);
+    this.addSystemNode('/zookeeper', OPEN_ACL_UNSAFE);
+    this.addSystemNode('/zookeeper/quota', OPEN_ACL_UNSAFE);
+    this.addSystemNode('/zookeeper/config', READ_ACL_UNSAFE).aversion = -1;
+  }
+
+  private addSystemNode(path: string, acl: readonly Acl[]): MutableZNode {
+    const node = new MutableZNode({
+      data: Buffer.alloc(0),
+      acl: this.acls.intern(acl),
+      zxid: 0n,
+      timeMs: 0,
+      ephemeralOwner: 0n,
+    });
+    if (path !== '/') this.mustGet(parentOf(path)).children.add(nameOf(path));
+    this.nodes.set(path, node);
+    this.dataSize += path.length;
+    return node;
+  }
+
+  /** Applies one committed txn. Txns must come in increasing zxid order. */
+  apply(txn: Txn): { result: TxnResult; events: TreeEvent[] } {
+    assert(txn.zxid > this.lastZxid, () => `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
+    assert(Number.isSafeInteger(txn.timeMs), () => `txn time ${txn.timeMs} not an integer`);
+    const events: TreeEvent[] = [];
+    const result = this.applyBody(txn, txn.body, events);
+    this.lastZxid = txn.zxid;
+    this.cachedDigest = null;
+    return { result, events };
+  }
+
+  private applyBody(txn: Txn, body: TxnBody, events: TreeEvent[]): TxnResult {
+    switch (body.type) {
+      case 'create':
+        return this.createNode(body, txn, events);
+      case 'delete':
+      case 'deleteContainer':
+        this.deleteNode(body.path, txn.zxid, events);
+        return { type: 'delete' };
+      case 'setData':
+        return { type: 'setData', stat: this.setData(body, txn, events) };
+      case 'setACL':
+        return { type: 'setACL', stat: this.setAcl(body.path, body.acl, body.version) };
+      case 'check':
+        return { type: 'check' };
+      case 'multi':
+        return { type: 'multi', results: body.ops.map((op) => this.applySubOp(txn, op, events)) };
+      case 'error':
+        return { type: 'error', err: body.err };
+      case 'multiError':
+        return { type: 'multiError', errs: [...body.errs] };
+      case 'createSession':
+        return { type: 'session' };
+      case 'closeSession':
+        this.killSession(txn, body.ephemeralPaths, events);
+        return { type: 'session' };
+      default:
+        return assertNever(body, 'txn body');
+    }
+  }
+
+  private applySubOp(txn: Txn, op: TxnBody, events: TreeEvent[]): TxnResult {
+    const allowed = op.type === 'create' || op.type === 'delete' || op.type === 'setData' ||
+      op.type === 'check';
+    assert(allowed, () => `txn body ${op.type} inside a multi`);
+    return this.applyBody(txn, op, events);
+  }
+
+  private createNode(body: CreateTxnBody, txn: Txn, events: TreeEvent[]): TxnResult {
+    const { path } = body;
+    const parentPath = parentOf(path);
+    const parent = this.mustGet(parentPath);
+    assert(!this.nodes.has(path), () => `create of existing node ${path} at ${txn.zxid}`);
+    const data = body.data === null ? null : Buffer.from(body.data);
+    const node = new MutableZNode({
+      data,
+      acl: this.acls.intern(body.acl),
+      zxid: txn.zxid,
+      timeMs: txn.timeMs,
+      ephemeralOwner: body.ephemeralOwner,
+    });
+    // ZooKeeper: createNode only raises the parent's cversion ("if parentCVersion > cversion", a
+    // guard for fuzzy-snapshot replay). Zoo has no fuzzy snapshots, and the guard would freeze
+    // the sequence counter at int32 wrap, so the txn's value is taken as is.
+    parent.childCreates = body.parentCVersion;
+    parent.pzxid = txn.zxid;
+    parent.children.add(nameOf(path));
+    this.nodes.set(path, node);
+    this.dataSize += path.length + (data === null ? 0 : data.length);
+    this.track(path, node.ephemeralOwner);
+    events.push({ type: 'nodeCreated', path, acl: node.acl });
+    events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
+    return { type: 'create', path, stat: statOfNode(node) };
+  }
+
+  private deleteNode(path: string, zxid: bigint, events: TreeEvent[]): void {
+    const parentPath = parentOf(path);
+    const parent = this.mustGet(parentPath);
+    const node = this.mustGet(path);
+    assert(node.children.size === 0, () => `delete of non-empty node ${path} at ${zxid}`);
+    parent.children.delete(nameOf(path));
+    // ZooKeeper: deleteNode — pzxid only moves forward; childCreates is untouched.
+    if (zxid > parent.pzxid) parent.pzxid = zxid;
+    this.nodes.delete(path);
+    this.acls.release(node.acl);
+    this.dataSize -= path.length + (node.data === null ? 0 : node.data.length);
+    this.untrack(path, node.ephemeralOwner);
+    events.push({ type: 'nodeDeleted', path, acl: node.acl });
+    events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
+  }
+
+  private setData(
+    body: { path: string; data: Buffer | null; version: number },
+    txn: Txn,
+    events: TreeEvent[],
+  ): Stat {
+    const node = this.mustGet(body.path);
+    const data = body.data === null ? null : Buffer.from(body.data);
+    this.dataSize += lengthOf(data) - lengthOf(node.data);
+    node.data = data;
+    node.mtimeMs = txn.timeMs;
+    node.mzxid = txn.zxid;
+    node.version = body.version;
+    events.push({ type: 'nodeDataChanged', path: body.path, acl: node.acl });
+    return statOfNode(node);
+  }
+
+  /** ZooKeeper: DataTree.setACL — only the ACL and aversion change, and no watch fires. */
+  private setAcl(path: string, acl: readonly Acl[], version: number): Stat {
+    const node = this.mustGet(path);
+    const previous = node.acl;
+    node.acl = this.acls.intern(acl);
+    this.acls.release(previous);
+    node.aversion = version;
+    return statOfNode(node);
+  }
+
+  /**
+   * ZooKeeper: DataTree.killSession/deleteNodes — deletes the txn's paths (skipping any already
+   * gone), then any ephemeral of the session the txn did not list (only a prep bug leaves one).
+   */
+  private killSession(txn: Txn, paths: readonly string[], events: TreeEvent[]): void {
+    for (const path of paths) {
+      if (this.nodes.has(path)) this.deleteNode(path, txn.zxid, events);
+    }
+    const leftover = this.ephemerals.get(txn.sessionId);
+    if (leftover !== undefined) {
+      for (const path of [...leftover].sort()) this.deleteNode(path, txn.zxid, events);
+    }
+    this.ephemerals.delete(txn.sessionId);
+  }
+
+  private track(path: string, owner: bigint): void {
+    const kind = ephemeralKindOf(owner);
+    if (kind === 'container') this.containers.add(path);
+    else if (kind === 'ttl') this.ttls.add(path);
+    else if (kind === 'ephemeral') {
+      let paths = this.ephemerals.get(owner);
+      if (paths === undefined) {
+        paths = new Set();
+        this.ephemerals.set(owner, paths);
+      }
+      paths.add(path);
+    }
+  }
+
+  private untrack(path: string, owner: bigint): void {
+    const kind = ephemeralKindOf(owner);
+    if (kind === 'container') this.containers.delete(path);
+    else if (kind === 'ttl') this.ttls.delete(path);
+    else if (kind === 'ephemeral') this.ephemerals.get(owner)?.delete(path);
+  }
+
+  private mustGet(path: string): MutableZNode {
+    const node = this.nodes.get(path);
+    assert(node !== undefined, () => `no node ${path} where the txn needs one`);
+    return node;
+  }
+
+  /** The node at `path`; '' aliases the root, as ZooKeeper's table does (getData("") works). */
+  getNode(path: string): ZNode | undefined {
+    return this.nodes.get(path === '' ? '/' : path);
+  }
+
+  statOf(node: ZNode): Stat {
+    return statOfNode(node);
+  }
+
+  /** Child names, in insertion order (ZooKeeper's order is unspecified). */
+  childrenOf(node: ZNode): string[] {
+    return Array.from(node.children);
+  }
+
+  ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
+    return this.ephemerals.get(sessionId) ?? emptyPaths;
+  }
+
+  /** For the 4lw `dump`: every session that has (or had, until it closes) ephemerals. */
+  sessionsWithEphemerals(): ReadonlyMap<bigint, ReadonlySet<string>> {
+    return this.ephemerals;
+  }
+
+  /** ZooKeeper counts its '' alias of the root too: 5 on a fresh tree. */
+  get nodeCount(): number {
+    return this.nodes.size + 1;
+  }
+
+  /** Ordinary ephemerals only. ZooKeeper: DataTree.getEphemeralsCount. */
+  get ephemeralCount(): number {
+    let count = 0;
+    for (const paths of this.ephemerals.values()) count += paths.size;
+    return count;
+  }
+
+  /** ZooKeeper: approximateDataSize — path lengths plus data lengths, the root alias included. */
+  approximateDataSize(): number {
+    const root = this.mustGet('/');
+    return this.dataSize + (root.data === null ? 0 : root.data.length);
+  }
+
+  /**
+   * ZooKeeper: DataTree.getAllChildrenNumber — all descendants, excluding the node itself. For '/'
+   * every other node; for the '' alias every node including '/', as ZooKeeper's key scan gives.
+   */
+  countDescendants(path: string): number {
+    if (path === '/') return this.nodes.size - 1;
+    if (path === '') return this.nodes.size;
+    const start = this.nodes.get(path);
+    if (start === undefined) return 0;
+    let count = 0;
+    const stack: string[] = [path];
+    for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
+      const node = this.nodes.get(current);
+      if (node === undefined) continue;
+      for (const name of node.children) {
+        count++;
+        stack.push(childPath(current, name));
+      }
+    }
+    return count;
+  }
+
+  /**
+   * ZooKeeper: ContainerManager.getCandidates — empty containers that had a child (or, when
+   * maxNeverUsedIntervalMs > 0, were never used and are older than it), and childless TTL nodes
+   * with now − mtime > ttl. Sorted by path, so every replica and run agrees.
+   */
+  findReapable(nowMs: number, options: { maxNeverUsedIntervalMs: number }): string[] {
+    assert(Number.isSafeInteger(nowMs), () => `reaper time ${nowMs} not an integer`);
+    const candidates: string[] = [];
+    for (const path of this.containers) {
+      const node = this.mustGet(path);
+      if (node.children.size > 0) continue;
+      const neverUsedExpired = options.maxNeverUsedIntervalMs !== 0 &&
+        nowMs - node.mtimeMs > options.maxNeverUsedIntervalMs;
+      if (node.childCreates > 0 || neverUsedExpired) candidates.push(path);
+    }
+    for (const path of this.ttls) {
+      const node = this.mustGet(path);
+      if (node.children.size > 0) continue;
+      const ttl = ttlOf(node.ephemeralOwner);
+      if (ttl !== 0n && BigInt(nowMs - node.mtimeMs) > ttl) candidates.push(path);
+    }
+    return candidates.sort();
+  }
+
+  /** Order-independent hash of every node's path, data, stat and ACL, for replica comparison. */
+  digest(): string {
+    this.cachedDigest ??= treeDigest(this.nodes);
+    return this.cachedDigest;
+  }
+
+  /** Checks every structural invariant (O(n)); tests and the simulator call it after each step. */
+  invariants(): void {
+    treeInvariants({
+      nodes: this.nodes,
+      ephemerals: this.ephemerals,
+      containers: this.containers,
+      ttls: this.ttls,
+      acls: this.acls,
+      dataSize: this.dataSize,
+    });
+  }
+}

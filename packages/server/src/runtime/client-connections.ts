@@ -1,0 +1,50 @@
+// The registry of a server's client connections: routes the peer's messages to them and
+// flushes each dirty one once per loop turn (one socket write per connection per turn).
+
+import type { ClientMessage } from '../core/ready.js';
+import type { ClientSink } from './peer-loop.js';
+import { ClientConnection } from './client-connection.js';
+import type { ByteStream, ClientConnectionOptions } from './client-connection.js';
+
+export class ClientConnections implements ClientSink {
+  private readonly byId = new Map<number, ClientConnection>();
+  private readonly dirty: ClientConnection[] = [];
+  private nextId = 1;
+
+  constructor(private readonly options: ClientConnectionOptions) {}
+
+  open(stream: ByteStream): ClientConnection {
+    const id = this.nextId;
+    this.nextId += 1;
+    const connection = new ClientConnection(id, stream, this.options);
+    this.byId.set(id, connection);
+    return connection;
+  }
+
+  /** The transport of a connection closed: forget it and tell the peer. */
+  closed(connection: ClientConnection): void {
+    this.byId.delete(connection.id);
+    connection.gone();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  deliver(message: ClientMessage): void {
+    const connection = this.byId.get(message.connectionId);
+    if (connection === undefined) return;
+    if (!connection.isDirty) this.dirty.push(connection);
+    connection.deliver(message);
+  }
+
+  flush(): void {
+    for (const connection of this.dirty) connection.flush();
+    this.dirty.length = 0;
+  }
+
+  /** Every open connection, e.g. to close them all on shutdown. */
+  all(): IterableIterator<ClientConnection> {
+    return this.byId.values();
+  }
+}
