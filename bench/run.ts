@@ -18,8 +18,15 @@ const program = new Command()
   .option('--no-reference', 'skip Apache ZooKeeper')
   .parse();
 
-const flags = program.opts<{ clients: number; depth: number; seconds: number; warmup: number;
-  data: number; workloads: string; reference: boolean }>();
+const flags = program.opts<{
+  clients: number;
+  depth: number;
+  seconds: number;
+  warmup: number;
+  data: number;
+  workloads: string;
+  reference: boolean;
+}>();
 const workloads = flags.workloads.split(',') as WorkloadName[];
 const options = {
   clients: flags.clients,
@@ -49,28 +56,50 @@ async function withTarget(start: () => Promise<RunningTarget | null>) {
 }
 
 const fixed = (value: number, digits = 0): string => value.toFixed(digits);
-process.stderr.write(`bench: ${flags.clients} clients × ${flags.depth} in flight, ` +
-  `${flags.seconds}s per workload after ${flags.warmup}s warm-up, ${flags.data}-byte data\n`);
+process.stderr.write(
+  `bench: ${flags.clients} clients × ${flags.depth} in flight, ` +
+    `${flags.seconds}s per workload after ${flags.warmup}s warm-up, ${flags.data}-byte data\n`,
+);
 const zoo = await withTarget(startZoo);
 const reference = flags.reference ? await withTarget(startReference) : null;
 if (flags.reference && reference === null) {
-  process.stdout.write('Apache ZooKeeper is not installed (apt-get install zookeeper): Zoo figures only\n');
+  process.stdout.write(
+    'Apache ZooKeeper is not installed (apt-get install zookeeper): Zoo figures only\n',
+  );
 }
-const header = ['workload', 'zoo ops/s', 'zk ops/s', 'ratio', 'zoo p50', 'zk p50', 'zoo p99', 'zk p99', 'p99 ratio'];
+const header = [
+  'workload',
+  'zoo ops/s',
+  'zk ops/s',
+  'ratio',
+  'zoo p50',
+  'zk p50',
+  'zoo p99',
+  'zk p99',
+  'p99 ratio',
+];
 const rows = workloads.map((workload) => {
   const z = zoo?.get(workload);
   const r = reference?.get(workload);
   if (z === undefined) return [workload, 'n/a'];
   if (z.errors > 0) process.stdout.write(`warning: zoo ${workload} had ${z.errors} errors\n`);
   return [
-    workload, fixed(z.opsPerSecond), r ? fixed(r.opsPerSecond) : '-',
+    workload,
+    fixed(z.opsPerSecond),
+    r ? fixed(r.opsPerSecond) : '-',
     r ? `${fixed(z.opsPerSecond / r.opsPerSecond, 2)}x` : '-',
-    `${fixed(z.p50Ms, 2)}ms`, r ? `${fixed(r.p50Ms, 2)}ms` : '-',
-    `${fixed(z.p99Ms, 2)}ms`, r ? `${fixed(r.p99Ms, 2)}ms` : '-',
+    `${fixed(z.p50Ms, 2)}ms`,
+    r ? `${fixed(r.p50Ms, 2)}ms` : '-',
+    `${fixed(z.p99Ms, 2)}ms`,
+    r ? `${fixed(r.p99Ms, 2)}ms` : '-',
     r ? `${fixed(z.p99Ms / r.p99Ms, 2)}x` : '-',
   ];
 });
-const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)));
+const widths = header.map((_, column) =>
+  Math.max(...[header, ...rows].map((row) => (row[column] ?? '').length)),
+);
 for (const row of [header, ...rows]) {
-  process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`);
+  process.stdout.write(
+    `${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}\n`,
+  );
 }

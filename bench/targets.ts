@@ -4,7 +4,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { isApacheZooKeeperInstalled, startApacheZooKeeper } from '../test/support/apache-zookeeper.js';
+import {
+  isApacheZooKeeperInstalled,
+  startApacheZooKeeper,
+} from '../test/support/apache-zookeeper.js';
 
 export interface RunningTarget {
   name: string;
@@ -19,8 +22,16 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 export async function startZoo(): Promise<RunningTarget> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=zoo-source', join(root, 'packages/server/src/cli/zoo-server.ts'),
-      '--port', '0', '--log-level', 'warn'],
+    [
+      '--import',
+      'tsx',
+      '--conditions=zoo-source',
+      join(root, 'packages/server/src/cli/zoo-server.ts'),
+      '--port',
+      '0',
+      '--log-level',
+      'warn',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve, reject) => {
@@ -47,6 +58,8 @@ export async function startZoo(): Promise<RunningTarget> {
 /** Debian's Apache ZooKeeper 3.8, or null when it is not installed. */
 export async function startReference(): Promise<RunningTarget | null> {
   if (!isApacheZooKeeperInstalled()) return null;
-  const server = await startApacheZooKeeper({ javaOptions: ['-Xmx2g', '-Xms2g', '-Dzookeeper.forceSync=no'] });
+  const server = await startApacheZooKeeper({
+    javaOptions: ['-Xmx2g', '-Xms2g', '-Dzookeeper.forceSync=no'],
+  });
   return { name: 'zookeeper', host: server.host, port: server.port, stop: () => server.stop() };
 }

@@ -25,7 +25,12 @@ export interface WorkloadResult {
 }
 
 /** Creates the parent and the nodes the set/get workloads use. */
-async function prepare(host: string, port: number, run: string, nodesPerClient: number): Promise<void> {
+async function prepare(
+  host: string,
+  port: number,
+  run: string,
+  nodesPerClient: number,
+): Promise<void> {
   const connection = await LoadConnection.open(host, port);
   const data = Buffer.alloc(16);
   const paths = ['/bench', `/bench/${run}`];
@@ -33,7 +38,15 @@ async function prepare(host: string, port: number, run: string, nodesPerClient: 
   await new Promise<void>((resolve) => {
     let left = paths.length;
     for (const path of paths) {
-      const request: Request = { type: 'create', variant: 'create', path, data, acl: [...OPEN_ACL_UNSAFE], flags: 0, ttl: -1n };
+      const request: Request = {
+        type: 'create',
+        variant: 'create',
+        path,
+        data,
+        acl: [...OPEN_ACL_UNSAFE],
+        flags: 0,
+        ttl: -1n,
+      };
       connection.send(request, () => {
         left -= 1;
         if (left === 0) resolve();
@@ -47,7 +60,15 @@ function requestFor(workload: WorkloadName, run: string, sequence: number, data:
   const node = `/bench/${run}/n${sequence % 1000}`;
   switch (workload) {
     case 'create':
-      return { type: 'create', variant: 'create', path: `/bench/${run}/c`, data, acl: [...OPEN_ACL_UNSAFE], flags: 2, ttl: -1n };
+      return {
+        type: 'create',
+        variant: 'create',
+        path: `/bench/${run}/c`,
+        data,
+        acl: [...OPEN_ACL_UNSAFE],
+        flags: 2,
+        ttl: -1n,
+      };
     case 'set':
       return { type: 'setData', path: node, data, version: -1 };
     case 'get':
@@ -65,7 +86,11 @@ export async function runWorkload(
   const connections = await Promise.all(
     Array.from({ length: options.clients }, () => LoadConnection.open(target.host, target.port)),
   );
-  const histogram = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const data = Buffer.alloc(options.dataBytes, 7);
   const start = Date.now();
   const measureFrom = start + options.warmupMs;
@@ -73,22 +98,27 @@ export async function runWorkload(
   let operations = 0;
   let errors = 0;
   let sequence = 0;
-  await Promise.all(connections.map((connection) => new Promise<void>((resolve) => {
-    const issue = (): void => {
-      sequence += 1;
-      connection.send(requestFor(workload, run, sequence, data), (err, latencyNs) => {
-        const now = Date.now();
-        if (now >= measureFrom && now < stopAt) {
-          operations += 1;
-          if (err !== 0) errors += 1;
-          histogram.recordValue(Number(latencyNs / 1000n));
-        }
-        if (now < stopAt) issue();
-        else if (connection.inFlight === 0) resolve();
-      });
-    };
-    for (let i = 0; i < options.depth; i += 1) issue();
-  })));
+  await Promise.all(
+    connections.map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          const issue = (): void => {
+            sequence += 1;
+            connection.send(requestFor(workload, run, sequence, data), (err, latencyNs) => {
+              const now = Date.now();
+              if (now >= measureFrom && now < stopAt) {
+                operations += 1;
+                if (err !== 0) errors += 1;
+                histogram.recordValue(Number(latencyNs / 1000n));
+              }
+              if (now < stopAt) issue();
+              else if (connection.inFlight === 0) resolve();
+            });
+          };
+          for (let i = 0; i < options.depth; i += 1) issue();
+        }),
+    ),
+  );
   for (const connection of connections) connection.close();
   const result = {
     operations,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import zookeeper from 'node-zookeeper-client';
 import { errorCode, PromiseClient, watchOnce, within } from './support/promise-client.js';
-import { useTargetServer } from './support/target-suite.js';
+import { useTargetServer, type SuiteContext } from './support/target-suite.js';
 import { resolveTargets, warnUnavailable } from './support/targets.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
@@ -25,120 +25,133 @@ function aclSummary(acls: readonly zookeeper.ACL[]): string[] {
   return acls.map((acl) => `${acl.permission} ${acl.id.scheme}:${acl.id.id}`).sort();
 }
 
+/** Digest ACLs: who may read, write and see what. */
+function aclTests(suite: SuiteContext): void {
+  test('acl: CREATOR_ALL_ACL becomes the creator digest and locks others out', async () => {
+    const alice = await suite.connect();
+    alice.addAuthInfo('digest', 'alice:secret');
+    const stranger = await suite.connect();
+    const path = suite.uniquePath('acl');
+    await alice.create(path, Buffer.from('secret'), { acls: ACL.CREATOR_ALL_ACL });
+    const { acls, stat } = await alice.getACL(path);
+    expect(aclSummary(acls)).toEqual([`31 digest:${aliceId}`]);
+    expect(stat?.aversion).toBe(0);
+    expect(await errorCode(stranger.getData(path))).toBe(Exception.NO_AUTH);
+    expect(await errorCode(stranger.setData(path, Buffer.from('x')))).toBe(Exception.NO_AUTH);
+    expect(await errorCode(stranger.getACL(path))).toBe(Exception.NO_AUTH);
+    expect(await errorCode(stranger.getChildren(path))).toBe(Exception.NO_AUTH);
+    expect(await errorCode(stranger.create(`${path}/child`))).toBe(Exception.NO_AUTH);
+    const again = await suite.connect();
+    again.addAuthInfo('digest', 'alice:secret');
+    expect((await again.getData(path)).data?.toString()).toBe('secret');
+  });
+
+  test('acl: CREATOR_ALL_ACL without an authenticated id is InvalidACL', async () => {
+    const anonymous = await suite.connect();
+    const path = suite.uniquePath('acl');
+    const code = await errorCode(anonymous.create(path, null, { acls: ACL.CREATOR_ALL_ACL }));
+    expect(code).toBe(Exception.INVALID_ACL);
+    expect(await anonymous.exists(path)).toBeNull();
+  });
+
+  test('acl: delete is governed by the parent ACL, not by the node ACL', async () => {
+    const alice = await suite.connect();
+    alice.addAuthInfo('digest', 'alice:secret');
+    const stranger = await suite.connect();
+    const path = suite.uniquePath('acl');
+    await alice.create(path, null, { acls: ACL.CREATOR_ALL_ACL });
+    await stranger.remove(path);
+    expect(await alice.exists(path)).toBeNull();
+  });
+
+  test('acl: a client without ADMIN sees digest ids masked by getACL', async () => {
+    const alice = await suite.connect();
+    alice.addAuthInfo('digest', 'alice:secret');
+    const reader = await suite.connect();
+    const path = suite.uniquePath('acl');
+    const acls = [
+      new ACL(Permission.READ, Id.ANYONE_ID_UNSAFE),
+      new ACL(Permission.ALL, new Id('digest', aliceId)),
+    ];
+    await alice.create(path, Buffer.from('open'), { acls });
+    expect((await reader.getData(path)).data?.toString()).toBe('open');
+    expect(aclSummary((await reader.getACL(path)).acls)).toEqual([
+      '1 world:anyone',
+      '31 digest:alice:x',
+    ]);
+    expect(aclSummary((await alice.getACL(path)).acls)).toEqual([
+      '1 world:anyone',
+      `31 digest:${aliceId}`,
+    ]);
+    expect(await errorCode(reader.setData(path, Buffer.from('x')))).toBe(Exception.NO_AUTH);
+  });
+}
+
+/** setACL and the super user. */
+function aclAdminTests(suite: SuiteContext): void {
+  test('acl: setACL needs ADMIN, checks aversion and changes nothing but aversion', async () => {
+    const alice = await suite.connect();
+    alice.addAuthInfo('digest', 'alice:secret');
+    const stranger = await suite.connect();
+    const path = suite.uniquePath('acl');
+    await alice.create(path, null, { acls: ACL.CREATOR_ALL_ACL });
+    const before = (await alice.getData(path)).stat;
+    const after = await alice.setACL(path, ACL.OPEN_ACL_UNSAFE, 0);
+    expect([after?.aversion, after?.version, after?.cversion]).toEqual([1, 0, 0]);
+    expect(after?.mzxid).toEqual(before?.mzxid);
+    expect(await errorCode(alice.setACL(path, ACL.OPEN_ACL_UNSAFE, 0))).toBe(
+      Exception.BAD_VERSION,
+    );
+    await alice.setACL(path, ACL.CREATOR_ALL_ACL, 1);
+    expect(await errorCode(stranger.setACL(path, ACL.OPEN_ACL_UNSAFE))).toBe(Exception.NO_AUTH);
+  });
+
+  test('acl: the super digest passes every ACL check', async () => {
+    const alice = await suite.connect();
+    alice.addAuthInfo('digest', 'alice:secret');
+    const root = await suite.connect();
+    root.addAuthInfo('digest', 'super:admin');
+    const path = suite.uniquePath('acl');
+    await alice.create(path, Buffer.from('mine'), { acls: ACL.CREATOR_ALL_ACL });
+    expect((await root.getData(path)).data?.toString()).toBe('mine');
+    expect((await root.setData(path, Buffer.from('ours')))?.version).toBe(1);
+  });
+}
+
+/** Timeout negotiation and a resume with the wrong password. */
+function sessionTests(suite: SuiteContext): void {
+  test('session: the requested timeout is clamped to 2..20 × tickTime', async () => {
+    const short = await suite.connect({ sessionTimeout: 1_000 });
+    const long = await suite.connect({ sessionTimeout: 100_000 });
+    const exact = await suite.connect({ sessionTimeout: 6_000 });
+    expect(short.raw.getSessionTimeout()).toBe(4_000);
+    expect(long.raw.getSessionTimeout()).toBe(40_000);
+    expect(exact.raw.getSessionTimeout()).toBe(6_000);
+  });
+
+  test('session: resuming with a wrong password is reported as expired', async () => {
+    const owner = await suite.connect();
+    const path = suite.uniquePath('session');
+    await owner.create(path, null, { mode: CreateMode.EPHEMERAL });
+    const impostor = PromiseClient.connect(suite.server().connectString, {
+      sessionId: owner.raw.getSessionId(),
+      sessionPassword: Buffer.alloc(16, 0xff),
+    });
+    await expect(impostor).rejects.toThrow(/expired/);
+    const observer = await suite.connect();
+    const stat = await observer.exists(path);
+    expect(stat?.ephemeralOwner.readBigInt64BE(0)).toBe(owner.sessionId);
+  });
+}
+
 for (const { target, isAvailable, reason } of targets) {
   const title = `node-zookeeper-client sessions and ACLs against ${target.name}`;
   describe.skipIf(!isAvailable)(isAvailable ? title : `${title} (SKIPPED: ${reason})`, () => {
     const suite = useTargetServer(target, { tickMs: 2000, superDigest });
 
-    test('acl: CREATOR_ALL_ACL becomes the creator digest and locks others out', async () => {
-      const alice = await suite.connect();
-      alice.addAuthInfo('digest', 'alice:secret');
-      const stranger = await suite.connect();
-      const path = suite.uniquePath('acl');
-      await alice.create(path, Buffer.from('secret'), { acls: ACL.CREATOR_ALL_ACL });
-      const { acls, stat } = await alice.getACL(path);
-      expect(aclSummary(acls)).toEqual([`31 digest:${aliceId}`]);
-      expect(stat?.aversion).toBe(0);
-      expect(await errorCode(stranger.getData(path))).toBe(Exception.NO_AUTH);
-      expect(await errorCode(stranger.setData(path, Buffer.from('x')))).toBe(Exception.NO_AUTH);
-      expect(await errorCode(stranger.getACL(path))).toBe(Exception.NO_AUTH);
-      expect(await errorCode(stranger.getChildren(path))).toBe(Exception.NO_AUTH);
-      expect(await errorCode(stranger.create(`${path}/child`))).toBe(Exception.NO_AUTH);
-      const again = await suite.connect();
-      again.addAuthInfo('digest', 'alice:secret');
-      expect((await again.getData(path)).data?.toString()).toBe('secret');
-    });
-
-    test('acl: CREATOR_ALL_ACL without an authenticated id is InvalidACL', async () => {
-      const anonymous = await suite.connect();
-      const path = suite.uniquePath('acl');
-      const code = await errorCode(anonymous.create(path, null, { acls: ACL.CREATOR_ALL_ACL }));
-      expect(code).toBe(Exception.INVALID_ACL);
-      expect(await anonymous.exists(path)).toBeNull();
-    });
-
-    test('acl: delete is governed by the parent ACL, not by the node ACL', async () => {
-      const alice = await suite.connect();
-      alice.addAuthInfo('digest', 'alice:secret');
-      const stranger = await suite.connect();
-      const path = suite.uniquePath('acl');
-      await alice.create(path, null, { acls: ACL.CREATOR_ALL_ACL });
-      await stranger.remove(path);
-      expect(await alice.exists(path)).toBeNull();
-    });
-
-    test('acl: a client without ADMIN sees digest ids masked by getACL', async () => {
-      const alice = await suite.connect();
-      alice.addAuthInfo('digest', 'alice:secret');
-      const reader = await suite.connect();
-      const path = suite.uniquePath('acl');
-      const acls = [
-        new ACL(Permission.READ, Id.ANYONE_ID_UNSAFE),
-        new ACL(Permission.ALL, new Id('digest', aliceId)),
-      ];
-      await alice.create(path, Buffer.from('open'), { acls });
-      expect((await reader.getData(path)).data?.toString()).toBe('open');
-      expect(aclSummary((await reader.getACL(path)).acls)).toEqual([
-        '1 world:anyone',
-        '31 digest:alice:x',
-      ]);
-      expect(aclSummary((await alice.getACL(path)).acls)).toEqual([
-        '1 world:anyone',
-        `31 digest:${aliceId}`,
-      ]);
-      expect(await errorCode(reader.setData(path, Buffer.from('x')))).toBe(Exception.NO_AUTH);
-    });
-
-    test('acl: setACL needs ADMIN, checks aversion and changes nothing but aversion', async () => {
-      const alice = await suite.connect();
-      alice.addAuthInfo('digest', 'alice:secret');
-      const stranger = await suite.connect();
-      const path = suite.uniquePath('acl');
-      await alice.create(path, null, { acls: ACL.CREATOR_ALL_ACL });
-      const before = (await alice.getData(path)).stat;
-      const after = await alice.setACL(path, ACL.OPEN_ACL_UNSAFE, 0);
-      expect([after?.aversion, after?.version, after?.cversion]).toEqual([1, 0, 0]);
-      expect(after?.mzxid).toEqual(before?.mzxid);
-      expect(await errorCode(alice.setACL(path, ACL.OPEN_ACL_UNSAFE, 0))).toBe(
-        Exception.BAD_VERSION,
-      );
-      await alice.setACL(path, ACL.CREATOR_ALL_ACL, 1);
-      expect(await errorCode(stranger.setACL(path, ACL.OPEN_ACL_UNSAFE))).toBe(Exception.NO_AUTH);
-    });
-
-    test('acl: the super digest passes every ACL check', async () => {
-      const alice = await suite.connect();
-      alice.addAuthInfo('digest', 'alice:secret');
-      const root = await suite.connect();
-      root.addAuthInfo('digest', 'super:admin');
-      const path = suite.uniquePath('acl');
-      await alice.create(path, Buffer.from('mine'), { acls: ACL.CREATOR_ALL_ACL });
-      expect((await root.getData(path)).data?.toString()).toBe('mine');
-      expect((await root.setData(path, Buffer.from('ours')))?.version).toBe(1);
-    });
-
-    test('session: the requested timeout is clamped to 2..20 × tickTime', async () => {
-      const short = await suite.connect({ sessionTimeout: 1_000 });
-      const long = await suite.connect({ sessionTimeout: 100_000 });
-      const exact = await suite.connect({ sessionTimeout: 6_000 });
-      expect(short.raw.getSessionTimeout()).toBe(4_000);
-      expect(long.raw.getSessionTimeout()).toBe(40_000);
-      expect(exact.raw.getSessionTimeout()).toBe(6_000);
-    });
-
-    test('session: resuming with a wrong password is reported as expired', async () => {
-      const owner = await suite.connect();
-      const path = suite.uniquePath('session');
-      await owner.create(path, null, { mode: CreateMode.EPHEMERAL });
-      const impostor = PromiseClient.connect(suite.server().connectString, {
-        sessionId: owner.raw.getSessionId(),
-        sessionPassword: Buffer.alloc(16, 0xff),
-      });
-      await expect(impostor).rejects.toThrow(/expired/);
-      const observer = await suite.connect();
-      const stat = await observer.exists(path);
-      expect(stat?.ephemeralOwner.readBigInt64BE(0)).toBe(owner.sessionId);
-    });
+    aclTests(suite);
+    aclAdminTests(suite);
+    sessionTests(suite);
   });
 
   describe.skipIf(!isAvailable)(`session expiry through a partition against ${target.name}`, () => {

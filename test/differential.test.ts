@@ -24,10 +24,17 @@ const zoo = targets.find((t) => t.target.name === 'zoo');
 const isApacheAvailable = apache?.isAvailable === true;
 const isZooAvailable = zoo?.isAvailable === true;
 
+// Replay a failure with the seed and path fast-check printed:
+//   ZOO_DIFF_SEED=<seed> ZOO_DIFF_PATH=<path> pnpm vitest run test/differential.test.ts
 const seedText = process.env['ZOO_DIFF_SEED'];
-const seed = seedText === undefined ? undefined : Number(seedText);
-const runsZoo = Number(process.env['ZOO_DIFF_RUNS'] ?? 80);
-const runsSelfCheck = isZooAvailable ? 15 : 60;
+const replayPath = process.env['ZOO_DIFF_PATH'];
+const replay = {
+  ...(seedText === undefined ? {} : { seed: Number(seedText) }),
+  ...(replayPath === undefined ? {} : { path: replayPath }),
+};
+const runsZoo = Number(process.env['ZOO_DIFF_RUNS'] ?? 100);
+/** The self-check proves the harness; with Zoo present it needs fewer runs. */
+const runsSelfCheck = isZooAvailable ? 20 : 60;
 const opsMax = 25;
 /** One nonce per file run keeps bases unique even on a server reused by hand. */
 const nonce = Math.floor(Math.random() * 1e6).toString(36);
@@ -77,7 +84,7 @@ async function checkSequences(options: {
       }
       if (comparison.mismatch !== null) throw new Error(comparison.mismatch);
     }),
-    { numRuns: options.numRuns, ...(seed === undefined ? {} : { seed }) },
+    { numRuns: options.numRuns, ...replay },
   );
   return gatedTotal;
 }

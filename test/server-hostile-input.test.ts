@@ -23,8 +23,13 @@ beforeAll(async () => {
   server = await startServer({ port: 0, logLevel: 'silent' });
   bystander = await WireClient.connect({ host: server.host, port: server.port, timeoutMs: 30_000 });
   const created = await bystander.request({
-    type: 'create', variant: 'create', path: '/bystander', data: Buffer.from('ok'),
-    acl: [...OPEN_ACL_UNSAFE], flags: 1, ttl: -1n,
+    type: 'create',
+    variant: 'create',
+    path: '/bystander',
+    data: Buffer.from('ok'),
+    acl: [...OPEN_ACL_UNSAFE],
+    flags: 1,
+    ttl: -1n,
   });
   expect(created.err).toBe(0);
 });
@@ -37,21 +42,32 @@ afterAll(async () => {
 function connectFrame(): Buffer {
   const writer = new JuteWriter();
   encodeConnectRequest(writer, {
-    protocolVersion: 0, lastZxidSeen: 0n, timeoutMs: 30_000, sessionId: 0n, passwd: Buffer.alloc(16),
+    protocolVersion: 0,
+    lastZxidSeen: 0n,
+    timeoutMs: 30_000,
+    sessionId: 0n,
+    passwd: Buffer.alloc(16),
   });
   return writer.take();
 }
 
 function validRequestFrames(): Buffer {
   const writer = new JuteWriter();
-  encodeRequest(writer, 1, { type: 'create', variant: 'create2', path: '/fuzz', data: Buffer.from('d'),
-    acl: [...OPEN_ACL_UNSAFE], flags: 3, ttl: -1n });
+  encodeRequest(writer, 1, {
+    type: 'create',
+    variant: 'create2',
+    path: '/fuzz',
+    data: Buffer.from('d'),
+    acl: [...OPEN_ACL_UNSAFE],
+    flags: 3,
+    ttl: -1n,
+  });
   encodeRequest(writer, 2, { type: 'getData', path: '/fuzz', watch: true });
   encodeRequest(writer, 3, { type: 'multi', ops: [{ type: 'check', path: '/', version: -1 }] });
   return writer.take();
 }
 
-/** Sends bytes on a fresh connection; resolves with what came back once the server closes or goes quiet. */
+/** Sends bytes on a fresh connection; resolves with the answer once it closes or goes quiet. */
 function exchange(bytes: Buffer, quietMs = 150): Promise<{ received: Buffer; wasClosed: boolean }> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: server.host, port: server.port });
@@ -96,7 +112,9 @@ describe('server: hostile input', () => {
   });
 
   test('a negative frame length after the handshake closes the connection', async () => {
-    const { wasClosed } = await exchange(Buffer.concat([connectFrame(), Buffer.from([0xff, 0xff, 0xff, 0xf0])]));
+    const { wasClosed } = await exchange(
+      Buffer.concat([connectFrame(), Buffer.from([0xff, 0xff, 0xff, 0xf0])]),
+    );
     expect(wasClosed).toBe(true);
     await bystanderStillServes();
   });
@@ -117,10 +135,14 @@ describe('server: hostile input', () => {
 
   test('random bytes, before or after a handshake, never crash the server', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.uint8Array({ minLength: 1, maxLength: 300 }), async (handshake, bytes) => {
-        const prefix = handshake ? connectFrame() : Buffer.alloc(0);
-        await exchange(Buffer.concat([prefix, Buffer.from(bytes)]), 40);
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        async (handshake, bytes) => {
+          const prefix = handshake ? connectFrame() : Buffer.alloc(0);
+          await exchange(Buffer.concat([prefix, Buffer.from(bytes)]), 40);
+        },
+      ),
       { numRuns: 60 },
     );
     await bystanderStillServes();
@@ -128,8 +150,10 @@ describe('server: hostile input', () => {
 
   test('mutated valid frames never crash the server', async () => {
     const valid = Buffer.concat([connectFrame(), validRequestFrames()]);
-    const mutation = fc.array(fc.record({ at: fc.nat({ max: valid.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }),
-      { minLength: 1, maxLength: 6 });
+    const mutation = fc.array(
+      fc.record({ at: fc.nat({ max: valid.length - 1 }), value: fc.integer({ min: 0, max: 255 }) }),
+      { minLength: 1, maxLength: 6 },
+    );
     await fc.assert(
       fc.asyncProperty(mutation, fc.nat({ max: valid.length }), async (edits, cut) => {
         const bytes = Buffer.from(valid.subarray(0, Math.max(1, cut)));

@@ -31,6 +31,7 @@ export interface KnownDifference {
 
 const noAuth = -102;
 const marshallingError = -5;
+const badArguments = -8;
 
 interface MultiBody {
   type: 'multi';
@@ -50,33 +51,42 @@ function createResultStat(result: unknown): 'none' | 'stat' | 'other' {
   return record.stat === null ? 'none' : 'stat';
 }
 
-/** A multi answered with results of which at least one is an error other than 0. */
-function isFailedMulti(body: unknown): boolean {
-  return (
-    isMultiBody(body) &&
-    body.results.some((result) => {
-      const record = result as { type?: unknown; err?: unknown };
-      return record.type === 'error' && record.err !== 0;
-    })
-  );
+/** A create op 1, 15 or 19 whose flags are not a CreateMode. */
+const isInvalidFlagsCreate = (op: CreateRequest): boolean =>
+  op.variant !== 'createTTL' && (op.flags < 0 || op.flags > 6);
+
+/** A create op 1, 15 or 19 with TTL flags but no ttl on the wire. */
+const isTtlFlagsOnPlainCreate = (op: CreateRequest): boolean =>
+  op.variant !== 'createTTL' && (op.flags === 5 || op.flags === 6);
+
+/** The index and code of the first failed op in a multi answer, or null. */
+function firstFailure(body: unknown): { index: number; err: unknown } | null {
+  if (!isMultiBody(body)) return null;
+  const index = body.results.findIndex((result) => {
+    const record = result as { type?: unknown; err?: unknown };
+    return record.type === 'error' && record.err !== 0;
+  });
+  if (index < 0) return null;
+  return { index, err: (body.results[index] as { err?: unknown }).err };
 }
 
-function multiCreates(request: Request): CreateRequest[] {
-  if (request.type !== 'multi') return [];
-  return request.ops.filter((op): op is CreateRequest => op.type === 'create');
+/**
+ * 3.8.2+ refuses the whole multi while decoding it (MarshallingError) when an op matches
+ * `isSuspect`; 3.8.0 decodes it and fails op by op, so its first failure comes no later than
+ * that op (at the op itself only with BadArguments, when `mayFailAtSuspect`).
+ */
+function isDecodeRefusal(
+  { request, apache, zoo }: ReconcileInput,
+  isSuspect: (op: CreateRequest) => boolean,
+  mayFailAtSuspect: boolean,
+): boolean {
+  if (request.type !== 'multi' || zoo.err !== marshallingError || zoo.body !== null) return false;
+  const suspect = request.ops.findIndex((op) => op.type === 'create' && isSuspect(op));
+  const failure = firstFailure(apache.body);
+  if (suspect < 0 || apache.err !== 0 || failure === null) return false;
+  if (failure.index < suspect) return true;
+  return mayFailAtSuspect && failure.index === suspect && failure.err === badArguments;
 }
-
-/** A create op 1, 15 or 19 inside a multi whose flags are not a CreateMode. */
-const hasInvalidFlagsCreate = (request: Request): boolean =>
-  multiCreates(request).some(
-    (op) => op.variant !== 'createTTL' && (op.flags < 0 || op.flags > 6),
-  );
-
-/** A create op 1, 15 or 19 inside a multi with TTL flags but no ttl on the wire. */
-const hasTtlFlagsOnPlainCreate = (request: Request): boolean =>
-  multiCreates(request).some(
-    (op) => op.variant !== 'createTTL' && (op.flags === 5 || op.flags === 6),
-  );
 
 /** ZooKeeper 3.8.0 answered a failed request where 3.8.2+ answers results, or the reverse. */
 const takeApacheAnswer = (apache: NormalizedOutcome, zoo: NormalizedOutcome): NormalizedOutcome =>
@@ -126,33 +136,26 @@ export const knownDifferences: readonly KnownDifference[] = [
     zookeeper: 'ZOOKEEPER-4026 (MultiOperationRecord), in 3.8.2 and 3.9.0',
     gate: 'patched',
     description:
-      'a create inside multi whose flags are no CreateMode: 3.8.0 fails that op with ' +
-      'BadArguments (so the multi fails, nothing applied); later releases reject the whole ' +
-      'request with MarshallingError.',
-    reconcile: ({ request, apache, zoo }) =>
-      hasInvalidFlagsCreate(request) &&
-      apache.err === 0 &&
-      isFailedMulti(apache.body) &&
-      zoo.err === marshallingError &&
-      zoo.body === null
-        ? takeApacheAnswer(apache, zoo)
+      'a create inside multi whose flags are no CreateMode: later releases refuse the whole ' +
+      'request while decoding it (MarshallingError); 3.8.0 validates op by op and fails that ' +
+      'op with BadArguments, or an earlier op with its own error.',
+    reconcile: (input) =>
+      isDecodeRefusal(input, isInvalidFlagsCreate, true)
+        ? takeApacheAnswer(input.apache, input.zoo)
         : null,
   },
   {
     id: 'multi-create-ttl-flags-without-ttl',
-    zookeeper: 'ZOOKEEPER-4026 (MultiOperationRecord), in 3.8.2 and 3.9.0',
+    zookeeper: 'ZOOKEEPER-4026 (CreateOptions validates the ttl), in 3.8.2 and 3.9.0',
     gate: 'patched',
     description:
-      'a create (op 1, 15 or 19) inside multi with TTL flags: 3.8.0 rejects the whole ' +
-      'request with MarshallingError; later releases fail that op with BadArguments ' +
-      '(its ttl is −1) inside the results.',
-    reconcile: ({ request, apache, zoo }) =>
-      hasTtlFlagsOnPlainCreate(request) &&
-      apache.err === marshallingError &&
-      apache.body === null &&
-      zoo.err === 0 &&
-      isFailedMulti(zoo.body)
-        ? takeApacheAnswer(apache, zoo)
+      'a create (op 1, 15 or 19) inside multi with TTL flags and so no ttl: later releases ' +
+      'refuse the whole request while decoding it (MarshallingError); 3.8.0 gets there only ' +
+      'if every earlier op passes (then also MarshallingError, from a ClassCastException), ' +
+      'and otherwise answers the earlier failure in the results.',
+    reconcile: (input) =>
+      isDecodeRefusal(input, isTtlFlagsOnPlainCreate, false)
+        ? takeApacheAnswer(input.apache, input.zoo)
         : null,
   },
   {

@@ -56,6 +56,11 @@ interface Pending {
 }
 
 const connectTimeoutMs = 10_000;
+/** How long close() waits for the closeSession reply and then for the socket to close. */
+const closeWaitMs = 2_000;
+
+const delay = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export class WireClient {
   readonly session: ConnectResponse;
@@ -132,10 +137,11 @@ export class WireClient {
   async close(): Promise<void> {
     this.stopPinging();
     if (this.closedError === undefined) {
-      await this.request({ type: 'closeSession' }).catch(() => undefined);
+      const closing = this.request({ type: 'closeSession' }).catch(() => undefined);
+      await Promise.race([closing, delay(closeWaitMs)]);
     }
     this.socket.end();
-    await Promise.race([this.closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    await Promise.race([this.closed, delay(closeWaitMs)]);
     this.socket.destroy();
   }
 

@@ -60,7 +60,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Zoo
   const peerOptions: PeerOptionsInput = { startMs: startedAtMs, digestOf: sha1Digest };
   copyDefined(peerOptions, options);
   const peer = new Peer(peerOptions);
-  const whitelist = parseWhitelist(options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist);
+  const whitelist = parseWhitelist(
+    options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist,
+  );
   let clientPort = options.port ?? 0;
   const txnLog = new MemoryTxnLog();
   let loop: PeerLoop | null = null;
@@ -75,13 +77,25 @@ export async function startServer(options: StartServerOptions = {}): Promise<Zoo
       if (action === 'resetServerStats') peer.stats.reset();
       if (action === 'resetConnectionStats') peer.resetConnectionStats();
       const snapshot = takeSnapshot({
-        peer, clientPort, dataDir: '', startedAtMs, builtAtMs: startedAtMs, traceMask: 306n,
-        env: [['zookeeper.version', 'zoo'], ['host.name', hostname()]],
+        peer,
+        clientPort,
+        dataDir: '',
+        startedAtMs,
+        builtAtMs: startedAtMs,
+        traceMask: 306n,
+        env: [
+          ['zookeeper.version', 'zoo'],
+          ['host.name', hostname()],
+        ],
       });
       return runFourLetterWord(word, snapshot, whitelist);
     },
   });
-  loop = new PeerLoop(peer, { clock: systemClock, scheduler: nodeScheduler, log, txnLog }, connections);
+  loop = new PeerLoop(
+    peer,
+    { clock: systemClock, scheduler: nodeScheduler, log, txnLog },
+    connections,
+  );
   const listener = await listenTcp(connections, { host, port: clientPort, log });
   clientPort = listener.port;
   let closing: Promise<void> | null = null;
@@ -102,9 +116,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Zoo
 
 function copyDefined(target: PeerOptionsInput, options: StartServerOptions): void {
   if (options.tickMs !== undefined) target.tickMs = options.tickMs;
-  if (options.minSessionTimeoutMs !== undefined) target.minSessionTimeoutMs = options.minSessionTimeoutMs;
-  if (options.maxSessionTimeoutMs !== undefined) target.maxSessionTimeoutMs = options.maxSessionTimeoutMs;
-  if (options.extendedTypesEnabled !== undefined) target.extendedTypesEnabled = options.extendedTypesEnabled;
+  if (options.minSessionTimeoutMs !== undefined)
+    target.minSessionTimeoutMs = options.minSessionTimeoutMs;
+  if (options.maxSessionTimeoutMs !== undefined)
+    target.maxSessionTimeoutMs = options.maxSessionTimeoutMs;
+  if (options.extendedTypesEnabled !== undefined)
+    target.extendedTypesEnabled = options.extendedTypesEnabled;
   if (options.superDigest !== undefined) target.superDigest = options.superDigest;
   if (options.packetBytesMax !== undefined) target.packetBytesMax = options.packetBytesMax;
   if (options.containerCheckIntervalMs !== undefined) {

@@ -14,8 +14,20 @@ describe('SeededRandom', () => {
   });
 
   test('different seeds give different streams', () => {
-    const a = Array.from({ length: 8 }, ((r) => () => r.nextUint32())(new SeededRandom(1)));
-    const b = Array.from({ length: 8 }, ((r) => () => r.nextUint32())(new SeededRandom(2)));
+    const a = Array.from(
+      { length: 8 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new SeededRandom(1)),
+    );
+    const b = Array.from(
+      { length: 8 },
+      (
+        (r) => () =>
+          r.nextUint32()
+      )(new SeededRandom(2)),
+    );
     expect(a).not.toEqual(b);
   });
 

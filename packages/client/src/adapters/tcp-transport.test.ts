@@ -1,3 +1,5 @@
+// The real TCP transport, and createClient over real sockets against a fake server.
+
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ErrorCode, ZooError } from '../protocol/index.js';
@@ -9,6 +11,18 @@ const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** A port nothing listens on (it was free a moment ago). */
+function closedPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 async function started(): Promise<FakeZooTcpServer> {
   const fake = await listenFakeZoo();
@@ -28,13 +42,16 @@ describe('connectTcp', () => {
     const address = echo.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     const done = new Promise<void>((resolve) => {
-      const transport = connectTcp({ host: '127.0.0.1', port }, {
-        onData: (chunk) => received.push(chunk),
-        onClose: (reason) => {
-          closes.push(reason);
-          resolve();
+      const transport = connectTcp(
+        { host: '127.0.0.1', port },
+        {
+          onData: (chunk) => received.push(chunk),
+          onClose: (reason) => {
+            closes.push(reason);
+            resolve();
+          },
         },
-      });
+      );
       transport.write(Buffer.from('ping'));
     });
     await done;
@@ -44,13 +61,7 @@ describe('connectTcp', () => {
   });
 
   test('a refused connection is reported through onClose', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer();
-      probe.listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-      });
-    });
+    const port = await closedPort();
     const reason = await new Promise<string>((resolve) => {
       connectTcp({ host: '127.0.0.1', port }, { onData: () => undefined, onClose: resolve });
     });
@@ -74,13 +85,7 @@ describe('createClient over TCP', () => {
 
   test('fails over to a second server when the first is down', async () => {
     const fake = await started();
-    const deadPort = await new Promise<number>((resolve) => {
-      const probe = net.createServer();
-      probe.listen(0, '127.0.0.1', () => {
-        const address = probe.address();
-        probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-      });
-    });
+    const deadPort = await closedPort();
     const client = createClient(`127.0.0.1:${deadPort},${fake.connectString}`, {
       reconnectDelayMaxMs: 20,
     });

@@ -4,12 +4,7 @@
 import type { SessionEvent } from '../core/session-types.js';
 
 export type ClientEventName =
-  | 'connected'
-  | 'readOnly'
-  | 'disconnected'
-  | 'expired'
-  | 'authFailed'
-  | 'closed';
+  'connected' | 'readOnly' | 'disconnected' | 'expired' | 'authFailed' | 'closed';
 
 export type ClientEventListener = () => void;
 

@@ -164,11 +164,15 @@ export class SessionDriver {
     });
   }
 
-  /** One timer at the session's next deadline (connect, handshake timeout, ping, read timeout). */
+  /**
+   * One timer at the session's next deadline (connect, handshake timeout, ping, read timeout).
+   * Traffic keeps pushing the deadline later; a timer already set earlier is kept rather than
+   * reset on every send and receive: it fires, tick() finds nothing due, and it is set anew.
+   */
   private scheduleTimer(): void {
     const deadlineMs = this.session.nextDeadlineMs();
     if (this.timer !== null) {
-      if (this.timer.deadlineMs === deadlineMs) return;
+      if (deadlineMs !== null && this.timer.deadlineMs <= deadlineMs) return;
       this.env.timers.clearTimeout(this.timer.handle);
       this.timer = null;
     }

@@ -29,7 +29,12 @@ export class TransactionError extends ZooError {
   readonly results: TransactionOpOutcome[];
   readonly failedIndex: number;
 
-  constructor(options: { code: number; path: string; results: TransactionOpOutcome[]; index: number }) {
+  constructor(options: {
+    code: number;
+    path: string;
+    results: TransactionOpOutcome[];
+    index: number;
+  }) {
     super(options.code, options.path);
     this.results = options.results;
     this.failedIndex = options.index;
@@ -50,14 +55,18 @@ export function multiOpOf(op: TransactionOp): MultiOp {
 }
 
 /** The results of a committed transaction, or TransactionError for a failed one. */
-export function transactionResultsOf(ops: readonly TransactionOp[], response: Response): TransactionResult[] {
+export function transactionResultsOf(
+  ops: readonly TransactionOp[],
+  response: Response,
+): TransactionResult[] {
   assert(response.type === 'multi', () => `multi answered with ${response.type}`);
   const outcomes = response.results.map(outcomeOf);
   const failed = outcomes.findIndex((o) => o.type === 'error' && o.code !== ErrorCode.Ok);
   if (failed >= 0) {
     const failure = outcomes[failed];
     const code = failure?.type === 'error' ? failure.code : ErrorCode.SystemError;
-    throw new TransactionError({ code, path: ops[failed]?.path ?? '', results: outcomes, index: failed });
+    const path = ops[failed]?.path ?? '';
+    throw new TransactionError({ code, path, results: outcomes, index: failed });
   }
   return outcomes.filter((o): o is TransactionResult => o.type !== 'error');
 }

@@ -1,3 +1,6 @@
+// ZooClient over the in-memory FakeZooServer and a manual clock: watches, pipelining,
+// failover, pings and read timeouts, expiry, auth, close and session resume.
+
 import { describe, expect, test } from 'vitest';
 import {
   AddWatchMode,
@@ -12,10 +15,13 @@ import { connectedFixture, fixture } from './testing/client-fixture.js';
 import { settle } from './testing/manual-env.js';
 
 const codeOf = (promise: Promise<unknown>): Promise<number | null> =>
-  promise.then(() => null, (e: unknown) => (e instanceof ZooError ? e.code : null));
+  promise.then(
+    () => null,
+    (e: unknown) => (e instanceof ZooError ? e.code : null),
+  );
 
 describe('ZooClient watches', () => {
-  test('a one-shot getData watch fires once, before the reply of the write that caused it', async () => {
+  test('a one-shot getData watch fires once, before the reply of the write', async () => {
     const { client } = await connectedFixture();
     await client.create('/w', 'a');
     const order: string[] = [];
@@ -35,7 +41,7 @@ describe('ZooClient watches', () => {
     ]);
   });
 
-  test('another client\'s writes reach this client\'s child watch', async () => {
+  test("another client's writes reach this client's child watch", async () => {
     const one = await connectedFixture();
     const two = await connectedFixture('a:1', { server: one.server });
     const events: number[] = [];
@@ -49,7 +55,9 @@ describe('ZooClient watches', () => {
     const { client } = await connectedFixture();
     await client.create('/r');
     const events: string[] = [];
-    await client.addWatch('/r', AddWatchMode.persistentRecursive, (e) => events.push(`${e.type} ${e.path}`));
+    await client.addWatch('/r', AddWatchMode.persistentRecursive, (e) => {
+      events.push(`${e.type} ${e.path}`);
+    });
     await client.create('/r/a');
     await client.setData('/r/a', 'x');
     await client.delete('/r/a');
@@ -85,7 +93,7 @@ describe('ZooClient pipelining', () => {
 });
 
 describe('ZooClient failover', () => {
-  test('a dropped connection fails calls in flight with ConnectionLoss and the session resumes on the next server', async () => {
+  test('a drop fails calls in flight with ConnectionLoss; the session resumes', async () => {
     const f = await connectedFixture('a:1,b:2');
     const { client, server, events } = f;
     const firstAddress = server.connectedAddresses[0];
@@ -110,7 +118,7 @@ describe('ZooClient failover', () => {
     expect(watched).toEqual([EventType.nodeDataChanged]);
   });
 
-  test('a silent server is dropped after two thirds of the timeout; pings keep a live one', async () => {
+  test('a silent server is dropped after 2/3 of the timeout; pings keep a live one', async () => {
     const f = await connectedFixture('a:1', { sessionTimeoutMs: 9_000 });
     await f.env.advance(30_000);
     expect(f.events).toEqual(['connected']);

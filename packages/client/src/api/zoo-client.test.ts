@@ -1,16 +1,16 @@
+// ZooClient operations over the in-memory FakeZooServer: CRUD, create modes, typed errors,
+// multi and multiRead, chroot.
+
 import { describe, expect, test } from 'vitest';
-import {
-  CreateMode,
-  ErrorCode,
-  OPEN_ACL_UNSAFE,
-  Perms,
-  ZooError,
-} from '../protocol/index.js';
+import { CreateMode, ErrorCode, OPEN_ACL_UNSAFE, Perms, ZooError } from '../protocol/index.js';
 import { connectedFixture } from './testing/client-fixture.js';
 import { TransactionError } from './transaction.js';
 
 async function rejection(promise: Promise<unknown>): Promise<ZooError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(error instanceof ZooError)) throw new Error(`expected a ZooError, got ${String(error)}`);
   return error;
 }
@@ -28,7 +28,7 @@ describe('ZooClient basic operations', () => {
     expect(await client.exists('/a')).toBeNull();
   });
 
-  test('failures reject with ZooError carrying ZooKeeper\'s code and the path', async () => {
+  test("failures reject with ZooError carrying ZooKeeper's code and the path", async () => {
     const { client } = await connectedFixture();
     await client.create('/a');
     const noNode = await rejection(client.getData('/missing'));
@@ -43,8 +43,9 @@ describe('ZooClient basic operations', () => {
   test('create modes: ephemeral, sequential, container and TTL use their opcodes', async () => {
     const { client, server } = await connectedFixture();
     expect(await client.create('/e', null, { mode: CreateMode.ephemeral })).toBe('/e');
-    expect(await client.create('/q-', null, { mode: CreateMode.persistentSequential }))
-      .toBe('/q-0000000001');
+    expect(await client.create('/q-', null, { mode: CreateMode.persistentSequential })).toBe(
+      '/q-0000000001',
+    );
     const container = await client.createWithStat('/c', null, { mode: CreateMode.container });
     expect(container.path).toBe('/c');
     const ttl = await client.createWithStat('/t', 'x', {
@@ -53,7 +54,8 @@ describe('ZooClient basic operations', () => {
     });
     expect(ttl.stat.dataLength).toBe(1);
     const creates = server.log.flatMap(({ request }) =>
-      request.type === 'create' ? [[request.variant, request.flags, request.ttl]] : []);
+      request.type === 'create' ? [[request.variant, request.flags, request.ttl]] : [],
+    );
     expect(creates).toEqual([
       ['create', 1, -1n],
       ['create', 2, -1n],
@@ -67,13 +69,15 @@ describe('ZooClient basic operations', () => {
     const { client } = await connectedFixture();
     const ttlMode = { mode: CreateMode.persistentWithTtl };
     expect((await rejection(client.create('/t', null, ttlMode))).code).toBe(ErrorCode.BadArguments);
-    expect((await rejection(client.create('/t', null, { ...ttlMode, ttlMs: 0 }))).code)
-      .toBe(ErrorCode.BadArguments);
-    expect((await rejection(client.create('/t', null, { ttlMs: 10 }))).code)
-      .toBe(ErrorCode.BadArguments);
+    expect((await rejection(client.create('/t', null, { ...ttlMode, ttlMs: 0 }))).code).toBe(
+      ErrorCode.BadArguments,
+    );
+    expect((await rejection(client.create('/t', null, { ttlMs: 10 }))).code).toBe(
+      ErrorCode.BadArguments,
+    );
   });
 
-  test('createWithStat returns the new node\'s stat', async () => {
+  test("createWithStat returns the new node's stat", async () => {
     const { client } = await connectedFixture();
     const { path, stat } = await client.createWithStat('/s', 'abc');
     expect(path).toBe('/s');
@@ -123,7 +127,10 @@ describe('ZooClient multi', () => {
         { type: 'check', path: '/m', version: 5 },
         { type: 'delete', path: '/m' },
       ])
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(TransactionError);
     const failure = error as TransactionError;
     expect(failure.code).toBe(ErrorCode.BadVersion);
@@ -137,7 +144,7 @@ describe('ZooClient multi', () => {
     expect(await client.exists('/m/a')).toBeNull();
   });
 
-  test('multiRead returns each read\'s result or error on its own', async () => {
+  test("multiRead returns each read's result or error on its own", async () => {
     const { client } = await connectedFixture();
     await client.create('/r', 'data');
     const results = await client.multiRead([
@@ -146,7 +153,8 @@ describe('ZooClient multi', () => {
       { type: 'getChildren', path: '/' },
     ]);
     expect(results[0]).toMatchObject({ type: 'getData', data: Buffer.from('data') });
-    expect(results[1]).toEqual({ type: 'error', error: new ZooError(ErrorCode.NoNode, '/missing') });
+    const noNode = new ZooError(ErrorCode.NoNode, '/missing');
+    expect(results[1]).toEqual({ type: 'error', error: noNode });
     expect(results[2]).toEqual({ type: 'getChildren', children: ['r'] });
   });
 });
@@ -157,8 +165,9 @@ describe('ZooClient chroot', () => {
     await base.client.create('/app');
     const { client } = await connectedFixture('a:1/app', { server: base.server });
     const events: string[] = [];
-    expect(await client.create('/n-', null, { mode: CreateMode.persistentSequential }))
-      .toBe('/n-0000000000');
+    expect(await client.create('/n-', null, { mode: CreateMode.persistentSequential })).toBe(
+      '/n-0000000000',
+    );
     await client.getChildren('/', { watch: (e) => events.push(`${e.type} ${e.path}`) });
     await client.create('/x');
     expect(events).toEqual(['4 /']);

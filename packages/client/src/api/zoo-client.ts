@@ -207,9 +207,10 @@ export class ZooClient {
     options?: RemoveWatchesOptions,
   ): Promise<void> {
     const listener = options?.listener;
-    const call: DriverCall = listener === undefined
-      ? { request: { type: 'removeWatches', path, watcherType } }
-      : { request: { type: 'checkWatches', path, watcherType }, watcher: listener };
+    const call: DriverCall =
+      listener === undefined
+        ? { request: { type: 'removeWatches', path, watcherType } }
+        : { request: { type: 'checkWatches', path, watcherType }, watcher: listener };
     if (options?.local === true) call.local = true;
     await this.call(call);
   }

@@ -1,3 +1,5 @@
+// Chroot: prefixing request paths and stripping results and events.
+
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Chroot } from './chroot.js';

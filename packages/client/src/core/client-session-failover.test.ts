@@ -1,8 +1,22 @@
+// ClientSession failover, priming (auth, setWatches), expiry, auth failure, close and chroot,
+// driven by hand with a fake clock and a scripted server side.
+
 import { describe, expect, test } from 'vitest';
-import { AddWatchMode, ErrorCode, EventType, KeeperState, Xid, ZooError } from '../protocol/index.js';
+import {
+  AddWatchMode,
+  ErrorCode,
+  EventType,
+  KeeperState,
+  Xid,
+  ZooError,
+} from '../protocol/index.js';
 import { SessionHarness, statOf } from './testing/session-harness.js';
 
-const servers = [{ host: 'a', port: 1 }, { host: 'b', port: 2 }, { host: 'c', port: 3 }];
+const servers = [
+  { host: 'a', port: 1 },
+  { host: 'b', port: 2 },
+  { host: 'c', port: 3 },
+];
 
 function connectedHarness(): SessionHarness {
   const h = new SessionHarness({ servers, random: () => 0.5 });
@@ -27,7 +41,7 @@ describe('ClientSession failover', () => {
     expect(tried).toEqual([order[0], order[1], order[2], order[0]]);
   });
 
-  test('a dropped connection fails in-flight calls and reconnects to the next server at once', () => {
+  test('a dropped connection fails in-flight calls and reconnects to the next server', () => {
     const h = connectedHarness();
     const first = h.server();
     h.session.submit({ request: { type: 'sync', path: '/a' }, token: 's' });
@@ -59,7 +73,7 @@ describe('ClientSession failover', () => {
     expect(h.results()).toEqual([{ type: 'event', event: 'connected' }]);
   });
 
-  test('after reconnecting re-sends auth, then setWatches with lastZxidSeen, then held calls', () => {
+  test('after reconnecting re-sends auth, setWatches with lastZxidSeen, then held calls', () => {
     const h = connectedHarness();
     h.session.addAuth({ scheme: 'digest', auth: Buffer.from('u:p'), token: 'auth' });
     h.session.submit({
@@ -111,7 +125,8 @@ describe('ClientSession failover', () => {
 
   test('uses setWatches2 when a persistent watch exists and keeps it across reconnects', () => {
     const h = connectedHarness();
-    const request = { type: 'addWatch' as const, path: '/p', mode: AddWatchMode.persistentRecursive };
+    const mode = AddWatchMode.persistentRecursive;
+    const request = { type: 'addWatch' as const, path: '/p', mode };
     h.session.submit({ request, token: 'add', watcher: 'rec' });
     h.flush();
     h.reply({ xid: 1, zxid: 3n, body: { type: 'addWatch' } });
@@ -136,6 +151,35 @@ describe('ClientSession failover', () => {
         event: { type: EventType.nodeCreated, state: KeeperState.syncConnected, path: '/p/x/y' },
       },
     ]);
+  });
+
+  test('held calls ride over one failed server and fail once every server has failed', () => {
+    const h = new SessionHarness({ servers, random: () => 0.5, reconnectDelayMaxMs: 10 });
+    h.advance(0);
+    h.session.submit({ request: { type: 'sync', path: '/' }, token: 'held' });
+    h.closeTransport('refused');
+    h.advance(10);
+    h.closeTransport('refused');
+    expect(h.results().filter((o) => o.type === 'complete')).toEqual([]);
+    h.advance(10);
+    h.closeTransport('refused');
+    expect(h.results().filter((o) => o.type === 'complete')).toEqual([
+      {
+        type: 'complete',
+        token: 'held',
+        outcome: { ok: false, error: new ZooError(ErrorCode.ConnectionLoss, '/') },
+      },
+    ]);
+  });
+
+  test('a held call is sent when the second server answers', () => {
+    const h = new SessionHarness({ servers, random: () => 0.5, reconnectDelayMaxMs: 10 });
+    h.advance(0);
+    h.session.submit({ request: { type: 'sync', path: '/' }, token: 'held' });
+    h.closeTransport('refused');
+    h.advance(10);
+    h.acceptHandshake();
+    expect(h.requests()).toEqual([{ xid: 1, request: { type: 'sync', path: '/' } }]);
   });
 
   test('an expired session fails held calls, tells each watcher, and refuses later calls', () => {
@@ -228,7 +272,11 @@ describe('ClientSession close', () => {
     expect(h.results()).toEqual([
       { type: 'disconnect', connectionId: 1, reason: 'closed while not connected' },
       { type: 'event', event: 'closed' },
-      { type: 'complete', token: 'close', outcome: { ok: true, response: { type: 'empty' }, zxid: 0n } },
+      {
+        type: 'complete',
+        token: 'close',
+        outcome: { ok: true, response: { type: 'empty' }, zxid: 0n },
+      },
     ]);
   });
 
@@ -247,11 +295,18 @@ describe('ClientSession chroot', () => {
     const h = new SessionHarness({ chroot: '/app' });
     h.advance(0);
     h.acceptHandshake();
-    h.session.submit({
-      request: { type: 'create', variant: 'create', path: '/q-', data: null, acl: [], flags: 2, ttl: -1n },
-      token: 'c',
-    });
-    h.session.submit({ request: { type: 'getData', path: '/x', watch: true }, token: 'g', watcher: 'w' });
+    const create = {
+      type: 'create' as const,
+      variant: 'create' as const,
+      path: '/q-',
+      data: null,
+      acl: [],
+      flags: 2,
+      ttl: -1n,
+    };
+    h.session.submit({ request: create, token: 'c' });
+    const getData = { type: 'getData' as const, path: '/x', watch: true };
+    h.session.submit({ request: getData, token: 'g', watcher: 'w' });
     h.flush();
     expect(h.requests().map((r) => ('path' in r.request ? r.request.path : null))).toEqual([
       '/app/q-',

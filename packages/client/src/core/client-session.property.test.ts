@@ -1,3 +1,6 @@
+// Property test: ClientSession under random schedules of calls, replies, drops, handshakes
+// and clock ticks completes every call exactly once and keeps its invariants.
+
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode, EventType } from '../protocol/index.js';
@@ -28,7 +31,10 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ type: fc.constant('notify' as const), path }) },
   { weight: 1, arbitrary: fc.constant({ type: 'drop' as const }) },
   { weight: 2, arbitrary: fc.constant({ type: 'handshake' as const }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('advance' as const), ms: fc.nat(15_000) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('advance' as const), ms: fc.nat(15_000) }),
+  },
   { weight: 2, arbitrary: fc.constant({ type: 'flush' as const }) },
 );
 
@@ -48,9 +54,8 @@ function run(h: SessionHarness, commands: readonly Command[], expireAt: number |
         const xid = h.session.inFlightXids[0];
         if (xid === undefined) break;
         h.flush();
-        const body = c.err === ErrorCode.Ok
-          ? { type: 'getData' as const, data: null, stat: statOf() }
-          : null;
+        const body =
+          c.err === ErrorCode.Ok ? { type: 'getData' as const, data: null, stat: statOf() } : null;
         h.reply({ xid, err: c.err, body, zxid: BigInt(index) });
         break;
       }
@@ -106,7 +111,10 @@ describe('ClientSession under random schedules', () => {
           const expected = Array.from({ length: submitted }, (_, i) => `t${i}`);
           expect([...completed].sort()).toEqual([...expected, 'close'].sort());
           for (let id = 1; id <= h.connectionId; id++) {
-            const xids = h.requests(id).map((r) => r.xid).filter((x) => x > 0);
+            const xids = h
+              .requests(id)
+              .map((r) => r.xid)
+              .filter((x) => x > 0);
             expect(xids).toEqual([...xids].sort((a, b) => a - b));
           }
           expect(h.session.watchCount).toBe(0);

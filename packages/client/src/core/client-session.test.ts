@@ -1,3 +1,6 @@
+// ClientSession unit tests driven by hand (fake clock, scripted server side): handshake,
+// pipelining and xid order, reply matching, limits, ping and timeout timing, watch delivery.
+
 import { describe, expect, test } from 'vitest';
 import { ErrorCode, EventType, Xid, ZooError } from '../protocol/index.js';
 import type { GetDataRequest } from '../protocol/index.js';
@@ -66,7 +69,9 @@ describe('ClientSession requests', () => {
 
   test('pipelines calls: all go out in one send at the next flush, before any reply', () => {
     const h = connected();
-    for (const path of ['/a', '/b', '/c']) h.session.submit({ request: getData(path), token: path });
+    for (const path of ['/a', '/b', '/c']) {
+      h.session.submit({ request: getData(path), token: path });
+    }
     expect(h.session.hasUnflushedBytes).toBe(true);
     expect(h.outputs()).toEqual([]);
     h.flush();
@@ -110,7 +115,8 @@ describe('ClientSession requests', () => {
       { type: 'event', event: 'disconnected' },
     ]);
     const codes = results.flatMap((o) =>
-      o.type === 'complete' && !o.outcome.ok ? [o.outcome.error.code] : []);
+      o.type === 'complete' && !o.outcome.ok ? [o.outcome.error.code] : [],
+    );
     expect(codes).toEqual([ErrorCode.ConnectionLoss, ErrorCode.ConnectionLoss]);
   });
 
@@ -223,7 +229,11 @@ describe('ClientSession timing', () => {
   });
 
   test('abandons a handshake after timeout / servers and tries the next server', () => {
-    const servers = [{ host: 'a', port: 1 }, { host: 'b', port: 2 }, { host: 'c', port: 3 }];
+    const servers = [
+      { host: 'a', port: 1 },
+      { host: 'b', port: 2 },
+      { host: 'c', port: 3 },
+    ];
     const h = new SessionHarness({ servers, sessionTimeoutMs: 30_000, reconnectDelayMaxMs: 500 });
     h.advance(0);
     const first = h.server();
@@ -260,7 +270,7 @@ describe('ClientSession watches', () => {
     h.outputs();
     h.notify(EventType.nodeDeleted, '/a');
     h.reply({ xid: 2, body: null });
-    expect(h.results().map((o) => o.type === 'complete' ? o.token : o.type)).toEqual([
+    expect(h.results().map((o) => (o.type === 'complete' ? o.token : o.type))).toEqual([
       'watch',
       'delete',
     ]);
@@ -268,7 +278,8 @@ describe('ClientSession watches', () => {
 
   test('exists on a missing node arms an exist watch; getData on one arms nothing', () => {
     const h = connected();
-    h.session.submit({ request: { type: 'exists', path: '/a', watch: true }, token: 'e', watcher: 'we' });
+    const exists = { type: 'exists' as const, path: '/a', watch: true };
+    h.session.submit({ request: exists, token: 'e', watcher: 'we' });
     h.session.submit({ request: getData('/b', true), token: 'g', watcher: 'wg' });
     h.flush();
     h.reply({ xid: 1, err: ErrorCode.NoNode });

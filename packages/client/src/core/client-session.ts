@@ -35,7 +35,6 @@ interface Connection {
   lastSendMs: number;
 }
 
-
 export class ClientSession<T, L> {
   private readonly outputs: SessionOutput<T, L>[] = [];
   private readonly tracker: RequestTracker<T, L>;
@@ -334,8 +333,10 @@ export class ClientSession<T, L> {
   }
 
   /**
-   * Loses the connection: requests in flight (and those held for it) fail with ConnectionLoss,
-   * as ZooKeeper's ClientCnxn.cleanup does; the session itself lives on and reconnects.
+   * Loses the connection: requests in flight fail with ConnectionLoss, as ZooKeeper's
+   * ClientCnxn.cleanup does; the session itself lives on and reconnects. Calls held for a
+   * connection fail only once every server has failed an attempt (ZooKeeper fails them on any
+   * failed attempt; waiting for the round lets a call ride over one server being down).
    */
   private drop(connection: Connection, reason: string, nowMs: number): void {
     assert(this.connection === connection, 'dropping a connection that is not current');
@@ -346,7 +347,7 @@ export class ClientSession<T, L> {
     this.connection = null;
     this.writer.reset();
     this.outputs.push({ type: 'disconnect', connectionId: connection.id, reason });
-    this.tracker.failAll(ErrorCode.ConnectionLoss, { forget: false });
+    this.tracker.failInFlight(ErrorCode.ConnectionLoss);
     if (connection.phase === 'open') {
       // Fail over to the next server at once: the session survives only if a server hears
       // from it within the session timeout.
@@ -356,16 +357,14 @@ export class ClientSession<T, L> {
       return;
     }
     this.failedAttempts += 1;
-    this.nextConnectAtMs = nowMs + this.reconnectDelayMs();
-  }
-
-  /**
-   * A random pause spreads reconnecting clients; after a whole round of failed attempts the
-   * full pause applies. ZooKeeper: StaticHostProvider.next(spinDelay) and startConnect.
-   */
-  private reconnectDelayMs(): number {
-    if (this.failedAttempts % this.servers.size === 0) return this.reconnectDelayMaxMs;
-    return Math.floor(this.options.random() * this.reconnectDelayMaxMs);
+    const isRoundFailed = this.failedAttempts % this.servers.size === 0;
+    if (isRoundFailed) this.tracker.failHeld(ErrorCode.ConnectionLoss);
+    // A random pause spreads reconnecting clients; after a whole round of failed attempts the
+    // full pause applies. ZooKeeper: StaticHostProvider.next(spinDelay) and startConnect.
+    const pauseMs = isRoundFailed
+      ? this.reconnectDelayMaxMs
+      : Math.floor(this.options.random() * this.reconnectDelayMaxMs);
+    this.nextConnectAtMs = nowMs + pauseMs;
   }
 
   /** Ends the session for good: every call and watch is told, then the session event. */
@@ -377,7 +376,7 @@ export class ClientSession<T, L> {
       this.outputs.push({ type: 'disconnect', connectionId: connection.id, reason: detail });
     }
     const ending = sessionEndings[reason];
-    this.tracker.failAll(ending.code, { forget: true });
+    this.tracker.failAll(ending.code);
     for (const { listener, path } of this.tracker.watches.drain()) {
       const event = { type: EventType.none, state: ending.keeperState, path };
       this.outputs.push({ type: 'watch', listeners: [listener], event });

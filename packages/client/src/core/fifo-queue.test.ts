@@ -1,10 +1,15 @@
+// FifoQueue against an array model.
+
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { FifoQueue } from './fifo-queue.js';
 
 describe('FifoQueue', () => {
   test('behaves as an array with push and shift, across compactions', () => {
-    const op = fc.oneof(fc.integer().map((n) => ({ push: n })), fc.constant({ shift: true }));
+    const op = fc.oneof(
+      fc.integer().map((n) => ({ push: n })),
+      fc.constant({ shift: true }),
+    );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 3000 }), (ops) => {
         const queue = new FifoQueue<number>();

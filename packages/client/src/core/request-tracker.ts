@@ -162,27 +162,34 @@ export class RequestTracker<T, L> {
     return 'none';
   }
 
-  /**
-   * Fails every in-flight and held call and every unanswered auth with `code`. Credentials are
-   * kept for the next connection unless `forget` (the session has ended).
-   */
-  failAll(code: number, options: { forget: boolean }): void {
+  /** Fails every sent and unanswered call and auth with `code` (their connection is gone). */
+  failInFlight(code: number): void {
     for (const entry of this.inFlight.drain()) {
       if (entry.call !== null) {
         this.fail(entry.call.token, new ZooError(code, pathOfRequest(entry.call.request)));
       }
     }
-    for (const call of this.held.drain()) {
-      this.fail(call.token, new ZooError(code, pathOfRequest(call.request)));
-    }
     for (const waiter of this.authWaiters.drain()) {
       if (waiter !== null) this.fail(waiter, new ZooError(code));
+    }
+  }
+
+  /** Fails the calls and auths held for a connection that has not opened yet. */
+  failHeld(code: number): void {
+    for (const call of this.held.drain()) {
+      this.fail(call.token, new ZooError(code, pathOfRequest(call.request)));
     }
     for (const credential of this.credentials) {
       if (credential.waiter !== null) this.fail(credential.waiter, new ZooError(code));
       credential.waiter = null;
     }
-    if (options.forget) this.credentials.length = 0;
+  }
+
+  /** Fails everything with `code` and forgets the credentials: the session has ended. */
+  failAll(code: number): void {
+    this.failInFlight(code);
+    this.failHeld(code);
+    this.credentials.length = 0;
   }
 
   /**
@@ -274,9 +281,10 @@ export class RequestTracker<T, L> {
       return 'authFailed';
     }
     if (waiter !== null) {
-      const outcome = err === ErrorCode.Ok
-        ? { ok: true as const, response: { type: 'empty' as const }, zxid: 0n }
-        : { ok: false as const, error: new ZooError(err) };
+      const outcome =
+        err === ErrorCode.Ok
+          ? { ok: true as const, response: { type: 'empty' as const }, zxid: 0n }
+          : { ok: false as const, error: new ZooError(err) };
       this.outputs.push({ type: 'complete', token: waiter, outcome });
     }
     return 'none';
@@ -340,7 +348,8 @@ export class RequestTracker<T, L> {
    */
   private acceptWatchRemoval(call: SessionCall<T, L>): boolean {
     const { request } = call;
-    const isRemoval = request.type === 'removeWatches' ||
+    const isRemoval =
+      request.type === 'removeWatches' ||
       (request.type === 'checkWatches' && call.watcher !== undefined);
     if (!isRemoval) return true;
     if (!this.watches.contains(request.path, request.watcherType, call.watcher)) {

@@ -20,12 +20,7 @@ export type SessionState =
   | 'authFailed';
 
 export type SessionEvent =
-  | 'connected'
-  | 'connectedReadOnly'
-  | 'disconnected'
-  | 'expired'
-  | 'authFailed'
-  | 'closed';
+  'connected' | 'connectedReadOnly' | 'disconnected' | 'expired' | 'authFailed' | 'closed';
 
 export interface ClientSessionOptions {
   servers: readonly ServerAddress[];
@@ -88,8 +83,7 @@ export interface SessionCall<T, L> {
 }
 
 export type RequestOutcome =
-  | { ok: true; response: Response; zxid: bigint }
-  | { ok: false; error: ZooError };
+  { ok: true; response: Response; zxid: bigint } | { ok: false; error: ZooError };
 
 export type SessionOutput<T, L> =
   | { type: 'connect'; connectionId: number; server: ServerAddress }
@@ -113,8 +107,10 @@ export function describeSessionOutput<T, L>(output: SessionOutput<T, L>): string
         ? `complete ok ${output.outcome.response.type} zxid=0x${output.outcome.zxid.toString(16)}`
         : `complete error ${errorCodeName(output.outcome.error.code)}`;
     case 'watch':
-      return `watch type=${output.event.type} path=${output.event.path} ` +
-        `listeners=${output.listeners.length}`;
+      return (
+        `watch type=${output.event.type} path=${output.event.path} ` +
+        `listeners=${output.listeners.length}`
+      );
     case 'event':
       return `event ${output.event}`;
   }

@@ -1,3 +1,5 @@
+// setWatches / setWatches2 batches sent after a reconnect.
+
 import { describe, expect, test } from 'vitest';
 import { buildSetWatches } from './set-watches.js';
 import { WatchTable } from './watch-table.js';

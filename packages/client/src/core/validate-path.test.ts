@@ -1,3 +1,5 @@
+// Client-side path validation, following ZooKeeper's PathUtils.validatePath.
+
 import { describe, expect, test } from 'vitest';
 import { pathProblem } from './validate-path.js';
 

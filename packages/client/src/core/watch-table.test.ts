@@ -1,3 +1,5 @@
+// The client watch table: who hears which event (ZooKeeper: ZKWatchManager), and removal.
+
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { EventType, WatcherType } from '../protocol/index.js';
@@ -80,7 +82,10 @@ describe('WatchTable.remove', () => {
     t.add('data', '/a', 'x');
     t.add('child', '/b', 'x');
     t.add('persistent', '/c', 'y');
-    expect(t.drain()).toEqual([{ listener: 'x', path: '/a' }, { listener: 'y', path: '/c' }]);
+    expect(t.drain()).toEqual([
+      { listener: 'x', path: '/a' },
+      { listener: 'y', path: '/c' },
+    ]);
     expect(t.isEmpty).toBe(true);
   });
 });

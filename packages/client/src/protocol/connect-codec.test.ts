@@ -20,14 +20,21 @@ const passwd = fc.uint8Array({ maxLength: 20 }).map((a) => Buffer.from(a));
 
 const connectRequest: fc.Arbitrary<ConnectRequest> = fc
   .record({
-    protocolVersion: int32, lastZxidSeen: int64, timeoutMs: int32, sessionId: int64,
-    passwd: fc.option(passwd), readOnly: fc.option(fc.boolean()),
+    protocolVersion: int32,
+    lastZxidSeen: int64,
+    timeoutMs: int32,
+    sessionId: int64,
+    passwd: fc.option(passwd),
+    readOnly: fc.option(fc.boolean()),
   })
   .map(({ readOnly, ...fields }) => (readOnly === null ? fields : { ...fields, readOnly }));
 
 const connectResponse: fc.Arbitrary<ConnectResponse> = fc
   .record({
-    protocolVersion: int32, timeoutMs: int32, sessionId: int64, passwd,
+    protocolVersion: int32,
+    timeoutMs: int32,
+    sessionId: int64,
+    passwd,
     readOnly: fc.option(fc.boolean()),
   })
   .map(({ readOnly, ...fields }) => (readOnly === null ? fields : { ...fields, readOnly }));
@@ -44,27 +51,36 @@ function payloadOf(write: (w: JuteWriter) => void): Buffer {
 }
 
 const newSession: ConnectRequest = {
-  protocolVersion: 0, lastZxidSeen: 0n, timeoutMs: 30_000, sessionId: 0n,
+  protocolVersion: 0,
+  lastZxidSeen: 0n,
+  timeoutMs: 30_000,
+  sessionId: 0n,
   passwd: Buffer.alloc(16),
 };
 const session: ConnectResponse = {
-  protocolVersion: 0, timeoutMs: 30_000, sessionId: 0x010000c117460000n,
+  protocolVersion: 0,
+  timeoutMs: 30_000,
+  sessionId: 0x010000c117460000n,
   passwd: Buffer.from('5882333b05c1bec1f6783fce56cd1d44', 'hex'),
 };
 
 describe('connect codec', () => {
   test('round-trips connect requests, with readOnly present only when it was sent', () => {
-    fc.assert(fc.property(connectRequest, (r) => {
-      const decoded = decodeConnectRequest(payloadOf((w) => encodeConnectRequest(w, r)));
-      expect(decoded).toStrictEqual(r);
-    }));
+    fc.assert(
+      fc.property(connectRequest, (r) => {
+        const decoded = decodeConnectRequest(payloadOf((w) => encodeConnectRequest(w, r)));
+        expect(decoded).toStrictEqual(r);
+      }),
+    );
   });
 
   test('round-trips connect responses, with readOnly present only when it was sent', () => {
-    fc.assert(fc.property(connectResponse, (r) => {
-      const decoded = decodeConnectResponse(payloadOf((w) => encodeConnectResponse(w, r)));
-      expect(decoded).toStrictEqual(r);
-    }));
+    fc.assert(
+      fc.property(connectResponse, (r) => {
+        const decoded = decodeConnectResponse(payloadOf((w) => encodeConnectResponse(w, r)));
+        expect(decoded).toStrictEqual(r);
+      }),
+    );
   });
 
   test('a request is 44 bytes without readOnly and 45 with it', () => {
@@ -79,8 +95,13 @@ describe('connect codec', () => {
 
   test('a response is 36 bytes without readOnly and 37 with it', () => {
     const without = payloadOf((w) => encodeConnectResponse(w, session));
-    expect(without.toString('hex')).toBe('00000000' + '00007530' + '010000c117460000' +
-      '00000010' + '5882333b05c1bec1f6783fce56cd1d44');
+    expect(without.toString('hex')).toBe(
+      '00000000' +
+        '00007530' +
+        '010000c117460000' +
+        '00000010' +
+        '5882333b05c1bec1f6783fce56cd1d44',
+    );
     const withByte = payloadOf((w) => encodeConnectResponse(w, { ...session, readOnly: true }));
     expect(withByte.length).toBe(37);
     expect(withByte[36]).toBe(1);

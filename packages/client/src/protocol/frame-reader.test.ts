@@ -32,20 +32,25 @@ function drain(reader: FrameReader): Buffer[] {
 
 describe('FrameReader', () => {
   test('yields every payload in order however the stream is chunked', () => {
-    const payloads = fc.array(fc.uint8Array({ maxLength: 50 }).map((a) => Buffer.from(a)), {
-      maxLength: 12,
-    });
-    fc.assert(fc.property(payloads, fc.array(fc.nat(), { maxLength: 30 }), (frames, cuts) => {
-      const stream = Buffer.concat(frames.map(frame));
-      const reader = new FrameReader();
-      const out: Buffer[] = [];
-      for (const chunk of split(stream, cuts)) {
-        reader.push(chunk);
-        out.push(...drain(reader));
-      }
-      expect(out).toEqual(frames);
-      expect(reader.bufferedBytes).toBe(0);
-    }));
+    const payloads = fc.array(
+      fc.uint8Array({ maxLength: 50 }).map((a) => Buffer.from(a)),
+      {
+        maxLength: 12,
+      },
+    );
+    fc.assert(
+      fc.property(payloads, fc.array(fc.nat(), { maxLength: 30 }), (frames, cuts) => {
+        const stream = Buffer.concat(frames.map(frame));
+        const reader = new FrameReader();
+        const out: Buffer[] = [];
+        for (const chunk of split(stream, cuts)) {
+          reader.push(chunk);
+          out.push(...drain(reader));
+        }
+        expect(out).toEqual(frames);
+        expect(reader.bufferedBytes).toBe(0);
+      }),
+    );
   });
 
   test('handles a large frame delivered one byte at a time in linear time', () => {

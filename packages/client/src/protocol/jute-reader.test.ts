@@ -17,16 +17,28 @@ const acl: fc.Arbitrary<Acl> = fc.record({
   id: fc.record({ scheme: text, id: text }),
 });
 const stat: fc.Arbitrary<Stat> = fc.record({
-  czxid: int64, mzxid: int64, ctime: int64, mtime: int64,
-  version: int32, cversion: int32, aversion: int32,
-  ephemeralOwner: int64, dataLength: int32, numChildren: int32, pzxid: int64,
+  czxid: int64,
+  mzxid: int64,
+  ctime: int64,
+  mtime: int64,
+  version: int32,
+  cversion: int32,
+  aversion: int32,
+  ephemeralOwner: int64,
+  dataLength: int32,
+  numChildren: int32,
+  pzxid: int64,
 });
 
 type Field =
-  | { kind: 'int'; value: number } | { kind: 'long'; value: bigint }
-  | { kind: 'bool'; value: boolean } | { kind: 'buffer'; value: Buffer | null }
-  | { kind: 'ustring'; value: string | null } | { kind: 'strings'; value: string[] | null }
-  | { kind: 'acls'; value: Acl[] | null } | { kind: 'stat'; value: Stat };
+  | { kind: 'int'; value: number }
+  | { kind: 'long'; value: bigint }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'buffer'; value: Buffer | null }
+  | { kind: 'ustring'; value: string | null }
+  | { kind: 'strings'; value: string[] | null }
+  | { kind: 'acls'; value: Acl[] | null }
+  | { kind: 'stat'; value: Stat };
 
 const field: fc.Arbitrary<Field> = fc.oneof(
   int32.map((value) => ({ kind: 'int' as const, value })),
@@ -41,27 +53,43 @@ const field: fc.Arbitrary<Field> = fc.oneof(
 
 function writeField(w: JuteWriter, f: Field): void {
   switch (f.kind) {
-    case 'int': return w.writeInt(f.value);
-    case 'long': return w.writeLong(f.value);
-    case 'bool': return w.writeBool(f.value);
-    case 'buffer': return w.writeBuffer(f.value);
-    case 'ustring': return w.writeUstring(f.value);
-    case 'strings': return w.writeStringVector(f.value);
-    case 'acls': return w.writeAclVector(f.value);
-    case 'stat': return w.writeStat(f.value);
+    case 'int':
+      return w.writeInt(f.value);
+    case 'long':
+      return w.writeLong(f.value);
+    case 'bool':
+      return w.writeBool(f.value);
+    case 'buffer':
+      return w.writeBuffer(f.value);
+    case 'ustring':
+      return w.writeUstring(f.value);
+    case 'strings':
+      return w.writeStringVector(f.value);
+    case 'acls':
+      return w.writeAclVector(f.value);
+    case 'stat':
+      return w.writeStat(f.value);
   }
 }
 
 function readField(r: JuteReader, kind: Field['kind']): unknown {
   switch (kind) {
-    case 'int': return r.readInt();
-    case 'long': return r.readLong();
-    case 'bool': return r.readBool();
-    case 'buffer': return r.readBuffer();
-    case 'ustring': return r.readUstring();
-    case 'strings': return r.readStringVector();
-    case 'acls': return r.readAclVector();
-    case 'stat': return r.readStat();
+    case 'int':
+      return r.readInt();
+    case 'long':
+      return r.readLong();
+    case 'bool':
+      return r.readBool();
+    case 'buffer':
+      return r.readBuffer();
+    case 'ustring':
+      return r.readUstring();
+    case 'strings':
+      return r.readStringVector();
+    case 'acls':
+      return r.readAclVector();
+    case 'stat':
+      return r.readStat();
   }
 }
 
@@ -73,29 +101,36 @@ function intBytes(...values: number[]): Buffer {
 
 describe('JuteReader and JuteWriter', () => {
   test('round-trips any sequence of fields through a writer that starts tiny and grows', () => {
-    fc.assert(fc.property(fc.array(field, { maxLength: 30 }), (fields) => {
-      const w = new JuteWriter({ initialBytes: 1 });
-      for (const f of fields) writeField(w, f);
-      const r = new JuteReader(w.toBuffer());
-      for (const f of fields) expect(readField(r, f.kind)).toEqual(f.value);
-      expect(r.remaining()).toBe(0);
-    }));
+    fc.assert(
+      fc.property(fc.array(field, { maxLength: 30 }), (fields) => {
+        const w = new JuteWriter({ initialBytes: 1 });
+        for (const f of fields) writeField(w, f);
+        const r = new JuteReader(w.toBuffer());
+        for (const f of fields) expect(readField(r, f.kind)).toEqual(f.value);
+        expect(r.remaining()).toBe(0);
+      }),
+    );
   });
 
   test('writes UTF-8 byte lengths for non-ASCII strings of every size', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
-      const w = new JuteWriter({ initialBytes: 2 });
-      w.writeUstring(s);
-      const encoded = Buffer.from(s, 'utf8');
-      expect(w.toBuffer()).toEqual(Buffer.concat([intBytes(encoded.length), encoded]));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
+        const w = new JuteWriter({ initialBytes: 2 });
+        w.writeUstring(s);
+        const encoded = Buffer.from(s, 'utf8');
+        expect(w.toBuffer()).toEqual(Buffer.concat([intBytes(encoded.length), encoded]));
+      }),
+    );
   });
 
   test('keeps null and empty buffers, strings and vectors distinct', () => {
     const w = new JuteWriter();
-    w.writeBuffer(null); w.writeBuffer(Buffer.alloc(0));
-    w.writeUstring(null); w.writeUstring('');
-    w.writeStringVector(null); w.writeStringVector([]);
+    w.writeBuffer(null);
+    w.writeBuffer(Buffer.alloc(0));
+    w.writeUstring(null);
+    w.writeUstring('');
+    w.writeStringVector(null);
+    w.writeStringVector([]);
     expect(w.toBuffer()).toEqual(intBytes(-1, 0, -1, 0, -1, 0));
     const r = new JuteReader(w.toBuffer());
     expect([r.readBuffer(), r.readBuffer()]).toEqual([null, Buffer.alloc(0)]);
@@ -105,7 +140,8 @@ describe('JuteReader and JuteWriter', () => {
 
   test('writes booleans as exactly 0 or 1 and reads any non-zero byte as true', () => {
     const w = new JuteWriter();
-    w.writeBool(true); w.writeBool(false);
+    w.writeBool(true);
+    w.writeBool(false);
     expect(w.toBuffer()).toEqual(Buffer.from([1, 0]));
     const r = new JuteReader(Buffer.from([2, 0xff, 0]));
     expect([r.readBool(), r.readBool(), r.readBool()]).toEqual([true, true, false]);
@@ -114,8 +150,17 @@ describe('JuteReader and JuteWriter', () => {
   test('writes a Stat as 68 bytes in ZooKeeper field order', () => {
     const w = new JuteWriter();
     w.writeStat({
-      czxid: 1n, mzxid: 2n, ctime: 3n, mtime: 4n, version: 5, cversion: -1, aversion: 7,
-      ephemeralOwner: 8n, dataLength: 9, numChildren: 10, pzxid: 11n,
+      czxid: 1n,
+      mzxid: 2n,
+      ctime: 3n,
+      mtime: 4n,
+      version: 5,
+      cversion: -1,
+      aversion: 7,
+      ephemeralOwner: 8n,
+      dataLength: 9,
+      numChildren: 10,
+      pzxid: 11n,
     });
     const b = w.toBuffer();
     expect(b.length).toBe(68);
@@ -132,8 +177,7 @@ describe('JuteReader and JuteWriter', () => {
 
   test('rejects a buffer length larger than the limit even when the bytes are there', () => {
     const payload = Buffer.concat([intBytes(17), Buffer.alloc(17)]);
-    expect(() => new JuteReader(payload, { bufferBytesMax: 16 }).readBuffer())
-      .toThrow(DecodeError);
+    expect(() => new JuteReader(payload, { bufferBytesMax: 16 }).readBuffer()).toThrow(DecodeError);
     expect(new JuteReader(payload, { bufferBytesMax: 17 }).readBuffer()).toEqual(Buffer.alloc(17));
   });
 
@@ -158,21 +202,30 @@ describe('JuteReader and JuteWriter', () => {
 
   test('raises DecodeError, never RangeError, for any read past the end', () => {
     const reads: ((r: JuteReader) => unknown)[] = [
-      (r) => r.readInt(), (r) => r.readLong(), (r) => r.readBool(), (r) => r.readBuffer(),
-      (r) => r.readUstring(), (r) => r.readString(), (r) => r.readStringVector(),
-      (r) => r.readAclVector(), (r) => r.readStat(),
+      (r) => r.readInt(),
+      (r) => r.readLong(),
+      (r) => r.readBool(),
+      (r) => r.readBuffer(),
+      (r) => r.readUstring(),
+      (r) => r.readString(),
+      (r) => r.readStringVector(),
+      (r) => r.readAclVector(),
+      (r) => r.readStat(),
     ];
-    fc.assert(fc.property(
-      fc.uint8Array({ maxLength: 80 }), fc.array(fc.nat(reads.length - 1), { maxLength: 10 }),
-      (input, order) => {
-        const r = new JuteReader(Buffer.from(input));
-        try {
-          for (const i of order) reads[i]?.(r);
-        } catch (error) {
-          expect(error).toBeInstanceOf(DecodeError);
-        }
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 80 }),
+        fc.array(fc.nat(reads.length - 1), { maxLength: 10 }),
+        (input, order) => {
+          const r = new JuteReader(Buffer.from(input));
+          try {
+            for (const i of order) reads[i]?.(r);
+          } catch (error) {
+            expect(error).toBeInstanceOf(DecodeError);
+          }
+        },
+      ),
+    );
   });
 
   test('copies buffers out so that they do not alias the frame', () => {

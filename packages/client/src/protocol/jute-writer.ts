@@ -65,9 +65,10 @@ export class JuteWriter {
     // to measure the string; the length is written once the bytes are in place.
     this.reserve(4 + 3 * s.length);
     const start = this.used + 4;
-    const written = s.length <= asciiFastPathUnitsMax
-      ? this.writeShortString(s, start)
-      : this.buffer.write(s, start, 'utf8');
+    const written =
+      s.length <= asciiFastPathUnitsMax
+        ? this.writeShortString(s, start)
+        : this.buffer.write(s, start, 'utf8');
     this.buffer.writeInt32BE(written, this.used);
     this.used = start + written;
   }

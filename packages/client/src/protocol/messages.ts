@@ -36,17 +36,37 @@ export interface CreateRequest {
   /** −1 for the non-TTL opcodes, as ZooKeeper passes it. */
   ttl: bigint;
 }
-export interface DeleteRequest { type: 'delete'; path: string; version: number }
-export interface ExistsRequest { type: 'exists'; path: string; watch: boolean }
-export interface GetDataRequest { type: 'getData'; path: string; watch: boolean }
+export interface DeleteRequest {
+  type: 'delete';
+  path: string;
+  version: number;
+}
+export interface ExistsRequest {
+  type: 'exists';
+  path: string;
+  watch: boolean;
+}
+export interface GetDataRequest {
+  type: 'getData';
+  path: string;
+  watch: boolean;
+}
 export interface SetDataRequest {
   type: 'setData';
   path: string;
   data: Buffer | null;
   version: number;
 }
-export interface GetAclRequest { type: 'getACL'; path: string }
-export interface SetAclRequest { type: 'setACL'; path: string; acl: Acl[]; version: number }
+export interface GetAclRequest {
+  type: 'getACL';
+  path: string;
+}
+export interface SetAclRequest {
+  type: 'setACL';
+  path: string;
+  acl: Acl[];
+  version: number;
+}
 /** getChildren (8) and getChildren2 (12) differ only in the reply: `withStat`. */
 export interface GetChildrenRequest {
   type: 'getChildren';
@@ -54,15 +74,38 @@ export interface GetChildrenRequest {
   watch: boolean;
   withStat: boolean;
 }
-export interface SyncRequest { type: 'sync'; path: string }
-export interface PingRequest { type: 'ping' }
-export interface CheckRequest { type: 'check'; path: string; version: number }
+export interface SyncRequest {
+  type: 'sync';
+  path: string;
+}
+export interface PingRequest {
+  type: 'ping';
+}
+export interface CheckRequest {
+  type: 'check';
+  path: string;
+  version: number;
+}
 export type MultiOp = CreateRequest | DeleteRequest | SetDataRequest | CheckRequest;
-export interface MultiRequest { type: 'multi'; ops: MultiOp[] }
+export interface MultiRequest {
+  type: 'multi';
+  ops: MultiOp[];
+}
 export type MultiReadOp = GetDataRequest | GetChildrenRequest;
-export interface MultiReadRequest { type: 'multiRead'; ops: MultiReadOp[] }
-export interface CheckWatchesRequest { type: 'checkWatches'; path: string; watcherType: number }
-export interface RemoveWatchesRequest { type: 'removeWatches'; path: string; watcherType: number }
+export interface MultiReadRequest {
+  type: 'multiRead';
+  ops: MultiReadOp[];
+}
+export interface CheckWatchesRequest {
+  type: 'checkWatches';
+  path: string;
+  watcherType: number;
+}
+export interface RemoveWatchesRequest {
+  type: 'removeWatches';
+  path: string;
+  watcherType: number;
+}
 export interface ReconfigRequest {
   type: 'reconfig';
   joiningServers: string | null;
@@ -70,7 +113,12 @@ export interface ReconfigRequest {
   newMembers: string | null;
   curConfigId: bigint;
 }
-export interface AuthRequest { type: 'auth'; authType: number; scheme: string; auth: Buffer | null }
+export interface AuthRequest {
+  type: 'auth';
+  authType: number;
+  scheme: string;
+  auth: Buffer | null;
+}
 /** setWatches (101) has no persistent lists; setWatches2 (105) has all five. */
 export interface SetWatchesRequest {
   type: 'setWatches';
@@ -82,12 +130,29 @@ export interface SetWatchesRequest {
   persistentWatches: string[];
   persistentRecursiveWatches: string[];
 }
-export interface SaslRequest { type: 'sasl'; token: Buffer | null }
-export interface GetEphemeralsRequest { type: 'getEphemerals'; prefixPath: string | null }
-export interface GetAllChildrenNumberRequest { type: 'getAllChildrenNumber'; path: string }
-export interface AddWatchRequest { type: 'addWatch'; path: string; mode: number }
-export interface WhoAmIRequest { type: 'whoAmI' }
-export interface CloseSessionRequest { type: 'closeSession' }
+export interface SaslRequest {
+  type: 'sasl';
+  token: Buffer | null;
+}
+export interface GetEphemeralsRequest {
+  type: 'getEphemerals';
+  prefixPath: string | null;
+}
+export interface GetAllChildrenNumberRequest {
+  type: 'getAllChildrenNumber';
+  path: string;
+}
+export interface AddWatchRequest {
+  type: 'addWatch';
+  path: string;
+  mode: number;
+}
+export interface WhoAmIRequest {
+  type: 'whoAmI';
+}
+export interface CloseSessionRequest {
+  type: 'closeSession';
+}
 
 export type Request =
   | CreateRequest
@@ -120,13 +185,37 @@ export type RequestType = Request['type'];
 // Response bodies, sent only when the reply's err is 0 (a multi always has a body).
 
 /** create (op 1, or a create inside multi sent as op 1) → path; other variants add the stat. */
-export interface CreateResponse { type: 'create'; path: string; stat: Stat | null }
-export interface StatResponse { type: 'stat'; stat: Stat }
-export interface GetDataResponse { type: 'getData'; data: Buffer | null; stat: Stat }
-export interface GetAclResponse { type: 'getACL'; acl: Acl[]; stat: Stat }
-export interface GetChildrenResponse { type: 'getChildren'; children: string[]; stat: Stat | null }
-export interface PathResponse { type: 'path'; path: string }
-export interface EmptyResponse { type: 'empty' }
+export interface CreateResponse {
+  type: 'create';
+  path: string;
+  stat: Stat | null;
+}
+export interface StatResponse {
+  type: 'stat';
+  stat: Stat;
+}
+export interface GetDataResponse {
+  type: 'getData';
+  data: Buffer | null;
+  stat: Stat;
+}
+export interface GetAclResponse {
+  type: 'getACL';
+  acl: Acl[];
+  stat: Stat;
+}
+export interface GetChildrenResponse {
+  type: 'getChildren';
+  children: string[];
+  stat: Stat | null;
+}
+export interface PathResponse {
+  type: 'path';
+  path: string;
+}
+export interface EmptyResponse {
+  type: 'empty';
+}
 export type MultiOpResult =
   | CreateResponse
   | { type: 'delete' }
@@ -135,13 +224,30 @@ export type MultiOpResult =
   | GetDataResponse
   | GetChildrenResponse
   | { type: 'error'; err: number };
-export interface MultiResponse { type: 'multi'; results: MultiOpResult[] }
-export interface EphemeralsResponse { type: 'ephemerals'; paths: string[] }
-export interface CountResponse { type: 'count'; total: number }
+export interface MultiResponse {
+  type: 'multi';
+  results: MultiOpResult[];
+}
+export interface EphemeralsResponse {
+  type: 'ephemerals';
+  paths: string[];
+}
+export interface CountResponse {
+  type: 'count';
+  total: number;
+}
 /** addWatch's success body is a 4-byte int 0 (ErrorResponse). */
-export interface AddWatchResponse { type: 'addWatch' }
-export interface WhoAmIResponse { type: 'whoAmI'; clientInfo: ClientInfo[] }
-export interface SaslResponse { type: 'sasl'; token: Buffer | null }
+export interface AddWatchResponse {
+  type: 'addWatch';
+}
+export interface WhoAmIResponse {
+  type: 'whoAmI';
+  clientInfo: ClientInfo[];
+}
+export interface SaslResponse {
+  type: 'sasl';
+  token: Buffer | null;
+}
 
 export type Response =
   | CreateResponse

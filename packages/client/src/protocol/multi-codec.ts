@@ -52,10 +52,7 @@ export function writeMultiOps(w: JuteWriter, ops: readonly (MultiOp | MultiReadO
  * err are ignored). An op type outside the allowed set, or a write in multiRead / a read in
  * multi (Java: "Mixing read and write operations"), raises DecodeError: MarshallingError.
  */
-export function readMultiRequest(
-  r: JuteReader,
-  isRead: boolean,
-): MultiRequest | MultiReadRequest {
+export function readMultiRequest(r: JuteReader, isRead: boolean): MultiRequest | MultiReadRequest {
   const writes: MultiOp[] = [];
   const reads: MultiReadOp[] = [];
   for (;;) {
@@ -64,16 +61,35 @@ export function readMultiRequest(
     r.readInt();
     if (done) break;
     switch (type) {
-      case OpCode.create: writes.push(readCreate(r, 'create')); break;
-      case OpCode.create2: writes.push(readCreate(r, 'create2')); break;
-      case OpCode.createContainer: writes.push(readCreate(r, 'createContainer')); break;
-      case OpCode.createTTL: writes.push(readCreate(r, 'createTTL')); break;
-      case OpCode.delete: writes.push(readDelete(r)); break;
-      case OpCode.setData: writes.push(readSetData(r)); break;
-      case OpCode.check: writes.push(readCheck(r)); break;
-      case OpCode.getData: reads.push(readGetData(r)); break;
-      case OpCode.getChildren: reads.push(readGetChildren(r, false)); break;
-      default: throw new DecodeError(`invalid type of op ${type} in a multi request`);
+      case OpCode.create:
+        writes.push(readCreate(r, 'create'));
+        break;
+      case OpCode.create2:
+        writes.push(readCreate(r, 'create2'));
+        break;
+      case OpCode.createContainer:
+        writes.push(readCreate(r, 'createContainer'));
+        break;
+      case OpCode.createTTL:
+        writes.push(readCreate(r, 'createTTL'));
+        break;
+      case OpCode.delete:
+        writes.push(readDelete(r));
+        break;
+      case OpCode.setData:
+        writes.push(readSetData(r));
+        break;
+      case OpCode.check:
+        writes.push(readCheck(r));
+        break;
+      case OpCode.getData:
+        reads.push(readGetData(r));
+        break;
+      case OpCode.getChildren:
+        reads.push(readGetChildren(r, false));
+        break;
+      default:
+        throw new DecodeError(`invalid type of op ${type} in a multi request`);
     }
     if ((isRead && writes.length > 0) || (!isRead && reads.length > 0)) {
       throw new DecodeError(
@@ -98,11 +114,13 @@ function writeMultiResult(w: JuteWriter, result: MultiOpResult): void {
       w.writeUstring(result.path);
       if (result.stat !== null) w.writeStat(result.stat);
       return;
-    case 'delete': return writeMultiHeader(w, OpCode.delete, 0);
+    case 'delete':
+      return writeMultiHeader(w, OpCode.delete, 0);
     case 'setData':
       writeMultiHeader(w, OpCode.setData, 0);
       return w.writeStat(result.stat);
-    case 'check': return writeMultiHeader(w, OpCode.check, 0);
+    case 'check':
+      return writeMultiHeader(w, OpCode.check, 0);
     case 'getData':
       writeMultiHeader(w, OpCode.getData, 0);
       w.writeBuffer(result.data);
@@ -114,7 +132,8 @@ function writeMultiResult(w: JuteWriter, result: MultiOpResult): void {
     case 'error':
       writeMultiHeader(w, OpCode.error, result.err);
       return w.writeInt(result.err);
-    default: return assertNever(result, 'multi result');
+    default:
+      return assertNever(result, 'multi result');
   }
 }
 
@@ -132,21 +151,29 @@ export function readMultiResults(r: JuteReader): MultiOpResult[] {
 
 function readMultiResult(r: JuteReader, type: number): MultiOpResult {
   switch (type) {
-    case OpCode.create: return { type: 'create', path: r.readString(), stat: null };
-    case OpCode.create2: case OpCode.createContainer: case OpCode.createTTL: {
+    case OpCode.create:
+      return { type: 'create', path: r.readString(), stat: null };
+    case OpCode.create2:
+    case OpCode.createContainer:
+    case OpCode.createTTL: {
       const path = r.readString();
       return { type: 'create', path, stat: r.readStat() };
     }
-    case OpCode.delete: return { type: 'delete' };
-    case OpCode.setData: return { type: 'setData', stat: r.readStat() };
-    case OpCode.check: return { type: 'check' };
+    case OpCode.delete:
+      return { type: 'delete' };
+    case OpCode.setData:
+      return { type: 'setData', stat: r.readStat() };
+    case OpCode.check:
+      return { type: 'check' };
     case OpCode.getData: {
       const data = r.readBuffer();
       return { type: 'getData', data, stat: r.readStat() };
     }
     case OpCode.getChildren:
       return { type: 'getChildren', children: r.readStringVector() ?? [], stat: null };
-    case OpCode.error: return { type: 'error', err: r.readInt() };
-    default: throw new DecodeError(`invalid type ${type} in a multi response`);
+    case OpCode.error:
+      return { type: 'error', err: r.readInt() };
+    default:
+      throw new DecodeError(`invalid type ${type} in a multi response`);
   }
 }

@@ -59,17 +59,26 @@ function zooDecodes(xid: number, opCode: number, payload: NzcRecord | null): unk
 const acl = (perms: number, scheme: string, id: string): NzcRecord =>
   make('data', 'ACL', perms, make('data', 'Id', scheme, id));
 const stat: Stat = {
-  czxid: 3n, mzxid: 4n, ctime: 1_700_000_000_000n, mtime: 1_700_000_000_001n, version: 2,
-  cversion: -1, aversion: 1, ephemeralOwner: 0x010000c117460000n, dataLength: 5,
-  numChildren: 7, pzxid: 9n,
+  czxid: 3n,
+  mzxid: 4n,
+  ctime: 1_700_000_000_000n,
+  mtime: 1_700_000_000_001n,
+  version: 2,
+  cversion: -1,
+  aversion: 1,
+  ephemeralOwner: 0x010000c117460000n,
+  dataLength: 5,
+  numChildren: 7,
+  pzxid: 9n,
 };
 
 function expectStat(record: unknown): void {
   const s = record as NzcRecord;
   expect(s['czxid']).toEqual(long(stat.czxid));
   expect(s['ephemeralOwner']).toEqual(long(stat.ephemeralOwner));
-  expect([s['version'], s['cversion'], s['aversion'], s['dataLength'], s['numChildren']])
-    .toEqual([2, -1, 1, 5, 7]);
+  expect([s['version'], s['cversion'], s['aversion'], s['dataLength'], s['numChildren']]).toEqual([
+    2, -1, 1, 5, 7,
+  ]);
   expect(s['pzxid']).toEqual(long(stat.pzxid));
 }
 
@@ -80,8 +89,11 @@ function clientReads(reply: Reply, bodyName: string | null): NzcRecord | null {
   const payload = onlyPayload(w.take());
   const header = make('protocol', 'ReplyHeader');
   const read = header.deserialize(payload, 0);
-  expect([header['xid'], header['zxid'], header['err']])
-    .toEqual([reply.header.xid, long(reply.header.zxid), reply.header.err]);
+  expect([header['xid'], header['zxid'], header['err']]).toEqual([
+    reply.header.xid,
+    long(reply.header.zxid),
+    reply.header.err,
+  ]);
   if (bodyName === null) return null;
   const body = make('protocol', bodyName);
   body.deserialize(payload, read);
@@ -90,11 +102,21 @@ function clientReads(reply: Reply, bodyName: string | null): NzcRecord | null {
 
 describe('interoperability with node-zookeeper-client', () => {
   test('decodes its connect request, which has no readOnly byte', () => {
-    const record = make('protocol', 'ConnectRequest', 0, long(0n), 30_000, long(0n),
-      Buffer.alloc(16));
+    const record = make(
+      'protocol',
+      'ConnectRequest',
+      0,
+      long(0n),
+      30_000,
+      long(0n),
+      Buffer.alloc(16),
+    );
     const decoded = decodeConnectRequest(onlyPayload(new jute.Request(null, record).toBuffer()));
     expect(decoded).toStrictEqual({
-      protocolVersion: 0, lastZxidSeen: 0n, timeoutMs: 30_000, sessionId: 0n,
+      protocolVersion: 0,
+      lastZxidSeen: 0n,
+      timeoutMs: 30_000,
+      sessionId: 0n,
       passwd: Buffer.alloc(16),
     });
   });
@@ -105,36 +127,93 @@ describe('interoperability with node-zookeeper-client', () => {
     encodeConnectResponse(w, { protocolVersion: 0, timeoutMs: 4000, sessionId: 0x77n, passwd });
     const response = make('protocol', 'ConnectResponse');
     response.deserialize(onlyPayload(w.take()), 0);
-    expect([response['timeOut'], response['sessionId'], response['passwd']])
-      .toEqual([4000, long(0x77n), passwd]);
+    expect([response['timeOut'], response['sessionId'], response['passwd']]).toEqual([
+      4000,
+      long(0x77n),
+      passwd,
+    ]);
   });
 
   test('decodes the requests it sends for each of its ops', () => {
     const data = Buffer.from('hello');
     const cases: [number, number, NzcRecord | null, Request][] = [
-      [0, 1, make('protocol', 'CreateRequest', '/a', data, [acl(31, 'world', 'anyone')], 3),
-        { type: 'create', variant: 'create', path: '/a', data, flags: 3, ttl: -1n,
-          acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }] }],
-      [1, 2, make('protocol', 'DeleteRequest', '/a', -1),
-        { type: 'delete', path: '/a', version: -1 }],
-      [2, 3, make('protocol', 'ExistsRequest', '/a', true),
-        { type: 'exists', path: '/a', watch: true }],
-      [3, 4, make('protocol', 'GetDataRequest', '/a', false),
-        { type: 'getData', path: '/a', watch: false }],
-      [4, 5, make('protocol', 'SetDataRequest', '/a', undefined, 4),
-        { type: 'setData', path: '/a', data: null, version: 4 }],
+      [
+        0,
+        1,
+        make('protocol', 'CreateRequest', '/a', data, [acl(31, 'world', 'anyone')], 3),
+        {
+          type: 'create',
+          variant: 'create',
+          path: '/a',
+          data,
+          flags: 3,
+          ttl: -1n,
+          acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }],
+        },
+      ],
+      [
+        1,
+        2,
+        make('protocol', 'DeleteRequest', '/a', -1),
+        { type: 'delete', path: '/a', version: -1 },
+      ],
+      [
+        2,
+        3,
+        make('protocol', 'ExistsRequest', '/a', true),
+        { type: 'exists', path: '/a', watch: true },
+      ],
+      [
+        3,
+        4,
+        make('protocol', 'GetDataRequest', '/a', false),
+        { type: 'getData', path: '/a', watch: false },
+      ],
+      [
+        4,
+        5,
+        make('protocol', 'SetDataRequest', '/a', undefined, 4),
+        { type: 'setData', path: '/a', data: null, version: 4 },
+      ],
       [5, 6, make('protocol', 'GetACLRequest', '/a'), { type: 'getACL', path: '/a' }],
-      [6, 7, make('protocol', 'SetACLRequest', '/a', [acl(1, 'digest', 'u:h')], 0),
-        { type: 'setACL', path: '/a', version: 0,
-          acl: [{ perms: 1, id: { scheme: 'digest', id: 'u:h' } }] }],
-      [7, 12, make('protocol', 'GetChildren2Request', '/', true),
-        { type: 'getChildren', path: '/', watch: true, withStat: true }],
-      [-4, 100, make('protocol', 'AuthPacket', 0, 'digest', Buffer.from('u:p')),
-        { type: 'auth', authType: 0, scheme: 'digest', auth: Buffer.from('u:p') }],
-      [8, 101, make('protocol', 'SetWatches', long(5n), ['/d'], [], ['/c']),
-        { type: 'setWatches', version: 1, relativeZxid: 5n, dataWatches: ['/d'],
-          existWatches: [], childWatches: ['/c'], persistentWatches: [],
-          persistentRecursiveWatches: [] }],
+      [
+        6,
+        7,
+        make('protocol', 'SetACLRequest', '/a', [acl(1, 'digest', 'u:h')], 0),
+        {
+          type: 'setACL',
+          path: '/a',
+          version: 0,
+          acl: [{ perms: 1, id: { scheme: 'digest', id: 'u:h' } }],
+        },
+      ],
+      [
+        7,
+        12,
+        make('protocol', 'GetChildren2Request', '/', true),
+        { type: 'getChildren', path: '/', watch: true, withStat: true },
+      ],
+      [
+        -4,
+        100,
+        make('protocol', 'AuthPacket', 0, 'digest', Buffer.from('u:p')),
+        { type: 'auth', authType: 0, scheme: 'digest', auth: Buffer.from('u:p') },
+      ],
+      [
+        8,
+        101,
+        make('protocol', 'SetWatches', long(5n), ['/d'], [], ['/c']),
+        {
+          type: 'setWatches',
+          version: 1,
+          relativeZxid: 5n,
+          dataWatches: ['/d'],
+          existWatches: [],
+          childWatches: ['/c'],
+          persistentWatches: [],
+          persistentRecursiveWatches: [],
+        },
+      ],
       [-2, 11, null, { type: 'ping' }],
       [9, -11, null, { type: 'closeSession' }],
     ];
@@ -145,20 +224,38 @@ describe('interoperability with node-zookeeper-client', () => {
 
   test('decodes its transaction (multi) request', () => {
     const ops = [
-      { type: 1, path: '/a', data: Buffer.from('x'), mode: 0,
-        acls: [{ toRecord: () => acl(31, 'world', 'anyone') }] },
+      {
+        type: 1,
+        path: '/a',
+        data: Buffer.from('x'),
+        mode: 0,
+        acls: [{ toRecord: () => acl(31, 'world', 'anyone') }],
+      },
       { type: 13, path: '/a', version: 0 },
       { type: 5, path: '/a', data: Buffer.from('y'), version: 0 },
       { type: 2, path: '/a', version: 1 },
     ];
     expect(zooDecodes(3, 14, new jute.TransactionRequest(ops))).toEqual({
-      kind: 'request', xid: 3, opCode: 14, request: { type: 'multi', ops: [
-        { type: 'create', variant: 'create', path: '/a', data: Buffer.from('x'), flags: 0,
-          ttl: -1n, acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }] },
-        { type: 'check', path: '/a', version: 0 },
-        { type: 'setData', path: '/a', data: Buffer.from('y'), version: 0 },
-        { type: 'delete', path: '/a', version: 1 },
-      ] },
+      kind: 'request',
+      xid: 3,
+      opCode: 14,
+      request: {
+        type: 'multi',
+        ops: [
+          {
+            type: 'create',
+            variant: 'create',
+            path: '/a',
+            data: Buffer.from('x'),
+            flags: 0,
+            ttl: -1n,
+            acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }],
+          },
+          { type: 'check', path: '/a', version: 0 },
+          { type: 'setData', path: '/a', data: Buffer.from('y'), version: 0 },
+          { type: 'delete', path: '/a', version: 1 },
+        ],
+      },
     });
   });
 
@@ -168,12 +265,19 @@ describe('interoperability with node-zookeeper-client', () => {
     const created = clientReads({ header, body: createBody }, 'CreateResponse');
     expect(created?.['path']).toBe('/a0000000001');
     expectStat(clientReads({ header, body: { type: 'stat', stat } }, 'ExistsResponse')?.['stat']);
-    const got = clientReads({ header, body: { type: 'getData', data: Buffer.from('hi'), stat } },
-      'GetDataResponse');
+    const got = clientReads(
+      { header, body: { type: 'getData', data: Buffer.from('hi'), stat } },
+      'GetDataResponse',
+    );
     expect(got?.['data']).toEqual(Buffer.from('hi'));
     expectStat(got?.['stat']);
-    const acls = clientReads({ header, body: { type: 'getACL', stat,
-      acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }] } }, 'GetACLResponse');
+    const acls = clientReads(
+      {
+        header,
+        body: { type: 'getACL', stat, acl: [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }] },
+      },
+      'GetACLResponse',
+    );
     const first = (acls?.['acl'] as NzcRecord[])[0];
     expect(first?.['perms']).toBe(31);
     const childrenBody = { type: 'getChildren' as const, children: ['b', 'c'], stat };
@@ -185,10 +289,19 @@ describe('interoperability with node-zookeeper-client', () => {
 
   test('its client reads a multi response Zoo writes', () => {
     const w = new JuteWriter();
-    encodeReply(w, { header: { xid: 4, zxid: 20n, err: 0 }, body: { type: 'multi', results: [
-      { type: 'create', path: '/a', stat: null }, { type: 'check' },
-      { type: 'setData', stat }, { type: 'delete' }, { type: 'error', err: -2 },
-    ] } });
+    encodeReply(w, {
+      header: { xid: 4, zxid: 20n, err: 0 },
+      body: {
+        type: 'multi',
+        results: [
+          { type: 'create', path: '/a', stat: null },
+          { type: 'check' },
+          { type: 'setData', stat },
+          { type: 'delete' },
+          { type: 'error', err: -2 },
+        ],
+      },
+    });
     const response = new jute.TransactionResponse();
     response.deserialize(onlyPayload(w.take()), 16);
     expect(response.results.map((r) => (r as { type: number }).type)).toEqual([1, 13, 5, 2, -1]);

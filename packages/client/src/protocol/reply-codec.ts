@@ -54,7 +54,8 @@ function writeResponseBody(w: JuteWriter, body: Response): void {
       w.writeUstring(body.path);
       if (body.stat !== null) w.writeStat(body.stat);
       return;
-    case 'stat': return w.writeStat(body.stat);
+    case 'stat':
+      return w.writeStat(body.stat);
     case 'getData':
       w.writeBuffer(body.data);
       return w.writeStat(body.stat);
@@ -65,16 +66,25 @@ function writeResponseBody(w: JuteWriter, body: Response): void {
       w.writeStringVector(body.children);
       if (body.stat !== null) w.writeStat(body.stat);
       return;
-    case 'path': return w.writeUstring(body.path);
-    case 'empty': return;
-    case 'multi': return writeMultiResults(w, body.results);
-    case 'ephemerals': return w.writeStringVector(body.paths);
-    case 'count': return w.writeInt(body.total);
+    case 'path':
+      return w.writeUstring(body.path);
+    case 'empty':
+      return;
+    case 'multi':
+      return writeMultiResults(w, body.results);
+    case 'ephemerals':
+      return w.writeStringVector(body.paths);
+    case 'count':
+      return w.writeInt(body.total);
     // ZooKeeper: FinalRequestProcessor answers addWatch with ErrorResponse{0}, a 4-byte body.
-    case 'addWatch': return w.writeInt(ErrorCode.Ok);
-    case 'whoAmI': return writeClientInfos(w, body.clientInfo);
-    case 'sasl': return w.writeBuffer(body.token);
-    default: return assertNever(body, 'response');
+    case 'addWatch':
+      return w.writeInt(ErrorCode.Ok);
+    case 'whoAmI':
+      return writeClientInfos(w, body.clientInfo);
+    case 'sasl':
+      return w.writeBuffer(body.token);
+    default:
+      return assertNever(body, 'response');
   }
 }
 
@@ -110,8 +120,12 @@ export function decodeResponseBody(request: Request, r: JuteReader): Response {
       // ZooKeeper: only op 1 answers CreateResponse; create2, container and TTL add the stat.
       return { type: 'create', path, stat: request.variant === 'create' ? null : r.readStat() };
     }
-    case 'exists': case 'setData': case 'setACL': return { type: 'stat', stat: r.readStat() };
-    case 'getData': case 'reconfig': {
+    case 'exists':
+    case 'setData':
+    case 'setACL':
+      return { type: 'stat', stat: r.readStat() };
+    case 'getData':
+    case 'reconfig': {
       const data = r.readBuffer();
       return { type: 'getData', data, stat: r.readStat() };
     }
@@ -123,19 +137,33 @@ export function decodeResponseBody(request: Request, r: JuteReader): Response {
       const children = r.readStringVector() ?? [];
       return { type: 'getChildren', children, stat: request.withStat ? r.readStat() : null };
     }
-    case 'sync': return { type: 'path', path: r.readString() };
-    case 'multi': case 'multiRead': return { type: 'multi', results: readMultiResults(r) };
-    case 'getEphemerals': return { type: 'ephemerals', paths: r.readStringVector() ?? [] };
-    case 'getAllChildrenNumber': return { type: 'count', total: r.readInt() };
+    case 'sync':
+      return { type: 'path', path: r.readString() };
+    case 'multi':
+    case 'multiRead':
+      return { type: 'multi', results: readMultiResults(r) };
+    case 'getEphemerals':
+      return { type: 'ephemerals', paths: r.readStringVector() ?? [] };
+    case 'getAllChildrenNumber':
+      return { type: 'count', total: r.readInt() };
     case 'addWatch':
       r.readInt(); // ErrorResponse{err}: the success body must be complete, as Java requires.
       return { type: 'addWatch' };
-    case 'whoAmI': return { type: 'whoAmI', clientInfo: readClientInfos(r) };
-    case 'sasl': return { type: 'sasl', token: r.readBuffer() };
-    case 'delete': case 'ping': case 'check': case 'checkWatches': case 'removeWatches':
-    case 'auth': case 'setWatches': case 'closeSession':
+    case 'whoAmI':
+      return { type: 'whoAmI', clientInfo: readClientInfos(r) };
+    case 'sasl':
+      return { type: 'sasl', token: r.readBuffer() };
+    case 'delete':
+    case 'ping':
+    case 'check':
+    case 'checkWatches':
+    case 'removeWatches':
+    case 'auth':
+    case 'setWatches':
+    case 'closeSession':
       return { type: 'empty' };
-    default: return assertNever(request, 'request');
+    default:
+      return assertNever(request, 'request');
   }
 }
 

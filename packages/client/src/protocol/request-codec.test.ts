@@ -31,7 +31,11 @@ const paths = fc.array(path, { maxLength: 4 });
 const create: fc.Arbitrary<CreateRequest> = fc
   .record({
     variant: fc.constantFrom<CreateVariant>('create', 'create2', 'createContainer', 'createTTL'),
-    path, data, acl: fc.array(acl, { maxLength: 3 }), flags: int32, ttl: int64,
+    path,
+    data,
+    acl: fc.array(acl, { maxLength: 3 }),
+    flags: int32,
+    ttl: int64,
   })
   .map((r) => ({ type: 'create', ...r, ttl: r.variant === 'createTTL' ? r.ttl : -1n }));
 const del = fc.record({ type: fc.constant('delete' as const), path, version: int32 });
@@ -47,21 +51,37 @@ const multiReadOp: fc.Arbitrary<MultiReadOp> = fc.oneof(
 );
 const setWatches: fc.Arbitrary<SetWatchesRequest> = fc
   .record({
-    version: fc.constantFrom<1 | 2>(1, 2), relativeZxid: int64, dataWatches: paths,
-    existWatches: paths, childWatches: paths, persistentWatches: paths,
+    version: fc.constantFrom<1 | 2>(1, 2),
+    relativeZxid: int64,
+    dataWatches: paths,
+    existWatches: paths,
+    childWatches: paths,
+    persistentWatches: paths,
     persistentRecursiveWatches: paths,
   })
-  .map((r) => r.version === 2 ? { type: 'setWatches', ...r } : {
-    type: 'setWatches', ...r, persistentWatches: [], persistentRecursiveWatches: [],
-  });
+  .map((r) =>
+    r.version === 2
+      ? { type: 'setWatches', ...r }
+      : {
+          type: 'setWatches',
+          ...r,
+          persistentWatches: [],
+          persistentRecursiveWatches: [],
+        },
+  );
 
 /** Every request a client may send and a server accepts (a lone check is excluded). */
 const request: fc.Arbitrary<Request> = fc.oneof(
-  create, del, setData, getData,
+  create,
+  del,
+  setData,
+  getData,
   fc.record({ type: fc.constant('exists' as const), path, watch: fc.boolean() }),
   fc.record({ type: fc.constant('getACL' as const), path }),
   fc.record({
-    type: fc.constant('setACL' as const), path, acl: fc.array(acl, { maxLength: 3 }),
+    type: fc.constant('setACL' as const),
+    path,
+    acl: fc.array(acl, { maxLength: 3 }),
     version: int32,
   }),
   getChildren(fc.boolean()),
@@ -69,15 +89,20 @@ const request: fc.Arbitrary<Request> = fc.oneof(
   fc.constant({ type: 'ping' as const }),
   fc.record({ type: fc.constant('multi' as const), ops: fc.array(multiOp, { maxLength: 4 }) }),
   fc.record({
-    type: fc.constant('multiRead' as const), ops: fc.array(multiReadOp, { maxLength: 4 }),
+    type: fc.constant('multiRead' as const),
+    ops: fc.array(multiReadOp, { maxLength: 4 }),
   }),
   fc.record({
     type: fc.constantFrom('checkWatches' as const, 'removeWatches' as const),
-    path, watcherType: int32,
+    path,
+    watcherType: int32,
   }),
   fc.record({
-    type: fc.constant('reconfig' as const), joiningServers: fc.option(path),
-    leavingServers: fc.option(path), newMembers: fc.option(path), curConfigId: int64,
+    type: fc.constant('reconfig' as const),
+    joiningServers: fc.option(path),
+    leavingServers: fc.option(path),
+    newMembers: fc.option(path),
+    curConfigId: int64,
   }),
   fc.record({ type: fc.constant('auth' as const), authType: int32, scheme: path, auth: data }),
   setWatches,
@@ -119,16 +144,20 @@ function rawRequest(xid: number, opCode: number, body = ''): Buffer {
 
 describe('request codec', () => {
   test('round-trips every request type, xid and opcode through one frame', () => {
-    fc.assert(fc.property(int32, request, (xid, r) => {
-      const decoded = decodeRequest(payloadOf(encode(xid, r)));
-      expect(decoded).toEqual({ kind: 'request', xid, opCode: expect.any(Number), request: r });
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(int32, request, (xid, r) => {
+        const decoded = decodeRequest(payloadOf(encode(xid, r)));
+        expect(decoded).toEqual({ kind: 'request', xid, opCode: expect.any(Number), request: r });
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('encodes the wire sheet ping and getData frames byte for byte', () => {
     expect(encode(-2, { type: 'ping' })).toEqual(hex('00000008', 'fffffffe', '0000000b'));
-    expect(encode(1, { type: 'getData', path: '/a', watch: true }))
-      .toEqual(hex('0000000f', '00000001', '00000004', '00000002', '2f61', '01'));
+    expect(encode(1, { type: 'getData', path: '/a', watch: true })).toEqual(
+      hex('0000000f', '00000001', '00000004', '00000002', '2f61', '01'),
+    );
   });
 
   test('sends each create variant, getChildren2 and setWatches2 as its own opcode', () => {
@@ -141,8 +170,13 @@ describe('request codec', () => {
     expect(opCodeOf({ type: 'getChildren', path: '/', watch: false, withStat: false })).toBe(8);
     expect(opCodeOf({ type: 'getChildren', path: '/', watch: false, withStat: true })).toBe(12);
     const watches = {
-      type: 'setWatches' as const, relativeZxid: 0n, dataWatches: [], existWatches: [],
-      childWatches: [], persistentWatches: [], persistentRecursiveWatches: [],
+      type: 'setWatches' as const,
+      relativeZxid: 0n,
+      dataWatches: [],
+      existWatches: [],
+      childWatches: [],
+      persistentWatches: [],
+      persistentRecursiveWatches: [],
     };
     expect(opCodeOf({ ...watches, version: 1 })).toBe(101);
     expect(opCodeOf({ ...watches, version: 2 })).toBe(105);
@@ -150,11 +184,22 @@ describe('request codec', () => {
 
   test('writes a multi as MultiHeaders {op, false, -1} and ends with {-1, true, -1}', () => {
     const frame = encode(3, { type: 'multi', ops: [{ type: 'delete', path: '/a', version: -1 }] });
-    expect(frame).toEqual(hex(
-      '00000024', '00000003', '0000000e',
-      '00000002', '00', 'ffffffff', '00000002', '2f61', 'ffffffff',
-      'ffffffff', '01', 'ffffffff',
-    ));
+    expect(frame).toEqual(
+      hex(
+        '00000024',
+        '00000003',
+        '0000000e',
+        '00000002',
+        '00',
+        'ffffffff',
+        '00000002',
+        '2f61',
+        'ffffffff',
+        'ffffffff',
+        '01',
+        'ffffffff',
+      ),
+    );
   });
 
   test('classifies opcodes a client may not send as unknownOp (ZooKeeper: Request.isValid)', () => {
@@ -182,8 +227,9 @@ describe('request codec', () => {
     const del = { type: 'delete' as const, path: '/a', version: -1 };
     const deleteMulti = encode(1, { type: 'multi', ops: [del] });
     // Swap the delete for a getData inside a multi: same frame layout, op type 4.
-    const readInMulti = decodeRequest(rawRequest(1, 14, '0000000400ffffffff000000022f6100' +
-      'ffffffff01ffffffff'));
+    const readInMulti = decodeRequest(
+      rawRequest(1, 14, '0000000400ffffffff000000022f6100' + 'ffffffff01ffffffff'),
+    );
     expect(readInMulti).toMatchObject({ kind: 'malformed', opCode: 14 });
     const writeInMultiRead = Buffer.from(payloadOf(deleteMulti));
     writeInMultiRead.writeInt32BE(22, 4);
@@ -192,21 +238,30 @@ describe('request codec', () => {
     expect(decodeRequest(both)).toMatchObject({ kind: 'request' });
     const foreign = decodeRequest(rawRequest(1, 14, '0000000b00ffffffff' + 'ffffffff01ffffffff'));
     expect(foreign).toMatchObject({ kind: 'malformed', opCode: 14 });
-    const getChildren2 = decodeRequest(rawRequest(1, 22, '0000000c00ffffffff000000012f00' +
-      'ffffffff01ffffffff'));
+    const getChildren2 = decodeRequest(
+      rawRequest(1, 22, '0000000c00ffffffff000000012f00' + 'ffffffff01ffffffff'),
+    );
     expect(getChildren2).toMatchObject({ kind: 'malformed', opCode: 22 });
   });
 
   test('decodes an empty multi (only the terminator) as a multi with no ops', () => {
     const decoded = decodeRequest(rawRequest(2, 14, 'ffffffff01ffffffff'));
-    expect(decoded).toEqual({ kind: 'request', xid: 2, opCode: 14,
-      request: { type: 'multi', ops: [] } });
+    expect(decoded).toEqual({
+      kind: 'request',
+      xid: 2,
+      opCode: 14,
+      request: { type: 'multi', ops: [] },
+    });
   });
 
   test('ignores bytes after the record, as Java does', () => {
     const decoded = decodeRequest(Buffer.concat([rawRequest(1, 9, '000000012f'), hex('dead')]));
-    expect(decoded).toEqual({ kind: 'request', xid: 1, opCode: 9,
-      request: { type: 'sync', path: '/' } });
+    expect(decoded).toEqual({
+      kind: 'request',
+      xid: 1,
+      opCode: 9,
+      request: { type: 'sync', path: '/' },
+    });
   });
 
   test('reads a null ACL vector as empty (ZooKeeper answers InvalidACL for both)', () => {
@@ -215,8 +270,9 @@ describe('request codec', () => {
   });
 
   test('classifies a null watch list in setWatches as malformed', () => {
-    const decoded = decodeRequest(rawRequest(1, 101, '0000000000000000' + 'ffffffff' +
-      '00000000' + '00000000'));
+    const decoded = decodeRequest(
+      rawRequest(1, 101, '0000000000000000' + 'ffffffff' + '00000000' + '00000000'),
+    );
     expect(decoded).toMatchObject({ kind: 'malformed', opCode: 101 });
   });
 
@@ -229,8 +285,9 @@ describe('request codec', () => {
     const w = new JuteWriter();
     encodeRequest(w, 1, { type: 'sync', path: '/' });
     const before = w.length;
-    expect(() => encodeRequest(w, 2, { type: 'delete', path: '/a', version: 2 ** 31 }))
-      .toThrow(RangeError);
+    expect(() => encodeRequest(w, 2, { type: 'delete', path: '/a', version: 2 ** 31 })).toThrow(
+      RangeError,
+    );
     expect(w.length).toBe(before);
   });
 });
@@ -248,28 +305,67 @@ function assertOnlyDecodeErrors(payload: Buffer): void {
 
 describe('request decoding on hostile bytes', () => {
   test('random payloads only ever decode or raise DecodeError', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
-      assertOnlyDecodeErrors(Buffer.from(bytes));
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), (bytes) => {
+        assertOnlyDecodeErrors(Buffer.from(bytes));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   test('random bodies behind every valid opcode only ever decode or raise DecodeError', () => {
-    const opCode = fc.constantFrom(1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16, 17, 18, 19, 21,
-      22, 100, 101, 102, 103, 104, 105, 106, 107, -11);
-    fc.assert(fc.property(int32, opCode, fc.uint8Array({ maxLength: 100 }), (xid, op, body) => {
-      assertOnlyDecodeErrors(rawRequest(xid, op, Buffer.from(body).toString('hex')));
-    }), { numRuns: 3000 });
+    const opCode = fc.constantFrom(
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      11,
+      12,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      21,
+      22,
+      100,
+      101,
+      102,
+      103,
+      104,
+      105,
+      106,
+      107,
+      -11,
+    );
+    fc.assert(
+      fc.property(int32, opCode, fc.uint8Array({ maxLength: 100 }), (xid, op, body) => {
+        assertOnlyDecodeErrors(rawRequest(xid, op, Buffer.from(body).toString('hex')));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   test('mutated valid frames only ever decode or raise DecodeError', () => {
     const mutation = fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) });
-    fc.assert(fc.property(
-      request, fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(),
-      (r, mutations, cut) => {
-        const payload = Buffer.from(payloadOf(encode(1, r)));
-        for (const m of mutations) payload[m.at % payload.length] = m.byte;
-        assertOnlyDecodeErrors(payload.subarray(0, payload.length - (cut % 4)));
-      },
-    ), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        request,
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        (r, mutations, cut) => {
+          const payload = Buffer.from(payloadOf(encode(1, r)));
+          for (const m of mutations) payload[m.at % payload.length] = m.byte;
+          assertOnlyDecodeErrors(payload.subarray(0, payload.length - (cut % 4)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

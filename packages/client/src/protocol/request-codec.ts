@@ -75,31 +75,47 @@ export function decodeRequest(payload: Buffer, limits?: JuteLimits): DecodedRequ
  */
 function readRequestBody(r: JuteReader, opCode: number): Request | null {
   switch (opCode) {
-    case OpCode.create: return readCreate(r, 'create');
-    case OpCode.create2: return readCreate(r, 'create2');
-    case OpCode.createContainer: return readCreate(r, 'createContainer');
-    case OpCode.createTTL: return readCreate(r, 'createTTL');
-    case OpCode.delete: return readDelete(r);
+    case OpCode.create:
+      return readCreate(r, 'create');
+    case OpCode.create2:
+      return readCreate(r, 'create2');
+    case OpCode.createContainer:
+      return readCreate(r, 'createContainer');
+    case OpCode.createTTL:
+      return readCreate(r, 'createTTL');
+    case OpCode.delete:
+      return readDelete(r);
     case OpCode.exists: {
       const path = r.readString();
       return { type: 'exists', path, watch: r.readBool() };
     }
-    case OpCode.getData: return readGetData(r);
-    case OpCode.setData: return readSetData(r);
-    case OpCode.getACL: return { type: 'getACL', path: r.readString() };
+    case OpCode.getData:
+      return readGetData(r);
+    case OpCode.setData:
+      return readSetData(r);
+    case OpCode.getACL:
+      return { type: 'getACL', path: r.readString() };
     case OpCode.setACL: {
       const path = r.readString();
       const acl = r.readAclVector() ?? []; // null and empty both give InvalidACL (fixupACL)
       return { type: 'setACL', path, acl, version: r.readInt() };
     }
-    case OpCode.getChildren: return readGetChildren(r, false);
-    case OpCode.getChildren2: return readGetChildren(r, true);
-    case OpCode.sync: return { type: 'sync', path: r.readString() };
-    case OpCode.ping: return { type: 'ping' };
-    case OpCode.multi: return readMultiRequest(r, false);
-    case OpCode.multiRead: return readMultiRequest(r, true);
-    case OpCode.reconfig: return readReconfig(r);
-    case OpCode.checkWatches: case OpCode.removeWatches: {
+    case OpCode.getChildren:
+      return readGetChildren(r, false);
+    case OpCode.getChildren2:
+      return readGetChildren(r, true);
+    case OpCode.sync:
+      return { type: 'sync', path: r.readString() };
+    case OpCode.ping:
+      return { type: 'ping' };
+    case OpCode.multi:
+      return readMultiRequest(r, false);
+    case OpCode.multiRead:
+      return readMultiRequest(r, true);
+    case OpCode.reconfig:
+      return readReconfig(r);
+    case OpCode.checkWatches:
+    case OpCode.removeWatches: {
       const path = r.readString();
       const watcherType = r.readInt();
       const type = opCode === OpCode.checkWatches ? 'checkWatches' : 'removeWatches';
@@ -110,18 +126,26 @@ function readRequestBody(r: JuteReader, opCode: number): Request | null {
       const scheme = r.readString();
       return { type: 'auth', authType, scheme, auth: r.readBuffer() };
     }
-    case OpCode.setWatches: return readSetWatches(r, 1);
-    case OpCode.setWatches2: return readSetWatches(r, 2);
-    case OpCode.sasl: return { type: 'sasl', token: r.readBuffer() };
-    case OpCode.getEphemerals: return { type: 'getEphemerals', prefixPath: r.readUstring() };
-    case OpCode.getAllChildrenNumber: return { type: 'getAllChildrenNumber', path: r.readString() };
+    case OpCode.setWatches:
+      return readSetWatches(r, 1);
+    case OpCode.setWatches2:
+      return readSetWatches(r, 2);
+    case OpCode.sasl:
+      return { type: 'sasl', token: r.readBuffer() };
+    case OpCode.getEphemerals:
+      return { type: 'getEphemerals', prefixPath: r.readUstring() };
+    case OpCode.getAllChildrenNumber:
+      return { type: 'getAllChildrenNumber', path: r.readString() };
     case OpCode.addWatch: {
       const path = r.readString();
       return { type: 'addWatch', path, mode: r.readInt() };
     }
-    case OpCode.whoAmI: return { type: 'whoAmI' };
-    case OpCode.closeSession: return { type: 'closeSession' };
-    default: return null;
+    case OpCode.whoAmI:
+      return { type: 'whoAmI' };
+    case OpCode.closeSession:
+      return { type: 'closeSession' };
+    default:
+      return null;
   }
 }
 

@@ -28,55 +28,87 @@ const createOpCodes: Record<CreateVariant, number> = {
 /** The opcode a request travels as: the create variant, getChildren2 and setWatches2 included. */
 export function opCodeOf(request: Request): number {
   switch (request.type) {
-    case 'create': return createOpCodes[request.variant];
-    case 'getChildren': return request.withStat ? OpCode.getChildren2 : OpCode.getChildren;
-    case 'setWatches': return request.version === 2 ? OpCode.setWatches2 : OpCode.setWatches;
-    case 'delete': return OpCode.delete;
-    case 'exists': return OpCode.exists;
-    case 'getData': return OpCode.getData;
-    case 'setData': return OpCode.setData;
-    case 'getACL': return OpCode.getACL;
-    case 'setACL': return OpCode.setACL;
-    case 'sync': return OpCode.sync;
-    case 'ping': return OpCode.ping;
-    case 'check': return OpCode.check;
-    case 'multi': return OpCode.multi;
-    case 'multiRead': return OpCode.multiRead;
-    case 'checkWatches': return OpCode.checkWatches;
-    case 'removeWatches': return OpCode.removeWatches;
-    case 'reconfig': return OpCode.reconfig;
-    case 'auth': return OpCode.auth;
-    case 'sasl': return OpCode.sasl;
-    case 'getEphemerals': return OpCode.getEphemerals;
-    case 'getAllChildrenNumber': return OpCode.getAllChildrenNumber;
-    case 'addWatch': return OpCode.addWatch;
-    case 'whoAmI': return OpCode.whoAmI;
-    case 'closeSession': return OpCode.closeSession;
-    default: return assertNever(request, 'request');
+    case 'create':
+      return createOpCodes[request.variant];
+    case 'getChildren':
+      return request.withStat ? OpCode.getChildren2 : OpCode.getChildren;
+    case 'setWatches':
+      return request.version === 2 ? OpCode.setWatches2 : OpCode.setWatches;
+    case 'delete':
+      return OpCode.delete;
+    case 'exists':
+      return OpCode.exists;
+    case 'getData':
+      return OpCode.getData;
+    case 'setData':
+      return OpCode.setData;
+    case 'getACL':
+      return OpCode.getACL;
+    case 'setACL':
+      return OpCode.setACL;
+    case 'sync':
+      return OpCode.sync;
+    case 'ping':
+      return OpCode.ping;
+    case 'check':
+      return OpCode.check;
+    case 'multi':
+      return OpCode.multi;
+    case 'multiRead':
+      return OpCode.multiRead;
+    case 'checkWatches':
+      return OpCode.checkWatches;
+    case 'removeWatches':
+      return OpCode.removeWatches;
+    case 'reconfig':
+      return OpCode.reconfig;
+    case 'auth':
+      return OpCode.auth;
+    case 'sasl':
+      return OpCode.sasl;
+    case 'getEphemerals':
+      return OpCode.getEphemerals;
+    case 'getAllChildrenNumber':
+      return OpCode.getAllChildrenNumber;
+    case 'addWatch':
+      return OpCode.addWatch;
+    case 'whoAmI':
+      return OpCode.whoAmI;
+    case 'closeSession':
+      return OpCode.closeSession;
+    default:
+      return assertNever(request, 'request');
   }
 }
 
 /** Writes the record of any request except multi and multiRead (see multi-codec.ts). */
 export function writeRequestRecord(w: JuteWriter, request: Request): void {
   switch (request.type) {
-    case 'create': return writeCreate(w, request);
-    case 'delete': case 'check':
+    case 'create':
+      return writeCreate(w, request);
+    case 'delete':
+    case 'check':
       w.writeUstring(request.path);
       return w.writeInt(request.version);
-    case 'exists': case 'getData': case 'getChildren':
+    case 'exists':
+    case 'getData':
+    case 'getChildren':
       w.writeUstring(request.path);
       return w.writeBool(request.watch);
     case 'setData':
       w.writeUstring(request.path);
       w.writeBuffer(request.data);
       return w.writeInt(request.version);
-    case 'getACL': case 'sync': case 'getAllChildrenNumber':
+    case 'getACL':
+    case 'sync':
+    case 'getAllChildrenNumber':
       return w.writeUstring(request.path);
     case 'setACL':
       w.writeUstring(request.path);
       w.writeAclVector(request.acl);
       return w.writeInt(request.version);
-    case 'checkWatches': case 'removeWatches':
+    case 'checkWatches':
+    case 'removeWatches':
       w.writeUstring(request.path);
       return w.writeInt(request.watcherType);
     case 'reconfig':
@@ -88,15 +120,23 @@ export function writeRequestRecord(w: JuteWriter, request: Request): void {
       w.writeInt(request.authType);
       w.writeUstring(request.scheme);
       return w.writeBuffer(request.auth);
-    case 'setWatches': return writeSetWatches(w, request);
-    case 'sasl': return w.writeBuffer(request.token);
-    case 'getEphemerals': return w.writeUstring(request.prefixPath);
+    case 'setWatches':
+      return writeSetWatches(w, request);
+    case 'sasl':
+      return w.writeBuffer(request.token);
+    case 'getEphemerals':
+      return w.writeUstring(request.prefixPath);
     case 'addWatch':
       w.writeUstring(request.path);
       return w.writeInt(request.mode);
-    case 'ping': case 'whoAmI': case 'closeSession': case 'multi': case 'multiRead':
+    case 'ping':
+    case 'whoAmI':
+    case 'closeSession':
+    case 'multi':
+    case 'multiRead':
       return;
-    default: return assertNever(request, 'request');
+    default:
+      return assertNever(request, 'request');
   }
 }
 

@@ -24,7 +24,9 @@ const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error:
 export function consoleLogger(options: { level: LogLevel; name: string }): Logger {
   const write = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
     if (levelRank[level] < levelRank[options.level]) return;
-    process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} [${options.name}] ${message}\n`);
+    process.stderr.write(
+      `${new Date().toISOString()} ${level.toUpperCase()} [${options.name}] ${message}\n`,
+    );
   };
   return {
     debug: (message) => write('debug', message),

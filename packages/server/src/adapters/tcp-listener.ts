@@ -28,7 +28,9 @@ export async function listenTcp(
       destroy: () => void socket.destroy(),
     });
     socket.on('data', (chunk: Buffer) => connection.receive(chunk));
-    socket.on('error', (error) => options.log.debug(`connection ${connection.id}: ${error.message}`));
+    socket.on('error', (error) =>
+      options.log.debug(`connection ${connection.id}: ${error.message}`),
+    );
     socket.on('close', () => {
       sockets.delete(socket);
       connections.closed(connection);

@@ -4,7 +4,11 @@
 
 import { describe, expect, test } from 'vitest';
 import {
-  fourLetterWordAction, fourLetterWordCode, fourLetterWords, parseWhitelist, runFourLetterWord,
+  fourLetterWordAction,
+  fourLetterWordCode,
+  fourLetterWords,
+  parseWhitelist,
+  runFourLetterWord,
   telnetCloseCode,
 } from './four-letter-words.js';
 import type { ConnectionSnapshot, ServerSnapshot } from './server-snapshot.js';
@@ -14,48 +18,95 @@ const realVersion = '3.8.0-${mvngit.commit.id}, built on 2024-12-29 17:54 UTC';
 const sessionId = 0x100000c17920000n;
 
 const clientConnection: ConnectionSnapshot = {
-  remoteAddress: '/127.0.0.1:50530', interestOps: 1, queued: 0, packetsReceived: 6,
-  packetsSent: 6, expiresAtMs: Date.UTC(2026, 10, 25, 12, 58, 15),
+  remoteAddress: '/127.0.0.1:50530',
+  interestOps: 1,
+  queued: 0,
+  packetsReceived: 6,
+  packetsSent: 6,
+  expiresAtMs: Date.UTC(2026, 10, 25, 12, 58, 15),
   session: {
-    sessionId, lastOperation: 'GETC', establishedMs: 1795611477047, timeoutMs: 10000,
-    lastCxid: 4, lastZxid: 3n, lastResponseMs: 801829, lastLatencyMs: 1, minLatencyMs: 0,
-    avgLatencyMs: 4, maxLatencyMs: 16,
+    sessionId,
+    lastOperation: 'GETC',
+    establishedMs: 1795611477047,
+    timeoutMs: 10000,
+    lastCxid: 4,
+    lastZxid: 3n,
+    lastResponseMs: 801829,
+    lastLatencyMs: 1,
+    minLatencyMs: 0,
+    avgLatencyMs: 4,
+    maxLatencyMs: 16,
   },
 };
 
 function commandConnection(port: number): ConnectionSnapshot {
   return {
-    remoteAddress: `/127.0.0.1:${port}`, interestOps: 0, queued: 0, packetsReceived: 1,
-    packetsSent: 0, expiresAtMs: Date.UTC(2026, 10, 25, 12, 58, 15), session: null,
+    remoteAddress: `/127.0.0.1:${port}`,
+    interestOps: 0,
+    queued: 0,
+    packetsReceived: 1,
+    packetsSent: 0,
+    expiresAtMs: Date.UTC(2026, 10, 25, 12, 58, 15),
+    session: null,
   };
 }
 
 function snapshot(overrides: Partial<ServerSnapshot> = {}): ServerSnapshot {
   return {
-    isServing: true, version: realVersion, mode: 'standalone', zxid: 3n, nodeCount: 7,
-    latency: { minMs: 1, avgMs: 4.3333, maxMs: 16 }, packetsReceived: 8, packetsSent: 7,
-    outstanding: 0, uptimeMs: 9514, connections: [clientConnection, commandConnection(50538)],
+    isServing: true,
+    version: realVersion,
+    mode: 'standalone',
+    zxid: 3n,
+    nodeCount: 7,
+    latency: { minMs: 1, avgMs: 4.3333, maxMs: 16 },
+    packetsReceived: 8,
+    packetsSent: 7,
+    outstanding: 0,
+    uptimeMs: 9514,
+    connections: [clientConnection, commandConnection(50538)],
     watchCount: 3,
     watches: {
-      connectionsWatching: 1, pathsWatched: 2, totalWatches: 2,
+      connectionsWatching: 1,
+      pathsWatched: 2,
+      totalWatches: 2,
       bySession: new Map([[sessionId, ['/missing', '/w']]]),
-      byPath: new Map([['/missing', [sessionId]], ['/w', [sessionId]]]),
+      byPath: new Map([
+        ['/missing', [sessionId]],
+        ['/w', [sessionId]],
+      ]),
     },
-    ephemeralsCount: 1, approximateDataSize: 51,
+    ephemeralsCount: 1,
+    approximateDataSize: 51,
     sessions: [{ sessionId, expiresAtMs: Date.UTC(2026, 10, 25, 12, 58, 7) }],
     ephemeralsBySession: new Map([[sessionId, ['/w/e']]]),
     config: {
-      clientPort: 22181, secureClientPort: -1, dataDir: '/tmp/h4zk/data/version-2',
-      dataDirSize: 67109337, dataLogDir: '/tmp/h4zk/data/version-2', dataLogSize: 67109337,
-      tickTime: 2000, maxClientCnxns: 60, minSessionTimeout: 4000, maxSessionTimeout: 40000,
-      clientPortListenBacklog: -1, serverId: 0, quorum: null,
+      clientPort: 22181,
+      secureClientPort: -1,
+      dataDir: '/tmp/h4zk/data/version-2',
+      dataDirSize: 67109337,
+      dataLogDir: '/tmp/h4zk/data/version-2',
+      dataLogSize: 67109337,
+      tickTime: 2000,
+      maxClientCnxns: 60,
+      minSessionTimeout: 4000,
+      maxSessionTimeout: 40000,
+      clientPortListenBacklog: -1,
+      serverId: 0,
+      quorum: null,
     },
     env: [
-      ['zookeeper.version', realVersion], ['host.name', 'localhost'], ['java.compiler', '<NA>'],
+      ['zookeeper.version', realVersion],
+      ['host.name', 'localhost'],
+      ['java.compiler', '<NA>'],
     ],
-    epochOffsetMs: 0, traceMask: 306n,
-    clientResponseSize: { last: 93, min: 16, max: 93 }, authFailedCount: 0, proposalSizes: null,
-    openFileDescriptorCount: 41, maxFileDescriptorCount: 20000, extraMonitorValues: [],
+    epochOffsetMs: 0,
+    traceMask: 306n,
+    clientResponseSize: { last: 93, min: 16, max: 93 },
+    authFailedCount: 0,
+    proposalSizes: null,
+    openFileDescriptorCount: 41,
+    maxFileDescriptorCount: 20000,
+    extraMonitorValues: [],
     digestLog: [],
     ...overrides,
   };
@@ -117,9 +168,7 @@ describe('four-letter words: text identical to ZooKeeper 3.8.0', () => {
 
   test('srvr on a fresh server prints avg latency as 0.0', () => {
     const fresh = snapshot({ latency: { minMs: 0, avgMs: 0, maxMs: 0 }, zxid: 0n });
-    expect(runFourLetterWord('srvr', fresh, all)).toContain(
-      'Latency min/avg/max: 0/0.0/0\n',
-    );
+    expect(runFourLetterWord('srvr', fresh, all)).toContain('Latency min/avg/max: 0/0.0/0\n');
   });
 
   test('stat lists the clients after the version line', () => {
@@ -191,22 +240,39 @@ describe('four-letter words: text identical to ZooKeeper 3.8.0', () => {
 
   test('mntr starts with version and state, and every gauge line is one ZooKeeper printed', () => {
     const real = new Set([
-      `zk_version\t${realVersion}`, 'zk_server_state\tstandalone', 'zk_ephemerals_count\t1',
-      'zk_num_alive_connections\t2', 'zk_avg_latency\t4.3333', 'zk_outstanding_requests\t0',
-      'zk_znode_count\t7', 'zk_global_sessions\t1', 'zk_non_mtls_remote_conn_count\t0',
-      'zk_last_client_response_size\t93', 'zk_packets_sent\t13', 'zk_packets_received\t14',
-      'zk_max_client_response_size\t93', 'zk_connection_drop_probability\t0.0',
-      'zk_watch_count\t3', 'zk_auth_failed_count\t0', 'zk_min_latency\t1',
-      'zk_max_file_descriptor_count\t20000', 'zk_approximate_data_size\t51',
-      'zk_open_file_descriptor_count\t41', 'zk_local_sessions\t0', 'zk_uptime\t9514',
-      'zk_max_latency\t16', 'zk_outstanding_tls_handshake\t0', 'zk_min_client_response_size\t16',
+      `zk_version\t${realVersion}`,
+      'zk_server_state\tstandalone',
+      'zk_ephemerals_count\t1',
+      'zk_num_alive_connections\t2',
+      'zk_avg_latency\t4.3333',
+      'zk_outstanding_requests\t0',
+      'zk_znode_count\t7',
+      'zk_global_sessions\t1',
+      'zk_non_mtls_remote_conn_count\t0',
+      'zk_last_client_response_size\t93',
+      'zk_packets_sent\t13',
+      'zk_packets_received\t14',
+      'zk_max_client_response_size\t93',
+      'zk_connection_drop_probability\t0.0',
+      'zk_watch_count\t3',
+      'zk_auth_failed_count\t0',
+      'zk_min_latency\t1',
+      'zk_max_file_descriptor_count\t20000',
+      'zk_approximate_data_size\t51',
+      'zk_open_file_descriptor_count\t41',
+      'zk_local_sessions\t0',
+      'zk_uptime\t9514',
+      'zk_max_latency\t16',
+      'zk_outstanding_tls_handshake\t0',
+      'zk_min_client_response_size\t16',
       'zk_non_mtls_local_conn_count\t0',
     ]);
     const text = runFourLetterWord('mntr', snapshot({ packetsReceived: 14, packetsSent: 13 }), all);
     expect(text.endsWith('\n')).toBe(true);
     const lines = text.slice(0, -1).split('\n');
     expect(lines.slice(0, 2)).toEqual([
-      `zk_version\t${realVersion}`, 'zk_server_state\tstandalone',
+      `zk_version\t${realVersion}`,
+      'zk_server_state\tstandalone',
     ]);
     expect(new Set(lines)).toEqual(real);
   });
@@ -242,8 +308,13 @@ describe('four-letter words: other states', () => {
     member.config = {
       ...member.config,
       quorum: {
-        initLimit: 10, syncLimit: 5, electionAlg: 3, electionPort: '3888', quorumPort: '2888',
-        peerType: 0, membership: ['server.1=127.0.0.1:2888:3888:participant', 'version=0'],
+        initLimit: 10,
+        syncLimit: 5,
+        electionAlg: 3,
+        electionPort: '3888',
+        quorumPort: '2888',
+        peerType: 0,
+        membership: ['server.1=127.0.0.1:2888:3888:participant', 'version=0'],
       },
     };
     expect(runFourLetterWord('conf', member, all)).toMatch(
@@ -263,7 +334,12 @@ describe('four-letter words: other states', () => {
   test('mntr appends the extra values after the standard gauges', () => {
     const text = runFourLetterWord(
       'mntr',
-      snapshot({ extraMonitorValues: [['followers', 2], ['synced_followers', 2]] }),
+      snapshot({
+        extraMonitorValues: [
+          ['followers', 2],
+          ['synced_followers', 2],
+        ],
+      }),
       all,
     );
     expect(text.endsWith('zk_followers\t2\nzk_synced_followers\t2\n')).toBe(true);

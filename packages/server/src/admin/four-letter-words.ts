@@ -7,8 +7,24 @@ import type { ServerSnapshot } from './server-snapshot.js';
 import { consText, mntrText, statText } from './stat-output.js';
 
 const words = [
-  'conf', 'cons', 'crst', 'dirs', 'dump', 'envi', 'gtmk', 'ruok', 'stmk',
-  'srst', 'srvr', 'stat', 'wchc', 'wchp', 'wchs', 'mntr', 'isro', 'hash',
+  'conf',
+  'cons',
+  'crst',
+  'dirs',
+  'dump',
+  'envi',
+  'gtmk',
+  'ruok',
+  'stmk',
+  'srst',
+  'srvr',
+  'stat',
+  'wchc',
+  'wchp',
+  'wchs',
+  'mntr',
+  'isro',
+  'hash',
 ] as const;
 export type FourLetterWord = (typeof words)[number];
 
@@ -58,10 +74,7 @@ export function parseWhitelist(
 
 /** A side effect the runtime performs before writing the answer, if the word is enabled. */
 export type FourLetterWordAction =
-  | 'none'
-  | 'resetServerStats'
-  | 'resetConnectionStats'
-  | 'setTraceMask';
+  'none' | 'resetServerStats' | 'resetConnectionStats' | 'setTraceMask';
 
 export function fourLetterWordAction(
   word: string,

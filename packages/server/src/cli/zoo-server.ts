@@ -8,7 +8,8 @@ import type { LogLevel } from '../adapters/node-env.js';
 
 function integer(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`not a whole number: ${text}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new InvalidArgumentError(`not a whole number: ${text}`);
   return value;
 }
 
@@ -19,7 +20,11 @@ const program = new Command()
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--tick-ms <ms>', 'tickTime: sessions negotiate 2–20 ticks', integer, 2000)
   .option('--extended-types', 'allow TTL nodes (zookeeper.extendedTypesEnabled)', false)
-  .option('--four-letter-words <list>', 'whitelisted four-letter words, or *', 'srvr,ruok,isro,stat,mntr,conf,cons,envi,dirs,wchs,wchc,wchp,dump')
+  .option(
+    '--four-letter-words <list>',
+    'whitelisted four-letter words, or *',
+    'srvr,ruok,isro,stat,mntr,conf,cons,envi,dirs,wchs,wchc,wchp,dump',
+  )
   .option('--super-digest <digest>', 'super user as user:base64(sha1(user:password))')
   .option('--log-level <level>', 'debug, info, warn or error', 'info')
   .parse();

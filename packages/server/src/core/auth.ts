@@ -16,7 +16,11 @@ export function handleAuth(
   connection.stats.lastOp = request.type === 'auth' ? 'AUTH' : 'SASL';
   const answer = (err: number, body: { type: 'sasl'; token: null } | null): void => {
     // ZooKeeper: auth and sasl replies carry zxid 0.
-    peer.emit({ kind: 'reply', connectionId: connection.id, reply: { header: { xid, zxid: 0n, err }, body } });
+    peer.emit({
+      kind: 'reply',
+      connectionId: connection.id,
+      reply: { header: { xid, zxid: 0n, err }, body },
+    });
   };
   if (request.type === 'sasl') {
     // No SASL server is configured: ZooKeeper answers OK with a null token.
@@ -44,6 +48,8 @@ export function handleAuth(
 }
 
 function addIdentity(connection: ConnectionState, identity: { scheme: string; id: string }): void {
-  const exists = connection.identities.some((known) => known.scheme === identity.scheme && known.id === identity.id);
+  const exists = connection.identities.some(
+    (known) => known.scheme === identity.scheme && known.id === identity.id,
+  );
   if (!exists) connection.identities.push(identity);
 }

@@ -5,7 +5,11 @@
 import { ErrorCode, assert } from '@zoo/client/protocol';
 import type { Txn } from './txn.js';
 import type { WriteRequest } from './prep/prepare-request.js';
-import { prepareCloseSession, prepareCreateSession, prepareDeleteContainer } from './prep/prepare-request.js';
+import {
+  prepareCloseSession,
+  prepareCreateSession,
+  prepareDeleteContainer,
+} from './prep/prepare-request.js';
 import { writeReply } from './prep/to-reply.js';
 import type { TreeEvent, TxnResult } from './tree/data-tree.js';
 import type { ConnectionState } from './connection-state.js';
@@ -46,7 +50,10 @@ export class CommitPipeline {
   }
 
   propose(txn: Txn, origin: ProposalOrigin): void {
-    assert(txn.zxid === this.nextZxid, () => `proposal zxid 0x${txn.zxid.toString(16)} out of order`);
+    assert(
+      txn.zxid === this.nextZxid,
+      () => `proposal zxid 0x${txn.zxid.toString(16)} out of order`,
+    );
     this.lastProposedZxid = txn.zxid;
     this.uncommitted.push({ txn, origin });
     this.peer.appendToLog(txn);
@@ -59,10 +66,17 @@ export class CommitPipeline {
     this.propose(txn, { kind: 'createSession', connectionId: connection.id });
   }
 
-  proposeCloseSession(sessionId: bigint, origin: { connection: ConnectionState; xid: number } | null): void {
+  proposeCloseSession(
+    sessionId: bigint,
+    origin: { connection: ConnectionState; xid: number } | null,
+  ): void {
     const txn = prepareCloseSession(this.context(sessionId), sessionId);
     const connectionId = origin === null ? null : origin.connection.id;
-    this.propose(txn, { kind: 'closeSession', connectionId, xid: origin === null ? 0 : origin.xid });
+    this.propose(txn, {
+      kind: 'closeSession',
+      connectionId,
+      xid: origin === null ? 0 : origin.xid,
+    });
   }
 
   proposeDeleteContainer(path: string): void {
@@ -110,7 +124,10 @@ export class CommitPipeline {
     for (let i = this.head; i < this.uncommitted.length; i += 1) {
       const proposal = this.uncommitted[i];
       assert(proposal !== undefined, 'proposal slot');
-      assert(proposal.txn.zxid === previous + 1n, 'uncommitted proposals are contiguous after the tree');
+      assert(
+        proposal.txn.zxid === previous + 1n,
+        'uncommitted proposals are contiguous after the tree',
+      );
       previous = proposal.txn.zxid;
     }
     assert(previous === this.lastProposedZxid, 'last proposed zxid matches the queue');
@@ -154,12 +171,19 @@ export class CommitPipeline {
     }
   }
 
-  private answerWrite(origin: Extract<ProposalOrigin, { kind: 'write' }>, txn: Txn, result: TxnResult): void {
+  private answerWrite(
+    origin: Extract<ProposalOrigin, { kind: 'write' }>,
+    txn: Txn,
+    result: TxnResult,
+  ): void {
     const connection = this.peer.connections.get(origin.connectionId);
     if (connection === undefined) return;
     const entry = connection.queue.shift();
-    assert(entry !== undefined && entry.kind === 'write' && entry.zxid === txn.zxid,
-      () => `connection ${connection.id} expected the reply of 0x${txn.zxid.toString(16)} at its head`);
+    assert(
+      entry !== undefined && entry.kind === 'write' && entry.zxid === txn.zxid,
+      () =>
+        `connection ${connection.id} expected the reply of 0x${txn.zxid.toString(16)} at its head`,
+    );
     const outcome = writeReply(origin.request, result);
     this.peer.reply(connection, entry, { ...outcome, zxid: txn.zxid });
     this.drainReads(connection);
@@ -200,14 +224,20 @@ export class CommitPipeline {
     peer.releaseBeforeEstablished(connection);
   }
 
-  private finishCloseSession(origin: Extract<ProposalOrigin, { kind: 'closeSession' }>, txn: Txn): void {
+  private finishCloseSession(
+    origin: Extract<ProposalOrigin, { kind: 'closeSession' }>,
+    txn: Txn,
+  ): void {
     const peer = this.peer;
     peer.sessions.remove(txn.sessionId);
     if (origin.connectionId !== null) {
       const connection = peer.connections.get(origin.connectionId);
       if (connection !== undefined) {
         const entry = connection.queue.shift();
-        assert(entry !== undefined && entry.kind === 'write', 'closeSession reply at the queue head');
+        assert(
+          entry !== undefined && entry.kind === 'write',
+          'closeSession reply at the queue head',
+        );
         peer.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
         peer.closeConnection(connection, 'session closed by the client');
       }

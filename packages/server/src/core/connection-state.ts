@@ -7,11 +7,25 @@ import type { Identity } from './acl/identity.js';
 /** A request of this connection that cannot be answered yet (replies leave in request order). */
 export type QueuedRequest =
   /** A write of this connection, proposed as txn `zxid`; answered when that txn is applied. */
-  | { kind: 'write'; xid: number; opCode: number; request: Request; zxid: bigint; receivedMs: number }
+  | {
+      kind: 'write';
+      xid: number;
+      opCode: number;
+      request: Request;
+      zxid: bigint;
+      receivedMs: number;
+    }
   /** A read (or other in-order request) that waits for the writes queued before it. */
   | { kind: 'read'; xid: number; opCode: number; request: Request; receivedMs: number }
   /** A request whose body failed to parse: answered MarshallingError in its turn. */
   | { kind: 'malformed'; xid: number; opCode: number; receivedMs: number };
+
+/** A frame that arrived before the handshake completed: a request, bad body or unknown op. */
+export interface EarlyFrame {
+  xid: number;
+  opCode: number;
+  request: Request | 'malformed' | 'unknownOp';
+}
 
 export type ConnectionPhase =
   /** Waiting for the ConnectRequest. */
@@ -51,7 +65,7 @@ export interface ConnectionState {
   identities: Identity[];
   queue: QueuedRequest[];
   /** Requests pipelined behind the ConnectRequest, processed once the session exists. */
-  beforeEstablished: { xid: number; opCode: number; request: Request | null }[];
+  beforeEstablished: EarlyFrame[];
   stats: ConnectionStats;
 }
 
@@ -92,29 +106,53 @@ export function createConnectionState(
 export function lastOpName(request: Request | null): string {
   if (request === null) return 'NA';
   switch (request.type) {
-    case 'ping': return 'PING';
-    case 'multi': return 'MULT';
-    case 'multiRead': return 'MLTR';
-    case 'create': return 'CREA';
-    case 'delete': return 'DELE';
-    case 'setData': return 'SETD';
-    case 'setACL': return 'SETA';
-    case 'closeSession': return 'CLOS';
-    case 'sync': return 'SYNC';
-    case 'check': return 'CHEC';
-    case 'exists': return 'EXIS';
-    case 'getData': return 'GETD';
-    case 'setWatches': return request.version === 1 ? 'SETW' : 'STW2';
-    case 'addWatch': return 'ADDW';
-    case 'getACL': return 'GETA';
-    case 'getChildren': return 'GETC';
-    case 'getAllChildrenNumber': return 'GETACN';
-    case 'checkWatches': return 'CHKW';
-    case 'removeWatches': return 'REMW';
-    case 'whoAmI': return 'HOMI';
-    case 'getEphemerals': return 'GETE';
-    case 'auth': return 'AUTH';
-    case 'sasl': return 'SASL';
-    case 'reconfig': return 'RECO';
+    case 'ping':
+      return 'PING';
+    case 'multi':
+      return 'MULT';
+    case 'multiRead':
+      return 'MLTR';
+    case 'create':
+      return 'CREA';
+    case 'delete':
+      return 'DELE';
+    case 'setData':
+      return 'SETD';
+    case 'setACL':
+      return 'SETA';
+    case 'closeSession':
+      return 'CLOS';
+    case 'sync':
+      return 'SYNC';
+    case 'check':
+      return 'CHEC';
+    case 'exists':
+      return 'EXIS';
+    case 'getData':
+      return 'GETD';
+    case 'setWatches':
+      return request.version === 1 ? 'SETW' : 'STW2';
+    case 'addWatch':
+      return 'ADDW';
+    case 'getACL':
+      return 'GETA';
+    case 'getChildren':
+      return 'GETC';
+    case 'getAllChildrenNumber':
+      return 'GETACN';
+    case 'checkWatches':
+      return 'CHKW';
+    case 'removeWatches':
+      return 'REMW';
+    case 'whoAmI':
+      return 'HOMI';
+    case 'getEphemerals':
+      return 'GETE';
+    case 'auth':
+      return 'AUTH';
+    case 'sasl':
+      return 'SASL';
+    case 'reconfig':
+      return 'RECO';
   }
 }

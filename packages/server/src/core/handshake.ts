@@ -22,19 +22,30 @@ export function handleConnect(peer: Peer, connectionId: number, request: Connect
     // ZooKeeper: the client has seen newer state than this server holds; it must try another
     // server, so the socket is closed without a response.
     const seen = request.lastZxidSeen.toString(16);
-    peer.closeConnection(connection, `client zxid 0x${seen} is ahead of server zxid 0x${peer.lastZxid.toString(16)}`);
+    peer.closeConnection(
+      connection,
+      `client zxid 0x${seen} is ahead of server zxid 0x${peer.lastZxid.toString(16)}`,
+    );
     return;
   }
   connection.sentReadOnlyFlag = request.readOnly !== undefined;
   const options = peer.options;
-  const timeoutMs = negotiateTimeout(request.timeoutMs, options.minSessionTimeoutMs, options.maxSessionTimeoutMs);
+  const timeoutMs = negotiateTimeout(
+    request.timeoutMs,
+    options.minSessionTimeoutMs,
+    options.maxSessionTimeoutMs,
+  );
   connection.sessionTimeoutMs = timeoutMs;
   connection.stats.lastOp = 'SESS';
   if (request.sessionId === 0n) {
     createSession(peer, connection, timeoutMs);
     return;
   }
-  resumeSession(peer, connection, { sessionId: request.sessionId, passwd: request.passwd, timeoutMs });
+  resumeSession(peer, connection, {
+    sessionId: request.sessionId,
+    passwd: request.passwd,
+    timeoutMs,
+  });
 }
 
 function createSession(peer: Peer, connection: ConnectionState, timeoutMs: number): void {
@@ -61,13 +72,21 @@ function resumeSession(
   if (previousId !== undefined && previousId !== connection.id) {
     const previous = peer.connections.get(previousId);
     // ZooKeeper closes any other live connection of the session first; its watches die with it.
-    if (previous !== undefined) peer.closeConnection(previous, 'session moved to another connection');
+    if (previous !== undefined)
+      peer.closeConnection(previous, 'session moved to another connection');
   }
   const session = peer.sessions.get(sessionId);
-  const isValid = session !== undefined && !session.isClosing &&
-    passwd !== null && passwd.equals(sessionPassword(sessionId));
+  const isValid =
+    session !== undefined &&
+    !session.isClosing &&
+    passwd !== null &&
+    passwd.equals(sessionPassword(sessionId));
   if (!isValid) {
-    peer.emit({ kind: 'connectResponse', connectionId: connection.id, response: expiredResponse(connection) });
+    peer.emit({
+      kind: 'connectResponse',
+      connectionId: connection.id,
+      response: expiredResponse(connection),
+    });
     peer.closeConnection(connection, `session 0x${sessionId.toString(16)} is expired or invalid`);
     return;
   }
@@ -86,7 +105,10 @@ function resumeSession(
       ...(connection.sentReadOnlyFlag ? { readOnly: false } : {}),
     },
   });
-  assert(peer.connectionBySession.get(sessionId) === connection.id, 'resumed session is carried here');
+  assert(
+    peer.connectionBySession.get(sessionId) === connection.id,
+    'resumed session is carried here',
+  );
   peer.releaseBeforeEstablished(connection);
 }
 

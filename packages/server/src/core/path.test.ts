@@ -17,8 +17,12 @@ function javaValidatePath(path: string): boolean {
       if (path[i - 2] === '/' && (i + 1 === path.length || path[i + 1] === '/')) return false;
     } else if (c === '.') {
       if (path[i - 1] === '/' && (i + 1 === path.length || path[i + 1] === '/')) return false;
-    } else if ((code > 0 && code <= 0x1f) || (code >= 0x7f && code <= 0x9f) ||
-      (code >= 0xd800 && code <= 0xf8ff) || (code >= 0xfff0 && code <= 0xffff)) {
+    } else if (
+      (code > 0 && code <= 0x1f) ||
+      (code >= 0x7f && code <= 0x9f) ||
+      (code >= 0xd800 && code <= 0xf8ff) ||
+      (code >= 0xfff0 && code <= 0xffff)
+    ) {
       return false;
     }
   }
@@ -63,13 +67,34 @@ describe('validatePath (ZooKeeper: PathUtils.validatePath)', () => {
   });
 
   test('agrees with a literal port of the Java loop on random paths', () => {
-    const alphabet = fc.constantFrom('/', '/', '.', '.', 'a', 'b', '\u0000', '\u0001', '\u001f',
-      ' ', '\u007f', '\u0080', '\u00a0', '\ud800', '\udfff', '\uf8ff', '\uf900', '\ufff0',
-      '\ufffd');
+    const alphabet = fc.constantFrom(
+      '/',
+      '/',
+      '.',
+      '.',
+      'a',
+      'b',
+      '\u0000',
+      '\u0001',
+      '\u001f',
+      ' ',
+      '\u007f',
+      '\u0080',
+      '\u00a0',
+      '\ud800',
+      '\udfff',
+      '\uf8ff',
+      '\uf900',
+      '\ufff0',
+      '\ufffd',
+    );
     const paths = fc.array(alphabet, { maxLength: 12 }).map((cs) => cs.join(''));
-    fc.assert(fc.property(paths, (path) => {
-      expect(validatePath(path)).toBe(javaValidatePath(path));
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(paths, (path) => {
+        expect(validatePath(path)).toBe(javaValidatePath(path));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

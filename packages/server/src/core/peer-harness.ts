@@ -2,7 +2,13 @@
 // the loop does (an in-memory log that is durable at once) and collects the client messages.
 
 import { assert } from '@zoo/client/protocol';
-import type { ConnectRequest, ConnectResponse, Reply, Request, WatcherEvent } from '@zoo/client/protocol';
+import type {
+  ConnectRequest,
+  ConnectResponse,
+  Reply,
+  Request,
+  WatcherEvent,
+} from '@zoo/client/protocol';
 import { Peer } from './peer.js';
 import type { PeerOptionsInput } from './peer-options.js';
 import type { ClientMessage } from './ready.js';
@@ -43,21 +49,30 @@ export class PeerHarness {
   open(remoteAddress = '127.0.0.1'): number {
     const connectionId = this.nextConnectionId;
     this.nextConnectionId += 1;
-    this.peer.step({ type: 'connectionOpened', connectionId, remoteAddress, remotePort: 40_000 + connectionId });
+    this.peer.step({
+      type: 'connectionOpened',
+      connectionId,
+      remoteAddress,
+      remotePort: 40_000 + connectionId,
+    });
     return connectionId;
   }
 
   connect(connectionId: number, request: Partial<ConnectRequest> = {}): ConnectResponse | null {
     const full: ConnectRequest = {
-      protocolVersion: 0, lastZxidSeen: 0n, timeoutMs: 10_000, sessionId: 0n, passwd: Buffer.alloc(16),
+      protocolVersion: 0,
+      lastZxidSeen: 0n,
+      timeoutMs: 10_000,
+      sessionId: 0n,
+      passwd: Buffer.alloc(16),
       ...request,
     };
     const before = this.messages.length;
     this.peer.step({ type: 'connect', connectionId, request: full });
     this.settle();
-    const response = this.messages.slice(before).find(
-      (m) => m.kind === 'connectResponse' && m.connectionId === connectionId,
-    );
+    const response = this.messages
+      .slice(before)
+      .find((m) => m.kind === 'connectResponse' && m.connectionId === connectionId);
     return response?.kind === 'connectResponse' ? response.response : null;
   }
 
@@ -78,10 +93,14 @@ export class PeerHarness {
     const before = this.messages.length;
     this.send(connectionId, xid, request);
     this.settle();
-    const found = this.messages.slice(before).find(
-      (m) => m.kind === 'reply' && m.connectionId === connectionId &&
-        (m.reply.header.xid === xid || request.type === 'ping'),
-    );
+    const found = this.messages
+      .slice(before)
+      .find(
+        (m) =>
+          m.kind === 'reply' &&
+          m.connectionId === connectionId &&
+          (m.reply.header.xid === xid || request.type === 'ping'),
+      );
     assert(found?.kind === 'reply', `no reply to xid ${xid}`);
     return found.reply;
   }
@@ -93,7 +112,8 @@ export class PeerHarness {
 
   notifications(connectionId: number): WatcherEvent[] {
     return this.messages.flatMap((m) =>
-      m.kind === 'notification' && m.connectionId === connectionId ? [m.notification.event] : []);
+      m.kind === 'notification' && m.connectionId === connectionId ? [m.notification.event] : [],
+    );
   }
 }
 

@@ -7,9 +7,9 @@ export type PeerInput =
   | { type: 'connectionOpened'; connectionId: number; remoteAddress: string; remotePort: number }
   | { type: 'connect'; connectionId: number; request: ConnectRequest }
   | { type: 'request'; connectionId: number; xid: number; opCode: number; request: Request }
-  /** A request whose body did not parse: ZooKeeper answers MarshallingError and keeps the connection. */
+  /** A request whose body did not parse: answered MarshallingError, connection kept. */
   | { type: 'malformedRequest'; connectionId: number; xid: number; opCode: number; reason: string }
-  /** An opcode ZooKeeper does not accept here: answered Unimplemented, then the connection closes. */
+  /** An opcode ZooKeeper does not accept: answered Unimplemented, then the connection closes. */
   | { type: 'unknownOp'; connectionId: number; xid: number; opCode: number }
   | { type: 'connectionClosed'; connectionId: number }
   /** The disk has made every txn up to `upTo` durable (the self-ACK of the Ready contract). */

@@ -4,7 +4,7 @@
 import { packetBytesMaxDefault } from '@zoo/client/protocol';
 
 export interface PeerOptions {
-  /** Server id: the top byte of every session id this peer creates (1 for standalone, as ZooKeeper). */
+  /** Server id: the top byte of every session id this peer creates (standalone: 1). */
   serverId: number;
   /** tickTime: the unit of session timeouts and expiry buckets. */
   tickMs: number;

@@ -8,7 +8,13 @@ import { PeerHarness } from './peer-harness.js';
 
 const acl = [...OPEN_ACL_UNSAFE];
 const create = (path: string, flags = 0, data: string | null = 'x'): Request => ({
-  type: 'create', variant: 'create', path, data: data === null ? null : Buffer.from(data), acl, flags, ttl: -1n,
+  type: 'create',
+  variant: 'create',
+  path,
+  data: data === null ? null : Buffer.from(data),
+  acl,
+  flags,
+  ttl: -1n,
 });
 const getData = (path: string, watch = false): Request => ({ type: 'getData', path, watch });
 
@@ -27,12 +33,25 @@ describe('Peer: handshake', () => {
   test('requests pipelined behind the ConnectRequest are answered after it, in order', () => {
     const h = new PeerHarness();
     const c = h.open();
-    h.peer.step({ type: 'connect', connectionId: c, request: {
-      protocolVersion: 0, lastZxidSeen: 0n, timeoutMs: 10_000, sessionId: 0n, passwd: Buffer.alloc(16) } });
+    h.peer.step({
+      type: 'connect',
+      connectionId: c,
+      request: {
+        protocolVersion: 0,
+        lastZxidSeen: 0n,
+        timeoutMs: 10_000,
+        sessionId: 0n,
+        passwd: Buffer.alloc(16),
+      },
+    });
     h.send(c, 1, create('/a'));
     h.send(c, 2, getData('/a'));
     h.settle();
-    expect(h.transcript(c)).toEqual(['connected timeout=10000', 'reply xid=1 err=0', 'reply xid=2 err=0']);
+    expect(h.transcript(c)).toEqual([
+      'connected timeout=10000',
+      'reply xid=1 err=0',
+      'reply xid=2 err=0',
+    ]);
   });
 
   test('a client that has seen a newer zxid is closed without any response', () => {
@@ -42,7 +61,7 @@ describe('Peer: handshake', () => {
     expect(h.transcript(c)).toEqual(['close']);
   });
 
-  test('resume with the right password keeps the session; a wrong one gets the expired answer', () => {
+  test('resume with the right password keeps the session; a wrong one is told expired', () => {
     const h = new PeerHarness();
     const first = h.session();
     const resumed = h.connect(h.open(), { sessionId: first.sessionId, passwd: first.passwd });
@@ -64,7 +83,7 @@ describe('Peer: handshake', () => {
 });
 
 describe('Peer: request order', () => {
-  test('a read waits behind its own session\'s pending write; replies keep request order', () => {
+  test("a read waits behind its own session's pending write; replies keep request order", () => {
     const h = new PeerHarness();
     const { connectionId: c } = h.session();
     h.send(c, 1, create('/a'));
@@ -72,8 +91,13 @@ describe('Peer: request order', () => {
     h.send(c, 3, { type: 'exists', path: '/missing', watch: false });
     h.settle();
     const replies = h.messages.filter((m) => m.kind === 'reply' && m.connectionId === c);
-    expect(replies.map((m) => (m.kind === 'reply' ? [m.reply.header.xid, m.reply.header.err] : [])))
-      .toEqual([[1, 0], [2, 0], [3, ErrorCode.NoNode]]);
+    expect(
+      replies.map((m) => (m.kind === 'reply' ? [m.reply.header.xid, m.reply.header.err] : [])),
+    ).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, ErrorCode.NoNode],
+    ]);
   });
 
   test('a notification reaches a watcher before the reply of the write that caused it', () => {
@@ -82,10 +106,23 @@ describe('Peer: request order', () => {
     const writer = h.session();
     h.call(writer.connectionId, 1, create('/a'));
     expect(h.call(watcher.connectionId, 1, getData('/a', true)).header.err).toBe(0);
-    h.call(watcher.connectionId, 2, { type: 'getChildren', path: '/', watch: true, withStat: false });
+    h.call(watcher.connectionId, 2, {
+      type: 'getChildren',
+      path: '/',
+      watch: true,
+      withStat: false,
+    });
     // The watcher's own write: its notifications must precede its reply.
-    h.call(watcher.connectionId, 3, { type: 'setData', path: '/a', data: Buffer.from('y'), version: -1 });
-    expect(h.transcript(watcher.connectionId).slice(-2)).toEqual(['event type=3 /a', 'reply xid=3 err=0']);
+    h.call(watcher.connectionId, 3, {
+      type: 'setData',
+      path: '/a',
+      data: Buffer.from('y'),
+      version: -1,
+    });
+    expect(h.transcript(watcher.connectionId).slice(-2)).toEqual([
+      'event type=3 /a',
+      'reply xid=3 err=0',
+    ]);
     h.call(writer.connectionId, 2, create('/b'));
     expect(h.notifications(watcher.connectionId).map((e) => [e.type, e.path])).toEqual([
       [EventType.nodeDataChanged, '/a'],
@@ -126,19 +163,58 @@ describe('Peer: protocol errors', () => {
     const { connectionId: c } = h.session();
     h.peer.step({ type: 'unknownOp', connectionId: c, xid: 9, opCode: 999 });
     h.settle();
-    expect(h.transcript(c).slice(-2)).toEqual([`reply xid=9 err=${ErrorCode.Unimplemented}`, 'close']);
+    expect(h.transcript(c).slice(-2)).toEqual([
+      `reply xid=9 err=${ErrorCode.Unimplemented}`,
+      'close',
+    ]);
+  });
+
+  test('an unknown opcode pipelined behind the handshake is answered after it', () => {
+    const h = new PeerHarness();
+    const c = h.open();
+    h.peer.step({
+      type: 'connect',
+      connectionId: c,
+      request: {
+        protocolVersion: 0,
+        lastZxidSeen: 0n,
+        timeoutMs: 10_000,
+        sessionId: 0n,
+        passwd: Buffer.alloc(16),
+      },
+    });
+    h.peer.step({ type: 'unknownOp', connectionId: c, xid: 3, opCode: 99 });
+    h.settle();
+    expect(h.transcript(c)).toEqual([
+      'connected timeout=10000',
+      `reply xid=3 err=${ErrorCode.Unimplemented}`,
+      'close',
+    ]);
   });
 
   test('auth with an unknown scheme answers AuthFailed and closes; digest adds an identity', () => {
     const h = new PeerHarness();
     const { connectionId: c } = h.session();
-    const ok = h.call(c, -4, { type: 'auth', authType: 0, scheme: 'digest', auth: Buffer.from('u:p') });
+    const ok = h.call(c, -4, {
+      type: 'auth',
+      authType: 0,
+      scheme: 'digest',
+      auth: Buffer.from('u:p'),
+    });
     expect(ok.header).toEqual({ xid: -4, zxid: 0n, err: 0 });
     const who = h.call(c, 1, { type: 'whoAmI' });
-    expect(who.body).toEqual({ type: 'whoAmI', clientInfo: [
-      { authScheme: 'ip', user: '127.0.0.1' }, { authScheme: 'digest', user: 'u' }] });
+    expect(who.body).toEqual({
+      type: 'whoAmI',
+      clientInfo: [
+        { authScheme: 'ip', user: '127.0.0.1' },
+        { authScheme: 'digest', user: 'u' },
+      ],
+    });
     h.call(c, -4, { type: 'auth', authType: 0, scheme: 'kerberos', auth: Buffer.from('x') });
-    expect(h.transcript(c).slice(-2)).toEqual([`reply xid=-4 err=${ErrorCode.AuthFailed}`, 'close']);
+    expect(h.transcript(c).slice(-2)).toEqual([
+      `reply xid=-4 err=${ErrorCode.AuthFailed}`,
+      'close',
+    ]);
   });
 });
 
@@ -152,7 +228,9 @@ describe('Peer: sessions', () => {
     h.call(watcher.connectionId, 1, { type: 'exists', path: '/e1', watch: true });
     h.call(owner.connectionId, 3, { type: 'closeSession' });
     expect(h.transcript(owner.connectionId).slice(-2)).toEqual(['reply xid=3 err=0', 'close']);
-    expect(h.notifications(watcher.connectionId)).toEqual([{ type: EventType.nodeDeleted, state: 3, path: '/e1' }]);
+    expect(h.notifications(watcher.connectionId)).toEqual([
+      { type: EventType.nodeDeleted, state: 3, path: '/e1' },
+    ]);
     expect(h.call(watcher.connectionId, 2, getData('/e2')).header.err).toBe(ErrorCode.NoNode);
     expect(h.peer.sessions.get(owner.sessionId)).toBeUndefined();
   });
@@ -168,7 +246,9 @@ describe('Peer: sessions', () => {
     expect(h.call(watcher.connectionId, 3, getData('/e')).header.err).toBe(0);
     h.advance(2200);
     expect(h.call(watcher.connectionId, 4, getData('/e')).header.err).toBe(ErrorCode.NoNode);
-    expect(h.notifications(watcher.connectionId).map((e) => e.type)).toEqual([EventType.nodeDeleted]);
+    expect(h.notifications(watcher.connectionId).map((e) => e.type)).toEqual([
+      EventType.nodeDeleted,
+    ]);
     expect(h.transcript(owner.connectionId).at(-1)).toBe('close');
     const again = h.connect(h.open(), { sessionId: owner.sessionId, passwd: owner.passwd });
     expect(again?.timeoutMs).toBe(0);
@@ -198,19 +278,39 @@ describe('Peer: reaper', () => {
   test('an emptied container is deleted by the periodic check, with its watches fired', () => {
     const h = new PeerHarness({ containerCheckIntervalMs: 1000 });
     const { connectionId: c } = h.session();
-    h.call(c, 1, { type: 'create', variant: 'createContainer', path: '/box', data: null, acl, flags: 4, ttl: -1n });
+    h.call(c, 1, {
+      type: 'create',
+      variant: 'createContainer',
+      path: '/box',
+      data: null,
+      acl,
+      flags: 4,
+      ttl: -1n,
+    });
     h.call(c, 2, create('/box/item'));
     h.call(c, 3, { type: 'delete', path: '/box/item', version: -1 });
     h.call(c, 4, { type: 'exists', path: '/box', watch: true });
     h.advance(1500);
-    expect(h.call(c, 5, { type: 'exists', path: '/box', watch: false }).header.err).toBe(ErrorCode.NoNode);
-    expect(h.notifications(c).map((e) => [e.type, e.path])).toEqual([[EventType.nodeDeleted, '/box']]);
+    expect(h.call(c, 5, { type: 'exists', path: '/box', watch: false }).header.err).toBe(
+      ErrorCode.NoNode,
+    );
+    expect(h.notifications(c).map((e) => [e.type, e.path])).toEqual([
+      [EventType.nodeDeleted, '/box'],
+    ]);
   });
 
   test('a TTL node unmodified past its TTL is deleted; TTL needs extended types', () => {
     const plain = new PeerHarness();
     const p = plain.session();
-    const ttlCreate: Request = { type: 'create', variant: 'createTTL', path: '/t', data: null, acl, flags: 5, ttl: 500n };
+    const ttlCreate: Request = {
+      type: 'create',
+      variant: 'createTTL',
+      path: '/t',
+      data: null,
+      acl,
+      flags: 5,
+      ttl: 500n,
+    };
     expect(plain.call(p.connectionId, 1, ttlCreate).header.err).toBe(ErrorCode.Unimplemented);
     const h = new PeerHarness({ extendedTypesEnabled: true, containerCheckIntervalMs: 1000 });
     const { connectionId: c } = h.session();

@@ -12,7 +12,7 @@ import { SessionTable } from './sessions/session-table.js';
 import { resolvePeerOptions } from './peer-options.js';
 import type { PeerOptions, PeerOptionsInput } from './peer-options.js';
 import { createConnectionState, lastOpName } from './connection-state.js';
-import type { ConnectionState, QueuedRequest } from './connection-state.js';
+import type { ConnectionState, EarlyFrame, QueuedRequest } from './connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from './txn.js';
@@ -60,19 +60,37 @@ export class Peer {
   step(input: PeerInput): void {
     switch (input.type) {
       case 'connectionOpened': {
-        assert(!this.connections.has(input.connectionId), `connection ${input.connectionId} reused`);
+        assert(
+          !this.connections.has(input.connectionId),
+          `connection ${input.connectionId} reused`,
+        );
         const remote = { address: input.remoteAddress, port: input.remotePort };
-        this.connections.set(input.connectionId, createConnectionState(input.connectionId, remote, this.nowMs));
+        this.connections.set(
+          input.connectionId,
+          createConnectionState(input.connectionId, remote, this.nowMs),
+        );
         return;
       }
       case 'connect':
         return handleConnect(this, input.connectionId, input.request);
       case 'request':
-        return this.onRequest(input.connectionId, { xid: input.xid, opCode: input.opCode, request: input.request });
+        return this.onFrame(input.connectionId, {
+          xid: input.xid,
+          opCode: input.opCode,
+          request: input.request,
+        });
       case 'malformedRequest':
-        return this.onRequest(input.connectionId, { xid: input.xid, opCode: input.opCode, request: null });
+        return this.onFrame(input.connectionId, {
+          xid: input.xid,
+          opCode: input.opCode,
+          request: 'malformed',
+        });
       case 'unknownOp':
-        return this.onUnknownOp(input.connectionId, input.xid);
+        return this.onFrame(input.connectionId, {
+          xid: input.xid,
+          opCode: input.opCode,
+          request: 'unknownOp',
+        });
       case 'connectionClosed':
         return this.onConnectionClosed(input.connectionId);
       case 'persisted':
@@ -117,18 +135,28 @@ export class Peer {
     this.pipeline.invariants();
     for (const [sessionId, connectionId] of this.connectionBySession) {
       const connection = this.connections.get(connectionId);
-      assert(connection !== undefined, `session 0x${sessionId.toString(16)} maps to a gone connection`);
-      assert(connection.sessionId === sessionId, 'connectionBySession disagrees with the connection');
+      assert(
+        connection !== undefined,
+        `session 0x${sessionId.toString(16)} maps to a gone connection`,
+      );
+      assert(
+        connection.sessionId === sessionId,
+        'connectionBySession disagrees with the connection',
+      );
     }
   }
 
   /** The `crst` four-letter word: zero every connection's counters. */
   resetConnectionStats(): void {
     for (const connection of this.connections.values()) {
-      connection.stats = createConnectionState(connection.id, {
-        address: connection.remoteAddress,
-        port: connection.remotePort,
-      }, this.nowMs).stats;
+      connection.stats = createConnectionState(
+        connection.id,
+        {
+          address: connection.remoteAddress,
+          port: connection.remotePort,
+        },
+        this.nowMs,
+      ).stats;
     }
   }
 
@@ -147,8 +175,11 @@ export class Peer {
     this.persist.push(txn);
   }
 
-  reply(connection: ConnectionState, entry: { xid: number; opCode: number; receivedMs: number },
-    outcome: { err: number; body: Response | null; zxid?: bigint }): void {
+  reply(
+    connection: ConnectionState,
+    entry: { xid: number; opCode: number; receivedMs: number },
+    outcome: { err: number; body: Response | null; zxid?: bigint },
+  ): void {
     const zxid = outcome.zxid ?? this.lastZxid;
     const reply: Reply = { header: { xid: entry.xid, zxid, err: outcome.err }, body: outcome.body };
     const latencyMs = Math.max(0, this.nowMs - entry.receivedMs);
@@ -171,7 +202,10 @@ export class Peer {
     this.detachConnection(connection);
   }
 
-  proposeCloseSession(sessionId: bigint, origin: { connection: ConnectionState; xid: number } | null): void {
+  proposeCloseSession(
+    sessionId: bigint,
+    origin: { connection: ConnectionState; xid: number } | null,
+  ): void {
     this.sessions.setClosing(sessionId);
     this.pipeline.proposeCloseSession(sessionId, origin);
   }
@@ -180,25 +214,34 @@ export class Peer {
   releaseBeforeEstablished(connection: ConnectionState): void {
     const waiting = connection.beforeEstablished;
     connection.beforeEstablished = [];
-    for (const entry of waiting) {
+    for (const frame of waiting) {
       if (connection.phase !== 'established') return;
-      this.processRequest(connection, entry);
+      this.processFrame(connection, frame);
     }
   }
 
   // ---- requests ----
 
-  private onRequest(connectionId: number, entry: { xid: number; opCode: number; request: Request | null }): void {
+  private onFrame(connectionId: number, frame: EarlyFrame): void {
     const connection = this.connections.get(connectionId);
     if (connection === undefined || connection.phase === 'closing') return;
     connection.stats.packetsReceived += 1;
     this.stats.packetsReceived += 1;
     if (connection.phase !== 'established') {
       // ZooKeeper reads no request until the handshake completes; they stay queued in order.
-      connection.beforeEstablished.push(entry);
+      connection.beforeEstablished.push(frame);
       return;
     }
-    this.processRequest(connection, entry);
+    this.processFrame(connection, frame);
+  }
+
+  private processFrame(connection: ConnectionState, frame: EarlyFrame): void {
+    if (frame.request === 'unknownOp') {
+      this.answerUnknownOp(connection, frame.xid);
+      return;
+    }
+    const request = frame.request === 'malformed' ? null : frame.request;
+    this.processRequest(connection, { xid: frame.xid, opCode: frame.opCode, request });
   }
 
   private processRequest(
@@ -228,7 +271,14 @@ export class Peer {
     }
     if (request.type === 'closeSession') {
       connection.phase = 'closing';
-      connection.queue.push({ kind: 'write', xid, opCode, request, zxid: this.pipeline.nextZxid, receivedMs });
+      connection.queue.push({
+        kind: 'write',
+        xid,
+        opCode,
+        request,
+        zxid: this.pipeline.nextZxid,
+        receivedMs,
+      });
       this.proposeCloseSession(sessionId, { connection, xid });
       return;
     }
@@ -248,10 +298,8 @@ export class Peer {
     answerInOrderRequest(this, connection, entry);
   }
 
-  private onUnknownOp(connectionId: number, xid: number): void {
-    const connection = this.connections.get(connectionId);
-    if (connection === undefined || connection.phase === 'closing') return;
-    connection.stats.packetsReceived += 1;
+  private answerUnknownOp(connection: ConnectionState, xid: number): void {
+    const connectionId = connection.id;
     // ZooKeeper: UnimplementedRequestProcessor replies −6 with zxid −1, then closes the connection.
     // The reply is written straight away (not behind pending writes), as ZooKeeper's is.
     this.emit({
@@ -278,4 +326,3 @@ export class Peer {
     }
   }
 }
-

@@ -13,7 +13,10 @@ export function prepareWriteTxn(
 ): Txn {
   const { connection, request, xid } = input;
   const sessionId = connection.sessionId ?? 0n;
-  const context = peer.pipeline.context(sessionId, { cxid: xid, identities: connection.identities });
+  const context = peer.pipeline.context(sessionId, {
+    cxid: xid,
+    identities: connection.identities,
+  });
   const txn = prepareWrite(request, context);
   peer.pipeline.propose(txn, { kind: 'write', connectionId: connection.id, xid, request });
   return txn;

@@ -22,7 +22,11 @@ export function isWriteRequest(request: Request): request is WriteRequest {
 }
 
 /** Answers a non-write request now: the caller guarantees no earlier write of it is pending. */
-export function answerInOrderRequest(peer: Peer, connection: ConnectionState, entry: QueuedRequest): void {
+export function answerInOrderRequest(
+  peer: Peer,
+  connection: ConnectionState,
+  entry: QueuedRequest,
+): void {
   if (entry.kind === 'malformed') {
     peer.reply(connection, entry, { err: ErrorCode.MarshallingError, body: null });
     return;
@@ -63,7 +67,8 @@ function answerRequest(
         skipAcl: peer.options.skipAcl,
       });
       if (outcome.watch !== null) {
-        if (outcome.watch.kind === 'data') peer.watches.addDataWatch(connection.id, outcome.watch.path);
+        if (outcome.watch.kind === 'data')
+          peer.watches.addDataWatch(connection.id, outcome.watch.path);
         else peer.watches.addChildWatch(connection.id, outcome.watch.path);
       }
       return { err: outcome.err, body: outcome.body };
@@ -78,13 +83,20 @@ function answerRequest(
         },
       });
       for (const event of events) {
-        peer.emit({ kind: 'notification', connectionId: connection.id, notification: { zxid: -1n, event } });
+        peer.emit({
+          kind: 'notification',
+          connectionId: connection.id,
+          notification: { zxid: -1n, event },
+        });
       }
       return { err: ErrorCode.Ok, body: null };
     }
     case 'addWatch': {
       // ZooKeeper: an unknown AddWatchMode fails to deserialise on the server: MarshallingError.
-      if (request.mode !== AddWatchMode.persistent && request.mode !== AddWatchMode.persistentRecursive) {
+      if (
+        request.mode !== AddWatchMode.persistent &&
+        request.mode !== AddWatchMode.persistentRecursive
+      ) {
         return { err: ErrorCode.MarshallingError, body: null };
       }
       peer.watches.addWatch(connection.id, request.path, request.mode);
@@ -93,7 +105,12 @@ function answerRequest(
     case 'checkWatches':
     case 'removeWatches': {
       const remove = request.type === 'removeWatches';
-      const found = peer.watches.checkWatches(connection.id, request.path, request.watcherType, remove);
+      const found = peer.watches.checkWatches(
+        connection.id,
+        request.path,
+        request.watcherType,
+        remove,
+      );
       if (found === 'badType') return { err: ErrorCode.MarshallingError, body: null };
       if (found === 'noWatcher') return { err: ErrorCode.NoWatcher, body: null };
       return { err: ErrorCode.Ok, body: null };
@@ -104,7 +121,7 @@ function answerRequest(
       // ZooKeeper: reconfigEnabled is false by default.
       return { err: ErrorCode.ReconfigDisabled, body: null };
     case 'check':
-      // The decoder turns a top-level check into an unknown op (3.8.5+); inside multi it is a write.
+      // The decoder makes a top-level check an unknown op (3.8.5+); inside multi it is a write.
       return { err: ErrorCode.Unimplemented, body: null };
     case 'create':
     case 'delete':

@@ -25,7 +25,10 @@ export interface CreateTxnBody {
   /** The parent's childCreates after this create (ZooKeeper: CreateTxn.parentCVersion). */
   parentCVersion: number;
 }
-export interface DeleteTxnBody { type: 'delete'; path: string }
+export interface DeleteTxnBody {
+  type: 'delete';
+  path: string;
+}
 /** `version` is the node's new data version (ZooKeeper: SetDataTxn.version). */
 export interface SetDataTxnBody {
   type: 'setData';
@@ -41,7 +44,11 @@ export interface SetAclTxnBody {
   version: number;
 }
 /** ZooKeeper: CheckVersionTxn — `version` is the checked version + 1, as ZooKeeper records it. */
-export interface CheckTxnBody { type: 'check'; path: string; version: number }
+export interface CheckTxnBody {
+  type: 'check';
+  path: string;
+  version: number;
+}
 
 export type MultiSubTxnBody = CreateTxnBody | DeleteTxnBody | SetDataTxnBody | CheckTxnBody;
 
@@ -75,8 +82,10 @@ export function describeTxn(t: Txn): string {
 function describeBody(body: TxnBody): string {
   switch (body.type) {
     case 'create':
-      return `create ${body.path} owner=${hex(body.ephemeralOwner)} pcv=${body.parentCVersion}` +
-        ` ${describeData(body.data)} acl=${describeAcl(body.acl)}`;
+      return (
+        `create ${body.path} owner=${hex(body.ephemeralOwner)} pcv=${body.parentCVersion}` +
+        ` ${describeData(body.data)} acl=${describeAcl(body.acl)}`
+      );
     case 'delete':
     case 'deleteContainer':
       return `${body.type} ${body.path}`;

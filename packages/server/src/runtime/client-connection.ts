@@ -69,7 +69,9 @@ export class ClientConnection {
       }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
-      this.options.log.warn(`connection ${this.id} from ${this.describeRemote()}: ${error.message}; closing it`);
+      this.options.log.warn(
+        `connection ${this.id} from ${this.describeRemote()}: ${error.message}; closing it`,
+      );
       this.stream.destroy();
       this.gone();
     }
@@ -122,14 +124,33 @@ export class ClientConnection {
     const decoded = decodeRequest(frame, { bufferBytesMax: this.options.packetBytesMax });
     switch (decoded.kind) {
       case 'request':
-        submit({ type: 'request', connectionId: this.id, xid: decoded.xid, opCode: decoded.opCode, request: decoded.request });
+        submit({
+          type: 'request',
+          connectionId: this.id,
+          xid: decoded.xid,
+          opCode: decoded.opCode,
+          request: decoded.request,
+        });
         return;
       case 'malformed':
-        this.options.log.debug(`connection ${this.id}: malformed op ${decoded.opCode}: ${decoded.reason}`);
-        submit({ type: 'malformedRequest', connectionId: this.id, xid: decoded.xid, opCode: decoded.opCode, reason: decoded.reason });
+        this.options.log.debug(
+          `connection ${this.id}: malformed op ${decoded.opCode}: ${decoded.reason}`,
+        );
+        submit({
+          type: 'malformedRequest',
+          connectionId: this.id,
+          xid: decoded.xid,
+          opCode: decoded.opCode,
+          reason: decoded.reason,
+        });
         return;
       case 'unknownOp':
-        submit({ type: 'unknownOp', connectionId: this.id, xid: decoded.xid, opCode: decoded.opCode });
+        submit({
+          type: 'unknownOp',
+          connectionId: this.id,
+          xid: decoded.xid,
+          opCode: decoded.opCode,
+        });
         return;
     }
   }

@@ -10,7 +10,10 @@ export class MemoryTxnLog implements TxnLog {
 
   append(txns: readonly Txn[], done: (upTo: bigint) => void): void {
     for (const txn of txns) {
-      assert(txn.zxid > this.lastZxid, () => `txn 0x${txn.zxid.toString(16)} appended out of order`);
+      assert(
+        txn.zxid > this.lastZxid,
+        () => `txn 0x${txn.zxid.toString(16)} appended out of order`,
+      );
       this.lastZxid = txn.zxid;
     }
     done(this.lastZxid);

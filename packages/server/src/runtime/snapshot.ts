@@ -19,7 +19,9 @@ export interface SnapshotContext {
 export function takeSnapshot(context: SnapshotContext): ServerSnapshot {
   const { peer } = context;
   const tree = peer.tree;
-  const connections = [...peer.connections.values()].map((connection) => connectionSnapshot(peer, connection));
+  const connections = [...peer.connections.values()].map((connection) =>
+    connectionSnapshot(peer, connection),
+  );
   const ephemeralsBySession = new Map<bigint, readonly string[]>();
   for (const [sessionId, paths] of tree.sessionsWithEphemerals()) {
     ephemeralsBySession.set(sessionId, [...paths].sort());
@@ -42,7 +44,10 @@ export function takeSnapshot(context: SnapshotContext): ServerSnapshot {
     watches: watchSummary(peer),
     ephemeralsCount: tree.ephemeralCount,
     approximateDataSize: tree.approximateDataSize(),
-    sessions: [...peer.sessions.sessions()].map((s) => ({ sessionId: s.sessionId, expiresAtMs: s.expiresAtMs })),
+    sessions: [...peer.sessions.sessions()].map((s) => ({
+      sessionId: s.sessionId,
+      expiresAtMs: s.expiresAtMs,
+    })),
     ephemeralsBySession,
     config: {
       clientPort: context.clientPort,
@@ -82,19 +87,23 @@ function connectionSnapshot(peer: Peer, connection: ConnectionState): Connection
     packetsReceived: stats.packetsReceived,
     packetsSent: stats.packetsSent,
     expiresAtMs: sessionId === null ? 0 : (peer.sessions.get(sessionId)?.expiresAtMs ?? 0),
-    session: sessionId === null || connection.phase === 'handshake' ? null : {
-      sessionId,
-      lastOperation: stats.lastOp,
-      establishedMs: stats.establishedMs,
-      timeoutMs: connection.sessionTimeoutMs,
-      lastCxid: stats.lastCxid,
-      lastZxid: stats.lastZxid,
-      lastResponseMs: stats.lastResponseMs,
-      lastLatencyMs: stats.lastLatencyMs,
-      minLatencyMs: stats.latencyCount === 0 ? 0 : stats.minLatencyMs,
-      avgLatencyMs: stats.latencyCount === 0 ? 0 : Math.floor(stats.totalLatencyMs / stats.latencyCount),
-      maxLatencyMs: stats.maxLatencyMs,
-    },
+    session:
+      sessionId === null || connection.phase === 'handshake'
+        ? null
+        : {
+            sessionId,
+            lastOperation: stats.lastOp,
+            establishedMs: stats.establishedMs,
+            timeoutMs: connection.sessionTimeoutMs,
+            lastCxid: stats.lastCxid,
+            lastZxid: stats.lastZxid,
+            lastResponseMs: stats.lastResponseMs,
+            lastLatencyMs: stats.lastLatencyMs,
+            minLatencyMs: stats.latencyCount === 0 ? 0 : stats.minLatencyMs,
+            avgLatencyMs:
+              stats.latencyCount === 0 ? 0 : Math.floor(stats.totalLatencyMs / stats.latencyCount),
+            maxLatencyMs: stats.maxLatencyMs,
+          },
   };
 }
 

@@ -17,7 +17,8 @@ export async function listenFakeZoo(server = new FakeZooServer()): Promise<FakeZ
   const listener = net.createServer((socket) => {
     sockets.add(socket);
     const address = `${socket.localAddress ?? ''}:${socket.localPort ?? 0}`;
-    const endpoint = server.accept({ send: (bytes) => socket.write(bytes), close: () => socket.end() }, address);
+    const peer = { send: (bytes: Buffer) => socket.write(bytes), close: () => socket.end() };
+    const endpoint = server.accept(peer, address);
     socket.on('data', (chunk: Buffer) => endpoint.receive(chunk));
     socket.on('close', () => {
       sockets.delete(socket);

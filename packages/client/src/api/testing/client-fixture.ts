@@ -1,6 +1,7 @@
 // Builds a ZooClient over a FakeZooServer and a ManualEnv, counting the transport writes, for
 // the API tests.
 
+import type { ClientEventName } from '../client-events.js';
 import type { TransportFactory } from '../env.js';
 import { createClientWithEnv, type ClientOptions } from '../create-client-with-env.js';
 import type { ZooClient } from '../zoo-client.js';
@@ -37,7 +38,8 @@ export function fixture(
   const env = new ManualEnv(counting);
   const client = createClientWithEnv(connectString, { sessionTimeoutMs: 30_000, ...options }, env);
   const events: string[] = [];
-  for (const name of ['connected', 'readOnly', 'disconnected', 'expired', 'authFailed', 'closed'] as const) {
+  const names = ['connected', 'readOnly', 'disconnected', 'expired', 'authFailed', 'closed'];
+  for (const name of names as ClientEventName[]) {
     client.on(name, () => events.push(name));
   }
   return { server, env, client, writes, events };

@@ -16,7 +16,13 @@ import {
   encodeNotification,
   encodeReply,
 } from '../../protocol/index.js';
-import type { ClientInfo, Request, Response } from '../../protocol/index.js';
+import type {
+  AuthRequest,
+  ClientInfo,
+  Request,
+  Response,
+  SetWatchesRequest,
+} from '../../protocol/index.js';
 import { pathAndAncestors } from '../../core/watch-table.js';
 import type { TransportFactory } from '../env.js';
 import { FakeZooTree, type TreeEvent } from './fake-zoo-tree.js';
@@ -42,7 +48,10 @@ class FakeConnection {
   session: FakeSession | null = null;
   isClosed = false;
 
-  constructor(readonly peer: FakePeer, readonly address: string) {}
+  constructor(
+    readonly peer: FakePeer,
+    readonly address: string,
+  ) {}
 
   send(write: (w: JuteWriter) => void): void {
     if (this.isClosed) return;
@@ -93,14 +102,18 @@ export class FakeZooServer {
         queueMicrotask(() => handlers.onClose('connection refused'));
         return { write: () => undefined, close: () => undefined };
       }
-      const endpoint = this.accept({
-        send: (bytes) => queueMicrotask(() => isOpen && handlers.onData(bytes)),
-        close: () => queueMicrotask(() => {
-          if (!isOpen) return;
-          isOpen = false;
-          handlers.onClose('server closed the connection');
-        }),
-      }, address);
+      const endpoint = this.accept(
+        {
+          send: (bytes) => queueMicrotask(() => isOpen && handlers.onData(bytes)),
+          close: () =>
+            queueMicrotask(() => {
+              if (!isOpen) return;
+              isOpen = false;
+              handlers.onClose('server closed the connection');
+            }),
+        },
+        address,
+      );
       return {
         write: (bytes) => {
           const copy = Buffer.from(bytes);
@@ -156,13 +169,20 @@ export class FakeZooServer {
       this.tree.zxid += 1n; // createSession consumes a zxid
     } else {
       session = this.sessions.get(request.sessionId);
-      if (session !== undefined && request.passwd?.equals(session.passwd) !== true) session = undefined;
+      const isPasswdRight = request.passwd?.equals(session?.passwd ?? Buffer.alloc(0)) === true;
+      if (!isPasswdRight) session = undefined;
     }
     const readOnly = request.readOnly === undefined ? {} : { readOnly: false };
     if (session === undefined) {
-      connection.send((w) => encodeConnectResponse(w, {
-        protocolVersion: 0, timeoutMs: 0, sessionId: 0n, passwd: Buffer.alloc(16), ...readOnly,
-      }));
+      connection.send((w) =>
+        encodeConnectResponse(w, {
+          protocolVersion: 0,
+          timeoutMs: 0,
+          sessionId: 0n,
+          passwd: Buffer.alloc(16),
+          ...readOnly,
+        }),
+      );
       this.close(connection);
       return;
     }
@@ -170,15 +190,22 @@ export class FakeZooServer {
     session.connection = connection;
     connection.session = session;
     const timeoutMs = Math.min(this.timeoutMaxMs, Math.max(this.timeoutMinMs, request.timeoutMs));
-    connection.send((w) => encodeConnectResponse(w, {
-      protocolVersion: 0, timeoutMs, sessionId: session.id, passwd: session.passwd, ...readOnly,
-    }));
+    connection.send((w) =>
+      encodeConnectResponse(w, {
+        protocolVersion: 0,
+        timeoutMs,
+        sessionId: session.id,
+        passwd: session.passwd,
+        ...readOnly,
+      }),
+    );
   }
 
   private handle(connection: FakeConnection, payload: Buffer): void {
     const decoded = decodeRequest(payload);
     if (decoded.kind !== 'request') {
-      const err = decoded.kind === 'malformed' ? ErrorCode.MarshallingError : ErrorCode.Unimplemented;
+      const isMalformed = decoded.kind === 'malformed';
+      const err = isMalformed ? ErrorCode.MarshallingError : ErrorCode.Unimplemented;
       this.reply(connection, decoded.xid, err, null);
       if (decoded.kind === 'unknownOp') this.close(connection);
       return;
@@ -219,19 +246,22 @@ export class FakeZooServer {
     }
   }
 
-  private auth(connection: FakeConnection, xid: number, request: Extract<Request, { type: 'auth' }>): void {
+  private auth(connection: FakeConnection, xid: number, request: AuthRequest): void {
+    const answer = (err: number): void => {
+      connection.send((w) => encodeReply(w, { header: { xid, zxid: 0n, err }, body: null }));
+    };
     if (request.scheme !== 'digest') {
-      connection.send((w) => encodeReply(w, { header: { xid, zxid: 0n, err: ErrorCode.AuthFailed }, body: null }));
+      answer(ErrorCode.AuthFailed);
       this.close(connection);
       return;
     }
     const text = request.auth?.toString('utf8') ?? '';
     connection.users.push(text.split(':')[0] ?? text);
-    connection.send((w) => encodeReply(w, { header: { xid, zxid: 0n, err: ErrorCode.Ok }, body: null }));
+    answer(ErrorCode.Ok);
   }
 
   /** ZooKeeper: DataTree.setWatches — catch-up events first, then the reply. */
-  private setWatches(connection: FakeConnection, xid: number, request: Extract<Request, { type: 'setWatches' }>): void {
+  private setWatches(connection: FakeConnection, xid: number, request: SetWatchesRequest): void {
     const relative = request.relativeZxid;
     const notify = (type: number, path: string): void => this.notify(connection, type, path);
     for (const path of request.dataWatches) {
@@ -261,11 +291,12 @@ export class FakeZooServer {
     request: Extract<Request, { type: 'checkWatches' | 'removeWatches' }>,
   ): void {
     const { path, watcherType } = request;
-    const tables = watcherType === WatcherType.children
-      ? [connection.child]
-      : watcherType === WatcherType.data
-        ? [connection.data]
-        : [connection.data, connection.child, connection.persistent, connection.recursive];
+    const tables =
+      watcherType === WatcherType.children
+        ? [connection.child]
+        : watcherType === WatcherType.data
+          ? [connection.data]
+          : [connection.data, connection.child, connection.persistent, connection.recursive];
     const found = tables.some((t) => t.has(path));
     if (found && request.type === 'removeWatches') for (const t of tables) t.delete(path);
     this.reply(connection, xid, found ? ErrorCode.Ok : ErrorCode.NoWatcher, null);

@@ -2,8 +2,16 @@
 // sequential/ephemeral/container/TTL creates, versions, multi. Simplified ZooKeeper semantics
 // (no ACL enforcement, no quotas); the Apache integration test checks the real thing.
 
-import { ErrorCode, EventType, KeeperState } from '../../protocol/index.js';
-import type { Acl, MultiOp, MultiOpResult, Request, Response, Stat } from '../../protocol/index.js';
+import { ErrorCode, EventType } from '../../protocol/index.js';
+import type {
+  Acl,
+  MultiOp,
+  MultiOpResult,
+  MultiReadOp,
+  Request,
+  Response,
+  Stat,
+} from '../../protocol/index.js';
 
 interface Znode {
   data: Buffer | null;
@@ -52,7 +60,8 @@ export class FakeZooTree {
 
   /** Ephemeral paths owned by a session (for close and expiry). */
   ephemeralsOf(sessionId: bigint): string[] {
-    return [...this.nodes.entries()].filter(([, n]) => n.ephemeralOwner === sessionId).map(([p]) => p);
+    const owned = [...this.nodes.entries()].filter(([, n]) => n.ephemeralOwner === sessionId);
+    return owned.map(([path]) => path);
   }
 
   node(path: string): { mzxid: bigint; pzxid: bigint } | undefined {
@@ -94,12 +103,17 @@ export class FakeZooTree {
       case 'exists':
         return { type: 'stat', stat: this.statOf(request.path) };
       case 'getData':
-        return { type: 'getData', data: this.get(request.path).data, stat: this.statOf(request.path) };
+        return {
+          type: 'getData',
+          data: this.get(request.path).data,
+          stat: this.statOf(request.path),
+        };
       case 'getACL':
         return { type: 'getACL', acl: this.get(request.path).acl, stat: this.statOf(request.path) };
       case 'getChildren': {
         const children = [...this.get(request.path).children];
-        return { type: 'getChildren', children, stat: request.withStat ? this.statOf(request.path) : null };
+        const stat = request.withStat ? this.statOf(request.path) : null;
+        return { type: 'getChildren', children, stat };
       }
       case 'multiRead':
         return { type: 'multi', results: request.ops.map((op) => this.readOp(op, sessionId)) };
@@ -178,7 +192,8 @@ export class FakeZooTree {
     if (this.nodes.has(path)) throw new OpFailure(ErrorCode.NodeExists);
     if (parent.ephemeralOwner !== 0n) throw new OpFailure(ErrorCode.NoChildrenForEphemerals);
     const ephemeral = request.flags === 1 || request.flags === 3;
-    const node = this.newNode({ data: request.data, acl: request.acl, owner: ephemeral ? sessionId : 0n });
+    const owner = ephemeral ? sessionId : 0n;
+    const node = this.newNode({ data: request.data, acl: request.acl, owner });
     this.nodes.set(path, node);
     parent.children.add(path.slice(parentPath === '/' ? 1 : parentPath.length + 1));
     parent.childCreates += 1;
@@ -231,16 +246,20 @@ export class FakeZooTree {
     return { type: op.type === 'check' ? 'check' : 'delete' };
   }
 
-  private readOp(op: Extract<Request, { type: 'multiRead' }>['ops'][number], sessionId: bigint): MultiOpResult {
+  private readOp(op: MultiReadOp, sessionId: bigint): MultiOpResult {
     const result = this.apply({ ...op, watch: false }, sessionId);
-    if (result.err !== ErrorCode.Ok || result.body === null) return { type: 'error', err: result.err };
+    if (result.err !== ErrorCode.Ok || result.body === null) {
+      return { type: 'error', err: result.err };
+    }
     if (result.body.type === 'getData' || result.body.type === 'getChildren') return result.body;
     return { type: 'error', err: ErrorCode.MarshallingError };
   }
 
   private copyNodes(): Map<string, Znode> {
     const copy = new Map<string, Znode>();
-    for (const [path, node] of this.nodes) copy.set(path, { ...node, children: new Set(node.children) });
+    for (const [path, node] of this.nodes) {
+      copy.set(path, { ...node, children: new Set(node.children) });
+    }
     const saved = this.nodes;
     this.nodes = copy;
     return saved;
@@ -297,5 +316,3 @@ export class FakeZooTree {
     };
   }
 }
-
-export const syncConnected = KeeperState.syncConnected;

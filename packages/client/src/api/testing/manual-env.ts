@@ -35,7 +35,10 @@ export class ManualEnv implements ClientEnv {
   private readonly pending = new Map<number, Timer>();
   private nextTimerId = 1;
 
-  constructor(connect: TransportFactory, readonly random: () => number = () => 0) {
+  constructor(
+    connect: TransportFactory,
+    readonly random: () => number = () => 0,
+  ) {
     this.connect = connect;
   }
 

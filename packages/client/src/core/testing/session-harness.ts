@@ -29,7 +29,6 @@ interface ConnectionLog {
   id: number;
   server: ServerAddress;
   frames: Buffer[];
-  handshakeSeen: boolean;
 }
 
 export const statOf = (version = 0, zxid = 1n): Stat => ({
@@ -111,21 +110,26 @@ export class SessionHarness {
 
   /** Requests sent on the connection after the ConnectRequest, in wire order. */
   requests(connectionId = this.connectionId): ReceivedRequest[] {
-    return this.frames(connectionId).slice(1).map((payload) => {
-      const decoded = decodeRequest(payload);
-      assert(decoded.kind === 'request', `undecodable request: ${decoded.kind}`);
-      return { xid: decoded.xid, request: decoded.request };
-    });
+    return this.frames(connectionId)
+      .slice(1)
+      .map((payload) => {
+        const decoded = decodeRequest(payload);
+        assert(decoded.kind === 'request', `undecodable request: ${decoded.kind}`);
+        return { xid: decoded.xid, request: decoded.request };
+      });
   }
 
   /** Completes the handshake: a fresh session id unless the request resumed one. */
-  acceptHandshake(options: { timeoutMs?: number; sessionId?: bigint; readOnly?: boolean } = {}): void {
+  acceptHandshake(
+    options: { timeoutMs?: number; sessionId?: bigint; readOnly?: boolean } = {},
+  ): void {
     const request = this.connectRequest();
     const w = new JuteWriter();
     encodeConnectResponse(w, {
       protocolVersion: 0,
       timeoutMs: options.timeoutMs ?? request.timeoutMs,
-      sessionId: options.sessionId ?? (request.sessionId === 0n ? 0x0100000000000001n : request.sessionId),
+      sessionId:
+        options.sessionId ?? (request.sessionId === 0n ? 0x0100000000000001n : request.sessionId),
       passwd: Buffer.alloc(16, 7),
       ...(options.readOnly === undefined ? {} : { readOnly: options.readOnly }),
     });
@@ -135,7 +139,8 @@ export class SessionHarness {
   /** The server's answer for an expired session: timeout 0, id 0, zero password. */
   rejectHandshakeAsExpired(): void {
     const w = new JuteWriter();
-    encodeConnectResponse(w, { protocolVersion: 0, timeoutMs: 0, sessionId: 0n, passwd: Buffer.alloc(16) });
+    const passwd = Buffer.alloc(16);
+    encodeConnectResponse(w, { protocolVersion: 0, timeoutMs: 0, sessionId: 0n, passwd });
     this.deliver(w.take());
   }
 
@@ -177,8 +182,8 @@ export class SessionHarness {
       this.log.push(output);
       this.pending.push(output);
       if (output.type === 'connect') {
-        const log = { id: output.connectionId, server: output.server, frames: [], handshakeSeen: false };
-        this.connections.set(output.connectionId, log);
+        const { connectionId, server } = output;
+        this.connections.set(connectionId, { id: connectionId, server, frames: [] });
       } else if (output.type === 'send') {
         const log = this.connections.get(output.connectionId);
         assert(log !== undefined, `send on unknown connection ${output.connectionId}`);

@@ -60,7 +60,7 @@ function ipMatches(connectionId: string, aclExpression: string): boolean {
   const remote = parseIpv4(v4);
   if (remote === null) return false;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((remote & mask) >>> 0) === ((aclAddress & mask) >>> 0);
+  return (remote & mask) >>> 0 === (aclAddress & mask) >>> 0;
 }
 
 /** Four dot-separated Java ints in 0..255 (Integer.parseInt accepts a sign). */

@@ -32,10 +32,11 @@ export type MultiCreate = { variant: CreateVariant; flags: number; ttl: bigint }
 
 /**
  * ZooKeeper 3.8 MultiOperationRecord.deserialize + Op.create: header types 1/15/19 with a bad
- * flag make the whole request unreadable (MarshallingError); container flags turn any of them into
- * createContainer (19); TTL flags into createTTL with ttl −1; header 19 stays a container whatever
- * the flags. Header 21 with non-TTL flags becomes a plain op-1 create (19 for container flags)
- * with ttl −1 and keeps its flags, so a bad one fails later with BadArguments.
+ * flag, or with a TTL flag (CreateOptions rejects its ttl −1), make the whole request unreadable
+ * (MarshallingError); the container flag turns any of them into createContainer (19), and header
+ * 19 stays a container whatever the flags. Header 21 with non-TTL flags becomes a plain op-1
+ * create (19 for the container flag) with ttl −1 and keeps its flags, so a bad one fails later
+ * with BadArguments. (3.8.0 answered a bad flag per op, BadArguments; Zoo follows 3.8.6.)
  */
 export function multiCreateOf(op: CreateRequest): MultiCreate {
   const mode = createModeOf(op.flags);
@@ -44,8 +45,7 @@ export function multiCreateOf(op: CreateRequest): MultiCreate {
     const variant = mode?.isContainer === true ? 'createContainer' : 'create';
     return { variant, flags: op.flags, ttl: -1n };
   }
-  if (mode === null) return 'malformed';
-  if (mode.isTtl) return { variant: 'createTTL', flags: op.flags, ttl: -1n };
+  if (mode === null || mode.isTtl) return 'malformed';
   if (mode.isContainer || op.variant === 'createContainer') {
     return { variant: 'createContainer', flags: op.flags, ttl: -1n };
   }

@@ -25,8 +25,10 @@ describe('PendingChanges', () => {
   test('two plain creates of one path prepared back to back: the second is NodeExists', () => {
     const h = new PrepHarness();
     h.prepare(createRequest('/a'));
-    expect(h.prepare(createRequest('/a')).body)
-      .toEqual({ type: 'error', err: ErrorCode.NodeExists });
+    expect(h.prepare(createRequest('/a')).body).toEqual({
+      type: 'error',
+      err: ErrorCode.NodeExists,
+    });
   });
 
   test('a create then a delete of the same path prepared back to back both succeed', () => {

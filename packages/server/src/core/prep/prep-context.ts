@@ -49,8 +49,4 @@ export interface PrepContext extends TxnContext {
 }
 
 export type WriteRequest =
-  | CreateRequest
-  | DeleteRequest
-  | SetDataRequest
-  | SetAclRequest
-  | MultiRequest;
+  CreateRequest | DeleteRequest | SetDataRequest | SetAclRequest | MultiRequest;

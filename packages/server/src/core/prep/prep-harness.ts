@@ -35,10 +35,18 @@ export function createRequest(path: string, options: CreateOptions = {}): Create
 export const req = {
   create: createRequest,
   delete: (path: string, version = -1): WriteRequest => ({ type: 'delete', path, version }),
-  setData: (path: string, data: Buffer | null = Buffer.from('y'), version = -1): WriteRequest =>
-    ({ type: 'setData', path, data, version }),
-  setAcl: (path: string, acl: Acl[], version = -1): WriteRequest =>
-    ({ type: 'setACL', path, acl, version }),
+  setData: (path: string, data: Buffer | null = Buffer.from('y'), version = -1): WriteRequest => ({
+    type: 'setData',
+    path,
+    data,
+    version,
+  }),
+  setAcl: (path: string, acl: Acl[], version = -1): WriteRequest => ({
+    type: 'setACL',
+    path,
+    acl,
+    version,
+  }),
   check: (path: string, version: number): MultiOp => ({ type: 'check', path, version }),
   multi: (ops: MultiOp[]): WriteRequest => ({ type: 'multi', ops }),
 } as const;

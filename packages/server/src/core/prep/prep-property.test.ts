@@ -7,11 +7,7 @@ import { DataTree, type TreeEvent, type TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../txn.js';
 import { PendingChanges } from './pending-changes.js';
 import type { PrepContext, WriteRequest } from './prep-context.js';
-import {
-  prepareCloseSession,
-  prepareDeleteContainer,
-  prepareWrite,
-} from './prepare-request.js';
+import { prepareCloseSession, prepareDeleteContainer, prepareWrite } from './prepare-request.js';
 
 const sessions = [0x0100000000000001n, 0x0100000000000002n];
 const alice: Identity = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
@@ -38,55 +34,90 @@ const versionArb = fc.constantFrom(-1, -1, 0, 1, 2);
 const bytesArb = fc.uint8Array({ maxLength: 3 }).map((b) => Buffer.from(b));
 const dataArb = fc.option(bytesArb, { nil: null });
 
-const createArb: fc.Arbitrary<CreateRequest> = fc.record({
-  path: pathArb,
-  data: dataArb,
-  acl: fc.constantFrom(...acls),
-  mode: fc.constantFrom('persistent', 'persistent', 'persistent', 'ephemeral', 'sequential',
-    'ephemeralSeq', 'container', 'container', 'ttl'),
-  ttl: fc.bigInt({ min: 1n, max: 60n }),
-}).map(({ path, data, acl, mode, ttl }): CreateRequest => {
-  const base = { type: 'create' as const, path, data, acl: [...acl], ttl: -1n };
-  switch (mode) {
-    case 'container': return { ...base, variant: 'createContainer', flags: 4 };
-    case 'ttl': return { ...base, variant: 'createTTL', flags: 5, ttl };
-    case 'ephemeral': return { ...base, variant: 'create2', flags: 1 };
-    case 'sequential': return { ...base, variant: 'create', flags: 2 };
-    case 'ephemeralSeq': return { ...base, variant: 'create2', flags: 3 };
-    default: return { ...base, variant: 'create2', flags: 0 };
-  }
-});
+const createArb: fc.Arbitrary<CreateRequest> = fc
+  .record({
+    path: pathArb,
+    data: dataArb,
+    acl: fc.constantFrom(...acls),
+    mode: fc.constantFrom(
+      'persistent',
+      'persistent',
+      'persistent',
+      'ephemeral',
+      'sequential',
+      'ephemeralSeq',
+      'container',
+      'container',
+      'ttl',
+    ),
+    ttl: fc.bigInt({ min: 1n, max: 60n }),
+  })
+  .map(({ path, data, acl, mode, ttl }): CreateRequest => {
+    const base = { type: 'create' as const, path, data, acl: [...acl], ttl: -1n };
+    switch (mode) {
+      case 'container':
+        return { ...base, variant: 'createContainer', flags: 4 };
+      case 'ttl':
+        return { ...base, variant: 'createTTL', flags: 5, ttl };
+      case 'ephemeral':
+        return { ...base, variant: 'create2', flags: 1 };
+      case 'sequential':
+        return { ...base, variant: 'create', flags: 2 };
+      case 'ephemeralSeq':
+        return { ...base, variant: 'create2', flags: 3 };
+      default:
+        return { ...base, variant: 'create2', flags: 0 };
+    }
+  });
 
 const deleteArb = fc.record({
-  type: fc.constant('delete' as const), path: pathArb, version: versionArb,
+  type: fc.constant('delete' as const),
+  path: pathArb,
+  version: versionArb,
 });
 const setDataArb = fc.record({
-  type: fc.constant('setData' as const), path: pathArb, data: dataArb, version: versionArb,
+  type: fc.constant('setData' as const),
+  path: pathArb,
+  data: dataArb,
+  version: versionArb,
 });
 const checkArb = fc.record({
-  type: fc.constant('check' as const), path: pathArb, version: versionArb,
+  type: fc.constant('check' as const),
+  path: pathArb,
+  version: versionArb,
 });
 const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(createArb, deleteArb, setDataArb, checkArb);
-const multiArb = fc.array(multiOpArb, { maxLength: 4 })
+const multiArb = fc
+  .array(multiOpArb, { maxLength: 4 })
   .map((ops) => ({ type: 'multi' as const, ops }));
 
 const writeArb: fc.Arbitrary<WriteRequest> = fc.oneof(
   { weight: 4, arbitrary: createArb },
   { weight: 2, arbitrary: deleteArb },
   { weight: 2, arbitrary: setDataArb },
-  { weight: 1, arbitrary: fc.record({
-    type: fc.constant('setACL' as const), path: pathArb,
-    acl: fc.constantFrom(...acls).map((a) => [...a]), version: versionArb,
-  }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('setACL' as const),
+      path: pathArb,
+      acl: fc.constantFrom(...acls).map((a) => [...a]),
+      version: versionArb,
+    }),
+  },
   { weight: 2, arbitrary: multiArb },
 );
 
 const sessionArb = fc.nat({ max: 1 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({
-    kind: fc.constant('write' as const), request: writeArb,
-    session: sessionArb, asAlice: fc.boolean(),
-  }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      request: writeArb,
+      session: sessionArb,
+      asAlice: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), session: sessionArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reap' as const), path: pathArb }) },
 );
@@ -159,33 +190,52 @@ function run(steps: readonly Step[], batch: number): Run {
 // flight is judged against the state they will leave; this checks Zoo's version of it.
 describe('pending changes: prepared one at a time or all before applying', () => {
   test('give identical txns, results, events and trees', () => {
-    fc.assert(fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), fc.nat({ max: 6 }),
-      (steps, batchSize) => {
-        const oneByOne = run(steps, 1);
-        const allFirst = run(steps, Number.MAX_SAFE_INTEGER);
-        const batched = run(steps, batchSize + 2);
-        expect(allFirst.txns).toEqual(oneByOne.txns);
-        expect(allFirst.applied).toEqual(oneByOne.applied);
-        expect(allFirst.digest).toBe(oneByOne.digest);
-        expect(batched.txns).toEqual(oneByOne.txns);
-        expect(batched.digest).toBe(oneByOne.digest);
-      }), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { minLength: 1, maxLength: 60 }),
+        fc.nat({ max: 6 }),
+        (steps, batchSize) => {
+          const oneByOne = run(steps, 1);
+          const allFirst = run(steps, Number.MAX_SAFE_INTEGER);
+          const batched = run(steps, batchSize + 2);
+          expect(allFirst.txns).toEqual(oneByOne.txns);
+          expect(allFirst.applied).toEqual(oneByOne.applied);
+          expect(allFirst.digest).toBe(oneByOne.digest);
+          expect(batched.txns).toEqual(oneByOne.txns);
+          expect(batched.digest).toBe(oneByOne.digest);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   test('the generated workloads do succeed often enough to mean something', () => {
     const outcomes = new Map<string, number>();
     const count = (key: string) => outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-    fc.assert(fc.property(fc.array(stepArb, { minLength: 20, maxLength: 40 }), (steps) => {
-      const { txns, applied } = run(steps, 1);
-      for (const { result } of applied) count(result.type);
-      for (const { body } of txns) {
-        if (body.type === 'deleteContainer') count('reaped');
-        const closesSome = body.type === 'closeSession' && body.ephemeralPaths.length > 0;
-        if (closesSome) count('closedWithPaths');
-      }
-    }), { numRuns: 100, seed: 42 });
-    const types = ['create', 'delete', 'setData', 'setACL', 'multi', 'multiError', 'error',
-      'session', 'reaped', 'closedWithPaths'];
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 20, maxLength: 40 }), (steps) => {
+        const { txns, applied } = run(steps, 1);
+        for (const { result } of applied) count(result.type);
+        for (const { body } of txns) {
+          if (body.type === 'deleteContainer') count('reaped');
+          const closesSome = body.type === 'closeSession' && body.ephemeralPaths.length > 0;
+          if (closesSome) count('closedWithPaths');
+        }
+      }),
+      { numRuns: 100, seed: 42 },
+    );
+    const types = [
+      'create',
+      'delete',
+      'setData',
+      'setACL',
+      'multi',
+      'multiError',
+      'error',
+      'session',
+      'reaped',
+      'closedWithPaths',
+    ];
     for (const type of types) expect(outcomes.get(type) ?? 0, type).toBeGreaterThan(5);
   });
 });

@@ -28,8 +28,13 @@ describe('create error precedence', () => {
   type Context = { extended?: boolean; session?: number };
   const rows: [string, string, CreateOptions, number, Context?][] = [
     ['bad flags before the extended-types check', '/p/a', { flags: 9, ttl: 5n }, E.BadArguments],
-    ['TTL without extended types: Unimplemented', '/p/a', ttlMode(0n), E.Unimplemented,
-      { extended: false }],
+    [
+      'TTL without extended types: Unimplemented',
+      '/p/a',
+      ttlMode(0n),
+      E.Unimplemented,
+      { extended: false },
+    ],
     ['TTL 0 is out of range', '/p/a', ttlMode(0n), E.BadArguments],
     ['TTL 2^40 is out of range', '/p/a', ttlMode(1n << 40n), E.BadArguments],
     ['createTTL with a non-TTL mode', '/p/a', { ...ttlMode(5n), flags: 0 }, E.BadArguments],
@@ -81,8 +86,9 @@ describe('create error precedence', () => {
       seen.push(ephemeral);
       return ephemeral ? E.EphemeralOnLocalSession : 0;
     };
-    expect(h.errorOf(createRequest('/p/e', { flags: 3 }), { checkSession }))
-      .toBe(E.EphemeralOnLocalSession);
+    expect(h.errorOf(createRequest('/p/e', { flags: 3 }), { checkSession })).toBe(
+      E.EphemeralOnLocalSession,
+    );
     expect(h.errorOf(createRequest('/p/n', { flags: 0 }), { checkSession })).toBe(0);
     expect(seen).toEqual([true, false]);
   });
@@ -90,8 +96,9 @@ describe('create error precedence', () => {
   test('data longer than packetBytesMax is BadArguments', () => {
     const h = setup();
     const options = { options: { packetBytesMax: 4 } };
-    expect(h.errorOf(createRequest('/p/a', { data: Buffer.alloc(5) }), options))
-      .toBe(E.BadArguments);
+    expect(h.errorOf(createRequest('/p/a', { data: Buffer.alloc(5) }), options)).toBe(
+      E.BadArguments,
+    );
     expect(h.errorOf(createRequest('/p/a', { data: Buffer.alloc(4) }), options)).toBe(0);
   });
 
@@ -109,8 +116,11 @@ describe('create results', () => {
   test('an ephemeral gets the session as owner', () => {
     const h = setup();
     const { reply } = h.write(createRequest('/p/e', { flags: 1 }), { sessionId: 0x77n });
-    expect(reply.body)
-      .toMatchObject({ type: 'create', path: '/p/e', stat: { ephemeralOwner: 0x77n } });
+    expect(reply.body).toMatchObject({
+      type: 'create',
+      path: '/p/e',
+      stat: { ephemeralOwner: 0x77n },
+    });
     expect([...h.tree.ephemeralsOf(0x77n)]).toEqual(['/p/e']);
   });
 
@@ -123,10 +133,12 @@ describe('create results', () => {
 
   test('op 1 or 15 with the container flag makes a plain persistent node', () => {
     const h = setup();
-    expect(h.write(createRequest('/p/c1', { flags: 4, variant: 'create' })).txn.body)
-      .toMatchObject({ ephemeralOwner: 0n });
-    expect(h.write(createRequest('/p/c2', { flags: 4, variant: 'create2' })).txn.body)
-      .toMatchObject({ ephemeralOwner: 0n });
+    expect(h.write(createRequest('/p/c1', { flags: 4, variant: 'create' })).txn.body).toMatchObject(
+      { ephemeralOwner: 0n },
+    );
+    expect(
+      h.write(createRequest('/p/c2', { flags: 4, variant: 'create2' })).txn.body,
+    ).toMatchObject({ ephemeralOwner: 0n });
     expect(h.tree.findReapable(1e12, { maxNeverUsedIntervalMs: 1 })).toEqual([]);
   });
 
@@ -134,8 +146,10 @@ describe('create results', () => {
     const h = setup();
     const { txn } = h.write(createRequest('/p/t', { flags: 5, ttl: 60000n, variant: 'createTTL' }));
     expect(txn.body).toMatchObject({ ephemeralOwner: ttlEphemeralOwner(60000n) });
-    expect(h.write(createRequest('/p/plain', { variant: 'create' })).reply)
-      .toEqual({ err: 0, body: { type: 'create', path: '/p/plain', stat: null } });
+    expect(h.write(createRequest('/p/plain', { variant: 'create' })).reply).toEqual({
+      err: 0,
+      body: { type: 'create', path: '/p/plain', stat: null },
+    });
   });
 
   test('containers and TTL nodes may have ephemeral children', () => {
@@ -168,8 +182,10 @@ describe('sequential creates and the cversion quirk (wire sheet §6.2)', () => {
     h.write(req.delete('/q/a'));
     expect(h.stat('/q')).toMatchObject({ cversion: 3, numChildren: 1 });
     const names = [1, 2].map(() => h.write(createRequest('/q/s-', { flags: 2 })).result);
-    expect(names.map((r) => (r.type === 'create' ? r.path : '')))
-      .toEqual(['/q/s-0000000002', '/q/s-0000000003']);
+    expect(names.map((r) => (r.type === 'create' ? r.path : ''))).toEqual([
+      '/q/s-0000000002',
+      '/q/s-0000000003',
+    ]);
     expect(h.stat('/q')).toMatchObject({ cversion: 5, numChildren: 3 });
     expect(h.tree.getNode('/q')?.childCreates).toBe(4);
   });
@@ -184,8 +200,9 @@ describe('sequential creates and the cversion quirk (wire sheet §6.2)', () => {
   test('a sequential path may end in a slash', () => {
     const h = new PrepHarness();
     h.mkdirs('/queue', '/queue/x');
-    expect(h.write(createRequest('/queue/', { flags: 3 })).result)
-      .toMatchObject({ path: '/queue/0000000001' });
+    expect(h.write(createRequest('/queue/', { flags: 3 })).result).toMatchObject({
+      path: '/queue/0000000001',
+    });
   });
 
   test('a sequential name that already exists is NodeExists', () => {

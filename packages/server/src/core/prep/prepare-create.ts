@@ -46,10 +46,13 @@ export function prepareCreate(
   }
   const parentCVersion = (parent.childCreates + 1) | 0;
   const ephemeralOwner = ownerOf(request, mode, ctx.sessionId);
-  scope.put(parentPath, changedView(parent, {
-    childCreates: parentCVersion,
-    numChildren: parent.numChildren + 1,
-  }));
+  scope.put(
+    parentPath,
+    changedView(parent, {
+      childCreates: parentCVersion,
+      numChildren: parent.numChildren + 1,
+    }),
+  );
   scope.put(path, {
     acl,
     version: 0,

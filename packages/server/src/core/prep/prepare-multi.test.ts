@@ -5,7 +5,10 @@ import { containerEphemeralOwner } from '../tree/ephemeral-type.js';
 import { PrepHarness, createRequest, req } from './prep-harness.js';
 
 const setData = (path: string, version = -1): MultiOp => ({
-  type: 'setData', path, data: Buffer.from('v'), version,
+  type: 'setData',
+  path,
+  data: Buffer.from('v'),
+  version,
 });
 const del = (path: string, version = -1): MultiOp => ({ type: 'delete', path, version });
 
@@ -15,13 +18,15 @@ describe('multi', () => {
   test('all ops apply with one zxid and one time, each op seeing the earlier ones', () => {
     const h = new PrepHarness();
     h.mkdirs('/m');
-    const { txn, reply, events } = h.write(req.multi([
-      createRequest('/m/a', { variant: 'create' }),
-      createRequest('/m/a/b'),
-      setData('/m/a', 0),
-      req.check('/m/a', 1),
-      del('/m/a/b', 0),
-    ]));
+    const { txn, reply, events } = h.write(
+      req.multi([
+        createRequest('/m/a', { variant: 'create' }),
+        createRequest('/m/a/b'),
+        setData('/m/a', 0),
+        req.check('/m/a', 1),
+        del('/m/a/b', 0),
+      ]),
+    );
     expect(txn.body.type).toBe('multi');
     expect(reply).toEqual({
       err: 0,
@@ -38,8 +43,12 @@ describe('multi', () => {
     });
     expect(h.stat('/m/a')).toMatchObject({ czxid: txn.zxid, mtime: BigInt(h.timeMs), cversion: 2 });
     expect(events.map((e) => `${e.type} ${e.path}`)).toEqual([
-      'nodeCreated /m/a', 'nodeChildrenChanged /m', 'nodeCreated /m/a/b',
-      'nodeChildrenChanged /m/a', 'nodeDataChanged /m/a', 'nodeDeleted /m/a/b',
+      'nodeCreated /m/a',
+      'nodeChildrenChanged /m',
+      'nodeCreated /m/a/b',
+      'nodeChildrenChanged /m/a',
+      'nodeDataChanged /m/a',
+      'nodeDeleted /m/a/b',
       'nodeChildrenChanged /m/a',
     ]);
   });
@@ -54,35 +63,40 @@ describe('multi', () => {
   test('sequential creates in one multi get consecutive numbers', () => {
     const h = new PrepHarness();
     h.mkdirs('/q');
-    const { reply } = h.write(req.multi([
-      createRequest('/q/s-', { flags: 2, variant: 'create' }),
-      createRequest('/q/s-', { flags: 2, variant: 'create' }),
-    ]));
-    expect(reply.body).toMatchObject({ results: [
-      { path: '/q/s-0000000000' }, { path: '/q/s-0000000001' },
-    ] });
+    const { reply } = h.write(
+      req.multi([
+        createRequest('/q/s-', { flags: 2, variant: 'create' }),
+        createRequest('/q/s-', { flags: 2, variant: 'create' }),
+      ]),
+    );
+    expect(reply.body).toMatchObject({
+      results: [{ path: '/q/s-0000000000' }, { path: '/q/s-0000000001' }],
+    });
   });
 
   test('a failing op: 0 before it, its code, −2 after; nothing applied, nothing pending', () => {
     const h = new PrepHarness();
     h.mkdirs('/m');
     const before = h.tree.digest();
-    const { txn, reply } = h.write(req.multi([
-      createRequest('/m/a'),
-      setData('/m', 5),
-      del('/m'),
-      createRequest('/m/b'),
-    ]));
+    const { txn, reply } = h.write(
+      req.multi([createRequest('/m/a'), setData('/m', 5), del('/m'), createRequest('/m/b')]),
+    );
     expect(txn.body).toEqual({
       type: 'multiError',
       errs: [0, E.BadVersion, E.RuntimeInconsistency, E.RuntimeInconsistency],
     });
-    expect(reply).toEqual({ err: 0, body: { type: 'multi', results: [
-      { type: 'error', err: 0 },
-      { type: 'error', err: -103 },
-      { type: 'error', err: -2 },
-      { type: 'error', err: -2 },
-    ] } });
+    expect(reply).toEqual({
+      err: 0,
+      body: {
+        type: 'multi',
+        results: [
+          { type: 'error', err: 0 },
+          { type: 'error', err: -103 },
+          { type: 'error', err: -2 },
+          { type: 'error', err: -2 },
+        ],
+      },
+    });
     expect(h.tree.digest()).toBe(before);
     expect(h.tree.lastZxid).toBe(txn.zxid);
     expect(h.pending.size).toBe(0);
@@ -92,8 +106,10 @@ describe('multi', () => {
     const h = new PrepHarness();
     const failed = h.prepare(req.multi([createRequest('/a'), del('/missing')]));
     expect(failed.body.type).toBe('multiError');
-    expect(h.prepare(createRequest('/a')).body)
-      .toMatchObject({ type: 'create', parentCVersion: 1 });
+    expect(h.prepare(createRequest('/a')).body).toMatchObject({
+      type: 'create',
+      parentCVersion: 1,
+    });
     expect(h.prepare(createRequest('/', { flags: 2 })).body).toMatchObject({ path: '/0000000001' });
   });
 
@@ -116,8 +132,9 @@ describe('multi', () => {
     const op = createRequest('/c', { flags: 4, variant: 'create' });
     const { txn, reply } = h.write(req.multi([op]));
     expect(txn.body).toMatchObject({ ops: [{ ephemeralOwner: containerEphemeralOwner }] });
-    expect(reply.body)
-      .toMatchObject({ results: [{ type: 'create', path: '/c', stat: { czxid: 1n } }] });
+    expect(reply.body).toMatchObject({
+      results: [{ type: 'create', path: '/c', stat: { czxid: 1n } }],
+    });
   });
 
   test('createTTL with a non-TTL flag inside a multi becomes a plain op-1 create', () => {
@@ -131,21 +148,32 @@ describe('multi', () => {
     expect(bad.txn.body).toEqual({ type: 'multiError', errs: [E.BadArguments] });
   });
 
-  test('TTL flags on op 1 inside a multi need extended types, then fail on ttl −1', () => {
+  test('TTL flags on a non-TTL create inside a multi fail the whole multi (−5)', () => {
     const h = new PrepHarness();
-    const op = createRequest('/t', { flags: 5, variant: 'create' });
+    for (const variant of ['create', 'create2', 'createContainer'] as const) {
+      const op = createRequest('/t', { flags: 6, variant });
+      expect(h.write(req.multi([op])).txn.body).toEqual({ type: 'error', err: E.MarshallingError });
+    }
+  });
+
+  test('createTTL inside a multi with a bad ttl fails that op with BadArguments', () => {
+    const h = new PrepHarness();
+    const op = createRequest('/t', { flags: 5, ttl: 0n, variant: 'createTTL' });
+    expect(h.write(req.multi([op])).txn.body).toEqual({
+      type: 'multiError',
+      errs: [E.BadArguments],
+    });
     const off = h.write(req.multi([op]), { options: { extendedTypesEnabled: false } });
     expect(off.txn.body).toEqual({ type: 'multiError', errs: [E.Unimplemented] });
-    expect(h.write(req.multi([op])).txn.body)
-      .toEqual({ type: 'multiError', errs: [E.BadArguments] });
   });
 
   test('a multi deleting a node and re-creating it sees its own delete', () => {
     const h = new PrepHarness();
     h.mkdirs('/r');
     const { reply } = h.write(req.multi([del('/r'), createRequest('/r'), req.check('/r', 0)]));
-    expect(reply.body)
-      .toMatchObject({ results: [{ type: 'delete' }, { type: 'create' }, { type: 'check' }] });
+    expect(reply.body).toMatchObject({
+      results: [{ type: 'delete' }, { type: 'create' }, { type: 'check' }],
+    });
     expect(h.stat('/r').version).toBe(0);
   });
 });

@@ -23,7 +23,9 @@ describe('prepareCreateSession', () => {
     const before = h.tree.digest();
     const txn = issue(h, (ctx) => prepareCreateSession({ ...ctx, sessionId: s1 }, 30000));
     expect(txn).toMatchObject({
-      zxid: 1n, sessionId: s1, body: { type: 'createSession', timeoutMs: 30000 },
+      zxid: 1n,
+      sessionId: s1,
+      body: { type: 'createSession', timeoutMs: 30000 },
     });
     if (txn === null) throw new Error('no txn');
     expect(h.apply(txn).result).toEqual({ type: 'session' });
@@ -86,8 +88,10 @@ describe('prepareCloseSession', () => {
 
   test('a session without ephemerals closes with an empty list', () => {
     const h = new PrepHarness();
-    expect(issue(h, (ctx) => prepareCloseSession(ctx, s1))?.body)
-      .toEqual({ type: 'closeSession', ephemeralPaths: [] });
+    expect(issue(h, (ctx) => prepareCloseSession(ctx, s1))?.body).toEqual({
+      type: 'closeSession',
+      ephemeralPaths: [],
+    });
   });
 });
 
@@ -106,7 +110,9 @@ describe('prepareDeleteContainer', () => {
     expect(h.tree.findReapable(h.timeMs, { maxNeverUsedIntervalMs: 0 })).toEqual(['/c']);
     const txn = issue(h, (ctx) => prepareDeleteContainer('/c', ctx));
     expect(txn).toMatchObject({
-      sessionId: 0n, cxid: 7, body: { type: 'deleteContainer', path: '/c' },
+      sessionId: 0n,
+      cxid: 7,
+      body: { type: 'deleteContainer', path: '/c' },
     });
     if (txn === null) throw new Error('no txn');
     const { result, events } = h.apply(txn);
@@ -149,7 +155,9 @@ describe('prepareDeleteContainer', () => {
     h.prepare(req.setData('/t'));
     expect(issue(h, (ctx) => prepareDeleteContainer('/t', ctx))).toBeNull();
     h.timeMs += 101;
-    expect(issue(h, (ctx) => prepareDeleteContainer('/t', ctx))?.body)
-      .toEqual({ type: 'deleteContainer', path: '/t' });
+    expect(issue(h, (ctx) => prepareDeleteContainer('/t', ctx))?.body).toEqual({
+      type: 'deleteContainer',
+      path: '/t',
+    });
   });
 });

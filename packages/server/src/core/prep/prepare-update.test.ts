@@ -5,8 +5,9 @@ import type { WriteRequest } from './prep-context.js';
 import { PrepHarness, createRequest, req } from './prep-harness.js';
 
 const alice = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
-const acl = (perms: number, scheme = 'world', id = 'anyone'): Acl[] =>
-  [{ perms, id: { scheme, id } }];
+const acl = (perms: number, scheme = 'world', id = 'anyone'): Acl[] => [
+  { perms, id: { scheme, id } },
+];
 const expired = { checkSession: () => E.SessionExpired };
 
 /**
@@ -50,8 +51,11 @@ describe('delete error precedence', () => {
     ['the node missing', req.delete('/open/none', 99), E.NoNode],
     ['BadVersion before NotEmpty', req.delete('/open/full', 99), E.BadVersion],
     ['NotEmpty', req.delete('/open/full'), E.NotEmpty],
-    ['no other path validation: a trailing slash is just missing', req.delete('/open/leaf/'),
-      E.NoNode],
+    [
+      'no other path validation: a trailing slash is just missing',
+      req.delete('/open/leaf/'),
+      E.NoNode,
+    ],
     ['success with the right version', req.delete('/open/leaf', 0), E.Ok],
     ['DELETE is needed on the parent only', req.delete('/ro'), E.Ok],
   ]);
@@ -59,8 +63,7 @@ describe('delete error precedence', () => {
   test('deleting /zookeeper/config is refused even by super', () => {
     const h = setup();
     const identities = [{ scheme: 'super', id: '' }];
-    expect(h.errorOf(req.delete('/zookeeper/config'), { identities }))
-      .toBe(E.BadArguments);
+    expect(h.errorOf(req.delete('/zookeeper/config'), { identities })).toBe(E.BadArguments);
   });
 });
 
@@ -78,13 +81,16 @@ describe('setData error precedence', () => {
 
   test('the new version is old + 1 whatever was sent, and wraps as int32', () => {
     const h = setup();
-    expect(h.write(req.setData('/open/leaf', null, 0)).reply.body)
-      .toMatchObject({ type: 'stat', stat: { version: 1 } });
+    expect(h.write(req.setData('/open/leaf', null, 0)).reply.body).toMatchObject({
+      type: 'stat',
+      stat: { version: 1 },
+    });
     const node = h.tree.getNode('/open/leaf');
     if (node === undefined) throw new Error('no leaf');
     (node as { version: number }).version = 2147483647;
-    expect(h.write(req.setData('/open/leaf', null, 2147483647)).reply.body)
-      .toMatchObject({ stat: { version: -2147483648 } });
+    expect(h.write(req.setData('/open/leaf', null, 2147483647)).reply.body).toMatchObject({
+      stat: { version: -2147483648 },
+    });
     expect(h.errorOf(req.setData('/open/leaf', null, -2147483648))).toBe(0);
   });
 
@@ -114,10 +120,10 @@ describe('setACL error precedence', () => {
   test('setACL on /zookeeper/config checks aversion −1', () => {
     const h = setup();
     const superUser = { identities: [{ scheme: 'super', id: '' }] };
-    expect(h.errorOf(req.setAcl('/zookeeper/config', acl(1), 0), superUser))
-      .toBe(E.BadVersion);
-    expect(h.write(req.setAcl('/zookeeper/config', acl(1), -1), superUser).reply.body)
-      .toMatchObject({ stat: { aversion: 0 } });
+    expect(h.errorOf(req.setAcl('/zookeeper/config', acl(1), 0), superUser)).toBe(E.BadVersion);
+    expect(
+      h.write(req.setAcl('/zookeeper/config', acl(1), -1), superUser).reply.body,
+    ).toMatchObject({ stat: { aversion: 0 } });
   });
 
   test('the stored ACL has duplicates removed and auth expanded', () => {
@@ -157,8 +163,7 @@ describe('writes against pending state', () => {
   test('a pending setACL guards the next prepared write', () => {
     const h = setup();
     const lock = h.prepare(req.setAcl('/open/leaf', acl(1)));
-    expect(h.prepare(req.setData('/open/leaf')).body)
-      .toEqual({ type: 'error', err: E.NoAuth });
+    expect(h.prepare(req.setData('/open/leaf')).body).toEqual({ type: 'error', err: E.NoAuth });
     h.apply(lock);
   });
 });

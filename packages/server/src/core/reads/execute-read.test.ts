@@ -25,24 +25,35 @@ describe('exists', () => {
   test('returns the stat and a data watch when asked', () => {
     const h = setup();
     expect(h.read({ type: 'exists', path: '/a', watch: true })).toEqual({
-      err: 0, body: { type: 'stat', stat: h.stat('/a') }, watch: { path: '/a', kind: 'data' },
+      err: 0,
+      body: { type: 'stat', stat: h.stat('/a') },
+      watch: { path: '/a', kind: 'data' },
     });
     expect(h.read({ type: 'exists', path: '/a', watch: false }).watch).toBeNull();
   });
 
   test('NoNode still registers the watch (it fires NodeCreated later)', () => {
-    expect(setup().read({ type: 'exists', path: '/none', watch: true }))
-      .toEqual({ err: ErrorCode.NoNode, body: null, watch: { path: '/none', kind: 'data' } });
+    expect(setup().read({ type: 'exists', path: '/none', watch: true })).toEqual({
+      err: ErrorCode.NoNode,
+      body: null,
+      watch: { path: '/none', kind: 'data' },
+    });
   });
 
   test('NUL is BadArguments and registers nothing', () => {
-    expect(setup().read({ type: 'exists', path: '/a\u0000', watch: true }))
-      .toEqual({ err: ErrorCode.BadArguments, body: null, watch: null });
+    expect(setup().read({ type: 'exists', path: '/a\u0000', watch: true })).toEqual({
+      err: ErrorCode.BadArguments,
+      body: null,
+      watch: null,
+    });
   });
 
   test('an existing node without READ is NoAuth and registers nothing (3.8.4+)', () => {
-    expect(setup().read({ type: 'exists', path: '/nada', watch: true }))
-      .toEqual({ err: ErrorCode.NoAuth, body: null, watch: null });
+    expect(setup().read({ type: 'exists', path: '/nada', watch: true })).toEqual({
+      err: ErrorCode.NoAuth,
+      body: null,
+      watch: null,
+    });
   });
 });
 
@@ -54,10 +65,16 @@ describe('getData', () => {
       body: { type: 'getData', data: Buffer.from('x'), stat: h.stat('/a') },
       watch: { path: '/a', kind: 'data' },
     });
-    expect(h.read({ type: 'getData', path: '/none', watch: true }))
-      .toEqual({ err: ErrorCode.NoNode, body: null, watch: null });
-    expect(h.read({ type: 'getData', path: '/secret', watch: true }))
-      .toEqual({ err: ErrorCode.NoAuth, body: null, watch: null });
+    expect(h.read({ type: 'getData', path: '/none', watch: true })).toEqual({
+      err: ErrorCode.NoNode,
+      body: null,
+      watch: null,
+    });
+    expect(h.read({ type: 'getData', path: '/secret', watch: true })).toEqual({
+      err: ErrorCode.NoAuth,
+      body: null,
+      watch: null,
+    });
   });
 
   test('NoNode before NoAuth, and no path validation: "/a/" is just missing', () => {
@@ -69,10 +86,14 @@ describe('getData', () => {
   test('"" reads the root; null data comes back null', () => {
     const h = setup();
     h.write(createRequest('/null', { data: null }));
-    expect(h.read({ type: 'getData', path: '', watch: false }).body)
-      .toMatchObject({ type: 'getData', stat: { numChildren: 5 } });
-    expect(h.read({ type: 'getData', path: '/null', watch: false }).body)
-      .toMatchObject({ data: null, stat: { dataLength: 0 } });
+    expect(h.read({ type: 'getData', path: '', watch: false }).body).toMatchObject({
+      type: 'getData',
+      stat: { numChildren: 5 },
+    });
+    expect(h.read({ type: 'getData', path: '/null', watch: false }).body).toMatchObject({
+      data: null,
+      stat: { dataLength: 0 },
+    });
   });
 
   test('digest identity, super and skipAcl all get through', () => {
@@ -89,19 +110,29 @@ describe('getChildren', () => {
     const h = setup();
     const plain = h.read({ type: 'getChildren', path: '/a', watch: true, withStat: false });
     expect(plain).toEqual({
-      err: 0, body: { type: 'getChildren', children: ['b', 'c'], stat: null },
+      err: 0,
+      body: { type: 'getChildren', children: ['b', 'c'], stat: null },
       watch: { path: '/a', kind: 'child' },
     });
-    expect(h.read({ type: 'getChildren', path: '/a', watch: false, withStat: true }).body)
-      .toEqual({ type: 'getChildren', children: ['b', 'c'], stat: h.stat('/a') });
+    expect(h.read({ type: 'getChildren', path: '/a', watch: false, withStat: true }).body).toEqual({
+      type: 'getChildren',
+      children: ['b', 'c'],
+      stat: h.stat('/a'),
+    });
   });
 
   test('NoNode and NoAuth register no watch', () => {
     const h = setup();
-    expect(h.read({ type: 'getChildren', path: '/none', watch: true, withStat: false }))
-      .toEqual({ err: ErrorCode.NoNode, body: null, watch: null });
-    expect(h.read({ type: 'getChildren', path: '/nada', watch: true, withStat: true }))
-      .toEqual({ err: ErrorCode.NoAuth, body: null, watch: null });
+    expect(h.read({ type: 'getChildren', path: '/none', watch: true, withStat: false })).toEqual({
+      err: ErrorCode.NoNode,
+      body: null,
+      watch: null,
+    });
+    expect(h.read({ type: 'getChildren', path: '/nada', watch: true, withStat: true })).toEqual({
+      err: ErrorCode.NoAuth,
+      body: null,
+      watch: null,
+    });
   });
 });
 
@@ -118,14 +149,16 @@ describe('getACL', () => {
 
   test('ADMIN without READ is enough, and then nothing is masked', () => {
     const h = setup();
-    expect(h.read({ type: 'getACL', path: '/secret' }).body)
-      .toMatchObject({ acl: [{ perms: 31, id: alice }, ...world(16)] });
+    expect(h.read({ type: 'getACL', path: '/secret' }).body).toMatchObject({
+      acl: [{ perms: 31, id: alice }, ...world(16)],
+    });
   });
 
   test('an ADMIN holder sees the digest ids unmasked', () => {
     const h = setup();
-    expect(h.read({ type: 'getACL', path: '/secret' }, { identities: aliceIds }).body)
-      .toMatchObject({ acl: [{ perms: 31, id: alice }, ...world(16)] });
+    expect(
+      h.read({ type: 'getACL', path: '/secret' }, { identities: aliceIds }).body,
+    ).toMatchObject({ acl: [{ perms: 31, id: alice }, ...world(16)] });
   });
 
   test('neither READ nor ADMIN is NoAuth; a missing node NoNode', () => {
@@ -138,11 +171,15 @@ describe('getACL', () => {
 describe('getAllChildrenNumber, getEphemerals, sync', () => {
   test('counts all descendants; a fresh root counts 3', () => {
     const fresh = new PrepHarness();
-    expect(fresh.read({ type: 'getAllChildrenNumber', path: '/' }).body)
-      .toEqual({ type: 'count', total: 3 });
+    expect(fresh.read({ type: 'getAllChildrenNumber', path: '/' }).body).toEqual({
+      type: 'count',
+      total: 3,
+    });
     const h = setup();
-    expect(h.read({ type: 'getAllChildrenNumber', path: '/a' }).body)
-      .toEqual({ type: 'count', total: 2 });
+    expect(h.read({ type: 'getAllChildrenNumber', path: '/a' }).body).toEqual({
+      type: 'count',
+      total: 2,
+    });
     expect(h.read({ type: 'getAllChildrenNumber', path: '/none' }).err).toBe(ErrorCode.NoNode);
     expect(h.read({ type: 'getAllChildrenNumber', path: '/nada' }).err).toBe(ErrorCode.NoAuth);
   });
@@ -164,25 +201,38 @@ describe('getAllChildrenNumber, getEphemerals, sync', () => {
   });
 
   test('sync echoes any path without checks', () => {
-    expect(setup().read({ type: 'sync', path: '/whatever/not/there' }))
-      .toEqual({ err: 0, body: { type: 'path', path: '/whatever/not/there' }, watch: null });
+    expect(setup().read({ type: 'sync', path: '/whatever/not/there' })).toEqual({
+      err: 0,
+      body: { type: 'path', path: '/whatever/not/there' },
+      watch: null,
+    });
   });
 });
 
 describe('multiRead', () => {
   test('runs each op on its own, reports errors per op and sets no watch', () => {
     const h = setup();
-    const outcome = h.read({ type: 'multiRead', ops: [
-      { type: 'getData', path: '/a', watch: true },
-      { type: 'getChildren', path: '/none', watch: true, withStat: false },
-      { type: 'getChildren', path: '/a', watch: true, withStat: true },
-      { type: 'getData', path: '/nada', watch: false },
-    ] });
-    expect(outcome).toEqual({ err: 0, watch: null, body: { type: 'multi', results: [
-      { type: 'getData', data: Buffer.from('x'), stat: h.stat('/a') },
-      { type: 'error', err: ErrorCode.NoNode },
-      { type: 'getChildren', children: ['b', 'c'], stat: null },
-      { type: 'error', err: ErrorCode.NoAuth },
-    ] } });
+    const outcome = h.read({
+      type: 'multiRead',
+      ops: [
+        { type: 'getData', path: '/a', watch: true },
+        { type: 'getChildren', path: '/none', watch: true, withStat: false },
+        { type: 'getChildren', path: '/a', watch: true, withStat: true },
+        { type: 'getData', path: '/nada', watch: false },
+      ],
+    });
+    expect(outcome).toEqual({
+      err: 0,
+      watch: null,
+      body: {
+        type: 'multi',
+        results: [
+          { type: 'getData', data: Buffer.from('x'), stat: h.stat('/a') },
+          { type: 'error', err: ErrorCode.NoNode },
+          { type: 'getChildren', children: ['b', 'c'], stat: null },
+          { type: 'error', err: ErrorCode.NoAuth },
+        ],
+      },
+    });
   });
 });

@@ -167,9 +167,10 @@ function javaTrim(text: string): string {
 /** ZooKeeper: multiRead runs each op on its own, never sets watches, and turns errors into
  * per-op error results; getChildren results carry no stat. */
 function multiReadOp(op: MultiReadRequest['ops'][number], ctx: ReadContext): MultiOpResult {
-  const outcome = op.type === 'getData'
-    ? getData(op, ctx, false)
-    : getChildren({ ...op, withStat: false }, ctx, false);
+  const outcome =
+    op.type === 'getData'
+      ? getData(op, ctx, false)
+      : getChildren({ ...op, withStat: false }, ctx, false);
   if (outcome.err !== ErrorCode.Ok || outcome.body === null) {
     return { type: 'error', err: outcome.err };
   }

@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { AssertionError } from '@zoo/client/protocol';
 import {
-  initialSessionId, negotiateTimeout, sessionPassword, SessionTable,
+  initialSessionId,
+  negotiateTimeout,
+  sessionPassword,
+  SessionTable,
 } from './session-table.js';
 
 /** startMs whose low 40 bits give the observed first id 0x010000c117460000 (wire sheet §2.4). */
@@ -133,7 +136,10 @@ describe('SessionTable: bucketed expiry (ExpiryQueue.roundToNextInterval)', () =
     table.add(3n, 2000, 0);
     table.add(3n, 10_000, 1500);
     expect(table.get(3n)).toEqual({
-      sessionId: 3n, timeoutMs: 10_000, isClosing: false, expiresAtMs: 12_000,
+      sessionId: 3n,
+      timeoutMs: 10_000,
+      isClosing: false,
+      expiresAtMs: 12_000,
     });
     expect(table.size).toBe(1);
     table.invariants();

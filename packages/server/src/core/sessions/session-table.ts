@@ -58,10 +58,7 @@ export class SessionTable {
       Number.isInteger(serverId) && serverId >= 0 && serverId <= serverIdMax,
       `serverId must be 0..${serverIdMax}: ${serverId}`,
     );
-    assert(
-      Number.isInteger(startMs) && startMs >= 0,
-      `startMs must be an integer ≥ 0: ${startMs}`,
-    );
+    assert(Number.isInteger(startMs) && startMs >= 0, `startMs must be an integer ≥ 0: ${startMs}`);
     this.tickMs = tickMs;
     this.sessionsMax = options.sessionsMax ?? sessionsMaxDefault;
     this.nextId = initialSessionId(serverId, startMs);

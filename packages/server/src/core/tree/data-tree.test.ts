@@ -55,15 +55,26 @@ describe('a fresh tree', () => {
 
   test('holds /, /zookeeper, /zookeeper/quota and /zookeeper/config', () => {
     expect(tree.childrenOf(tree.getNode('/') ?? expect.fail())).toEqual(['zookeeper']);
-    expect(tree.childrenOf(tree.getNode('/zookeeper') ?? expect.fail()).sort())
-      .toEqual(['config', 'quota']);
+    expect(tree.childrenOf(tree.getNode('/zookeeper') ?? expect.fail()).sort()).toEqual([
+      'config',
+      'quota',
+    ]);
     expect(tree.getNode('/zookeeper/quota')?.data).toEqual(Buffer.alloc(0));
   });
 
   test('root shows cversion −1 and /zookeeper −2, every other field zero', () => {
     expect(stat('/')).toEqual({
-      czxid: 0n, mzxid: 0n, ctime: 0n, mtime: 0n, version: 0, cversion: -1, aversion: 0,
-      ephemeralOwner: 0n, dataLength: 0, numChildren: 1, pzxid: 0n,
+      czxid: 0n,
+      mzxid: 0n,
+      ctime: 0n,
+      mtime: 0n,
+      version: 0,
+      cversion: -1,
+      aversion: 0,
+      ephemeralOwner: 0n,
+      dataLength: 0,
+      numChildren: 1,
+      pzxid: 0n,
     });
     expect(stat('/zookeeper').cversion).toBe(-2);
     expect(stat('/zookeeper').numChildren).toBe(2);
@@ -102,8 +113,17 @@ describe('applying txns', () => {
     const { result, events } = a.create('/p/c', { data: Buffer.from('hello') });
     expect(result).toEqual({ type: 'create', path: '/p/c', stat: a.stat('/p/c') });
     expect(a.stat('/p/c')).toEqual({
-      czxid: 2n, mzxid: 2n, ctime: 2000n, mtime: 2000n, version: 0, cversion: 0, aversion: 0,
-      ephemeralOwner: 0n, dataLength: 5, numChildren: 0, pzxid: 2n,
+      czxid: 2n,
+      mzxid: 2n,
+      ctime: 2000n,
+      mtime: 2000n,
+      version: 0,
+      cversion: 0,
+      aversion: 0,
+      ephemeralOwner: 0n,
+      dataLength: 5,
+      numChildren: 0,
+      pzxid: 2n,
     });
     const parent = a.stat('/p');
     expect(parent).toMatchObject({ mzxid: 1n, mtime: 1000n, version: 0, cversion: 1, pzxid: 2n });
@@ -142,8 +162,13 @@ describe('applying txns', () => {
     const same = Buffer.from('same');
     const { result, events } = a.apply({ type: 'setData', path: '/n', data: same, version: 1 });
     expect(result).toEqual({ type: 'setData', stat: a.stat('/n') });
-    expect(a.stat('/n'))
-      .toMatchObject({ version: 1, mzxid: 2n, mtime: 2000n, czxid: 1n, ctime: 1000n });
+    expect(a.stat('/n')).toMatchObject({
+      version: 1,
+      mzxid: 2n,
+      mtime: 2000n,
+      czxid: 1n,
+      ctime: 1000n,
+    });
     expect(events).toEqual([{ type: 'nodeDataChanged', path: '/n', acl: OPEN_ACL_UNSAFE }]);
   });
 
@@ -205,10 +230,13 @@ describe('applying txns', () => {
     const a = new Applier();
     const before = a.tree.digest();
     expect(a.apply({ type: 'error', err: -101 }).result).toEqual({ type: 'error', err: -101 });
-    expect(a.apply({ type: 'multiError', errs: [0, -103, -2] }).result)
-      .toEqual({ type: 'multiError', errs: [0, -103, -2] });
-    expect(a.apply({ type: 'createSession', timeoutMs: 4000 }, 5n).result)
-      .toEqual({ type: 'session' });
+    expect(a.apply({ type: 'multiError', errs: [0, -103, -2] }).result).toEqual({
+      type: 'multiError',
+      errs: [0, -103, -2],
+    });
+    expect(a.apply({ type: 'createSession', timeoutMs: 4000 }, 5n).result).toEqual({
+      type: 'session',
+    });
     expect(a.tree.digest()).toBe(before);
     expect(a.tree.lastZxid).toBe(3n);
   });
@@ -258,7 +286,9 @@ describe('ephemerals, containers and TTL nodes', () => {
     a.create('/p/e1', { owner: 0x42n });
     a.create('/e2', { owner: 0x42n });
     const { result, events } = a.apply(
-      { type: 'closeSession', ephemeralPaths: ['/e2', '/gone', '/p/e1'] }, 0x42n);
+      { type: 'closeSession', ephemeralPaths: ['/e2', '/gone', '/p/e1'] },
+      0x42n,
+    );
     expect(result).toEqual({ type: 'session' });
     expect(a.tree.getNode('/e2')).toBeUndefined();
     expect(a.tree.getNode('/p/e1')).toBeUndefined();
@@ -323,15 +353,15 @@ describe('digest and counts', () => {
     // Different zxids per node differ; the same nodes made in one multi in either order do not.
     expect(x.tree.digest()).not.toBe(y.tree.digest());
     const z = new Applier();
-    z.apply({ type: 'multi', ops: [
-      createBody('/a', 1, Buffer.from('d')),
-      createBody('/b', 2, Buffer.from('d')),
-    ] });
+    z.apply({
+      type: 'multi',
+      ops: [createBody('/a', 1, Buffer.from('d')), createBody('/b', 2, Buffer.from('d'))],
+    });
     const w = new Applier();
-    w.apply({ type: 'multi', ops: [
-      createBody('/b', 1, Buffer.from('d')),
-      createBody('/a', 2, Buffer.from('d')),
-    ] });
+    w.apply({
+      type: 'multi',
+      ops: [createBody('/b', 1, Buffer.from('d')), createBody('/a', 2, Buffer.from('d'))],
+    });
     expect(z.tree.digest()).toBe(w.tree.digest());
   });
 

@@ -119,8 +119,8 @@ export class DataTree {
   }
 
   private applySubOp(txn: Txn, op: TxnBody, events: TreeEvent[]): TxnResult {
-    const allowed = op.type === 'create' || op.type === 'delete' || op.type === 'setData' ||
-      op.type === 'check';
+    const allowed =
+      op.type === 'create' || op.type === 'delete' || op.type === 'setData' || op.type === 'check';
     assert(allowed, () => `txn body ${op.type} inside a multi`);
     return this.applyBody(txn, op, events);
   }
@@ -310,7 +310,8 @@ export class DataTree {
     for (const path of this.containers) {
       const node = this.mustGet(path);
       if (node.children.size > 0) continue;
-      const neverUsedExpired = options.maxNeverUsedIntervalMs !== 0 &&
+      const neverUsedExpired =
+        options.maxNeverUsedIntervalMs !== 0 &&
         nowMs - node.mtimeMs > options.maxNeverUsedIntervalMs;
       if (node.childCreates > 0 || neverUsedExpired) candidates.push(path);
     }

@@ -9,7 +9,12 @@ import type { WatchMode, WatchTriggerEvent } from './watch-registry.js';
 
 type Table = 'data' | 'child';
 type EventName = WatchTriggerEvent['type'];
-interface Registration { connectionId: number; table: Table; path: string; mode: WatchMode }
+interface Registration {
+  connectionId: number;
+  table: Table;
+  path: string;
+  mode: WatchMode;
+}
 
 /** ZooKeeper 3.8 WatchManager + DataTree watch rules, written as plainly as possible. */
 class NaiveWatches {
@@ -17,7 +22,9 @@ class NaiveWatches {
 
   add(registration: Registration): void {
     const existing = this.registrations.find(
-      (r) => r.connectionId === registration.connectionId && r.table === registration.table &&
+      (r) =>
+        r.connectionId === registration.connectionId &&
+        r.table === registration.table &&
         r.path === registration.path,
     );
     if (existing === undefined) this.registrations.push({ ...registration });
@@ -25,8 +32,12 @@ class NaiveWatches {
   }
 
   trigger(type: EventName, path: string, readers: Set<number>): number[] {
-    const tables: Table[] = type === 'nodeDeleted' ? ['data', 'child']
-      : type === 'nodeChildrenChanged' ? ['child'] : ['data'];
+    const tables: Table[] =
+      type === 'nodeDeleted'
+        ? ['data', 'child']
+        : type === 'nodeChildrenChanged'
+          ? ['child']
+          : ['data'];
     const matched = new Set<number>();
     const consumed = new Set<Registration>();
     for (const r of this.registrations.filter((x) => tables.includes(x.table))) {
@@ -62,20 +73,32 @@ function isSelfOrAncestor(ancestor: string, path: string): boolean {
 
 const path = fc.constantFrom('/', '/a', '/a/b', '/a/b/c', '/b', '/ab');
 const connectionId = fc.integer({ min: 1, max: 3 });
-const eventName: fc.Arbitrary<EventName> =
-  fc.constantFrom('nodeCreated', 'nodeDeleted', 'nodeDataChanged', 'nodeChildrenChanged');
+const eventName: fc.Arbitrary<EventName> = fc.constantFrom(
+  'nodeCreated',
+  'nodeDeleted',
+  'nodeDataChanged',
+  'nodeChildrenChanged',
+);
 const operation = fc.oneof(
   fc.record({ op: fc.constantFrom('data' as const, 'child' as const), connectionId, path }),
   fc.record({
-    op: fc.constant('addWatch' as const), connectionId, path,
+    op: fc.constant('addWatch' as const),
+    connectionId,
+    path,
     mode: fc.constantFrom(0 as const, 1 as const),
   }),
   fc.record({
-    op: fc.constant('trigger' as const), path, type: eventName, readers: fc.subarray([1, 2, 3]),
+    op: fc.constant('trigger' as const),
+    path,
+    type: eventName,
+    readers: fc.subarray([1, 2, 3]),
   }),
   fc.record({
-    op: fc.constant('check' as const), connectionId, path,
-    watcherType: fc.integer({ min: 0, max: 4 }), remove: fc.boolean(),
+    op: fc.constant('check' as const),
+    connectionId,
+    path,
+    watcherType: fc.integer({ min: 0, max: 4 }),
+    remove: fc.boolean(),
   }),
   fc.record({ op: fc.constant('close' as const), connectionId }),
 );
@@ -116,10 +139,13 @@ function step(registry: WatchRegistry, model: NaiveWatches, o: Operation): void 
     }
     case 'check': {
       const tables = tablesOf(o.watcherType);
-      const expected = tables === null ? 'badType'
-        : model.check(o.connectionId, o.path, tables, o.remove) ? 'ok' : 'noWatcher';
-      expect(registry.checkWatches(o.connectionId, o.path, o.watcherType, o.remove))
-        .toBe(expected);
+      const expected =
+        tables === null
+          ? 'badType'
+          : model.check(o.connectionId, o.path, tables, o.remove)
+            ? 'ok'
+            : 'noWatcher';
+      expect(registry.checkWatches(o.connectionId, o.path, o.watcherType, o.remove)).toBe(expected);
       return;
     }
     case 'close':

@@ -17,8 +17,15 @@ const view: NodeView = { getNode: (path) => tree[path] };
 
 function setWatches(lists: Partial<SetWatchesRequest>): SetWatchesRequest {
   return {
-    type: 'setWatches', version: 2, relativeZxid: 10n, dataWatches: [], existWatches: [],
-    childWatches: [], persistentWatches: [], persistentRecursiveWatches: [], ...lists,
+    type: 'setWatches',
+    version: 2,
+    relativeZxid: 10n,
+    dataWatches: [],
+    existWatches: [],
+    childWatches: [],
+    persistentWatches: [],
+    persistentRecursiveWatches: [],
+    ...lists,
   };
 }
 
@@ -33,22 +40,38 @@ interface Row {
 }
 
 const rows: [string, Row][] = [
-  ['data watch, node missing → NodeDeleted',
-    { list: 'dataWatches', path: '/gone', event: EventType.nodeDeleted, table: null }],
-  ['data watch, mzxid > relativeZxid → NodeDataChanged',
-    { list: 'dataWatches', path: '/changed', event: EventType.nodeDataChanged, table: null }],
-  ['data watch, unchanged → registered',
-    { list: 'dataWatches', path: '/old', event: null, table: 'data' }],
-  ['exist watch, node exists (any zxid) → NodeCreated',
-    { list: 'existWatches', path: '/old', event: EventType.nodeCreated, table: null }],
-  ['exist watch, node missing → registered',
-    { list: 'existWatches', path: '/gone', event: null, table: 'data' }],
-  ['child watch, node missing → NodeDeleted',
-    { list: 'childWatches', path: '/gone', event: EventType.nodeDeleted, table: null }],
-  ['child watch, pzxid > relativeZxid → NodeChildrenChanged',
-    { list: 'childWatches', path: '/parent', event: EventType.nodeChildrenChanged, table: null }],
-  ['child watch, unchanged → registered',
-    { list: 'childWatches', path: '/changed', event: null, table: 'child' }],
+  [
+    'data watch, node missing → NodeDeleted',
+    { list: 'dataWatches', path: '/gone', event: EventType.nodeDeleted, table: null },
+  ],
+  [
+    'data watch, mzxid > relativeZxid → NodeDataChanged',
+    { list: 'dataWatches', path: '/changed', event: EventType.nodeDataChanged, table: null },
+  ],
+  [
+    'data watch, unchanged → registered',
+    { list: 'dataWatches', path: '/old', event: null, table: 'data' },
+  ],
+  [
+    'exist watch, node exists (any zxid) → NodeCreated',
+    { list: 'existWatches', path: '/old', event: EventType.nodeCreated, table: null },
+  ],
+  [
+    'exist watch, node missing → registered',
+    { list: 'existWatches', path: '/gone', event: null, table: 'data' },
+  ],
+  [
+    'child watch, node missing → NodeDeleted',
+    { list: 'childWatches', path: '/gone', event: EventType.nodeDeleted, table: null },
+  ],
+  [
+    'child watch, pzxid > relativeZxid → NodeChildrenChanged',
+    { list: 'childWatches', path: '/parent', event: EventType.nodeChildrenChanged, table: null },
+  ],
+  [
+    'child watch, unchanged → registered',
+    { list: 'childWatches', path: '/changed', event: null, table: 'child' },
+  ],
 ];
 
 describe('WatchRegistry.setWatches: catch-up per §5.5', () => {
@@ -91,7 +114,9 @@ describe('WatchRegistry.setWatches: catch-up per §5.5', () => {
       view,
     );
     expect(events.map((event) => event.type)).toEqual([
-      EventType.nodeDataChanged, EventType.nodeCreated, EventType.nodeDeleted,
+      EventType.nodeDataChanged,
+      EventType.nodeCreated,
+      EventType.nodeDeleted,
     ]);
   });
 

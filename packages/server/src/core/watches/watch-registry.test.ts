@@ -372,8 +372,18 @@ describe('WatchRegistry: connections, limits and summaries', () => {
     expect(registry.pathsWatched()).toBe(2);
     expect(registry.dataWatchCount()).toBe(3);
     expect(registry.watchCount()).toBe(4);
-    expect(registry.summaryByConnection()).toEqual(new Map([[1, ['/a', '/b']], [2, ['/a']]]));
-    expect(registry.summaryByPath()).toEqual(new Map([['/a', [1, 2]], ['/b', [1]]]));
+    expect(registry.summaryByConnection()).toEqual(
+      new Map([
+        [1, ['/a', '/b']],
+        [2, ['/a']],
+      ]),
+    );
+    expect(registry.summaryByPath()).toEqual(
+      new Map([
+        ['/a', [1, 2]],
+        ['/b', [1]],
+      ]),
+    );
   });
 
   test('3.8: a connection whose data watches all fired still counts until it closes', () => {
