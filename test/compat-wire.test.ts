@@ -130,9 +130,7 @@ function requestTests(suite: SuiteContext): void {
     await client.request({ type: 'getData', path, watch: true });
     const write = client.request({ type: 'setData', path, data: null, version: -1 });
     const seenBeforeReply = write.then(() => client.takeNotifications());
-    expect(await seenBeforeReply).toEqual([
-      { zxid: -1n, event: { type: 3, state: 3, path } },
-    ]);
+    expect(await seenBeforeReply).toEqual([{ zxid: -1n, event: { type: 3, state: 3, path } }]);
     await client.close();
   });
 
@@ -186,9 +184,8 @@ function errorAndAdminTests(suite: SuiteContext): void {
   });
 
   test('4lw: ruok answers imok; srvr reports a standalone server', async () => {
-    const { host, port } = suite.server();
-    expect(await fourLetterWord(host, port, 'ruok')).toBe('imok');
-    const srvr = await fourLetterWord(host, port, 'srvr');
+    expect(await fourLetterWord(suite.server(), 'ruok')).toBe('imok');
+    const srvr = await fourLetterWord(suite.server(), 'srvr');
     expect(srvr).toMatch(/^Zookeeper version: /);
     expect(srvr).toMatch(/\nMode: standalone\n/);
     expect(srvr).toMatch(/\nNode count: \d+\n/);

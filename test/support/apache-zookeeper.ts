@@ -160,9 +160,10 @@ async function waitUntilServing(options: {
  * closes every handshake); `srvr` reports "not currently serving" until it does.
  */
 async function isServing(port: number): Promise<boolean> {
-  const ruok = await fourLetterWord('127.0.0.1', port, 'ruok', 1_000).catch(() => '');
+  const endpoint = { host: '127.0.0.1', port };
+  const ruok = await fourLetterWord(endpoint, 'ruok', { timeoutMs: 1_000 }).catch(() => '');
   if (ruok !== 'imok') return false;
-  const srvr = await fourLetterWord('127.0.0.1', port, 'srvr', 1_000).catch(() => '');
+  const srvr = await fourLetterWord(endpoint, 'srvr', { timeoutMs: 1_000 }).catch(() => '');
   return srvr.startsWith('Zookeeper version:');
 }
 

@@ -65,13 +65,22 @@ export const aclChoices: readonly (readonly Acl[])[] = [
   [{ perms: 1, id: world }],
   [{ perms: 31, id: bob }],
   [{ perms: 31, id: { scheme: 'auth', id: '' } }],
-  [{ perms: 1 | 16, id: world }, { perms: 31, id: bob }],
+  [
+    { perms: 1 | 16, id: world },
+    { perms: 31, id: bob },
+  ],
   [{ perms: 2 | 4 | 8, id: world }],
-  [{ perms: 31, id: world }, { perms: 31, id: world }],
+  [
+    { perms: 31, id: world },
+    { perms: 31, id: world },
+  ],
   [],
   [{ perms: 31, id: { scheme: 'nosuchscheme', id: 'x' } }],
   [{ perms: 31, id: { scheme: 'world', id: 'somebody' } }],
-  [{ perms: 4 | 8, id: world }, { perms: 1, id: bob }],
+  [
+    { perms: 4 | 8, id: world },
+    { perms: 1, id: bob },
+  ],
 ];
 const aclArb = fc.oneof(
   { arbitrary: fc.constant(aclChoices[0] ?? []), weight: 6 },

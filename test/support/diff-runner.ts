@@ -111,7 +111,10 @@ export function compareRuns(options: {
   const left = normalizeRun(options.left);
   const right = normalizeRun(options.right);
   const reconciler = new Reconciler();
-  for (const [name, run] of [[names[0], left], [names[1], right]] as const) {
+  for (const [name, run] of [
+    [names[0], left],
+    [names[1], right],
+  ] as const) {
     if (run.timeIssues.length > 0) {
       return { mismatch: `${name}: ${run.timeIssues.join('; ')}`, gated: reconciler.gated };
     }

@@ -5,11 +5,12 @@ import net from 'node:net';
 
 /** Sends `word` as a connection's first 4 bytes; resolves with all it reads until EOF. */
 export function fourLetterWord(
-  host: string,
-  port: number,
+  endpoint: { host: string; port: number },
   word: string,
-  timeoutMs = 2_000,
+  options: { timeoutMs?: number } = {},
 ): Promise<string> {
+  const { host, port } = endpoint;
+  const timeoutMs = options.timeoutMs ?? 2_000;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const socket = net.connect({ host, port });

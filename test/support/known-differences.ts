@@ -89,8 +89,10 @@ function isDecodeRefusal(
 }
 
 /** ZooKeeper 3.8.0 answered a failed request where 3.8.2+ answers results, or the reverse. */
-const takeApacheAnswer = (apache: NormalizedOutcome, zoo: NormalizedOutcome): NormalizedOutcome =>
-  ({ ...zoo, err: apache.err, body: apache.body });
+const takeApacheAnswer = (
+  apache: NormalizedOutcome,
+  zoo: NormalizedOutcome,
+): NormalizedOutcome => ({ ...zoo, err: apache.err, body: apache.body });
 
 function dropCreate2Stats({ request, apache, zoo }: ReconcileInput): NormalizedOutcome | null {
   if (request.type !== 'multi' || !isMultiBody(apache.body) || !isMultiBody(zoo.body)) {

@@ -1,6 +1,7 @@
 // A TCP proxy on 127.0.0.1 that a test can freeze: frozen connections silently drop bytes in both
 // directions (a network partition the client cannot see), so a session expires on the server
-// while the client still believes it is connected. Closes still propagate, as on a real network.
+// while the client still believes it is connected. Closes still propagate, as on a real network;
+// dropAll() cuts connections outright, to force a reconnect.
 
 import net from 'node:net';
 
@@ -82,16 +83,21 @@ export class TcpProxy {
     this.isRefusing = false;
   }
 
-  get openConnections(): number {
-    return this.pairs.size;
-  }
-
-  async close(): Promise<void> {
+  /** Cuts every open connection (both sides see a close), as a network blip would. */
+  dropAll(): void {
     for (const pair of this.pairs) {
       pair.client.destroy();
       pair.server.destroy();
     }
     this.pairs.clear();
+  }
+
+  get openConnections(): number {
+    return this.pairs.size;
+  }
+
+  async close(): Promise<void> {
+    this.dropAll();
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
   }
 }

@@ -218,6 +218,25 @@ describe('Peer: protocol errors', () => {
   });
 });
 
+describe('Peer: requests that crash Apache ZooKeeper', () => {
+  test('createTTL with a non-TTL mode and a negative ttl is refused with BadArguments', () => {
+    // Apache ZooKeeper 3.8/3.9 accepts this in PrepRequestProcessor and then throws applying it.
+    const h = new PeerHarness({ extendedTypesEnabled: true });
+    const { connectionId: c } = h.session();
+    const request: Request = {
+      type: 'create',
+      variant: 'createTTL',
+      path: '/t',
+      data: null,
+      acl,
+      flags: 0,
+      ttl: -1n,
+    };
+    expect(h.call(c, 1, request).header.err).toBe(ErrorCode.BadArguments);
+    expect(h.call(c, 2, getData('/')).header.err).toBe(0);
+  });
+});
+
 describe('Peer: sessions', () => {
   test('closeSession deletes the ephemerals under one zxid, notifies, replies, then closes', () => {
     const h = new PeerHarness();

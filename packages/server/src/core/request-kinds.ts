@@ -105,6 +105,11 @@ function answerRequest(
     case 'checkWatches':
     case 'removeWatches': {
       const remove = request.type === 'removeWatches';
+      if (!remove && request.path !== '' && !request.path.startsWith('/')) {
+        // ZooKeeper 3.8: checkWatches walks the path's parents (PathParentIterator), which throws
+        // on a non-empty path without a leading slash: FinalRequestProcessor answers −5.
+        return { err: ErrorCode.MarshallingError, body: null };
+      }
       const found = peer.watches.checkWatches(
         connection.id,
         request.path,

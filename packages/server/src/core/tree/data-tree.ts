@@ -4,12 +4,13 @@
 
 import type { Acl, Stat } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
-import { childPath, nameOf, parentOf } from '../path.js';
+import { childPath, nameOf, parentOf, validatePath } from '../path.js';
 import type { CreateTxnBody, Txn, TxnBody } from '../txn.js';
 import { AclCache } from './acl-cache.js';
 import { ephemeralKindOf, ttlOf } from './ephemeral-type.js';
 import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
+import { snapshotNodes, zNodeOfSnapshot, type SnapshotNode } from './tree-snapshot.js';
 import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
 
 export type { ZNode } from './z-node.js';
@@ -75,6 +76,47 @@ export class DataTree {
     this.nodes.set(path, node);
     this.dataSize += path.length;
     return node;
+  }
+
+  /** Every node, parents first (tree-snapshot.ts), as of lastZxid. ZooKeeper: DataTree.serialize. */
+  snapshot(): { zxid: bigint; nodes: SnapshotNode[] } {
+    return { zxid: this.lastZxid, nodes: snapshotNodes(this.nodes) };
+  }
+
+  /**
+   * The tree that took `snapshot`: same digest, stats, child order, indexes and lastZxid. Like
+   * ZooKeeper's DataTree.deserialize it rebuilds the ephemeral lists from the nodes, so a session
+   * whose ephemerals were all deleted has no (empty) entry until it makes another.
+   */
+  static fromSnapshot(snapshot: { zxid: bigint; nodes: readonly SnapshotNode[] }): DataTree {
+    const tree = new DataTree();
+    for (const node of tree.nodes.values()) tree.acls.release(node.acl);
+    tree.nodes.clear();
+    tree.dataSize = 0;
+    for (const node of snapshot.nodes) tree.restoreNode(node, snapshot.zxid);
+    tree.lastZxid = snapshot.zxid;
+    tree.invariants();
+    return tree;
+  }
+
+  private restoreNode(s: SnapshotNode, zxid: bigint): void {
+    const isRoot = s.path === '/';
+    assert(validatePath(s.path), () => `snapshot node path ${JSON.stringify(s.path)} invalid`);
+    assert(isRoot === (this.nodes.size === 0), () => `snapshot node ${s.path}: root must be first`);
+    assert(!this.nodes.has(s.path), () => `snapshot lists ${s.path} twice`);
+    assert(
+      s.czxid <= zxid && s.mzxid <= zxid && s.pzxid <= zxid,
+      () => `snapshot node ${s.path} has a zxid above the snapshot's ${zxid}`,
+    );
+    const ints = [s.version, s.childCreates, s.aversion];
+    assert(ints.every((n) => n === (n | 0)), () => `snapshot node ${s.path}: int32 out of range`);
+    assert(Number.isSafeInteger(s.ctime) && Number.isSafeInteger(s.mtime), 'snapshot node time');
+    const node = zNodeOfSnapshot(s, this.acls.intern(s.acl));
+    // mustGet asserts the parent came first.
+    if (!isRoot) this.mustGet(parentOf(s.path)).children.add(nameOf(s.path));
+    this.nodes.set(s.path, node);
+    this.dataSize += s.path.length + lengthOf(node.data);
+    this.track(s.path, node.ephemeralOwner);
   }
 
   /** Applies one committed txn. Txns must come in increasing zxid order. */

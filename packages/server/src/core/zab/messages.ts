@@ -1,0 +1,129 @@
+// Messages between peers of an ensemble (ZooKeeper: FastLeaderElection notifications and the
+// Zab 1.0 quorum packets of Leader.java). Plain data, so any transport can carry them; the ws
+// adapter encodes them with msgpackr and validates them on the way in.
+
+import type { Request } from '@zoo/client/protocol';
+import type { Txn } from '../txn.js';
+import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+
+/** A peer's state as election notifications report it. */
+export type ServerState = 'looking' | 'following' | 'leading' | 'observing';
+
+/** A vote, ordered by (epoch, zxid, leader): FastLeaderElection.totalOrderPredicate. */
+export interface Vote {
+  leader: number;
+  /** The candidate's last logged zxid. */
+  zxid: bigint;
+  /** The candidate's current (accepted) epoch: peerEpoch. */
+  epoch: number;
+}
+
+/** The identity of a client request forwarded by a follower, to match its commit back. */
+export interface RequestOrigin {
+  sessionId: bigint;
+  cxid: number;
+}
+
+export type PeerMessage =
+  // ---- election ----
+  /** FastLeaderElection notification: my vote in election round `round`, and my state. */
+  | { type: 'vote'; round: number; vote: Vote; state: ServerState }
+  // ---- discovery (Zab phase 1) ----
+  /** Learner → leader: FOLLOWERINFO (or OBSERVERINFO). */
+  | { type: 'followerInfo'; acceptedEpoch: number; lastZxid: bigint; isObserver: boolean }
+  /** Leader → learner: LEADERINFO with the new epoch. */
+  | { type: 'leaderInfo'; epoch: number }
+  /** Learner → leader: ACKEPOCH with the learner's current epoch and last zxid. */
+  | { type: 'ackEpoch'; currentEpoch: number; lastZxid: bigint }
+  // ---- synchronization (phase 2) ----
+  /** Leader → learner: DIFF — the proposals and commits that follow bring it up to `zxid`. */
+  | { type: 'diff'; zxid: bigint }
+  /** Leader → learner: TRUNC — drop every logged txn after `zxid`. */
+  | { type: 'trunc'; zxid: bigint }
+  /** Leader → learner: SNAP — replace the whole state by this snapshot. */
+  | { type: 'snap'; snapshot: TreeSnapshot }
+  /** Leader → learner: NEWLEADER — after the sync txns; the learner persists, then acks. */
+  | { type: 'newLeader'; epoch: number; zxid: bigint }
+  /** Learner → leader: ACK of NEWLEADER. */
+  | { type: 'ackNewLeader'; zxid: bigint }
+  /** Leader → learner: UPTODATE — a quorum acked NEWLEADER; start serving. */
+  | { type: 'upToDate' }
+  // ---- broadcast (phase 3) ----
+  | { type: 'proposal'; txn: Txn }
+  /** Learner → leader: the learner has persisted every proposal up to `zxid`. */
+  | { type: 'ack'; zxid: bigint }
+  /** Leader → learner: every proposal up to `zxid` is committed. */
+  | { type: 'commit'; zxid: bigint }
+  /** Observers get committed txns only (INFORM). */
+  | { type: 'inform'; txn: Txn }
+  // ---- liveness and sessions ----
+  /** Leader → learner: heartbeat; the learner answers with the sessions its clients touched. */
+  | { type: 'ping'; zxid: bigint }
+  | { type: 'pong'; touchedSessions: bigint[] }
+  // ---- client requests through a learner ----
+  /** Learner → leader: a client write (or createSession/closeSession) to prepare and propose. */
+  | {
+      type: 'request';
+      origin: RequestOrigin;
+      request: ForwardedRequest;
+      /** The connection's identities (ip, digest, super): ACLs are checked on the leader. */
+      identities: { scheme: string; id: string }[];
+    }
+  /** Learner → leader: a client's sync; the leader answers after every commit sent so far. */
+  | { type: 'sync'; origin: RequestOrigin; path: string }
+  | { type: 'syncDone'; origin: RequestOrigin; path: string };
+
+/** What a learner forwards: a client write, or a session's creation/close. */
+export type ForwardedRequest =
+  | { type: 'write'; request: Request }
+  | { type: 'createSession'; timeoutMs: number }
+  | { type: 'closeSession' };
+
+export interface PeerEnvelope {
+  to: number;
+  message: PeerMessage;
+}
+
+export function describeMessage(message: PeerMessage): string {
+  const hex = (zxid: bigint): string => `0x${zxid.toString(16)}`;
+  switch (message.type) {
+    case 'vote':
+      return (
+        `vote r${message.round} ${message.state} for ${message.vote.leader} ` +
+        `(e${message.vote.epoch} ${hex(message.vote.zxid)})`
+      );
+    case 'followerInfo':
+      return `followerInfo e${message.acceptedEpoch} ${hex(message.lastZxid)}`;
+    case 'leaderInfo':
+      return `leaderInfo e${message.epoch}`;
+    case 'ackEpoch':
+      return `ackEpoch e${message.currentEpoch} ${hex(message.lastZxid)}`;
+    case 'diff':
+    case 'trunc':
+    case 'ack':
+    case 'commit':
+    case 'ping':
+    case 'ackNewLeader':
+      return `${message.type} ${hex(message.zxid)}`;
+    case 'snap':
+      return `snap ${hex(message.snapshot.zxid)}`;
+    case 'newLeader':
+      return `newLeader e${message.epoch} ${hex(message.zxid)}`;
+    case 'upToDate':
+      return 'upToDate';
+    case 'proposal':
+    case 'inform':
+      return `${message.type} ${hex(message.txn.zxid)} ${message.txn.body.type}`;
+    case 'pong':
+      return `pong touched=${message.touchedSessions.length}`;
+    case 'request':
+      return `request ${describeOrigin(message.origin)} ${message.request.type}`;
+    case 'sync':
+    case 'syncDone':
+      return `${message.type} ${describeOrigin(message.origin)} ${message.path}`;
+  }
+}
+
+function describeOrigin(origin: RequestOrigin): string {
+  return `0x${origin.sessionId.toString(16)}:${origin.cxid}`;
+}
