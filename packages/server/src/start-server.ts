@@ -91,11 +91,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Zoo
       return runFourLetterWord(word, snapshot, whitelist);
     },
   });
-  loop = new PeerLoop(
-    peer,
-    { clock: systemClock, scheduler: nodeScheduler, log, txnLog },
-    connections,
-  );
+  const peers = { send: () => undefined };
+  const env = { clock: systemClock, scheduler: nodeScheduler, log, txnLog, peers };
+  loop = new PeerLoop(peer, env, connections);
+  peer.start();
   const listener = await listenTcp(connections, { host, port: clientPort, log });
   clientPort = listener.port;
   let closing: Promise<void> | null = null;

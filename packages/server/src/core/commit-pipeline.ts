@@ -1,154 +1,211 @@
-// Proposed txns in zxid order, from proposal to commit: once the log says a prefix is durable
-// (the standalone self-ACK; later a quorum's ACKs), each txn is applied to the tree, its watch
-// events become notifications, and the connection that asked gets its reply — in that order.
+// Client writes from submission to reply. A local write is remembered by its origin (session,
+// cxid) and handed to replication: the leader prepares it (prep/) and proposes it; a follower
+// forwards it to the leader. Every replica then applies committed txns in zxid order: the tree
+// changes, watches fire, and the server where the request arrived answers it.
 
-import { ErrorCode, assert } from '@zoo/client/protocol';
+import { ErrorCode, Perms, assert } from '@zoo/client/protocol';
+import type { Request } from '@zoo/client/protocol';
 import type { Txn } from './txn.js';
-import type { WriteRequest } from './prep/prepare-request.js';
+import type { PrepContext, WriteRequest } from './prep/prepare-request.js';
 import {
   prepareCloseSession,
   prepareCreateSession,
   prepareDeleteContainer,
+  prepareWrite,
 } from './prep/prepare-request.js';
 import { writeReply } from './prep/to-reply.js';
 import type { TreeEvent, TxnResult } from './tree/data-tree.js';
 import type { ConnectionState } from './connection-state.js';
-import type { Peer } from './peer.js';
+import type { ForwardedRequestMessage } from './replication.js';
+import type { Identity } from './acl/identity.js';
+import { checkAcl } from './acl/check-acl.js';
 import { answerInOrderRequest } from './request-kinds.js';
 import { sessionPassword } from './sessions/session-table.js';
-import { checkAcl } from './acl/check-acl.js';
-import { Perms } from '@zoo/client/protocol';
+import type { Peer } from './peer.js';
 
-/** Who is waiting for a proposal, and what to tell them once it is applied. */
-export type ProposalOrigin =
-  | { kind: 'write'; connectionId: number; xid: number; request: WriteRequest }
+/** Who waits, on this server, for the txn of a given (session, cxid). */
+type LocalOrigin =
+  | { kind: 'write'; connectionId: number; request: WriteRequest }
   | { kind: 'createSession'; connectionId: number }
-  | { kind: 'closeSession'; connectionId: number | null; xid: number }
-  | { kind: 'internal' };
+  | { kind: 'closeSession'; connectionId: number };
 
-interface Proposal {
-  txn: Txn;
-  origin: ProposalOrigin;
+/** The key of a txn's origin: creates and closes of sessions have their own. */
+function originKey(sessionId: bigint, cxid: number | 'create' | 'close'): string {
+  return `${sessionId.toString(16)}:${cxid}`;
+}
+
+function keyOfTxn(txn: Txn): string {
+  if (txn.body.type === 'createSession') return originKey(txn.sessionId, 'create');
+  if (txn.body.type === 'closeSession') return originKey(txn.sessionId, 'close');
+  return originKey(txn.sessionId, txn.cxid);
 }
 
 export class CommitPipeline {
-  private readonly uncommitted: Proposal[] = [];
-  private head = 0;
-  private lastProposedZxid: bigint;
+  private readonly origins = new Map<string, LocalOrigin>();
 
-  constructor(private readonly peer: Peer) {
-    this.lastProposedZxid = peer.tree.lastZxid;
+  constructor(private readonly peer: Peer) {}
+
+  get pendingOriginCount(): number {
+    return this.origins.size;
   }
 
-  /** The zxid the next proposal takes. Every write, even a failing one, consumes one. */
-  get nextZxid(): bigint {
-    return this.lastProposedZxid + 1n;
+  /** Drops every local origin (their connections are being closed: replication lost its leader). */
+  forgetOrigins(): void {
+    this.origins.clear();
   }
 
-  get uncommittedCount(): number {
-    return this.uncommitted.length - this.head;
-  }
-
-  propose(txn: Txn, origin: ProposalOrigin): void {
-    assert(
-      txn.zxid === this.nextZxid,
-      () => `proposal zxid 0x${txn.zxid.toString(16)} out of order`,
+  submitWrite(connection: ConnectionState, request: WriteRequest, xid: number): void {
+    const sessionId = connection.sessionId;
+    assert(sessionId !== null, 'a write needs a session');
+    this.origins.set(originKey(sessionId, xid), {
+      kind: 'write',
+      connectionId: connection.id,
+      request,
+    });
+    const replication = this.peer.replication;
+    if (replication.role === 'leading') {
+      this.proposeWrite(request, { sessionId, cxid: xid, identities: connection.identities });
+      return;
+    }
+    replication.forward(
+      forwarded(sessionId, xid, connection.identities, { type: 'write', request }),
     );
-    this.lastProposedZxid = txn.zxid;
-    this.uncommitted.push({ txn, origin });
-    this.peer.appendToLog(txn);
   }
 
-  proposeCreateSession(connection: ConnectionState, timeoutMs: number): void {
+  submitCreateSession(connection: ConnectionState, timeoutMs: number): void {
     const sessionId = connection.sessionId;
     assert(sessionId !== null, 'createSession needs the allocated session id');
-    const txn = prepareCreateSession(this.context(sessionId), timeoutMs);
-    this.propose(txn, { kind: 'createSession', connectionId: connection.id });
+    this.origins.set(originKey(sessionId, 'create'), {
+      kind: 'createSession',
+      connectionId: connection.id,
+    });
+    if (this.peer.replication.role === 'leading') {
+      this.proposeCreateSession(sessionId, timeoutMs);
+      return;
+    }
+    this.peer.replication.forward(
+      forwarded(sessionId, 0, [], { type: 'createSession', timeoutMs }),
+    );
   }
 
-  proposeCloseSession(
-    sessionId: bigint,
-    origin: { connection: ConnectionState; xid: number } | null,
-  ): void {
-    const txn = prepareCloseSession(this.context(sessionId), sessionId);
-    const connectionId = origin === null ? null : origin.connection.id;
-    this.propose(txn, {
-      kind: 'closeSession',
-      connectionId,
-      xid: origin === null ? 0 : origin.xid,
-    });
+  /** A client's closeSession (`connection` set) or the leader's expiry of a silent session. */
+  submitCloseSession(sessionId: bigint, connection: ConnectionState | null): void {
+    if (connection !== null) {
+      this.origins.set(originKey(sessionId, 'close'), {
+        kind: 'closeSession',
+        connectionId: connection.id,
+      });
+    }
+    if (this.peer.replication.role === 'leading') {
+      this.proposeCloseSession(sessionId);
+      return;
+    }
+    this.peer.replication.forward(forwarded(sessionId, 0, [], { type: 'closeSession' }));
+  }
+
+  /** Leader: a learner forwarded a client's request; prepare and propose it like a local one. */
+  onForwarded(message: ForwardedRequestMessage): void {
+    const { origin, request } = message;
+    switch (request.type) {
+      case 'write':
+        if (!isWrite(request.request)) return;
+        this.proposeWrite(request.request, { ...origin, identities: message.identities });
+        return;
+      case 'createSession':
+        this.proposeCreateSession(origin.sessionId, request.timeoutMs);
+        return;
+      case 'closeSession':
+        this.proposeCloseSession(origin.sessionId);
+        return;
+    }
   }
 
   proposeDeleteContainer(path: string): void {
-    const txn = prepareDeleteContainer(path, this.context(0n));
+    const txn = prepareDeleteContainer(path, this.context(0n, 0), {
+      maxNeverUsedIntervalMs: this.peer.options.containerMaxNeverUsedIntervalMs,
+    });
     // A node that stopped being reapable since the scan needs no txn at all.
-    if (txn !== null) this.propose(txn, { kind: 'internal' });
+    if (txn !== null) this.peer.replication.propose(txn);
   }
 
-  /** The prep context for a txn proposed now on behalf of `sessionId`. */
-  context(sessionId: bigint, extra?: { cxid: number; identities: ConnectionState['identities'] }) {
+  /** Applies one committed txn (called by replication in zxid order). */
+  apply(txn: Txn): void {
+    const peer = this.peer;
+    const { result, events } = peer.tree.apply(txn);
+    peer.pending.applied(txn.zxid);
+    this.trackSessions(txn);
+    this.notify(events);
+    const key = keyOfTxn(txn);
+    const origin = this.origins.get(key);
+    if (origin !== undefined) this.origins.delete(key);
+    if (txn.body.type === 'closeSession') {
+      this.finishCloseSession(txn, origin);
+      return;
+    }
+    if (origin?.kind === 'write') this.answerWrite(origin, txn, result);
+    if (origin?.kind === 'createSession') this.establishSession(origin.connectionId, txn);
+  }
+
+  /** Answers the requests that were waiting behind a write, up to the next write or sync. */
+  drainReads(connection: ConnectionState): void {
+    while (connection.queue.length > 0) {
+      const next = connection.queue[0];
+      assert(next !== undefined, 'queue head');
+      if (next.kind === 'write' || (next.kind === 'sync' && !next.isDone)) return;
+      connection.queue.shift();
+      answerInOrderRequest(this.peer, connection, next);
+    }
+  }
+
+  private proposeWrite(
+    request: WriteRequest,
+    origin: { sessionId: bigint; cxid: number; identities: readonly Identity[] },
+  ): void {
+    const context: PrepContext = {
+      ...this.context(origin.sessionId, origin.cxid),
+      sessionId: origin.sessionId,
+      identities: origin.identities,
+      options: {
+        extendedTypesEnabled: this.peer.options.extendedTypesEnabled,
+        skipAcl: this.peer.options.skipAcl,
+        packetBytesMax: this.peer.options.packetBytesMax,
+      },
+      checkSession: () => {
+        const session = this.peer.sessions.get(origin.sessionId);
+        return session === undefined || session.isClosing ? ErrorCode.SessionExpired : 0;
+      },
+    };
+    this.peer.replication.propose(prepareWrite(request, context));
+  }
+
+  private proposeCreateSession(sessionId: bigint, timeoutMs: number): void {
+    const txn = prepareCreateSession({ ...this.context(sessionId, 0), sessionId }, timeoutMs);
+    this.peer.replication.propose(txn);
+  }
+
+  private proposeCloseSession(sessionId: bigint): void {
+    this.peer.sessions.setClosing(sessionId);
+    this.peer.replication.propose(prepareCloseSession(this.context(sessionId, 0), sessionId));
+  }
+
+  private context(sessionId: bigint, cxid: number) {
     const peer = this.peer;
     return {
       tree: peer.tree,
       pending: peer.pending,
-      zxid: this.nextZxid,
+      zxid: peer.replication.nextZxid(),
       timeMs: peer.nowMs,
       sessionId,
-      cxid: extra?.cxid ?? 0,
-      identities: extra?.identities ?? [],
-      options: {
-        extendedTypesEnabled: peer.options.extendedTypesEnabled,
-        skipAcl: peer.options.skipAcl,
-        packetBytesMax: peer.options.packetBytesMax,
-      },
+      cxid,
     };
   }
 
-  /** Applies, in zxid order, every proposal up to `upTo` (which the log has made durable). */
-  commit(upTo: bigint): void {
-    while (this.head < this.uncommitted.length) {
-      const proposal = this.uncommitted[this.head];
-      assert(proposal !== undefined, 'proposal slot');
-      if (proposal.txn.zxid > upTo) break;
-      this.head += 1;
-      this.apply(proposal);
-    }
-    if (this.head > 1024 && this.head * 2 > this.uncommitted.length) {
-      this.uncommitted.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-
-  invariants(): void {
-    let previous = this.peer.tree.lastZxid;
-    for (let i = this.head; i < this.uncommitted.length; i += 1) {
-      const proposal = this.uncommitted[i];
-      assert(proposal !== undefined, 'proposal slot');
-      assert(
-        proposal.txn.zxid === previous + 1n,
-        'uncommitted proposals are contiguous after the tree',
-      );
-      previous = proposal.txn.zxid;
-    }
-    assert(previous === this.lastProposedZxid, 'last proposed zxid matches the queue');
-  }
-
-  private apply(proposal: Proposal): void {
-    const peer = this.peer;
-    const { result, events } = peer.tree.apply(proposal.txn);
-    peer.pending.applied(proposal.txn.zxid);
-    this.notify(events);
-    const origin = proposal.origin;
-    switch (origin.kind) {
-      case 'write':
-        return this.answerWrite(origin, proposal.txn, result);
-      case 'createSession':
-        return this.establishSession(origin.connectionId, proposal.txn);
-      case 'closeSession':
-        return this.finishCloseSession(origin, proposal.txn);
-      case 'internal':
-        return;
-    }
+  /** Every replica tracks every session: created and removed by txns, in zxid order. */
+  private trackSessions(txn: Txn): void {
+    const sessions = this.peer.sessions;
+    if (txn.body.type === 'createSession')
+      sessions.add(txn.sessionId, txn.body.timeoutMs, this.peer.nowMs);
+    if (txn.body.type === 'closeSession') sessions.remove(txn.sessionId);
   }
 
   private notify(events: readonly TreeEvent[]): void {
@@ -172,7 +229,7 @@ export class CommitPipeline {
   }
 
   private answerWrite(
-    origin: Extract<ProposalOrigin, { kind: 'write' }>,
+    origin: Extract<LocalOrigin, { kind: 'write' }>,
     txn: Txn,
     result: TxnResult,
   ): void {
@@ -180,24 +237,12 @@ export class CommitPipeline {
     if (connection === undefined) return;
     const entry = connection.queue.shift();
     assert(
-      entry !== undefined && entry.kind === 'write' && entry.zxid === txn.zxid,
-      () =>
-        `connection ${connection.id} expected the reply of 0x${txn.zxid.toString(16)} at its head`,
+      entry !== undefined && entry.kind === 'write' && entry.xid === txn.cxid,
+      () => `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
     );
     const outcome = writeReply(origin.request, result);
     this.peer.reply(connection, entry, { ...outcome, zxid: txn.zxid });
     this.drainReads(connection);
-  }
-
-  /** Answers the requests that were waiting behind a write, up to the next write. */
-  drainReads(connection: ConnectionState): void {
-    while (connection.queue.length > 0) {
-      const next = connection.queue[0];
-      assert(next !== undefined, 'queue head');
-      if (next.kind === 'write') return;
-      connection.queue.shift();
-      answerInOrderRequest(this.peer, connection, next);
-    }
   }
 
   private establishSession(connectionId: number, txn: Txn): void {
@@ -224,20 +269,13 @@ export class CommitPipeline {
     peer.releaseBeforeEstablished(connection);
   }
 
-  private finishCloseSession(
-    origin: Extract<ProposalOrigin, { kind: 'closeSession' }>,
-    txn: Txn,
-  ): void {
+  private finishCloseSession(txn: Txn, origin: LocalOrigin | undefined): void {
     const peer = this.peer;
-    peer.sessions.remove(txn.sessionId);
-    if (origin.connectionId !== null) {
+    if (origin?.kind === 'closeSession') {
       const connection = peer.connections.get(origin.connectionId);
-      if (connection !== undefined) {
-        const entry = connection.queue.shift();
-        assert(
-          entry !== undefined && entry.kind === 'write',
-          'closeSession reply at the queue head',
-        );
+      const entry = connection?.queue.shift();
+      if (connection !== undefined && entry !== undefined) {
+        assert(entry.kind === 'write', 'closeSession reply at the queue head');
         peer.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
         peer.closeConnection(connection, 'session closed by the client');
       }
@@ -247,4 +285,22 @@ export class CommitPipeline {
     // ZooKeeper closes the socket of an expired session; the client learns of it on reconnect.
     if (carrier !== undefined) peer.closeConnection(carrier, 'session expired');
   }
+}
+
+function isWrite(request: Request): request is WriteRequest {
+  return ['create', 'delete', 'setData', 'setACL', 'multi'].includes(request.type);
+}
+
+function forwarded(
+  sessionId: bigint,
+  cxid: number,
+  identities: readonly Identity[],
+  request: ForwardedRequestMessage['request'],
+): ForwardedRequestMessage {
+  return {
+    type: 'request',
+    origin: { sessionId, cxid },
+    request,
+    identities: identities.map((identity) => ({ scheme: identity.scheme, id: identity.id })),
+  };
 }

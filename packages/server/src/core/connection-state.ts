@@ -6,14 +6,16 @@ import type { Identity } from './acl/identity.js';
 
 /** A request of this connection that cannot be answered yet (replies leave in request order). */
 export type QueuedRequest =
-  /** A write of this connection, proposed as txn `zxid`; answered when that txn is applied. */
+  /** A write of this connection (or its closeSession); answered when its txn is applied. */
+  | { kind: 'write'; xid: number; opCode: number; request: Request; receivedMs: number }
+  /** A sync on a learner: answered once the leader says everything before it has arrived. */
   | {
-      kind: 'write';
+      kind: 'sync';
       xid: number;
       opCode: number;
       request: Request;
-      zxid: bigint;
       receivedMs: number;
+      isDone: boolean;
     }
   /** A read (or other in-order request) that waits for the writes queued before it. */
   | { kind: 'read'; xid: number; opCode: number; request: Request; receivedMs: number }

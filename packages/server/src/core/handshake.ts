@@ -14,6 +14,11 @@ export function handleConnect(peer: Peer, connectionId: number, request: Connect
   const connection = peer.connections.get(connectionId);
   if (connection === undefined || connection.phase === 'closing') return;
   connection.stats.packetsReceived += 1;
+  if (!peer.isServing) {
+    // ZooKeeper: a server that is not serving (no quorum, still syncing) refuses the handshake.
+    peer.closeConnection(connection, 'this server is not currently serving requests');
+    return;
+  }
   if (connection.phase !== 'handshake') {
     peer.closeConnection(connection, 'a second ConnectRequest on one connection');
     return;
@@ -53,13 +58,11 @@ function createSession(peer: Peer, connection: ConnectionState, timeoutMs: numbe
     peer.closeConnection(connection, 'session table is full');
     return;
   }
-  const sessionId = peer.sessions.nextSessionId();
-  // ZooKeeper adds the session to the tracker when the createSession request is prepared, so its
-  // expiry clock runs from now even if the txn takes a while to commit.
-  peer.sessions.add(sessionId, timeoutMs, peer.nowMs);
-  connection.sessionId = sessionId;
+  // The id carries this server's id in its top byte, so every member allocates unique ids.
+  // Every replica starts tracking the session when its createSession txn is applied.
+  connection.sessionId = peer.sessions.nextSessionId();
   connection.phase = 'creatingSession';
-  peer.pipeline.proposeCreateSession(connection, timeoutMs);
+  peer.pipeline.submitCreateSession(connection, timeoutMs);
 }
 
 function resumeSession(

@@ -25,6 +25,8 @@ export class PeerHarness {
   constructor(options: Partial<PeerOptionsInput> = {}) {
     this.nowMs = options.startMs ?? 1_000_000;
     this.peer = new Peer({ digestOf: fakeDigest, startMs: this.nowMs, ...options });
+    this.peer.start();
+    this.settle();
   }
 
   /** Carries out Readys until none is left, as PeerLoop.drain does. */
@@ -34,7 +36,8 @@ export class PeerHarness {
       const ready = peer.ready();
       this.messages.push(...ready.messages);
       peer.advance(ready);
-      const last = ready.persist.at(-1);
+      const txns = ready.persist.flatMap((op) => (op.type === 'txns' ? op.txns : []));
+      const last = txns.at(-1);
       if (last !== undefined) peer.step({ type: 'persisted', upTo: last.zxid });
       peer.invariants();
     }

@@ -2,6 +2,8 @@
 // completions into these inputs and feeds them to `Peer.step`. Time enters only via `Peer.tick`.
 
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
+import { describeMessage } from './zab/messages.js';
+import type { PeerMessage } from './zab/messages.js';
 
 export type PeerInput =
   | { type: 'connectionOpened'; connectionId: number; remoteAddress: string; remotePort: number }
@@ -13,7 +15,11 @@ export type PeerInput =
   | { type: 'unknownOp'; connectionId: number; xid: number; opCode: number }
   | { type: 'connectionClosed'; connectionId: number }
   /** The disk has made every txn up to `upTo` durable (the self-ACK of the Ready contract). */
-  | { type: 'persisted'; upTo: bigint };
+  | { type: 'persisted'; upTo: bigint }
+  /** A message from another member of the ensemble. */
+  | { type: 'peerMessage'; from: number; message: PeerMessage }
+  | { type: 'peerConnected'; peerId: number }
+  | { type: 'peerDisconnected'; peerId: number };
 
 export function describeInput(input: PeerInput): string {
   switch (input.type) {
@@ -31,5 +37,11 @@ export function describeInput(input: PeerInput): string {
       return `conn ${input.connectionId} closed`;
     case 'persisted':
       return `persisted up to 0x${input.upTo.toString(16)}`;
+    case 'peerMessage':
+      return `from ${input.from}: ${describeMessage(input.message)}`;
+    case 'peerConnected':
+      return `peer ${input.peerId} connected`;
+    case 'peerDisconnected':
+      return `peer ${input.peerId} disconnected`;
   }
 }

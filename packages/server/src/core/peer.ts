@@ -1,11 +1,12 @@
-// The deterministic server core: `step(input)` and `tick(nowMs)` in, `ready()` out. It turns
-// client requests into txns (prep), applies them once durable (tree), fires watches and answers
-// each connection in request order. No I/O, timers or clocks: see runtime/peer-loop.ts.
-// Today it is the standalone role (a quorum of one); replication adds leader/follower roles.
+// The deterministic server core: `step(input)` and `tick(nowMs)` in, `ready()` out. It takes
+// client requests, hands writes to replication (standalone, or a ZAB ensemble member), applies
+// committed txns to the tree, fires watches and answers each connection in request order.
+// No I/O, timers or clocks: see runtime/peer-loop.ts for the loop that drives it.
 
 import { ErrorCode, assert, assertNever } from '@zoo/client/protocol';
-import type { Reply, Request, Response } from '@zoo/client/protocol';
+import type { Request, Response } from '@zoo/client/protocol';
 import { DataTree } from './tree/data-tree.js';
+import type { TreeSnapshot } from './tree/tree-snapshot.js';
 import { PendingChanges } from './prep/pending-changes.js';
 import { WatchRegistry } from './watches/watch-registry.js';
 import { SessionTable } from './sessions/session-table.js';
@@ -20,29 +21,43 @@ import { handleConnect } from './handshake.js';
 import { CommitPipeline } from './commit-pipeline.js';
 import { answerInOrderRequest, isWriteRequest } from './request-kinds.js';
 import { handleAuth } from './auth.js';
-import { prepareWriteTxn } from './propose.js';
 import { PeerStats } from './peer-stats.js';
+import { StandaloneReplication } from './standalone-replication.js';
+import type {
+  ForwardedRequestMessage,
+  Replication,
+  ReplicationHost,
+  ReplicationRole,
+} from './replication.js';
+import type { RequestOrigin } from './zab/messages.js';
 
-export class Peer {
+/** Builds the replication a peer runs; the default is a standalone server. */
+export type ReplicationFactory = (host: ReplicationHost) => Replication;
+
+export class Peer implements ReplicationHost {
   readonly options: PeerOptions;
-  readonly tree = new DataTree();
-  readonly pending: PendingChanges;
+  private currentTree = new DataTree();
+  pending: PendingChanges;
   readonly watches = new WatchRegistry();
   readonly sessions: SessionTable;
   readonly connections = new Map<number, ConnectionState>();
   /** The connection currently carrying each session. */
   readonly connectionBySession = new Map<bigint, number>();
   readonly pipeline: CommitPipeline;
+  readonly replication: Replication;
   readonly stats = new PeerStats();
   nowMs: number;
   private messages: ClientMessage[] = [];
-  private persist: Txn[] = [];
   private nextReapMs: number;
+  /** Sessions touched here since the last report to the leader (learners only). */
+  private touched = new Set<bigint>();
+  /** Set by every step and tick: replication may have output for the next Ready. */
+  private replicationOutputWaiting = false;
 
-  constructor(input: PeerOptionsInput) {
+  constructor(input: PeerOptionsInput, createReplication?: ReplicationFactory) {
     this.options = resolvePeerOptions(input);
     this.nowMs = this.options.startMs;
-    this.pending = new PendingChanges(this.tree);
+    this.pending = new PendingChanges(this.currentTree);
     this.sessions = new SessionTable({
       tickMs: this.options.tickMs,
       serverId: this.options.serverId,
@@ -50,14 +65,32 @@ export class Peer {
     });
     this.pipeline = new CommitPipeline(this);
     this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
+    this.replication =
+      createReplication === undefined
+        ? new StandaloneReplication(this.options.serverId, this)
+        : createReplication(this);
+  }
+
+  get tree(): DataTree {
+    return this.currentTree;
   }
 
   /** The newest zxid applied to the tree: what replies carry. */
   get lastZxid(): bigint {
-    return this.tree.lastZxid;
+    return this.currentTree.lastZxid;
+  }
+
+  get isServing(): boolean {
+    return this.replication.isServing;
+  }
+
+  /** Starts replication: standalone serves at once; an ensemble member looks for a leader. */
+  start(): void {
+    this.replication.start(this.nowMs);
   }
 
   step(input: PeerInput): void {
+    this.replicationOutputWaiting = true;
     switch (input.type) {
       case 'connectionOpened': {
         assert(
@@ -65,10 +98,8 @@ export class Peer {
           `connection ${input.connectionId} reused`,
         );
         const remote = { address: input.remoteAddress, port: input.remotePort };
-        this.connections.set(
-          input.connectionId,
-          createConnectionState(input.connectionId, remote, this.nowMs),
-        );
+        const connection = createConnectionState(input.connectionId, remote, this.nowMs);
+        this.connections.set(input.connectionId, connection);
         return;
       }
       case 'connect':
@@ -94,22 +125,31 @@ export class Peer {
       case 'connectionClosed':
         return this.onConnectionClosed(input.connectionId);
       case 'persisted':
-        return this.pipeline.commit(input.upTo);
+        return this.replication.persisted(input.upTo);
+      case 'peerMessage':
+        return this.replication.step(input.from, input.message, this.nowMs);
+      case 'peerConnected':
+        return this.replication.peerConnected(input.peerId, this.nowMs);
+      case 'peerDisconnected':
+        return this.replication.peerDisconnected(input.peerId, this.nowMs);
       default:
         assertNever(input, 'peer input');
     }
   }
 
-  /** Advances time: session expiry by buckets and the container/TTL reaper. */
+  /** Advances time: replication timers, then (on a serving leader) session expiry and reaping. */
   tick(nowMs: number): void {
     // Time never goes backwards inside the core, whatever the clock did.
     if (nowMs > this.nowMs) this.nowMs = nowMs;
+    this.replicationOutputWaiting = true;
+    this.replication.tick(this.nowMs);
+    if (this.replication.role !== 'leading' || !this.replication.isServing) return;
     for (const sessionId of this.sessions.expire(this.nowMs)) {
-      this.proposeCloseSession(sessionId, null);
+      this.pipeline.submitCloseSession(sessionId, null);
     }
     if (this.nowMs >= this.nextReapMs) {
       this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
-      const paths = this.tree.findReapable(this.nowMs, {
+      const paths = this.currentTree.findReapable(this.nowMs, {
         maxNeverUsedIntervalMs: this.options.containerMaxNeverUsedIntervalMs,
       });
       for (const path of paths) this.pipeline.proposeDeleteContainer(path);
@@ -117,13 +157,14 @@ export class Peer {
   }
 
   hasReady(): boolean {
-    return this.messages.length > 0 || this.persist.length > 0;
+    return this.messages.length > 0 || this.replicationOutputWaiting;
   }
 
   /** Takes the accumulated work; the loop performs it in the order of the Ready contract. */
   ready(): Ready {
-    const ready: Ready = { persist: this.persist, messages: this.messages };
-    this.persist = [];
+    const output = this.replication.takeOutput();
+    this.replicationOutputWaiting = false;
+    const ready: Ready = { ...output, messages: this.messages };
     this.messages = [];
     return ready;
   }
@@ -132,7 +173,7 @@ export class Peer {
   advance(_ready: Ready): void {}
 
   invariants(): void {
-    this.pipeline.invariants();
+    this.replication.invariants();
     for (const [sessionId, connectionId] of this.connectionBySession) {
       const connection = this.connections.get(connectionId);
       assert(
@@ -149,15 +190,81 @@ export class Peer {
   /** The `crst` four-letter word: zero every connection's counters. */
   resetConnectionStats(): void {
     for (const connection of this.connections.values()) {
-      connection.stats = createConnectionState(
-        connection.id,
-        {
-          address: connection.remoteAddress,
-          port: connection.remotePort,
-        },
-        this.nowMs,
-      ).stats;
+      const remote = { address: connection.remoteAddress, port: connection.remotePort };
+      connection.stats = createConnectionState(connection.id, remote, this.nowMs).stats;
     }
+  }
+
+  // ---- ReplicationHost: what replication drives ----
+
+  lastAppliedZxid(): bigint {
+    return this.currentTree.lastZxid;
+  }
+
+  apply(txn: Txn): void {
+    this.pipeline.apply(txn);
+  }
+
+  takeSnapshot(): TreeSnapshot {
+    const sessions = [...this.sessions.sessions()].map((s) => ({
+      sessionId: s.sessionId,
+      timeoutMs: s.timeoutMs,
+    }));
+    return { ...this.currentTree.snapshot(), sessions };
+  }
+
+  restoreSnapshot(snapshot: TreeSnapshot): void {
+    this.currentTree = DataTree.fromSnapshot(snapshot);
+    this.pending = new PendingChanges(this.currentTree);
+    for (const session of [...this.sessions.sessions()]) this.sessions.remove(session.sessionId);
+    for (const session of snapshot.sessions)
+      this.sessions.add(session.sessionId, session.timeoutMs, this.nowMs);
+  }
+
+  roleChanged(role: ReplicationRole, _leader: number | null, isServing: boolean): void {
+    this.pending.clear();
+    if (!isServing) {
+      // ZooKeeper shuts its ZooKeeperServer down when it loses the quorum: every client
+      // connection closes and the clients reconnect elsewhere (keeping their sessions).
+      for (const connection of [...this.connections.values()]) {
+        if (connection.phase !== 'closing')
+          this.closeConnection(connection, 'server left the quorum');
+      }
+      this.pipeline.forgetOrigins();
+      return;
+    }
+    if (role === 'leading') {
+      // A new leader gives every session a full timeout from now (ZooKeeper: the leader's
+      // session tracker starts from the sessions in its database).
+      for (const session of [...this.sessions.sessions()]) {
+        if (!session.isClosing) this.sessions.add(session.sessionId, session.timeoutMs, this.nowMs);
+      }
+    }
+  }
+
+  forwardedRequest(_from: number, message: ForwardedRequestMessage): void {
+    this.pipeline.onForwarded(message);
+  }
+
+  syncDone(origin: RequestOrigin, _path: string): void {
+    const connectionId = this.connectionBySession.get(origin.sessionId);
+    const connection = connectionId === undefined ? undefined : this.connections.get(connectionId);
+    if (connection === undefined) return;
+    const entry = connection.queue.find(
+      (queued) => queued.kind === 'sync' && queued.xid === origin.cxid,
+    );
+    if (entry?.kind === 'sync') entry.isDone = true;
+    this.pipeline.drainReads(connection);
+  }
+
+  takeTouchedSessions(): bigint[] {
+    const touched = [...this.touched];
+    this.touched = new Set();
+    return touched;
+  }
+
+  sessionsTouched(ids: readonly bigint[]): void {
+    for (const sessionId of ids) this.sessions.touch(sessionId, this.nowMs);
   }
 
   // ---- used by the collaborators in this folder ----
@@ -171,17 +278,12 @@ export class Peer {
     this.messages.push(message);
   }
 
-  appendToLog(txn: Txn): void {
-    this.persist.push(txn);
-  }
-
   reply(
     connection: ConnectionState,
     entry: { xid: number; opCode: number; receivedMs: number },
     outcome: { err: number; body: Response | null; zxid?: bigint },
   ): void {
     const zxid = outcome.zxid ?? this.lastZxid;
-    const reply: Reply = { header: { xid: entry.xid, zxid, err: outcome.err }, body: outcome.body };
     const latencyMs = Math.max(0, this.nowMs - entry.receivedMs);
     const stats = connection.stats;
     stats.lastCxid = entry.xid;
@@ -193,21 +295,18 @@ export class Peer {
     stats.totalLatencyMs += latencyMs;
     stats.latencyCount += 1;
     this.stats.recordLatency(latencyMs);
-    this.emit({ kind: 'reply', connectionId: connection.id, reply });
+    const header = { xid: entry.xid, zxid, err: outcome.err };
+    this.emit({
+      kind: 'reply',
+      connectionId: connection.id,
+      reply: { header, body: outcome.body },
+    });
   }
 
   closeConnection(connection: ConnectionState, reason: string): void {
     connection.phase = 'closing';
     this.emit({ kind: 'close', connectionId: connection.id, reason });
     this.detachConnection(connection);
-  }
-
-  proposeCloseSession(
-    sessionId: bigint,
-    origin: { connection: ConnectionState; xid: number } | null,
-  ): void {
-    this.sessions.setClosing(sessionId);
-    this.pipeline.proposeCloseSession(sessionId, origin);
   }
 
   /** Requests that were pipelined behind the handshake run once the session is established. */
@@ -217,6 +316,15 @@ export class Peer {
     for (const frame of waiting) {
       if (connection.phase !== 'established') return;
       this.processFrame(connection, frame);
+    }
+  }
+
+  /** Drops the connection's watches and its claim on its session; the session itself lives on. */
+  detachConnection(connection: ConnectionState): void {
+    this.watches.removeConnection(connection.id);
+    const sessionId = connection.sessionId;
+    if (sessionId !== null && this.connectionBySession.get(sessionId) === connection.id) {
+      this.connectionBySession.delete(sessionId);
     }
   }
 
@@ -259,6 +367,7 @@ export class Peer {
       // ZooKeeper: submitRequest drops requests of an unknown or closing session without a reply.
       return;
     }
+    if (this.replication.role !== 'leading') this.touched.add(sessionId);
     connection.stats.lastOp = lastOpName(request);
     const receivedMs = this.nowMs;
     if (connection.queue.length >= this.options.pendingRequestsPerConnectionMax) {
@@ -269,25 +378,33 @@ export class Peer {
       this.enqueueOrAnswer(connection, { kind: 'malformed', xid, opCode, receivedMs });
       return;
     }
+    this.route(connection, { xid, opCode, request, receivedMs });
+  }
+
+  private route(
+    connection: ConnectionState,
+    entry: { xid: number; opCode: number; request: Request; receivedMs: number },
+  ): void {
+    const { request } = entry;
+    const sessionId = connection.sessionId ?? 0n;
     if (request.type === 'closeSession') {
       connection.phase = 'closing';
-      connection.queue.push({
-        kind: 'write',
-        xid,
-        opCode,
-        request,
-        zxid: this.pipeline.nextZxid,
-        receivedMs,
-      });
-      this.proposeCloseSession(sessionId, { connection, xid });
+      connection.queue.push({ kind: 'write', ...entry });
+      this.pipeline.submitCloseSession(sessionId, connection);
       return;
     }
     if (isWriteRequest(request)) {
-      const txn = prepareWriteTxn(this, { connection, request, xid });
-      connection.queue.push({ kind: 'write', xid, opCode, request, zxid: txn.zxid, receivedMs });
+      connection.queue.push({ kind: 'write', ...entry });
+      this.pipeline.submitWrite(connection, request, entry.xid);
       return;
     }
-    this.enqueueOrAnswer(connection, { kind: 'read', xid, opCode, request, receivedMs });
+    if (request.type === 'sync' && this.replication.role !== 'leading') {
+      // A learner's sync waits until the leader has sent it everything committed before it.
+      connection.queue.push({ kind: 'sync', ...entry, isDone: false });
+      this.replication.sync({ sessionId, cxid: entry.xid }, request.path);
+      return;
+    }
+    this.enqueueOrAnswer(connection, { kind: 'read', ...entry });
   }
 
   private enqueueOrAnswer(connection: ConnectionState, entry: QueuedRequest): void {
@@ -299,14 +416,10 @@ export class Peer {
   }
 
   private answerUnknownOp(connection: ConnectionState, xid: number): void {
-    const connectionId = connection.id;
     // ZooKeeper: UnimplementedRequestProcessor replies −6 with zxid −1, then closes the connection.
     // The reply is written straight away (not behind pending writes), as ZooKeeper's is.
-    this.emit({
-      kind: 'reply',
-      connectionId,
-      reply: { header: { xid, zxid: -1n, err: ErrorCode.Unimplemented }, body: null },
-    });
+    const reply = { header: { xid, zxid: -1n, err: ErrorCode.Unimplemented }, body: null };
+    this.emit({ kind: 'reply', connectionId: connection.id, reply });
     this.closeConnection(connection, `unimplemented opcode (xid ${xid})`);
   }
 
@@ -315,14 +428,5 @@ export class Peer {
     if (connection === undefined) return;
     this.detachConnection(connection);
     this.connections.delete(connectionId);
-  }
-
-  /** Drops the connection's watches and its claim on its session; the session itself lives on. */
-  detachConnection(connection: ConnectionState): void {
-    this.watches.removeConnection(connection.id);
-    const sessionId = connection.sessionId;
-    if (sessionId !== null && this.connectionBySession.get(sessionId) === connection.id) {
-      this.connectionBySession.delete(sessionId);
-    }
   }
 }

@@ -1,7 +1,8 @@
 // The outside world as the runtime sees it: clock, deferred work, logging and the txn log.
 // adapters/ implement it with Node (Date.now, setImmediate, fs); the simulator with virtual ones.
 
-import type { Txn } from '../core/txn.js';
+import type { PersistOp } from '../core/replication.js';
+import type { PeerMessage } from '../core/zab/messages.js';
 
 export interface Logger {
   debug(message: string): void;
@@ -22,10 +23,18 @@ export interface Scheduler {
   every(intervalMs: number, task: () => void): () => void;
 }
 
-/** Where txns are made durable. `done(upTo)` may be called synchronously (in-memory). */
+/**
+ * Where replication's durable writes go (txns, truncations, snapshots, epochs). `done` runs once
+ * all of `ops` are durable, with the last txn zxid written (null if none); it may run at once.
+ */
 export interface TxnLog {
-  append(txns: readonly Txn[], done: (upTo: bigint) => void): void;
+  write(ops: readonly PersistOp[], done: (lastTxnZxid: bigint | null) => void): void;
   close(): Promise<void>;
+}
+
+/** Where messages to other members of the ensemble go (dropped while a link is down). */
+export interface PeerSender {
+  send(to: number, message: PeerMessage): void;
 }
 
 export interface Env {
@@ -33,4 +42,5 @@ export interface Env {
   scheduler: Scheduler;
   log: Logger;
   txnLog: TxnLog;
+  peers: PeerSender;
 }

@@ -1,22 +1,58 @@
-// The in-memory txn log of an embedded server with no data directory: every append is
-// "durable" at once, so the core's self-ACK follows in the same loop turn.
+// The in-memory "disk" of an embedded server with no data directory: every write is durable at
+// once. It keeps what a disk would (epochs, the txn log, the last snapshot), so an embedded
+// cluster can restart a member in-process from the state it had persisted.
 
-import { assert } from '@zoo/client/protocol';
+import { assert, assertNever } from '@zoo/client/protocol';
 import type { Txn } from '../core/txn.js';
+import type { PersistOp } from '../core/replication.js';
+import type { TreeSnapshot } from '../core/tree/tree-snapshot.js';
 import type { TxnLog } from './env.js';
 
 export class MemoryTxnLog implements TxnLog {
-  private lastZxid = 0n;
+  acceptedEpoch = 0;
+  currentEpoch = 0;
+  snapshot: TreeSnapshot | null = null;
+  private readonly txns: Txn[] = [];
 
-  append(txns: readonly Txn[], done: (upTo: bigint) => void): void {
-    for (const txn of txns) {
-      assert(
-        txn.zxid > this.lastZxid,
-        () => `txn 0x${txn.zxid.toString(16)} appended out of order`,
-      );
-      this.lastZxid = txn.zxid;
+  /** The logged txns, oldest first. */
+  get log(): readonly Txn[] {
+    return this.txns;
+  }
+
+  write(ops: readonly PersistOp[], done: (lastTxnZxid: bigint | null) => void): void {
+    let lastTxnZxid: bigint | null = null;
+    for (const op of ops) {
+      switch (op.type) {
+        case 'txns':
+          for (const txn of op.txns) {
+            const last = this.txns.at(-1);
+            assert(
+              last === undefined || txn.zxid > last.zxid,
+              () => `txn 0x${txn.zxid.toString(16)} logged out of order`,
+            );
+            this.txns.push(txn);
+            lastTxnZxid = txn.zxid;
+          }
+          break;
+        case 'truncate': {
+          const keep = this.txns.findIndex((txn) => txn.zxid > op.afterZxid);
+          if (keep >= 0) this.txns.length = keep;
+          break;
+        }
+        case 'snapshot':
+          // A snapshot replaces the history it covers (SNAP sync): older txns are not needed.
+          this.snapshot = op.snapshot;
+          this.txns.length = 0;
+          break;
+        case 'epochs':
+          this.acceptedEpoch = op.acceptedEpoch;
+          this.currentEpoch = op.currentEpoch;
+          break;
+        default:
+          assertNever(op, 'persist op');
+      }
     }
-    done(this.lastZxid);
+    done(lastTxnZxid);
   }
 
   async close(): Promise<void> {}

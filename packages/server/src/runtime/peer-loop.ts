@@ -3,17 +3,18 @@
 // The Ready contract. Inputs are stepped into the peer as they arrive; once per event-loop turn
 // the loop drains every Ready the peer has — many inputs, one Ready, one fsync (group commit):
 //   1. send `send` to peers (proposals, commits) — may overlap the local write (replication);
-//   2. write `persist` (txns) and make it durable;
-//   3. only then send `sendAfterPersist` (ACKs, votes) (replication);
+//   2. write `persist` (txns, truncation, snapshot, epochs) and make it durable;
+//   3. only then send `sendAfterPersist` (ACKs, epoch ACKs) and step `{ type: 'persisted',
+//      upTo }`: the self-ACK that lets the leader (or a standalone server) commit;
 //   4. hand `messages` to the client connections, in order; notifications come before any
-//      reply that follows them, because the peer emitted them first;
-//   5. `advance(ready)`, then step `{ type: 'persisted', upTo }` once the log says so: that is
-//      the self-ACK that lets the peer commit and answer the writes.
+//      reply that follows them, because the peer emitted them first. They answer what is
+//      already applied, so they do not wait for step 2;
+//   5. `advance(ready)`.
 // Each connection then writes what it was handed in one socket write.
 
 import type { Peer } from '../core/peer.js';
 import type { PeerInput } from '../core/peer-input.js';
-import type { ClientMessage } from '../core/ready.js';
+import type { ClientMessage, Ready } from '../core/ready.js';
 import type { Env } from './env.js';
 
 /** Where client-bound messages go: the connection registry. */
@@ -41,7 +42,8 @@ export class PeerLoop {
   submit(input: PeerInput): void {
     if (this.isClosed) return;
     this.peer.step(input);
-    this.scheduleDrain();
+    // Inside a drain (a synchronous log) the running loop picks the new work up.
+    if (!this.isDraining) this.scheduleDrain();
   }
 
   close(): void {
@@ -65,22 +67,27 @@ export class PeerLoop {
     try {
       const peer = this.peer;
       peer.tick(this.env.clock.nowMs());
-      while (peer.hasReady()) {
-        const ready = peer.ready();
-        let persistedUpTo: bigint | null = null;
-        if (ready.persist.length > 0) {
-          this.env.txnLog.append(ready.persist, (upTo) => {
-            if (this.isDraining) persistedUpTo = upTo;
-            else this.submit({ type: 'persisted', upTo });
-          });
-        }
-        for (const message of ready.messages) this.sink.deliver(message);
-        peer.advance(ready);
-        if (persistedUpTo !== null) peer.step({ type: 'persisted', upTo: persistedUpTo });
-      }
+      while (peer.hasReady()) this.carryOut(peer.ready());
       this.sink.flush();
     } finally {
       this.isDraining = false;
     }
+  }
+
+  private carryOut(ready: Ready): void {
+    const { peers, txnLog } = this.env;
+    for (const envelope of ready.send) peers.send(envelope.to, envelope.message);
+    if (ready.persist.length === 0) {
+      for (const envelope of ready.sendAfterPersist) peers.send(envelope.to, envelope.message);
+    } else {
+      txnLog.write(ready.persist, (lastTxnZxid) => {
+        // Only now may ACKs leave: what they acknowledge is durable.
+        for (const envelope of ready.sendAfterPersist) peers.send(envelope.to, envelope.message);
+        if (lastTxnZxid !== null) this.submit({ type: 'persisted', upTo: lastTxnZxid });
+      });
+    }
+    // Client messages answer what was already applied: they never wait for this Ready's write.
+    for (const message of ready.messages) this.sink.deliver(message);
+    this.peer.advance(ready);
   }
 }
