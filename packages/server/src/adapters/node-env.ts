@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Clock, Logger, Scheduler } from '../runtime/env.js';
+import type { Random } from '../core/random.js';
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 
@@ -46,3 +47,9 @@ export function sha1Digest(userAndPassword: string): string {
   const hash = createHash('sha1').update(userAndPassword, 'utf8').digest('base64');
   return `${user}:${hash}`;
 }
+
+/** The real server's Random (election jitter): Math.random; the simulator injects a seeded one. */
+export const mathRandom: Random = {
+  nextFloat: () => Math.random(),
+  nextInt: (min, max) => min + Math.floor(Math.random() * (max - min + 1)),
+};

@@ -1,0 +1,115 @@
+// One running Zoo server in this process: a Peer and its loop, the client port (TCP), the
+// four-letter words, and whatever replication and peer sender the caller wires in. startServer
+// runs one standalone; startCluster runs several wired to a peer network.
+
+import { hostname } from 'node:os';
+import { Peer } from './core/peer.js';
+import type { ReplicationFactory } from './core/peer.js';
+import type { PeerInput } from './core/peer-input.js';
+import { PeerLoop } from './runtime/peer-loop.js';
+import { ClientConnections } from './runtime/client-connections.js';
+import type { Logger, PeerSender, TxnLog } from './runtime/env.js';
+import { takeSnapshot } from './runtime/snapshot.js';
+import { consoleLogger, nodeScheduler, sha1Digest, systemClock } from './adapters/node-env.js';
+import { listenTcp } from './adapters/tcp-listener.js';
+import type { TcpListener } from './adapters/tcp-listener.js';
+import {
+  fourLetterWordAction,
+  fourLetterWords,
+  parseWhitelist,
+  runFourLetterWord,
+} from './admin/four-letter-words.js';
+import { defaultFourLetterWordWhitelist, peerOptionsOf } from './server-options.js';
+import type { ServerOptions } from './server-options.js';
+
+export interface ServerInstanceOptions extends ServerOptions {
+  serverId: number;
+  /** Client port; 0 picks a free one. */
+  port: number;
+  txnLog: TxnLog;
+  peers: PeerSender;
+  createReplication?: ReplicationFactory;
+  /** `conf`/`srvr` quorum details, when a member of an ensemble. */
+  mode?: 'standalone' | 'ensemble';
+}
+
+export interface ServerInstance {
+  readonly serverId: number;
+  readonly host: string;
+  readonly port: number;
+  readonly connectString: string;
+  readonly peer: Peer;
+  readonly log: Logger;
+  /** Feeds an input (e.g. a peer message) into the server's loop. */
+  submit(input: PeerInput): void;
+  close(): Promise<void>;
+}
+
+export async function startServerInstance(options: ServerInstanceOptions): Promise<ServerInstance> {
+  const host = options.host ?? '127.0.0.1';
+  const name = options.mode === 'ensemble' ? `zoo-${options.serverId}` : 'zoo';
+  const log = options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name });
+  const startedAtMs = systemClock.nowMs();
+  const base = { startMs: startedAtMs, digestOf: sha1Digest, serverId: options.serverId };
+  const peer = new Peer(peerOptionsOf(options, base), options.createReplication);
+  const whitelist = parseWhitelist(
+    options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist,
+  );
+  let listener: TcpListener | null = null;
+  let loop: PeerLoop | null = null;
+  const connections = new ClientConnections({
+    packetBytesMax: peer.options.packetBytesMax,
+    log,
+    submit: (input) => loop?.submit(input),
+    fourLetterWord: (code) => {
+      const word = fourLetterWords.get(code);
+      if (word === undefined) return null;
+      const action = fourLetterWordAction(word, whitelist);
+      if (action === 'resetServerStats') peer.stats.reset();
+      if (action === 'resetConnectionStats') peer.resetConnectionStats();
+      const snapshot = takeSnapshot({
+        peer,
+        clientPort: listener?.port ?? options.port,
+        dataDir: '',
+        startedAtMs,
+        builtAtMs: startedAtMs,
+        traceMask: 306n,
+        env: [
+          ['zookeeper.version', 'zoo'],
+          ['host.name', hostname()],
+        ],
+      });
+      return runFourLetterWord(word, snapshot, whitelist);
+    },
+  });
+  const env = {
+    clock: systemClock,
+    scheduler: nodeScheduler,
+    log,
+    txnLog: options.txnLog,
+    peers: options.peers,
+  };
+  const running = new PeerLoop(peer, env, connections);
+  loop = running;
+  listener = await listenTcp(connections, { host, port: options.port, log });
+  const port = listener.port;
+  peer.start();
+  running.drain();
+  let closing: Promise<void> | null = null;
+  return {
+    serverId: options.serverId,
+    host,
+    port,
+    connectString: `${host}:${port}`,
+    peer,
+    log,
+    submit: (input) => running.submit(input),
+    close() {
+      closing ??= (async () => {
+        running.close();
+        await listener?.close();
+      })();
+      return closing;
+    },
+  };
+}

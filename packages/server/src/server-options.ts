@@ -1,0 +1,50 @@
+// Options shared by every way of running a Zoo server (startServer, startCluster, the CLI),
+// with ZooKeeper's defaults, and their translation into the core's PeerOptions.
+
+import type { PeerOptionsInput } from './core/peer-options.js';
+import type { Logger } from './runtime/env.js';
+import type { LogLevel } from './adapters/node-env.js';
+
+export interface ServerOptions {
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** tickTime in ms (default 2000): session timeouts are negotiated within 2–20 ticks. */
+  tickMs?: number;
+  minSessionTimeoutMs?: number;
+  maxSessionTimeoutMs?: number;
+  /** Allow TTL nodes (ZooKeeper's zookeeper.extendedTypesEnabled). */
+  extendedTypesEnabled?: boolean;
+  /** `user:base64(sha1(user:password))` of the super user. */
+  superDigest?: string;
+  /** Comma-separated four-letter words, or `*`. Default `srvr,ruok,isro`. */
+  fourLetterWordWhitelist?: string;
+  /** Largest frame accepted (jute.maxbuffer), default 0xfffff. */
+  packetBytesMax?: number;
+  /** How often containers and TTL nodes are reaped (default 60 s). */
+  containerCheckIntervalMs?: number;
+  logLevel?: LogLevel;
+  logger?: Logger;
+}
+
+/** Zoo's default whitelist adds the two read-only health probes to ZooKeeper's `srvr`. */
+export const defaultFourLetterWordWhitelist = 'srvr,ruok,isro';
+
+export function peerOptionsOf(
+  options: ServerOptions,
+  base: Pick<PeerOptionsInput, 'startMs' | 'digestOf'> & { serverId?: number },
+): PeerOptionsInput {
+  const target: PeerOptionsInput = { ...base };
+  if (options.tickMs !== undefined) target.tickMs = options.tickMs;
+  if (options.minSessionTimeoutMs !== undefined)
+    target.minSessionTimeoutMs = options.minSessionTimeoutMs;
+  if (options.maxSessionTimeoutMs !== undefined)
+    target.maxSessionTimeoutMs = options.maxSessionTimeoutMs;
+  if (options.extendedTypesEnabled !== undefined)
+    target.extendedTypesEnabled = options.extendedTypesEnabled;
+  if (options.superDigest !== undefined) target.superDigest = options.superDigest;
+  if (options.packetBytesMax !== undefined) target.packetBytesMax = options.packetBytesMax;
+  if (options.containerCheckIntervalMs !== undefined) {
+    target.containerCheckIntervalMs = options.containerCheckIntervalMs;
+  }
+  return target;
+}
