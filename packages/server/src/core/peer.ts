@@ -19,8 +19,7 @@ import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from './txn.js';
 import { handleConnect } from './handshake.js';
 import { CommitPipeline } from './commit-pipeline.js';
-import { answerInOrderRequest, isWriteRequest } from './request-kinds.js';
-import { handleAuth } from './auth.js';
+import { processFrame, receiveFrame } from './request-intake.js';
 import { PeerStats } from './peer-stats.js';
 import { StandaloneReplication } from './standalone-replication.js';
 import type {
@@ -105,19 +104,19 @@ export class Peer implements ReplicationHost {
       case 'connect':
         return handleConnect(this, input.connectionId, input.request);
       case 'request':
-        return this.onFrame(input.connectionId, {
+        return receiveFrame(this, input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: input.request,
         });
       case 'malformedRequest':
-        return this.onFrame(input.connectionId, {
+        return receiveFrame(this, input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: 'malformed',
         });
       case 'unknownOp':
-        return this.onFrame(input.connectionId, {
+        return receiveFrame(this, input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: 'unknownOp',
@@ -269,6 +268,11 @@ export class Peer implements ReplicationHost {
 
   // ---- used by the collaborators in this folder ----
 
+  /** A learner remembers which sessions its clients touched, to report them to the leader. */
+  noteTouched(sessionId: bigint): void {
+    this.touched.add(sessionId);
+  }
+
   emit(message: ClientMessage): void {
     if (message.kind === 'reply' || message.kind === 'notification') {
       const connection = this.connections.get(message.connectionId);
@@ -315,7 +319,7 @@ export class Peer implements ReplicationHost {
     connection.beforeEstablished = [];
     for (const frame of waiting) {
       if (connection.phase !== 'established') return;
-      this.processFrame(connection, frame);
+      processFrame(this, connection, frame);
     }
   }
 
@@ -326,101 +330,6 @@ export class Peer implements ReplicationHost {
     if (sessionId !== null && this.connectionBySession.get(sessionId) === connection.id) {
       this.connectionBySession.delete(sessionId);
     }
-  }
-
-  // ---- requests ----
-
-  private onFrame(connectionId: number, frame: EarlyFrame): void {
-    const connection = this.connections.get(connectionId);
-    if (connection === undefined || connection.phase === 'closing') return;
-    connection.stats.packetsReceived += 1;
-    this.stats.packetsReceived += 1;
-    if (connection.phase !== 'established') {
-      // ZooKeeper reads no request until the handshake completes; they stay queued in order.
-      connection.beforeEstablished.push(frame);
-      return;
-    }
-    this.processFrame(connection, frame);
-  }
-
-  private processFrame(connection: ConnectionState, frame: EarlyFrame): void {
-    if (frame.request === 'unknownOp') {
-      this.answerUnknownOp(connection, frame.xid);
-      return;
-    }
-    const request = frame.request === 'malformed' ? null : frame.request;
-    this.processRequest(connection, { xid: frame.xid, opCode: frame.opCode, request });
-  }
-
-  private processRequest(
-    connection: ConnectionState,
-    entry: { xid: number; opCode: number; request: Request | null },
-  ): void {
-    const sessionId = connection.sessionId;
-    assert(sessionId !== null, 'an established connection has a session');
-    const { xid, opCode, request } = entry;
-    if (request !== null && (request.type === 'auth' || request.type === 'sasl')) {
-      // ZooKeeper answers auth/sasl straight from the I/O thread, out of the request pipeline.
-      return handleAuth(this, connection, { xid, request });
-    }
-    if (!this.sessions.touch(sessionId, this.nowMs)) {
-      // ZooKeeper: submitRequest drops requests of an unknown or closing session without a reply.
-      return;
-    }
-    if (this.replication.role !== 'leading') this.touched.add(sessionId);
-    connection.stats.lastOp = lastOpName(request);
-    const receivedMs = this.nowMs;
-    if (connection.queue.length >= this.options.pendingRequestsPerConnectionMax) {
-      this.closeConnection(connection, 'too many pending requests');
-      return;
-    }
-    if (request === null) {
-      this.enqueueOrAnswer(connection, { kind: 'malformed', xid, opCode, receivedMs });
-      return;
-    }
-    this.route(connection, { xid, opCode, request, receivedMs });
-  }
-
-  private route(
-    connection: ConnectionState,
-    entry: { xid: number; opCode: number; request: Request; receivedMs: number },
-  ): void {
-    const { request } = entry;
-    const sessionId = connection.sessionId ?? 0n;
-    if (request.type === 'closeSession') {
-      connection.phase = 'closing';
-      connection.queue.push({ kind: 'write', ...entry });
-      this.pipeline.submitCloseSession(sessionId, connection);
-      return;
-    }
-    if (isWriteRequest(request)) {
-      connection.queue.push({ kind: 'write', ...entry });
-      this.pipeline.submitWrite(connection, request, entry.xid);
-      return;
-    }
-    if (request.type === 'sync' && this.replication.role !== 'leading') {
-      // A learner's sync waits until the leader has sent it everything committed before it.
-      connection.queue.push({ kind: 'sync', ...entry, isDone: false });
-      this.replication.sync({ sessionId, cxid: entry.xid }, request.path);
-      return;
-    }
-    this.enqueueOrAnswer(connection, { kind: 'read', ...entry });
-  }
-
-  private enqueueOrAnswer(connection: ConnectionState, entry: QueuedRequest): void {
-    if (connection.queue.length > 0) {
-      connection.queue.push(entry);
-      return;
-    }
-    answerInOrderRequest(this, connection, entry);
-  }
-
-  private answerUnknownOp(connection: ConnectionState, xid: number): void {
-    // ZooKeeper: UnimplementedRequestProcessor replies −6 with zxid −1, then closes the connection.
-    // The reply is written straight away (not behind pending writes), as ZooKeeper's is.
-    const reply = { header: { xid, zxid: -1n, err: ErrorCode.Unimplemented }, body: null };
-    this.emit({ kind: 'reply', connectionId: connection.id, reply });
-    this.closeConnection(connection, `unimplemented opcode (xid ${xid})`);
   }
 
   private onConnectionClosed(connectionId: number): void {
