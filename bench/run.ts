@@ -10,7 +10,7 @@ import type { RunningTarget } from './targets.js';
 const program = new Command()
   .name('zoo-bench')
   .option('--clients <n>', 'pipelining clients', Number, 8)
-  .option('--depth <n>', 'requests in flight per client', Number, 200)
+  .option('--depth <n>', 'requests in flight per client', Number, 50)
   .option('--seconds <s>', 'measured seconds per workload', Number, 5)
   .option('--warmup <s>', 'warm-up seconds per workload', Number, 2)
   .option('--data <bytes>', 'bytes of data per create/set', Number, 100)

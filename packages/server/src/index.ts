@@ -3,6 +3,9 @@
 
 export { startServer, defaultFourLetterWordWhitelist } from './start-server.js';
 export type { StartServerOptions, ZooServer } from './start-server.js';
+export { startCluster } from './start-cluster.js';
+export type { ClusterMember, StartClusterOptions, ZooCluster } from './start-cluster.js';
+export type { ServerOptions } from './server-options.js';
 export { Peer } from './core/peer.js';
 export type { PeerOptions, PeerOptionsInput } from './core/peer-options.js';
 export type { PeerInput } from './core/peer-input.js';

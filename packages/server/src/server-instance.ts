@@ -20,6 +20,7 @@ import {
   runFourLetterWord,
 } from './admin/four-letter-words.js';
 import { defaultFourLetterWordWhitelist, peerOptionsOf } from './server-options.js';
+import { formatVersion, zooVersion } from './admin/java-format.js';
 import type { ServerOptions } from './server-options.js';
 
 export interface ServerInstanceOptions extends ServerOptions {
@@ -67,6 +68,10 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
       const action = fourLetterWordAction(word, whitelist);
       if (action === 'resetServerStats') peer.stats.reset();
       if (action === 'resetConnectionStats') peer.resetConnectionStats();
+      // ZooKeeper counts a four-letter word as a received packet before answering it, and its
+      // answer as a sent one after (so a second srvr sees the first one's answer counted).
+      peer.stats.packetsReceived += 1;
+      queueMicrotask(() => (peer.stats.packetsSent += 1));
       const snapshot = takeSnapshot({
         peer,
         clientPort: listener?.port ?? options.port,
@@ -75,7 +80,8 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
         builtAtMs: startedAtMs,
         traceMask: 306n,
         env: [
-          ['zookeeper.version', 'zoo'],
+          // kazoo's server_version() parses this line, so it carries srvr's version text.
+          ['zookeeper.version', formatVersion(zooVersion, startedAtMs)],
           ['host.name', hostname()],
         ],
       });

@@ -14,6 +14,7 @@ export function handleConnect(peer: Peer, connectionId: number, request: Connect
   const connection = peer.connections.get(connectionId);
   if (connection === undefined || connection.phase === 'closing') return;
   connection.stats.packetsReceived += 1;
+  peer.stats.packetsReceived += 1;
   if (!peer.isServing) {
     // ZooKeeper: a server that is not serving (no quorum, still syncing) refuses the handshake.
     peer.closeConnection(connection, 'this server is not currently serving requests');

@@ -38,7 +38,7 @@ export class PeerHarness {
       peer.advance(ready);
       const txns = ready.persist.flatMap((op) => (op.type === 'txns' ? op.txns : []));
       const last = txns.at(-1);
-      if (last !== undefined) peer.step({ type: 'persisted', upTo: last.zxid });
+      if (ready.persist.length > 0) peer.step({ type: 'persisted', upTo: last?.zxid ?? -1n });
       peer.invariants();
     }
   }

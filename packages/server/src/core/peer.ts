@@ -274,7 +274,7 @@ export class Peer implements ReplicationHost {
   }
 
   emit(message: ClientMessage): void {
-    if (message.kind === 'reply' || message.kind === 'notification') {
+    if (message.kind !== 'close') {
       const connection = this.connections.get(message.connectionId);
       if (connection !== undefined) connection.stats.packetsSent += 1;
       this.stats.packetsSent += 1;

@@ -83,7 +83,9 @@ export class PeerLoop {
       txnLog.write(ready.persist, (lastTxnZxid) => {
         // Only now may ACKs leave: what they acknowledge is durable.
         for (const envelope of ready.sendAfterPersist) peers.send(envelope.to, envelope.message);
-        if (lastTxnZxid !== null) this.submit({ type: 'persisted', upTo: lastTxnZxid });
+        // Every durable batch is reported (epochs too: a leader counts its own NEWLEADER ack);
+        // −1 says it held no txn.
+        this.submit({ type: 'persisted', upTo: lastTxnZxid ?? -1n });
       });
     }
     // Client messages answer what was already applied: they never wait for this Ready's write.

@@ -4,9 +4,14 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PendingChanges } from '../prep/pending-changes.js';
 import type { PrepContext, WriteRequest } from '../prep/prep-context.js';
-import { prepareCloseSession, prepareDeleteContainer, prepareWrite } from '../prep/prepare-request.js';
+import {
+  prepareCloseSession,
+  prepareDeleteContainer,
+  prepareWrite,
+} from '../prep/prepare-request.js';
 import type { Txn } from '../txn.js';
-import { DataTree } from './data-tree.js';
+import { DataTree, type TreeEvent, type TxnResult } from './data-tree.js';
+import { ephemeralKindOf } from './ephemeral-type.js';
 import { describeSnapshot, type SnapshotNode } from './tree-snapshot.js';
 
 const sessions = [0x0100000000000001n, 0x0100000000000002n];
@@ -45,7 +50,11 @@ const createArb: fc.Arbitrary<CreateRequest> = fc
     const ttl = variant === 'createTTL' ? 20n : -1n;
     return { type: 'create', variant, path, data, acl: [...acl], flags, ttl };
   });
-const deleteArb = fc.record({ type: fc.constant('delete' as const), path: pathArb, version: versionArb });
+const deleteArb = fc.record({
+  type: fc.constant('delete' as const),
+  path: pathArb,
+  version: versionArb,
+});
 const setDataArb = fc.record({
   type: fc.constant('setData' as const),
   path: pathArb,
@@ -68,16 +77,25 @@ const writeArb: fc.Arbitrary<WriteRequest> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.array(multiOpArb, { maxLength: 3 }).map((ops) => ({ type: 'multi' as const, ops })),
+    arbitrary: fc
+      .array(multiOpArb, { maxLength: 3 })
+      .map((ops) => ({ type: 'multi' as const, ops })),
   },
 );
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('write' as const), request: writeArb, session: fc.nat(1) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('write' as const),
+      request: writeArb,
+      session: fc.nat(1),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), session: fc.nat(1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reap' as const), path: pathArb }) },
 );
 
-/** Prepares steps as a leader would (zxid 1, 2, …) and applies them to `tree`; returns the txns. */
+/** Prepares steps as a leader would (zxid 1, 2, …) and applies each txn to `tree`. */
 class Workload {
   readonly pending: PendingChanges;
   zxid = 0n;
@@ -86,7 +104,7 @@ class Workload {
     this.pending = new PendingChanges(tree);
   }
 
-  run(step: Step, index: number): Txn | null {
+  run(step: Step, index: number): { txn: Txn; result: TxnResult; events: TreeEvent[] } | null {
     const base = { tree: this.tree, pending: this.pending, zxid: this.zxid + 1n };
     const ctx = { ...base, timeMs: 1000 + 10 * index, cxid: index };
     const session = sessions[step.kind === 'reap' ? 0 : step.session] ?? 0n;
@@ -101,9 +119,9 @@ class Workload {
     }
     if (txn === null) return null;
     this.zxid = txn.zxid;
-    this.tree.apply(txn);
+    const { result, events } = this.tree.apply(txn);
     this.pending.applied(txn.zxid);
-    return txn;
+    return { txn, result, events };
   }
 }
 
@@ -113,7 +131,13 @@ function observe(tree: DataTree) {
   const nodes = paths.map((path) => {
     const node = tree.getNode(path);
     if (node === undefined) throw new Error(`no ${path}`);
-    return { path, stat: tree.statOf(node), data: node.data, acl: node.acl, children: tree.childrenOf(node) };
+    return {
+      path,
+      stat: tree.statOf(node),
+      data: node.data,
+      acl: node.acl,
+      children: tree.childrenOf(node),
+    };
   });
   return {
     digest: tree.digest(),
@@ -123,12 +147,16 @@ function observe(tree: DataTree) {
     ephemeralCount: tree.ephemeralCount,
     nodeCount: tree.nodeCount,
     dataSize: tree.approximateDataSize(),
-    descendants: [tree.countDescendants('/'), tree.countDescendants(''), tree.countDescendants('/a')],
+    descendants: [
+      tree.countDescendants('/'),
+      tree.countDescendants(''),
+      tree.countDescendants('/a'),
+    ],
     reapable: tree.findReapable(1_000_000, { maxNeverUsedIntervalMs: 25 }),
   };
 }
 
-// ZooKeeper: DataTree.serialize/deserialize — a learner loading a SNAP must hold the leader's tree.
+// ZooKeeper: DataTree.serialize/deserialize — a learner that loads a SNAP holds the leader's tree.
 describe('tree snapshot: snapshot then fromSnapshot', () => {
   test('gives a tree with the same digest, reads, indexes and later behaviour', () => {
     fc.assert(
@@ -144,11 +172,10 @@ describe('tree snapshot: snapshot then fromSnapshot', () => {
           expect(restored.snapshot()).toEqual(snapshot);
           // Both trees go on applying the same txns: the restored one must answer identically.
           for (const [i, step] of after.entries()) {
-            const txn = original.run(step, before.length + i);
-            if (txn === null) continue;
-            const expected = original.tree;
-            const got = restored.apply(txn);
-            expect(got.result.type).toBe(expected.lastZxid === txn.zxid ? got.result.type : 'x');
+            const expected = original.run(step, before.length + i);
+            if (expected === null) continue;
+            const { txn, ...applied } = expected;
+            expect(restored.apply(txn)).toEqual(applied);
             restored.invariants();
           }
           expect(observe(restored)).toEqual(observe(original.tree));
@@ -165,15 +192,170 @@ describe('tree snapshot: snapshot then fromSnapshot', () => {
         const w = new Workload(new DataTree());
         steps.forEach((step, i) => w.run(step, i));
         for (const node of w.tree.snapshot().nodes) {
-          if (node.ephemeralOwner > 0n) seen.add('ephemeral');
-          if (node.ephemeralOwner === -(1n << 63n)) seen.add('container');
-          if (node.ephemeralOwner < 0n && node.ephemeralOwner !== -(1n << 63n)) seen.add('ttl');
+          const kind = ephemeralKindOf(node.ephemeralOwner);
+          if (kind !== 'persistent') seen.add(kind);
           if (/\d{10}$/.test(node.path)) seen.add('sequential');
           if (node.childCreates > 1) seen.add('childCreates');
         }
       }),
       { numRuns: 50, seed: 7 },
     );
-    expect([...seen].sort()).toEqual(['childCreates', 'container', 'ephemeral', 'sequential', 'ttl']);
+    expect([...seen].sort()).toEqual([
+      'childCreates',
+      'container',
+      'ephemeral',
+      'sequential',
+      'ttl',
+    ]);
+  });
+});
+
+function txnAt(zxid: bigint, body: Txn['body'], sessionId = 0n): Txn {
+  return { zxid, timeMs: Number(zxid) * 1000, sessionId, cxid: 0, body };
+}
+
+function create(zxid: bigint, path: string, parentCVersion: number, owner = 0n): Txn {
+  const acl = [...OPEN_ACL_UNSAFE];
+  const body = {
+    type: 'create',
+    path,
+    data: Buffer.from(path),
+    acl,
+    ephemeralOwner: owner,
+    parentCVersion,
+  } as const;
+  return txnAt(zxid, body);
+}
+
+function nodeOf(nodes: readonly SnapshotNode[], path: string): SnapshotNode {
+  const node = nodes.find((n) => n.path === path);
+  if (node === undefined) throw new Error(`no ${path}`);
+  return node;
+}
+
+describe('tree snapshot: shape', () => {
+  test('a fresh tree lists the four system nodes, root first, with their quirks', () => {
+    const snapshot = new DataTree().snapshot();
+    expect(snapshot.zxid).toBe(0n);
+    expect(snapshot.nodes.map((n) => n.path)).toEqual([
+      '/',
+      '/zookeeper',
+      '/zookeeper/quota',
+      '/zookeeper/config',
+    ]);
+    const restored = DataTree.fromSnapshot(snapshot);
+    const stat = (path: string) => restored.statOf(restored.getNode(path) ?? expect.fail(path));
+    expect(stat('/').cversion).toBe(-1);
+    expect(stat('/zookeeper').cversion).toBe(-2);
+    expect(stat('/zookeeper/config').aversion).toBe(-1);
+    expect(restored.getNode('/zookeeper/config')?.acl).toEqual(READ_ACL_UNSAFE);
+    expect(restored.digest()).toBe(new DataTree().digest());
+  });
+
+  test('parents come before children, and children keep their insertion order', () => {
+    const tree = new DataTree();
+    tree.apply(create(1n, '/z', 1));
+    tree.apply(create(2n, '/a', 2));
+    tree.apply(create(3n, '/z/2', 1));
+    tree.apply(create(4n, '/z/1', 2));
+    const paths = tree.snapshot().nodes.map((n) => n.path);
+    expect(paths).toEqual([
+      '/',
+      '/zookeeper',
+      '/zookeeper/quota',
+      '/zookeeper/config',
+      '/z',
+      '/z/2',
+      '/z/1',
+      '/a',
+    ]);
+    const restored = DataTree.fromSnapshot(tree.snapshot());
+    expect(restored.childrenOf(restored.getNode('/z') ?? expect.fail())).toEqual(['2', '1']);
+    expect(restored.childrenOf(restored.getNode('/') ?? expect.fail())).toEqual([
+      'zookeeper',
+      'z',
+      'a',
+    ]);
+  });
+
+  test('keeps childCreates apart from numChildren, so cversion survives deletes', () => {
+    const tree = new DataTree();
+    tree.apply(create(1n, '/p', 1));
+    tree.apply(create(2n, '/p/a', 1));
+    tree.apply(create(3n, '/p/b', 2));
+    tree.apply(txnAt(4n, { type: 'delete', path: '/p/a' }));
+    expect(nodeOf(tree.snapshot().nodes, '/p')).toMatchObject({
+      childCreates: 2,
+      pzxid: 4n,
+      czxid: 1n,
+    });
+    const restored = DataTree.fromSnapshot(tree.snapshot());
+    const stat = restored.statOf(restored.getNode('/p') ?? expect.fail());
+    expect(stat.cversion).toBe(3);
+    expect(stat.numChildren).toBe(1);
+  });
+
+  test('rebuilds the ephemeral index, which a later closeSession relies on', () => {
+    const tree = new DataTree();
+    tree.apply(create(1n, '/e', 1, 0x42n));
+    tree.apply(create(2n, '/f', 2, 0x42n));
+    const restored = DataTree.fromSnapshot(tree.snapshot());
+    expect([...restored.ephemeralsOf(0x42n)]).toEqual(['/e', '/f']);
+    restored.apply(txnAt(3n, { type: 'closeSession', ephemeralPaths: ['/e'] }, 0x42n));
+    expect(restored.getNode('/f')).toBeUndefined();
+  });
+
+  test('the snapshot is untouched by later writes and the restored tree owns its data', () => {
+    const tree = new DataTree();
+    tree.apply(create(1n, '/d', 1));
+    const snapshot = tree.snapshot();
+    tree.apply(txnAt(2n, { type: 'setData', path: '/d', data: Buffer.from('new'), version: 1 }));
+    expect(nodeOf(snapshot.nodes, '/d').data).toEqual(Buffer.from('/d'));
+    const restored = DataTree.fromSnapshot(snapshot);
+    snapshot.nodes.at(-1)?.data?.fill(0);
+    expect(restored.getNode('/d')?.data).toEqual(Buffer.from('/d'));
+    expect(restored.lastZxid).toBe(1n);
+  });
+
+  test('describes itself in one line', () => {
+    const s = {
+      ...new DataTree().snapshot(),
+      zxid: 0x100000002n,
+      sessions: [{ sessionId: 1n, timeoutMs: 5 }],
+    };
+    expect(describeSnapshot(s)).toBe('snapshot 0x100000002 nodes=4 sessions=1');
+  });
+});
+
+describe('tree snapshot: fromSnapshot rejects a malformed list (a bug, not bad input)', () => {
+  const good = (): SnapshotNode[] => {
+    const tree = new DataTree();
+    tree.apply(create(1n, '/p', 1));
+    tree.apply(create(2n, '/p/c', 1));
+    return tree.snapshot().nodes;
+  };
+  const cases: [string, (nodes: SnapshotNode[]) => SnapshotNode[]][] = [
+    ['a child before its parent', (n) => [...n.slice(0, 4), ...n.slice(5), ...n.slice(4, 5)]],
+    ['no root first', (n) => n.slice(1)],
+    ['a node listed twice', (n) => [...n, ...n.slice(-1)]],
+    ['an invalid path', (n) => [...n, { ...(n.at(-1) ?? expect.fail()), path: '/p/c/' }]],
+    ['a zxid above the snapshot', (n) => n.map((x) => (x.path === '/p' ? { ...x, mzxid: 9n } : x))],
+    [
+      'a version outside int32',
+      (n) => n.map((x) => (x.path === '/p' ? { ...x, version: 2 ** 31 } : x)),
+    ],
+    [
+      'a child under an ephemeral',
+      (n) => n.map((x) => (x.path === '/p' ? { ...x, ephemeralOwner: 5n } : x)),
+    ],
+  ];
+  test.each(cases)('%s', (_name, mutate) => {
+    expect(() => DataTree.fromSnapshot({ zxid: 2n, nodes: mutate(good()) })).toThrow(
+      AssertionError,
+    );
+  });
+
+  test('the unmutated list restores fine', () => {
+    expect(DataTree.fromSnapshot({ zxid: 2n, nodes: good() }).lastZxid).toBe(2n);
   });
 });

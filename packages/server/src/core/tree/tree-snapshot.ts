@@ -1,5 +1,5 @@
-// A tree's whole state as plain data — every node with its raw stat, parents first — for a SNAP to
-// a learner and for snapshot files; DataTree.fromSnapshot rebuilds an identical tree from it.
+// A tree's whole state as plain data — every node with its raw stat, parents first — for a SNAP
+// to a learner and for snapshot files; DataTree.fromSnapshot rebuilds an identical tree from it.
 // ZooKeeper: DataTree.serialize / deserialize (serializeNode walks the tree parents first).
 
 import type { Acl } from '@zoo/client/protocol';
@@ -18,7 +18,7 @@ export interface SnapshotNode {
   ctime: number;
   mtime: number;
   version: number;
-  /** Children ever created (ZooKeeper: StatPersisted.cversion); the Stat's cversion derives from it. */
+  /** Children ever created (ZooKeeper: StatPersisted.cversion); Stat.cversion derives from it. */
   childCreates: number;
   aversion: number;
   /** Raw, including the container and TTL markers (ephemeral-type.ts). */

@@ -33,8 +33,13 @@ export type PeerMessage =
   | { type: 'followerInfo'; acceptedEpoch: number; lastZxid: bigint; isObserver: boolean }
   /** Leader → learner: LEADERINFO with the new epoch. */
   | { type: 'leaderInfo'; epoch: number }
-  /** Learner → leader: ACKEPOCH with the learner's current epoch and last zxid. */
-  | { type: 'ackEpoch'; currentEpoch: number; lastZxid: bigint }
+  /**
+   * Learner → leader: ACKEPOCH with the learner's current epoch and last zxid. `epoch` names the
+   * LEADERINFO epoch it accepts: ZooKeeper gets that from a fresh TCP connection per learner
+   * session, but our links outlive sessions, so a learner that re-follows the same leader can
+   * answer a stale LEADERINFO, and the leader must not count that answer for its new epoch.
+   */
+  | { type: 'ackEpoch'; epoch: number; currentEpoch: number; lastZxid: bigint }
   // ---- synchronization (phase 2) ----
   /** Leader → learner: DIFF — the proposals and commits that follow bring it up to `zxid`. */
   | { type: 'diff'; zxid: bigint }
@@ -97,7 +102,7 @@ export function describeMessage(message: PeerMessage): string {
     case 'leaderInfo':
       return `leaderInfo e${message.epoch}`;
     case 'ackEpoch':
-      return `ackEpoch e${message.currentEpoch} ${hex(message.lastZxid)}`;
+      return `ackEpoch e${message.epoch} current=e${message.currentEpoch} ${hex(message.lastZxid)}`;
     case 'diff':
     case 'trunc':
     case 'ack':

@@ -1,0 +1,163 @@
+// Validates a Txn and a TreeSnapshot decoded from a peer's bytes: every field typed and in range,
+// paths well formed, owners of a known kind, a snapshot's nodes parents first: a txn's shape
+// never trips a DataTree assertion (whether it fits the tree is the leader's to get right).
+
+import type { Acl } from '@zoo/client/protocol';
+import { AssertionError } from '@zoo/client/protocol';
+import { parentOf, validatePath } from '../core/path.js';
+import { ephemeralKindOf, type EphemeralKind } from '../core/tree/ephemeral-type.js';
+import type { SnapshotNode, SnapshotSession, TreeSnapshot } from '../core/tree/tree-snapshot.js';
+import type { Txn, TxnBody } from '../core/txn.js';
+import { WireObject, decodeFail, int32Of, stringOf } from './wire-object.js';
+
+export function readTxn(value: unknown, where: string): Txn {
+  const o = WireObject.of(value, where);
+  return {
+    zxid: o.int64('zxid'),
+    timeMs: o.safeInteger('timeMs'),
+    sessionId: o.int64('sessionId'),
+    cxid: o.int32('cxid'),
+    body: readTxnBody(o.get('body'), o.at('body'), false),
+  };
+}
+
+type BodyReaders = { [K in TxnBody['type']]: (o: WireObject) => Extract<TxnBody, { type: K }> };
+
+// A table, so a body type added to TxnBody without a reader here is a compile error.
+const bodyReaders: BodyReaders = {
+  create: (o) => ({
+    type: 'create',
+    path: pathOf(o, 'path'),
+    data: o.bytesOrNull('data'),
+    acl: readAcls(o, 'acl'),
+    ephemeralOwner: ownerOf(o, 'ephemeralOwner'),
+    parentCVersion: o.int32('parentCVersion'),
+  }),
+  delete: (o) => ({ type: 'delete', path: pathOf(o, 'path') }),
+  setData: (o) => ({
+    type: 'setData',
+    path: pathOf(o, 'path'),
+    data: o.bytesOrNull('data'),
+    version: o.int32('version'),
+  }),
+  setACL: (o) => ({
+    type: 'setACL',
+    path: pathOf(o, 'path'),
+    acl: readAcls(o, 'acl'),
+    version: o.int32('version'),
+  }),
+  check: (o) => ({ type: 'check', path: pathOf(o, 'path'), version: o.int32('version') }),
+  multi: (o) => ({ type: 'multi', ops: o.list('ops', (op, at) => readTxnBody(op, at, true)) }),
+  error: (o) => ({ type: 'error', err: o.int32('err') }),
+  multiError: (o) => ({ type: 'multiError', errs: o.list('errs', int32Of) }),
+  createSession: (o) => ({ type: 'createSession', timeoutMs: o.int32('timeoutMs') }),
+  closeSession: (o) => ({
+    type: 'closeSession',
+    ephemeralPaths: o.list('ephemeralPaths', validPathOf),
+  }),
+  deleteContainer: (o) => ({ type: 'deleteContainer', path: pathOf(o, 'path') }),
+};
+
+/** What DataTree.apply accepts inside a multi. */
+const multiSubTypes: ReadonlySet<string> = new Set(['create', 'delete', 'setData', 'check']);
+
+function isBodyType(type: string): type is TxnBody['type'] {
+  return Object.hasOwn(bodyReaders, type);
+}
+
+/** Every txn body type the codec reads (for coverage tests). */
+export const txnBodyTypes: readonly TxnBody['type'][] = Object.keys(bodyReaders).filter(isBodyType);
+
+function readTxnBody(value: unknown, where: string, isInMulti: boolean): TxnBody {
+  const o = WireObject.of(value, where);
+  const type = o.string('type');
+  if (!isBodyType(type)) {
+    return decodeFail(o.at('type'), `unknown txn body type ${JSON.stringify(type)}`);
+  }
+  if (isInMulti && !multiSubTypes.has(type)) {
+    return decodeFail(o.at('type'), `${type} cannot be part of a multi`);
+  }
+  return bodyReaders[type](o);
+}
+
+export function readAcls(o: WireObject, key: string): Acl[] {
+  return o.list(key, (value, where) => {
+    const acl = WireObject.of(value, where);
+    const id = acl.object('id');
+    return { perms: acl.int32('perms'), id: { scheme: id.string('scheme'), id: id.string('id') } };
+  });
+}
+
+function validPathOf(value: unknown, where: string): string {
+  const path = stringOf(value, where);
+  if (!validatePath(path)) decodeFail(where, `invalid path ${JSON.stringify(path.slice(0, 80))}`);
+  return path;
+}
+
+function pathOf(o: WireObject, key: string): string {
+  return validPathOf(o.get(key), o.at(key));
+}
+
+/** A raw owner the tree can classify; ephemeralKindOf asserts on an unknown extended type. */
+function ownerOf(o: WireObject, key: string): bigint {
+  const owner = o.int64(key);
+  try {
+    ephemeralKindOf(owner);
+    return owner;
+  } catch (error) {
+    if (error instanceof AssertionError) return decodeFail(o.at(key), error.message);
+    throw error;
+  }
+}
+
+/**
+ * A snapshot the tree can load: root first, every other node after its parent, no duplicates,
+ * no child of an ephemeral, no zxid above the snapshot's. DataTree.fromSnapshot asserts the same.
+ */
+export function readTreeSnapshot(o: WireObject): TreeSnapshot {
+  const zxid = o.int64('zxid');
+  const kinds = new Map<string, EphemeralKind>();
+  const nodes = o.list('nodes', (value, where): SnapshotNode => {
+    const node = readSnapshotNode(WireObject.of(value, where), zxid);
+    const { path } = node;
+    if (kinds.has(path)) decodeFail(where, `${path} listed twice`);
+    if (path === '/' ? kinds.size !== 0 : kinds.size === 0) decodeFail(where, 'root must be first');
+    if (path !== '/') {
+      const parentKind = kinds.get(parentOf(path));
+      if (parentKind === undefined) decodeFail(where, `${path} comes before its parent`);
+      if (parentKind === 'ephemeral') decodeFail(where, `${path} is under an ephemeral`);
+    }
+    kinds.set(path, ephemeralKindOf(node.ephemeralOwner));
+    return node;
+  });
+  if (nodes.length === 0) decodeFail(o.at('nodes'), 'no root');
+  const sessions = o.list('sessions', (value, where): SnapshotSession => {
+    const session = WireObject.of(value, where);
+    return { sessionId: session.int64('sessionId'), timeoutMs: session.int32('timeoutMs') };
+  });
+  return { zxid, nodes, sessions };
+}
+
+function readSnapshotNode(o: WireObject, snapshotZxid: bigint): SnapshotNode {
+  const node: SnapshotNode = {
+    path: pathOf(o, 'path'),
+    data: o.bytesOrNull('data'),
+    acl: readAcls(o, 'acl'),
+    czxid: o.int64('czxid'),
+    mzxid: o.int64('mzxid'),
+    pzxid: o.int64('pzxid'),
+    ctime: o.safeInteger('ctime'),
+    mtime: o.safeInteger('mtime'),
+    version: o.int32('version'),
+    childCreates: o.int32('childCreates'),
+    aversion: o.int32('aversion'),
+    ephemeralOwner: ownerOf(o, 'ephemeralOwner'),
+  };
+  if (node.czxid > snapshotZxid || node.mzxid > snapshotZxid || node.pzxid > snapshotZxid) {
+    decodeFail(
+      o.where,
+      `${node.path} has a zxid above the snapshot's 0x${snapshotZxid.toString(16)}`,
+    );
+  }
+  return node;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import { ConfigError, parseZooConfig } from './zoo-config.js';
+
+describe('parseZooConfig', () => {
+  test('reads ZooKeeper-style settings and server lines', () => {
+    const config = parseZooConfig(`
+# a three-host ensemble
+tickTime=1000
+clientPort=2182
+dataDir=/var/lib/zoo
+initLimit=5
+syncLimit=2
+myid=2
+server.1=10.0.0.1:2888:3888
+server.3=10.0.0.3:2888:3888;2181
+server.2=10.0.0.2:2888
+server.4=10.0.0.4:2888:3888:observer
+admin.enableServer=false
+`);
+    expect(config).toMatchObject({
+      tickMs: 1000,
+      clientPort: 2182,
+      dataDir: '/var/lib/zoo',
+      initLimitTicks: 5,
+      syncLimitTicks: 2,
+      myid: 2,
+    });
+    expect(config.members).toEqual([
+      { id: 1, host: '10.0.0.1', peerPort: 2888, isObserver: false },
+      { id: 2, host: '10.0.0.2', peerPort: 2888, isObserver: false },
+      { id: 3, host: '10.0.0.3', peerPort: 2888, isObserver: false },
+      { id: 4, host: '10.0.0.4', peerPort: 2888, isObserver: true },
+    ]);
+  });
+
+  test('defaults follow ZooKeeper', () => {
+    expect(parseZooConfig('')).toMatchObject({
+      tickMs: 2000,
+      clientPort: 2181,
+      initLimitTicks: 10,
+      syncLimitTicks: 5,
+    });
+  });
+
+  test('rejects a malformed line or a bad number with a ConfigError', () => {
+    expect(() => parseZooConfig('tickTime')).toThrow(ConfigError);
+    expect(() => parseZooConfig('clientPort=abc')).toThrow(ConfigError);
+    expect(() => parseZooConfig('server.1=:2888')).toThrow(ConfigError);
+  });
+});

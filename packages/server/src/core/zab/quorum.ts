@@ -1,0 +1,36 @@
+// Majority quorums over the voting members, as pure functions of data (etcd-raft's
+// quorum/majority.go): how many make a quorum, whether some ids do, and what a quorum acked.
+// ZooKeeper: QuorumMaj.containsQuorum; Leader.tryToCommit counts ACKs the same way.
+
+import { assert } from '@zoo/client/protocol';
+
+/** A strict majority of the voters. */
+export function quorumSize(voterCount: number): number {
+  assert(Number.isSafeInteger(voterCount) && voterCount > 0, `voter count ${voterCount}`);
+  return Math.floor(voterCount / 2) + 1;
+}
+
+/** Whether the distinct voters among `ids` form a quorum; non-voters never count. */
+export function hasQuorum(ids: Iterable<number>, voters: readonly number[]): boolean {
+  const voterSet = new Set(voters);
+  const counted = new Set<number>();
+  for (const id of ids) if (voterSet.has(id)) counted.add(id);
+  return counted.size >= quorumSize(voters.length);
+}
+
+/**
+ * The largest zxid that a quorum of voters has acknowledged: every voter's ack means "my log
+ * is durable up to here", so the quorum's common prefix is the quorum-th largest ack. Voters
+ * without an entry count as 0n (nothing acked); acks of non-voters are ignored.
+ */
+export function committedZxid(
+  acks: ReadonlyMap<number, bigint>,
+  voters: readonly number[],
+): bigint {
+  assert(new Set(voters).size === voters.length, () => `duplicate voters ${voters.join(',')}`);
+  const acked = voters.map((id) => acks.get(id) ?? 0n);
+  acked.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  const value = acked[quorumSize(voters.length) - 1];
+  assert(value !== undefined, 'quorum index within the voters');
+  return value;
+}

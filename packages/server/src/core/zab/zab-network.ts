@@ -1,0 +1,416 @@
+// Test support: N Zabs on a fake network (etcd-raft's `network`, in spirit). Links are FIFO per
+// ordered pair, as TCP is; cutting one drops what is in flight and tells both ends. Disks are
+// fakes that apply PersistOps in order; a node can hold its writes (a slow disk) and crash,
+// losing what was not yet written. Every apply anywhere is checked against one global sequence.
+
+import { assert } from '@zoo/client/protocol';
+import { seededRandom } from '../election/election-network.js';
+import type { Txn } from '../txn.js';
+import { describeTxn } from '../txn.js';
+import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import { FakeHost, contentsOf } from './fake-host.js';
+import { describeMessage } from './messages.js';
+import type { PeerMessage } from './messages.js';
+import { Zab } from './zab.js';
+import type { PersistOp, ZabOptions, ZabOutput, ZabTestingOptions } from './zab-types.js';
+
+export interface ZabNetworkOptions {
+  voters: readonly number[];
+  observers?: readonly number[];
+  seed?: number;
+  tickMs?: number;
+  initLimitTicks?: number;
+  syncLimitTicks?: number;
+  committedLogMax?: number;
+  testing?: ZabTestingOptions;
+}
+
+/** What one node wrote durably: epochs, the last snapshot and the log after it. */
+export class FakeDisk {
+  acceptedEpoch = 0;
+  currentEpoch = 0;
+  snapshot: TreeSnapshot | null = null;
+  log: Txn[] = [];
+
+  write(op: PersistOp): void {
+    switch (op.type) {
+      case 'txns':
+        for (const txn of op.txns) {
+          assert((this.log.at(-1)?.zxid ?? -1n) < txn.zxid, 'disk log appends in zxid order');
+          this.log.push(txn);
+        }
+        return;
+      case 'truncate':
+        this.log = this.log.filter((txn) => txn.zxid <= op.afterZxid);
+        return;
+      case 'snapshot':
+        this.snapshot = op.snapshot;
+        this.log = [];
+        return;
+      case 'epochs':
+        this.acceptedEpoch = op.acceptedEpoch;
+        this.currentEpoch = op.currentEpoch;
+        return;
+    }
+  }
+}
+
+export interface ZabNode {
+  readonly id: number;
+  zab: Zab;
+  host: FakeHost;
+  readonly disk: FakeDisk;
+  isAlive: boolean;
+  /** A slow disk: batches wait here (their `send` already went) until flush or crash. */
+  isHeld: boolean;
+  held: ZabOutput[];
+}
+
+/** Deliveries in one deliverAll before the network is deemed to loop (a bug). */
+export const deliveriesPerDrainMax = 200_000;
+
+export class ZabNetwork {
+  nowMs = 0;
+  readonly tickMs: number;
+  /** One line per delivery and fault, for failure messages. */
+  readonly transcript: string[] = [];
+  /** Every txn applied anywhere, by position: the sequence all replicas must agree on. */
+  readonly committed: Txn[] = [];
+  readonly ids: readonly number[];
+  private readonly nodes = new Map<number, ZabNode>();
+  private readonly links = new Map<string, PeerMessage[]>();
+  private readonly cutPairs = new Set<string>();
+  /** Links that deliver nothing for now: a silent partition (TCP keeps the backlog). */
+  private readonly blockedPairs = new Set<string>();
+  private nextCxid = 1;
+
+  constructor(private readonly options: ZabNetworkOptions) {
+    this.tickMs = options.tickMs ?? 100;
+    this.ids = [...options.voters, ...(options.observers ?? [])].sort((a, b) => a - b);
+    for (const id of this.ids) {
+      const disk = new FakeDisk();
+      const host = new FakeHost([], this.applyListener(id));
+      const zab = this.createZab(id, host, disk);
+      this.nodes.set(id, { id, disk, host, zab, isAlive: true, isHeld: false, held: [] });
+    }
+  }
+
+  node(id: number): ZabNode {
+    const node = this.nodes.get(id);
+    assert(node !== undefined, `no node ${id}`);
+    return node;
+  }
+
+  zab(id: number): Zab {
+    return this.node(id).zab;
+  }
+
+  startAll(): void {
+    for (const id of this.ids) {
+      this.zab(id).start(this.nowMs);
+      this.carryOut(this.node(id));
+    }
+  }
+
+  isLinkUp(a: number, b: number): boolean {
+    return this.node(a).isAlive && this.node(b).isAlive && !this.cutPairs.has(pairKey(a, b));
+  }
+
+  inFlight(from: number, to: number): readonly PeerMessage[] {
+    return this.links.get(`${from}>${to}`) ?? [];
+  }
+
+  /** Stops delivery both ways between a and b without breaking the link (no events). */
+  block(a: number, b: number): void {
+    this.blockedPairs.add(pairKey(a, b));
+    this.transcript.push(`${this.nowMs} block ${a}-${b}`);
+  }
+
+  unblock(a: number, b: number): void {
+    this.blockedPairs.delete(pairKey(a, b));
+    this.transcript.push(`${this.nowMs} unblock ${a}-${b}`);
+  }
+
+  /** Delivers the oldest message on from→to (unless blocked); false if there is none. */
+  deliver(from: number, to: number): boolean {
+    if (this.blockedPairs.has(pairKey(from, to))) return false;
+    const queue = this.links.get(`${from}>${to}`);
+    const message = queue?.shift();
+    if (message === undefined) return false;
+    this.transcript.push(`${this.nowMs} ${from}→${to} ${describeMessage(message)}`);
+    const node = this.node(to);
+    node.zab.step(from, message, this.nowMs);
+    this.carryOut(node);
+    return true;
+  }
+
+  /** Delivers everything, one message per link in turn, until nothing is in flight. */
+  deliverAll(filter: (from: number, to: number) => boolean = () => true): number {
+    let delivered = 0;
+    for (;;) {
+      let progressed = false;
+      for (const from of this.ids) {
+        for (const to of this.ids) {
+          if (filter(from, to) && this.deliver(from, to)) {
+            progressed = true;
+            delivered += 1;
+          }
+        }
+      }
+      assert(
+        delivered <= deliveriesPerDrainMax,
+        () => `the network never settles:\n${this.transcript.slice(-30).join('\n')}`,
+      );
+      if (!progressed) return delivered;
+    }
+  }
+
+  tick(ms: number = this.tickMs): void {
+    this.nowMs += ms;
+    for (const node of this.liveNodes()) {
+      node.zab.tick(this.nowMs);
+      this.carryOut(node);
+    }
+  }
+
+  cut(a: number, b: number): void {
+    const key = pairKey(a, b);
+    if (this.cutPairs.has(key)) return;
+    const wasUp = this.isLinkUp(a, b);
+    this.cutPairs.add(key);
+    this.transcript.push(`${this.nowMs} cut ${a}-${b}`);
+    this.links.delete(`${a}>${b}`);
+    this.links.delete(`${b}>${a}`);
+    if (wasUp) this.notifyLink(a, b, false);
+  }
+
+  heal(a: number, b: number): void {
+    const key = pairKey(a, b);
+    if (!this.cutPairs.delete(key)) return;
+    this.transcript.push(`${this.nowMs} heal ${a}-${b}`);
+    if (this.isLinkUp(a, b)) this.notifyLink(a, b, true);
+  }
+
+  isolate(a: number): void {
+    for (const b of this.ids) if (b !== a) this.cut(a, b);
+  }
+
+  healAll(): void {
+    for (const a of this.ids) for (const b of this.ids) if (a < b) this.heal(a, b);
+  }
+
+  hold(id: number): void {
+    this.node(id).isHeld = true;
+  }
+
+  /** The slow disk catches up: every held batch is written, then its ACKs leave. */
+  flush(id: number): void {
+    const node = this.node(id);
+    node.isHeld = false;
+    const held = node.held;
+    node.held = [];
+    for (const output of held) this.complete(node, output);
+    this.carryOut(node);
+  }
+
+  /** The node stops; of its held writes only the first `keptOps` reach the disk. */
+  crash(id: number, keptOps = 0): void {
+    const node = this.node(id);
+    if (!node.isAlive) return;
+    const ops = node.held.flatMap((output) => output.persist);
+    for (const op of ops.slice(0, keptOps)) node.disk.write(op);
+    node.held = [];
+    node.isHeld = false;
+    const peers = this.ids.filter((peer) => peer !== id && this.isLinkUp(id, peer));
+    node.isAlive = false;
+    this.transcript.push(`${this.nowMs} crash ${id} (kept ${keptOps}/${ops.length} ops)`);
+    for (const peer of this.ids) {
+      this.links.delete(`${id}>${peer}`);
+      this.links.delete(`${peer}>${id}`);
+    }
+    for (const peer of peers) {
+      this.node(peer).zab.peerDisconnected(id, this.nowMs);
+      this.carryOut(this.node(peer));
+    }
+  }
+
+  /** The node restarts from its disk: snapshot state, durable epochs and log. */
+  restart(id: number): void {
+    const node = this.node(id);
+    if (node.isAlive) return;
+    const disk = node.disk;
+    const initial = disk.snapshot === null ? [] : contentsOf(disk.snapshot);
+    node.host = new FakeHost(initial, this.applyListener(id));
+    this.checkAgreement(id, node.host.state);
+    node.zab = this.createZab(id, node.host, disk);
+    node.isAlive = true;
+    this.transcript.push(`${this.nowMs} restart ${id}`);
+    node.zab.start(this.nowMs);
+    this.carryOut(node);
+    for (const peer of this.ids) {
+      if (peer !== id && this.isLinkUp(id, peer)) this.notifyLink(id, peer, true);
+    }
+  }
+
+  /** Proposes a fresh txn on `id` if it is a serving leader; returns it, or null. */
+  propose(id: number): Txn | null {
+    const node = this.node(id);
+    const zab = node.zab;
+    if (!node.isAlive || zab.role !== 'leading' || !zab.isServing) return null;
+    const cxid = this.nextCxid;
+    this.nextCxid += 1;
+    const txn: Txn = {
+      zxid: zab.nextZxid(),
+      timeMs: this.nowMs,
+      sessionId: 1n,
+      cxid,
+      body: { type: 'delete', path: `/n${cxid}` },
+    };
+    zab.propose(txn);
+    this.carryOut(node);
+    return zab.log.lastZxid === txn.zxid ? txn : null;
+  }
+
+  liveNodes(): ZabNode[] {
+    return this.ids.map((id) => this.node(id)).filter((node) => node.isAlive);
+  }
+
+  servingLeaders(): number[] {
+    return this.liveNodes()
+      .filter((node) => node.zab.role === 'leading' && node.zab.isServing)
+      .map((node) => node.id);
+  }
+
+  /** One serving leader, every live node serving under it, equal states, nothing pending. */
+  isConverged(): boolean {
+    const leaders = this.servingLeaders();
+    const leaderId = leaders[0];
+    if (leaders.length !== 1 || leaderId === undefined) return false;
+    const leaderZab = this.zab(leaderId);
+    if (leaderZab.log.committedZxid !== leaderZab.log.lastZxid) return false;
+    const length = this.node(leaderId).host.state.length;
+    for (const node of this.liveNodes()) {
+      if (!node.zab.isServing || node.zab.leader !== leaderId || node.held.length > 0) return false;
+      if (node.host.state.length !== length) return false;
+    }
+    if (this.blockedPairs.size > 0) return false;
+    return [...this.links.values()].every((queue) => queue.length === 0);
+  }
+
+  /** Delivers and ticks until converged; false if it does not within `maxMs`. */
+  stabilize(maxMs = 120_000): boolean {
+    const endMs = this.nowMs + maxMs;
+    for (;;) {
+      this.deliverAll();
+      if (this.isConverged()) return true;
+      if (this.nowMs >= endMs) return false;
+      this.tick();
+    }
+  }
+
+  describe(): string {
+    return this.ids
+      .map((id) => {
+        const node = this.node(id);
+        return node.isAlive ? node.zab.describe() : `zab ${id} crashed`;
+      })
+      .join('\n');
+  }
+
+  private createZab(id: number, host: FakeHost, disk: FakeDisk): Zab {
+    const options: ZabOptions = {
+      serverId: id,
+      voters: this.options.voters,
+      observers: this.options.observers ?? [],
+      tickMs: this.tickMs,
+      initLimitTicks: this.options.initLimitTicks ?? 10,
+      syncLimitTicks: this.options.syncLimitTicks ?? 5,
+      random: seededRandom((this.options.seed ?? 1) * 7919 + id),
+      committedLogMax: this.options.committedLogMax ?? 500,
+      testing: this.options.testing ?? {},
+    };
+    const durable = {
+      acceptedEpoch: disk.acceptedEpoch,
+      currentEpoch: disk.currentEpoch,
+      log: [...disk.log],
+    };
+    return new Zab(options, host, durable);
+  }
+
+  /** Runs a node's output through its loop: send, write, send-after-write, persisted. */
+  private carryOut(node: ZabNode): void {
+    while (node.isAlive && node.zab.hasOutput()) {
+      const output = node.zab.takeOutput();
+      for (const envelope of output.send) this.enqueue(node.id, envelope.to, envelope.message);
+      if (node.isHeld) node.held.push(output);
+      else this.complete(node, output);
+    }
+    if (node.isAlive) {
+      node.zab.invariants();
+      this.checkAgreement(node.id, node.host.state);
+    }
+  }
+
+  private complete(node: ZabNode, output: ZabOutput): void {
+    for (const op of output.persist) node.disk.write(op);
+    for (const envelope of output.sendAfterPersist) {
+      this.enqueue(node.id, envelope.to, envelope.message);
+    }
+    if (output.persist.length > 0) node.zab.persisted(node.disk.log.at(-1)?.zxid ?? 0n);
+  }
+
+  private enqueue(from: number, to: number, message: PeerMessage): void {
+    if (!this.isLinkUp(from, to)) return;
+    const key = `${from}>${to}`;
+    const queue = this.links.get(key);
+    if (queue === undefined) this.links.set(key, [message]);
+    else queue.push(message);
+  }
+
+  private notifyLink(a: number, b: number, isUp: boolean): void {
+    for (const [self, peer] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const node = this.node(self);
+      if (isUp) node.zab.peerConnected(peer, this.nowMs);
+      else node.zab.peerDisconnected(peer, this.nowMs);
+      this.carryOut(node);
+    }
+  }
+
+  private applyListener(id: number): (index: number, txn: Txn) => void {
+    return (index, txn) => {
+      const agreed = this.committed[index];
+      if (agreed === undefined) {
+        assert(index === this.committed.length, `node ${id} applied past the agreed sequence`);
+        this.committed.push(txn);
+        return;
+      }
+      if (!isSameTxn(agreed, txn)) {
+        throw new Error(
+          `agreement violated: node ${id} applied [${describeTxn(txn)}] at ${index}, ` +
+            `others [${describeTxn(agreed)}]\n${this.transcript.slice(-40).join('\n')}`,
+        );
+      }
+    };
+  }
+
+  /** A node's state must be a prefix of the agreed sequence (it may lag, never differ). */
+  private checkAgreement(id: number, state: readonly Txn[]): void {
+    state.forEach((txn, index) => {
+      const agreed = this.committed[index];
+      if (agreed === undefined || !isSameTxn(agreed, txn)) {
+        throw new Error(`node ${id} holds [${describeTxn(txn)}] at ${index}, not agreed`);
+      }
+    });
+  }
+}
+
+function pairKey(a: number, b: number): string {
+  return a < b ? `${a}-${b}` : `${b}-${a}`;
+}
+
+function isSameTxn(a: Txn, b: Txn): boolean {
+  return a.zxid === b.zxid && a.cxid === b.cxid && a.sessionId === b.sessionId;
+}

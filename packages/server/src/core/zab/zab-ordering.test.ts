@@ -1,0 +1,307 @@
+// One Zab driven by hand, message by message, checking exactly what it asks the loop to do:
+// which messages leave at once, which writes come first, and which messages wait for them.
+// Persistence order is where real ZAB lost data (ZOOKEEPER-3911, 4394, 4643, 4646, 4685).
+
+import { describe, expect, test } from 'vitest';
+import { seededRandom } from '../election/election-network.js';
+import type { Txn } from '../txn.js';
+import { FakeHost } from './fake-host.js';
+import type { PeerMessage } from './messages.js';
+import { Zab } from './zab.js';
+import { describeOutput } from './zab-outbox.js';
+import type { DurableState, ZabOutput } from './zab-types.js';
+
+const e1 = (counter: number): bigint => (1n << 32n) | BigInt(counter);
+
+function txn(zxid: bigint): Txn {
+  return {
+    zxid,
+    timeMs: 0,
+    sessionId: 1n,
+    cxid: Number(zxid & 0xffn),
+    body: { type: 'delete', path: '/x' },
+  };
+}
+
+interface Driven {
+  zab: Zab;
+  host: FakeHost;
+  /** Steps a message in and returns the output it produced. */
+  step(from: number, message: PeerMessage): ZabOutput;
+  take(): ZabOutput;
+}
+
+function drive(
+  serverId: number,
+  durable: Partial<DurableState> = {},
+  host = new FakeHost(),
+): Driven {
+  const zab = new Zab(
+    {
+      serverId,
+      voters: [1, 2, 3],
+      observers: [],
+      tickMs: 100,
+      initLimitTicks: 10,
+      syncLimitTicks: 5,
+      random: seededRandom(serverId),
+      committedLogMax: 500,
+    },
+    host,
+    { acceptedEpoch: 0, currentEpoch: 0, log: [], ...durable },
+  );
+  zab.start(0);
+  const take = (): ZabOutput => {
+    const output = zab.takeOutput();
+    zab.invariants();
+    return output;
+  };
+  return {
+    zab,
+    host,
+    take,
+    step: (from, message) => {
+      zab.step(from, message, zab.nowMs);
+      return take();
+    },
+  };
+}
+
+/** Peer 2, told by 3 (leading) and 1 (following) that 3 leads: it follows 3. */
+function follower(durable: Partial<DurableState> = {}, host = new FakeHost()): Driven {
+  const driven = drive(2, durable, host);
+  driven.take();
+  const vote = { leader: 3, zxid: 0n, epoch: 0 };
+  driven.step(3, { type: 'vote', round: 1, vote, state: 'leading' });
+  const output = driven.step(1, { type: 'vote', round: 1, vote, state: 'following' });
+  expect(driven.zab.role).toBe('following');
+  expect(output.send).toEqual([
+    {
+      to: 3,
+      message: {
+        type: 'followerInfo',
+        acceptedEpoch: durable.acceptedEpoch ?? 0,
+        lastZxid: durable.log?.at(-1)?.zxid ?? 0n,
+        isObserver: false,
+      },
+    },
+  ]);
+  return driven;
+}
+
+/** Peer 3 elected by 1 and 2, with 1 and 2 registered: it has chosen epoch 1. */
+function leader(): Driven {
+  const driven = drive(3);
+  driven.take();
+  const vote = { leader: 3, zxid: 0n, epoch: 0 };
+  driven.step(1, { type: 'vote', round: 1, vote, state: 'looking' });
+  driven.step(2, { type: 'vote', round: 1, vote, state: 'looking' });
+  driven.zab.tick(200);
+  driven.take();
+  expect(driven.zab.role).toBe('leading');
+  return driven;
+}
+
+function types(envelopes: ZabOutput['send']): string[] {
+  return envelopes.map((envelope) => `${envelope.to}:${envelope.message.type}`);
+}
+
+describe('zab ordering: learner', () => {
+  test('persists the accepted epoch before its ACKEPOCH leaves', () => {
+    const { step } = follower();
+    const output = step(3, { type: 'leaderInfo', epoch: 1 });
+    expect(output.persist).toEqual([{ type: 'epochs', acceptedEpoch: 1, currentEpoch: 0 }]);
+    expect(output.send).toEqual([]);
+    expect(output.sendAfterPersist).toEqual([
+      { to: 3, message: { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n } },
+    ]);
+  });
+
+  test('writes the synced txns, then currentEpoch, before acking NEWLEADER', () => {
+    const { step, zab, host } = follower();
+    step(3, { type: 'leaderInfo', epoch: 1 });
+    step(3, { type: 'diff', zxid: 0n });
+    let persist: ZabOutput['persist'] = [];
+    for (const zxid of [e1(1), e1(2)])
+      persist = [...persist, ...step(3, { type: 'proposal', txn: txn(zxid) }).persist];
+    const commit = step(3, { type: 'commit', zxid: e1(1) });
+    expect(host.state.map((t) => t.zxid)).toEqual([e1(1)]);
+    expect(commit.sendAfterPersist).toEqual([]);
+    const output = step(3, { type: 'newLeader', epoch: 1, zxid: e1(2) });
+    expect(persist.map((op) => op.type)).toEqual(['txns', 'txns']);
+    expect(output.persist).toEqual([{ type: 'epochs', acceptedEpoch: 1, currentEpoch: 1 }]);
+    expect(output.send).toEqual([]);
+    expect(output.sendAfterPersist).toEqual([
+      { to: 3, message: { type: 'ackNewLeader', zxid: e1(2) } },
+    ]);
+    expect(zab.isServing).toBe(false);
+    step(3, { type: 'upToDate' });
+    expect(zab.isServing).toBe(true);
+    expect(host.roleChanges.at(-1)).toEqual({ role: 'following', leader: 3, isServing: true });
+  });
+
+  test('acks a broadcast proposal only once written, one ACK per batch', () => {
+    const { step, zab, take } = follower();
+    step(3, { type: 'leaderInfo', epoch: 1 });
+    step(3, { type: 'diff', zxid: 0n });
+    step(3, { type: 'newLeader', epoch: 1, zxid: 0n });
+    step(3, { type: 'upToDate' });
+    zab.step(3, { type: 'proposal', txn: txn(e1(1)) }, 0);
+    zab.step(3, { type: 'proposal', txn: txn(e1(2)) }, 0);
+    const output = take();
+    expect(output.send).toEqual([]);
+    expect(output.persist).toEqual([{ type: 'txns', txns: [txn(e1(1)), txn(e1(2))] }]);
+    expect(output.sendAfterPersist).toEqual([{ to: 3, message: { type: 'ack', zxid: e1(2) } }]);
+  });
+
+  test('a pong queued behind an ACK waits for the write too, keeping the link in order', () => {
+    const { step, zab, take } = follower();
+    step(3, { type: 'leaderInfo', epoch: 1 });
+    step(3, { type: 'diff', zxid: 0n });
+    step(3, { type: 'newLeader', epoch: 1, zxid: 0n });
+    step(3, { type: 'upToDate' });
+    zab.step(3, { type: 'proposal', txn: txn(e1(1)) }, 0);
+    zab.step(3, { type: 'ping', zxid: e1(1) }, 0);
+    const output = take();
+    expect(output.send).toEqual([]);
+    expect(types(output.sendAfterPersist)).toEqual(['3:ack', '3:pong']);
+  });
+
+  test('truncates an uncommitted tail on TRUNC, and the truncation is written first', () => {
+    const log = [txn(e1(1)), txn(e1(2)), txn(e1(3))];
+    const { step, zab } = follower({ acceptedEpoch: 1, currentEpoch: 1, log });
+    step(3, { type: 'leaderInfo', epoch: 2 });
+    const trunc = step(3, { type: 'trunc', zxid: e1(1) });
+    expect(trunc.persist).toEqual([{ type: 'truncate', afterZxid: e1(1) }]);
+    step(3, { type: 'diff', zxid: e1(1) });
+    expect(zab.log.lastZxid).toBe(e1(1));
+    expect(zab.log.committedZxid).toBe(e1(1));
+    const output = step(3, { type: 'newLeader', epoch: 2, zxid: e1(1) });
+    expect(output.sendAfterPersist).toEqual([
+      { to: 3, message: { type: 'ackNewLeader', zxid: e1(1) } },
+    ]);
+  });
+
+  test('replaces state and log on SNAP and writes the snapshot before acking', () => {
+    const host = new FakeHost();
+    const { step, zab } = follower({}, host);
+    step(3, { type: 'leaderInfo', epoch: 2 });
+    const snapshotHost = new FakeHost([txn(e1(1)), txn(e1(2))]);
+    const snapshot = snapshotHost.takeSnapshot();
+    const snap = step(3, { type: 'snap', snapshot });
+    expect(snap.persist).toEqual([{ type: 'snapshot', snapshot }]);
+    expect(host.state.map((t) => t.zxid)).toEqual([e1(1), e1(2)]);
+    expect(zab.log.lastZxid).toBe(e1(2));
+    const output = step(3, { type: 'newLeader', epoch: 2, zxid: e1(2) });
+    expect(output.sendAfterPersist).toEqual([
+      { to: 3, message: { type: 'ackNewLeader', zxid: e1(2) } },
+    ]);
+  });
+
+  test('refuses a LEADERINFO below its accepted epoch and looks again', () => {
+    const { step, zab } = follower({ acceptedEpoch: 5, currentEpoch: 4 });
+    const output = step(3, { type: 'leaderInfo', epoch: 3 });
+    expect(zab.role).toBe('looking');
+    expect(output.persist).toEqual([]);
+    expect(output.sendAfterPersist.every((e) => e.message.type === 'vote')).toBe(true);
+  });
+
+  test('ignores a duplicate LEADERINFO of its epoch and anything before LEADERINFO', () => {
+    const { step, zab } = follower();
+    expect(step(3, { type: 'commit', zxid: 0n }).persist).toEqual([]);
+    expect(step(3, { type: 'proposal', txn: txn(e1(1)) }).persist).toEqual([]);
+    step(3, { type: 'leaderInfo', epoch: 1 });
+    expect(step(3, { type: 'leaderInfo', epoch: 1 })).toEqual({
+      send: [],
+      persist: [],
+      sendAfterPersist: [],
+    });
+    expect(zab.role).toBe('following');
+    expect(zab.log.lastZxid).toBe(0n);
+  });
+});
+
+describe('zab ordering: leader', () => {
+  test('sends LEADERINFO only after writing the new accepted epoch', () => {
+    const { step } = leader();
+    const output = step(1, {
+      type: 'followerInfo',
+      acceptedEpoch: 0,
+      lastZxid: 0n,
+      isObserver: false,
+    });
+    expect(output.persist).toEqual([{ type: 'epochs', acceptedEpoch: 1, currentEpoch: 0 }]);
+    expect(output.send).toEqual([]);
+    expect(output.sendAfterPersist).toEqual([{ to: 1, message: { type: 'leaderInfo', epoch: 1 } }]);
+  });
+
+  test('counts itself for NEWLEADER only once its currentEpoch is durable', () => {
+    const { step, zab, take } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    const sync = step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
+    expect(sync.persist).toEqual([{ type: 'epochs', acceptedEpoch: 1, currentEpoch: 1 }]);
+    expect(types(sync.send)).toEqual(['1:diff', '1:newLeader']);
+    step(1, { type: 'ackNewLeader', zxid: 0n });
+    // One learner + the leader is a quorum of 3 — but the leader's own write is not done.
+    expect(zab.isServing).toBe(false);
+    zab.persisted(0n);
+    expect(zab.isServing).toBe(true);
+    expect(types(take().send)).toEqual(['1:upToDate']);
+  });
+
+  test('sends proposals before its own write, and commits only with a quorum of ACKs', () => {
+    const { step, zab, take, host } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
+    zab.persisted(0n);
+    step(1, { type: 'ackNewLeader', zxid: 0n });
+    expect(zab.isServing).toBe(true);
+    zab.propose(txn(zab.nextZxid()));
+    const proposal = take();
+    expect(types(proposal.send)).toEqual(['1:proposal']);
+    expect(proposal.persist).toEqual([{ type: 'txns', txns: [txn(e1(1))] }]);
+    step(1, { type: 'ack', zxid: e1(1) });
+    expect(host.state).toEqual([]);
+    zab.persisted(e1(1));
+    expect(host.state.map((t) => t.zxid)).toEqual([e1(1)]);
+    expect(types(take().send)).toEqual(['1:commit']);
+  });
+
+  test('steps down when a learner of the epoch quorum is ahead of it', () => {
+    const { step, zab } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: e1(4), isObserver: false });
+    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: e1(4) });
+    expect(zab.role).toBe('looking');
+    expect(describeOutput(zab.takeOutput())).not.toContain('diff');
+  });
+
+  test('ignores an ACKEPOCH that answers another epoch', () => {
+    const { step, zab } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    const output = step(1, { type: 'ackEpoch', epoch: 7, currentEpoch: 0, lastZxid: 0n });
+    expect(output.send).toEqual([]);
+    expect(zab.describe()).toContain('1:awaitingAckEpoch');
+  });
+
+  test('never synchronizes a learner that took this epoch from another leader', () => {
+    const { step, zab } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
+    step(2, { type: 'followerInfo', acceptedEpoch: 1, lastZxid: 0n, isObserver: false });
+    const output = step(2, { type: 'ackEpoch', epoch: 1, currentEpoch: 1, lastZxid: 0n });
+    expect(types(output.send)).toEqual([]);
+    expect(zab.describe()).not.toContain('2:');
+  });
+
+  test('votes for a rejoining peer leave only after the write', () => {
+    const { step } = leader();
+    const output = step(2, {
+      type: 'vote',
+      round: 2,
+      vote: { leader: 2, zxid: 0n, epoch: 0 },
+      state: 'looking',
+    });
+    expect(output.send).toEqual([]);
+    expect(types(output.sendAfterPersist)).toEqual(['2:vote']);
+  });
+});

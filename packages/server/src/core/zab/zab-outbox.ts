@@ -1,0 +1,95 @@
+// Zab's pending output, in the shape of the Ready contract: messages that may leave at once,
+// durable writes, and messages that may leave only after those writes (ACKs, epoch ACKs,
+// votes). It keeps each link FIFO: once a peer has a message waiting for the write, every
+// later message to that peer waits behind it.
+
+import { assert } from '@zoo/client/protocol';
+import type { PeerEnvelope, PeerMessage } from './messages.js';
+import { describeMessage } from './messages.js';
+import type { PersistOp, ZabOutput } from './zab-types.js';
+import { describePersistOp } from './zab-types.js';
+
+/** A bound on what one turn may queue; hitting it is a bug (the loop must drain every turn). */
+export const outboxMessagesMax = 1_000_000;
+
+export class ZabOutbox {
+  private send: PeerEnvelope[] = [];
+  private persistOps: PersistOp[] = [];
+  private sendAfterPersist: PeerEnvelope[] = [];
+  /** Peers that have a message in sendAfterPersist. */
+  private readonly waitingPeers = new Set<number>();
+  private persistCount = 0;
+
+  /** The number of the last PersistOp queued (ever): what persisted() will confirm. */
+  get lastPersistNumber(): number {
+    return this.persistCount;
+  }
+
+  get isEmpty(): boolean {
+    return (
+      this.send.length === 0 && this.persistOps.length === 0 && this.sendAfterPersist.length === 0
+    );
+  }
+
+  /** A message that does not depend on this turn's writes (proposals, commits, pings). */
+  sendNow(to: number, message: PeerMessage): void {
+    if (this.waitingPeers.has(to)) {
+      this.queueAfterPersist(to, message);
+      return;
+    }
+    this.send.push({ to, message });
+    assert(this.send.length <= outboxMessagesMax, 'zab outbox overflow');
+  }
+
+  /** A message that may leave only once everything persisted so far is durable. */
+  sendAfterPersisted(to: number, message: PeerMessage): void {
+    this.queueAfterPersist(to, message);
+  }
+
+  /** Queues a durable write; returns its number (consecutive txn writes share one op). */
+  persist(op: PersistOp): number {
+    const last = this.persistOps.at(-1);
+    if (op.type === 'txns' && last?.type === 'txns') last.txns.push(...op.txns);
+    else this.persistOps.push(op.type === 'txns' ? { type: 'txns', txns: [...op.txns] } : op);
+    this.persistCount += 1;
+    return this.persistCount;
+  }
+
+  take(): ZabOutput {
+    const output = {
+      send: this.send,
+      persist: this.persistOps,
+      sendAfterPersist: this.sendAfterPersist,
+    };
+    this.send = [];
+    this.persistOps = [];
+    this.sendAfterPersist = [];
+    this.waitingPeers.clear();
+    return output;
+  }
+
+  private queueAfterPersist(to: number, message: PeerMessage): void {
+    const last = this.sendAfterPersist.at(-1);
+    // An ACK means "durable up to here", so a later ACK to the same peer supersedes an earlier
+    // one queued right before it: one ACK per batch of proposals (group commit).
+    if (message.type === 'ack' && last?.to === to && last.message.type === 'ack') {
+      assert(message.zxid > last.message.zxid, 'acks queue in zxid order');
+      this.sendAfterPersist[this.sendAfterPersist.length - 1] = { to, message };
+      return;
+    }
+    this.sendAfterPersist.push({ to, message });
+    this.waitingPeers.add(to);
+    assert(this.sendAfterPersist.length <= outboxMessagesMax, 'zab outbox overflow');
+  }
+}
+
+export function describeOutput(output: ZabOutput): string {
+  const line = (envelope: PeerEnvelope): string =>
+    `→${envelope.to} ${describeMessage(envelope.message)}`;
+  const parts = [
+    `send[${output.send.map(line).join('; ')}]`,
+    `persist[${output.persist.map(describePersistOp).join('; ')}]`,
+    `after[${output.sendAfterPersist.map(line).join('; ')}]`,
+  ];
+  return parts.join(' ');
+}

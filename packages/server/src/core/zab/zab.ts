@@ -1,0 +1,343 @@
+// Zab: the replication state machine of one ensemble member (ZooKeeper's QuorumPeer main loop),
+// as a pure object: messages, ticks and proposals in; sends, durable writes and sends-after-
+// write out (the Ready contract), committed txns applied through the host. It routes to the
+// election while looking, and to leader.ts or learner.ts once it has a role.
+
+import { assert } from '@zoo/client/protocol';
+import { FastLeaderElection } from '../election/fast-leader-election.js';
+import type { Txn } from '../txn.js';
+import type { Replication } from '../replication.js';
+import { Leader } from './leader.js';
+import { Learner } from './learner.js';
+import type { PeerMessage, RequestOrigin } from './messages.js';
+import { TxnLog } from './txn-log.js';
+import { ZabOutbox } from './zab-outbox.js';
+import { resolveZabOptions } from './zab-types.js';
+import type {
+  DurableState,
+  ResolvedZabOptions,
+  ZabContext,
+  ZabHost,
+  ZabOptions,
+  ZabOutput,
+  ZabRole,
+} from './zab-types.js';
+import { epochOf } from './zxid.js';
+
+type FollowerInfo = Extract<PeerMessage, { type: 'followerInfo' }>;
+type RoleState =
+  | { kind: 'idle' }
+  | { kind: 'looking' }
+  | { kind: 'leading'; leader: Leader }
+  | { kind: 'learning'; learner: Learner };
+
+export class Zab implements Replication, ZabContext {
+  readonly options: ResolvedZabOptions;
+  readonly log: TxnLog;
+  readonly outbox = new ZabOutbox();
+  nowMs = 0;
+  private accepted: number;
+  private current: number;
+  private state: RoleState = { kind: 'idle' };
+  private readonly election: FastLeaderElection;
+  /** FOLLOWERINFOs that arrived while still looking: the sender decided sooner than we did. */
+  private readonly earlyFollowerInfos = new Map<number, FollowerInfo>();
+  private handedOutPersistNumber = 0;
+  private durablePersistNumber = 0;
+  private reportedRole = '';
+  private lastReason = 'not started';
+
+  constructor(
+    options: ZabOptions,
+    readonly host: ZabHost,
+    durable: DurableState,
+  ) {
+    this.options = resolveZabOptions(options);
+    const { acceptedEpoch, currentEpoch } = durable;
+    assert(
+      Number.isSafeInteger(currentEpoch) && currentEpoch >= 0 && currentEpoch <= acceptedEpoch,
+      () => `durable epochs: current ${currentEpoch}, accepted ${acceptedEpoch}`,
+    );
+    this.accepted = acceptedEpoch;
+    this.current = currentEpoch;
+    this.log = new TxnLog({
+      log: durable.log,
+      appliedZxid: host.lastAppliedZxid(),
+      committedLogMax: this.options.committedLogMax,
+    });
+    const { serverId, voters, random, election } = this.options;
+    this.election = new FastLeaderElection({ serverId, voters, random, ...election });
+  }
+
+  get role(): ZabRole {
+    switch (this.state.kind) {
+      case 'idle':
+      case 'looking':
+        return 'looking';
+      case 'leading':
+        return 'leading';
+      case 'learning':
+        return this.state.learner.isObserver ? 'observing' : 'following';
+    }
+  }
+
+  get leader(): number | null {
+    if (this.state.kind === 'leading') return this.options.serverId;
+    if (this.state.kind === 'learning') return this.state.learner.leaderId;
+    return null;
+  }
+
+  /** The epoch of the last NEWLEADER this peer persisted (ZooKeeper: currentEpoch). */
+  get epoch(): number {
+    return this.current;
+  }
+
+  get isServing(): boolean {
+    if (this.state.kind === 'leading') return this.state.leader.isServing;
+    if (this.state.kind === 'learning') return this.state.learner.isServing;
+    return false;
+  }
+
+  get acceptedEpoch(): number {
+    return this.accepted;
+  }
+
+  get currentEpoch(): number {
+    return this.current;
+  }
+
+  /** Begin: look for a leader (a lone voter elects itself at once). */
+  start(nowMs: number): void {
+    assert(this.state.kind === 'idle', 'zab started twice');
+    this.advanceTime(nowMs);
+    this.goLooking('start');
+    this.afterInput();
+  }
+
+  step(from: number, message: PeerMessage, nowMs: number): void {
+    assert(this.state.kind !== 'idle', 'zab step before start');
+    assert(from !== this.options.serverId, 'zab message from itself');
+    this.advanceTime(nowMs);
+    if (!this.isMember(from)) return;
+    if (message.type === 'vote') {
+      const { round, vote, state } = message;
+      this.election.receive(from, { round, vote, state }, this.nowMs);
+    } else if (this.state.kind === 'looking') {
+      if (message.type === 'followerInfo') this.earlyFollowerInfos.set(from, message);
+    } else if (this.state.kind === 'leading') {
+      this.state.leader.step(from, message);
+    } else if (this.state.kind === 'learning') {
+      this.state.learner.step(from, message);
+    }
+    this.afterInput();
+  }
+
+  tick(nowMs: number): void {
+    assert(this.state.kind !== 'idle', 'zab tick before start');
+    this.advanceTime(nowMs);
+    this.election.tick(this.nowMs);
+    if (this.state.kind === 'leading') this.state.leader.tick();
+    else if (this.state.kind === 'learning') this.state.learner.tick();
+    this.afterInput();
+  }
+
+  peerConnected(id: number, nowMs: number): void {
+    this.peerLinkChanged(id, true, nowMs);
+  }
+
+  peerDisconnected(id: number, nowMs: number): void {
+    this.peerLinkChanged(id, false, nowMs);
+  }
+
+  nextZxid(): bigint {
+    assert(this.state.kind === 'leading', 'nextZxid on a peer that does not lead');
+    return this.state.leader.nextZxid();
+  }
+
+  propose(txn: Txn): void {
+    assert(this.state.kind === 'leading', 'propose on a peer that does not lead');
+    this.state.leader.propose(txn);
+    this.afterInput();
+  }
+
+  forward(message: Extract<PeerMessage, { type: 'request' }>): void {
+    assert(this.state.kind === 'learning', 'forward on a peer that does not follow');
+    this.state.learner.forward(message);
+  }
+
+  /** A learner asks its leader; a serving leader has sent every commit already: answer now. */
+  sync(origin: RequestOrigin, path: string): void {
+    if (this.state.kind === 'leading') {
+      assert(this.state.leader.isServing, 'sync on a leader that does not serve');
+      this.host.syncDone(origin, path);
+      return;
+    }
+    assert(this.state.kind === 'learning', 'sync on a peer without a leader');
+    this.state.learner.sync(origin, path);
+  }
+
+  takeOutput(): ZabOutput {
+    const output = this.outbox.take();
+    this.handedOutPersistNumber = this.outbox.lastPersistNumber;
+    return output;
+  }
+
+  hasOutput(): boolean {
+    return !this.outbox.isEmpty;
+  }
+
+  /**
+   * The loop made every PersistOp handed out by takeOutput() so far durable. `upToZxid` (the
+   * last txn it wrote) is informational: Zab counts what it handed out, so a batch with no txn
+   * (an epoch change) must be confirmed too.
+   */
+  persisted(upToZxid: bigint): void {
+    assert(upToZxid >= -1n, () => `persisted up to ${upToZxid}`);
+    this.durablePersistNumber = this.handedOutPersistNumber;
+    if (this.state.kind === 'leading') this.state.leader.onPersisted(this.durablePersistNumber);
+    this.afterInput();
+  }
+
+  invariants(): void {
+    this.log.invariants();
+    const applied = this.host.lastAppliedZxid();
+    assert(
+      applied === this.log.appliedZxid,
+      () => `host applied ${applied} ≠ ${this.log.describe()}`,
+    );
+    assert(this.log.appliedZxid === this.log.committedZxid, 'committed txns are applied at once');
+    assert(this.current <= this.accepted, 'currentEpoch ≤ acceptedEpoch');
+    assert(epochOf(this.log.lastZxid) <= this.accepted, 'no txn of an epoch not accepted');
+    assert(this.durablePersistNumber <= this.handedOutPersistNumber, 'durable ≤ handed out');
+    const { isVoter, serverId } = this.options;
+    switch (this.state.kind) {
+      case 'idle':
+      case 'looking':
+        assert(this.leader === null && !this.isServing, 'looking without a leader');
+        assert(this.election.isLooking, 'zab looking, election decided');
+        break;
+      case 'leading':
+        assert(isVoter && this.leader === serverId, 'only a voter leads');
+        this.state.leader.invariants();
+        break;
+      case 'learning':
+        assert(this.state.learner.isObserver === !isVoter, 'observers observe, voters follow');
+        this.state.learner.invariants();
+        break;
+    }
+    if (this.state.kind !== 'looking') assert(!this.election.isLooking, 'election decided');
+    this.election.invariants();
+  }
+
+  describe(): string {
+    let role = `looking (${this.lastReason})`;
+    if (this.state.kind === 'leading') role = this.state.leader.describe();
+    if (this.state.kind === 'learning') role = this.state.learner.describe();
+    const epochs = `accepted=${this.accepted} current=${this.current}`;
+    return `zab ${this.options.serverId} ${role} ${epochs} ${this.log.describe()}`;
+  }
+
+  // ---- ZabContext: what the roles use ----
+
+  setEpochs(epochs: { acceptedEpoch: number; currentEpoch: number }): number {
+    const { acceptedEpoch, currentEpoch } = epochs;
+    assert(acceptedEpoch >= this.accepted, () => `accepted epoch ${acceptedEpoch} goes back`);
+    assert(currentEpoch >= this.current, () => `current epoch ${currentEpoch} goes back`);
+    assert(currentEpoch <= acceptedEpoch, 'currentEpoch ≤ acceptedEpoch');
+    this.accepted = acceptedEpoch;
+    this.current = currentEpoch;
+    return this.outbox.persist({ type: 'epochs', acceptedEpoch, currentEpoch });
+  }
+
+  commitTo(zxid: bigint): Txn[] {
+    const txns = this.log.commitTo(zxid);
+    for (const txn of txns) {
+      this.host.apply(txn);
+      this.log.markApplied(txn);
+    }
+    this.log.trim();
+    return txns;
+  }
+
+  goLooking(reason: string): void {
+    this.lastReason = reason;
+    this.state = { kind: 'looking' };
+    this.earlyFollowerInfos.clear();
+    this.election.start({ zxid: this.log.lastZxid, epoch: this.current }, this.nowMs);
+    // A lone voter decides at once (its finalize wait is 0); others wait for notifications.
+    this.election.tick(this.nowMs);
+    this.report();
+  }
+
+  becameServing(epoch: number): void {
+    // ZooKeeper: updateElectionVote (ZOOKEEPER-1732) — report the new epoch to joining peers.
+    this.election.updateElectionVote(epoch);
+    this.report();
+  }
+
+  // ---- internals ----
+
+  private isMember(id: number): boolean {
+    return this.options.voterSet.has(id) || this.options.observerSet.has(id);
+  }
+
+  private advanceTime(nowMs: number): void {
+    assert(Number.isFinite(nowMs), `zab time ${nowMs}`);
+    // A clock that steps back must not rewind timeouts: time here only moves forward.
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+  }
+
+  private peerLinkChanged(id: number, isUp: boolean, nowMs: number): void {
+    assert(this.state.kind !== 'idle', 'zab link change before start');
+    this.advanceTime(nowMs);
+    if (!this.isMember(id) || id === this.options.serverId) return;
+    if (this.state.kind === 'looking') this.earlyFollowerInfos.delete(id);
+    if (this.state.kind === 'leading') this.state.leader.peerLinkChanged(id);
+    if (this.state.kind === 'learning') this.state.learner.peerLinkChanged(id, isUp);
+    this.afterInput();
+  }
+
+  /** Election messages out; a decided election gives the peer its role. */
+  private afterInput(): void {
+    for (const envelope of this.election.takeMessages()) {
+      // Votes claim our log and epoch: they leave once what they claim is durable.
+      this.outbox.sendAfterPersisted(envelope.to, envelope.message);
+    }
+    if (this.state.kind !== 'looking') return;
+    const result = this.election.result;
+    if (result === null) return;
+    if (result.leader === this.options.serverId) this.becomeLeader();
+    else this.becomeLearner(result.leader);
+    for (const envelope of this.election.takeMessages()) {
+      this.outbox.sendAfterPersisted(envelope.to, envelope.message);
+    }
+  }
+
+  private becomeLeader(): void {
+    assert(this.options.isVoter, 'an observer never leads');
+    const leader = new Leader(this);
+    this.state = { kind: 'leading', leader };
+    this.report();
+    leader.start();
+    const early = [...this.earlyFollowerInfos];
+    this.earlyFollowerInfos.clear();
+    for (const [from, message] of early) {
+      if (this.state.kind === 'leading' && this.state.leader === leader) leader.step(from, message);
+    }
+  }
+
+  private becomeLearner(leaderId: number): void {
+    this.earlyFollowerInfos.clear();
+    const learner = new Learner(this, leaderId, !this.options.isVoter);
+    this.state = { kind: 'learning', learner };
+    this.report();
+  }
+
+  /** Tells the host when role, leader or serving changed (every change, once). */
+  private report(): void {
+    const key = `${this.role}/${this.leader ?? '-'}/${this.isServing}`;
+    if (key === this.reportedRole) return;
+    this.reportedRole = key;
+    this.host.roleChanged(this.role, this.leader, this.isServing);
+  }
+}

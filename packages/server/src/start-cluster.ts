@@ -1,0 +1,211 @@
+// startCluster: a whole Zoo ensemble inside this process — each member with its own loopback
+// client port and a ws peer link to every other member — plus the controls a test needs:
+// find the leader, stop or kill a member, restart it, cut it off from its peers and heal it.
+// Like Curator's TestingCluster, but in Node.
+
+import { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import { startServerInstance } from './server-instance.js';
+import type { ServerInstance } from './server-instance.js';
+import type { ServerOptions } from './server-options.js';
+import { createZab } from './zab-factory.js';
+import { startWsPeerNetwork } from './adapters/ws-peer-network.js';
+import type { PeerNetwork } from './adapters/ws-peer-network.js';
+import { consoleLogger } from './adapters/node-env.js';
+
+export interface StartClusterOptions extends ServerOptions {
+  /** Voting members: 1, 3, 5 or 7 (default 3). */
+  size?: number;
+  /** Non-voting members that serve reads and forward writes (default 0). */
+  observers?: number;
+  /** First client port (member i gets base + i − 1); default 0: free ports. */
+  basePort?: number;
+}
+
+export interface ClusterMember {
+  readonly id: number;
+  readonly isObserver: boolean;
+  /** `host:port` of this member's client port (stable across restarts). */
+  readonly connectString: string;
+  readonly port: number;
+  readonly isRunning: boolean;
+}
+
+export interface ZooCluster {
+  /** Every member's client address, comma-separated: what ZooKeeper clients take. */
+  readonly connectString: string;
+  readonly members: readonly ClusterMember[];
+  /** The id of the serving leader, or null while there is none. */
+  leader(): number | null;
+  /** Resolves with the leader's id once a leader serves and every running member serves too. */
+  waitForLeader(timeoutMs?: number): Promise<number>;
+  /** Closes a member's client port and peer links (as a clean shutdown). */
+  stop(id: number): Promise<void>;
+  /** Stops a member abruptly: its sockets close at once. */
+  kill(id: number): Promise<void>;
+  /**
+   * Starts a stopped member again on the same ports. Members keep their state in memory, so a
+   * restarted member comes back empty and catches up from the leader (SNAP or DIFF).
+   */
+  restart(id: number): Promise<void>;
+  /** Cuts a member off from every peer (its clients stay connected); `heal` undoes it. */
+  isolate(id: number): void;
+  heal(id: number): void;
+  /** The member's role: 'leading', 'following', 'observing' or 'looking' (null if stopped). */
+  roleOf(id: number): string | null;
+  /** The member's last applied zxid and a digest of its whole tree (null if stopped). */
+  stateOf(id: number): { zxid: bigint; digest: string } | null;
+  close(): Promise<void>;
+}
+
+interface MemberSlot {
+  id: number;
+  isObserver: boolean;
+  port: number;
+  peerPort: number;
+  txnLog: MemoryTxnLog;
+  instance: ServerInstance | null;
+  network: PeerNetwork | null;
+}
+
+const quorumSizes = new Set([1, 3, 5, 7]);
+
+export async function startCluster(options: StartClusterOptions = {}): Promise<ZooCluster> {
+  const size = options.size ?? 3;
+  if (!quorumSizes.has(size))
+    throw new RangeError(`cluster size must be 1, 3, 5 or 7, got ${size}`);
+  const observerCount = options.observers ?? 0;
+  const host = options.host ?? '127.0.0.1';
+  const slots: MemberSlot[] = [];
+  for (let id = 1; id <= size + observerCount; id += 1) {
+    const port =
+      options.basePort === undefined || options.basePort === 0 ? 0 : options.basePort + id - 1;
+    slots.push({
+      id,
+      isObserver: id > size,
+      port,
+      peerPort: 0,
+      txnLog: new MemoryTxnLog(),
+      instance: null,
+      network: null,
+    });
+  }
+  const voters = slots.filter((s) => !s.isObserver).map((s) => s.id);
+  const observers = slots.filter((s) => s.isObserver).map((s) => s.id);
+  const peerAddresses = new Map<number, { host: string; port: number }>();
+
+  const startMember = async (slot: MemberSlot): Promise<void> => {
+    const log =
+      options.logger ??
+      consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
+    let instance: ServerInstance | null = null;
+    const network = await startWsPeerNetwork({
+      serverId: slot.id,
+      host,
+      port: slot.peerPort,
+      log,
+      events: {
+        onMessage: (from, message) => instance?.submit({ type: 'peerMessage', from, message }),
+        onPeerConnected: (peerId) => instance?.submit({ type: 'peerConnected', peerId }),
+        onPeerDisconnected: (peerId) => instance?.submit({ type: 'peerDisconnected', peerId }),
+      },
+    });
+    slot.peerPort = network.port;
+    slot.network = network;
+    instance = await startServerInstance({
+      ...options,
+      logger: log,
+      serverId: slot.id,
+      port: slot.port,
+      txnLog: slot.txnLog,
+      peers: network,
+      mode: 'ensemble',
+      createReplication: (replicationHost) =>
+        createZab(
+          { serverId: slot.id, voters, observers, tickMs: options.tickMs ?? 2000 },
+          replicationHost,
+          slot.txnLog,
+        ),
+    });
+    slot.port = instance.port;
+    slot.instance = instance;
+    peerAddresses.set(slot.id, { host, port: network.port });
+  };
+
+  for (const slot of slots) await startMember(slot);
+  for (const slot of slots) slot.network?.setPeers(peerAddresses);
+
+  const slotOf = (id: number): MemberSlot => {
+    const slot = slots.find((s) => s.id === id);
+    if (slot === undefined) throw new RangeError(`no cluster member ${id}`);
+    return slot;
+  };
+  const stopMember = async (slot: MemberSlot): Promise<void> => {
+    const { instance, network } = slot;
+    slot.instance = null;
+    slot.network = null;
+    await instance?.close();
+    await network?.close();
+  };
+  const leader = (): number | null => {
+    for (const slot of slots) {
+      const replication = slot.instance?.peer.replication;
+      if (replication?.role === 'leading' && replication.isServing) return slot.id;
+    }
+    return null;
+  };
+
+  return {
+    connectString: slots.map((s) => `${host}:${s.port}`).join(','),
+    members: slots.map((slot) => ({
+      id: slot.id,
+      isObserver: slot.isObserver,
+      get port() {
+        return slot.port;
+      },
+      get connectString() {
+        return `${host}:${slot.port}`;
+      },
+      get isRunning() {
+        return slot.instance !== null;
+      },
+    })),
+    leader,
+    async waitForLeader(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const id = leader();
+        const running = slots.filter((s) => s.instance !== null);
+        if (id !== null && running.every((s) => s.instance?.peer.isServing === true)) return id;
+        if (Date.now() > deadline) throw new Error(`no serving leader within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    stop: (id) => stopMember(slotOf(id)),
+    kill: (id) => stopMember(slotOf(id)),
+    async restart(id) {
+      const slot = slotOf(id);
+      if (slot.instance !== null) throw new Error(`member ${id} is running`);
+      slot.txnLog = new MemoryTxnLog();
+      await startMember(slot);
+      slot.network?.setPeers(peerAddresses);
+    },
+    isolate(id) {
+      slotOf(id).network?.isolate();
+      for (const slot of slots) if (slot.id !== id) slot.network?.cut(id);
+    },
+    heal(id) {
+      slotOf(id).network?.healAll();
+      for (const slot of slots) if (slot.id !== id) slot.network?.heal(id);
+    },
+    roleOf(id) {
+      return slotOf(id).instance?.peer.replication.role ?? null;
+    },
+    stateOf(id) {
+      const peer = slotOf(id).instance?.peer;
+      return peer === undefined ? null : { zxid: peer.lastZxid, digest: peer.tree.digest() };
+    },
+    async close() {
+      for (const slot of slots) await stopMember(slot);
+    },
+  };
+}
