@@ -74,6 +74,7 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
       queueMicrotask(() => (peer.stats.packetsSent += 1));
       const snapshot = takeSnapshot({
         peer,
+        isEnsemble: options.mode === 'ensemble',
         clientPort: listener?.port ?? options.port,
         dataDir: '',
         startedAtMs,

@@ -1,47 +1,57 @@
-// `pnpm start`: runs one Zoo server on 127.0.0.1:2181 (or --port/--host) until Ctrl-C, logging
-// one line when it is ready to serve. commander parses the flags.
+// `pnpm start`: runs a local Zoo ensemble (3 servers on 127.0.0.1:2181–2183 by default) until
+// Ctrl-C, logging one line when it is ready to serve. `--servers 1` runs a single standalone
+// server; `--config zoo.cfg --myid N` runs one member of an ensemble spread over hosts.
 
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { startServer } from '../start-server.js';
-import type { StartServerOptions } from '../start-server.js';
+import { startCluster } from '../start-cluster.js';
+import { startMember } from '../start-member.js';
+import { parseZooConfig } from '../config/zoo-config.js';
+import type { ServerOptions } from '../server-options.js';
 import type { LogLevel } from '../adapters/node-env.js';
 
 function integer(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
+  if (!Number.isInteger(value) || value < 0) {
     throw new InvalidArgumentError(`not a whole number: ${text}`);
+  }
   return value;
 }
 
+const allWords = 'srvr,ruok,isro,stat,mntr,conf,cons,envi,dirs,wchs,wchc,wchp,dump';
 const program = new Command()
   .name('zoo-server')
-  .description('Run a ZooKeeper-compatible Zoo server')
-  .option('--port <port>', 'client port (0 picks a free port)', integer, 2181)
+  .description('Run a ZooKeeper-compatible Zoo ensemble (or one server)')
+  .option('--servers <n>', 'voting members of the local ensemble: 1, 3, 5 or 7', integer, 3)
+  .option('--observers <n>', 'non-voting members of the local ensemble', integer, 0)
+  .option('--port <port>', 'client port of the first server (the next ones follow)', integer, 2181)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
   .option('--tick-ms <ms>', 'tickTime: sessions negotiate 2–20 ticks', integer, 2000)
   .option('--extended-types', 'allow TTL nodes (zookeeper.extendedTypesEnabled)', false)
-  .option(
-    '--four-letter-words <list>',
-    'whitelisted four-letter words, or *',
-    'srvr,ruok,isro,stat,mntr,conf,cons,envi,dirs,wchs,wchc,wchp,dump',
-  )
+  .option('--four-letter-words <list>', 'whitelisted four-letter words, or *', allWords)
   .option('--super-digest <digest>', 'super user as user:base64(sha1(user:password))')
+  .option('--config <file>', 'run one member of a multi-host ensemble from a zoo.cfg')
+  .option('--myid <id>', 'this member’s id with --config (else myid= in the file)', integer)
   .option('--log-level <level>', 'debug, info, warn or error', 'info')
   .parse();
 
 interface CliOptions {
+  servers: number;
+  observers: number;
   port: number;
   host: string;
   tickMs: number;
   extendedTypes: boolean;
   fourLetterWords: string;
   superDigest?: string;
+  config?: string;
+  myid?: number;
   logLevel: LogLevel;
 }
 
 const flags = program.opts<CliOptions>();
-const options: StartServerOptions = {
-  port: flags.port,
+const options: ServerOptions = {
   host: flags.host,
   tickMs: flags.tickMs,
   extendedTypesEnabled: flags.extendedTypes,
@@ -50,15 +60,49 @@ const options: StartServerOptions = {
 };
 if (flags.superDigest !== undefined) options.superDigest = flags.superDigest;
 
-const server = await startServer(options);
-process.stdout.write(`Zoo server ready: standalone, serving clients at ${server.connectString}\n`);
+async function start(): Promise<{ line: string; close: () => Promise<void> }> {
+  if (flags.config !== undefined) {
+    const config = parseZooConfig(readFileSync(flags.config, 'utf8'));
+    const myid = flags.myid ?? config.myid;
+    if (myid === null) {
+      throw new InvalidArgumentError('--config needs --myid (or myid= in the file)');
+    }
+    const member = await startMember(config, { ...options, myid });
+    const line =
+      `Zoo member ${myid} of ${config.members.length} up: listening for clients at ` +
+      `${member.instance.connectString}; it serves once a quorum of its peers is up ` +
+      '(state is kept in memory; dataDir is not used yet)';
+    return { line, close: () => member.close() };
+  }
+  if (flags.servers === 1 && flags.observers === 0) {
+    const server = await startServer({ ...options, port: flags.port });
+    return {
+      line: `Zoo server ready: standalone, serving clients at ${server.connectString}`,
+      close: () => server.close(),
+    };
+  }
+  const cluster = await startCluster({
+    ...options,
+    size: flags.servers,
+    observers: flags.observers,
+    basePort: flags.port,
+  });
+  const leader = await cluster.waitForLeader();
+  const line =
+    `Zoo ensemble ready: ${flags.servers} servers, leader ${leader}, ` +
+    `serving clients at ${cluster.connectString}`;
+  return { line, close: () => cluster.close() };
+}
+
+const running = await start();
+process.stdout.write(`${running.line}\n`);
 
 let isStopping = false;
 const stop = (signal: string): void => {
   if (isStopping) return;
   isStopping = true;
-  process.stdout.write(`${signal}: stopping Zoo server\n`);
-  void server.close().then(() => process.exit(0));
+  process.stdout.write(`${signal}: stopping Zoo\n`);
+  void running.close().then(() => process.exit(0));
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));

@@ -8,6 +8,8 @@ import { formatVersion, zooVersion } from '../admin/java-format.js';
 
 export interface SnapshotContext {
   peer: Peer;
+  /** A member of an ensemble reports leader/follower/observer; otherwise standalone. */
+  isEnsemble: boolean;
   clientPort: number;
   dataDir: string;
   startedAtMs: number;
@@ -29,9 +31,9 @@ export function takeSnapshot(context: SnapshotContext): ServerSnapshot {
   let outstanding = 0;
   for (const connection of peer.connections.values()) outstanding += connection.queue.length;
   return {
-    isServing: true,
+    isServing: peer.isServing,
     version: formatVersion(zooVersion, context.builtAtMs),
-    mode: 'standalone',
+    mode: modeOf(peer, context.isEnsemble),
     zxid: peer.lastZxid,
     nodeCount: tree.nodeCount,
     latency: peer.stats.latency(),
@@ -128,4 +130,17 @@ function watchSummary(peer: Peer): WatchSummary {
     bySession,
     byPath,
   };
+}
+
+function modeOf(peer: Peer, isEnsemble: boolean): ServerSnapshot['mode'] {
+  if (!isEnsemble) return 'standalone';
+  switch (peer.replication.role) {
+    case 'leading':
+      return 'leader';
+    case 'observing':
+      return 'observer';
+    case 'following':
+    case 'looking':
+      return 'follower';
+  }
 }
