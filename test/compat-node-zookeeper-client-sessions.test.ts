@@ -11,7 +11,7 @@ import { resolveTargets, warnUnavailable } from './support/targets.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const { ACL, CreateMode, Event, Exception, Id, Permission } = zookeeper;
-const targets = await resolveTargets();
+const targets = await resolveTargets({ ensemble: true });
 warnUnavailable('compat-node-zookeeper-client-sessions', targets);
 
 /** ZooKeeper: DigestAuthenticationProvider — `user:base64(sha1("user:password"))`. */

@@ -10,7 +10,7 @@ import { useTargetServer, type SuiteContext } from './support/target-suite.js';
 import { resolveTargets, warnUnavailable } from './support/targets.js';
 
 const { CreateMode, Event, Exception } = zookeeper;
-const targets = await resolveTargets();
+const targets = await resolveTargets({ ensemble: true });
 warnUnavailable('compat-node-zookeeper-client', targets);
 
 const long = (value: Buffer): bigint => value.readBigInt64BE(0);

@@ -18,7 +18,7 @@ import { useTargetServer, type SuiteContext } from './support/target-suite.js';
 import { resolveTargets, warnUnavailable } from './support/targets.js';
 import { WireClient, type WireClientOptions } from './support/wire-client.js';
 
-const targets = await resolveTargets();
+const targets = await resolveTargets({ ensemble: true });
 warnUnavailable('compat-wire', targets);
 
 const openAcl = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
@@ -183,11 +183,11 @@ function errorAndAdminTests(suite: SuiteContext): void {
     expect(exchange.isClosedByServer).toBe(true);
   });
 
-  test('4lw: ruok answers imok; srvr reports a standalone server', async () => {
+  test('4lw: ruok answers imok; srvr reports the mode (standalone, or follower)', async () => {
     expect(await fourLetterWord(suite.server(), 'ruok')).toBe('imok');
     const srvr = await fourLetterWord(suite.server(), 'srvr');
     expect(srvr).toMatch(/^Zookeeper version: /);
-    expect(srvr).toMatch(/\nMode: standalone\n/);
+    expect(srvr).toContain(`\nMode: ${suite.server().mode}\n`);
     expect(srvr).toMatch(/\nNode count: \d+\n/);
   });
 }

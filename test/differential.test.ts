@@ -17,12 +17,14 @@ import {
   type TargetServer,
 } from './support/targets.js';
 
-const targets = await resolveTargets();
+const targets = await resolveTargets({ ensemble: true });
 warnUnavailable('differential', targets);
 const apache = targets.find((t) => t.target.name === 'apache');
 const zoo = targets.find((t) => t.target.name === 'zoo');
 const isApacheAvailable = apache?.isAvailable === true;
 const isZooAvailable = zoo?.isAvailable === true;
+/** Zoo alone and Zoo as a 3-member ensemble (through a follower) are both compared. */
+const zooTargets = targets.filter((t) => t.target.name !== 'apache');
 
 // Replay a failure with the seed and path fast-check printed:
 //   ZOO_DIFF_SEED=<seed> ZOO_DIFF_PATH=<path> pnpm vitest run test/differential.test.ts
@@ -33,6 +35,8 @@ const replay = {
   ...(replayPath === undefined ? {} : { path: replayPath }),
 };
 const runsZoo = Number(process.env['ZOO_DIFF_RUNS'] ?? 100);
+/** Every write in the ensemble is a quorum round trip, so it gets fewer runs by default. */
+const runsEnsemble = Number(process.env['ZOO_DIFF_RUNS_ENSEMBLE'] ?? 50);
 /** The self-check proves the harness; with Zoo present it needs fewer runs. */
 const runsSelfCheck = isZooAvailable ? 20 : 60;
 const opsMax = 25;
@@ -118,30 +122,34 @@ describe.skipIf(!isApacheAvailable)('differential: the harness itself', () => {
   }, 120_000);
 });
 
-const zooTitle = 'differential: Zoo against Apache ZooKeeper 3.8';
-const zooSkipReason = !isApacheAvailable
-  ? (apache?.reason ?? 'Apache ZooKeeper unavailable')
-  : (zoo?.reason ?? 'Zoo unavailable');
-describe.skipIf(!isApacheAvailable || !isZooAvailable)(
-  isApacheAvailable && isZooAvailable ? zooTitle : `${zooTitle} (SKIPPED: ${zooSkipReason})`,
-  () => {
-    const pair = startPair(apacheTarget, zoo?.target ?? apacheTarget);
+for (const zooLike of zooTargets) {
+  const name = zooLike.target.name;
+  const zooTitle = `differential: ${name} against Apache ZooKeeper 3.8`;
+  const zooSkipReason = !isApacheAvailable
+    ? (apache?.reason ?? 'Apache ZooKeeper unavailable')
+    : zooLike.reason;
+  const isRunnable = isApacheAvailable && zooLike.isAvailable;
+  describe.skipIf(!isRunnable)(
+    isRunnable ? zooTitle : `${zooTitle} (SKIPPED: ${zooSkipReason})`,
+    () => {
+      const pair = startPair(apacheTarget, zooLike.target);
 
-    test('Zoo answers random sequences as Apache does (known differences gated)', async () => {
-      const gated = await checkSequences({
-        servers: pair.servers(),
-        names: ['apache', 'zoo'],
-        numRuns: runsZoo,
-        useKnownDifferences: true,
-        label: 'zoo',
-      });
-      const summary = knownDifferences.map(
-        (d) => `${d.id} (${d.zookeeper}): ${gated.get(d.id) ?? 0}`,
-      );
-      console.info(`[differential] gated known differences: ${summary.join('; ')}`);
-      for (const id of gated.keys()) {
-        expect(knownDifferences.map((d) => d.id)).toContain(id);
-      }
-    }, 180_000);
-  },
-);
+      test(`${name} answers random sequences as Apache does (known diffs gated)`, async () => {
+        const gated = await checkSequences({
+          servers: pair.servers(),
+          names: ['apache', name],
+          numRuns: name === 'zoo' ? runsZoo : runsEnsemble,
+          useKnownDifferences: true,
+          label: name,
+        });
+        const summary = knownDifferences.map(
+          (d) => `${d.id} (${d.zookeeper}): ${gated.get(d.id) ?? 0}`,
+        );
+        console.info(`[differential] ${name}: gated known differences: ${summary.join('; ')}`);
+        for (const id of gated.keys()) {
+          expect(knownDifferences.map((d) => d.id)).toContain(id);
+        }
+      }, 180_000);
+    },
+  );
+}

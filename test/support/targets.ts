@@ -1,14 +1,15 @@
-// The servers a compatibility test can run against: Apache ZooKeeper (the oracle) and Zoo.
-// Zoo is loaded with a dynamic import, so these tests include it automatically as soon as
-// `@zoo/server` exports `startServer`, and report clearly why it was left out until then.
+// The servers a compatibility test can run against: Apache ZooKeeper (the oracle), Zoo, and a
+// 3-member Zoo ensemble reached through one follower. Zoo is imported dynamically, so a missing
+// `@zoo/server` marks its targets unavailable (with the reason) instead of failing Apache runs.
 
+import type { ZooCluster } from '@zoo/server';
 import {
   apacheZooKeeperJar,
   isApacheZooKeeperInstalled,
   startApacheZooKeeper,
 } from './apache-zookeeper.js';
 
-export type TargetName = 'apache' | 'zoo';
+export type TargetName = 'apache' | 'zoo' | 'zoo-ensemble';
 
 export interface TargetOptions {
   tickMs?: number;
@@ -24,6 +25,8 @@ export interface TargetServer {
   connectString: string;
   host: string;
   port: number;
+  /** What `srvr` reports as `Mode:` (standalone, or follower for the ensemble's member). */
+  mode: 'standalone' | 'follower';
   stop(): Promise<void>;
 }
 
@@ -41,26 +44,46 @@ export interface TargetAvailability {
 
 export const apacheTarget: Target = {
   name: 'apache',
-  start: async (options = {}) => startApacheZooKeeper(options),
+  start: async (options = {}) => ({
+    ...(await startApacheZooKeeper(options)),
+    mode: 'standalone',
+  }),
 };
 
 type StartServer = (options: Record<string, unknown>) => Promise<unknown>;
+type StartCluster = (options: Record<string, unknown>) => Promise<ZooCluster>;
 
-async function importStartServer(): Promise<StartServer | string> {
+interface ZooStarters {
+  startServer: StartServer | string;
+  startCluster: StartCluster | string;
+}
+
+async function importZoo(): Promise<ZooStarters> {
   // A variable specifier keeps typecheck green whether or not the package exports it yet.
   const specifier = '@zoo/server';
   try {
     const loaded: unknown = await import(specifier);
-    if (typeof loaded === 'object' && loaded !== null && 'startServer' in loaded) {
-      const startServer: unknown = loaded.startServer;
-      if (typeof startServer === 'function') {
-        return (options) => Promise.resolve(startServer(options));
-      }
-    }
-    return `${specifier} loaded, but it exports no startServer function`;
+    const exported = (name: string): unknown =>
+      typeof loaded === 'object' && loaded !== null && name in loaded
+        ? (loaded as Record<string, unknown>)[name]
+        : undefined;
+    const startServer = exported('startServer');
+    const startCluster = exported('startCluster');
+    const missing = (name: string): string => `${specifier} loaded, but it exports no ${name}`;
+    return {
+      startServer:
+        typeof startServer === 'function'
+          ? (options) => Promise.resolve(startServer(options))
+          : missing('startServer'),
+      startCluster:
+        typeof startCluster === 'function'
+          ? (options) => Promise.resolve(startCluster(options) as ZooCluster)
+          : missing('startCluster'),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return `${specifier} could not be imported: ${message}`;
+    const reason = `${specifier} could not be imported: ${message}`;
+    return { startServer: reason, startCluster: reason };
   }
 }
 
@@ -98,6 +121,7 @@ function toTargetServer(started: unknown): TargetServer {
     connectString: typeof connectString === 'string' ? connectString : `${hostText}:${port}`,
     host: hostText,
     port,
+    mode: 'standalone',
     stop: async () => {
       await Promise.resolve(close.call(started));
     },
@@ -111,31 +135,81 @@ function zooTarget(startServer: StartServer): Target {
   };
 }
 
-const unavailableZoo: Target = {
-  name: 'zoo',
-  start: () => Promise.reject(new Error('@zoo/server is not available')),
-};
+const ensembleLeaderWaitMs = 30_000;
+
+/**
+ * A 3-member ensemble; tests talk to one follower only, so every write is forwarded to the
+ * leader and committed by a quorum before the follower answers — the interesting path.
+ */
+function zooEnsembleTarget(startCluster: StartCluster): Target {
+  return {
+    name: 'zoo-ensemble',
+    start: async (options = {}) => {
+      const { port: _port, ...clusterOptions } = toZooOptions(options);
+      const cluster = await startCluster({ ...clusterOptions, size: 3 });
+      try {
+        const leaderId = await cluster.waitForLeader(ensembleLeaderWaitMs);
+        const follower = cluster.members.find((m) => m.id !== leaderId && !m.isObserver);
+        if (follower === undefined) throw new Error('the ensemble has no follower');
+        return {
+          connectString: follower.connectString,
+          host: typeof clusterOptions['host'] === 'string' ? clusterOptions['host'] : '127.0.0.1',
+          port: follower.port,
+          mode: 'follower',
+          stop: () => cluster.close(),
+        };
+      } catch (error) {
+        await cluster.close();
+        throw error;
+      }
+    },
+  };
+}
+
+function unavailable(name: TargetName, reason: string): TargetAvailability {
+  const target: Target = {
+    name,
+    start: () => Promise.reject(new Error(`${name} is not available: ${reason}`)),
+  };
+  return { target, isAvailable: false, reason };
+}
+
+export interface ResolveTargetsOptions {
+  /** Also run against a 3-member Zoo ensemble (target `zoo-ensemble`). */
+  ensemble?: boolean;
+}
 
 let resolved: Promise<TargetAvailability[]> | undefined;
 
-/** Both targets, each marked available or not (with the reason, which tests print). */
-export function resolveTargets(): Promise<TargetAvailability[]> {
-  resolved ??= (async () => {
-    const apache: TargetAvailability = isApacheZooKeeperInstalled()
-      ? { target: apacheTarget, isAvailable: true, reason: '' }
-      : {
-          target: apacheTarget,
-          isAvailable: false,
-          reason: `Apache ZooKeeper is not installed (no java or no ${apacheZooKeeperJar})`,
-        };
-    const startServer = await importStartServer();
-    const zoo: TargetAvailability =
-      typeof startServer === 'string'
-        ? { target: unavailableZoo, isAvailable: false, reason: startServer }
-        : { target: zooTarget(startServer), isAvailable: true, reason: '' };
-    return [apache, zoo];
-  })();
-  return resolved;
+async function resolveAll(): Promise<TargetAvailability[]> {
+  const apache: TargetAvailability = isApacheZooKeeperInstalled()
+    ? { target: apacheTarget, isAvailable: true, reason: '' }
+    : unavailable(
+        'apache',
+        `Apache ZooKeeper is not installed (no java or no ${apacheZooKeeperJar})`,
+      );
+  const { startServer, startCluster } = await importZoo();
+  const zoo: TargetAvailability =
+    typeof startServer === 'string'
+      ? unavailable('zoo', startServer)
+      : { target: zooTarget(startServer), isAvailable: true, reason: '' };
+  const ensemble: TargetAvailability =
+    typeof startCluster === 'string'
+      ? unavailable('zoo-ensemble', startCluster)
+      : { target: zooEnsembleTarget(startCluster), isAvailable: true, reason: '' };
+  return [apache, zoo, ensemble];
+}
+
+/**
+ * The targets, each marked available or not (with the reason, which tests print): Apache and
+ * Zoo, plus the Zoo ensemble when asked for.
+ */
+export async function resolveTargets(
+  options: ResolveTargetsOptions = {},
+): Promise<TargetAvailability[]> {
+  resolved ??= resolveAll();
+  const all = await resolved;
+  return options.ensemble === true ? all : all.filter((t) => t.target.name !== 'zoo-ensemble');
 }
 
 /** Prints one visible line per unavailable target (vitest shows console output per file). */
