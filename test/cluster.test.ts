@@ -169,4 +169,31 @@ describe('cluster: replication over real sockets', () => {
     const stat = await observer.exists('/owned');
     expect(stat?.ephemeralOwner).toBe(sessionId);
   });
+
+  test('cluster: 5 members keep committing with 2 down, and stop at 3 down', async () => {
+    cluster = await startCluster({ size: 5, tickMs: 500 });
+    const firstLeader = await cluster.waitForLeader();
+    const survivors = cluster.members.filter((m) => m.id !== firstLeader);
+    const client = await open(survivors.map((m) => m.connectString).join(','));
+    await client.create('/five', null);
+    await cluster.kill(firstLeader);
+    await cluster.kill(survivors[0]?.id ?? 0);
+    await cluster.waitForLeader();
+    await client.create('/five/with-two-down', null);
+    await converged(cluster);
+    await cluster.kill(survivors[1]?.id ?? 0);
+    const deadline = Date.now() + 10_000;
+    while (cluster.leader() !== null) {
+      if (Date.now() > deadline) throw new Error('a minority of 2 kept a serving leader');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const remaining = cluster.members.filter((m) => m.isRunning).map((m) => m.id);
+    expect(remaining).toHaveLength(2);
+    // Followers notice within syncLimit (5 ticks) that their leader is gone, then look.
+    while (remaining.some((id) => cluster?.roleOf(id) !== 'looking')) {
+      if (Date.now() > deadline) throw new Error('the remaining members kept following');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await expect(client.create('/five/with-three-down', null)).rejects.toThrow();
+  });
 });
