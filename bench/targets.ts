@@ -1,7 +1,8 @@
-// The servers a benchmark compares, each started the same way: a child process of the
+// The standalone servers a benchmark compares, each started the same way: a child process of the
 // benchmark in the same session (no setsid), so the scheduler's autogroups treat them alike.
 
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
@@ -9,45 +10,84 @@ import {
   startApacheZooKeeper,
 } from '../test/support/apache-zookeeper.js';
 
-export interface RunningTarget {
-  name: string;
+export interface Endpoint {
   host: string;
   port: number;
+}
+
+export interface RunningTarget {
+  name: string;
+  /** How it runs, printed beside its figures. */
+  description: string;
+  endpoints: Endpoint[];
+  /** Process ids of the server's processes, for CPU accounting. */
+  pids(): number[];
   stop(): Promise<void>;
 }
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 
-/** Zoo's CLI in a child Node process, as `pnpm start --port 0` runs it. */
-export async function startZoo(): Promise<RunningTarget> {
+export interface ZooCliProcess {
+  child: ChildProcess;
+  /** Resolves with the first stdout line matching `ready`; rejects if the process exits first. */
+  ready: Promise<string>;
+}
+
+/** Node flags that make a Zoo process write a V8 CPU profile into `dir` when it exits. */
+export function cpuProfileFlags(dir: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+}
+
+/** Zoo's CLI (`pnpm start …`) in a child Node process, logging warnings only. */
+export function spawnZooCli(options: {
+  args: readonly string[];
+  ready: RegExp;
+  nodeFlags?: readonly string[];
+}): ZooCliProcess {
+  const cli = join(root, 'packages/server/src/cli/zoo-server.ts');
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeFlags ?? []),
       '--import',
       'tsx',
       '--conditions=zoo-source',
-      join(root, 'packages/server/src/cli/zoo-server.ts'),
-      '--port',
-      '0',
+      cli,
+      ...options.args,
       '--log-level',
       'warn',
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const port = await new Promise<number>((resolve, reject) => {
+  const ready = new Promise<string>((resolve, reject) => {
     let text = '';
     child.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
-      const match = /serving clients at [^:\s]+:(\d+)/.exec(text);
-      if (match?.[1] !== undefined) resolve(Number(match[1]));
+      const line = text.split('\n').find((candidate) => options.ready.test(candidate));
+      if (line !== undefined) resolve(line);
     });
-    child.once('exit', (code) => reject(new Error(`zoo-server exited early (${code})`)));
+    child.once('exit', (code) => reject(new Error(`zoo-server exited early (${code}): ${text}`)));
   });
+  return { child, ready };
+}
+
+/** Zoo's CLI as a standalone server, as `pnpm start --servers 1 --port 0` runs it. */
+export async function startZoo(options: { cpuProfileDir?: string } = {}): Promise<RunningTarget> {
+  const dir = options.cpuProfileDir;
+  const { child, ready } = spawnZooCli({
+    args: ['--servers', '1', '--port', '0'],
+    nodeFlags: dir === undefined ? [] : cpuProfileFlags(dir),
+    ready: /serving clients at [^:\s]+:\d+/,
+  });
+  const line = await ready;
+  const port = Number(/serving clients at [^:\s]+:(\d+)/.exec(line)?.[1]);
   return {
     name: 'zoo',
-    host: '127.0.0.1',
-    port,
+    description: 'Zoo: standalone server process (zoo-server --servers 1), in memory',
+    endpoints: [{ host: '127.0.0.1', port }],
+    pids: () => (child.pid === undefined ? [] : [child.pid]),
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       await exited;
@@ -55,11 +95,20 @@ export async function startZoo(): Promise<RunningTarget> {
   };
 }
 
-/** Debian's Apache ZooKeeper 3.8, or null when it is not installed. */
-export async function startReference(): Promise<RunningTarget | null> {
+/** Debian's Apache ZooKeeper 3.8 standalone, or null when it is not installed. */
+export async function startReference(options: {
+  forceSync: boolean;
+}): Promise<RunningTarget | null> {
   if (!isApacheZooKeeperInstalled()) return null;
-  const server = await startApacheZooKeeper({
-    javaOptions: ['-Xmx2g', '-Xms2g', '-Dzookeeper.forceSync=no'],
-  });
-  return { name: 'zookeeper', host: server.host, port: server.port, stop: () => server.stop() };
+  const javaOptions = ['-Xmx2g', '-Xms2g'];
+  if (!options.forceSync) javaOptions.push('-Dzookeeper.forceSync=no');
+  const server = await startApacheZooKeeper({ javaOptions });
+  const sync = options.forceSync ? 'fsync on (forceSync=yes)' : 'no fsync (forceSync=no)';
+  return {
+    name: 'zookeeper',
+    description: `ZooKeeper 3.8: standalone JVM (-Xmx2g), txn log ${sync}`,
+    endpoints: [{ host: server.host, port: server.port }],
+    pids: () => [server.pid],
+    stop: () => server.stop(),
+  };
 }

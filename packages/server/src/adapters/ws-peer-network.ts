@@ -88,6 +88,8 @@ export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise
 }
 
 class WsPeerNetwork implements PeerNetwork {
+  /** Encodings of recently sent messages, so a broadcast is packed once. */
+  private readonly encoded = new WeakMap<PeerMessage, Buffer>();
   readonly serverId: number;
   readonly port: number;
   /** Up links by peer id: at most one per peer. */
@@ -133,7 +135,13 @@ class WsPeerNetwork implements PeerNetwork {
   send(to: number, message: PeerMessage): void {
     const link = this.links.get(to);
     if (link === undefined || this.isClosed) return;
-    link.send(encodePeerMessage(message));
+    // A proposal or commit goes to every learner as the same object: encode it once.
+    let bytes = this.encoded.get(message);
+    if (bytes === undefined) {
+      bytes = encodePeerMessage(message);
+      this.encoded.set(message, bytes);
+    }
+    link.send(bytes);
   }
 
   setPeers(peers: PeerAddresses): void {

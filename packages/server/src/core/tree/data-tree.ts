@@ -8,6 +8,7 @@ import { childPath, nameOf, parentOf, validatePath } from '../path.js';
 import type { CreateTxnBody, Txn, TxnBody } from '../txn.js';
 import { AclCache } from './acl-cache.js';
 import { ephemeralKindOf, ttlOf } from './ephemeral-type.js';
+import { QuotaStats } from './quota-stats.js';
 import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
 import { snapshotNodes, zNodeOfSnapshot, type SnapshotNode } from './tree-snapshot.js';
@@ -51,6 +52,8 @@ export class DataTree {
   private readonly containers = new Set<string>();
   private readonly ttls = new Set<string>();
   private readonly acls = new AclCache();
+  /** Quota'd paths; keeps /zookeeper/quota/…/zookeeper_stats current (quota-stats.ts). */
+  private readonly quotas = new QuotaStats(this.nodes);
   /** Sum of path lengths and data lengths (ZooKeeper: nodeDataSize). */
   private dataSize = 0;
   private cachedDigest: string | null = null;
@@ -78,7 +81,7 @@ export class DataTree {
     return node;
   }
 
-  /** Every node, parents first (tree-snapshot.ts), as of lastZxid. ZooKeeper: DataTree.serialize. */
+  /** Every node, parents first (tree-snapshot.ts), at lastZxid. ZooKeeper: DataTree.serialize. */
   snapshot(): { zxid: bigint; nodes: SnapshotNode[] } {
     return { zxid: this.lastZxid, nodes: snapshotNodes(this.nodes) };
   }
@@ -94,6 +97,7 @@ export class DataTree {
     tree.nodes.clear();
     tree.dataSize = 0;
     for (const node of snapshot.nodes) tree.restoreNode(node, snapshot.zxid);
+    tree.quotas.rebuild();
     tree.lastZxid = snapshot.zxid;
     tree.invariants();
     return tree;
@@ -109,7 +113,10 @@ export class DataTree {
       () => `snapshot node ${s.path} has a zxid above the snapshot's ${zxid}`,
     );
     const ints = [s.version, s.childCreates, s.aversion];
-    assert(ints.every((n) => n === (n | 0)), () => `snapshot node ${s.path}: int32 out of range`);
+    assert(
+      ints.every((n) => n === (n | 0)),
+      () => `snapshot node ${s.path}: int32 out of range`,
+    );
     assert(Number.isSafeInteger(s.ctime) && Number.isSafeInteger(s.mtime), 'snapshot node time');
     const node = zNodeOfSnapshot(s, this.acls.intern(s.acl));
     // mustGet asserts the parent came first.
@@ -189,9 +196,12 @@ export class DataTree {
     this.nodes.set(path, node);
     this.dataSize += path.length + (data === null ? 0 : data.length);
     this.track(path, node.ephemeralOwner);
+    // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
+    const result: TxnResult = { type: 'create', path, stat: statOfNode(node) };
+    this.dataSize += this.quotas.afterCreate(path, lengthOf(data));
     events.push({ type: 'nodeCreated', path, acl: node.acl });
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
-    return { type: 'create', path, stat: statOfNode(node) };
+    return result;
   }
 
   private deleteNode(path: string, zxid: bigint, events: TreeEvent[]): void {
@@ -206,6 +216,7 @@ export class DataTree {
     this.acls.release(node.acl);
     this.dataSize -= path.length + (node.data === null ? 0 : node.data.length);
     this.untrack(path, node.ephemeralOwner);
+    this.dataSize += this.quotas.afterDelete(path, lengthOf(node.data));
     events.push({ type: 'nodeDeleted', path, acl: node.acl });
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
   }
@@ -217,13 +228,15 @@ export class DataTree {
   ): Stat {
     const node = this.mustGet(body.path);
     const data = body.data === null ? null : Buffer.from(body.data);
-    this.dataSize += lengthOf(data) - lengthOf(node.data);
+    const bytesDiff = lengthOf(data) - lengthOf(node.data);
     node.data = data;
     node.mtimeMs = txn.timeMs;
     node.mzxid = txn.zxid;
     node.version = body.version;
+    const stat = statOfNode(node);
+    this.dataSize += bytesDiff + this.quotas.afterSetData(body.path, bytesDiff);
     events.push({ type: 'nodeDataChanged', path: body.path, acl: node.acl });
-    return statOfNode(node);
+    return stat;
   }
 
   /** ZooKeeper: DataTree.setACL — only the ACL and aversion change, and no watch fires. */
@@ -382,5 +395,6 @@ export class DataTree {
       acls: this.acls,
       dataSize: this.dataSize,
     });
+    this.quotas.invariants();
   }
 }

@@ -1,0 +1,232 @@
+// The 3-server ensembles the benchmark compares, each member a child process of the benchmark:
+// Zoo as member processes started from zoo.cfg files (`zoo-server --config f --myid N`), or the
+// one-process CLI ensemble (`--servers 3`), and Apache ZooKeeper 3.8 as one JVM per server.
+
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isApacheZooKeeperInstalled } from '../test/support/apache-zookeeper.js';
+import { startApacheEnsemble } from '../test/support/apache-ensemble.js';
+import { findFreePort, fourLetterWord } from '../test/support/four-letter-word.js';
+import { cpuProfileFlags, spawnZooCli } from './targets.js';
+
+export interface EnsembleMember {
+  id: number;
+  host: string;
+  port: number;
+  connectString: string;
+}
+
+export interface EnsembleTarget {
+  name: 'zoo' | 'zookeeper';
+  /** How it runs, printed beside its figures (process layout, fsync). */
+  description: string;
+  members: readonly EnsembleMember[];
+  /** Process ids of the running members, for CPU accounting. */
+  pids(): number[];
+  leader(): Promise<number | null>;
+  /** Resolves with the leader's id once it and every running member serve. */
+  waitForQuorum(timeoutMs?: number): Promise<number>;
+  /** SIGKILLs the member's process; resolves once it has exited. */
+  kill(id: number): Promise<void>;
+  restart(id: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ZooEnsembleOptions {
+  /** 'processes': one process per member (default); 'one-process': the `--servers 3` CLI. */
+  layout: 'processes' | 'one-process';
+  /** Directory for `node --cpu-prof` profiles of the member processes, if wanted. */
+  cpuProfileDir?: string;
+}
+
+const tickMs = 2000;
+
+async function modeAt(port: number): Promise<string | null> {
+  const endpoint = { host: '127.0.0.1', port };
+  const text = await fourLetterWord(endpoint, 'srvr', { timeoutMs: 1_000 }).catch(() => '');
+  return /^Mode: (\w+)$/m.exec(text)?.[1] ?? null;
+}
+
+/** Polls `srvr` until exactly one running member leads and every running member serves. */
+async function waitForModes(
+  ports: () => { id: number; port: number }[],
+  timeoutMs: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = ports();
+    const modes = await Promise.all(running.map((member) => modeAt(member.port)));
+    const leaders = running.filter((_, index) => modes[index] === 'leader');
+    const isServing = modes.every((mode) => mode === 'leader' || mode === 'follower');
+    if (isServing && leaders.length === 1 && leaders[0] !== undefined) return leaders[0].id;
+    if (Date.now() > deadline) throw new Error(`no Zoo quorum: ${modes.join(',')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The running member whose `srvr` says `Mode: leader`, or null when none does. */
+async function leaderOf(running: { id: number; port: number }[]): Promise<number | null> {
+  const modes = await Promise.all(running.map((member) => modeAt(member.port)));
+  return running.find((_, index) => modes[index] === 'leader')?.id ?? null;
+}
+
+function memberOf(id: number, port: number): EnsembleMember {
+  return { id, host: '127.0.0.1', port, connectString: `127.0.0.1:${port}` };
+}
+
+const isAlive = (child: ChildProcess | undefined): child is ChildProcess =>
+  child !== undefined && child.exitCode === null && child.signalCode === null;
+
+async function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (!isAlive(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  // A member that does not shut down cleanly in time is killed, so the benchmark never hangs.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Writes one zoo.cfg per member, as a user would on three hosts, all on loopback here. */
+async function writeMemberConfigs(dir: string, size: number) {
+  const members: (EnsembleMember & { cfgPath: string })[] = [];
+  const serverLines: string[] = [];
+  for (let id = 1; id <= size; id += 1) {
+    members.push({ ...memberOf(id, await findFreePort()), cfgPath: join(dir, `zoo-${id}.cfg`) });
+    // Zoo needs no separate election port; a free one keeps the line in ZooKeeper's form.
+    serverLines.push(`server.${id}=127.0.0.1:${await findFreePort()}:${await findFreePort()}`);
+  }
+  const common = [`tickTime=${tickMs}`, 'initLimit=10', 'syncLimit=5'];
+  for (const member of members) {
+    const lines = [...common, 'clientPortAddress=127.0.0.1', `clientPort=${member.port}`];
+    await writeFile(member.cfgPath, `${[...lines, ...serverLines].join('\n')}\n`);
+  }
+  return members;
+}
+
+async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleTarget> {
+  const dir = await mkdtemp(join(tmpdir(), 'zoo-bench-ensemble-'));
+  const members = await writeMemberConfigs(dir, 3);
+  const children = new Map<number, ChildProcess>();
+  const profile = options.cpuProfileDir === undefined ? [] : cpuProfileFlags(options.cpuProfileDir);
+  const launch = async (member: (typeof members)[number]): Promise<void> => {
+    const args = ['--config', member.cfgPath, '--myid', String(member.id)];
+    const started = spawnZooCli({ args, nodeFlags: profile, ready: /listening for clients at/ });
+    children.set(member.id, started.child);
+    await started.ready;
+  };
+  const stop = async (): Promise<void> => {
+    await Promise.all([...children.values()].map((child) => signalAndWait(child, 'SIGTERM')));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(members.map(launch));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const running = () => members.filter((member) => isAlive(children.get(member.id)));
+  return {
+    name: 'zoo',
+    description: 'Zoo: 3 member processes (zoo-server --config zoo-N.cfg --myid N), in memory',
+    members: members.map((member) => memberOf(member.id, member.port)),
+    pids: () => [...children.values()].filter(isAlive).flatMap((child) => child.pid ?? []),
+    leader: () => leaderOf(running()),
+    waitForQuorum: (timeoutMs = 60_000) => waitForModes(running, timeoutMs),
+    async kill(id) {
+      const child = children.get(id);
+      if (child !== undefined) await signalAndWait(child, 'SIGKILL');
+    },
+    async restart(id) {
+      const member = members.find((candidate) => candidate.id === id);
+      if (member === undefined || isAlive(children.get(id)))
+        throw new Error(`cannot restart ${id}`);
+      await launch(member);
+    },
+    stop,
+  };
+}
+
+/** `zoo-server --servers 3 --port BASE`: the whole ensemble in one Node process. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port that is free together with the `count − 1` ports after it (the CLI's --port BASE). */
+async function findFreePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const base = await findFreePort();
+    const rest = Array.from({ length: count - 1 }, (_, index) => isPortFree(base + index + 1));
+    if ((await Promise.all(rest)).every(Boolean)) return base;
+  }
+  throw new Error(`no run of ${count} free ports found`);
+}
+
+async function startZooOneProcess(options: ZooEnsembleOptions): Promise<EnsembleTarget> {
+  const base = await findFreePortRun(3);
+  const profile = options.cpuProfileDir === undefined ? [] : cpuProfileFlags(options.cpuProfileDir);
+  const started = spawnZooCli({
+    args: ['--servers', '3', '--port', String(base)],
+    nodeFlags: profile,
+    ready: /Zoo ensemble ready: .* serving clients at (\S+)/,
+  });
+  const line = await started.ready;
+  const addresses = /serving clients at (\S+)/.exec(line)?.[1]?.split(',') ?? [];
+  const members = addresses.map((address, index) =>
+    memberOf(index + 1, Number(address.split(':')[1])),
+  );
+  const everyone = () => members;
+  return {
+    name: 'zoo',
+    description: 'Zoo: one process running all 3 members (zoo-server --servers 3)',
+    members,
+    pids: () => (started.child.pid === undefined ? [] : [started.child.pid]),
+    leader: () => leaderOf(members),
+    waitForQuorum: (timeoutMs = 60_000) => waitForModes(everyone, timeoutMs),
+    kill: () => Promise.reject(new Error('one-process ensemble: members cannot be killed alone')),
+    restart: () => Promise.reject(new Error('one-process ensemble: members cannot be restarted')),
+    stop: () => signalAndWait(started.child, 'SIGTERM'),
+  };
+}
+
+export async function startZooEnsemble(options: ZooEnsembleOptions): Promise<EnsembleTarget> {
+  const target =
+    options.layout === 'processes'
+      ? await startZooProcesses(options)
+      : await startZooOneProcess(options);
+  try {
+    await target.waitForQuorum();
+  } catch (error) {
+    await target.stop();
+    throw error;
+  }
+  return target;
+}
+
+/** Apache ZooKeeper 3.8 as 3 JVMs (512 MiB heap each), or null when it is not installed. */
+export async function startReferenceEnsemble(options: {
+  forceSync: boolean;
+}): Promise<EnsembleTarget | null> {
+  if (!isApacheZooKeeperInstalled()) return null;
+  const ensemble = await startApacheEnsemble({ forceSync: options.forceSync, heapMb: 512 });
+  const sync = options.forceSync ? 'fsync on (forceSync=yes)' : 'no fsync (forceSync=no)';
+  return {
+    name: 'zookeeper',
+    description: `ZooKeeper 3.8: 3 JVMs (QuorumPeerMain, -Xmx512m), txn log ${sync}`,
+    members: ensemble.members.map((member) => memberOf(member.id, member.port)),
+    pids: () => ensemble.members.flatMap((member) => member.pid() ?? []),
+    leader: () => ensemble.leader(),
+    waitForQuorum: (timeoutMs) => ensemble.waitForQuorum(timeoutMs),
+    kill: (id) => ensemble.kill(id),
+    restart: (id) => ensemble.restart(id),
+    stop: () => ensemble.stop(),
+  };
+}
