@@ -38,7 +38,9 @@ async function converged(
       return first;
     if (Date.now() > deadline)
       throw new Error(
-        `members did not converge: ${JSON.stringify(states, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`,
+        `members did not converge: ${JSON.stringify(states, (_key, value: unknown) =>
+          typeof value === 'bigint' ? value.toString(16) : value,
+        )}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -64,7 +66,7 @@ describe('cluster: replication over real sockets', () => {
     }
   });
 
-  test('cluster: failover: every acknowledged write survives killing the leader under load', async () => {
+  test('cluster: failover: every acked write survives killing the leader under load', async () => {
     cluster = await startCluster({ size: 3 });
     const leaderId = await cluster.waitForLeader();
     const client = await open(cluster.connectString);
@@ -124,7 +126,7 @@ describe('cluster: replication over real sockets', () => {
     expect((await reader.getData('/during-partition')).data?.toString()).toBe('x');
   });
 
-  test('cluster: a leader cut off from its followers steps down; the rest elect a new one', async () => {
+  test('cluster: a leader cut off from its followers steps down; others elect', async () => {
     cluster = await startCluster({ size: 3 });
     const oldLeader = await cluster.waitForLeader();
     const client = await open(

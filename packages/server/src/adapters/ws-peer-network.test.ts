@@ -173,7 +173,11 @@ describe('ws peer network: three servers on 127.0.0.1', () => {
     net(3).send(2, ack(3));
     await waitFor('3 → 2 still works', () => rec(2).lastAck(3) === 3n);
     net(1).heal(2);
-    await waitFor('healed', () => net(1).connectedPeers().length === 2);
+    // Both ends must see the link up: a message sent before its own end is up is dropped.
+    await waitFor(
+      'healed',
+      () => net(1).connectedPeers().length === 2 && net(2).connectedPeers().length === 2,
+    );
     expect(rec(1).links).toEqual(['-2', '+2']);
     net(2).send(1, ack(42));
     await waitFor('2 → 1 after heal', () => rec(1).lastAck(2) === 42n);

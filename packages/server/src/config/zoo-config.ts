@@ -34,7 +34,7 @@ function integerValue(key: string, value: string): number {
   return parsed;
 }
 
-/** `host:peerPort[:electionPort][:participant|observer][;clientPort]` (ZooKeeper's server.N form). */
+/** ZooKeeper's server.N: `host:peerPort[:electionPort][:participant|observer][;clientPort]`. */
 function parseServerLine(id: number, value: string): MemberAddress {
   const [address = ''] = value.split(';');
   const parts = address.split(':');
