@@ -25,7 +25,7 @@ export function sendSyncStream(context: ZabContext, options: SyncStreamOptions):
   const { to, isObserver, epoch } = options;
   const plan = planSync(options.learnerLastZxid, log);
   const committedZxid = log.committedZxid;
-  const fromZxid = sendSyncStart(context, to, plan, options.learnerLastZxid);
+  const fromZxid = sendSyncStart(context, { to, plan, learnerLastZxid: options.learnerLastZxid });
   let lastSentZxid = fromZxid;
   let committedSent = 0;
   for (const txn of log.entriesAfter(fromZxid)) {
@@ -48,10 +48,9 @@ export function sendSyncStream(context: ZabContext, options: SyncStreamOptions):
 /** Sends the opening packet(s) of the plan; returns the point the learner's log resumes from. */
 function sendSyncStart(
   context: ZabContext,
-  to: number,
-  plan: SyncPlan,
-  learnerLastZxid: bigint,
+  start: { to: number; plan: SyncPlan; learnerLastZxid: bigint },
 ): bigint {
+  const { to, plan, learnerLastZxid } = start;
   const { log, outbox, host } = context;
   switch (plan.kind) {
     case 'diff':

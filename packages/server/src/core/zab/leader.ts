@@ -7,9 +7,12 @@ import { assert } from '@zoo/client/protocol';
 import type { Txn } from '../txn.js';
 import type { PeerMessage } from './messages.js';
 import { sendSyncStream } from './leader-sync.js';
+import { LeaderDurability } from './leader-durability.js';
 import {
   createLearnerHandler,
   describeLearnerHandler,
+  isAhead,
+  isExpired,
   isForwarding,
   learnerHandlerInvariants,
 } from './learner-handler.js';
@@ -34,12 +37,7 @@ export class Leader {
   private readonly epochAcks = new Set<number>();
   /** The leader's last zxid when synchronization began: the new epoch's initial history. */
   private initialHistoryZxid: bigint | null = null;
-  private epochsPersistNumber: number | null = null;
-  /** This leader's currentEpoch (and so its whole history) is durable: its own NEWLEADER ack. */
-  private isSelfSynced = false;
-  /** Own proposals waiting for the write: the self-ACK advances as persisted() confirms them. */
-  private readonly selfPending: { zxid: bigint; persistNumber: number }[] = [];
-  private selfAckedZxid = 0n;
+  private readonly durability = new LeaderDurability();
   private lastPingMs: number;
   /** Learners sent NEWLEADER in this leadership (across their sessions). */
   private readonly newLeaderSentTo = new Set<number>();
@@ -111,8 +109,7 @@ export class Leader {
       return;
     }
     log.append(txn);
-    const persistNumber = outbox.persist({ type: 'txns', txns: [txn] });
-    this.selfPending.push({ zxid: txn.zxid, persistNumber });
+    this.durability.awaitProposal(txn.zxid, outbox.persist({ type: 'txns', txns: [txn] }));
     for (const handler of this.handlers.values()) {
       if (isForwarding(handler) && !handler.isObserver) {
         outbox.sendNow(handler.id, { type: 'proposal', txn });
@@ -122,16 +119,7 @@ export class Leader {
 
   /** Every PersistOp up to `durableNumber` is durable (the loop's persisted()). */
   onPersisted(durableNumber: number): void {
-    if (this.epochsPersistNumber !== null && durableNumber >= this.epochsPersistNumber) {
-      this.isSelfSynced = true;
-    }
-    let confirmed = 0;
-    for (const pending of this.selfPending) {
-      if (pending.persistNumber > durableNumber) break;
-      this.selfAckedZxid = pending.zxid;
-      confirmed += 1;
-    }
-    this.selfPending.splice(0, confirmed);
+    this.durability.confirm(durableNumber);
     if (this.phase === 'synchronization') this.checkNewLeaderQuorum();
     else this.tryCommit();
   }
@@ -148,14 +136,11 @@ export class Leader {
         if (isForwarding(handler)) outbox.sendNow(handler.id, { type: 'ping', zxid: log.lastZxid });
       }
     }
+    const { initLimitMs, syncLimitMs, serverId, voters } = options;
     for (const handler of [...this.handlers.values()]) {
-      const isSynced = handler.stage === 'synced';
-      const silentMs = nowMs - (isSynced ? handler.lastHeardMs : handler.startMs);
-      if (silentMs >= (isSynced ? options.syncLimitMs : options.initLimitMs)) {
-        this.handlers.delete(handler.id);
-      }
+      if (isExpired(handler, { nowMs, initLimitMs, syncLimitMs })) this.handlers.delete(handler.id);
     }
-    if (this.isServing && !hasQuorum(this.syncedVoters(true), options.voters)) {
+    if (this.isServing && !hasQuorum([serverId, ...this.syncedVoterIds()], voters)) {
       // ZooKeeper: Leader.lead — "Not sufficient followers synced, only synced with sids".
       this.context.goLooking('lost the quorum of synced followers');
     }
@@ -186,7 +171,7 @@ export class Leader {
         assert(epochOf(txn.zxid) === epoch, () => `uncommitted ${hexZxid(txn.zxid)} of old epoch`);
       }
     }
-    assert(this.selfAckedZxid <= log.lastZxid, 'self-ACK beyond the log');
+    this.durability.invariants(log.lastZxid);
     for (const handler of this.handlers.values()) {
       learnerHandlerInvariants(handler, log.lastZxid);
       if (isForwarding(handler) && !handler.isObserver) {
@@ -254,11 +239,7 @@ export class Leader {
   private onAckEpoch(handler: LearnerHandler, message: Message<'ackEpoch'>): void {
     // An ACKEPOCH of another epoch answers a stale LEADERINFO: it promises nothing about ours.
     if (handler.stage !== 'awaitingAckEpoch' || message.epoch !== this.newEpoch) return;
-    const summary = this.summary;
-    const isAhead =
-      message.currentEpoch > summary.currentEpoch ||
-      (message.currentEpoch === summary.currentEpoch && message.lastZxid > summary.lastZxid);
-    if (this.phase === 'discovery' && isAhead) {
+    if (this.phase === 'discovery' && isAhead(message, this.summary)) {
       // ZooKeeper: waitForEpochAck — "Follower is ahead of the leader": this leader may lack
       // committed txns, so it must not lead; the next election prefers the learner.
       this.context.goLooking(`learner ${handler.id} is ahead of the leader`);
@@ -294,10 +275,8 @@ export class Leader {
     if (!hasQuorum(this.epochAcks, options.voters)) return;
     this.phase = 'synchronization';
     this.initialHistoryZxid = log.lastZxid;
-    this.epochsPersistNumber = this.context.setEpochs({
-      acceptedEpoch: epoch,
-      currentEpoch: epoch,
-    });
+    const persistNumber = this.context.setEpochs({ acceptedEpoch: epoch, currentEpoch: epoch });
+    this.durability.awaitEpoch(persistNumber, log.lastZxid);
     for (const handler of this.handlers.values()) {
       if (handler.stage === 'awaitingSync') this.startSync(handler);
     }
@@ -338,8 +317,8 @@ export class Leader {
   /** ZooKeeper: waitForNewLeaderAck — a quorum (with this leader) persisted the history. */
   private checkNewLeaderQuorum(): void {
     if (this.phase !== 'synchronization') return;
-    const ids = this.syncedVoters(false);
-    if (this.isSelfSynced) ids.push(this.context.options.serverId);
+    const ids = this.syncedVoterIds();
+    if (this.durability.isSynced) ids.push(this.context.options.serverId);
     if (!hasQuorum(ids, this.context.options.voters)) return;
     this.establish();
   }
@@ -350,7 +329,6 @@ export class Leader {
     assert(epoch !== null && initial !== null, 'establish before synchronization');
     this.phase = 'broadcast';
     this.lastPingMs = this.context.nowMs;
-    if (initial > this.selfAckedZxid) this.selfAckedZxid = initial;
     // The whole initial history is now on a quorum's disks with currentEpoch = epoch.
     this.forwardCommit(this.context.commitTo(initial), initial);
     for (const handler of this.handlers.values()) {
@@ -376,13 +354,14 @@ export class Leader {
   private tryCommit(): void {
     const { options, log } = this.context;
     if (!this.isServing) return;
-    const acks = new Map<number, bigint>([[options.serverId, this.selfAckedZxid]]);
+    const selfAckedZxid = this.durability.ackedZxid;
+    const acks = new Map<number, bigint>([[options.serverId, selfAckedZxid]]);
     for (const handler of this.handlers.values()) {
       if (handler.stage === 'synced' && !handler.isObserver)
         acks.set(handler.id, handler.ackedZxid);
     }
     const target = options.testing.commitWithoutQuorum
-      ? this.selfAckedZxid
+      ? selfAckedZxid
       : committedZxid(acks, options.voters);
     if (target <= log.committedZxid) return;
     this.forwardCommit(this.context.commitTo(target), target);
@@ -402,16 +381,12 @@ export class Leader {
     }
   }
 
-  /** Voters that acked NEWLEADER (and, if `isFreshOnly`, were heard within syncLimit). */
-  private syncedVoters(isFreshOnly: boolean): number[] {
-    const { nowMs, options } = this.context;
-    const ids = [options.serverId];
+  /** Voters that acked NEWLEADER (expired ones are dropped on every tick). */
+  private syncedVoterIds(): number[] {
+    const ids: number[] = [];
     for (const handler of this.handlers.values()) {
-      if (handler.stage !== 'synced' || handler.isObserver) continue;
-      if (isFreshOnly && nowMs - handler.lastHeardMs >= options.syncLimitMs) continue;
-      ids.push(handler.id);
+      if (handler.stage === 'synced' && !handler.isObserver) ids.push(handler.id);
     }
-    if (!isFreshOnly) ids.shift();
     return ids;
   }
 }

@@ -52,6 +52,29 @@ export function isForwarding(handler: LearnerHandler): boolean {
   return handler.stage === 'syncing' || handler.stage === 'synced';
 }
 
+/** ZooKeeper: StateSummary.isMoreRecentThan — later currentEpoch, or same and later zxid. */
+export function isAhead(
+  learner: { currentEpoch: number; lastZxid: bigint },
+  leader: { currentEpoch: number; lastZxid: bigint },
+): boolean {
+  if (learner.currentEpoch !== leader.currentEpoch) {
+    return learner.currentEpoch > leader.currentEpoch;
+  }
+  return learner.lastZxid > leader.lastZxid;
+}
+
+/**
+ * A synced learner silent for syncLimit, or one not synced within initLimit, is dropped
+ * (ZooKeeper: LearnerHandler.ping's syncLimitCheck and the sync deadline).
+ */
+export function isExpired(
+  handler: LearnerHandler,
+  limits: { nowMs: number; initLimitMs: number; syncLimitMs: number },
+): boolean {
+  if (handler.stage === 'synced') return limits.nowMs - handler.lastHeardMs >= limits.syncLimitMs;
+  return limits.nowMs - handler.startMs >= limits.initLimitMs;
+}
+
 export function learnerHandlerInvariants(handler: LearnerHandler, lastLoggedZxid: bigint): void {
   const id = handler.id;
   assert(handler.ackedZxid <= lastLoggedZxid, () => `learner ${id} acked beyond our log`);

@@ -238,6 +238,9 @@ export class Learner {
     const isBroadcast = this.stage === 'newLeaderAcked' || this.stage === 'serving';
     if (!this.isObserver || !isBroadcast) return this.unexpected('INFORM');
     const { log, outbox } = this.context;
+    // A new leader commits its initial history anew: this observer may have it committed
+    // already (from the previous leader), even trimmed out of its window.
+    if (txn.zxid <= log.committedZxid) return;
     if (txn.zxid > log.lastZxid) {
       log.append(txn);
       outbox.persist({ type: 'txns', txns: [txn] });

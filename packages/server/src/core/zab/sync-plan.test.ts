@@ -59,8 +59,14 @@ describe('planSync', () => {
     // adds its own txns; every log is a prefix of some epoch's history.
     const epochs = fc.array(fc.tuple(fc.nat(4), fc.nat(4)), { minLength: 1, maxLength: 6 });
     const pick = fc.tuple(fc.nat(10), fc.nat(12));
+    const input = fc.record({
+      spec: epochs,
+      leaderPick: pick,
+      learnerPick: pick,
+      start: fc.nat(8),
+    });
     fc.assert(
-      fc.property(epochs, pick, pick, fc.nat(8), (spec, leaderPick, learnerPick, start) => {
+      fc.property(input, ({ spec, leaderPick, learnerPick, start }) => {
         const histories = epochHistories(spec);
         const leader = prefixOf(histories, leaderPick);
         const learner = prefixOf(histories, learnerPick);

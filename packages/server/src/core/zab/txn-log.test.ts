@@ -23,7 +23,7 @@ function applyAll(log: TxnLog, zxid: bigint): bigint[] {
   return txns.map((t) => t.zxid);
 }
 
-describe('TxnLog', () => {
+describe('TxnLog recovery', () => {
   test('restores with the host state as base and every later logged txn uncommitted', () => {
     const log = new TxnLog({
       log: [txn(z(1, 1)), txn(z(1, 2))],
@@ -51,7 +51,9 @@ describe('TxnLog', () => {
       /not a point/,
     );
   });
+});
 
+describe('TxnLog window', () => {
   test('commits in order and keeps at most committedLogMax applied txns in the window', () => {
     const log = new TxnLog({ log: [], appliedZxid: 0n, committedLogMax: 2 });
     for (let c = 1; c <= 5; c += 1) log.append(txn(z(1, c)));

@@ -37,6 +37,10 @@ function zxidsOf(network: ZabNetwork, id: number): bigint[] {
   return network.node(id).host.state.map((txn) => txn.zxid);
 }
 
+function hex(txn: Txn | undefined): string {
+  return `0x${txn?.zxid.toString(16) ?? '?'}`;
+}
+
 function sent(network: ZabNetwork, from: number, to: number, type: string): string[] {
   return network.transcript.filter((line) => line.includes(` ${from}→${to} ${type}`));
 }
@@ -178,6 +182,35 @@ describe('zab cluster: synchronization paths', () => {
     expect(network.stabilize()).toBe(true);
     expect(sent(network, 3, 2, 'diff').at(-1)).toContain(`diff 0x${txns[3]?.zxid.toString(16)}`);
     expect(zxidsOf(network, 2)).toEqual(txns.map((txn) => txn.zxid));
+  });
+});
+
+describe('zab cluster: joining mid-broadcast', () => {
+  test('a learner joining with proposals in flight gets them, and its NEWLEADER ack counts', () => {
+    const network = converged({ voters: [1, 2, 3] });
+    network.crash(1);
+    network.block(2, 3);
+    const [txn] = proposeMany(network, 3, 1);
+    network.deliverAll();
+    expect(network.committed).toHaveLength(0);
+    network.restart(1);
+    network.deliverAll();
+    // 1 was synchronized with the uncommitted proposal; its durable NEWLEADER ack commits it.
+    expect(sent(network, 3, 1, 'newLeader').at(-1)).toContain(`newLeader e1 ${hex(txn)}`);
+    expect(network.committed.map((t) => t.zxid)).toEqual([txn?.zxid]);
+    expect(zxidsOf(network, 1)).toEqual([txn?.zxid]);
+    network.unblock(2, 3);
+    expect(network.stabilize()).toBe(true);
+  });
+
+  test('a lost message breaks the link; the learner rejoins and catches up', () => {
+    const network = converged({ voters: [1, 2, 3] });
+    proposeMany(network, 3, 2);
+    network.drop(3, 1);
+    proposeMany(network, 3, 2);
+    expect(network.stabilize()).toBe(true);
+    expect(zxidsOf(network, 1)).toEqual(zxidsOf(network, 3));
+    expect(zxidsOf(network, 1)).toHaveLength(4);
   });
 });
 

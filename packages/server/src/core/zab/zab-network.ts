@@ -6,13 +6,13 @@
 import { assert } from '@zoo/client/protocol';
 import { seededRandom } from '../election/election-network.js';
 import type { Txn } from '../txn.js';
-import { describeTxn } from '../txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import { FakeDisk } from './fake-disk.js';
+import { ZabChecks } from './zab-checks.js';
 import { FakeHost, contentsOf } from './fake-host.js';
 import { describeMessage } from './messages.js';
 import type { PeerMessage } from './messages.js';
 import { Zab } from './zab.js';
-import type { PersistOp, ZabOptions, ZabOutput, ZabTestingOptions } from './zab-types.js';
+import type { ZabOptions, ZabOutput, ZabTestingOptions } from './zab-types.js';
 
 export interface ZabNetworkOptions {
   voters: readonly number[];
@@ -23,36 +23,6 @@ export interface ZabNetworkOptions {
   syncLimitTicks?: number;
   committedLogMax?: number;
   testing?: ZabTestingOptions;
-}
-
-/** What one node wrote durably: epochs, the last snapshot and the log after it. */
-export class FakeDisk {
-  acceptedEpoch = 0;
-  currentEpoch = 0;
-  snapshot: TreeSnapshot | null = null;
-  log: Txn[] = [];
-
-  write(op: PersistOp): void {
-    switch (op.type) {
-      case 'txns':
-        for (const txn of op.txns) {
-          assert((this.log.at(-1)?.zxid ?? -1n) < txn.zxid, 'disk log appends in zxid order');
-          this.log.push(txn);
-        }
-        return;
-      case 'truncate':
-        this.log = this.log.filter((txn) => txn.zxid <= op.afterZxid);
-        return;
-      case 'snapshot':
-        this.snapshot = op.snapshot;
-        this.log = [];
-        return;
-      case 'epochs':
-        this.acceptedEpoch = op.acceptedEpoch;
-        this.currentEpoch = op.currentEpoch;
-        return;
-    }
-  }
 }
 
 export interface ZabNode {
@@ -74,8 +44,8 @@ export class ZabNetwork {
   readonly tickMs: number;
   /** One line per delivery and fault, for failure messages. */
   readonly transcript: string[] = [];
-  /** Every txn applied anywhere, by position: the sequence all replicas must agree on. */
-  readonly committed: Txn[] = [];
+  /** The safety checks every step feeds (Agreement, Integrity, Leadership). */
+  readonly checks = new ZabChecks(() => this.transcript.slice(-40).join('\n'));
   readonly ids: readonly number[];
   private readonly nodes = new Map<number, ZabNode>();
   private readonly links = new Map<string, PeerMessage[]>();
@@ -89,10 +59,15 @@ export class ZabNetwork {
     this.ids = [...options.voters, ...(options.observers ?? [])].sort((a, b) => a - b);
     for (const id of this.ids) {
       const disk = new FakeDisk();
-      const host = new FakeHost([], this.applyListener(id));
+      const host = new FakeHost([], this.checks.applyListener(id));
       const zab = this.createZab(id, host, disk);
       this.nodes.set(id, { id, disk, host, zab, isAlive: true, isHeld: false, held: [] });
     }
+  }
+
+  /** Every txn applied anywhere, by position: the sequence all replicas must agree on. */
+  get committed(): readonly Txn[] {
+    return this.checks.committed;
   }
 
   node(id: number): ZabNode {
@@ -144,6 +119,18 @@ export class ZabNetwork {
     return true;
   }
 
+  /**
+   * Loses the oldest message on from→to. TCP never loses one message and delivers the next, so
+   * the link breaks there (both ends are told) and comes straight back as a new connection.
+   */
+  drop(from: number, to: number): void {
+    const message = this.links.get(`${from}>${to}`)?.[0];
+    if (message === undefined || from === to) return;
+    this.transcript.push(`${this.nowMs} drop ${from}→${to} ${describeMessage(message)}`);
+    this.cut(from, to);
+    this.heal(from, to);
+  }
+
   /** Delivers everything, one message per link in turn, until nothing is in flight. */
   deliverAll(filter: (from: number, to: number) => boolean = () => true): number {
     let delivered = 0;
@@ -174,6 +161,7 @@ export class ZabNetwork {
   }
 
   cut(a: number, b: number): void {
+    if (a === b) return;
     const key = pairKey(a, b);
     if (this.cutPairs.has(key)) return;
     const wasUp = this.isLinkUp(a, b);
@@ -185,6 +173,7 @@ export class ZabNetwork {
   }
 
   heal(a: number, b: number): void {
+    if (a === b) return;
     const key = pairKey(a, b);
     if (!this.cutPairs.delete(key)) return;
     this.transcript.push(`${this.nowMs} heal ${a}-${b}`);
@@ -240,8 +229,8 @@ export class ZabNetwork {
     if (node.isAlive) return;
     const disk = node.disk;
     const initial = disk.snapshot === null ? [] : contentsOf(disk.snapshot);
-    node.host = new FakeHost(initial, this.applyListener(id));
-    this.checkAgreement(id, node.host.state);
+    node.host = new FakeHost(initial, this.checks.applyListener(id));
+    this.checks.checkState(id, node.host.state);
     node.zab = this.createZab(id, node.host, disk);
     node.isAlive = true;
     this.transcript.push(`${this.nowMs} restart ${id}`);
@@ -345,14 +334,19 @@ export class ZabNetwork {
       if (node.isHeld) node.held.push(output);
       else this.complete(node, output);
     }
-    if (node.isAlive) {
-      node.zab.invariants();
-      this.checkAgreement(node.id, node.host.state);
+    if (!node.isAlive) return;
+    node.zab.invariants();
+    this.checks.checkState(node.id, node.host.state);
+    if (node.zab.role === 'leading' && node.zab.isServing) {
+      this.checks.checkLeadership(node.zab.epoch, node.id);
     }
   }
 
   private complete(node: ZabNode, output: ZabOutput): void {
-    for (const op of output.persist) node.disk.write(op);
+    for (const op of output.persist) {
+      if (op.type === 'txns') for (const txn of op.txns) this.checks.checkIntegrity(txn);
+      node.disk.write(op);
+    }
     for (const envelope of output.sendAfterPersist) {
       this.enqueue(node.id, envelope.to, envelope.message);
     }
@@ -378,39 +372,8 @@ export class ZabNetwork {
       this.carryOut(node);
     }
   }
-
-  private applyListener(id: number): (index: number, txn: Txn) => void {
-    return (index, txn) => {
-      const agreed = this.committed[index];
-      if (agreed === undefined) {
-        assert(index === this.committed.length, `node ${id} applied past the agreed sequence`);
-        this.committed.push(txn);
-        return;
-      }
-      if (!isSameTxn(agreed, txn)) {
-        throw new Error(
-          `agreement violated: node ${id} applied [${describeTxn(txn)}] at ${index}, ` +
-            `others [${describeTxn(agreed)}]\n${this.transcript.slice(-40).join('\n')}`,
-        );
-      }
-    };
-  }
-
-  /** A node's state must be a prefix of the agreed sequence (it may lag, never differ). */
-  private checkAgreement(id: number, state: readonly Txn[]): void {
-    state.forEach((txn, index) => {
-      const agreed = this.committed[index];
-      if (agreed === undefined || !isSameTxn(agreed, txn)) {
-        throw new Error(`node ${id} holds [${describeTxn(txn)}] at ${index}, not agreed`);
-      }
-    });
-  }
 }
 
 function pairKey(a: number, b: number): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
-}
-
-function isSameTxn(a: Txn, b: Txn): boolean {
-  return a.zxid === b.zxid && a.cxid === b.cxid && a.sessionId === b.sessionId;
 }

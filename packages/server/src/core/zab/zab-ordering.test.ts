@@ -106,7 +106,7 @@ function types(envelopes: ZabOutput['send']): string[] {
   return envelopes.map((envelope) => `${envelope.to}:${envelope.message.type}`);
 }
 
-describe('zab ordering: learner', () => {
+describe('zab ordering: learner registration and sync', () => {
   test('persists the accepted epoch before its ACKEPOCH leaves', () => {
     const { step } = follower();
     const output = step(3, { type: 'leaderInfo', epoch: 1 });
@@ -139,7 +139,9 @@ describe('zab ordering: learner', () => {
     expect(zab.isServing).toBe(true);
     expect(host.roleChanges.at(-1)).toEqual({ role: 'following', leader: 3, isServing: true });
   });
+});
 
+describe('zab ordering: learner broadcast and refusals', () => {
   test('acks a broadcast proposal only once written, one ACK per batch', () => {
     const { step, zab, take } = follower();
     step(3, { type: 'leaderInfo', epoch: 1 });
@@ -221,7 +223,7 @@ describe('zab ordering: learner', () => {
   });
 });
 
-describe('zab ordering: leader', () => {
+describe('zab ordering: leader establishment and broadcast', () => {
   test('sends LEADERINFO only after writing the new accepted epoch', () => {
     const { step } = leader();
     const output = step(1, {
@@ -266,13 +268,28 @@ describe('zab ordering: leader', () => {
     expect(host.state.map((t) => t.zxid)).toEqual([e1(1)]);
     expect(types(take().send)).toEqual(['1:commit']);
   });
+});
 
+describe('zab ordering: leader guards', () => {
   test('steps down when a learner of the epoch quorum is ahead of it', () => {
     const { step, zab } = leader();
     step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: e1(4), isObserver: false });
     step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: e1(4) });
     expect(zab.role).toBe('looking');
     expect(describeOutput(zab.takeOutput())).not.toContain('diff');
+  });
+
+  test('makes way for a new election when a learner promised a later epoch', () => {
+    const { step, zab } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    const output = step(2, {
+      type: 'followerInfo',
+      acceptedEpoch: 6,
+      lastZxid: 0n,
+      isObserver: false,
+    });
+    expect(zab.role).toBe('looking');
+    expect(output.persist).toEqual([{ type: 'epochs', acceptedEpoch: 6, currentEpoch: 0 }]);
   });
 
   test('ignores an ACKEPOCH that answers another epoch', () => {

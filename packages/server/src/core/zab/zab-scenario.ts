@@ -8,6 +8,8 @@ import { ZabNetwork } from './zab-network.js';
 export type ZabCommand =
   | { kind: 'deliver'; from: number; to: number; count: number }
   | { kind: 'deliverAll' }
+  /** Loses the next message on a link, which breaks and reconnects (as TCP would). */
+  | { kind: 'drop'; from: number; to: number }
   | { kind: 'tick'; ms: number }
   /** Node 0: the first serving leader. */
   | { kind: 'propose'; node: number; count: number }
@@ -82,6 +84,9 @@ function runCommand(network: ZabNetwork, command: ZabCommand): number {
       return 0;
     case 'deliverAll':
       network.deliverAll();
+      return 0;
+    case 'drop':
+      network.drop(command.from, command.to);
       return 0;
     case 'tick':
       network.tick(command.ms);

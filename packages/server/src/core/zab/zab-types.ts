@@ -3,6 +3,7 @@
 // (leader.ts, learner.ts) share. The host/output types are replication.ts's, named for Zab.
 
 import { assert } from '@zoo/client/protocol';
+import { electionDefaults } from '../election/fast-leader-election.js';
 import type { Random } from '../random.js';
 import type { Txn } from '../txn.js';
 import type {
@@ -113,12 +114,12 @@ export function resolveZabOptions(options: ZabOptions): ResolvedZabOptions {
     () => `zab: server ${serverId} is neither a voter nor an observer`,
   );
   assert(tickMs > 0 && initLimitTicks > 0 && syncLimitTicks > 0, 'zab: positive time limits');
+  assert(
+    Number.isSafeInteger(options.committedLogMax) && options.committedLogMax >= 0,
+    () => `zab: committedLogMax ${options.committedLogMax}`,
+  );
   const isSingleVoter = voters.length === 1;
-  const election = options.election ?? {
-    finalizeWaitMs: 200,
-    notificationIntervalMinMs: 200,
-    notificationIntervalMaxMs: 2_000,
-  };
+  const election = options.election ?? { ...electionDefaults };
   const testing = options.testing ?? {};
   return {
     serverId,
