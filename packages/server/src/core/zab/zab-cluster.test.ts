@@ -92,6 +92,22 @@ describe('zab cluster: election and broadcast', () => {
     expect(network.zab(5).role).toBe('looking');
   });
 
+  test('learners and observers drop a leader that steps down at once, not after syncLimit', () => {
+    // ZooKeeper learners see the leader's socket close; over lasting peer links the leader's
+    // LOOKING vote (to followers) and its notice (to observers) carry the same news.
+    const network = converged({ voters: [1, 2, 3, 4, 5], observers: [6] });
+    expect(leaderOf(network)).toBe(5);
+    network.crash(1);
+    network.crash(2);
+    network.crash(3);
+    // One tick, far short of syncLimit (5 ticks): only the leader's news can move the learners.
+    network.tick();
+    network.deliverAll();
+    expect(network.zab(5).role).toBe('looking');
+    expect(network.zab(4).role).toBe('looking');
+    expect(network.zab(6).role).toBe('looking');
+  });
+
   test('a single voter leads at once and commits on its own write', () => {
     const network = new ZabNetwork({ voters: [7] });
     network.startAll();

@@ -121,6 +121,12 @@ export class Zab implements Replication, ZabContext {
     if (!this.isMember(from)) return;
     if (message.type === 'vote') {
       const { round, vote, state } = message;
+      if (this.state.kind === 'learning' && this.isServing && from === this.leader) {
+        // ZooKeeper learners see their leader's socket close when it steps down; here the
+        // peer link stays up, so the leader's new LOOKING vote is the signal. By FIFO it was
+        // sent after the UPTODATE this learner already has, so it is not a stale vote.
+        if (state === 'looking') this.goLooking(`leader ${from} is looking again`);
+      }
       this.election.receive(from, { round, vote, state }, this.nowMs);
     } else if (this.state.kind === 'looking') {
       if (message.type === 'followerInfo') this.earlyFollowerInfos.set(from, message);
@@ -260,12 +266,22 @@ export class Zab implements Replication, ZabContext {
   }
 
   goLooking(reason: string): void {
+    const wasLeading = this.state.kind === 'leading';
     this.lastReason = reason;
     this.state = { kind: 'looking' };
     this.earlyFollowerInfos.clear();
     this.election.start({ zxid: this.log.lastZxid, epoch: this.current }, this.nowMs);
     // A lone voter decides at once (its finalize wait is 0); others wait for notifications.
     this.election.tick(this.nowMs);
+    if (wasLeading) {
+      // Observers get no election notifications: tell them at once that this leader is gone.
+      const notice = {
+        round: this.election.round,
+        vote: this.election.vote,
+        state: 'looking' as const,
+      };
+      for (const id of this.options.observerSet) this.outbox.sendNow(id, { type: 'vote', ...notice });
+    }
     this.report();
   }
 
