@@ -110,10 +110,10 @@ export class Leader {
     }
     log.append(txn);
     this.durability.awaitProposal(txn.zxid, outbox.persist({ type: 'txns', txns: [txn] }));
+    // One message object for every learner: the transport encodes a broadcast once.
+    const proposal = { type: 'proposal', txn } as const;
     for (const handler of this.handlers.values()) {
-      if (isForwarding(handler) && !handler.isObserver) {
-        outbox.sendNow(handler.id, { type: 'proposal', txn });
-      }
+      if (isForwarding(handler) && !handler.isObserver) outbox.sendNow(handler.id, proposal);
     }
   }
 
@@ -371,10 +371,11 @@ export class Leader {
   private forwardCommit(txns: readonly Txn[], zxid: bigint): void {
     if (txns.length === 0) return;
     const outbox = this.context.outbox;
+    const commit = { type: 'commit', zxid } as const;
     for (const handler of this.handlers.values()) {
       if (!isForwarding(handler)) continue;
       if (!handler.isObserver) {
-        outbox.sendNow(handler.id, { type: 'commit', zxid });
+        outbox.sendNow(handler.id, commit);
         continue;
       }
       for (const txn of txns) outbox.sendNow(handler.id, { type: 'inform', txn });
