@@ -11,7 +11,7 @@ function exchange(network: ZabNetwork): string[] {
     .map((line) => line.replace(/^\d+ /, ''));
 }
 
-test('zab interaction: elect, synchronize, broadcast, and re-synchronize a returning follower', () => {
+test('zab interaction: elect, sync, broadcast, and re-sync a returning follower', () => {
   const network = new ZabNetwork({ voters: [1, 2, 3] });
   network.startAll();
   expect(network.stabilize()).toBe(true);

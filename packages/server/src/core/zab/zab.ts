@@ -280,7 +280,9 @@ export class Zab implements Replication, ZabContext {
         vote: this.election.vote,
         state: 'looking' as const,
       };
-      for (const id of this.options.observerSet) this.outbox.sendNow(id, { type: 'vote', ...notice });
+      for (const id of this.options.observerSet) {
+        this.outbox.sendNow(id, { type: 'vote', ...notice });
+      }
     }
     this.report();
   }
