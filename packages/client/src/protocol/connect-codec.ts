@@ -7,19 +7,14 @@ import type { JuteWriter } from './jute-writer.js';
 
 /** Writes one whole frame; readOnly is written only when the property is present. */
 export function encodeConnectRequest(w: JuteWriter, r: ConnectRequest): void {
-  const start = w.beginFrame();
-  try {
+  w.writeFrame(() => {
     w.writeInt(r.protocolVersion);
     w.writeLong(r.lastZxidSeen);
     w.writeInt(r.timeoutMs);
     w.writeLong(r.sessionId);
     w.writeBuffer(r.passwd);
     if (r.readOnly !== undefined) w.writeBool(r.readOnly);
-    w.endFrame(start);
-  } catch (error) {
-    w.truncate(start);
-    throw error;
-  }
+  });
 }
 
 /**
@@ -41,18 +36,13 @@ export function decodeConnectRequest(payload: Buffer, limits?: JuteLimits): Conn
 
 /** Writes one whole frame; readOnly only if present (3.8 mirrors the request). */
 export function encodeConnectResponse(w: JuteWriter, r: ConnectResponse): void {
-  const start = w.beginFrame();
-  try {
+  w.writeFrame(() => {
     w.writeInt(r.protocolVersion);
     w.writeInt(r.timeoutMs);
     w.writeLong(r.sessionId);
     w.writeBuffer(r.passwd);
     if (r.readOnly !== undefined) w.writeBool(r.readOnly);
-    w.endFrame(start);
-  } catch (error) {
-    w.truncate(start);
-    throw error;
-  }
+  });
 }
 
 /**

@@ -120,6 +120,21 @@ export class JuteWriter {
     return start;
   }
 
+  /**
+   * Writes one whole frame: the length, then what `writeBody` writes. If `writeBody` throws (a
+   * value out of range), the half-written frame is removed, so the writer never holds one.
+   */
+  writeFrame(writeBody: (w: JuteWriter) => void): void {
+    const start = this.beginFrame();
+    try {
+      writeBody(this);
+      this.endFrame(start);
+    } catch (error) {
+      this.truncate(start);
+      throw error;
+    }
+  }
+
   /** Back-patches the length of the frame begun at `start` (payload only, as ZooKeeper counts). */
   endFrame(start: number): void {
     assert(

@@ -98,15 +98,13 @@ const exchange: fc.Arbitrary<Exchange> = fc.oneof(
       ),
     ),
   fc.tuple(statOp, stat).map(([op, s]) => ex(statRequests[op], { type: 'stat', stat: s })),
-  fc
-    .tuple(data, stat, fc.boolean())
-    .map(([d, s, isReconfig]) =>
-      ex(isReconfig ? reconfig : { type: 'getData', path, watch: false }, {
-        type: 'getData',
-        data: d,
-        stat: s,
-      }),
-    ),
+  fc.tuple(data, stat, fc.boolean()).map(([d, s, isReconfig]) =>
+    ex(isReconfig ? reconfig : { type: 'getData', path, watch: false }, {
+      type: 'getData',
+      data: d,
+      stat: s,
+    }),
+  ),
   fc.tuple(acl, stat).map(([a, s]) => ex(simple('getACL'), { type: 'getACL', acl: a, stat: s })),
   fc
     .tuple(texts, fc.option(stat))
@@ -118,14 +116,12 @@ const exchange: fc.Arbitrary<Exchange> = fc.oneof(
     ),
   text.map((p) => ex(simple('sync'), { type: 'path', path: p })),
   fc.constantFrom(...emptyBodied).map((request) => ex(request, { type: 'empty' })),
-  fc
-    .tuple(fc.array(multiResult, { maxLength: 5 }), fc.boolean())
-    .map(([results, isRead]) =>
-      ex(isRead ? { type: 'multiRead', ops: [] } : { type: 'multi', ops: [] }, {
-        type: 'multi',
-        results,
-      }),
-    ),
+  fc.tuple(fc.array(multiResult, { maxLength: 5 }), fc.boolean()).map(([results, isRead]) =>
+    ex(isRead ? { type: 'multiRead', ops: [] } : { type: 'multi', ops: [] }, {
+      type: 'multi',
+      results,
+    }),
+  ),
   texts.map((paths) =>
     ex({ type: 'getEphemerals', prefixPath: null }, { type: 'ephemerals', paths }),
   ),

@@ -15,36 +15,26 @@ import { readMultiResults, writeMultiResults } from './multi-codec.js';
  * op with the 16-byte header alone, and a failed multi reports its errors with err 0.
  */
 export function encodeReply(w: JuteWriter, reply: Reply): void {
-  const start = w.beginFrame();
-  try {
+  w.writeFrame(() => {
     w.writeInt(reply.header.xid);
     w.writeLong(reply.header.zxid);
     w.writeInt(reply.header.err);
     if (reply.header.err === ErrorCode.Ok && reply.body !== null) {
       writeResponseBody(w, reply.body);
     }
-    w.endFrame(start);
-  } catch (error) {
-    w.truncate(start);
-    throw error;
-  }
+  });
 }
 
 /** One frame: ReplyHeader{−1, zxid, 0} + WatcherEvent{type, state, path}. */
 export function encodeNotification(w: JuteWriter, n: Notification): void {
-  const start = w.beginFrame();
-  try {
+  w.writeFrame(() => {
     w.writeInt(Xid.notification);
     w.writeLong(n.zxid);
     w.writeInt(ErrorCode.Ok);
     w.writeInt(n.event.type);
     w.writeInt(n.event.state);
     w.writeUstring(n.event.path);
-    w.endFrame(start);
-  } catch (error) {
-    w.truncate(start);
-    throw error;
-  }
+  });
 }
 
 function writeResponseBody(w: JuteWriter, body: Response): void {

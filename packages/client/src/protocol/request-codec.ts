@@ -27,8 +27,7 @@ export type DecodedRequest =
 
 /** Writes one whole frame. On a failure (a value out of range) nothing is left behind. */
 export function encodeRequest(w: JuteWriter, xid: number, request: Request): void {
-  const start = w.beginFrame();
-  try {
+  w.writeFrame(() => {
     w.writeInt(xid);
     w.writeInt(opCodeOf(request));
     if (request.type === 'multi' || request.type === 'multiRead') {
@@ -36,11 +35,7 @@ export function encodeRequest(w: JuteWriter, xid: number, request: Request): voi
     } else {
       writeRequestRecord(w, request);
     }
-    w.endFrame(start);
-  } catch (error) {
-    w.truncate(start);
-    throw error;
-  }
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // Randomness the core may use (election jitter), injected so a seed replays a run: the
-// simulator passes its seeded PRNG, the real server a Math.random-backed one from adapters/.
+// simulator passes its seeded PRNG, the real server one backed by the platform's from adapters/.
 
 export interface Random {
   /** A uniform float in [0, 1). */
