@@ -4,7 +4,6 @@
 // changes, watches fire, and the server where the request arrived answers it.
 
 import { ErrorCode, Perms, assert } from '@zoo/client/protocol';
-import type { Request } from '@zoo/client/protocol';
 import type { Txn } from './txn.js';
 import type { PrepContext, WriteRequest } from './prep/prepare-request.js';
 import {
@@ -19,7 +18,7 @@ import type { ConnectionState } from './connection-state.js';
 import type { ForwardedRequestMessage } from './replication.js';
 import type { Identity } from './acl/identity.js';
 import { checkAcl } from './acl/check-acl.js';
-import { answerInOrderRequest } from './request-kinds.js';
+import { answerInOrderRequest, isWriteRequest } from './request-kinds.js';
 import { sessionPassword } from './sessions/session-table.js';
 import type { Peer } from './peer.js';
 
@@ -108,7 +107,7 @@ export class CommitPipeline {
     const { origin, request } = message;
     switch (request.type) {
       case 'write':
-        if (!isWrite(request.request)) return;
+        if (!isWriteRequest(request.request)) return;
         this.proposeWrite(request.request, { ...origin, identities: message.identities });
         return;
       case 'createSession':
@@ -285,10 +284,6 @@ export class CommitPipeline {
     // ZooKeeper closes the socket of an expired session; the client learns of it on reconnect.
     if (carrier !== undefined) peer.closeConnection(carrier, 'session expired');
   }
-}
-
-function isWrite(request: Request): request is WriteRequest {
-  return ['create', 'delete', 'setData', 'setACL', 'multi'].includes(request.type);
 }
 
 function forwarded(
