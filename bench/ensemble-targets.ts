@@ -2,7 +2,6 @@
 // Zoo as member processes started from zoo.cfg files (`zoo-server --config f --myid N`), or the
 // one-process CLI ensemble (`--servers 3`), and Apache ZooKeeper 3.8 as one JVM per server.
 
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';

@@ -3,8 +3,8 @@
 // committed txns to the tree, fires watches and answers each connection in request order.
 // No I/O, timers or clocks: see runtime/peer-loop.ts for the loop that drives it.
 
-import { ErrorCode, assert, assertNever } from '@zoo/client/protocol';
-import type { Request, Response } from '@zoo/client/protocol';
+import { assert, assertNever } from '@zoo/client/protocol';
+import type { Response } from '@zoo/client/protocol';
 import { DataTree } from './tree/data-tree.js';
 import type { TreeSnapshot } from './tree/tree-snapshot.js';
 import { PendingChanges } from './prep/pending-changes.js';
@@ -12,8 +12,8 @@ import { WatchRegistry } from './watches/watch-registry.js';
 import { SessionTable } from './sessions/session-table.js';
 import { resolvePeerOptions } from './peer-options.js';
 import type { PeerOptions, PeerOptionsInput } from './peer-options.js';
-import { createConnectionState, lastOpName } from './connection-state.js';
-import type { ConnectionState, EarlyFrame, QueuedRequest } from './connection-state.js';
+import { createConnectionState } from './connection-state.js';
+import type { ConnectionState } from './connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from './txn.js';
