@@ -45,22 +45,9 @@ export class Chroot {
   /** The request as the server must see it. Requests without paths are returned as they are. */
   requestToServer(request: Request): Request {
     if (this.prefix === null) return request;
+    // Every request type with a single `path` field: the same one-field rewrite.
+    if ('path' in request) return { ...request, path: this.toServer(request.path) };
     switch (request.type) {
-      case 'create':
-      case 'delete':
-      case 'exists':
-      case 'getData':
-      case 'setData':
-      case 'getACL':
-      case 'setACL':
-      case 'getChildren':
-      case 'sync':
-      case 'check':
-      case 'checkWatches':
-      case 'removeWatches':
-      case 'getAllChildrenNumber':
-      case 'addWatch':
-        return { ...request, path: this.toServer(request.path) };
       case 'multi':
         return {
           ...request,

@@ -7,22 +7,9 @@ import { pathProblem } from './validate-path.js';
 
 /** The path a ZooError for this request names (the first op's path for a multi). */
 export function pathOfRequest(request: Request): string | undefined {
+  // Every request type with a single `path` field names that path.
+  if ('path' in request) return request.path;
   switch (request.type) {
-    case 'create':
-    case 'delete':
-    case 'exists':
-    case 'getData':
-    case 'setData':
-    case 'getACL':
-    case 'setACL':
-    case 'getChildren':
-    case 'sync':
-    case 'check':
-    case 'checkWatches':
-    case 'removeWatches':
-    case 'getAllChildrenNumber':
-    case 'addWatch':
-      return request.path;
     case 'getEphemerals':
       return request.prefixPath ?? undefined;
     case 'multi':
