@@ -3,7 +3,7 @@
 // node-zookeeper-client against Apache ZooKeeper 3.8 and, once it exists, Zoo.
 
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import zookeeper from 'node-zookeeper-client';
 import { errorCode, PromiseClient, watchOnce, within } from './support/promise-client.js';
 import { useTargetServer, type SuiteContext } from './support/target-suite.js';
@@ -161,6 +161,8 @@ for (const { target, isAvailable, reason } of targets) {
     afterAll(async () => {
       await proxy.close();
     });
+    // A failed test must not leave the proxy frozen for the next one.
+    afterEach(() => proxy.thaw());
 
     test('session: a partitioned session expires; ephemerals go, watchers fire', async () => {
       const victim = await PromiseClient.connect(proxy.connectString, { sessionTimeout: 4_000 });

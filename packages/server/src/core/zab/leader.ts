@@ -130,7 +130,9 @@ export class Leader {
       this.context.goLooking('no quorum synchronized within initLimit');
       return;
     }
-    if (this.isServing && nowMs - this.lastPingMs >= options.tickMs) {
+    // ZooKeeper: Leader.lead pings every half tick, so a follower relays its sessions' touches
+    // at most half a tick late and expiry stays within timeout + 1.5 ticks of the last packet.
+    if (this.isServing && nowMs - this.lastPingMs >= options.tickMs / 2) {
       this.lastPingMs = nowMs;
       for (const handler of this.handlers.values()) {
         if (isForwarding(handler)) outbox.sendNow(handler.id, { type: 'ping', zxid: log.lastZxid });
