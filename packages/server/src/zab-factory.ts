@@ -1,10 +1,12 @@
 // Builds the ZAB replication of one ensemble member for the real server: ZooKeeper's defaults
 // (initLimit 10, syncLimit 5 ticks, 500 committed txns kept for DIFF), election timings tuned
-// for loopback and LAN links, Math.random jitter, and the durable state its log holds.
+// for loopback and LAN links, and the durable state its log holds. The real server draws jitter
+// from Math.random; the simulator passes its seeded PRNG and runs this same configuration.
 
-import type { Replication, ReplicationHost } from './core/replication.js';
+import type { ReplicationHost } from './core/replication.js';
+import type { Random } from './core/random.js';
 import { Zab } from './core/zab/zab.js';
-import type { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
 import { mathRandom } from './adapters/node-env.js';
 
 export interface EnsembleMembership {
@@ -16,11 +18,18 @@ export interface EnsembleMembership {
   syncLimitTicks?: number;
 }
 
+export interface ZabFactoryOptions {
+  random?: Random;
+  /** Planted bugs for the simulator's self-tests; never set in production. */
+  testing?: ZabTestingOptions;
+}
+
 export function createZab(
   membership: EnsembleMembership,
   host: ReplicationHost,
-  txnLog: MemoryTxnLog,
-): Replication {
+  durable: DurableState,
+  options: ZabFactoryOptions = {},
+): Zab {
   return new Zab(
     {
       serverId: membership.serverId,
@@ -29,7 +38,7 @@ export function createZab(
       tickMs: membership.tickMs,
       initLimitTicks: membership.initLimitTicks ?? 10,
       syncLimitTicks: membership.syncLimitTicks ?? 5,
-      random: mathRandom,
+      random: options.random ?? mathRandom,
       committedLogMax: 500,
       // FastLeaderElection waits 200 ms for a better vote; on loopback and LAN links votes
       // arrive within a few ms, so a shorter wait halves failover without risking split votes.
@@ -38,8 +47,9 @@ export function createZab(
         notificationIntervalMinMs: 50,
         notificationIntervalMaxMs: 2_000,
       },
+      ...(options.testing === undefined ? {} : { testing: options.testing }),
     },
     host,
-    { acceptedEpoch: txnLog.acceptedEpoch, currentEpoch: txnLog.currentEpoch, log: txnLog.log },
+    { acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch, log: durable.log },
   );
 }

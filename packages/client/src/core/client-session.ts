@@ -173,18 +173,20 @@ export class ClientSession<T, L> {
       return;
     }
     if (connection.phase === 'handshake') {
-      if (nowMs - connection.startedMs >= this.timings.connectTimeoutMs) {
+      if (nowMs >= connection.startedMs + this.timings.connectTimeoutMs) {
         this.drop(connection, 'connect timeout', nowMs);
       }
       return;
     }
     // ZooKeeper: ClientCnxn.SendThread.run — nothing received for the read timeout is a lost
-    // connection; nothing sent for a third of the session timeout sends a ping.
-    if (nowMs - connection.lastRecvMs >= this.timings.readTimeoutMs) {
+    // connection; nothing sent for a third of the session timeout sends a ping. Each test is
+    // the very sum nextDeadlineMs() returns, so a timer set for a deadline always finds it due
+    // (with fractional clocks, now − last ≥ timeout can miss by a rounding error).
+    if (nowMs >= connection.lastRecvMs + this.timings.readTimeoutMs) {
       this.drop(connection, 'read timeout', nowMs);
       return;
     }
-    if (nowMs - connection.lastSendMs >= this.timings.pingIntervalMs) {
+    if (nowMs >= connection.lastSendMs + this.timings.pingIntervalMs) {
       if (this.writer.length === 0) encodeRequest(this.writer, Xid.ping, { type: 'ping' });
       this.flush(nowMs);
     }

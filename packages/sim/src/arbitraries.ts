@@ -1,0 +1,106 @@
+// Scenarios as fast-check arbitraries: a fault schedule is a list of timed faults drawn from the
+// enabled kinds, so fast-check shrinks a failing run to the few faults that matter. Seeded
+// runs (the CLI without fast-check, the suite's fixed seeds) draw from the same arbitrary.
+
+import fc from 'fast-check';
+import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
+
+export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
+
+const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
+
+function faultArbitraries(kind: FaultKind, nodes: number): fc.Arbitrary<Fault>[] {
+  const server = fc.integer({ min: 1, max: nodes });
+  const serverOrLeader = fc.oneof(server, fc.constant('leader' as const));
+  const ids = Array.from({ length: nodes }, (_, i) => i + 1);
+  switch (kind) {
+    case 'partition': {
+      if (nodes < 2) return [];
+      const split = fc
+        .shuffledSubarray(ids, { minLength: 1, maxLength: nodes - 1 })
+        .map((side): Fault => {
+          const other = ids.filter((id) => !side.includes(id));
+          return { type: 'partition', groups: [[...side].sort(), other] };
+        });
+      const oneWay = fc
+        .tuple(server, server)
+        .filter(([from, to]) => from !== to)
+        .map(([from, to]): Fault => ({ type: 'oneWay', from, to }));
+      const heal = fc.constant<Fault>({ type: 'heal' });
+      const arbitraries = [
+        split,
+        fc.constant<Fault>({ type: 'isolateLeader' }),
+        oneWay,
+        heal,
+        heal,
+      ];
+      if (nodes >= 5) arbitraries.push(fc.constant<Fault>({ type: 'ring' }));
+      return arbitraries;
+    }
+    case 'crash': {
+      const crash = serverOrLeader.map((target): Fault => ({ type: 'crash', server: target }));
+      const crashAt = fc
+        .tuple(serverOrLeader, fc.constantFrom(...crashWindows))
+        .map(([target, window]): Fault => ({ type: 'crashAt', server: target, window }));
+      const restart = server.map((id): Fault => ({ type: 'restart', server: id }));
+      return [crash, crashAt, crashAt, restart, restart, restart];
+    }
+    case 'pause':
+      return [
+        fc
+          .tuple(serverOrLeader, fc.integer({ min: 100, max: 10_000 }))
+          .map(([target, forMs]): Fault => ({ type: 'pause', server: target, forMs })),
+      ];
+    case 'clock':
+      return [
+        fc
+          .tuple(server, fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: -500, max: 500 }))
+          .map(([id, offsetMs, driftPpm]): Fault => ({
+            type: 'clock',
+            server: id,
+            offsetMs,
+            driftPpm,
+          })),
+      ];
+    case 'reset':
+      return [server.map((id): Fault => ({ type: 'reset', server: id }))];
+    case 'slow':
+      return [
+        fc
+          .tuple(server, fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 200 })))
+          .map(([id, extraMs]): Fault => ({ type: 'slow', server: id, extraMs })),
+      ];
+    case 'disk':
+      return [
+        fc
+          .tuple(server, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })))
+          .map(([id, extraMs]): Fault => ({ type: 'diskStall', server: id, extraMs })),
+      ];
+  }
+}
+
+/** A fault schedule for `base`: about one fault every 1.5 s of the run, at most. */
+export function scheduleArbitrary(base: ScenarioBase): fc.Arbitrary<FaultStep[]> {
+  const faults = base.faults.flatMap((kind) => faultArbitraries(kind, base.nodes));
+  if (faults.length === 0) return fc.constant([]);
+  const step = fc.record({
+    atMs: fc.integer({ min: 0, max: base.durationMs }),
+    fault: fc.oneof(...faults),
+  });
+  const maxLength = Math.max(4, Math.floor(base.durationMs / 1500));
+  return fc
+    .array(step, { maxLength, size: 'max' })
+    .map((steps) => [...steps].sort((a, b) => a.atMs - b.atMs));
+}
+
+export function scenarioArbitrary(base: ScenarioBase): fc.Arbitrary<Scenario> {
+  return fc
+    .record({ seed: fc.integer({ min: 0, max: 0x7fff_ffff }), schedule: scheduleArbitrary(base) })
+    .map(({ seed, schedule }) => ({ ...base, seed, schedule }));
+}
+
+/** The schedule a seed stands for when a scenario gives none. */
+export function drawSchedule(scenario: Scenario): FaultStep[] {
+  const [schedule] = fc.sample(scheduleArbitrary(scenario), { seed: scenario.seed, numRuns: 1 });
+  return schedule ?? [];
+}

@@ -1,0 +1,130 @@
+// What a simulated run records for the checkers: the clients' operations (invoke and outcome on
+// virtual time) and what each server did (txns delivered, leaderships established, proposals).
+// The world writes these; checkers/ read them and never see the servers themselves.
+
+/** A znode's state as a register: absent, or its data with its data version. */
+export type RegisterState = null | { data: string; version: number };
+
+/**
+ * How an operation ended, as its client saw it.
+ * - `ok` / `fail`: a definite answer (`fail` carries ZooKeeper's error code; the op had no effect).
+ * - `unknown`: no answer that says whether it took effect (connection loss, session expiry,
+ *   timeout, or the run ended first). It may take effect any time after its invocation, or never.
+ */
+export type Outcome<T> =
+  | { type: 'ok'; value: T; completeMs: number }
+  | { type: 'fail'; code: number; completeMs: number }
+  | { type: 'unknown'; reason: string };
+
+/** The znode operations the register checkers understand; `data` strings are unique per write. */
+export type ZnodeCall =
+  | { kind: 'create'; path: string; data: string }
+  /** `expectedVersion` -1 matches any version. ok value: the new data version. */
+  | { kind: 'set'; path: string; data: string; expectedVersion: number }
+  | { kind: 'delete'; path: string; expectedVersion: number }
+  /** A plain read: served by the connected server, so sequentially consistent, not linearizable. */
+  | { kind: 'read'; path: string }
+  /** sync then read, both on one session: linearizable in a quorum, as ZooKeeper documents it. */
+  | { kind: 'syncRead'; path: string };
+
+export interface ZnodeOpValue {
+  /** create/set/delete: nothing but the new version (set) — reads: the state they saw. */
+  version?: number;
+  state?: RegisterState;
+  /** The Stat's mzxid of what a read saw or a write produced (null when absent). */
+  mzxid?: bigint | null;
+}
+
+export interface ZnodeOp {
+  id: number;
+  /** The client (one session at a time) that issued it. */
+  process: number;
+  sessionId: bigint | null;
+  invokeMs: number;
+  call: ZnodeCall;
+  outcome: Outcome<ZnodeOpValue>;
+}
+
+/** A lock recipe's critical section, judged by its fencing token (the lock node's czxid). */
+export interface LockHold {
+  process: number;
+  token: bigint;
+  acquiredMs: number;
+  /** When the holder released it or learned it lost it (session expiry); null: run ended. */
+  releasedMs: number | null;
+}
+
+/** A write to the lock-protected resource, guarded by the holder's token (multi check+set). */
+export interface FencedWrite {
+  process: number;
+  token: bigint;
+  invokeMs: number;
+  outcome: Outcome<{ zxid: bigint | null }>;
+}
+
+export interface CounterIncrement {
+  process: number;
+  invokeMs: number;
+  /** ok value: the counter value this increment produced. */
+  outcome: Outcome<number>;
+}
+
+export interface IdGrant {
+  process: number;
+  invokeMs: number;
+  /** ok value: the sequence number of the created sequential node. */
+  outcome: Outcome<number>;
+}
+
+/** What the servers did, as seen from outside the core (the sim wraps host and network). */
+export type ServerEvent =
+  /** A committed txn applied to a server's tree. `fingerprint` identifies the txn's content. */
+  | {
+      type: 'delivered';
+      atMs: number;
+      server: number;
+      incarnation: number;
+      zxid: bigint;
+      fingerprint: string;
+    }
+  /** A server became an established (serving) leader of `epoch`. */
+  | { type: 'established'; atMs: number; server: number; incarnation: number; epoch: number }
+  /** A leader sent a proposal. */
+  | {
+      type: 'proposed';
+      atMs: number;
+      server: number;
+      incarnation: number;
+      zxid: bigint;
+      fingerprint: string;
+    }
+  /** A server (re)started: deliveries of this incarnation begin after `fromZxid` (its snapshot). */
+  | { type: 'started'; atMs: number; server: number; incarnation: number; fromZxid: bigint };
+
+export interface History {
+  znodeOps: ZnodeOp[];
+  lockHolds: LockHold[];
+  fencedWrites: FencedWrite[];
+  counterIncrements: CounterIncrement[];
+  idGrants: IdGrant[];
+  /** The counter's value read after the run healed (null if it could not be read). */
+  finalCounter: number | null;
+  server: ServerEvent[];
+}
+
+export interface Violation {
+  checker: string;
+  message: string;
+}
+
+export function emptyHistory(): History {
+  return {
+    znodeOps: [],
+    lockHolds: [],
+    fencedWrites: [],
+    counterIncrements: [],
+    idGrants: [],
+    finalCounter: null,
+    server: [],
+  };
+}

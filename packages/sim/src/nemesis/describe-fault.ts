@@ -1,0 +1,29 @@
+// One line per fault, for traces, timelines and reports.
+
+import type { Fault } from '../scenario.js';
+
+export function describeFault(fault: Fault): string {
+  switch (fault.type) {
+    case 'partition':
+      return `partition ${fault.groups.map((group) => group.join(',')).join(' | ')}`;
+    case 'oneWay':
+      return `one-way ${fault.from}->${fault.to}`;
+    case 'crash':
+    case 'restart':
+    case 'reset':
+      return `${fault.type} ${fault.server}`;
+    case 'crashAt':
+      return `crash ${fault.server} ${fault.window}`;
+    case 'pause':
+      return `pause ${fault.server} ${fault.forMs}ms`;
+    case 'clock':
+      return `clock ${fault.server} ${fault.offsetMs}ms ${fault.driftPpm}ppm`;
+    case 'slow':
+    case 'diskStall':
+      return `${fault.type} ${fault.server} +${fault.extraMs}ms`;
+    case 'isolateLeader':
+    case 'ring':
+    case 'heal':
+      return fault.type;
+  }
+}

@@ -1,0 +1,209 @@
+// Applies a fault schedule to a simulated ensemble: partitions, crashes (also inside the windows
+// where ZAB implementations lost data: mid-write, after the write before the ACK, during sync),
+// restarts, pauses, clock skew, connection resets, slow links and stalling disks.
+
+import type { PeerMessage } from '@zoo/server';
+import type { CrashWindow, Fault, FaultStep } from '../scenario.js';
+import type { SeededRandom } from '../seeded-random.js';
+import type { World } from '../world/world.js';
+import type { TimelineRecorder } from '../world/timeline-recorder.js';
+import type { Connectivity } from '../net/connectivity.js';
+import type { ClientLinks } from '../net/client-links.js';
+import type { PeerMesh } from '../net/peer-mesh.js';
+import type { SimServer } from '../node/sim-server.js';
+import { describeFault } from './describe-fault.js';
+
+/** A crash armed for a window that never came is dropped after this long. */
+const armedCrashMaxMs = 10_000;
+const syncMessages: ReadonlySet<PeerMessage['type']> = new Set(['diff', 'trunc', 'snap']);
+
+export interface NemesisParts {
+  world: World;
+  servers: readonly SimServer[];
+  connectivity: Connectivity;
+  mesh: PeerMesh;
+  links: ClientLinks;
+  timeline: TimelineRecorder;
+  random: SeededRandom;
+}
+
+export class Nemesis {
+  faultsInjected = 0;
+  /** Servers armed to crash when a sync message reaches them, until the given time. */
+  private readonly crashOnSync = new Map<number, number>();
+
+  constructor(private readonly parts: NemesisParts) {
+    parts.mesh.observer = (_from, to, message) => this.onPeerDelivery(to, message);
+  }
+
+  /** Schedules every step, `startMs` being the schedule's time zero. */
+  schedule(steps: readonly FaultStep[], startMs: number): void {
+    for (const step of steps) {
+      this.parts.world.at(startMs + step.atMs, () => this.apply(step.fault));
+    }
+  }
+
+  apply(fault: Fault): void {
+    const { world, connectivity, timeline } = this.parts;
+    this.faultsInjected += 1;
+    const label = describeFault(fault);
+    world.record(`fault ${label}`);
+    timeline.instant('faults', 'fault', label, world.nowMs);
+    switch (fault.type) {
+      case 'partition':
+        connectivity.partition(fault.groups);
+        return this.markPartitions();
+      case 'isolateLeader': {
+        const leader = this.leader();
+        if (leader !== null) connectivity.isolate(leader.id);
+        return this.markPartitions();
+      }
+      case 'oneWay':
+        connectivity.oneWay(fault.from, fault.to);
+        return this.markPartitions();
+      case 'ring':
+        connectivity.ring();
+        return this.markPartitions();
+      case 'heal':
+        connectivity.heal();
+        return this.markPartitions();
+      case 'crash':
+        return this.crash(this.target(fault.server));
+      case 'crashAt':
+        return this.armCrash(this.target(fault.server), fault.window);
+      case 'restart':
+        return this.restart(this.server(fault.server));
+      case 'pause':
+        return this.pause(this.target(fault.server), fault.forMs);
+      case 'clock': {
+        const server = this.server(fault.server);
+        if (server === null) return;
+        server.clock.offsetMs += fault.offsetMs;
+        server.clock.driftPpm = fault.driftPpm;
+        return;
+      }
+      case 'reset': {
+        const server = this.server(fault.server);
+        if (server === null || !server.isUp) return;
+        this.parts.links.resetServer(server.process.name, { tellServer: true });
+        this.parts.mesh.resetServer(server.id);
+        return;
+      }
+      case 'slow':
+        connectivity.slow(`s${fault.server}`, fault.extraMs);
+        return;
+      case 'diskStall': {
+        const server = this.server(fault.server);
+        if (server !== null) server.disk.stallMs = fault.extraMs;
+        return;
+      }
+    }
+  }
+
+  /** The end of the faults: heal, wake, restart, and let disks and links run normally. */
+  healAll(): void {
+    const { world, connectivity, servers } = this.parts;
+    world.record('heal all');
+    connectivity.heal();
+    connectivity.clearSlow();
+    this.crashOnSync.clear();
+    for (const server of servers) {
+      server.disk.stallMs = 0;
+      server.disk.hooks = {};
+      if (!server.isUp) this.restart(server);
+    }
+    this.markPartitions();
+  }
+
+  private crash(server: SimServer | null): void {
+    if (server === null || !server.isUp) return;
+    server.crash();
+    this.parts.timeline.begin(`s${server.id}`, 'down', 'crashed', this.parts.world.nowMs);
+  }
+
+  private restart(server: SimServer | null): void {
+    if (server === null || server.isUp) return;
+    this.parts.timeline.end(`s${server.id}`, 'down', this.parts.world.nowMs);
+    server.start();
+  }
+
+  private pause(server: SimServer | null, forMs: number): void {
+    if (server === null || !server.isUp) return;
+    const { world, timeline } = this.parts;
+    server.process.pause(forMs);
+    const lane = `s${server.id}`;
+    timeline.begin(lane, 'paused', `paused ${forMs} ms`, world.nowMs);
+    world.after(forMs, () => timeline.end(lane, 'paused', world.nowMs));
+  }
+
+  private armCrash(server: SimServer | null, window: CrashWindow): void {
+    if (server === null || !server.isUp) return;
+    const { world } = this.parts;
+    const untilMs = world.nowMs + armedCrashMaxMs;
+    const disarm = (): void => {
+      server.disk.hooks = {};
+    };
+    switch (window) {
+      case 'duringWrite':
+        // The write's fsync is still running when the process dies: it is lost.
+        server.disk.hooks = {
+          writeStarted: () => {
+            disarm();
+            if (world.nowMs <= untilMs) world.after(0, () => this.crash(server));
+          },
+        };
+        return;
+      case 'afterWriteBeforeAck':
+        // Durable, but the ACKs (and the leader's self-ACK) never leave.
+        server.disk.hooks = {
+          writeDurable: () => {
+            disarm();
+            if (world.nowMs <= untilMs) this.crash(server);
+          },
+        };
+        return;
+      case 'duringSync':
+        this.crashOnSync.set(server.id, untilMs);
+        return;
+    }
+  }
+
+  private onPeerDelivery(to: number, message: PeerMessage): void {
+    const untilMs = this.crashOnSync.get(to);
+    if (untilMs === undefined || !syncMessages.has(message.type)) return;
+    this.crashOnSync.delete(to);
+    const { world, random } = this.parts;
+    if (world.nowMs > untilMs) return;
+    // Somewhere inside the sync: before, while or after it persists what it received.
+    world.after(random.nextFloat() * 3, () => this.crash(this.server(to)));
+  }
+
+  private markPartitions(): void {
+    const { world, connectivity, servers, timeline } = this.parts;
+    for (const server of servers) {
+      const lane = `s${server.id}`;
+      if (connectivity.isPartitioned(server.id)) {
+        timeline.begin(lane, 'partitioned', connectivity.describe(), world.nowMs);
+      } else {
+        timeline.end(lane, 'partitioned', world.nowMs);
+      }
+    }
+  }
+
+  private target(server: number | 'leader'): SimServer | null {
+    return server === 'leader' ? this.leader() : this.server(server);
+  }
+
+  private server(id: number): SimServer | null {
+    return this.parts.servers.find((server) => server.id === id) ?? null;
+  }
+
+  private leader(): SimServer | null {
+    return (
+      this.parts.servers.find((server) => {
+        const replication = server.peer?.replication;
+        return replication?.role === 'leading' && replication.isServing;
+      }) ?? null
+    );
+  }
+}

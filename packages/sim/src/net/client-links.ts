@@ -1,0 +1,212 @@
+// Client connections in the simulated network, behaving like TCP: bytes arrive in order per
+// direction, possibly split into pieces; a reset drops what is in flight and both ends learn it
+// is closed. The client end is the client's Transport, the server end a ByteStream.
+
+import type { ByteStream } from '@zoo/server';
+import type { ServerAddress, Transport, TransportHandlers } from '@zoo/client';
+import type { SeededRandom } from '../seeded-random.js';
+import type { World } from '../world/world.js';
+import type { SimProcess } from '../node/sim-process.js';
+import type { Connectivity } from './connectivity.js';
+
+/** The server end of a connection, as the server node hands it out on accept. */
+export interface AcceptedConnection {
+  receive(chunk: Buffer): void;
+  closed(): void;
+}
+
+export interface ClientAcceptor {
+  readonly process: SimProcess;
+  accept(stream: ByteStream): AcceptedConnection;
+}
+
+class SimClientConnection {
+  isBroken = false;
+  private isClientNotified = false;
+  private isServerNotified = false;
+  serverEnd: AcceptedConnection | null = null;
+  toServerAtMs = 0;
+  toClientAtMs = 0;
+
+  constructor(
+    readonly id: number,
+    readonly client: string,
+    readonly server: string,
+    readonly serverIncarnation: number,
+    readonly handlers: TransportHandlers,
+  ) {}
+
+  notifyClient(world: World, reason: string): void {
+    if (this.isClientNotified) return;
+    this.isClientNotified = true;
+    world.hasPendingMicrotasks = true;
+    this.handlers.onClose(reason);
+  }
+
+  silenceClient(): void {
+    this.isClientNotified = true;
+  }
+
+  notifyServer(): void {
+    if (this.isServerNotified || this.serverEnd === null) return;
+    this.isServerNotified = true;
+    this.serverEnd.closed();
+  }
+}
+
+export class ClientLinks {
+  private readonly servers = new Map<string, ClientAcceptor>();
+  private readonly open = new Set<SimClientConnection>();
+  private nextId = 1;
+
+  constructor(
+    private readonly world: World,
+    private readonly connectivity: Connectivity,
+    private readonly random: SeededRandom,
+  ) {}
+
+  addServer(name: string, acceptor: ClientAcceptor): void {
+    this.servers.set(name, acceptor);
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  /** The client's TransportFactory: `server.host` names the server (`s1`). */
+  connect(client: string, server: ServerAddress, handlers: TransportHandlers): Transport {
+    const acceptor = this.servers.get(server.host);
+    const process = acceptor?.process;
+    const incarnation = process?.incarnation ?? -1;
+    const connection = new SimClientConnection(
+      this.nextId,
+      client,
+      server.host,
+      incarnation,
+      handlers,
+    );
+    this.nextId += 1;
+    const rtt = this.latency(client, server.host) + this.latency(server.host, client);
+    if (acceptor === undefined || process === undefined || !process.isUp) {
+      connection.isBroken = true;
+      this.world.after(rtt, () => connection.notifyClient(this.world, 'connection refused'));
+    } else {
+      this.open.add(connection);
+      connection.toServerAtMs = this.world.nowMs + rtt / 2;
+      this.world.after(rtt / 2, () =>
+        process.run(incarnation, () => this.accept(connection, acceptor)),
+      );
+    }
+    return {
+      write: (bytes) => this.sendToServer(connection, bytes),
+      close: () => this.closeFromClient(connection),
+    };
+  }
+
+  /** Resets every connection of a server (a crash, or a reset fault), dropping bytes in flight. */
+  resetServer(server: string, options: { tellServer: boolean }): void {
+    for (const connection of [...this.open]) {
+      if (connection.server !== server) continue;
+      this.reset(connection, options.tellServer);
+    }
+  }
+
+  private reset(connection: SimClientConnection, tellServer: boolean): void {
+    connection.isBroken = true;
+    this.open.delete(connection);
+    const delay = this.latency(connection.server, connection.client);
+    this.world.after(delay, () => connection.notifyClient(this.world, 'connection reset'));
+    if (tellServer) connection.notifyServer();
+  }
+
+  private accept(connection: SimClientConnection, acceptor: ClientAcceptor): void {
+    if (connection.isBroken) return;
+    const stream: ByteStream = {
+      remoteAddress: connection.client,
+      remotePort: 40_000 + connection.id,
+      write: (bytes) => this.sendToClient(connection, bytes),
+      end: () => this.endFromServer(connection),
+      destroy: () => {
+        if (!connection.isBroken) this.reset(connection, false);
+      },
+    };
+    connection.serverEnd = acceptor.accept(stream);
+  }
+
+  private sendToServer(connection: SimClientConnection, bytes: Buffer): void {
+    if (connection.isBroken) return;
+    const acceptor = this.servers.get(connection.server);
+    if (acceptor === undefined) return;
+    for (const piece of this.pieces(bytes)) {
+      const atMs = this.deliveryTime(connection, 'toServer');
+      this.world.at(atMs, () =>
+        acceptor.process.run(connection.serverIncarnation, () => {
+          if (!connection.isBroken) connection.serverEnd?.receive(piece);
+        }),
+      );
+    }
+  }
+
+  private sendToClient(connection: SimClientConnection, bytes: Buffer): void {
+    if (connection.isBroken) return;
+    for (const piece of this.pieces(bytes)) {
+      const atMs = this.deliveryTime(connection, 'toClient');
+      this.world.at(atMs, () => {
+        if (connection.isBroken) return;
+        this.world.hasPendingMicrotasks = true;
+        connection.handlers.onData(piece);
+      });
+    }
+  }
+
+  /** The server closes after what it wrote (a FIN): the client learns it after the last byte. */
+  private endFromServer(connection: SimClientConnection): void {
+    if (connection.isBroken) return;
+    const atMs = this.deliveryTime(connection, 'toClient');
+    this.world.at(atMs, () => {
+      connection.isBroken = true;
+      this.open.delete(connection);
+      connection.notifyClient(this.world, 'closed by the server');
+    });
+  }
+
+  private closeFromClient(connection: SimClientConnection): void {
+    if (connection.isBroken) return;
+    const acceptor = this.servers.get(connection.server);
+    const atMs = this.deliveryTime(connection, 'toServer');
+    connection.isBroken = true;
+    this.open.delete(connection);
+    // As with the TCP transport, a client's own close is not reported back to it.
+    connection.silenceClient();
+    this.world.at(atMs, () =>
+      acceptor?.process.run(connection.serverIncarnation, () => connection.notifyServer()),
+    );
+  }
+
+  private deliveryTime(
+    connection: SimClientConnection,
+    direction: 'toServer' | 'toClient',
+  ): number {
+    const [from, to] =
+      direction === 'toServer'
+        ? [connection.client, connection.server]
+        : [connection.server, connection.client];
+    const earliest = this.world.nowMs + this.latency(from, to);
+    const last = direction === 'toServer' ? connection.toServerAtMs : connection.toClientAtMs;
+    const atMs = Math.max(earliest, last);
+    if (direction === 'toServer') connection.toServerAtMs = atMs;
+    else connection.toClientAtMs = atMs;
+    return atMs;
+  }
+
+  /** TCP may split a write: a few writes arrive in two or three pieces. */
+  private pieces(bytes: Buffer): Buffer[] {
+    if (bytes.length < 2 || !this.random.chance(0.05)) return [bytes];
+    const cut = this.random.nextInt(1, bytes.length - 1);
+    return [bytes.subarray(0, cut), bytes.subarray(cut)];
+  }
+
+  private latency(from: string, to: string): number {
+    return this.connectivity.latencyMs(from, to, this.random);
+  }
+}

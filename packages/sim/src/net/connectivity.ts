@@ -1,0 +1,84 @@
+// Who can reach whom among the servers, and how slowly: the partition state the nemesis edits.
+// Clients always reach every server (a partition here is between ensemble members), but every
+// link of a slowed server carries its extra latency, client links included.
+
+import type { SeededRandom } from '../seeded-random.js';
+
+export class Connectivity {
+  /** Directed server pairs `from>to` whose packets are lost. */
+  private readonly blocked = new Set<string>();
+  private readonly extraLatencyMs = new Map<string, number>();
+
+  constructor(private readonly serverIds: readonly number[]) {}
+
+  blocks(from: number, to: number): boolean {
+    return this.blocked.has(`${from}>${to}`);
+  }
+
+  isPartitioned(server: number): boolean {
+    return this.serverIds.some((other) => this.blocks(server, other) || this.blocks(other, server));
+  }
+
+  describe(): string {
+    return this.blocked.size === 0 ? 'connected' : [...this.blocked].sort().join(' ');
+  }
+
+  /** Servers in different groups cannot talk; a server in no group is alone. */
+  partition(groups: readonly (readonly number[])[]): void {
+    const groupOf = new Map<number, number>();
+    groups.forEach((group, index) => group.forEach((id) => groupOf.set(id, index)));
+    for (const a of this.serverIds) {
+      for (const b of this.serverIds) {
+        if (a === b) continue;
+        const groupA = groupOf.get(a) ?? -a;
+        const groupB = groupOf.get(b) ?? -b;
+        if (groupA !== groupB) this.blocked.add(`${a}>${b}`);
+      }
+    }
+  }
+
+  isolate(server: number): void {
+    this.partition([[server], this.serverIds.filter((id) => id !== server)]);
+  }
+
+  oneWay(from: number, to: number): void {
+    this.blocked.add(`${from}>${to}`);
+  }
+
+  /** Each server reaches only its two neighbours on a ring: no majority group of friends. */
+  ring(): void {
+    const ids = this.serverIds;
+    for (let i = 0; i < ids.length; i += 1) {
+      for (let j = 0; j < ids.length; j += 1) {
+        const distance = Math.min(Math.abs(i - j), ids.length - Math.abs(i - j));
+        if (distance > 1) this.blocked.add(`${ids[i]}>${ids[j]}`);
+      }
+    }
+  }
+
+  heal(): void {
+    this.blocked.clear();
+  }
+
+  slow(endpoint: string, extraMs: number): void {
+    if (extraMs <= 0) this.extraLatencyMs.delete(endpoint);
+    else this.extraLatencyMs.set(endpoint, extraMs);
+  }
+
+  clearSlow(): void {
+    this.extraLatencyMs.clear();
+  }
+
+  /**
+   * One packet's one-way latency between two endpoints (`s1`, `c3`): mostly a fraction of a
+   * millisecond, sometimes a few, rarely tens (a long tail, as on a busy LAN), plus slowness.
+   */
+  latencyMs(from: string, to: string, random: SeededRandom): number {
+    const roll = random.nextFloat();
+    let base: number;
+    if (roll < 0.9) base = 0.1 + random.nextFloat() * 0.9;
+    else if (roll < 0.99) base = 1 + random.nextFloat() * 9;
+    else base = 10 + random.nextFloat() * 90;
+    return base + (this.extraLatencyMs.get(from) ?? 0) + (this.extraLatencyMs.get(to) ?? 0);
+  }
+}

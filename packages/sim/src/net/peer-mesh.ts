@@ -1,0 +1,206 @@
+// The ensemble's peer links in the simulated network: one TCP-like link per pair of servers,
+// FIFO each way, every message through the real peer codec. A packet lost to a partition breaks
+// the link (both ends see peerDisconnected) instead of vanishing; links redial with back-off
+// while the pair cannot reach each other, as the ws mesh does.
+
+import { decodePeerMessage, encodePeerMessage } from '@zoo/server';
+import type { PeerInput, PeerMessage, PeerSender } from '@zoo/server';
+import type { SeededRandom } from '../seeded-random.js';
+import type { World } from '../world/world.js';
+import type { SimProcess } from '../node/sim-process.js';
+import type { Connectivity } from './connectivity.js';
+
+export interface PeerEndpoint {
+  readonly process: SimProcess;
+  submit(input: PeerInput): void;
+}
+
+/** Called as a message reaches a live server, before the server steps it. */
+export type PeerDeliveryObserver = (from: number, to: number, message: PeerMessage) => void;
+
+interface LinkState {
+  isUp: boolean;
+  /** Bumped at every break: messages of an older generation died with their connection. */
+  generation: number;
+  /** Each end's incarnation when the link came up. */
+  incarnations: Map<number, number>;
+  lastAtMs: Map<number, number>;
+  backoffMs: number;
+  isDialScheduled: boolean;
+}
+
+const reconnectDelayMinMs = 50;
+const reconnectDelayMaxMs = 2000;
+
+export class PeerMesh {
+  private readonly endpoints = new Map<number, PeerEndpoint>();
+  private readonly links = new Map<string, LinkState>();
+  messagesSent = 0;
+  bytesSent = 0;
+  observer: PeerDeliveryObserver | null = null;
+
+  constructor(
+    private readonly world: World,
+    private readonly connectivity: Connectivity,
+    private readonly random: SeededRandom,
+  ) {}
+
+  addServer(id: number, endpoint: PeerEndpoint): void {
+    this.endpoints.set(id, endpoint);
+  }
+
+  sender(from: number): PeerSender {
+    return { send: (to, message) => this.send(from, to, message) };
+  }
+
+  /** A server (re)started: dial every peer. */
+  serverStarted(id: number): void {
+    for (const other of this.endpoints.keys()) {
+      if (other === id) continue;
+      const link = this.link(id, other);
+      link.backoffMs = reconnectDelayMinMs;
+      this.scheduleDial(id, other, 0);
+    }
+  }
+
+  /** A server crashed: every link it had is gone. */
+  serverStopped(id: number): void {
+    for (const other of this.endpoints.keys()) {
+      if (other !== id) this.breakLink(id, other, 'peer crashed');
+    }
+  }
+
+  /** Breaks every link of a server now (a reset fault), mid-message or not. */
+  resetServer(id: number): void {
+    for (const other of this.endpoints.keys()) {
+      if (other !== id) this.breakLink(id, other, 'connection reset');
+    }
+  }
+
+  isLinkUp(a: number, b: number): boolean {
+    return this.link(a, b).isUp;
+  }
+
+  private send(from: number, to: number, message: PeerMessage): void {
+    const link = this.link(from, to);
+    if (!link.isUp) return;
+    if (this.connectivity.blocks(from, to)) {
+      // The packet is lost: TCP gives up on the connection rather than skipping a message.
+      const generation = link.generation;
+      this.world.after(this.latency(from, to), () => {
+        if (link.generation === generation) this.breakLink(from, to, 'packet lost');
+      });
+      return;
+    }
+    const bytes = encodePeerMessage(message);
+    this.messagesSent += 1;
+    this.bytesSent += bytes.length;
+    const atMs = Math.max(this.world.nowMs + this.latency(from, to), link.lastAtMs.get(to) ?? 0);
+    link.lastAtMs.set(to, atMs);
+    const generation = link.generation;
+    const target = this.endpoints.get(to);
+    const incarnation = link.incarnations.get(to) ?? -1;
+    if (target === undefined) return;
+    this.world.at(atMs, () =>
+      target.process.run(incarnation, () => {
+        if (link.generation !== generation) return;
+        const decoded = decodePeerMessage(bytes);
+        this.observer?.(from, to, decoded);
+        target.submit({ type: 'peerMessage', from, message: decoded });
+      }),
+    );
+  }
+
+  private breakLink(a: number, b: number, reason: string): void {
+    const link = this.link(a, b);
+    if (!link.isUp) return;
+    link.isUp = false;
+    link.generation += 1;
+    link.lastAtMs.clear();
+    this.world.record(`link ${Math.min(a, b)}-${Math.max(a, b)} down (${reason})`);
+    for (const [self, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const endpoint = this.endpoints.get(self);
+      const incarnation = link.incarnations.get(self) ?? -1;
+      endpoint?.process.run(incarnation, () =>
+        endpoint.submit({ type: 'peerDisconnected', peerId: other }),
+      );
+    }
+    link.backoffMs = reconnectDelayMinMs;
+    this.scheduleDial(a, b, link.backoffMs);
+  }
+
+  private scheduleDial(a: number, b: number, delayMs: number): void {
+    const link = this.link(a, b);
+    if (link.isDialScheduled || link.isUp) return;
+    link.isDialScheduled = true;
+    const jitter = this.random.nextFloat() * delayMs * 0.5;
+    this.world.after(delayMs + jitter, () => {
+      link.isDialScheduled = false;
+      this.dial(a, b);
+    });
+  }
+
+  private dial(a: number, b: number): void {
+    const link = this.link(a, b);
+    if (link.isUp) return;
+    const endA = this.endpoints.get(a);
+    const endB = this.endpoints.get(b);
+    if (endA === undefined || endB === undefined || !endA.process.isUp || !endB.process.isUp) {
+      return; // The one that restarts dials again.
+    }
+    if (this.connectivity.blocks(a, b) || this.connectivity.blocks(b, a)) {
+      link.backoffMs = Math.min(reconnectDelayMaxMs, link.backoffMs * 2);
+      this.scheduleDial(a, b, link.backoffMs);
+      return;
+    }
+    // The handshake (connect + hello both ways) takes a round trip.
+    const handshakeMs = this.latency(a, b) + this.latency(b, a);
+    const incarnations = new Map([
+      [a, endA.process.incarnation],
+      [b, endB.process.incarnation],
+    ]);
+    this.world.after(handshakeMs, () => {
+      const stillThere = [...incarnations].every(([id, incarnation]) => {
+        const process = this.endpoints.get(id)?.process;
+        return process !== undefined && process.isUp && process.incarnation === incarnation;
+      });
+      if (link.isUp || !stillThere) return;
+      link.isUp = true;
+      link.generation += 1;
+      link.incarnations = incarnations;
+      this.world.record(`link ${Math.min(a, b)}-${Math.max(a, b)} up`);
+      for (const [self, other, endpoint] of [
+        [a, b, endA],
+        [b, a, endB],
+      ] as const) {
+        endpoint.process.run(incarnations.get(self) ?? -1, () =>
+          endpoint.submit({ type: 'peerConnected', peerId: other }),
+        );
+      }
+    });
+  }
+
+  private link(a: number, b: number): LinkState {
+    const key = a < b ? `${a}-${b}` : `${b}-${a}`;
+    let link = this.links.get(key);
+    if (link === undefined) {
+      link = {
+        isUp: false,
+        generation: 0,
+        incarnations: new Map(),
+        lastAtMs: new Map(),
+        backoffMs: reconnectDelayMinMs,
+        isDialScheduled: false,
+      };
+      this.links.set(key, link);
+    }
+    return link;
+  }
+
+  private latency(from: number, to: number): number {
+    return this.connectivity.latencyMs(`s${from}`, `s${to}`, this.random);
+  }
+}

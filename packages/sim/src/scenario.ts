@@ -1,0 +1,100 @@
+// A simulated run as data: the scenario in (seed, ensemble, workload, fault schedule) and the
+// result out. `simulate(scenario)` is a pure function of the scenario: same scenario, same trace.
+
+import type { History, Violation } from './history/history.js';
+
+/** The kinds of fault a schedule may draw from (`--faults`). */
+export const faultKinds = [
+  'partition',
+  'crash',
+  'pause',
+  'clock',
+  'reset',
+  'slow',
+  'disk',
+] as const;
+export type FaultKind = (typeof faultKinds)[number];
+
+/** One fault, applied at `atMs` of virtual time. Server ids are 1-based. */
+export type Fault =
+  /** Servers in different groups cannot reach each other (clients keep reaching every server). */
+  | { type: 'partition'; groups: number[][] }
+  /** Cut whoever leads at that moment from every other server. */
+  | { type: 'isolateLeader' }
+  /** Messages from `from` to `to` are lost (the link breaks one way only). */
+  | { type: 'oneWay'; from: number; to: number }
+  /** Each server reaches only its ring neighbours (a majority ring / bridge). */
+  | { type: 'ring' }
+  | { type: 'heal' }
+  /** Crash at once (`leader`: whoever leads then); unsynced disk writes are lost. */
+  | { type: 'crash'; server: number | 'leader' }
+  /**
+   * Crash in a dangerous window: right after the server's next durable write starts (before it
+   * completes), right after it completes (before the ACKs leave), or during a sync from a leader.
+   */
+  | { type: 'crashAt'; server: number | 'leader'; window: CrashWindow }
+  | { type: 'restart'; server: number }
+  /** Freeze a process (a long GC pause): it handles nothing until `forMs` later. */
+  | { type: 'pause'; server: number | 'leader'; forMs: number }
+  /** Set a server's clock offset and drift. */
+  | { type: 'clock'; server: number; offsetMs: number; driftPpm: number }
+  /** Reset every connection of a server (clients and peers), possibly mid-message. */
+  | { type: 'reset'; server: number }
+  /** Add latency to every link of a server, or remove it (extraMs 0). */
+  | { type: 'slow'; server: number; extraMs: number }
+  /** Stall a server's fsyncs by `extraMs` each (a failing or overloaded disk), or end it (0). */
+  | { type: 'diskStall'; server: number; extraMs: number };
+
+export type CrashWindow = 'duringWrite' | 'afterWriteBeforeAck' | 'duringSync';
+
+export interface FaultStep {
+  atMs: number;
+  fault: Fault;
+}
+
+export interface Scenario {
+  seed: number;
+  /** Voting servers (1, 3, 5 or 7). */
+  nodes: number;
+  clients: number;
+  /** Virtual time the faults and workload run; a quiet heal-and-check phase follows. */
+  durationMs: number;
+  faults: readonly FaultKind[];
+  /** The fault schedule; drawn from the seed when absent (fast-check passes its own). */
+  schedule?: readonly FaultStep[];
+  /** Planted bugs that the suite uses to prove the checkers catch them. Never in production. */
+  plantedBug?: 'commitWithoutQuorum' | 'ackBeforePersist';
+}
+
+/** One row element of the HTML timeline (nodes × time). */
+export interface TimelineEntry {
+  /** `s1`..`sN` for servers, `c1`..`cN` for clients. */
+  lane: string;
+  startMs: number;
+  /** Null: an instant. */
+  endMs: number | null;
+  kind: 'role' | 'down' | 'paused' | 'partitioned' | 'op' | 'fault' | 'violation';
+  label: string;
+  /** For ops: ok, fail or unknown. */
+  status?: 'ok' | 'fail' | 'unknown';
+}
+
+export interface SimStats {
+  simulatedMs: number;
+  wallMs: number;
+  events: number;
+  faults: number;
+  opsChecked: number;
+}
+
+export interface SimResult {
+  scenario: Scenario;
+  /** The schedule that ran (drawn or given). */
+  schedule: readonly FaultStep[];
+  /** SHA-256 over every trace line: equal for equal scenarios. */
+  traceDigest: string;
+  violations: Violation[];
+  history: History;
+  timeline: TimelineEntry[];
+  stats: SimStats;
+}

@@ -1,0 +1,249 @@
+// simulate(scenario): one whole run, a pure function of the scenario. It boots the ensemble on
+// virtual time, creates the workload's parents, runs the clients while the nemesis applies the
+// schedule, heals everything, checks convergence and leftovers, then runs every checker.
+
+import { performance } from 'node:perf_hooks';
+import { createClientWithEnv, ErrorCode, ZooError } from '@zoo/client';
+import type { ZooClient } from '@zoo/client';
+import type { ZabTestingOptions } from '@zoo/server';
+import { emptyHistory } from './history/history.js';
+import type { History, Violation } from './history/history.js';
+import type { Scenario, SimResult } from './scenario.js';
+import { drawSchedule } from './arbitraries.js';
+import { World } from './world/world.js';
+import { TimelineRecorder } from './world/timeline-recorder.js';
+import { Connectivity } from './net/connectivity.js';
+import { PeerMesh } from './net/peer-mesh.js';
+import { ClientLinks } from './net/client-links.js';
+import { SimServer } from './node/sim-server.js';
+import { Nemesis } from './nemesis/nemesis.js';
+import { WorkloadClient } from './workload/workload-client.js';
+import { simClientEnv } from './workload/sim-client-env.js';
+import { counterPath, resourcePath, workloadParents } from './workload/op-context.js';
+import { convergence, leftoverEphemerals } from './final-checks.js';
+import { runChecks, timelineOfHistory } from './run-checks.js';
+
+/** ZooKeeper's tickTime, shortened so that a simulated minute holds many sessions and elections. */
+export const simTickMs = 1000;
+export const simSessionTimeoutMs = 4000;
+const setupMaxMs = 60_000;
+const healMaxMs = 60_000;
+const invariantsIntervalMs = 100;
+
+export async function simulate(scenario: Scenario): Promise<SimResult> {
+  const wallStartMs = performance.now();
+  validateScenario(scenario);
+  const world = new World({ seed: scenario.seed });
+  const history = emptyHistory();
+  const violations: Violation[] = [];
+  const timeline = new TimelineRecorder();
+  const ids = Array.from({ length: scenario.nodes }, (_, i) => i + 1);
+  const connectivity = new Connectivity(ids);
+  const mesh = new PeerMesh(world, connectivity, world.random('peer-network'));
+  const links = new ClientLinks(world, connectivity, world.random('client-network'));
+  const testing = plantedBugOptions(scenario.plantedBug);
+  const servers = ids.map(
+    (id) =>
+      new SimServer({
+        id,
+        voters: ids,
+        tickMs: simTickMs,
+        world,
+        mesh,
+        clientLinks: links,
+        random: world.random(`server-${id}`),
+        record: (event) => history.server.push(event),
+        onRole: (server, role, isServing) => {
+          const label = isServing ? role : `${role} (not serving)`;
+          timeline.begin(`s${server}`, 'role', label, world.nowMs);
+        },
+        ...(testing === undefined ? {} : { testing }),
+      }),
+  );
+  const schedule = scenario.schedule ?? drawSchedule(scenario);
+  const nemesis = new Nemesis({
+    world,
+    servers,
+    connectivity,
+    mesh,
+    links,
+    timeline,
+    random: world.random('nemesis'),
+  });
+  const connectString = ids.map((id) => `s${id}:2181`).join(',');
+  let clients: WorkloadClient[] = [];
+  try {
+    checkInvariantsEvery(world, servers);
+    for (const server of servers) server.start();
+    const admin = adminClient(world, links, connectString);
+    if (!(await settle(world, setup(admin), setupMaxMs))) {
+      throw new Error(`setup did not finish within ${setupMaxMs} ms: no serving quorum`);
+    }
+    const startMs = world.nowMs;
+    nemesis.schedule(schedule, startMs);
+    let opId = 0;
+    clients = Array.from({ length: scenario.clients }, (_, i) => {
+      return new WorkloadClient({
+        world,
+        links,
+        history,
+        timeline,
+        process: i + 1,
+        connectString,
+        sessionTimeoutMs: simSessionTimeoutMs,
+        random: world.random(`client-${i + 1}`),
+        nextOpId: () => (opId += 1),
+        violations,
+      });
+    });
+    const stopMs = startMs + scenario.durationMs;
+    const runs = Promise.all(clients.map((client) => client.run(stopMs)));
+    await world.runUntil(stopMs);
+    nemesis.healAll();
+    if (!(await settle(world, runs, healMaxMs))) {
+      violations.push({
+        checker: 'liveness',
+        message: `clients still stuck ${healMaxMs} ms after heal`,
+      });
+    }
+    history.finalCounter = await finalCounter(world, admin);
+    await settle(world, Promise.all([...clients.map((c) => c.close()), admin.close()]), 30_000);
+    // Sessions that were lost without a close must expire before ephemerals can be judged.
+    const expiredByMs = world.nowMs + 20 * simTickMs + 2 * simTickMs;
+    const converged = await waitFor(
+      world,
+      () => world.nowMs >= expiredByMs && convergence(servers).isConverged,
+      healMaxMs,
+    );
+    if (!converged) {
+      violations.push({
+        checker: 'convergence',
+        message: `replicas did not converge after healing: ${convergence(servers).describe}`,
+      });
+    } else {
+      violations.push(...leftoverEphemerals(servers));
+    }
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    violations.push({ checker: 'crash', message: text });
+  }
+  timeline.finish(world.nowMs);
+  violations.push(...runChecks(history));
+  for (const violation of violations) {
+    timeline.instant(
+      'faults',
+      'violation',
+      `${violation.checker}: ${violation.message}`,
+      world.nowMs,
+    );
+  }
+  return {
+    scenario,
+    schedule,
+    traceDigest: world.traceDigest(),
+    violations,
+    history,
+    timeline: [...timeline.entries, ...timelineOfHistory(history)],
+    stats: {
+      simulatedMs: world.nowMs,
+      wallMs: performance.now() - wallStartMs,
+      events: world.eventsRun,
+      faults: nemesis.faultsInjected,
+      opsChecked: opsIn(history),
+    },
+  };
+}
+
+function validateScenario(scenario: Scenario): void {
+  const { nodes, clients, durationMs, seed } = scenario;
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) {
+    throw new RangeError(`nodes must be 1..9, got ${nodes}`);
+  }
+  if (!Number.isInteger(clients) || clients < 0) throw new RangeError(`bad clients ${clients}`);
+  if (!(durationMs >= 0)) throw new RangeError(`bad durationMs ${durationMs}`);
+  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+}
+
+function plantedBugOptions(bug: Scenario['plantedBug']): ZabTestingOptions | undefined {
+  if (bug === 'commitWithoutQuorum') return { commitWithoutQuorum: true };
+  if (bug === 'ackBeforePersist') return { ackBeforePersist: true };
+  return undefined;
+}
+
+function opsIn(history: History): number {
+  return (
+    history.znodeOps.length +
+    history.counterIncrements.length +
+    history.idGrants.length +
+    history.lockHolds.length +
+    history.fencedWrites.length
+  );
+}
+
+/** The core's own invariants on every live server, every 100 ms of virtual time. */
+function checkInvariantsEvery(world: World, servers: readonly SimServer[]): void {
+  const check = (): void => {
+    for (const server of servers) server.invariants();
+    world.after(invariantsIntervalMs, check);
+  };
+  world.after(invariantsIntervalMs, check);
+}
+
+function adminClient(world: World, links: ClientLinks, connectString: string): ZooClient {
+  const env = simClientEnv({ name: 'c0', world, links, random: world.random('admin') });
+  return createClientWithEnv(connectString, { sessionTimeoutMs: 20 * simTickMs }, env);
+}
+
+/** Creates the workload's parents and its counter, retrying through connection trouble. */
+async function setup(admin: ZooClient): Promise<void> {
+  const nodes: [string, string][] = [
+    ...workloadParents.map((path): [string, string] => [path, '']),
+    [counterPath, '0'],
+    [resourcePath, ''],
+  ];
+  for (const [path, data] of nodes) {
+    for (;;) {
+      try {
+        await admin.create(path, data);
+        break;
+      } catch (error) {
+        if (error instanceof ZooError && error.code === ErrorCode.NodeExists) break;
+        if (!(error instanceof ZooError)) throw error;
+      }
+    }
+  }
+}
+
+async function finalCounter(world: World, admin: ZooClient): Promise<number | null> {
+  const read = (async () => {
+    await admin.sync(counterPath);
+    const { data } = await admin.getData(counterPath);
+    return Number(data?.toString('utf8') ?? 'NaN');
+  })();
+  let value: number | null = null;
+  const isSettled = await settle(
+    world,
+    read.then((v) => (value = v)).catch(() => undefined),
+    30_000,
+  );
+  return isSettled ? value : null;
+}
+
+/** Runs the world until `promise` settles or `maxMs` of virtual time pass; true if it settled. */
+async function settle(world: World, promise: Promise<unknown>, maxMs: number): Promise<boolean> {
+  let isSettled = false;
+  promise.then(
+    () => (isSettled = true),
+    () => (isSettled = true),
+  );
+  return waitFor(world, () => isSettled, maxMs);
+}
+
+async function waitFor(world: World, condition: () => boolean, maxMs: number): Promise<boolean> {
+  const limitMs = world.nowMs + maxMs;
+  while (!condition()) {
+    if (world.nowMs >= limitMs) return false;
+    await world.runUntil(Math.min(limitMs, world.nowMs + 50));
+  }
+  return true;
+}

@@ -1,0 +1,35 @@
+// What one workload operation needs: the client of the current session, the world's clock and a
+// random stream, and where to record what happened.
+
+import type { ZooClient } from '@zoo/client';
+import type { History } from '../history/history.js';
+import type { SeededRandom } from '../seeded-random.js';
+import type { World } from '../world/world.js';
+
+export interface OpContext {
+  world: World;
+  random: SeededRandom;
+  history: History;
+  /** The client process (1-based); one session at a time. */
+  process: number;
+  client: ZooClient;
+  nextOpId(): number;
+  /** Data no other write in the run uses. */
+  uniqueData(): string;
+  /** Resolves after `ms` of virtual time. */
+  sleep(ms: number): Promise<void>;
+}
+
+export const registerKeys = ['/reg/k0', '/reg/k1', '/reg/k2', '/reg/k3', '/reg/k4'];
+export const counterPath = '/counter';
+export const idsPath = '/ids';
+export const lockPath = '/lock';
+export const resourcePath = '/resource';
+export const ephemeralsPath = '/eph';
+/** The parents every workload needs, created before any client starts. */
+export const workloadParents = ['/reg', idsPath, lockPath, ephemeralsPath];
+
+export function sessionIdOf(client: ZooClient): bigint | null {
+  const id = client.sessionId;
+  return id === 0n ? null : id;
+}

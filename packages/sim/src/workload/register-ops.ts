@@ -1,0 +1,73 @@
+// Register operations on a handful of shared znodes: creates, conditional sets and deletes,
+// plain reads and sync-then-reads, each recorded with its outcome for the linearizability and
+// session checkers. Versions come from what this client last saw, so many sets race and fail.
+
+import type { Stat } from '@zoo/client';
+import type { ZnodeCall, ZnodeOp, ZnodeOpValue } from '../history/history.js';
+import { outcomeOf } from './outcome.js';
+import type { OpContext } from './op-context.js';
+import { registerKeys, sessionIdOf } from './op-context.js';
+
+/** The last version each client saw per key: the version its next conditional write expects. */
+export type SeenVersions = Map<string, number>;
+
+export async function registerOp(context: OpContext, seen: SeenVersions): Promise<void> {
+  const { random } = context;
+  const path = registerKeys[random.nextInt(0, registerKeys.length - 1)] ?? '/reg/k0';
+  const roll = random.nextFloat();
+  const guess = (): number => (random.chance(0.2) ? -1 : (seen.get(path) ?? 0));
+  let call: ZnodeCall;
+  if (roll < 0.15) call = { kind: 'create', path, data: context.uniqueData() };
+  else if (roll < 0.45) {
+    call = { kind: 'set', path, data: context.uniqueData(), expectedVersion: guess() };
+  } else if (roll < 0.55) call = { kind: 'delete', path, expectedVersion: guess() };
+  else if (roll < 0.8) call = { kind: 'read', path };
+  else call = { kind: 'syncRead', path };
+  await runZnodeCall(context, call, seen);
+}
+
+async function runZnodeCall(context: OpContext, call: ZnodeCall, seen: SeenVersions) {
+  const { client, world } = context;
+  const op: ZnodeOp = {
+    id: context.nextOpId(),
+    process: context.process,
+    sessionId: sessionIdOf(client),
+    invokeMs: world.nowMs,
+    call,
+    outcome: { type: 'unknown', reason: 'in flight when the run ended' },
+  };
+  context.history.znodeOps.push(op);
+  op.outcome = await outcomeOf(world, async (): Promise<ZnodeOpValue> => {
+    switch (call.kind) {
+      case 'create': {
+        const { stat } = await client.createWithStat(call.path, call.data);
+        return written(stat);
+      }
+      case 'set':
+        return written(await client.setData(call.path, call.data, call.expectedVersion));
+      case 'delete':
+        await client.delete(call.path, call.expectedVersion);
+        return { mzxid: null };
+      case 'read':
+        return read(await client.getData(call.path));
+      case 'syncRead':
+        await client.sync(call.path);
+        return read(await client.getData(call.path));
+    }
+  });
+  const outcome = op.outcome;
+  if (outcome.type === 'ok' && outcome.value.version !== undefined) {
+    seen.set(call.path, outcome.value.version);
+  } else if (outcome.type === 'ok' && outcome.value.state !== undefined) {
+    seen.set(call.path, outcome.value.state?.version ?? 0);
+  }
+}
+
+function written(stat: Stat): ZnodeOpValue {
+  return { version: stat.version, mzxid: stat.mzxid };
+}
+
+function read(result: { data: Buffer | null; stat: Stat }): ZnodeOpValue {
+  const data = result.data === null ? '' : result.data.toString('utf8');
+  return { state: { data, version: result.stat.version }, mzxid: result.stat.mzxid };
+}

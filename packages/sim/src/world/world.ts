@@ -1,0 +1,105 @@
+// The simulated world: virtual time on an event queue, named random streams drawn from one seed,
+// and the trace whose digest proves a run replays byte for byte. Nothing here reads a real clock.
+
+import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { SeededRandom } from '../seeded-random.js';
+import { EventQueue } from './event-queue.js';
+import type { SimEvent } from './event-queue.js';
+
+/** A handle to cancel a scheduled event. */
+export type EventHandle = SimEvent;
+
+export interface WorldOptions {
+  seed: number;
+  /** Keep the last N trace lines in memory (for reports and debugging); 0 keeps none. */
+  traceTail?: number;
+}
+
+export class World {
+  nowMs = 0;
+  eventsRun = 0;
+  /**
+   * Set by anything that runs client (promise) code inside an event: the run loop then lets the
+   * microtask queue empty before the next event, so awaits resume at the virtual time they belong.
+   */
+  hasPendingMicrotasks = false;
+  private readonly queue = new EventQueue();
+  private nextSeq = 0;
+  private readonly trace: Hash = createHash('sha256');
+  private readonly tail: string[] = [];
+  private readonly traceTail: number;
+
+  constructor(readonly options: WorldOptions) {
+    this.traceTail = options.traceTail ?? 0;
+  }
+
+  /** An independent random stream per purpose, so one stream's draws never shift another's. */
+  random(stream: string): SeededRandom {
+    let hash = 0x811c9dc5;
+    for (const char of stream) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    return new SeededRandom((this.options.seed ^ hash) >>> 0);
+  }
+
+  after(delayMs: number, run: () => void): EventHandle {
+    return this.at(this.nowMs + Math.max(0, delayMs), run);
+  }
+
+  at(atMs: number, run: () => void): EventHandle {
+    const event: SimEvent = {
+      atMs: Math.max(atMs, this.nowMs),
+      seq: this.nextSeq,
+      run,
+      isCancelled: false,
+    };
+    this.nextSeq += 1;
+    this.queue.push(event);
+    return event;
+  }
+
+  cancel(handle: EventHandle): void {
+    handle.isCancelled = true;
+  }
+
+  /** Adds one line to the trace digest (and the tail). */
+  record(line: string): void {
+    const stamped = `${this.nowMs} ${line}`;
+    this.trace.update(stamped);
+    this.trace.update('\n');
+    if (this.traceTail > 0) {
+      this.tail.push(stamped);
+      if (this.tail.length > this.traceTail) this.tail.shift();
+    }
+  }
+
+  traceDigest(): string {
+    return this.trace.copy().digest('hex');
+  }
+
+  traceLines(): readonly string[] {
+    return this.tail;
+  }
+
+  /** Runs every event due up to `endMs`, then sets the clock to `endMs`. */
+  async runUntil(endMs: number): Promise<void> {
+    for (;;) {
+      const next = this.queue.peek();
+      if (next === undefined || next.atMs > endMs) break;
+      this.queue.pop();
+      if (next.isCancelled) continue;
+      this.nowMs = next.atMs;
+      this.eventsRun += 1;
+      next.run();
+      if (this.hasPendingMicrotasks) {
+        this.hasPendingMicrotasks = false;
+        await drainMicrotasks();
+      }
+    }
+    this.nowMs = Math.max(this.nowMs, endMs);
+  }
+}
+
+/** Resolves after every queued microtask (and those they queue) has run. */
+function drainMicrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
