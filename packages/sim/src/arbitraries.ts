@@ -9,8 +9,10 @@ export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
 
 const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
 
-function faultArbitraries(kind: FaultKind, nodes: number): fc.Arbitrary<Fault>[] {
+function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fault>[] {
+  const { nodes, clients } = base;
   const server = fc.integer({ min: 1, max: nodes });
+  const client = fc.integer({ min: 1, max: Math.max(1, clients) });
   const serverOrLeader = fc.oneof(server, fc.constant('leader' as const));
   const ids = Array.from({ length: nodes }, (_, i) => i + 1);
   switch (kind) {
@@ -43,14 +45,31 @@ function faultArbitraries(kind: FaultKind, nodes: number): fc.Arbitrary<Fault>[]
         .tuple(serverOrLeader, fc.constantFrom(...crashWindows))
         .map(([target, window]): Fault => ({ type: 'crashAt', server: target, window }));
       const restart = server.map((id): Fault => ({ type: 'restart', server: id }));
-      return [crash, crashAt, crashAt, restart, restart, restart];
+      const arbitraries = [crash, crashAt, crashAt, restart, restart, restart];
+      if (clients > 0) {
+        arbitraries.push(
+          client.map((id): Fault => ({ type: 'crashClient', client: id })),
+          client.map((id): Fault => ({ type: 'restartClient', client: id })),
+        );
+      }
+      return arbitraries;
     }
-    case 'pause':
-      return [
+    case 'pause': {
+      const forMs = fc.integer({ min: 100, max: 10_000 });
+      const arbitraries = [
         fc
-          .tuple(serverOrLeader, fc.integer({ min: 100, max: 10_000 }))
-          .map(([target, forMs]): Fault => ({ type: 'pause', server: target, forMs })),
+          .tuple(serverOrLeader, forMs)
+          .map(([target, ms]): Fault => ({ type: 'pause', server: target, forMs: ms })),
       ];
+      if (clients > 0) {
+        arbitraries.push(
+          fc
+            .tuple(client, forMs)
+            .map(([id, ms]): Fault => ({ type: 'pauseClient', client: id, forMs: ms })),
+        );
+      }
+      return arbitraries;
+    }
     case 'clock':
       return [
         fc
@@ -81,7 +100,7 @@ function faultArbitraries(kind: FaultKind, nodes: number): fc.Arbitrary<Fault>[]
 
 /** A fault schedule for `base`: about one fault every 1.5 s of the run, at most. */
 export function scheduleArbitrary(base: ScenarioBase): fc.Arbitrary<FaultStep[]> {
-  const faults = base.faults.flatMap((kind) => faultArbitraries(kind, base.nodes));
+  const faults = base.faults.flatMap((kind) => faultArbitraries(kind, base));
   if (faults.length === 0) return fc.constant([]);
   const step = fc.record({
     atMs: fc.integer({ min: 0, max: base.durationMs }),

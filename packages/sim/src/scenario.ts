@@ -43,7 +43,15 @@ export type Fault =
   /** Add latency to every link of a server, or remove it (extraMs 0). */
   | { type: 'slow'; server: number; extraMs: number }
   /** Stall a server's fsyncs by `extraMs` each (a failing or overloaded disk), or end it (0). */
-  | { type: 'diskStall'; server: number; extraMs: number };
+  | { type: 'diskStall'; server: number; extraMs: number }
+  /**
+   * A client host dies: its connections reset, its session is left to expire, and what it had
+   * in flight stays unknown. `restartClient` starts the process again with a new session.
+   */
+  | { type: 'crashClient'; client: number }
+  | { type: 'restartClient'; client: number }
+  /** Freeze a client process (a long GC pause): its session may expire meanwhile. */
+  | { type: 'pauseClient'; client: number; forMs: number };
 
 export type CrashWindow = 'duringWrite' | 'afterWriteBeforeAck' | 'duringSync';
 

@@ -16,6 +16,7 @@ import { Connectivity } from './net/connectivity.js';
 import { PeerMesh } from './net/peer-mesh.js';
 import { ClientLinks } from './net/client-links.js';
 import { SimServer } from './node/sim-server.js';
+import { SimProcess } from './node/sim-process.js';
 import { Nemesis } from './nemesis/nemesis.js';
 import { WorkloadClient } from './workload/workload-client.js';
 import { simClientEnv } from './workload/sim-client-env.js';
@@ -61,9 +62,11 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
       }),
   );
   const schedule = scenario.schedule ?? drawSchedule(scenario);
+  const clients: WorkloadClient[] = [];
   const nemesis = new Nemesis({
     world,
     servers,
+    clients,
     connectivity,
     mesh,
     links,
@@ -71,7 +74,6 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
     random: world.random('nemesis'),
   });
   const connectString = ids.map((id) => `s${id}:2181`).join(',');
-  let clients: WorkloadClient[] = [];
   try {
     checkInvariantsEvery(world, servers);
     for (const server of servers) server.start();
@@ -82,8 +84,8 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
     const startMs = world.nowMs;
     nemesis.schedule(schedule, startMs);
     let opId = 0;
-    clients = Array.from({ length: scenario.clients }, (_, i) => {
-      return new WorkloadClient({
+    for (let i = 0; i < scenario.clients; i += 1) {
+      const client = new WorkloadClient({
         world,
         links,
         history,
@@ -95,7 +97,8 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
         nextOpId: () => (opId += 1),
         violations,
       });
-    });
+      clients.push(client);
+    }
     const stopMs = startMs + scenario.durationMs;
     const runs = Promise.all(clients.map((client) => client.run(stopMs)));
     await world.runUntil(stopMs);
@@ -190,7 +193,9 @@ function checkInvariantsEvery(world: World, servers: readonly SimServer[]): void
 }
 
 function adminClient(world: World, links: ClientLinks, connectString: string): ZooClient {
-  const env = simClientEnv({ name: 'c0', world, links, random: world.random('admin') });
+  const process = new SimProcess('c0', world);
+  process.boot();
+  const env = simClientEnv({ process, world, links, random: world.random('admin') });
   return createClientWithEnv(connectString, { sessionTimeoutMs: 20 * simTickMs }, env);
 }
 

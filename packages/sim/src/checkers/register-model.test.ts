@@ -45,10 +45,21 @@ const set = (expectedVersion: number): ZnodeCall => ({
 const del = (expectedVersion: number): ZnodeCall => ({ kind: 'delete', path, expectedVersion });
 const syncRead: ZnodeCall = { kind: 'syncRead', path };
 const read: ZnodeCall = { kind: 'read', path };
+const check = (expectedVersion: number): ZnodeCall => ({ kind: 'check', path, expectedVersion });
 
 type Row = [string, RegisterState, ZnodeCall, Outcome<ZnodeOpValue>, RegisterState | undefined];
 
 const rows: Row[] = [
+  // check (a multi's version check): NoNode, then BadVersion; never changes the state
+  ['check ok at the matching version', v2, check(2), ok(), v2],
+  ['check ok with version -1', v2, check(-1), ok(), v2],
+  ['check ok at another version', v2, check(1), ok(), undefined],
+  ['check ok on absent', absent, check(-1), ok(), undefined],
+  ['check BadVersion at another version', v2, check(1), fail(ErrorCode.BadVersion), v2],
+  ['check BadVersion at the matching version', v2, check(2), fail(ErrorCode.BadVersion), undefined],
+  ['check NoNode on absent', absent, check(3), fail(ErrorCode.NoNode), absent],
+  ['check NoNode on present', v2, check(-1), fail(ErrorCode.NoNode), undefined],
+  ['check unknown is a no-op', v2, check(5), unknown, v2],
   // create
   ['create ok on absent', absent, create, ok({ version: 0 }), { data: 'new', version: 0 }],
   ['create ok without a value on absent', absent, create, ok(), { data: 'new', version: 0 }],

@@ -72,6 +72,12 @@ export function applyCall(state: RegisterState, call: ZnodeCall): ModelTransitio
       if (state === null) return fail(state, ErrorCode.NoNode);
       return { next: state, result: { type: 'ok', value: { version: state.version, state } } };
     }
+    case 'check': {
+      // ZooKeeper: PrepRequestProcessor (OpCode.check) — NoNode, then BadVersion.
+      if (state === null) return fail(state, ErrorCode.NoNode);
+      if (!versionMatches(state, call.expectedVersion)) return fail(state, ErrorCode.BadVersion);
+      return { next: state, result: { type: 'ok', value: {} } };
+    }
   }
 }
 
@@ -126,7 +132,9 @@ export function step(
 export function constrainsRegister(op: ZnodeOp): boolean {
   const outcome = op.outcome;
   // An unknown read has no effect and tells nothing.
-  if (outcome.type === 'unknown') return op.call.kind !== 'syncRead' && op.call.kind !== 'read';
+  if (outcome.type === 'unknown') {
+    return op.call.kind !== 'syncRead' && op.call.kind !== 'read' && op.call.kind !== 'check';
+  }
   // A failure the state does not decide (NoAuth, …) is a no-op that fits every state.
   if (outcome.type === 'fail') return isStateDecidedCode(outcome.code);
   return true;
@@ -163,6 +171,8 @@ export function twinClassOf(call: ZnodeCall, seenData: ReadonlySet<string>): str
       return seenData.has(call.data) ? null : `set ${call.expectedVersion}`;
     case 'delete':
       return `delete ${call.expectedVersion}`;
+    case 'check':
+      return `check ${call.expectedVersion}`;
     case 'read':
     case 'syncRead':
       return call.kind;
@@ -183,7 +193,8 @@ function describeCall(call: ZnodeCall): string {
     case 'set':
       return `set ${call.path} ${JSON.stringify(call.data)} v=${call.expectedVersion}`;
     case 'delete':
-      return `delete ${call.path} v=${call.expectedVersion}`;
+    case 'check':
+      return `${call.kind} ${call.path} v=${call.expectedVersion}`;
     case 'read':
     case 'syncRead':
       return `${call.kind} ${call.path}`;

@@ -22,6 +22,8 @@ export type ZnodeCall =
   /** `expectedVersion` -1 matches any version. ok value: the new data version. */
   | { kind: 'set'; path: string; data: string; expectedVersion: number }
   | { kind: 'delete'; path: string; expectedVersion: number }
+  /** A multi's version check: ok iff the node exists at that version (-1: at any version). */
+  | { kind: 'check'; path: string; expectedVersion: number }
   /** A plain read: served by the connected server, so sequentially consistent, not linearizable. */
   | { kind: 'read'; path: string }
   /** sync then read, both on one session: linearizable in a quorum, as ZooKeeper documents it. */

@@ -21,6 +21,11 @@ export function describeFault(fault: Fault): string {
     case 'slow':
     case 'diskStall':
       return `${fault.type} ${fault.server} +${fault.extraMs}ms`;
+    case 'crashClient':
+    case 'restartClient':
+      return `${fault.type} c${fault.client}`;
+    case 'pauseClient':
+      return `pause c${fault.client} ${fault.forMs}ms`;
     case 'isolateLeader':
     case 'ring':
     case 'heal':

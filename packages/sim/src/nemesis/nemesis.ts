@@ -11,6 +11,7 @@ import type { Connectivity } from '../net/connectivity.js';
 import type { ClientLinks } from '../net/client-links.js';
 import type { PeerMesh } from '../net/peer-mesh.js';
 import type { SimServer } from '../node/sim-server.js';
+import type { WorkloadClient } from '../workload/workload-client.js';
 import { describeFault } from './describe-fault.js';
 
 /** A crash armed for a window that never came is dropped after this long. */
@@ -20,6 +21,8 @@ const syncMessages: ReadonlySet<PeerMessage['type']> = new Set(['diff', 'trunc',
 export interface NemesisParts {
   world: World;
   servers: readonly SimServer[];
+  /** Filled once the workload starts. */
+  clients: readonly WorkloadClient[];
   connectivity: Connectivity;
   mesh: PeerMesh;
   links: ClientLinks;
@@ -97,6 +100,12 @@ export class Nemesis {
         if (server !== null) server.disk.stallMs = fault.extraMs;
         return;
       }
+      case 'crashClient':
+        return this.client(fault.client)?.crash();
+      case 'restartClient':
+        return this.client(fault.client)?.restart();
+      case 'pauseClient':
+        return this.client(fault.client)?.pause(fault.forMs);
     }
   }
 
@@ -112,6 +121,7 @@ export class Nemesis {
       server.disk.hooks = {};
       if (!server.isUp) this.restart(server);
     }
+    for (const client of this.parts.clients) client.restart();
     this.markPartitions();
   }
 
@@ -192,6 +202,10 @@ export class Nemesis {
 
   private target(server: number | 'leader'): SimServer | null {
     return server === 'leader' ? this.leader() : this.server(server);
+  }
+
+  private client(id: number): WorkloadClient | null {
+    return this.parts.clients.find((client) => client.process.name === `c${id}`) ?? null;
   }
 
   private server(id: number): SimServer | null {

@@ -28,19 +28,34 @@ class SimClientConnection {
   toServerAtMs = 0;
   toClientAtMs = 0;
 
+  readonly clientIncarnation: number;
+
   constructor(
     readonly id: number,
-    readonly client: string,
+    readonly clientProcess: SimProcess,
     readonly server: string,
     readonly serverIncarnation: number,
     readonly handlers: TransportHandlers,
-  ) {}
+  ) {
+    this.clientIncarnation = clientProcess.incarnation;
+  }
+
+  get client(): string {
+    return this.clientProcess.name;
+  }
+
+  /** Runs `task` in the client process (a paused client runs it on waking; a dead one never). */
+  inClient(world: World, task: () => void): void {
+    this.clientProcess.run(this.clientIncarnation, () => {
+      world.hasPendingMicrotasks = true;
+      task();
+    });
+  }
 
   notifyClient(world: World, reason: string): void {
     if (this.isClientNotified) return;
     this.isClientNotified = true;
-    world.hasPendingMicrotasks = true;
-    this.handlers.onClose(reason);
+    this.inClient(world, () => this.handlers.onClose(reason));
   }
 
   silenceClient(): void {
@@ -74,7 +89,7 @@ export class ClientLinks {
   }
 
   /** The client's TransportFactory: `server.host` names the server (`s1`). */
-  connect(client: string, server: ServerAddress, handlers: TransportHandlers): Transport {
+  connect(client: SimProcess, server: ServerAddress, handlers: TransportHandlers): Transport {
     const acceptor = this.servers.get(server.host);
     const process = acceptor?.process;
     const incarnation = process?.incarnation ?? -1;
@@ -86,7 +101,7 @@ export class ClientLinks {
       handlers,
     );
     this.nextId += 1;
-    const rtt = this.latency(client, server.host) + this.latency(server.host, client);
+    const rtt = this.latency(client.name, server.host) + this.latency(server.host, client.name);
     if (acceptor === undefined || process === undefined || !process.isUp) {
       connection.isBroken = true;
       this.world.after(rtt, () => connection.notifyClient(this.world, 'connection refused'));
@@ -101,6 +116,21 @@ export class ClientLinks {
       write: (bytes) => this.sendToServer(connection, bytes),
       close: () => this.closeFromClient(connection),
     };
+  }
+
+  /** A client process died: the OS resets its connections; the servers learn it after a hop. */
+  resetClient(client: string): void {
+    for (const connection of [...this.open]) {
+      if (connection.client !== client) continue;
+      connection.isBroken = true;
+      connection.silenceClient();
+      this.open.delete(connection);
+      const acceptor = this.servers.get(connection.server);
+      const delay = this.latency(connection.client, connection.server);
+      this.world.after(delay, () =>
+        acceptor?.process.run(connection.serverIncarnation, () => connection.notifyServer()),
+      );
+    }
   }
 
   /** Resets every connection of a server (a crash, or a reset fault), dropping bytes in flight. */
@@ -151,11 +181,11 @@ export class ClientLinks {
     if (connection.isBroken) return;
     for (const piece of this.pieces(bytes)) {
       const atMs = this.deliveryTime(connection, 'toClient');
-      this.world.at(atMs, () => {
-        if (connection.isBroken) return;
-        this.world.hasPendingMicrotasks = true;
-        connection.handlers.onData(piece);
-      });
+      this.world.at(atMs, () =>
+        connection.inClient(this.world, () => {
+          if (!connection.isBroken) connection.handlers.onData(piece);
+        }),
+      );
     }
   }
 

@@ -162,6 +162,9 @@ const faultTypes: Record<Fault['type'], true> = {
   reset: true,
   slow: true,
   diskStall: true,
+  crashClient: true,
+  restartClient: true,
+  pauseClient: true,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -279,6 +282,15 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
           server: server('server'),
           offsetMs: finite(field('offsetMs'), `${path}.offsetMs`),
           driftPpm: finite(field('driftPpm'), `${path}.driftPpm`),
+        };
+      case 'crashClient':
+      case 'restartClient':
+        return { type, client: integer(field('client'), `${path}.client`, 1) };
+      case 'pauseClient':
+        return {
+          type,
+          client: integer(field('client'), `${path}.client`, 1),
+          forMs: finite(field('forMs'), `${path}.forMs`, 0),
         };
       case 'slow':
       case 'diskStall':

@@ -5,6 +5,7 @@
 import type { Stat } from '@zoo/client';
 import type { ZnodeCall, ZnodeOp, ZnodeOpValue } from '../history/history.js';
 import { outcomeOf } from './outcome.js';
+import { multiOp } from './multi-op.js';
 import type { OpContext } from './op-context.js';
 import { registerKeys, sessionIdOf } from './op-context.js';
 
@@ -15,18 +16,23 @@ export async function registerOp(context: OpContext, seen: SeenVersions): Promis
   const { random } = context;
   const path = registerKeys[random.nextInt(0, registerKeys.length - 1)] ?? '/reg/k0';
   const roll = random.nextFloat();
+  if (roll < 0.1) return multiOp(context, seen);
   const guess = (): number => (random.chance(0.2) ? -1 : (seen.get(path) ?? 0));
   let call: ZnodeCall;
-  if (roll < 0.15) call = { kind: 'create', path, data: context.uniqueData() };
-  else if (roll < 0.45) {
+  if (roll < 0.22) call = { kind: 'create', path, data: context.uniqueData() };
+  else if (roll < 0.5) {
     call = { kind: 'set', path, data: context.uniqueData(), expectedVersion: guess() };
-  } else if (roll < 0.55) call = { kind: 'delete', path, expectedVersion: guess() };
+  } else if (roll < 0.6) call = { kind: 'delete', path, expectedVersion: guess() };
   else if (roll < 0.8) call = { kind: 'read', path };
   else call = { kind: 'syncRead', path };
   await runZnodeCall(context, call, seen);
 }
 
-async function runZnodeCall(context: OpContext, call: ZnodeCall, seen: SeenVersions) {
+async function runZnodeCall(
+  context: OpContext,
+  call: ZnodeCall,
+  seen: SeenVersions,
+): Promise<void> {
   const { client, world } = context;
   const op: ZnodeOp = {
     id: context.nextOpId(),
@@ -53,6 +59,8 @@ async function runZnodeCall(context: OpContext, call: ZnodeCall, seen: SeenVersi
       case 'syncRead':
         await client.sync(call.path);
         return read(await client.getData(call.path));
+      case 'check':
+        return {}; // Only ever a sub-op of a multi (multi-op.ts).
     }
   });
   const outcome = op.outcome;
@@ -63,7 +71,7 @@ async function runZnodeCall(context: OpContext, call: ZnodeCall, seen: SeenVersi
   }
 }
 
-function written(stat: Stat): ZnodeOpValue {
+export function written(stat: Stat): ZnodeOpValue {
   return { version: stat.version, mzxid: stat.mzxid };
 }
 

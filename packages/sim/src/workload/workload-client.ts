@@ -1,6 +1,7 @@
 // One simulated client process: it opens a session on the real ZooClient and keeps issuing a
 // random mix of register ops, counter increments, ID grants, lock cycles and ephemerals until
-// the run's stop time; when its session expires it records that and opens a new one.
+// the run's stop time; when its session expires it records that and opens a new one. Its host
+// can crash (what it had in flight stays unknown; its session is left to expire) and restart.
 
 import { createClientWithEnv } from '@zoo/client';
 import type { ZooClient } from '@zoo/client';
@@ -9,6 +10,7 @@ import type { SeededRandom } from '../seeded-random.js';
 import type { World } from '../world/world.js';
 import type { TimelineRecorder } from '../world/timeline-recorder.js';
 import type { ClientLinks } from '../net/client-links.js';
+import { SimProcess } from '../node/sim-process.js';
 import { simClientEnv, sleep } from './sim-client-env.js';
 import type { OpContext } from './op-context.js';
 import { registerOp } from './register-ops.js';
@@ -29,18 +31,29 @@ export interface WorkloadClientOptions {
 }
 
 export class WorkloadClient {
+  readonly process: SimProcess;
   private client: ZooClient | null = null;
   private writes = 0;
+  /** Resolves the wait of the run loop when the host crashes or restarts. */
+  private wake: () => void = () => undefined;
   opsIssued = 0;
   sessions = 0;
 
-  constructor(private readonly options: WorkloadClientOptions) {}
+  constructor(private readonly options: WorkloadClientOptions) {
+    this.process = new SimProcess(`c${options.process}`, options.world);
+    this.process.boot();
+  }
 
   /** Issues operations until `stopMs`; resolves when its last op has ended. */
   async run(stopMs: number): Promise<void> {
     const { world } = this.options;
     try {
-      while (world.nowMs < stopMs) await this.session(stopMs);
+      while (world.nowMs < stopMs) {
+        const woken = new Promise<void>((resolve) => (this.wake = resolve));
+        // A crashed host's session never resumes: the loop waits for the restart instead.
+        if (this.process.isUp) await Promise.race([this.session(stopMs), woken]);
+        else await woken;
+      }
     } catch (error) {
       // A client-side bug (not a ZooKeeper error): the run must fail, with the stack.
       const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -55,13 +68,43 @@ export class WorkloadClient {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client !== null) await client.close();
+    if (client !== null && this.process.isUp) await client.close();
+  }
+
+  crash(): void {
+    if (!this.process.isUp) return;
+    const { world, links, timeline } = this.options;
+    world.record(`${this.process.name} host crash`);
+    this.process.crash();
+    this.client = null;
+    links.resetClient(this.process.name);
+    timeline.begin(this.process.name, 'down', 'host crashed', world.nowMs);
+    world.hasPendingMicrotasks = true;
+    this.wake();
+  }
+
+  restart(): void {
+    if (this.process.isUp) return;
+    const { world, timeline } = this.options;
+    world.record(`${this.process.name} host restart`);
+    this.process.boot();
+    timeline.end(this.process.name, 'down', world.nowMs);
+    world.hasPendingMicrotasks = true;
+    this.wake();
+  }
+
+  pause(forMs: number): void {
+    if (!this.process.isUp) return;
+    const { world, timeline } = this.options;
+    this.process.pause(forMs);
+    timeline.begin(this.process.name, 'paused', `paused ${forMs} ms`, world.nowMs);
+    world.after(forMs, () => timeline.end(this.process.name, 'paused', world.nowMs));
   }
 
   private async session(stopMs: number): Promise<void> {
     const { world, links, random, timeline } = this.options;
-    const name = `c${this.options.process}`;
-    const env = simClientEnv({ name, world, links, random: random.fork() });
+    const name = this.process.name;
+    const env = simClientEnv({ process: this.process, world, links, random: random.fork() });
     const client = createClientWithEnv(
       this.options.connectString,
       { sessionTimeoutMs: this.options.sessionTimeoutMs },
@@ -86,7 +129,7 @@ export class WorkloadClient {
     while (!isExpired && world.nowMs < stopMs) {
       await this.oneOp(context, seen);
       this.opsIssued += 1;
-      await sleep(world, random.nextInt(0, 40));
+      await sleep(world, this.process, random.nextInt(0, 40));
     }
     if (isExpired) await client.close();
   }
@@ -113,7 +156,7 @@ export class WorkloadClient {
         this.writes += 1;
         return `c${process}-${this.writes}`;
       },
-      sleep: (ms) => sleep(world, ms),
+      sleep: (ms) => sleep(world, this.process, ms),
     };
   }
 }
