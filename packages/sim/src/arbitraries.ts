@@ -36,7 +36,19 @@ function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fau
         heal,
         heal,
       ];
+      if (nodes >= 3) arbitraries.push(fc.constant<Fault>({ type: 'bridge' }));
       if (nodes >= 5) arbitraries.push(fc.constant<Fault>({ type: 'ring' }));
+      if (clients > 0) {
+        const clientIds = Array.from({ length: clients }, (_, i) => i + 1);
+        const cut = fc
+          .tuple(fc.subarray(clientIds, { minLength: 1 }), fc.subarray(ids, { minLength: 1 }))
+          .map(([cutClients, servers]): Fault => ({
+            type: 'partitionClients',
+            clients: cutClients,
+            servers,
+          }));
+        arbitraries.push(cut);
+      }
       return arbitraries;
     }
     case 'crash': {

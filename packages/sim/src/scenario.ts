@@ -17,14 +17,18 @@ export type FaultKind = (typeof faultKinds)[number];
 
 /** One fault, applied at `atMs` of virtual time. Server ids are 1-based. */
 export type Fault =
-  /** Servers in different groups cannot reach each other (clients keep reaching every server). */
+  /** Servers in different groups cannot reach each other (clients are cut by partitionClients). */
   | { type: 'partition'; groups: number[][] }
   /** Cut whoever leads at that moment from every other server. */
   | { type: 'isolateLeader' }
   /** Messages from `from` to `to` are lost (the link breaks one way only). */
   | { type: 'oneWay'; from: number; to: number }
-  /** Each server reaches only its ring neighbours (a majority ring / bridge). */
+  /** Each server reaches only its ring neighbours (a majority ring). */
   | { type: 'ring' }
+  /** Two halves that reach each other only through one bridge server (the middle id). */
+  | { type: 'bridge' }
+  /** The listed clients cannot reach the listed servers (packets lost both ways). */
+  | { type: 'partitionClients'; clients: number[]; servers: number[] }
   | { type: 'heal' }
   /** Crash at once (`leader`: whoever leads then); unsynced disk writes are lost. */
   | { type: 'crash'; server: number | 'leader' }

@@ -136,10 +136,19 @@ export class Peer implements ReplicationHost {
     }
   }
 
-  /** Advances time: replication timers, then (on a serving leader) session expiry and reaping. */
-  tick(nowMs: number): void {
+  /**
+   * Moves the core's clock to `nowMs` without a tick's work, so that the next input is stepped
+   * at the time it arrived. Without it an input carries the time of the last tick, and a timer
+   * armed by it (the election's finalize wait) would start in the past and end at once.
+   */
+  advanceTime(nowMs: number): void {
     // Time never goes backwards inside the core, whatever the clock did.
     if (nowMs > this.nowMs) this.nowMs = nowMs;
+  }
+
+  /** Advances time: replication timers, then (on a serving leader) session expiry and reaping. */
+  tick(nowMs: number): void {
+    this.advanceTime(nowMs);
     this.replicationOutputWaiting = true;
     this.replication.tick(this.nowMs);
     if (this.replication.role !== 'leading' || !this.replication.isServing) return;

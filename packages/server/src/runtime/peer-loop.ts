@@ -41,6 +41,7 @@ export class PeerLoop {
 
   submit(input: PeerInput): void {
     if (this.isClosed) return;
+    this.peer.advanceTime(this.env.clock.nowMs());
     this.peer.step(input);
     // Inside a drain (a synchronous log) the running loop picks the new work up.
     if (!this.isDraining) this.scheduleDrain();

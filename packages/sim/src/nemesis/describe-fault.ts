@@ -26,8 +26,11 @@ export function describeFault(fault: Fault): string {
       return `${fault.type} c${fault.client}`;
     case 'pauseClient':
       return `pause c${fault.client} ${fault.forMs}ms`;
+    case 'partitionClients':
+      return `cut clients ${fault.clients.join(',')} from servers ${fault.servers.join(',')}`;
     case 'isolateLeader':
     case 'ring':
+    case 'bridge':
     case 'heal':
       return fault.type;
   }

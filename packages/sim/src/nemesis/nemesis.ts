@@ -67,6 +67,12 @@ export class Nemesis {
       case 'ring':
         connectivity.ring();
         return this.markPartitions();
+      case 'bridge':
+        connectivity.bridge();
+        return this.markPartitions();
+      case 'partitionClients':
+        connectivity.cutClients(fault.clients, fault.servers);
+        return this.markPartitions();
       case 'heal':
         connectivity.heal();
         return this.markPartitions();
@@ -194,6 +200,16 @@ export class Nemesis {
       const lane = `s${server.id}`;
       if (connectivity.isPartitioned(server.id)) {
         timeline.begin(lane, 'partitioned', connectivity.describe(), world.nowMs);
+      } else {
+        timeline.end(lane, 'partitioned', world.nowMs);
+      }
+    }
+    for (const client of this.parts.clients) {
+      const lane = client.process.name;
+      const cut = servers.filter((server) => connectivity.cutsClient(lane, `s${server.id}`));
+      if (cut.length > 0) {
+        const label = `cut from ${cut.map((server) => `s${server.id}`).join(',')}`;
+        timeline.begin(lane, 'partitioned', label, world.nowMs);
       } else {
         timeline.end(lane, 'partitioned', world.nowMs);
       }

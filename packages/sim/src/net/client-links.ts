@@ -105,6 +105,10 @@ export class ClientLinks {
     if (acceptor === undefined || process === undefined || !process.isUp) {
       connection.isBroken = true;
       this.world.after(rtt, () => connection.notifyClient(this.world, 'connection refused'));
+    } else if (this.connectivity.cutsClient(client.name, server.host)) {
+      // The SYN is lost: the attempt fails (as a connect timeout would, only sooner).
+      connection.isBroken = true;
+      this.world.after(rtt, () => connection.notifyClient(this.world, 'connection timed out'));
     } else {
       this.open.add(connection);
       connection.toServerAtMs = this.world.nowMs + rtt / 2;
@@ -165,6 +169,7 @@ export class ClientLinks {
 
   private sendToServer(connection: SimClientConnection, bytes: Buffer): void {
     if (connection.isBroken) return;
+    if (this.isCut(connection)) return;
     const acceptor = this.servers.get(connection.server);
     if (acceptor === undefined) return;
     for (const piece of this.pieces(bytes)) {
@@ -179,6 +184,7 @@ export class ClientLinks {
 
   private sendToClient(connection: SimClientConnection, bytes: Buffer): void {
     if (connection.isBroken) return;
+    if (this.isCut(connection)) return;
     for (const piece of this.pieces(bytes)) {
       const atMs = this.deliveryTime(connection, 'toClient');
       this.world.at(atMs, () =>
@@ -187,6 +193,21 @@ export class ClientLinks {
         }),
       );
     }
+  }
+
+  /**
+   * A packet between a cut client and server is lost, and TCP gives up on the connection rather
+   * than skip it: both ends learn it is gone, bytes still in flight die with it.
+   */
+  private isCut(connection: SimClientConnection): boolean {
+    if (!this.connectivity.cutsClient(connection.client, connection.server)) return false;
+    this.reset(connection, false);
+    const acceptor = this.servers.get(connection.server);
+    const delay = this.latency(connection.client, connection.server);
+    this.world.after(delay, () =>
+      acceptor?.process.run(connection.serverIncarnation, () => connection.notifyServer()),
+    );
+    return true;
   }
 
   /** The server closes after what it wrote (a FIN): the client learns it after the last byte. */

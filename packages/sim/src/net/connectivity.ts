@@ -1,6 +1,6 @@
-// Who can reach whom among the servers, and how slowly: the partition state the nemesis edits.
-// Clients always reach every server (a partition here is between ensemble members), but every
-// link of a slowed server carries its extra latency, client links included.
+// Who can reach whom, and how slowly: the partition state the nemesis edits. Servers are cut
+// from servers (directed pairs) and clients from servers (both ways); every link of a slowed
+// endpoint carries its extra latency, client links included.
 
 import type { SeededRandom } from '../seeded-random.js';
 
@@ -8,6 +8,8 @@ export class Connectivity {
   /** Directed server pairs `from>to` whose packets are lost. */
   private readonly blocked = new Set<string>();
   private readonly extraLatencyMs = new Map<string, number>();
+  /** `c3|s1`: client 3 and server 1 cannot reach each other. */
+  private readonly clientCuts = new Set<string>();
 
   constructor(private readonly serverIds: readonly number[]) {}
 
@@ -15,12 +17,38 @@ export class Connectivity {
     return this.blocked.has(`${from}>${to}`);
   }
 
+  /** Whether a client (`c3`) and a server (`s1`) are cut from each other. */
+  cutsClient(client: string, server: string): boolean {
+    return this.clientCuts.has(`${client}|${server}`);
+  }
+
   isPartitioned(server: number): boolean {
     return this.serverIds.some((other) => this.blocks(server, other) || this.blocks(other, server));
   }
 
   describe(): string {
-    return this.blocked.size === 0 ? 'connected' : [...this.blocked].sort().join(' ');
+    const cuts = [...this.blocked, ...this.clientCuts].sort();
+    return cuts.length === 0 ? 'connected' : cuts.join(' ');
+  }
+
+  cutClients(clients: readonly number[], servers: readonly number[]): void {
+    for (const client of clients) {
+      for (const server of servers) this.clientCuts.add(`c${client}|s${server}`);
+    }
+  }
+
+  /** Halves that meet only at the middle server, which both sides still reach. */
+  bridge(): void {
+    const ids = this.serverIds;
+    const middle = Math.floor(ids.length / 2);
+    const left = ids.slice(0, middle);
+    const right = ids.slice(middle + 1);
+    for (const a of left) {
+      for (const b of right) {
+        this.blocked.add(`${a}>${b}`);
+        this.blocked.add(`${b}>${a}`);
+      }
+    }
   }
 
   /** Servers in different groups cannot talk; a server in no group is alone. */
@@ -58,6 +86,7 @@ export class Connectivity {
 
   heal(): void {
     this.blocked.clear();
+    this.clientCuts.clear();
   }
 
   slow(endpoint: string, extraMs: number): void {

@@ -153,6 +153,8 @@ const faultTypes: Record<Fault['type'], true> = {
   isolateLeader: true,
   oneWay: true,
   ring: true,
+  bridge: true,
+  partitionClients: true,
   heal: true,
   crash: true,
   crashAt: true,
@@ -257,6 +259,7 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
         return { type, groups: parseGroups(field('groups'), `${path}.groups`, nodes) };
       case 'isolateLeader':
       case 'ring':
+      case 'bridge':
       case 'heal':
         return { type };
       case 'oneWay':
@@ -283,6 +286,12 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
           offsetMs: finite(field('offsetMs'), `${path}.offsetMs`),
           driftPpm: finite(field('driftPpm'), `${path}.driftPpm`),
         };
+      case 'partitionClients':
+        return {
+          type,
+          clients: idList(field('clients'), `${path}.clients`, (id, at) => integer(id, at, 1)),
+          servers: idList(field('servers'), `${path}.servers`, (id, at) => serverId(id, at, nodes)),
+        };
       case 'crashClient':
       case 'restartClient':
         return { type, client: integer(field('client'), `${path}.client`, 1) };
@@ -305,6 +314,15 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
   })();
   rejectUnknownKeys(value, fault, path);
   return fault;
+}
+
+function idList(
+  value: unknown,
+  path: string,
+  parse: (id: unknown, at: string) => number,
+): number[] {
+  if (!Array.isArray(value)) return fail(path, 'an array of ids', value);
+  return value.map((id: unknown, index) => parse(id, `${path}[${index}]`));
 }
 
 function serverId(value: unknown, path: string, nodes: number): number {

@@ -246,7 +246,9 @@ describe('zab ordering: leader establishment and broadcast', () => {
     step(1, { type: 'ackNewLeader', zxid: 0n });
     // One learner + the leader is a quorum of 3 — but the leader's own write is not done.
     expect(zab.isServing).toBe(false);
-    zab.persisted(0n);
+    zab.persisted(-1n); // the acceptedEpoch written in discovery: not yet the currentEpoch
+    expect(zab.isServing).toBe(false);
+    zab.persisted(-1n); // the currentEpoch
     expect(zab.isServing).toBe(true);
     expect(types(take().send)).toEqual(['1:upToDate']);
   });
@@ -255,7 +257,8 @@ describe('zab ordering: leader establishment and broadcast', () => {
     const { step, zab, take, host } = leader();
     step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
     step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
-    zab.persisted(0n);
+    zab.persisted(-1n);
+    zab.persisted(-1n);
     step(1, { type: 'ackNewLeader', zxid: 0n });
     expect(zab.isServing).toBe(true);
     zab.propose(txn(zab.nextZxid()));
@@ -267,6 +270,35 @@ describe('zab ordering: leader establishment and broadcast', () => {
     zab.persisted(e1(1));
     expect(host.state.map((t) => t.zxid)).toEqual([e1(1)]);
     expect(types(take().send)).toEqual(['1:commit']);
+  });
+});
+
+describe('zab ordering: a leader with several writes in flight', () => {
+  // Found by the simulator (a stalled disk, then a crash): completing one write must not count
+  // the leader's ACK for proposals whose writes are still in flight.
+  test('a completed write self-ACKs only its own proposals, not later ones', () => {
+    const { step, zab, take, host } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
+    zab.persisted(-1n);
+    zab.persisted(-1n);
+    step(1, { type: 'ackNewLeader', zxid: 0n });
+    zab.propose(txn(zab.nextZxid()));
+    expect(take().persist).toEqual([{ type: 'txns', txns: [txn(e1(1))] }]);
+    zab.propose(txn(zab.nextZxid()));
+    expect(take().persist).toEqual([{ type: 'txns', txns: [txn(e1(2))] }]);
+    step(1, { type: 'ack', zxid: e1(1) });
+    step(1, { type: 'ack', zxid: e1(2) });
+    zab.persisted(e1(1));
+    // Learner 1 and the leader have e1(1); only learner 1 has e1(2) on disk: not a quorum.
+    expect(host.state.map((t) => t.zxid)).toEqual([e1(1)]);
+    zab.persisted(e1(2));
+    expect(host.state.map((t) => t.zxid)).toEqual([e1(1), e1(2)]);
+  });
+
+  test('persisted() with no write in flight is a bug in the loop', () => {
+    const { zab } = leader();
+    expect(() => zab.persisted(-1n)).toThrow(/no batch of writes in flight/);
   });
 });
 

@@ -44,6 +44,13 @@ export class Zab implements Replication, ZabContext {
   private readonly earlyFollowerInfos = new Map<number, FollowerInfo>();
   private handedOutPersistNumber = 0;
   private durablePersistNumber = 0;
+  /**
+   * The last PersistOp number of every batch handed out with durable writes and not yet
+   * confirmed, oldest first. The loop writes one batch per Ready, in order, and reports each
+   * with one persisted(): several may be in flight at once, so a completion confirms its own
+   * batch only — never the ones handed out after it.
+   */
+  private readonly batchesInFlight: number[] = [];
   private reportedRole = '';
   private lastReason = 'not started';
 
@@ -185,6 +192,7 @@ export class Zab implements Replication, ZabContext {
   takeOutput(): ZabOutput {
     const output = this.outbox.take();
     this.handedOutPersistNumber = this.outbox.lastPersistNumber;
+    if (output.persist.length > 0) this.batchesInFlight.push(this.handedOutPersistNumber);
     return output;
   }
 
@@ -193,13 +201,15 @@ export class Zab implements Replication, ZabContext {
   }
 
   /**
-   * The loop made every PersistOp handed out by takeOutput() so far durable. `upToZxid` (the
-   * last txn it wrote) is informational: Zab counts what it handed out, so a batch with no txn
-   * (an epoch change) must be confirmed too.
+   * The loop made the oldest batch of PersistOps handed out by takeOutput() durable (and with it
+   * every batch before it). `upToZxid` (the last txn it wrote) is informational: Zab counts the
+   * batches it handed out, so a batch with no txn (an epoch change) is confirmed too.
    */
   persisted(upToZxid: bigint): void {
     assert(upToZxid >= -1n, () => `persisted up to ${upToZxid}`);
-    this.durablePersistNumber = this.handedOutPersistNumber;
+    const batch = this.batchesInFlight.shift();
+    assert(batch !== undefined, 'persisted() with no batch of writes in flight');
+    this.durablePersistNumber = batch;
     if (this.state.kind === 'leading') this.state.leader.onPersisted(this.durablePersistNumber);
     this.afterInput();
   }

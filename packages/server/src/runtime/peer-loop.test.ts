@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import { Peer } from '../core/peer.js';
+import { StandaloneReplication } from '../core/standalone-replication.js';
+import type { ReplicationHost } from '../core/replication.js';
+import type { PeerMessage } from '../core/zab/messages.js';
+import { sha1Digest } from '../adapters/node-env.js';
+import { MemoryTxnLog } from './memory-txn-log.js';
+import { PeerLoop } from './peer-loop.js';
+import type { Env } from './env.js';
+
+/** A standalone replication that notes the time each peer message is stepped at. */
+class TimedReplication extends StandaloneReplication {
+  readonly steppedAtMs: number[] = [];
+
+  override step(_from: number, _message?: PeerMessage, nowMs?: number): void {
+    this.steppedAtMs.push(nowMs ?? Number.NaN);
+  }
+}
+
+describe('PeerLoop', () => {
+  test('steps each input at the time it arrives, not at the last tick', () => {
+    let clockMs = 1_000;
+    let replication: TimedReplication | null = null;
+    const peer = new Peer({ startMs: clockMs, digestOf: sha1Digest }, (host: ReplicationHost) => {
+      replication = new TimedReplication(1, host);
+      return replication;
+    });
+    const env: Env = {
+      clock: { nowMs: () => clockMs },
+      scheduler: { defer: () => undefined, every: () => () => undefined },
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: () => undefined,
+      },
+      txnLog: new MemoryTxnLog(),
+      peers: { send: () => undefined },
+    };
+    const loop = new PeerLoop(peer, env, { deliver: () => undefined, flush: () => undefined });
+    peer.start();
+    loop.drain();
+    clockMs = 1_180; // no tick since 1000: the loop ticks every 100 ms at best
+    loop.submit({ type: 'peerMessage', from: 2, message: { type: 'ping', zxid: 0n } });
+    expect((replication as TimedReplication | null)?.steppedAtMs).toEqual([1_180]);
+    loop.close();
+  });
+});
