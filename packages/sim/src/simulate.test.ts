@@ -143,6 +143,48 @@ describe('simulate', () => {
     expect(result.violations, summary(result)).toEqual([]);
   });
 
+  // Found by a soak and shrunk by fast-check to this one fault: the leader, frozen past
+  // syncLimit, woke to its learners' queued pongs and went on answering sync + read with its
+  // stale tree (the final counter read 0 after 42 acknowledged increments).
+  test('soak seed 0: a leader frozen past syncLimit does not serve stale reads', async () => {
+    const result = await simulate({
+      seed: 0,
+      nodes: 3,
+      clients: 5,
+      durationMs: 10_000,
+      faults: [...faultKinds],
+      schedule: [{ atMs: 0, fault: { type: 'pause', server: 'leader', forMs: 5141 } }],
+    });
+    expect(result.violations, summary(result)).toEqual([]);
+    expect(result.history.finalCounter).toBeGreaterThan(0);
+  });
+
+  // Found by a 5-server soak: a deposed leader marked sessions closing for closeSession
+  // proposals that were then truncated; leading again later, it never expired them, so their
+  // ephemerals outlived them.
+  test('soak seed 28: sessions closed by a deposed leader still expire later', async () => {
+    const result = await simulate({
+      seed: 28,
+      nodes: 5,
+      clients: 10,
+      durationMs: 20_000,
+      faults: [...faultKinds],
+      schedule: [
+        { atMs: 1320, fault: { type: 'pause', server: 'leader', forMs: 5768 } },
+        { atMs: 7714, fault: { type: 'ring' } },
+        { atMs: 10004, fault: { type: 'restart', server: 1 } },
+        { atMs: 10324, fault: { type: 'slow', server: 4, extraMs: 0 } },
+        { atMs: 11831, fault: { type: 'heal' } },
+        { atMs: 14732, fault: { type: 'pause', server: 3, forMs: 4156 } },
+        { atMs: 14929, fault: { type: 'clock', server: 3, offsetMs: 4647, driftPpm: -430 } },
+        { atMs: 16000, fault: { type: 'restart', server: 5 } },
+        { atMs: 17780, fault: { type: 'isolateLeader' } },
+        { atMs: 19402, fault: { type: 'heal' } },
+      ],
+    });
+    expect(result.violations, summary(result)).toEqual([]);
+  });
+
   test('property: no violations under every fault kind (fixed seeds, bounded)', async () => {
     const base = { nodes: 3, clients: 4, durationMs: 10_000, faults: allFaults };
     await fc.assert(

@@ -231,6 +231,9 @@ export class Peer implements ReplicationHost {
 
   roleChanged(role: ReplicationRole, _leader: number | null, isServing: boolean): void {
     this.pending.clear();
+    // Found by the simulator: a deposed leader's closeSession proposals were truncated, and
+    // the closing marks they left made it never expire those sessions once it led again.
+    this.sessions.reopenClosing(this.nowMs);
     if (!isServing) {
       // ZooKeeper shuts its ZooKeeperServer down when it loses the quorum: every client
       // connection closes and the clients reconnect elsewhere (keeping their sessions).

@@ -222,3 +222,18 @@ describe('negotiateTimeout (ZooKeeperServer.processConnectRequest)', () => {
     expect(negotiateTimeout(requested, 4000, 40_000)).toBe(expected);
   });
 });
+
+describe('SessionTable.reopenClosing: closing marks do not outlive a leadership', () => {
+  test('a session marked closing is tracked again and expires a full timeout later', () => {
+    const table = new SessionTable({ tickMs: 1000, serverId: 1, startMs: 0 });
+    table.add(7n, 4000, 0);
+    table.add(8n, 4000, 0);
+    expect(table.expire(5000)).toEqual([7n, 8n]); // both marked closing by expiry
+    expect(table.touch(7n, 5000)).toBe(false);
+    table.reopenClosing(6000);
+    expect(table.get(7n)?.isClosing).toBe(false);
+    expect(table.touch(8n, 8000)).toBe(true);
+    expect(table.expire(9000)).toEqual([]);
+    expect(table.expire(11_000)).toEqual([7n]);
+  });
+});

@@ -120,6 +120,20 @@ export class SessionTable {
     if (session !== undefined) session.isClosing = true;
   }
 
+  /**
+   * Forgets every closing mark: they belong to a leadership whose closeSession proposals may
+   * never commit. Each such session is tracked again with a full timeout from now, so whoever
+   * leads next expires (and closes) it afresh. ZooKeeper: a new leader's SessionTrackerImpl is
+   * built from the database's sessions, with no closing state carried over.
+   */
+  reopenClosing(nowMs: number): void {
+    for (const session of this.sessionsById.values()) {
+      if (!session.isClosing) continue;
+      session.isClosing = false;
+      this.moveToBucket(session, nowMs);
+    }
+  }
+
   remove(sessionId: bigint): void {
     const session = this.sessionsById.get(sessionId);
     if (session === undefined) return;

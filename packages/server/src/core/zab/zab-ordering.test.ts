@@ -302,6 +302,25 @@ describe('zab ordering: a leader with several writes in flight', () => {
   });
 });
 
+describe('zab ordering: a learner that looks again', () => {
+  // Found by the simulator: a leader frozen for longer than syncLimit woke to its learners'
+  // queued pongs, kept counting them, and served stale sync+reads for another syncLimit while
+  // a new leader of a newer epoch was already serving.
+  test('leaves its leader at once: the leader drops it and steps down without a quorum', () => {
+    const { step, zab } = leader();
+    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
+    zab.persisted(-1n);
+    zab.persisted(-1n);
+    step(1, { type: 'ackNewLeader', zxid: 0n });
+    expect(zab.isServing).toBe(true);
+    const vote = { leader: 2, zxid: 0n, epoch: 1 };
+    step(1, { type: 'vote', round: 2, vote, state: 'looking' });
+    zab.tick(300); // far within syncLimit: only the dropped learner can explain stepping down
+    expect(zab.role).toBe('looking');
+  });
+});
+
 describe('zab ordering: leader guards', () => {
   test('steps down when a learner of the epoch quorum is ahead of it', () => {
     const { step, zab } = leader();

@@ -134,6 +134,14 @@ export class Zab implements Replication, ZabContext {
         // sent after the UPTODATE this learner already has, so it is not a stale vote.
         if (state === 'looking') this.goLooking(`leader ${from} is looking again`);
       }
+      if (this.state.kind === 'leading' && state === 'looking') {
+        // The other side of the same signal: a learner that looks again has left this leader
+        // (ZooKeeper's LearnerHandler sees its socket close). Dropping it at once, instead of
+        // after syncLimit, matters after a pause: the learner's pongs queued while this leader
+        // was frozen would otherwise keep it counted, and a deposed leader would go on serving.
+        // FIFO makes it safe: a learner's votes from before it followed precede its FOLLOWERINFO.
+        this.state.leader.peerLinkChanged(from);
+      }
       this.election.receive(from, { round, vote, state }, this.nowMs);
     } else if (this.state.kind === 'looking') {
       if (message.type === 'followerInfo') this.earlyFollowerInfos.set(from, message);
