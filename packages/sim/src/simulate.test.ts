@@ -218,6 +218,32 @@ describe('simulate finds planted bugs', () => {
     expect(honest.violations, summary(honest)).toEqual([]);
   });
 
+  test('learners that ACK before their write is durable lose acked writes in a double crash', async () => {
+    // Follower 1's fsyncs stall while follower 2 hears proposals late: the planted follower 1
+    // ACKs at once, so the leader (server 3, the first one elected) commits on {3, 1}. Both then
+    // crash; follower 1 comes back without those txns and follower 2 never had them.
+    const schedule: FaultStep[] = [
+      { atMs: 1000, fault: { type: 'diskStall', server: 1, extraMs: 300 } },
+      { atMs: 1000, fault: { type: 'slow', server: 2, extraMs: 500 } },
+      { atMs: 3000, fault: { type: 'crash', server: 1 } },
+      { atMs: 3000, fault: { type: 'crash', server: 3 } },
+      { atMs: 3500, fault: { type: 'restart', server: 1 } },
+      { atMs: 3500, fault: { type: 'slow', server: 2, extraMs: 0 } },
+    ];
+    const faults: FaultKind[] = ['crash', 'slow', 'disk'];
+    const base = { nodes: 3, clients: 5, durationMs: 8_000, faults, schedule };
+    const caught: SimResult[] = [];
+    for (let seed = 1; seed <= 4; seed += 1) {
+      const result = await simulate({ ...base, seed, plantedBug: 'ackBeforePersist' });
+      if (result.violations.length > 0) caught.push(result);
+    }
+    expect(caught.length).toBeGreaterThanOrEqual(1);
+    const { plantedBug, ...withoutBug } = caught[0]?.scenario ?? { ...base, seed: 0 };
+    expect(plantedBug).toBe('ackBeforePersist');
+    const honest = await simulate(withoutBug);
+    expect(honest.violations, summary(honest)).toEqual([]);
+  });
+
   test('fast-check shrinks a planted-bug failure to a small schedule', async () => {
     const base = {
       nodes: 3,
