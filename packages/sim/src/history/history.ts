@@ -100,7 +100,10 @@ export type ServerEvent =
       zxid: bigint;
       fingerprint: string;
     }
-  /** A server (re)started: deliveries of this incarnation begin after `fromZxid` (its snapshot). */
+  /**
+   * A server (re)started, or installed a SNAP from its leader: deliveries of this incarnation
+   * begin after `fromZxid` (the snapshot it holds). Either way its earlier deliveries are over.
+   */
   | { type: 'started'; atMs: number; server: number; incarnation: number; fromZxid: bigint };
 
 export interface History {

@@ -129,10 +129,9 @@ export class ClientLinks {
       connection.isBroken = true;
       connection.silenceClient();
       this.open.delete(connection);
-      const acceptor = this.servers.get(connection.server);
-      const delay = this.latency(connection.client, connection.server);
-      this.world.after(delay, () =>
-        acceptor?.process.run(connection.serverIncarnation, () => connection.notifyServer()),
+      this.tellServerAt(
+        connection,
+        this.world.nowMs + this.latency(connection.client, connection.server),
       );
     }
   }
@@ -202,10 +201,9 @@ export class ClientLinks {
   private isCut(connection: SimClientConnection): boolean {
     if (!this.connectivity.cutsClient(connection.client, connection.server)) return false;
     this.reset(connection, false);
-    const acceptor = this.servers.get(connection.server);
-    const delay = this.latency(connection.client, connection.server);
-    this.world.after(delay, () =>
-      acceptor?.process.run(connection.serverIncarnation, () => connection.notifyServer()),
+    this.tellServerAt(
+      connection,
+      this.world.nowMs + this.latency(connection.client, connection.server),
     );
     return true;
   }
@@ -223,12 +221,17 @@ export class ClientLinks {
 
   private closeFromClient(connection: SimClientConnection): void {
     if (connection.isBroken) return;
-    const acceptor = this.servers.get(connection.server);
     const atMs = this.deliveryTime(connection, 'toServer');
     connection.isBroken = true;
     this.open.delete(connection);
     // As with the TCP transport, a client's own close is not reported back to it.
     connection.silenceClient();
+    this.tellServerAt(connection, atMs);
+  }
+
+  /** The server learns at `atMs` that the connection is gone (if it is still that process). */
+  private tellServerAt(connection: SimClientConnection, atMs: number): void {
+    const acceptor = this.servers.get(connection.server);
     this.world.at(atMs, () =>
       acceptor?.process.run(connection.serverIncarnation, () => connection.notifyServer()),
     );

@@ -4,7 +4,7 @@
 
 import { CreateMode, ErrorCode } from '@zoo/client';
 import type { CounterIncrement, FencedWrite, IdGrant, LockHold } from '../history/history.js';
-import { codeOf, isDefinite, outcomeOf } from './outcome.js';
+import { codeOf, outcomeOf } from './outcome.js';
 import type { OpContext } from './op-context.js';
 import { counterPath, ephemeralsPath, idsPath, lockPath, resourcePath } from './op-context.js';
 
@@ -151,22 +151,13 @@ async function fencedWrite(
   };
   context.history.fencedWrites.push(write);
   const data = `${node.token.toString(16)} ${context.uniqueData()}`;
-  try {
+  write.outcome = await outcomeOf(world, async () => {
     const results = await client.multi([
       { type: 'check', path: node.path, version: 0 },
       { type: 'setData', path: resourcePath, data },
     ]);
     const set = results[1];
-    const zxid = set?.type === 'setData' ? set.stat.mzxid : null;
-    write.outcome = { type: 'ok', value: { zxid }, completeMs: world.nowMs };
-    return true;
-  } catch (error) {
-    const code = codeOf(error);
-    if (isDefinite(error) && code !== null) {
-      write.outcome = { type: 'fail', code, completeMs: world.nowMs };
-    } else {
-      write.outcome = { type: 'unknown', reason: String(error) };
-    }
-    return false;
-  }
+    return { zxid: set?.type === 'setData' ? set.stat.mzxid : null };
+  });
+  return write.outcome.type === 'ok';
 }
