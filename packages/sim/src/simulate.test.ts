@@ -218,7 +218,7 @@ describe('simulate finds planted bugs', () => {
     expect(honest.violations, summary(honest)).toEqual([]);
   });
 
-  test('learners that ACK before their write is durable lose acked writes in a double crash', async () => {
+  test('learners ACKing before a durable write lose acked writes in a double crash', async () => {
     // Follower 1's fsyncs stall while follower 2 hears proposals late: the planted follower 1
     // ACKs at once, so the leader (server 3, the first one elected) commits on {3, 1}. Both then
     // crash; follower 1 comes back without those txns and follower 2 never had them.
