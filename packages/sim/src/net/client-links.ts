@@ -84,10 +84,6 @@ export class ClientLinks {
     this.servers.set(name, acceptor);
   }
 
-  get openCount(): number {
-    return this.open.size;
-  }
-
   /** The client's TransportFactory: `server.host` names the server (`s1`). */
   connect(client: SimProcess, server: ServerAddress, handlers: TransportHandlers): Transport {
     const acceptor = this.servers.get(server.host);

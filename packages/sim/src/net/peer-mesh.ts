@@ -35,8 +35,6 @@ const reconnectDelayMaxMs = 2000;
 export class PeerMesh {
   private readonly endpoints = new Map<number, PeerEndpoint>();
   private readonly links = new Map<string, LinkState>();
-  messagesSent = 0;
-  bytesSent = 0;
   observer: PeerDeliveryObserver | null = null;
 
   constructor(
@@ -77,10 +75,6 @@ export class PeerMesh {
     }
   }
 
-  isLinkUp(a: number, b: number): boolean {
-    return this.link(a, b).isUp;
-  }
-
   private send(from: number, to: number, message: PeerMessage): void {
     const link = this.link(from, to);
     if (!link.isUp) return;
@@ -93,8 +87,6 @@ export class PeerMesh {
       return;
     }
     const bytes = encodePeerMessage(message);
-    this.messagesSent += 1;
-    this.bytesSent += bytes.length;
     const atMs = Math.max(this.world.nowMs + this.latency(from, to), link.lastAtMs.get(to) ?? 0);
     link.lastAtMs.set(to, atMs);
     const generation = link.generation;

@@ -21,8 +21,6 @@ export class SimDisk implements TxnLog {
   hooks: DiskHooks = {};
   /** Extra fsync latency (a stalling disk), set by the nemesis. */
   stallMs = 0;
-  writesStarted = 0;
-  writesLost = 0;
   private readonly inFlight = new Set<EventHandle>();
   private lastDurableAtMs = 0;
 
@@ -36,7 +34,6 @@ export class SimDisk implements TxnLog {
     const incarnation = this.process.incarnation;
     const atMs = Math.max(this.world.nowMs + this.fsyncMs(), this.lastDurableAtMs);
     this.lastDurableAtMs = atMs;
-    this.writesStarted += 1;
     const handle = this.world.at(atMs, () => {
       this.inFlight.delete(handle);
       this.platter.write(ops, (lastTxnZxid) => {
@@ -51,7 +48,6 @@ export class SimDisk implements TxnLog {
   /** The process died: writes still in flight never happened. */
   crash(): void {
     for (const handle of this.inFlight) this.world.cancel(handle);
-    this.writesLost += this.inFlight.size;
     this.inFlight.clear();
     this.lastDurableAtMs = 0;
   }

@@ -36,8 +36,6 @@ export class WorkloadClient {
   private writes = 0;
   /** Resolves the wait of the run loop when the host crashes or restarts. */
   private wake: () => void = () => undefined;
-  opsIssued = 0;
-  sessions = 0;
 
   constructor(private readonly options: WorkloadClientOptions) {
     this.process = new SimProcess(`c${options.process}`, options.world);
@@ -111,7 +109,6 @@ export class WorkloadClient {
       env,
     );
     this.client = client;
-    this.sessions += 1;
     let isExpired = false;
     client.on('expired', () => {
       isExpired = true;
@@ -128,7 +125,6 @@ export class WorkloadClient {
     const seen: SeenVersions = new Map();
     while (!isExpired && world.nowMs < stopMs) {
       await this.oneOp(context, seen);
-      this.opsIssued += 1;
       await sleep(world, this.process, random.nextInt(0, 40));
     }
     if (isExpired) await client.close();

@@ -12,8 +12,6 @@ export type EventHandle = SimEvent;
 
 export interface WorldOptions {
   seed: number;
-  /** Keep the last N trace lines in memory (for reports and debugging); 0 keeps none. */
-  traceTail?: number;
 }
 
 export class World {
@@ -27,12 +25,8 @@ export class World {
   private readonly queue = new EventQueue();
   private nextSeq = 0;
   private readonly trace: Hash = createHash('sha256');
-  private readonly tail: string[] = [];
-  private readonly traceTail: number;
 
-  constructor(readonly options: WorldOptions) {
-    this.traceTail = options.traceTail ?? 0;
-  }
+  constructor(readonly options: WorldOptions) {}
 
   /** An independent random stream per purpose, so one stream's draws never shift another's. */
   random(stream: string): SeededRandom {
@@ -61,23 +55,13 @@ export class World {
     handle.isCancelled = true;
   }
 
-  /** Adds one line to the trace digest (and the tail). */
+  /** Adds one line, stamped with the virtual time, to the trace digest. */
   record(line: string): void {
-    const stamped = `${this.nowMs} ${line}`;
-    this.trace.update(stamped);
-    this.trace.update('\n');
-    if (this.traceTail > 0) {
-      this.tail.push(stamped);
-      if (this.tail.length > this.traceTail) this.tail.shift();
-    }
+    this.trace.update(`${this.nowMs} ${line}\n`);
   }
 
   traceDigest(): string {
     return this.trace.copy().digest('hex');
-  }
-
-  traceLines(): readonly string[] {
-    return this.tail;
   }
 
   /** Runs every event due up to `endMs`, then sets the clock to `endMs`. */
