@@ -102,6 +102,18 @@ function leader(): Driven {
   return driven;
 }
 
+/** A leader of epoch 1, serving, with learner 1 synced and both its epochs written. */
+function servingLeader(): Driven {
+  const driven = leader();
+  const { step, zab } = driven;
+  step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
+  step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
+  zab.persisted(-1n); // the acceptedEpoch
+  zab.persisted(-1n); // the currentEpoch
+  step(1, { type: 'ackNewLeader', zxid: 0n });
+  return driven;
+}
+
 function types(envelopes: ZabOutput['send']): string[] {
   return envelopes.map((envelope) => `${envelope.to}:${envelope.message.type}`);
 }
@@ -254,12 +266,7 @@ describe('zab ordering: leader establishment and broadcast', () => {
   });
 
   test('sends proposals before its own write, and commits only with a quorum of ACKs', () => {
-    const { step, zab, take, host } = leader();
-    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
-    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
-    zab.persisted(-1n);
-    zab.persisted(-1n);
-    step(1, { type: 'ackNewLeader', zxid: 0n });
+    const { step, zab, take, host } = servingLeader();
     expect(zab.isServing).toBe(true);
     zab.propose(txn(zab.nextZxid()));
     const proposal = take();
@@ -277,12 +284,7 @@ describe('zab ordering: a leader with several writes in flight', () => {
   // Found by the simulator (a stalled disk, then a crash): completing one write must not count
   // the leader's ACK for proposals whose writes are still in flight.
   test('a completed write self-ACKs only its own proposals, not later ones', () => {
-    const { step, zab, take, host } = leader();
-    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
-    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
-    zab.persisted(-1n);
-    zab.persisted(-1n);
-    step(1, { type: 'ackNewLeader', zxid: 0n });
+    const { step, zab, take, host } = servingLeader();
     zab.propose(txn(zab.nextZxid()));
     expect(take().persist).toEqual([{ type: 'txns', txns: [txn(e1(1))] }]);
     zab.propose(txn(zab.nextZxid()));
@@ -307,12 +309,7 @@ describe('zab ordering: a learner that looks again', () => {
   // queued pongs, kept counting them, and served stale sync+reads for another syncLimit while
   // a new leader of a newer epoch was already serving.
   test('leaves its leader at once: the leader drops it and steps down without a quorum', () => {
-    const { step, zab } = leader();
-    step(1, { type: 'followerInfo', acceptedEpoch: 0, lastZxid: 0n, isObserver: false });
-    step(1, { type: 'ackEpoch', epoch: 1, currentEpoch: 0, lastZxid: 0n });
-    zab.persisted(-1n);
-    zab.persisted(-1n);
-    step(1, { type: 'ackNewLeader', zxid: 0n });
+    const { step, zab } = servingLeader();
     expect(zab.isServing).toBe(true);
     const vote = { leader: 2, zxid: 0n, epoch: 1 };
     step(1, { type: 'vote', round: 2, vote, state: 'looking' });
