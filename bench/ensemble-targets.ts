@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { isApacheZooKeeperInstalled } from '../test/support/apache-zookeeper.js';
 import { startApacheEnsemble } from '../test/support/apache-ensemble.js';
 import { findFreePort, fourLetterWord } from '../test/support/four-letter-word.js';
+import { isChildAlive, stopChild } from '../test/support/child-exit.js';
 import { cpuProfileFlags, spawnZooCli } from './targets.js';
 
 export interface EnsembleMember {
@@ -77,19 +78,6 @@ function memberOf(id: number, port: number): EnsembleMember {
   return { id, host: '127.0.0.1', port, connectString: `127.0.0.1:${port}` };
 }
 
-const isAlive = (child: ChildProcess | undefined): child is ChildProcess =>
-  child !== undefined && child.exitCode === null && child.signalCode === null;
-
-async function signalAndWait(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (!isAlive(child)) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  // A member that does not shut down cleanly in time is killed, so the benchmark never hangs.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** Writes one zoo.cfg per member, as a user would on three hosts, all on loopback here. */
 async function writeMemberConfigs(dir: string, size: number) {
   const members: (EnsembleMember & { cfgPath: string })[] = [];
@@ -119,7 +107,7 @@ async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleT
     await started.ready;
   };
   const stop = async (): Promise<void> => {
-    await Promise.all([...children.values()].map((child) => signalAndWait(child, 'SIGTERM')));
+    await Promise.all([...children.values()].map((child) => stopChild(child, 'SIGTERM')));
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -128,21 +116,21 @@ async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleT
     await stop();
     throw error;
   }
-  const running = () => members.filter((member) => isAlive(children.get(member.id)));
+  const running = () => members.filter((member) => isChildAlive(children.get(member.id)));
   return {
     name: 'zoo',
     description: 'Zoo: 3 member processes (zoo-server --config zoo-N.cfg --myid N), in memory',
     members: members.map((member) => memberOf(member.id, member.port)),
-    pids: () => [...children.values()].filter(isAlive).flatMap((child) => child.pid ?? []),
+    pids: () => [...children.values()].filter(isChildAlive).flatMap((child) => child.pid ?? []),
     leader: () => leaderOf(running()),
     waitForQuorum: (timeoutMs = 60_000) => waitForModes(running, timeoutMs),
     async kill(id) {
       const child = children.get(id);
-      if (child !== undefined) await signalAndWait(child, 'SIGKILL');
+      if (child !== undefined) await stopChild(child, 'SIGKILL');
     },
     async restart(id) {
       const member = members.find((candidate) => candidate.id === id);
-      if (member === undefined || isAlive(children.get(id)))
+      if (member === undefined || isChildAlive(children.get(id)))
         throw new Error(`cannot restart ${id}`);
       await launch(member);
     },
@@ -192,7 +180,7 @@ async function startZooOneProcess(options: ZooEnsembleOptions): Promise<Ensemble
     waitForQuorum: (timeoutMs = 60_000) => waitForModes(everyone, timeoutMs),
     kill: () => Promise.reject(new Error('one-process ensemble: members cannot be killed alone')),
     restart: () => Promise.reject(new Error('one-process ensemble: members cannot be restarted')),
-    stop: () => signalAndWait(started.child, 'SIGTERM'),
+    stop: () => stopChild(started.child, 'SIGTERM'),
   };
 }
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { apacheZooKeeperJar } from './apache-zookeeper.js';
 import { findFreePort, fourLetterWord } from './four-letter-word.js';
+import { isChildAlive, stopChild } from './child-exit.js';
 
 const javaBinary = process.env['ZOO_JAVA'] ?? 'java';
 const quorumTimeoutMsDefault = 60_000;
@@ -144,18 +145,6 @@ function launch(slot: MemberSlot, options: ApacheEnsembleOptions): void {
   slot.output = sink;
 }
 
-const isAlive = (child: ChildProcess | null): child is ChildProcess =>
-  child !== null && child.exitCode === null && child.signalCode === null;
-
-async function exitOf(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (!isAlive(child)) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function modeAt(port: number): Promise<ApacheMode | null> {
   const endpoint = { host: '127.0.0.1', port };
   const text = await fourLetterWord(endpoint, 'srvr', { timeoutMs: 1_000 }).catch(() => '');
@@ -171,8 +160,8 @@ function memberView(slot: MemberSlot): ApacheEnsembleMember {
     connectString: `127.0.0.1:${slot.port}`,
     quorumPort: slot.quorumPort,
     electionPort: slot.electionPort,
-    pid: () => (isAlive(slot.child) ? (slot.child.pid ?? null) : null),
-    isRunning: () => isAlive(slot.child),
+    pid: () => (isChildAlive(slot.child) ? (slot.child.pid ?? null) : null),
+    isRunning: () => isChildAlive(slot.child),
     output: () => slot.output.text,
   };
 }
@@ -189,7 +178,7 @@ function ensembleOf(
   };
   const modeOf = async (id: number): Promise<ApacheMode | null> => {
     const slot = slotOf(id);
-    return isAlive(slot.child) ? modeAt(slot.port) : null;
+    return isChildAlive(slot.child) ? modeAt(slot.port) : null;
   };
   const leader = async (): Promise<number | null> => {
     const modes = await Promise.all(slots.map((slot) => modeOf(slot.id)));
@@ -199,7 +188,7 @@ function ensembleOf(
   const waitForQuorum = async (timeoutMs = quorumTimeoutMsDefault): Promise<number> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const running = slots.filter((slot) => isAlive(slot.child));
+      const running = slots.filter((slot) => isChildAlive(slot.child));
       const modes = await Promise.all(running.map((slot) => modeAt(slot.port)));
       const leaders = running.filter((_, index) => modes[index] === 'leader');
       const isServing = modes.every((mode) => mode === 'leader' || mode === 'follower');
@@ -223,15 +212,17 @@ function ensembleOf(
     waitForQuorum,
     async kill(id) {
       const slot = slotOf(id);
-      if (isAlive(slot.child)) await exitOf(slot.child, 'SIGKILL');
+      if (isChildAlive(slot.child)) await stopChild(slot.child, 'SIGKILL');
     },
     async restart(id) {
       const slot = slotOf(id);
-      if (isAlive(slot.child)) throw new Error(`member ${id} is still running`);
+      if (isChildAlive(slot.child)) throw new Error(`member ${id} is still running`);
       launch(slot, options);
     },
     async stop() {
-      await Promise.all(slots.map((slot) => (slot.child ? exitOf(slot.child, 'SIGTERM') : null)));
+      await Promise.all(
+        slots.map((slot) => (slot.child ? stopChild(slot.child, 'SIGTERM') : null)),
+      );
       await rm(dir, { recursive: true, force: true });
     },
   };

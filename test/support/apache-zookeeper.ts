@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { findFreePort, fourLetterWord } from './four-letter-word.js';
+import { stopChild } from './child-exit.js';
 
 /** The jar whose manifest Class-Path pulls in every dependency (Debian `zookeeper` package). */
 export const apacheZooKeeperJar =
@@ -117,7 +118,7 @@ export async function startApacheZooKeeper(
       pid: child.pid ?? -1,
       output: () => output.text,
       isRunning: () => child.exitCode === null && child.signalCode === null,
-      stop: () => stopChild(child, dataDir),
+      stop: () => stopAndClean(child, dataDir),
     };
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
@@ -167,13 +168,7 @@ async function isServing(port: number): Promise<boolean> {
   return srvr.startsWith('Zookeeper version:');
 }
 
-async function stopChild(child: ChildProcess, dataDir: string): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+async function stopAndClean(child: ChildProcess, dataDir: string): Promise<void> {
+  await stopChild(child, 'SIGTERM');
   await rm(dataDir, { recursive: true, force: true });
 }
