@@ -22,45 +22,57 @@ import { answerInOrderRequest, isWriteRequest } from './request-kinds.js';
 import { sessionPassword } from './sessions/session-table.js';
 import type { Peer } from './peer.js';
 
-/** Who waits, on this server, for the txn of a given (session, cxid). */
-type LocalOrigin =
-  | { kind: 'write'; connectionId: number; request: WriteRequest }
-  | { kind: 'createSession'; connectionId: number }
-  | { kind: 'closeSession'; connectionId: number };
-
-/** The key of a txn's origin: creates and closes of sessions have their own. */
-function originKey(sessionId: bigint, cxid: number | 'create' | 'close'): string {
-  return `${sessionId.toString(16)}:${cxid}`;
+/** A write submitted on this server, waiting for its txn to be applied. */
+interface LocalWrite {
+  cxid: number;
+  connectionId: number;
+  request: WriteRequest;
 }
 
-function keyOfTxn(txn: Txn): string {
-  if (txn.body.type === 'createSession') return originKey(txn.sessionId, 'create');
-  if (txn.body.type === 'closeSession') return originKey(txn.sessionId, 'close');
-  return originKey(txn.sessionId, txn.cxid);
+/** Who waits, on this server, for a session's createSession or closeSession txn. */
+interface SessionOrigin {
+  kind: 'createSession' | 'closeSession';
+  connectionId: number;
+}
+
+function sessionOriginKey(sessionId: bigint, kind: SessionOrigin['kind']): string {
+  return `${sessionId.toString(16)}:${kind}`;
 }
 
 export class CommitPipeline {
-  private readonly origins = new Map<string, LocalOrigin>();
+  /**
+   * Each session's local writes in submission order. A session's txns are applied in the order
+   * its writes were submitted, so a committed txn is this server's own when it carries the cxid
+   * of its session's oldest local write (ZooKeeper: CommitProcessor matches a commit against the
+   * head of its queued local writes). Matching by order, not by cxid alone, keeps a client that
+   * repeats an xid, or resumes its session on a new connection while writes of the old one are
+   * in flight, from having another request's txn answer its own.
+   */
+  private readonly localWrites = new Map<bigint, LocalWrite[]>();
+  private readonly sessionOrigins = new Map<string, SessionOrigin>();
+  private localWriteCount = 0;
 
   constructor(private readonly peer: Peer) {}
 
   get pendingOriginCount(): number {
-    return this.origins.size;
+    return this.localWriteCount + this.sessionOrigins.size;
   }
 
   /** Drops every local origin (their connections are being closed: replication lost its leader). */
   forgetOrigins(): void {
-    this.origins.clear();
+    this.localWrites.clear();
+    this.localWriteCount = 0;
+    this.sessionOrigins.clear();
   }
 
   submitWrite(connection: ConnectionState, request: WriteRequest, xid: number): void {
     const sessionId = connection.sessionId;
     assert(sessionId !== null, 'a write needs a session');
-    this.origins.set(originKey(sessionId, xid), {
-      kind: 'write',
-      connectionId: connection.id,
-      request,
-    });
+    const write: LocalWrite = { cxid: xid, connectionId: connection.id, request };
+    const writes = this.localWrites.get(sessionId);
+    if (writes === undefined) this.localWrites.set(sessionId, [write]);
+    else writes.push(write);
+    this.localWriteCount += 1;
     const replication = this.peer.replication;
     if (replication.role === 'leading') {
       this.proposeWrite(request, { sessionId, cxid: xid, identities: connection.identities });
@@ -74,7 +86,7 @@ export class CommitPipeline {
   submitCreateSession(connection: ConnectionState, timeoutMs: number): void {
     const sessionId = connection.sessionId;
     assert(sessionId !== null, 'createSession needs the allocated session id');
-    this.origins.set(originKey(sessionId, 'create'), {
+    this.sessionOrigins.set(sessionOriginKey(sessionId, 'createSession'), {
       kind: 'createSession',
       connectionId: connection.id,
     });
@@ -90,7 +102,7 @@ export class CommitPipeline {
   /** A client's closeSession (`connection` set) or the leader's expiry of a silent session. */
   submitCloseSession(sessionId: bigint, connection: ConnectionState | null): void {
     if (connection !== null) {
-      this.origins.set(originKey(sessionId, 'close'), {
+      this.sessionOrigins.set(sessionOriginKey(sessionId, 'closeSession'), {
         kind: 'closeSession',
         connectionId: connection.id,
       });
@@ -134,15 +146,31 @@ export class CommitPipeline {
     peer.pending.applied(txn.zxid);
     this.trackSessions(txn);
     this.notify(events);
-    const key = keyOfTxn(txn);
-    const origin = this.origins.get(key);
-    if (origin !== undefined) this.origins.delete(key);
-    if (txn.body.type === 'closeSession') {
-      this.finishCloseSession(txn, origin);
+    const body = txn.body.type;
+    if (body === 'createSession' || body === 'closeSession') {
+      const key = sessionOriginKey(txn.sessionId, body);
+      const origin = this.sessionOrigins.get(key);
+      this.sessionOrigins.delete(key);
+      if (body === 'closeSession') this.finishCloseSession(txn, origin);
+      else if (origin !== undefined) this.establishSession(origin.connectionId, txn);
       return;
     }
-    if (origin?.kind === 'write') this.answerWrite(origin, txn, result);
-    if (origin?.kind === 'createSession') this.establishSession(origin.connectionId, txn);
+    const write = this.takeLocalWrite(txn, result);
+    if (write !== undefined) this.answerWrite(write, txn, result);
+  }
+
+  /** The local write `txn` answers, if any: its session's oldest, when the cxid and kind fit. */
+  private takeLocalWrite(txn: Txn, result: TxnResult): LocalWrite | undefined {
+    const writes = this.localWrites.get(txn.sessionId);
+    const oldest = writes?.[0];
+    // A txn of the same session and cxid that does not fit the request came from another server
+    // (a client holding its session on two servers at once): it is not this server's to answer.
+    if (oldest === undefined || oldest.cxid !== txn.cxid || !resultFits(oldest.request, result))
+      return undefined;
+    writes?.shift();
+    if (writes?.length === 0) this.localWrites.delete(txn.sessionId);
+    this.localWriteCount -= 1;
+    return oldest;
   }
 
   /** Answers the requests that were waiting behind a write, up to the next write or sync. */
@@ -227,13 +255,10 @@ export class CommitPipeline {
     }
   }
 
-  private answerWrite(
-    origin: Extract<LocalOrigin, { kind: 'write' }>,
-    txn: Txn,
-    result: TxnResult,
-  ): void {
+  private answerWrite(origin: LocalWrite, txn: Txn, result: TxnResult): void {
     const connection = this.peer.connections.get(origin.connectionId);
-    if (connection === undefined) return;
+    // A connection the server closed dropped its queue: its writes still apply, unanswered.
+    if (connection === undefined || connection.phase === 'closed') return;
     const entry = connection.queue.shift();
     assert(
       entry !== undefined && entry.kind === 'write' && entry.xid === txn.cxid,
@@ -268,21 +293,40 @@ export class CommitPipeline {
     peer.releaseBeforeEstablished(connection);
   }
 
-  private finishCloseSession(txn: Txn, origin: LocalOrigin | undefined): void {
+  private finishCloseSession(txn: Txn, origin: SessionOrigin | undefined): void {
     const peer = this.peer;
-    if (origin?.kind === 'closeSession') {
-      const connection = peer.connections.get(origin.connectionId);
-      const entry = connection?.queue.shift();
-      if (connection !== undefined && entry !== undefined) {
-        assert(entry.kind === 'write', 'closeSession reply at the queue head');
-        peer.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
-        peer.closeConnection(connection, 'session closed by the client');
-      }
+    const connection = origin === undefined ? undefined : peer.connections.get(origin.connectionId);
+    if (connection !== undefined && connection.phase !== 'closed') {
+      // The client's closeSession is the last request its connection took. Requests before it
+      // may still wait (a learner's sync, when the leader expired the session first): the
+      // connection closes with the session, and they go unanswered, as in ZooKeeper.
+      const entry = connection.queue.at(-1);
+      assert(
+        entry?.kind === 'write' && entry.request.type === 'closeSession',
+        () => `connection ${connection.id} closing its session has no closeSession queued`,
+      );
+      connection.queue.length = 0;
+      peer.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
+      peer.closeConnection(connection, 'session closed by the client');
     }
     const carrierId = peer.connectionBySession.get(txn.sessionId);
     const carrier = carrierId === undefined ? undefined : peer.connections.get(carrierId);
     // ZooKeeper closes the socket of an expired session; the client learns of it on reconnect.
     if (carrier !== undefined) peer.closeConnection(carrier, 'session expired');
+  }
+}
+
+/** Whether an applied txn's result can answer `request`: an error answers any write. */
+function resultFits(request: WriteRequest, result: TxnResult): boolean {
+  switch (result.type) {
+    case 'error':
+      return true;
+    case 'multi':
+      return request.type === 'multi' && request.ops.length === result.results.length;
+    case 'multiError':
+      return request.type === 'multi' && request.ops.length === result.errs.length;
+    default:
+      return request.type === result.type;
   }
 }
 

@@ -35,8 +35,15 @@ export type ConnectionPhase =
   /** A new session's createSession txn is proposed; requests wait in `beforeEstablished`. */
   | 'creatingSession'
   | 'established'
-  /** closeSession was requested or the session expired: later frames are ignored. */
-  | 'closing';
+  /** closeSession was requested: later frames are ignored until its txn closes the connection. */
+  | 'closing'
+  /** The server closed it: nothing more is read or answered, whatever was still queued. */
+  | 'closed';
+
+/** Whether a connection takes no more frames: its session is closing, or the server closed it. */
+export function isWindingDown(connection: ConnectionState): boolean {
+  return connection.phase === 'closing' || connection.phase === 'closed';
+}
 
 export interface ConnectionStats {
   packetsReceived: number;

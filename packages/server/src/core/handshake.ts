@@ -6,13 +6,14 @@ import { assert } from '@zoo/client/protocol';
 import type { ConnectRequest, ConnectResponse } from '@zoo/client/protocol';
 import { negotiateTimeout, sessionPassword } from './sessions/session-table.js';
 import type { ConnectionState } from './connection-state.js';
+import { isWindingDown } from './connection-state.js';
 import type { Peer } from './peer.js';
 
 const passwordBytes = 16;
 
 export function handleConnect(peer: Peer, connectionId: number, request: ConnectRequest): void {
   const connection = peer.connections.get(connectionId);
-  if (connection === undefined || connection.phase === 'closing') return;
+  if (connection === undefined || isWindingDown(connection)) return;
   connection.stats.packetsReceived += 1;
   peer.stats.packetsReceived += 1;
   if (!peer.isServing) {

@@ -238,7 +238,7 @@ export class Peer implements ReplicationHost {
       // ZooKeeper shuts its ZooKeeperServer down when it loses the quorum: every client
       // connection closes and the clients reconnect elsewhere (keeping their sessions).
       for (const connection of [...this.connections.values()]) {
-        if (connection.phase !== 'closing')
+        if (connection.phase !== 'closed')
           this.closeConnection(connection, 'server left the quorum');
       }
       this.pipeline.forgetOrigins();
@@ -319,8 +319,11 @@ export class Peer implements ReplicationHost {
     });
   }
 
+  /** Closes a connection for good: what it had queued is dropped unanswered, as in ZooKeeper. */
   closeConnection(connection: ConnectionState, reason: string): void {
-    connection.phase = 'closing';
+    connection.phase = 'closed';
+    connection.queue.length = 0;
+    connection.beforeEstablished.length = 0;
     this.emit({ kind: 'close', connectionId: connection.id, reason });
     this.detachConnection(connection);
   }

@@ -5,14 +5,14 @@
 import { ErrorCode, assert } from '@zoo/client/protocol';
 import type { Request } from '@zoo/client/protocol';
 import type { ConnectionState, EarlyFrame, QueuedRequest } from './connection-state.js';
-import { lastOpName } from './connection-state.js';
+import { isWindingDown, lastOpName } from './connection-state.js';
 import { answerInOrderRequest, isWriteRequest } from './request-kinds.js';
 import { handleAuth } from './auth.js';
 import type { Peer } from './peer.js';
 
 export function receiveFrame(peer: Peer, connectionId: number, frame: EarlyFrame): void {
   const connection = peer.connections.get(connectionId);
-  if (connection === undefined || connection.phase === 'closing') return;
+  if (connection === undefined || isWindingDown(connection)) return;
   connection.stats.packetsReceived += 1;
   peer.stats.packetsReceived += 1;
   if (connection.phase !== 'established') {
