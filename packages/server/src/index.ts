@@ -28,7 +28,8 @@ export type {
   PersistOp,
   Replication,
   ReplicationOutput,
-  ReplicationHost,
+  ReplicatedState,
+  ReplicationEffect,
   ReplicationRole,
 } from './core/replication.js';
 export type { ReplicationFactory } from './core/peer.js';

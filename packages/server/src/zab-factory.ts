@@ -3,7 +3,7 @@
 // for loopback and LAN links, and the durable state its log holds. The real server draws jitter
 // from Math.random; the simulator passes its seeded PRNG and runs this same configuration.
 
-import type { ReplicationHost } from './core/replication.js';
+import type { ReplicatedState } from './core/replication.js';
 import type { Random } from './core/random.js';
 import { Zab } from './core/zab/zab.js';
 import type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
@@ -26,7 +26,7 @@ export interface ZabFactoryOptions {
 
 export function createZab(
   membership: EnsembleMembership,
-  host: ReplicationHost,
+  replicated: ReplicatedState,
   durable: DurableState,
   options: ZabFactoryOptions = {},
 ): Zab {
@@ -49,7 +49,7 @@ export function createZab(
       },
       ...(options.testing === undefined ? {} : { testing: options.testing }),
     },
-    host,
+    replicated,
     { acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch, log: durable.log },
   );
 }

@@ -136,7 +136,7 @@ export class CommitPipeline {
       maxNeverUsedIntervalMs: this.peer.options.containerMaxNeverUsedIntervalMs,
     });
     // A node that stopped being reapable since the scan needs no txn at all.
-    if (txn !== null) this.peer.replication.propose(txn);
+    if (txn !== null) this.peer.propose(txn);
   }
 
   /** Applies one committed txn (called by replication in zxid order). */
@@ -202,17 +202,17 @@ export class CommitPipeline {
         return session === undefined || session.isClosing ? ErrorCode.SessionExpired : 0;
       },
     };
-    this.peer.replication.propose(prepareWrite(request, context));
+    this.peer.propose(prepareWrite(request, context));
   }
 
   private proposeCreateSession(sessionId: bigint, timeoutMs: number): void {
     const txn = prepareCreateSession({ ...this.context(sessionId, 0), sessionId }, timeoutMs);
-    this.peer.replication.propose(txn);
+    this.peer.propose(txn);
   }
 
   private proposeCloseSession(sessionId: bigint): void {
     this.peer.sessions.setClosing(sessionId);
-    this.peer.replication.propose(prepareCloseSession(this.context(sessionId, 0), sessionId));
+    this.peer.propose(prepareCloseSession(this.context(sessionId, 0), sessionId));
   }
 
   private context(sessionId: bigint, cxid: number) {

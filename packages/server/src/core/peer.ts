@@ -23,17 +23,17 @@ import { processFrame, receiveFrame } from './request-intake.js';
 import { PeerStats } from './peer-stats.js';
 import { StandaloneReplication } from './standalone-replication.js';
 import type {
-  ForwardedRequestMessage,
+  ReplicatedState,
   Replication,
-  ReplicationHost,
+  ReplicationEffect,
   ReplicationRole,
 } from './replication.js';
 import type { RequestOrigin } from './zab/messages.js';
 
-/** Builds the replication a peer runs; the default is a standalone server. */
-export type ReplicationFactory = (host: ReplicationHost) => Replication;
+/** Builds the replication a peer runs over its state; the default is a standalone server. */
+export type ReplicationFactory = (state: ReplicatedState) => Replication;
 
-export class Peer implements ReplicationHost {
+export class Peer implements ReplicatedState {
   readonly options: PeerOptions;
   private currentTree = new DataTree();
   pending: PendingChanges;
@@ -48,12 +48,18 @@ export class Peer implements ReplicationHost {
   nowMs: number;
   private messages: ClientMessage[] = [];
   private nextReapMs: number;
-  /** Sessions touched here since the last report to the leader (learners only). */
-  private touched = new Set<bigint>();
   /** Set by every step and tick: replication may have output for the next Ready. */
   private replicationOutputWaiting = false;
 
-  constructor(input: PeerOptionsInput, createReplication?: ReplicationFactory) {
+  /**
+   * `recovered` is the snapshot a restarting member found on its disk: installed before
+   * replication starts, so that replication begins from the zxid it holds.
+   */
+  constructor(
+    input: PeerOptionsInput,
+    createReplication?: ReplicationFactory,
+    recovered: TreeSnapshot | null = null,
+  ) {
     this.options = resolvePeerOptions(input);
     this.nowMs = this.options.startMs;
     this.pending = new PendingChanges(this.currentTree);
@@ -64,6 +70,7 @@ export class Peer implements ReplicationHost {
     });
     this.pipeline = new CommitPipeline(this);
     this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
+    if (recovered !== null) this.restoreSnapshot(recovered);
     this.replication =
       createReplication === undefined
         ? new StandaloneReplication(this.options.serverId, this)
@@ -85,7 +92,7 @@ export class Peer implements ReplicationHost {
 
   /** Starts replication: standalone serves at once; an ensemble member looks for a leader. */
   start(): void {
-    this.replication.start(this.nowMs);
+    this.carryOut(this.replication.start(this.nowMs));
   }
 
   step(input: PeerInput): void {
@@ -124,13 +131,13 @@ export class Peer implements ReplicationHost {
       case 'connectionClosed':
         return this.onConnectionClosed(input.connectionId);
       case 'persisted':
-        return this.replication.persisted(input.upTo);
+        return this.carryOut(this.replication.persisted(input.upTo));
       case 'peerMessage':
-        return this.replication.step(input.from, input.message, this.nowMs);
+        return this.carryOut(this.replication.step(input.from, input.message, this.nowMs));
       case 'peerConnected':
-        return this.replication.peerConnected(input.peerId, this.nowMs);
+        return this.carryOut(this.replication.peerConnected(input.peerId, this.nowMs));
       case 'peerDisconnected':
-        return this.replication.peerDisconnected(input.peerId, this.nowMs);
+        return this.carryOut(this.replication.peerDisconnected(input.peerId, this.nowMs));
       default:
         assertNever(input, 'peer input');
     }
@@ -150,7 +157,7 @@ export class Peer implements ReplicationHost {
   tick(nowMs: number): void {
     this.advanceTime(nowMs);
     this.replicationOutputWaiting = true;
-    this.replication.tick(this.nowMs);
+    this.carryOut(this.replication.tick(this.nowMs));
     if (this.replication.role !== 'leading' || !this.replication.isServing) return;
     for (const sessionId of this.sessions.expire(this.nowMs)) {
       this.pipeline.submitCloseSession(sessionId, null);
@@ -203,14 +210,10 @@ export class Peer implements ReplicationHost {
     }
   }
 
-  // ---- ReplicationHost: what replication drives ----
+  // ---- ReplicatedState: what replication reads between steps ----
 
   lastAppliedZxid(): bigint {
     return this.currentTree.lastZxid;
-  }
-
-  apply(txn: Txn): void {
-    this.pipeline.apply(txn);
   }
 
   takeSnapshot(): TreeSnapshot {
@@ -221,15 +224,55 @@ export class Peer implements ReplicationHost {
     return { ...this.currentTree.snapshot(), sessions };
   }
 
-  restoreSnapshot(snapshot: TreeSnapshot): void {
+  // ---- what replication decided, carried out after each of its steps ----
+
+  /** Hands a txn to replication (the leader's proposal) and carries out what that decided. */
+  propose(txn: Txn): void {
+    this.carryOut(this.replication.propose(txn));
+  }
+
+  /** A sync request: answered once everything committed before it has been applied here. */
+  sync(origin: RequestOrigin, path: string): void {
+    this.carryOut(this.replication.sync(origin, path));
+  }
+
+  private carryOut(effects: readonly ReplicationEffect[]): void {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'apply':
+          this.pipeline.apply(effect.txn);
+          break;
+        case 'restore':
+          this.restoreSnapshot(effect.snapshot);
+          break;
+        case 'roleChanged':
+          this.roleChanged(effect.role, effect.isServing);
+          break;
+        case 'forwarded':
+          this.pipeline.onForwarded(effect.message);
+          break;
+        case 'syncDone':
+          this.syncDone(effect.origin);
+          break;
+        case 'sessionsTouched':
+          for (const sessionId of effect.sessionIds) this.sessions.touch(sessionId, this.nowMs);
+          break;
+        default:
+          assertNever(effect, 'replication effect');
+      }
+    }
+  }
+
+  private restoreSnapshot(snapshot: TreeSnapshot): void {
     this.currentTree = DataTree.fromSnapshot(snapshot);
     this.pending = new PendingChanges(this.currentTree);
     for (const session of [...this.sessions.sessions()]) this.sessions.remove(session.sessionId);
     for (const session of snapshot.sessions)
       this.sessions.add(session.sessionId, session.timeoutMs, this.nowMs);
+    assert(this.lastAppliedZxid() === snapshot.zxid, 'the snapshot restored its zxid');
   }
 
-  roleChanged(role: ReplicationRole, _leader: number | null, isServing: boolean): void {
+  private roleChanged(role: ReplicationRole, isServing: boolean): void {
     this.pending.clear();
     // Found by the simulator: a deposed leader's closeSession proposals were truncated, and
     // the closing marks they left made it never expire those sessions once it led again.
@@ -253,11 +296,7 @@ export class Peer implements ReplicationHost {
     }
   }
 
-  forwardedRequest(_from: number, message: ForwardedRequestMessage): void {
-    this.pipeline.onForwarded(message);
-  }
-
-  syncDone(origin: RequestOrigin, _path: string): void {
+  private syncDone(origin: RequestOrigin): void {
     const connectionId = this.connectionBySession.get(origin.sessionId);
     const connection = connectionId === undefined ? undefined : this.connections.get(connectionId);
     if (connection === undefined) return;
@@ -268,21 +307,11 @@ export class Peer implements ReplicationHost {
     this.pipeline.drainReads(connection);
   }
 
-  takeTouchedSessions(): bigint[] {
-    const touched = [...this.touched];
-    this.touched = new Set();
-    return touched;
-  }
-
-  sessionsTouched(ids: readonly bigint[]): void {
-    for (const sessionId of ids) this.sessions.touch(sessionId, this.nowMs);
-  }
-
   // ---- used by the collaborators in this folder ----
 
   /** A learner remembers which sessions its clients touched, to report them to the leader. */
   noteTouched(sessionId: bigint): void {
-    this.touched.add(sessionId);
+    this.replication.noteTouched(sessionId);
   }
 
   emit(message: ClientMessage): void {

@@ -23,36 +23,51 @@ export interface ReplicationOutput {
 
 export type ForwardedRequestMessage = Extract<PeerMessage, { type: 'request' }>;
 
-/** The server state replication drives (implemented by the Peer). */
-export interface ReplicationHost {
+/**
+ * What one step of replication decided, for the peer to carry out after the step, in order
+ * (etcd-raft's `Ready.CommittedEntries`, in spirit): replication never calls back into the peer.
+ */
+export type ReplicationEffect =
+  /** A committed txn, in zxid order, exactly once: apply it to the tree. */
+  | { type: 'apply'; txn: Txn }
+  /** A SNAP replaced the state: install it (the log already starts after it). */
+  | { type: 'restore'; snapshot: TreeSnapshot }
+  | { type: 'roleChanged'; role: ReplicationRole; leader: number | null; isServing: boolean }
+  /** Leader: a learner forwarded a client's request; prepare and propose it. */
+  | { type: 'forwarded'; from: number; message: ForwardedRequestMessage }
+  /** Everything committed before this sync has been applied here: answer it. */
+  | { type: 'syncDone'; origin: RequestOrigin; path: string }
+  /** Leader: learners' clients touched these sessions. */
+  | { type: 'sessionsTouched'; sessionIds: readonly bigint[] };
+
+/**
+ * What replication may read of the state it replicates, between steps (etcd-raft's Storage, in
+ * spirit). Reads only: every change reaches the state as a ReplicationEffect.
+ */
+export interface ReplicatedState {
   lastAppliedZxid(): bigint;
-  /** A committed txn, in zxid order, exactly once. */
-  apply(txn: Txn): void;
   takeSnapshot(): TreeSnapshot;
-  restoreSnapshot(snapshot: TreeSnapshot): void;
-  roleChanged(role: ReplicationRole, leader: number | null, isServing: boolean): void;
-  forwardedRequest(from: number, message: ForwardedRequestMessage): void;
-  syncDone(origin: RequestOrigin, path: string): void;
-  takeTouchedSessions(): bigint[];
-  sessionsTouched(ids: readonly bigint[]): void;
 }
 
+/** Every call that can decide something returns what the peer must carry out. */
 export interface Replication {
   readonly role: ReplicationRole;
   readonly leader: number | null;
   readonly epoch: number;
   readonly isServing: boolean;
-  start(nowMs: number): void;
-  step(from: number, message: PeerMessage, nowMs: number): void;
-  tick(nowMs: number): void;
-  peerConnected(id: number, nowMs: number): void;
-  peerDisconnected(id: number, nowMs: number): void;
+  start(nowMs: number): ReplicationEffect[];
+  step(from: number, message: PeerMessage, nowMs: number): ReplicationEffect[];
+  tick(nowMs: number): ReplicationEffect[];
+  peerConnected(id: number, nowMs: number): ReplicationEffect[];
+  peerDisconnected(id: number, nowMs: number): ReplicationEffect[];
   nextZxid(): bigint;
-  propose(txn: Txn): void;
+  propose(txn: Txn): ReplicationEffect[];
   forward(message: ForwardedRequestMessage): void;
-  sync(origin: RequestOrigin, path: string): void;
+  sync(origin: RequestOrigin, path: string): ReplicationEffect[];
+  /** A learner's client touched its session: the next pong reports it to the leader. */
+  noteTouched(sessionId: bigint): void;
   takeOutput(): ReplicationOutput;
-  persisted(upToZxid: bigint): void;
+  persisted(upToZxid: bigint): ReplicationEffect[];
   invariants(): void;
   describe(): string;
 }

@@ -83,7 +83,7 @@ function route(
   if (request.type === 'sync' && peer.replication.role !== 'leading') {
     // A learner's sync waits until the leader has sent it everything committed before it.
     connection.queue.push({ kind: 'sync', ...entry, isDone: false });
-    peer.replication.sync({ sessionId, cxid: entry.xid }, request.path);
+    peer.sync({ sessionId, cxid: entry.xid }, request.path);
     return;
   }
   enqueueOrAnswer(peer, connection, { kind: 'read', ...entry });

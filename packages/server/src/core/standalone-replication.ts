@@ -5,8 +5,9 @@ import { AssertionError, assert } from '@zoo/client/protocol';
 import type { Txn } from './txn.js';
 import type {
   PersistOp,
+  ReplicatedState,
   Replication,
-  ReplicationHost,
+  ReplicationEffect,
   ReplicationOutput,
   ReplicationRole,
 } from './replication.js';
@@ -20,51 +21,63 @@ export class StandaloneReplication implements Replication {
   private lastProposedZxid: bigint;
   private persist: PersistOp[] = [];
   private isStarted = false;
+  /** The last txn handed out to be applied (the state catches up when the peer applies it). */
+  private lastAppliedZxid: bigint;
 
   constructor(
     serverId: number,
-    private readonly host: ReplicationHost,
+    private readonly state: ReplicatedState,
   ) {
     this.leader = serverId;
-    this.lastProposedZxid = host.lastAppliedZxid();
+    this.lastProposedZxid = state.lastAppliedZxid();
+    this.lastAppliedZxid = this.lastProposedZxid;
   }
 
   get isServing(): boolean {
     return this.isStarted;
   }
 
-  start(): void {
+  start(): ReplicationEffect[] {
     this.isStarted = true;
-    this.host.roleChanged('leading', this.leader, true);
+    return [{ type: 'roleChanged', role: 'leading', leader: this.leader, isServing: true }];
   }
 
-  step(from: number): void {
+  step(from: number): ReplicationEffect[] {
     throw new AssertionError(`a standalone server got a peer message from ${from}`);
   }
 
-  tick(): void {}
-  peerConnected(): void {}
-  peerDisconnected(): void {}
+  tick(): ReplicationEffect[] {
+    return [];
+  }
+  peerConnected(): ReplicationEffect[] {
+    return [];
+  }
+  peerDisconnected(): ReplicationEffect[] {
+    return [];
+  }
+  /** Its clients' sessions are touched where they expire: here. */
+  noteTouched(): void {}
 
   nextZxid(): bigint {
     return this.lastProposedZxid + 1n;
   }
 
-  propose(txn: Txn): void {
+  propose(txn: Txn): ReplicationEffect[] {
     assert(txn.zxid === this.nextZxid(), () => `proposal 0x${txn.zxid.toString(16)} out of order`);
     this.lastProposedZxid = txn.zxid;
     this.uncommitted.push(txn);
     const last = this.persist.at(-1);
     if (last?.type === 'txns') last.txns.push(txn);
     else this.persist.push({ type: 'txns', txns: [txn] });
+    return [];
   }
 
   forward(): void {
     throw new AssertionError('a standalone server never forwards requests');
   }
 
-  sync(origin: { sessionId: bigint; cxid: number }, path: string): void {
-    this.host.syncDone(origin, path);
+  sync(origin: { sessionId: bigint; cxid: number }, path: string): ReplicationEffect[] {
+    return [{ type: 'syncDone', origin, path }];
   }
 
   takeOutput(): ReplicationOutput {
@@ -74,22 +87,27 @@ export class StandaloneReplication implements Replication {
   }
 
   /** Durable up to `upToZxid`: with a quorum of one, that commits it. */
-  persisted(upToZxid: bigint): void {
+  persisted(upToZxid: bigint): ReplicationEffect[] {
+    const effects: ReplicationEffect[] = [];
     while (this.head < this.uncommitted.length) {
       const txn = this.uncommitted[this.head];
       assert(txn !== undefined, 'uncommitted slot');
       if (txn.zxid > upToZxid) break;
       this.head += 1;
-      this.host.apply(txn);
+      this.lastAppliedZxid = txn.zxid;
+      effects.push({ type: 'apply', txn });
     }
     if (this.head > 1024 && this.head * 2 > this.uncommitted.length) {
       this.uncommitted.splice(0, this.head);
       this.head = 0;
     }
+    return effects;
   }
 
   invariants(): void {
-    let previous = this.host.lastAppliedZxid();
+    const applied = this.state.lastAppliedZxid();
+    assert(applied === this.lastAppliedZxid, () => `state applied ${applied}, handed out more`);
+    let previous = applied;
     for (let i = this.head; i < this.uncommitted.length; i += 1) {
       const txn = this.uncommitted[i];
       assert(txn !== undefined, 'uncommitted slot');
@@ -100,7 +118,7 @@ export class StandaloneReplication implements Replication {
   }
 
   describe(): string {
-    const applied = this.host.lastAppliedZxid().toString(16);
+    const applied = this.state.lastAppliedZxid().toString(16);
     return `standalone applied=0x${applied} proposed=0x${this.lastProposedZxid.toString(16)}`;
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Peer } from '../core/peer.js';
 import { StandaloneReplication } from '../core/standalone-replication.js';
-import type { ReplicationHost } from '../core/replication.js';
+import type { ReplicatedState, ReplicationEffect } from '../core/replication.js';
 import type { PeerMessage } from '../core/zab/messages.js';
 import { sha1Digest } from '../adapters/node-env.js';
 import { MemoryTxnLog } from './memory-txn-log.js';
@@ -12,8 +12,9 @@ import type { Env } from './env.js';
 class TimedReplication extends StandaloneReplication {
   readonly steppedAtMs: number[] = [];
 
-  override step(_from: number, _message?: PeerMessage, nowMs?: number): void {
+  override step(_from: number, _message?: PeerMessage, nowMs?: number): ReplicationEffect[] {
     this.steppedAtMs.push(nowMs ?? Number.NaN);
+    return [];
   }
 }
 
@@ -21,8 +22,8 @@ describe('PeerLoop', () => {
   test('steps each input at the time it arrives, not at the last tick', () => {
     let clockMs = 1_000;
     let replication: TimedReplication | null = null;
-    const peer = new Peer({ startMs: clockMs, digestOf: sha1Digest }, (host: ReplicationHost) => {
-      replication = new TimedReplication(1, host);
+    const peer = new Peer({ startMs: clockMs, digestOf: sha1Digest }, (state: ReplicatedState) => {
+      replication = new TimedReplication(1, state);
       return replication;
     });
     const env: Env = {

@@ -1,15 +1,14 @@
-// The simulator's window onto a server's replication, without touching its logic: the host the
-// Zab drives is wrapped to see every delivered txn and every established leadership, and the Zab
-// is wrapped to see every proposal. What they see becomes the history's server events.
+// The simulator's window onto a server's replication, without touching its logic: the Zab is
+// wrapped to see every proposal going in and every effect coming out (delivered txns, installed
+// snapshots, role changes). What it sees becomes the history's server events.
 
 import { describeTxn } from '@zoo/server';
 import type {
   PeerMessage,
   Replication,
-  ReplicationHost,
+  ReplicationEffect,
   ReplicationOutput,
   ReplicationRole,
-  TreeSnapshot,
   Txn,
   TxnBody,
   Zab,
@@ -37,34 +36,7 @@ function collectData(body: TxnBody, into: string[]): void {
   }
 }
 
-/** Wraps the Peer as the Zab sees it. */
-export function observedHost(
-  host: ReplicationHost,
-  observer: ReplicationObserver,
-): ReplicationHost {
-  return {
-    lastAppliedZxid: () => host.lastAppliedZxid(),
-    apply: (txn: Txn) => {
-      observer.delivered(txn, txnFingerprint(txn));
-      host.apply(txn);
-    },
-    takeSnapshot: () => host.takeSnapshot(),
-    restoreSnapshot: (snapshot: TreeSnapshot) => {
-      observer.snapshotInstalled(snapshot.zxid);
-      host.restoreSnapshot(snapshot);
-    },
-    roleChanged: (role, leader, isServing) => {
-      observer.roleChanged(role, leader, isServing);
-      host.roleChanged(role, leader, isServing);
-    },
-    forwardedRequest: (from, message) => host.forwardedRequest(from, message),
-    syncDone: (origin, path) => host.syncDone(origin, path),
-    takeTouchedSessions: () => host.takeTouchedSessions(),
-    sessionsTouched: (ids) => host.sessionsTouched(ids),
-  };
-}
-
-/** Wraps the Zab as the Peer sees it: everything passes through; proposals are noted. */
+/** Wraps the Zab as the Peer sees it: everything passes through; proposals and effects are noted. */
 export class ObservedReplication implements Replication {
   constructor(
     readonly zab: Zab,
@@ -83,44 +55,58 @@ export class ObservedReplication implements Replication {
   get isServing(): boolean {
     return this.zab.isServing;
   }
-  start(nowMs: number): void {
-    this.zab.start(nowMs);
+  start(nowMs: number): ReplicationEffect[] {
+    return this.observe(this.zab.start(nowMs));
   }
-  step(from: number, message: PeerMessage, nowMs: number): void {
-    this.zab.step(from, message, nowMs);
+  step(from: number, message: PeerMessage, nowMs: number): ReplicationEffect[] {
+    return this.observe(this.zab.step(from, message, nowMs));
   }
-  tick(nowMs: number): void {
-    this.zab.tick(nowMs);
+  tick(nowMs: number): ReplicationEffect[] {
+    return this.observe(this.zab.tick(nowMs));
   }
-  peerConnected(id: number, nowMs: number): void {
-    this.zab.peerConnected(id, nowMs);
+  peerConnected(id: number, nowMs: number): ReplicationEffect[] {
+    return this.observe(this.zab.peerConnected(id, nowMs));
   }
-  peerDisconnected(id: number, nowMs: number): void {
-    this.zab.peerDisconnected(id, nowMs);
+  peerDisconnected(id: number, nowMs: number): ReplicationEffect[] {
+    return this.observe(this.zab.peerDisconnected(id, nowMs));
   }
   nextZxid(): bigint {
     return this.zab.nextZxid();
   }
-  propose(txn: Txn): void {
+  propose(txn: Txn): ReplicationEffect[] {
     this.observer.proposed(txn, txnFingerprint(txn));
-    this.zab.propose(txn);
+    return this.observe(this.zab.propose(txn));
   }
   forward(message: Parameters<Replication['forward']>[0]): void {
     this.zab.forward(message);
   }
-  sync(origin: Parameters<Replication['sync']>[0], path: string): void {
-    this.zab.sync(origin, path);
+  sync(origin: Parameters<Replication['sync']>[0], path: string): ReplicationEffect[] {
+    return this.observe(this.zab.sync(origin, path));
+  }
+  noteTouched(sessionId: bigint): void {
+    this.zab.noteTouched(sessionId);
   }
   takeOutput(): ReplicationOutput {
     return this.zab.takeOutput();
   }
-  persisted(upToZxid: bigint): void {
-    this.zab.persisted(upToZxid);
+  persisted(upToZxid: bigint): ReplicationEffect[] {
+    return this.observe(this.zab.persisted(upToZxid));
   }
   invariants(): void {
     this.zab.invariants();
   }
   describe(): string {
     return this.zab.describe();
+  }
+
+  /** The peer carries these out in order right after the call: the history sees the same order. */
+  private observe(effects: ReplicationEffect[]): ReplicationEffect[] {
+    for (const effect of effects) {
+      if (effect.type === 'apply') this.observer.delivered(effect.txn, txnFingerprint(effect.txn));
+      else if (effect.type === 'restore') this.observer.snapshotInstalled(effect.snapshot.zxid);
+      else if (effect.type === 'roleChanged')
+        this.observer.roleChanged(effect.role, effect.leader, effect.isServing);
+    }
+    return effects;
   }
 }

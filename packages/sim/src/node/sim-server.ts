@@ -13,7 +13,7 @@ import type { PeerEndpoint, PeerMesh } from '../net/peer-mesh.js';
 import { SimProcess } from './sim-process.js';
 import { SimDisk } from './sim-disk.js';
 import { SimClock } from './sim-clock.js';
-import { ObservedReplication, observedHost } from './observed-replication.js';
+import { ObservedReplication } from './observed-replication.js';
 import type { ReplicationObserver } from './observed-replication.js';
 
 export interface SimServerOptions {
@@ -81,11 +81,10 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
         startMs: this.clock.nowMs(),
         digestOf: sha1Digest,
       },
-      (host) => {
-        if (platter.snapshot !== null) host.restoreSnapshot(platter.snapshot);
+      (replicated) => {
         const zab = createZab(
           { serverId: id, voters: this.options.voters, observers: [], tickMs: this.options.tickMs },
-          observedHost(host, observer),
+          replicated,
           platter,
           {
             random: this.options.random.fork(),
@@ -94,6 +93,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
         );
         return new ObservedReplication(zab, observer);
       },
+      platter.snapshot,
     );
     const log = this.logger();
     let loop: PeerLoop | null = null;

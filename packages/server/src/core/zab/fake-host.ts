@@ -1,11 +1,12 @@
-// Test support: the simplest ZabHost — its replicated "state" is the list of txns applied, a
-// snapshot is a copy of that list, and it records every call Zab makes so tests can check them.
+// Test support: the simplest replicated state — the list of txns applied; a snapshot is a copy of
+// that list. It carries out the effects Zab hands out and records each, so tests can check them.
 
 import { assert } from '@zoo/client/protocol';
 import type { Txn } from '../txn.js';
 import type { TreeSnapshot } from '../tree/tree-snapshot.js';
 import type { PeerMessage, RequestOrigin } from './messages.js';
-import type { ZabHost, ZabRole } from './zab-types.js';
+import type { ReplicatedState, ReplicationEffect } from '../replication.js';
+import type { ZabRole } from './zab-types.js';
 import { hexZxid } from './zxid.js';
 
 /** A snapshot's contents, by identity: the fake state travels inside the opaque TreeSnapshot. */
@@ -26,15 +27,13 @@ export function contentsOf(snapshot: TreeSnapshot): readonly Txn[] {
 /** Called on every apply with the txn's position in the applied sequence. */
 export type ApplyListener = (index: number, txn: Txn) => void;
 
-export class FakeHost implements ZabHost {
+export class FakeHost implements ReplicatedState {
   /** The replicated state: every txn applied, in order. */
   state: Txn[];
   readonly roleChanges: { role: ZabRole; leader: number | null; isServing: boolean }[] = [];
   readonly forwarded: { from: number; message: Extract<PeerMessage, { type: 'request' }> }[] = [];
   readonly syncsDone: { origin: RequestOrigin; path: string }[] = [];
   readonly sessionsReported: bigint[] = [];
-  /** What the next pong reports (then forgotten, as the brief's host does). */
-  touched: bigint[] = [];
   restores = 0;
 
   constructor(
@@ -48,7 +47,39 @@ export class FakeHost implements ZabHost {
     return this.state.at(-1)?.zxid ?? 0n;
   }
 
-  apply(txn: Txn): void {
+  /** Carries out what one Zab call handed out, in order; returns them for tests to inspect. */
+  carryOut(effects: readonly ReplicationEffect[]): readonly ReplicationEffect[] {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'apply':
+          this.apply(effect.txn);
+          break;
+        case 'restore':
+          this.state = [...contentsOf(effect.snapshot)];
+          this.restores += 1;
+          break;
+        case 'roleChanged':
+          this.roleChanges.push({
+            role: effect.role,
+            leader: effect.leader,
+            isServing: effect.isServing,
+          });
+          break;
+        case 'forwarded':
+          this.forwarded.push({ from: effect.from, message: effect.message });
+          break;
+        case 'syncDone':
+          this.syncsDone.push({ origin: effect.origin, path: effect.path });
+          break;
+        case 'sessionsTouched':
+          this.sessionsReported.push(...effect.sessionIds);
+          break;
+      }
+    }
+    return effects;
+  }
+
+  private apply(txn: Txn): void {
     const last = this.lastAppliedZxid();
     assert(txn.zxid > last, () => `applied ${hexZxid(txn.zxid)} after ${hexZxid(last)}`);
     this.onApply(this.state.length, txn);
@@ -57,32 +88,5 @@ export class FakeHost implements ZabHost {
 
   takeSnapshot(): TreeSnapshot {
     return snapshotOf(this.state);
-  }
-
-  restoreSnapshot(snapshot: TreeSnapshot): void {
-    this.state = [...contentsOf(snapshot)];
-    this.restores += 1;
-  }
-
-  roleChanged(role: ZabRole, leader: number | null, isServing: boolean): void {
-    this.roleChanges.push({ role, leader, isServing });
-  }
-
-  forwardedRequest(from: number, message: Extract<PeerMessage, { type: 'request' }>): void {
-    this.forwarded.push({ from, message });
-  }
-
-  syncDone(origin: RequestOrigin, path: string): void {
-    this.syncsDone.push({ origin, path });
-  }
-
-  takeTouchedSessions(): bigint[] {
-    const touched = this.touched;
-    this.touched = [];
-    return touched;
-  }
-
-  sessionsTouched(ids: readonly bigint[]): void {
-    this.sessionsReported.push(...ids);
   }
 }

@@ -1,11 +1,10 @@
 // The ZAB replication core's public surface: the Zab state machine of one ensemble member and
-// the shapes around it (the host it drives, its durable state, what it hands the loop).
+// the shapes around it (its durable state, what it hands the loop).
 
 export { Zab } from './zab.js';
 export type {
   DurableState,
   PersistOp,
-  ZabHost,
   ZabOptions,
   ZabOutput,
   ZabRole,

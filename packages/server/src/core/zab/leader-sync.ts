@@ -51,7 +51,7 @@ function sendSyncStart(
   start: { to: number; plan: SyncPlan; learnerLastZxid: bigint },
 ): bigint {
   const { to, plan, learnerLastZxid } = start;
-  const { log, outbox, host } = context;
+  const { log, outbox, replicated } = context;
   switch (plan.kind) {
     case 'diff':
       assert(plan.fromZxid === learnerLastZxid, 'a DIFF resumes from the learner');
@@ -63,7 +63,7 @@ function sendSyncStart(
       outbox.sendNow(to, { type: 'diff', zxid: log.committedZxid });
       return plan.truncZxid;
     case 'snap': {
-      const snapshot = host.takeSnapshot();
+      const snapshot = replicated.takeSnapshot();
       // The leader applies exactly what is committed, so its state is the committed prefix.
       assert(
         snapshot.zxid === log.appliedZxid && log.appliedZxid === log.committedZxid,

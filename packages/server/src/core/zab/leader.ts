@@ -73,10 +73,12 @@ export class Leader {
       case 'ack':
         return this.onAck(handler, message);
       case 'pong':
-        if (this.isServing) this.context.host.sessionsTouched(message.touchedSessions);
+        if (this.isServing) {
+          this.context.emit({ type: 'sessionsTouched', sessionIds: message.touchedSessions });
+        }
         return;
       case 'request':
-        if (this.isServing) this.context.host.forwardedRequest(handler.id, message);
+        if (this.isServing) this.context.emit({ type: 'forwarded', from: handler.id, message });
         return;
       case 'sync':
         // Every commit sent so far is ahead of this answer on the link.

@@ -66,11 +66,13 @@ export class Learner {
       case 'ping':
         this.context.outbox.sendNow(this.leaderId, {
           type: 'pong',
-          touchedSessions: this.context.host.takeTouchedSessions(),
+          touchedSessions: this.context.takeTouchedSessions(),
         });
         return;
       case 'syncDone':
-        if (this.isServing) this.context.host.syncDone(message.origin, message.path);
+        if (this.isServing) {
+          this.context.emit({ type: 'syncDone', origin: message.origin, path: message.path });
+        }
         return;
       default:
         return this.unexpected(message.type);
@@ -194,13 +196,12 @@ export class Learner {
 
   private onSnap(message: Message<'snap'>): void {
     if (this.stage !== 'epochAcked') return this.unexpected('SNAP');
-    const { host, log, outbox } = this.context;
+    const { log, outbox } = this.context;
     const snapshot = message.snapshot;
     // The snapshot replaces state and log alike; it is durable before any ACK that follows.
-    host.restoreSnapshot(snapshot);
+    this.context.emit({ type: 'restore', snapshot });
     log.resetToSnapshot(snapshot.zxid);
     outbox.persist({ type: 'snapshot', snapshot });
-    assert(host.lastAppliedZxid() === snapshot.zxid, 'the host restored the snapshot');
     this.stage = 'syncing';
   }
 

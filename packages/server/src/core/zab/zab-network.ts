@@ -82,7 +82,7 @@ export class ZabNetwork {
 
   startAll(): void {
     for (const id of this.ids) {
-      this.zab(id).start(this.nowMs);
+      this.node(id).host.carryOut(this.zab(id).start(this.nowMs));
       this.carryOut(this.node(id));
     }
   }
@@ -114,7 +114,7 @@ export class ZabNetwork {
     if (message === undefined) return false;
     this.transcript.push(`${this.nowMs} ${from}→${to} ${describeMessage(message)}`);
     const node = this.node(to);
-    node.zab.step(from, message, this.nowMs);
+    node.host.carryOut(node.zab.step(from, message, this.nowMs));
     this.carryOut(node);
     return true;
   }
@@ -155,7 +155,7 @@ export class ZabNetwork {
   tick(ms: number = this.tickMs): void {
     this.nowMs += ms;
     for (const node of this.liveNodes()) {
-      node.zab.tick(this.nowMs);
+      node.host.carryOut(node.zab.tick(this.nowMs));
       this.carryOut(node);
     }
   }
@@ -218,7 +218,7 @@ export class ZabNetwork {
       this.links.delete(`${peer}>${id}`);
     }
     for (const peer of peers) {
-      this.node(peer).zab.peerDisconnected(id, this.nowMs);
+      this.node(peer).host.carryOut(this.node(peer).zab.peerDisconnected(id, this.nowMs));
       this.carryOut(this.node(peer));
     }
   }
@@ -234,7 +234,7 @@ export class ZabNetwork {
     node.zab = this.createZab(id, node.host, disk);
     node.isAlive = true;
     this.transcript.push(`${this.nowMs} restart ${id}`);
-    node.zab.start(this.nowMs);
+    node.host.carryOut(node.zab.start(this.nowMs));
     this.carryOut(node);
     for (const peer of this.ids) {
       if (peer !== id && this.isLinkUp(id, peer)) this.notifyLink(id, peer, true);
@@ -255,7 +255,7 @@ export class ZabNetwork {
       cxid,
       body: { type: 'delete', path: `/n${cxid}` },
     };
-    zab.propose(txn);
+    node.host.carryOut(zab.propose(txn));
     this.carryOut(node);
     return zab.log.lastZxid === txn.zxid ? txn : null;
   }
@@ -350,7 +350,9 @@ export class ZabNetwork {
     for (const envelope of output.sendAfterPersist) {
       this.enqueue(node.id, envelope.to, envelope.message);
     }
-    if (output.persist.length > 0) node.zab.persisted(node.disk.log.at(-1)?.zxid ?? 0n);
+    if (output.persist.length > 0) {
+      node.host.carryOut(node.zab.persisted(node.disk.log.at(-1)?.zxid ?? 0n));
+    }
   }
 
   private enqueue(from: number, to: number, message: PeerMessage): void {
@@ -367,8 +369,10 @@ export class ZabNetwork {
       [b, a],
     ] as const) {
       const node = this.node(self);
-      if (isUp) node.zab.peerConnected(peer, this.nowMs);
-      else node.zab.peerDisconnected(peer, this.nowMs);
+      const effects = isUp
+        ? node.zab.peerConnected(peer, this.nowMs)
+        : node.zab.peerDisconnected(peer, this.nowMs);
+      node.host.carryOut(effects);
       this.carryOut(node);
     }
   }

@@ -8,7 +8,8 @@ import type { Random } from '../random.js';
 import type { Txn } from '../txn.js';
 import type {
   PersistOp,
-  ReplicationHost,
+  ReplicatedState,
+  ReplicationEffect,
   ReplicationOutput,
   ReplicationRole,
 } from '../replication.js';
@@ -18,7 +19,6 @@ import { hexZxid } from './zxid.js';
 
 export type { PersistOp } from '../replication.js';
 export type ZabRole = ReplicationRole;
-export type ZabHost = ReplicationHost;
 export type ZabOutput = ReplicationOutput;
 
 export interface ZabOptions {
@@ -82,7 +82,8 @@ export interface ResolvedZabOptions {
 /** What Zab shares with the role that runs it. Roles never keep a reference past their role. */
 export interface ZabContext {
   readonly options: ResolvedZabOptions;
-  readonly host: ZabHost;
+  /** The replicated state, to read between steps (last applied zxid, a snapshot to send). */
+  readonly replicated: ReplicatedState;
   readonly log: TxnLog;
   readonly outbox: ZabOutbox;
   readonly nowMs: number;
@@ -90,8 +91,12 @@ export interface ZabContext {
   readonly currentEpoch: number;
   /** Records new epochs in memory and queues their durable write; returns the op's number. */
   setEpochs(epochs: { acceptedEpoch: number; currentEpoch: number }): number;
-  /** Commits every logged txn up to `zxid` and has the host apply them; returns them. */
+  /** Commits every logged txn up to `zxid`, handing them out to be applied; returns them. */
   commitTo(zxid: bigint): Txn[];
+  /** Hands the peer something to carry out after this step. */
+  emit(effect: ReplicationEffect): void;
+  /** The sessions this learner's clients touched since the last pong (then forgotten). */
+  takeTouchedSessions(): bigint[];
   /** Leave the role and restart the election. The caller must return at once. */
   goLooking(reason: string): void;
   /** The role now serves clients in `epoch`. */

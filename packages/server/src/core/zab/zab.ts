@@ -1,12 +1,13 @@
 // Zab: the replication state machine of one ensemble member (ZooKeeper's QuorumPeer main loop),
 // as a pure object: messages, ticks and proposals in; sends, durable writes and sends-after-
-// write out (the Ready contract), committed txns applied through the host. It routes to the
-// election while looking, and to leader.ts or learner.ts once it has a role.
+// write out (the Ready contract), and from every call the effects the peer carries out after it
+// (committed txns to apply, forwarded requests, role changes). It never calls into the peer. It
+// routes to the election while looking, and to leader.ts or learner.ts once it has a role.
 
 import { assert } from '@zoo/client/protocol';
 import { FastLeaderElection } from '../election/fast-leader-election.js';
 import type { Txn } from '../txn.js';
-import type { Replication } from '../replication.js';
+import type { ReplicatedState, Replication, ReplicationEffect } from '../replication.js';
 import { Leader } from './leader.js';
 import { Learner } from './learner.js';
 import type { PeerMessage, RequestOrigin } from './messages.js';
@@ -17,7 +18,6 @@ import type {
   DurableState,
   ResolvedZabOptions,
   ZabContext,
-  ZabHost,
   ZabOptions,
   ZabOutput,
   ZabRole,
@@ -53,10 +53,14 @@ export class Zab implements Replication, ZabContext {
   private readonly batchesInFlight: number[] = [];
   private reportedRole = '';
   private lastReason = 'not started';
+  /** What this call decided for the peer, handed out when the call returns. */
+  private effects: ReplicationEffect[] = [];
+  /** Sessions this learner's clients touched since the last pong. */
+  private touchedSessions = new Set<bigint>();
 
   constructor(
     options: ZabOptions,
-    readonly host: ZabHost,
+    readonly replicated: ReplicatedState,
     durable: DurableState,
   ) {
     this.options = resolveZabOptions(options);
@@ -69,7 +73,7 @@ export class Zab implements Replication, ZabContext {
     this.current = currentEpoch;
     this.log = new TxnLog({
       log: durable.log,
-      appliedZxid: host.lastAppliedZxid(),
+      appliedZxid: replicated.lastAppliedZxid(),
       committedLogMax: this.options.committedLogMax,
     });
     const { serverId, voters, random, election } = this.options;
@@ -114,18 +118,18 @@ export class Zab implements Replication, ZabContext {
   }
 
   /** Begin: look for a leader (a lone voter elects itself at once). */
-  start(nowMs: number): void {
+  start(nowMs: number): ReplicationEffect[] {
     assert(this.state.kind === 'idle', 'zab started twice');
     this.advanceTime(nowMs);
     this.goLooking('start');
-    this.afterInput();
+    return this.afterInput();
   }
 
-  step(from: number, message: PeerMessage, nowMs: number): void {
+  step(from: number, message: PeerMessage, nowMs: number): ReplicationEffect[] {
     assert(this.state.kind !== 'idle', 'zab step before start');
     assert(from !== this.options.serverId, 'zab message from itself');
     this.advanceTime(nowMs);
-    if (!this.isMember(from)) return;
+    if (!this.isMember(from)) return this.takeEffects();
     if (message.type === 'vote') {
       const { round, vote, state } = message;
       if (this.state.kind === 'learning' && this.isServing && from === this.leader) {
@@ -150,24 +154,24 @@ export class Zab implements Replication, ZabContext {
     } else if (this.state.kind === 'learning') {
       this.state.learner.step(from, message);
     }
-    this.afterInput();
+    return this.afterInput();
   }
 
-  tick(nowMs: number): void {
+  tick(nowMs: number): ReplicationEffect[] {
     assert(this.state.kind !== 'idle', 'zab tick before start');
     this.advanceTime(nowMs);
     this.election.tick(this.nowMs);
     if (this.state.kind === 'leading') this.state.leader.tick();
     else if (this.state.kind === 'learning') this.state.learner.tick();
-    this.afterInput();
+    return this.afterInput();
   }
 
-  peerConnected(id: number, nowMs: number): void {
-    this.peerLinkChanged(id, true, nowMs);
+  peerConnected(id: number, nowMs: number): ReplicationEffect[] {
+    return this.peerLinkChanged(id, true, nowMs);
   }
 
-  peerDisconnected(id: number, nowMs: number): void {
-    this.peerLinkChanged(id, false, nowMs);
+  peerDisconnected(id: number, nowMs: number): ReplicationEffect[] {
+    return this.peerLinkChanged(id, false, nowMs);
   }
 
   nextZxid(): bigint {
@@ -175,10 +179,10 @@ export class Zab implements Replication, ZabContext {
     return this.state.leader.nextZxid();
   }
 
-  propose(txn: Txn): void {
+  propose(txn: Txn): ReplicationEffect[] {
     assert(this.state.kind === 'leading', 'propose on a peer that does not lead');
     this.state.leader.propose(txn);
-    this.afterInput();
+    return this.afterInput();
   }
 
   forward(message: Extract<PeerMessage, { type: 'request' }>): void {
@@ -187,14 +191,19 @@ export class Zab implements Replication, ZabContext {
   }
 
   /** A learner asks its leader; a serving leader has sent every commit already: answer now. */
-  sync(origin: RequestOrigin, path: string): void {
+  sync(origin: RequestOrigin, path: string): ReplicationEffect[] {
     if (this.state.kind === 'leading') {
       assert(this.state.leader.isServing, 'sync on a leader that does not serve');
-      this.host.syncDone(origin, path);
-      return;
+      this.emit({ type: 'syncDone', origin, path });
+      return this.takeEffects();
     }
     assert(this.state.kind === 'learning', 'sync on a peer without a leader');
     this.state.learner.sync(origin, path);
+    return this.takeEffects();
+  }
+
+  noteTouched(sessionId: bigint): void {
+    this.touchedSessions.add(sessionId);
   }
 
   takeOutput(): ZabOutput {
@@ -213,22 +222,24 @@ export class Zab implements Replication, ZabContext {
    * every batch before it). `upToZxid` (the last txn it wrote) is informational: Zab counts the
    * batches it handed out, so a batch with no txn (an epoch change) is confirmed too.
    */
-  persisted(upToZxid: bigint): void {
+  persisted(upToZxid: bigint): ReplicationEffect[] {
     assert(upToZxid >= -1n, () => `persisted up to ${upToZxid}`);
     const batch = this.batchesInFlight.shift();
     assert(batch !== undefined, 'persisted() with no batch of writes in flight');
     this.durablePersistNumber = batch;
     if (this.state.kind === 'leading') this.state.leader.onPersisted(this.durablePersistNumber);
-    this.afterInput();
+    return this.afterInput();
   }
 
+  /** Call between steps, once the peer has carried out the effects it was handed. */
   invariants(): void {
     this.log.invariants();
-    const applied = this.host.lastAppliedZxid();
+    const applied = this.replicated.lastAppliedZxid();
     assert(
       applied === this.log.appliedZxid,
-      () => `host applied ${applied} ≠ ${this.log.describe()}`,
+      () => `state applied ${applied} ≠ ${this.log.describe()}`,
     );
+    assert(this.effects.length === 0, 'effects left behind by a call');
     assert(this.log.appliedZxid === this.log.committedZxid, 'committed txns are applied at once');
     assert(this.current <= this.accepted, 'currentEpoch ≤ acceptedEpoch');
     assert(epochOf(this.log.lastZxid) <= this.accepted, 'no txn of an epoch not accepted');
@@ -276,11 +287,22 @@ export class Zab implements Replication, ZabContext {
   commitTo(zxid: bigint): Txn[] {
     const txns = this.log.commitTo(zxid);
     for (const txn of txns) {
-      this.host.apply(txn);
+      // Applied from here on: the peer applies it right after this call, before any other input.
+      this.effects.push({ type: 'apply', txn });
       this.log.markApplied(txn);
     }
     this.log.trim();
     return txns;
+  }
+
+  emit(effect: ReplicationEffect): void {
+    this.effects.push(effect);
+  }
+
+  takeTouchedSessions(): bigint[] {
+    const touched = [...this.touchedSessions];
+    this.touchedSessions = new Set();
+    return touched;
   }
 
   goLooking(reason: string): void {
@@ -323,30 +345,37 @@ export class Zab implements Replication, ZabContext {
     if (nowMs > this.nowMs) this.nowMs = nowMs;
   }
 
-  private peerLinkChanged(id: number, isUp: boolean, nowMs: number): void {
+  private peerLinkChanged(id: number, isUp: boolean, nowMs: number): ReplicationEffect[] {
     assert(this.state.kind !== 'idle', 'zab link change before start');
     this.advanceTime(nowMs);
-    if (!this.isMember(id) || id === this.options.serverId) return;
+    if (!this.isMember(id) || id === this.options.serverId) return this.takeEffects();
     if (this.state.kind === 'looking') this.earlyFollowerInfos.delete(id);
     if (this.state.kind === 'leading') this.state.leader.peerLinkChanged(id);
     if (this.state.kind === 'learning') this.state.learner.peerLinkChanged(id, isUp);
-    this.afterInput();
+    return this.afterInput();
   }
 
-  /** Election messages out; a decided election gives the peer its role. */
-  private afterInput(): void {
+  /** Election messages out; a decided election gives the peer its role. Ends every call. */
+  private afterInput(): ReplicationEffect[] {
     for (const envelope of this.election.takeMessages()) {
       // Votes claim our log and epoch: they leave once what they claim is durable.
       this.outbox.sendAfterPersisted(envelope.to, envelope.message);
     }
-    if (this.state.kind !== 'looking') return;
-    const result = this.election.result;
-    if (result === null) return;
-    if (result.leader === this.options.serverId) this.becomeLeader();
-    else this.becomeLearner(result.leader);
-    for (const envelope of this.election.takeMessages()) {
-      this.outbox.sendAfterPersisted(envelope.to, envelope.message);
+    const result = this.state.kind === 'looking' ? this.election.result : null;
+    if (result !== null) {
+      if (result.leader === this.options.serverId) this.becomeLeader();
+      else this.becomeLearner(result.leader);
+      for (const envelope of this.election.takeMessages()) {
+        this.outbox.sendAfterPersisted(envelope.to, envelope.message);
+      }
     }
+    return this.takeEffects();
+  }
+
+  private takeEffects(): ReplicationEffect[] {
+    const effects = this.effects;
+    this.effects = [];
+    return effects;
   }
 
   private becomeLeader(): void {
@@ -374,6 +403,11 @@ export class Zab implements Replication, ZabContext {
     const key = `${this.role}/${this.leader ?? '-'}/${this.isServing}`;
     if (key === this.reportedRole) return;
     this.reportedRole = key;
-    this.host.roleChanged(this.role, this.leader, this.isServing);
+    this.emit({
+      type: 'roleChanged',
+      role: this.role,
+      leader: this.leader,
+      isServing: this.isServing,
+    });
   }
 }
