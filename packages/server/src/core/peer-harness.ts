@@ -11,7 +11,8 @@ import type {
 } from '@zoo/client/protocol';
 import { Peer } from './peer.js';
 import type { PeerOptionsInput } from './peer-options.js';
-import type { ClientMessage } from './ready.js';
+import { carryOutReady } from './ready.js';
+import type { ClientMessage, ReadyTarget } from './ready.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
 const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
@@ -29,16 +30,20 @@ export class PeerHarness {
     this.settle();
   }
 
-  /** Carries out Readys until none is left, as PeerLoop.drain does. */
+  /** Carries out Readys until none is left, as PeerLoop.drain does, with a disk that is instant. */
   settle(): void {
     const peer = this.peer;
+    const target: ReadyTarget = {
+      send: () => undefined,
+      persist: (ops, done) => {
+        const txns = ops.flatMap((op) => (op.type === 'txns' ? op.txns : []));
+        done(txns.at(-1)?.zxid ?? null);
+      },
+      persisted: (upTo) => peer.step({ type: 'persisted', upTo }),
+      deliver: (message) => this.messages.push(message),
+    };
     while (peer.hasReady()) {
-      const ready = peer.ready();
-      this.messages.push(...ready.messages);
-      peer.advance(ready);
-      const txns = ready.persist.flatMap((op) => (op.type === 'txns' ? op.txns : []));
-      const last = txns.at(-1);
-      if (ready.persist.length > 0) peer.step({ type: 'persisted', upTo: last?.zxid ?? -1n });
+      carryOutReady(peer.ready(), target);
       peer.invariants();
     }
   }

@@ -184,9 +184,6 @@ export class Peer implements ReplicatedState {
     return ready;
   }
 
-  /** Called by the loop once a Ready has been carried out (kept for the contract's symmetry). */
-  advance(_ready: Ready): void {}
-
   invariants(): void {
     this.replication.invariants();
     for (const [sessionId, connectionId] of this.connectionBySession) {

@@ -2,7 +2,7 @@
 // txns to make durable, and messages to write to client connections, in order per connection.
 
 import type { ConnectResponse, Notification, Reply } from '@zoo/client/protocol';
-import type { PersistOp } from './replication.js';
+import type { PersistOp, ReplicationOutput } from './replication.js';
 import type { PeerEnvelope } from './zab/messages.js';
 
 export type ClientMessage =
@@ -29,4 +29,37 @@ export function describeReady(ready: Ready): string {
   const parts = [...kinds].map(([kind, count]) => `${kind}×${count}`);
   const peers = `send=${ready.send.length} after=${ready.sendAfterPersist.length}`;
   return `ready persist=${ready.persist.length} ${peers} ${parts.join(' ')}`.trimEnd();
+}
+
+/** Where the parts of a Ready go; the loop, the core's test harness and the zab test network. */
+export interface ReadyTarget {
+  send(envelope: PeerEnvelope): void;
+  /** Makes `ops` durable, then calls `done` with the last txn's zxid — at once or later. */
+  persist(ops: readonly PersistOp[], done: (lastTxnZxid: bigint | null) => void): void;
+  /** Steps `{ type: 'persisted', upTo }` into the peer: the self-ACK of the batch. */
+  persisted(upTo: bigint): void;
+  deliver(message: ClientMessage): void;
+}
+
+/**
+ * Carries out one Ready in the order of the contract (runtime/peer-loop.ts): sends, the durable
+ * write, and only once it is durable the sends that wait for it and the `persisted` step. Client
+ * messages answer what is already applied, so they never wait for the write.
+ */
+export function carryOutReady(
+  ready: ReplicationOutput & { messages?: readonly ClientMessage[] },
+  target: ReadyTarget,
+): void {
+  for (const envelope of ready.send) target.send(envelope);
+  if (ready.persist.length === 0) {
+    for (const envelope of ready.sendAfterPersist) target.send(envelope);
+  } else {
+    target.persist(ready.persist, (lastTxnZxid) => {
+      for (const envelope of ready.sendAfterPersist) target.send(envelope);
+      // Every durable batch is reported (epochs too: a leader counts its own NEWLEADER ack);
+      // −1 says it held no txn.
+      target.persisted(lastTxnZxid ?? -1n);
+    });
+  }
+  for (const message of ready.messages ?? []) target.deliver(message);
 }

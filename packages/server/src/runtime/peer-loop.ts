@@ -8,13 +8,14 @@
 //      upTo }`: the self-ACK that lets the leader (or a standalone server) commit;
 //   4. hand `messages` to the client connections, in order; notifications come before any
 //      reply that follows them, because the peer emitted them first. They answer what is
-//      already applied, so they do not wait for step 2;
-//   5. `advance(ready)`.
-// Each connection then writes what it was handed in one socket write.
+//      already applied, so they do not wait for step 2.
+// (core/ready.ts carryOutReady does exactly this, for the loop and the tests alike.) Each
+// connection then writes what it was handed in one socket write.
 
 import type { Peer } from '../core/peer.js';
 import type { PeerInput } from '../core/peer-input.js';
-import type { ClientMessage, Ready } from '../core/ready.js';
+import { carryOutReady } from '../core/ready.js';
+import type { ClientMessage, Ready, ReadyTarget } from '../core/ready.js';
 import type { Env } from './env.js';
 
 /** Where client-bound messages go: the connection registry. */
@@ -29,12 +30,19 @@ export class PeerLoop {
   private isDraining = false;
   private isClosed = false;
   private readonly stopTicking: () => void;
+  private readonly target: ReadyTarget;
 
   constructor(
     readonly peer: Peer,
     private readonly env: Env,
     private readonly sink: ClientSink,
   ) {
+    this.target = {
+      send: (envelope) => env.peers.send(envelope.to, envelope.message),
+      persist: (ops, done) => env.txnLog.write(ops, done),
+      persisted: (upTo) => this.submit({ type: 'persisted', upTo }),
+      deliver: (message) => sink.deliver(message),
+    };
     const tickIntervalMs = Math.max(10, Math.min(100, peer.options.tickMs / 4));
     this.stopTicking = env.scheduler.every(tickIntervalMs, () => this.drain());
   }
@@ -76,21 +84,6 @@ export class PeerLoop {
   }
 
   private carryOut(ready: Ready): void {
-    const { peers, txnLog } = this.env;
-    for (const envelope of ready.send) peers.send(envelope.to, envelope.message);
-    if (ready.persist.length === 0) {
-      for (const envelope of ready.sendAfterPersist) peers.send(envelope.to, envelope.message);
-    } else {
-      txnLog.write(ready.persist, (lastTxnZxid) => {
-        // Only now may ACKs leave: what they acknowledge is durable.
-        for (const envelope of ready.sendAfterPersist) peers.send(envelope.to, envelope.message);
-        // Every durable batch is reported (epochs too: a leader counts its own NEWLEADER ack);
-        // −1 says it held no txn.
-        this.submit({ type: 'persisted', upTo: lastTxnZxid ?? -1n });
-      });
-    }
-    // Client messages answer what was already applied: they never wait for this Ready's write.
-    for (const message of ready.messages) this.sink.deliver(message);
-    this.peer.advance(ready);
+    carryOutReady(ready, this.target);
   }
 }

@@ -36,7 +36,7 @@ function collectData(body: TxnBody, into: string[]): void {
   }
 }
 
-/** Wraps the Zab as the Peer sees it: everything passes through; proposals and effects are noted. */
+/** Wraps the Zab as the Peer sees it: all passes through; proposals and effects are noted. */
 export class ObservedReplication implements Replication {
   constructor(
     readonly zab: Zab,

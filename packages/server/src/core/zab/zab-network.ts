@@ -12,7 +12,9 @@ import { FakeHost, contentsOf } from './fake-host.js';
 import { describeMessage } from './messages.js';
 import type { PeerMessage } from './messages.js';
 import { Zab } from './zab.js';
-import type { ZabOptions, ZabOutput, ZabTestingOptions } from './zab-types.js';
+import type { PersistOp, ZabOptions, ZabTestingOptions } from './zab-types.js';
+import { carryOutReady } from '../ready.js';
+import type { ReadyTarget } from '../ready.js';
 
 export interface ZabNetworkOptions {
   voters: readonly number[];
@@ -25,6 +27,12 @@ export interface ZabNetworkOptions {
   testing?: ZabTestingOptions;
 }
 
+/** A batch of durable writes a slow disk has not done yet, and what waits for it. */
+export interface HeldWrite {
+  ops: readonly PersistOp[];
+  done: (lastTxnZxid: bigint | null) => void;
+}
+
 export interface ZabNode {
   readonly id: number;
   zab: Zab;
@@ -33,7 +41,7 @@ export interface ZabNode {
   isAlive: boolean;
   /** A slow disk: batches wait here (their `send` already went) until flush or crash. */
   isHeld: boolean;
-  held: ZabOutput[];
+  held: HeldWrite[];
 }
 
 /** Deliveries in one deliverAll before the network is deemed to loop (a bug). */
@@ -198,7 +206,7 @@ export class ZabNetwork {
     node.isHeld = false;
     const held = node.held;
     node.held = [];
-    for (const output of held) this.complete(node, output);
+    for (const write of held) this.write(node, write);
     this.carryOut(node);
   }
 
@@ -206,7 +214,7 @@ export class ZabNetwork {
   crash(id: number, keptOps = 0): void {
     const node = this.node(id);
     if (!node.isAlive) return;
-    const ops = node.held.flatMap((output) => output.persist);
+    const ops = node.held.flatMap((write) => write.ops);
     for (const op of ops.slice(0, keptOps)) node.disk.write(op);
     node.held = [];
     node.isHeld = false;
@@ -328,12 +336,16 @@ export class ZabNetwork {
 
   /** Runs a node's output through its loop: send, write, send-after-write, persisted. */
   private carryOut(node: ZabNode): void {
-    while (node.isAlive && node.zab.hasOutput()) {
-      const output = node.zab.takeOutput();
-      for (const envelope of output.send) this.enqueue(node.id, envelope.to, envelope.message);
-      if (node.isHeld) node.held.push(output);
-      else this.complete(node, output);
-    }
+    const target: ReadyTarget = {
+      send: (envelope) => this.enqueue(node.id, envelope.to, envelope.message),
+      persist: (ops, done) => {
+        if (node.isHeld) node.held.push({ ops, done });
+        else this.write(node, { ops, done });
+      },
+      persisted: (upTo) => node.host.carryOut(node.zab.persisted(upTo)),
+      deliver: () => undefined,
+    };
+    while (node.isAlive && node.zab.hasOutput()) carryOutReady(node.zab.takeOutput(), target);
     if (!node.isAlive) return;
     node.zab.invariants();
     this.checks.checkState(node.id, node.host.state);
@@ -342,17 +354,12 @@ export class ZabNetwork {
     }
   }
 
-  private complete(node: ZabNode, output: ZabOutput): void {
-    for (const op of output.persist) {
+  private write(node: ZabNode, write: HeldWrite): void {
+    for (const op of write.ops) {
       if (op.type === 'txns') for (const txn of op.txns) this.checks.checkIntegrity(txn);
       node.disk.write(op);
     }
-    for (const envelope of output.sendAfterPersist) {
-      this.enqueue(node.id, envelope.to, envelope.message);
-    }
-    if (output.persist.length > 0) {
-      node.host.carryOut(node.zab.persisted(node.disk.log.at(-1)?.zxid ?? 0n));
-    }
+    write.done(node.disk.log.at(-1)?.zxid ?? null);
   }
 
   private enqueue(from: number, to: number, message: PeerMessage): void {

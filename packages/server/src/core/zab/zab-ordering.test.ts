@@ -7,8 +7,7 @@ import { seededRandom } from '../election/election-network.js';
 import type { Txn } from '../txn.js';
 import { FakeHost } from './fake-host.js';
 import type { PeerMessage } from './messages.js';
-import type { ReplicationEffect } from '../replication.js';
-import { Zab } from './zab.js';
+import { HostedZab } from './hosted-zab.js';
 import { describeOutput } from './zab-outbox.js';
 import type { DurableState, ZabOutput } from './zab-types.js';
 
@@ -24,41 +23,8 @@ function txn(zxid: bigint): Txn {
   };
 }
 
-/** A Zab whose effects its fake host carries out as each call returns, as the peer does. */
-class HostedZab extends Zab {
-  constructor(
-    options: ConstructorParameters<typeof Zab>[0],
-    private readonly host: FakeHost,
-    durable: DurableState,
-  ) {
-    super(options, host, durable);
-  }
-  override start(nowMs: number): ReplicationEffect[] {
-    return this.carry(super.start(nowMs));
-  }
-  override step(from: number, message: PeerMessage, nowMs: number): ReplicationEffect[] {
-    return this.carry(super.step(from, message, nowMs));
-  }
-  override tick(nowMs: number): ReplicationEffect[] {
-    return this.carry(super.tick(nowMs));
-  }
-  override propose(txn: Txn): ReplicationEffect[] {
-    return this.carry(super.propose(txn));
-  }
-  override persisted(upToZxid: bigint): ReplicationEffect[] {
-    return this.carry(super.persisted(upToZxid));
-  }
-  override peerDisconnected(id: number, nowMs: number): ReplicationEffect[] {
-    return this.carry(super.peerDisconnected(id, nowMs));
-  }
-  private carry(effects: ReplicationEffect[]): ReplicationEffect[] {
-    this.host.carryOut(effects);
-    return effects;
-  }
-}
-
 interface Driven {
-  zab: Zab;
+  zab: HostedZab;
   host: FakeHost;
   /** Steps a message in and returns the output it produced. */
   step(from: number, message: PeerMessage): ZabOutput;

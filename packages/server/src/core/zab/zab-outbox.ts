@@ -1,9 +1,11 @@
 // Zab's pending output, in the shape of the Ready contract: messages that may leave at once,
 // durable writes, and messages that may leave only after those writes (ACKs, epoch ACKs,
 // votes). It keeps each link FIFO: once a peer has a message waiting for the write, every
-// later message to that peer waits behind it.
+// later message to that peer waits behind it. It also holds the effects of the current call,
+// which the peer carries out as the call returns.
 
 import { assert } from '@zoo/client/protocol';
+import type { ReplicationEffect } from '../replication.js';
 import type { PeerEnvelope, PeerMessage } from './messages.js';
 import { describeMessage } from './messages.js';
 import type { PersistOp, ZabOutput } from './zab-types.js';
@@ -19,11 +21,16 @@ export class ZabOutbox {
   /** Peers that have a message in sendAfterPersist. */
   private readonly waitingPeers = new Set<number>();
   private persistCount = 0;
-
-  /** The number of the last PersistOp queued (ever): what persisted() will confirm. */
-  get lastPersistNumber(): number {
-    return this.persistCount;
-  }
+  private handedOutPersistNumber = 0;
+  private durablePersistNumber = 0;
+  /**
+   * The last PersistOp number of every batch handed out with durable writes and not yet
+   * confirmed, oldest first. The loop writes one batch per Ready, in order, and reports each
+   * with one persisted(): several may be in flight at once, so a completion confirms its own
+   * batch only — never the ones handed out after it.
+   */
+  private readonly batchesInFlight: number[] = [];
+  private effects: ReplicationEffect[] = [];
 
   get isEmpty(): boolean {
     return (
@@ -55,17 +62,48 @@ export class ZabOutbox {
     return this.persistCount;
   }
 
+  /** Something for the peer to carry out once the current call returns. */
+  emit(effect: ReplicationEffect): void {
+    this.effects.push(effect);
+  }
+
+  /** What the current call decided: handed out as it returns. */
+  takeEffects(): ReplicationEffect[] {
+    const effects = this.effects;
+    this.effects = [];
+    return effects;
+  }
+
+  get hasEffects(): boolean {
+    return this.effects.length > 0;
+  }
+
   take(): ZabOutput {
     const output = {
       send: this.send,
       persist: this.persistOps,
       sendAfterPersist: this.sendAfterPersist,
     };
+    this.handedOutPersistNumber = this.persistCount;
+    if (this.persistOps.length > 0) this.batchesInFlight.push(this.persistCount);
     this.send = [];
     this.persistOps = [];
     this.sendAfterPersist = [];
     this.waitingPeers.clear();
     return output;
+  }
+
+  /** The oldest batch handed out is durable: returns the number of its last PersistOp. */
+  confirmOldestBatch(): number {
+    const batch = this.batchesInFlight.shift();
+    assert(batch !== undefined, 'persisted() with no batch of writes in flight');
+    this.durablePersistNumber = batch;
+    return batch;
+  }
+
+  invariants(): void {
+    assert(this.durablePersistNumber <= this.handedOutPersistNumber, 'durable ≤ handed out');
+    assert(!this.hasEffects, 'effects left behind by a call');
   }
 
   private queueAfterPersist(to: number, message: PeerMessage): void {

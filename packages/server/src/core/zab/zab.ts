@@ -42,19 +42,8 @@ export class Zab implements Replication, ZabContext {
   private readonly election: FastLeaderElection;
   /** FOLLOWERINFOs that arrived while still looking: the sender decided sooner than we did. */
   private readonly earlyFollowerInfos = new Map<number, FollowerInfo>();
-  private handedOutPersistNumber = 0;
-  private durablePersistNumber = 0;
-  /**
-   * The last PersistOp number of every batch handed out with durable writes and not yet
-   * confirmed, oldest first. The loop writes one batch per Ready, in order, and reports each
-   * with one persisted(): several may be in flight at once, so a completion confirms its own
-   * batch only — never the ones handed out after it.
-   */
-  private readonly batchesInFlight: number[] = [];
   private reportedRole = '';
   private lastReason = 'not started';
-  /** What this call decided for the peer, handed out when the call returns. */
-  private effects: ReplicationEffect[] = [];
   /** Sessions this learner's clients touched since the last pong. */
   private touchedSessions = new Set<bigint>();
 
@@ -129,7 +118,7 @@ export class Zab implements Replication, ZabContext {
     assert(this.state.kind !== 'idle', 'zab step before start');
     assert(from !== this.options.serverId, 'zab message from itself');
     this.advanceTime(nowMs);
-    if (!this.isMember(from)) return this.takeEffects();
+    if (!this.isMember(from)) return this.outbox.takeEffects();
     if (message.type === 'vote') {
       const { round, vote, state } = message;
       if (this.state.kind === 'learning' && this.isServing && from === this.leader) {
@@ -195,11 +184,11 @@ export class Zab implements Replication, ZabContext {
     if (this.state.kind === 'leading') {
       assert(this.state.leader.isServing, 'sync on a leader that does not serve');
       this.emit({ type: 'syncDone', origin, path });
-      return this.takeEffects();
+    } else {
+      assert(this.state.kind === 'learning', 'sync on a peer without a leader');
+      this.state.learner.sync(origin, path);
     }
-    assert(this.state.kind === 'learning', 'sync on a peer without a leader');
-    this.state.learner.sync(origin, path);
-    return this.takeEffects();
+    return this.outbox.takeEffects();
   }
 
   noteTouched(sessionId: bigint): void {
@@ -207,10 +196,7 @@ export class Zab implements Replication, ZabContext {
   }
 
   takeOutput(): ZabOutput {
-    const output = this.outbox.take();
-    this.handedOutPersistNumber = this.outbox.lastPersistNumber;
-    if (output.persist.length > 0) this.batchesInFlight.push(this.handedOutPersistNumber);
-    return output;
+    return this.outbox.take();
   }
 
   hasOutput(): boolean {
@@ -224,10 +210,8 @@ export class Zab implements Replication, ZabContext {
    */
   persisted(upToZxid: bigint): ReplicationEffect[] {
     assert(upToZxid >= -1n, () => `persisted up to ${upToZxid}`);
-    const batch = this.batchesInFlight.shift();
-    assert(batch !== undefined, 'persisted() with no batch of writes in flight');
-    this.durablePersistNumber = batch;
-    if (this.state.kind === 'leading') this.state.leader.onPersisted(this.durablePersistNumber);
+    const batch = this.outbox.confirmOldestBatch();
+    if (this.state.kind === 'leading') this.state.leader.onPersisted(batch);
     return this.afterInput();
   }
 
@@ -239,11 +223,10 @@ export class Zab implements Replication, ZabContext {
       applied === this.log.appliedZxid,
       () => `state applied ${applied} ≠ ${this.log.describe()}`,
     );
-    assert(this.effects.length === 0, 'effects left behind by a call');
     assert(this.log.appliedZxid === this.log.committedZxid, 'committed txns are applied at once');
     assert(this.current <= this.accepted, 'currentEpoch ≤ acceptedEpoch');
     assert(epochOf(this.log.lastZxid) <= this.accepted, 'no txn of an epoch not accepted');
-    assert(this.durablePersistNumber <= this.handedOutPersistNumber, 'durable ≤ handed out');
+    this.outbox.invariants();
     const { isVoter, serverId } = this.options;
     switch (this.state.kind) {
       case 'idle':
@@ -288,7 +271,7 @@ export class Zab implements Replication, ZabContext {
     const txns = this.log.commitTo(zxid);
     for (const txn of txns) {
       // Applied from here on: the peer applies it right after this call, before any other input.
-      this.effects.push({ type: 'apply', txn });
+      this.outbox.emit({ type: 'apply', txn });
       this.log.markApplied(txn);
     }
     this.log.trim();
@@ -296,7 +279,7 @@ export class Zab implements Replication, ZabContext {
   }
 
   emit(effect: ReplicationEffect): void {
-    this.effects.push(effect);
+    this.outbox.emit(effect);
   }
 
   takeTouchedSessions(): bigint[] {
@@ -348,7 +331,7 @@ export class Zab implements Replication, ZabContext {
   private peerLinkChanged(id: number, isUp: boolean, nowMs: number): ReplicationEffect[] {
     assert(this.state.kind !== 'idle', 'zab link change before start');
     this.advanceTime(nowMs);
-    if (!this.isMember(id) || id === this.options.serverId) return this.takeEffects();
+    if (!this.isMember(id) || id === this.options.serverId) return this.outbox.takeEffects();
     if (this.state.kind === 'looking') this.earlyFollowerInfos.delete(id);
     if (this.state.kind === 'leading') this.state.leader.peerLinkChanged(id);
     if (this.state.kind === 'learning') this.state.learner.peerLinkChanged(id, isUp);
@@ -369,13 +352,7 @@ export class Zab implements Replication, ZabContext {
         this.outbox.sendAfterPersisted(envelope.to, envelope.message);
       }
     }
-    return this.takeEffects();
-  }
-
-  private takeEffects(): ReplicationEffect[] {
-    const effects = this.effects;
-    this.effects = [];
-    return effects;
+    return this.outbox.takeEffects();
   }
 
   private becomeLeader(): void {
@@ -403,11 +380,7 @@ export class Zab implements Replication, ZabContext {
     const key = `${this.role}/${this.leader ?? '-'}/${this.isServing}`;
     if (key === this.reportedRole) return;
     this.reportedRole = key;
-    this.emit({
-      type: 'roleChanged',
-      role: this.role,
-      leader: this.leader,
-      isServing: this.isServing,
-    });
+    const { role, leader, isServing } = this;
+    this.emit({ type: 'roleChanged', role, leader, isServing });
   }
 }
