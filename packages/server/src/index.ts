@@ -24,6 +24,9 @@ export { createZab } from './zab-factory.js';
 export type { EnsembleMembership, ZabFactoryOptions } from './zab-factory.js';
 export type { Zab } from './core/zab/zab.js';
 export type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
+export { commitOnOwnAck, sendAcksBeforePersist } from './core/zab/planted-bugs.js';
+export type { PlantedBugs } from './core/zab/planted-bugs.js';
+export type { CommitRule } from './core/zab/quorum.js';
 export type {
   PersistOp,
   Replication,

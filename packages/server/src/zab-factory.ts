@@ -7,6 +7,7 @@ import type { ReplicatedState } from './core/replication.js';
 import type { Random } from './core/random.js';
 import { Zab } from './core/zab/zab.js';
 import type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
+import type { CommitRule } from './core/zab/quorum.js';
 import { mathRandom } from './adapters/node-env.js';
 
 export interface EnsembleMembership {
@@ -20,8 +21,10 @@ export interface EnsembleMembership {
 
 export interface ZabFactoryOptions {
   random?: Random;
-  /** Planted bugs for the simulator's self-tests; never set in production. */
+  /** Small limits for tests; never set in production. */
   testing?: ZabTestingOptions;
+  /** The simulator's planted wrong commit rule; production uses the quorum rule. */
+  commitRule?: CommitRule;
 }
 
 export function createZab(
@@ -48,6 +51,7 @@ export function createZab(
         notificationIntervalMaxMs: 2_000,
       },
       ...(options.testing === undefined ? {} : { testing: options.testing }),
+      ...(options.commitRule === undefined ? {} : { commitRule: options.commitRule }),
     },
     replicated,
     { acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch, log: durable.log },

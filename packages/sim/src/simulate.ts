@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClientWithEnv, ErrorCode, ZooError } from '@zoo/client';
 import type { ZooClient } from '@zoo/client';
-import type { ZabTestingOptions } from '@zoo/server';
+import type { PlantedBugs } from '@zoo/server';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
 import type { Scenario, SimResult } from './scenario.js';
@@ -42,7 +42,7 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
   const connectivity = new Connectivity(ids);
   const mesh = new PeerMesh(world, connectivity, world.random('peer-network'));
   const links = new ClientLinks(world, connectivity, world.random('client-network'));
-  const testing = plantedBugOptions(scenario.plantedBug);
+  const plantedBugs = plantedBugOptions(scenario.plantedBug);
   const servers = ids.map(
     (id) =>
       new SimServer({
@@ -58,7 +58,7 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
           const label = isServing ? role : `${role} (not serving)`;
           timeline.begin(`s${server}`, 'role', label, world.nowMs);
         },
-        ...(testing === undefined ? {} : { testing }),
+        ...(plantedBugs === undefined ? {} : { plantedBugs }),
       }),
   );
   const schedule = scenario.schedule ?? drawSchedule(scenario);
@@ -167,7 +167,7 @@ function validateScenario(scenario: Scenario): void {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
 }
 
-function plantedBugOptions(bug: Scenario['plantedBug']): ZabTestingOptions | undefined {
+function plantedBugOptions(bug: Scenario['plantedBug']): PlantedBugs | undefined {
   if (bug === 'commitWithoutQuorum') return { commitWithoutQuorum: true };
   if (bug === 'ackBeforePersist') return { ackBeforePersist: true };
   return undefined;

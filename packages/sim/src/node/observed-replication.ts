@@ -2,7 +2,7 @@
 // wrapped to see every proposal going in and every effect coming out (delivered txns, installed
 // snapshots, role changes). What it sees becomes the history's server events.
 
-import { describeTxn } from '@zoo/server';
+import { describeTxn, sendAcksBeforePersist } from '@zoo/server';
 import type {
   PeerMessage,
   Replication,
@@ -41,6 +41,8 @@ export class ObservedReplication implements Replication {
   constructor(
     readonly zab: Zab,
     private readonly observer: ReplicationObserver,
+    /** The planted bug: learners' ACKs leave before the write they acknowledge. */
+    private readonly isAckBeforePersist = false,
   ) {}
 
   get role(): ReplicationRole {
@@ -87,7 +89,8 @@ export class ObservedReplication implements Replication {
     this.zab.noteTouched(sessionId);
   }
   takeOutput(): ReplicationOutput {
-    return this.zab.takeOutput();
+    const output = this.zab.takeOutput();
+    return this.isAckBeforePersist ? sendAcksBeforePersist(output) : output;
   }
   persisted(upToZxid: bigint): ReplicationEffect[] {
     return this.observe(this.zab.persisted(upToZxid));

@@ -4,7 +4,8 @@
 
 import { ClientConnections, Peer, PeerLoop, createZab, sha1Digest } from '@zoo/server';
 import type { ByteStream, Env, Logger, PeerInput, ReplicationRole, Scheduler } from '@zoo/server';
-import type { ZabTestingOptions } from '@zoo/server';
+import { commitOnOwnAck } from '@zoo/server';
+import type { PlantedBugs } from '@zoo/server';
 import type { ServerEvent } from '../history/history.js';
 import type { SeededRandom } from '../seeded-random.js';
 import type { World } from '../world/world.js';
@@ -27,7 +28,8 @@ export interface SimServerOptions {
   record: (event: ServerEvent) => void;
   /** Role changes, for the timeline. */
   onRole?: (server: number, role: ReplicationRole, isServing: boolean) => void;
-  testing?: ZabTestingOptions;
+  /** Bugs planted from outside the server code, for the simulator's self-tests. */
+  plantedBugs?: PlantedBugs;
 }
 
 interface Running {
@@ -88,10 +90,13 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
           platter,
           {
             random: this.options.random.fork(),
-            ...(this.options.testing === undefined ? {} : { testing: this.options.testing }),
+            ...(this.options.plantedBugs?.commitWithoutQuorum === true
+              ? { commitRule: commitOnOwnAck(id) }
+              : {}),
           },
         );
-        return new ObservedReplication(zab, observer);
+        const isAckBeforePersist = this.options.plantedBugs?.ackBeforePersist === true;
+        return new ObservedReplication(zab, observer, isAckBeforePersist);
       },
       platter.snapshot,
     );

@@ -17,7 +17,7 @@ import {
   learnerHandlerInvariants,
 } from './learner-handler.js';
 import type { LearnerHandler } from './learner-handler.js';
-import { committedZxid, hasQuorum } from './quorum.js';
+import { hasQuorum } from './quorum.js';
 import type { ZabContext } from './zab-types.js';
 import { counterOf, epochOf, hexZxid, makeZxid } from './zxid.js';
 
@@ -364,9 +364,7 @@ export class Leader {
       if (handler.stage === 'synced' && !handler.isObserver)
         acks.set(handler.id, handler.ackedZxid);
     }
-    const target = options.testing.commitWithoutQuorum
-      ? selfAckedZxid
-      : committedZxid(acks, options.voters);
+    const target = options.commitRule(acks, options.voters);
     if (target <= log.committedZxid) return;
     this.forwardCommit(this.context.commitTo(target), target);
   }

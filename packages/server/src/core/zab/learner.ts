@@ -206,7 +206,7 @@ export class Learner {
   }
 
   private onProposal(txn: Txn): void {
-    const { log, outbox, options } = this.context;
+    const { log, outbox } = this.context;
     const isBroadcast = this.stage === 'newLeaderAcked' || this.stage === 'serving';
     if (this.stage !== 'syncing' && (!isBroadcast || this.isObserver)) {
       return this.unexpected('PROPOSAL');
@@ -218,8 +218,7 @@ export class Learner {
     // During sync the txns are acknowledged together, by the NEWLEADER ACK.
     if (!isBroadcast) return;
     const ack: PeerMessage = { type: 'ack', zxid: txn.zxid };
-    if (options.testing.ackBeforePersist) outbox.sendNow(this.leaderId, ack);
-    else outbox.sendAfterPersisted(this.leaderId, ack);
+    outbox.sendAfterPersisted(this.leaderId, ack);
   }
 
   private onCommit(message: Message<'commit'>): void {
@@ -258,7 +257,7 @@ export class Learner {
    */
   private onNewLeader(message: Message<'newLeader'>): void {
     if (this.stage !== 'syncing') return this.unexpected('NEWLEADER');
-    const { log, outbox, options } = this.context;
+    const { log, outbox } = this.context;
     if (message.epoch !== this.epoch) return this.unexpected(`NEWLEADER e${message.epoch}`);
     assert(
       message.zxid === log.lastZxid,
@@ -266,8 +265,7 @@ export class Learner {
     );
     this.context.setEpochs({ acceptedEpoch: message.epoch, currentEpoch: message.epoch });
     const ack: PeerMessage = { type: 'ackNewLeader', zxid: message.zxid };
-    if (options.testing.ackBeforePersist) outbox.sendNow(this.leaderId, ack);
-    else outbox.sendAfterPersisted(this.leaderId, ack);
+    outbox.sendAfterPersisted(this.leaderId, ack);
     this.stage = 'newLeaderAcked';
   }
 

@@ -18,6 +18,9 @@ export function hasQuorum(ids: Iterable<number>, voters: readonly number[]): boo
   return counted.size >= quorumSize(voters.length);
 }
 
+/** How a leader turns its voters' ACKs into a commit point: `committedZxid` in production. */
+export type CommitRule = (acks: ReadonlyMap<number, bigint>, voters: readonly number[]) => bigint;
+
 /**
  * The largest zxid that a quorum of voters has acknowledged: every voter's ack means "my log
  * is durable up to here", so the quorum's common prefix is the quorum-th largest ack. Voters

@@ -14,6 +14,8 @@ import type { PeerMessage } from './messages.js';
 import { Zab } from './zab.js';
 import type { PersistOp, ZabOptions, ZabTestingOptions } from './zab-types.js';
 import { carryOutReady } from '../ready.js';
+import { commitOnOwnAck, sendAcksBeforePersist } from './planted-bugs.js';
+import type { PlantedBugs } from './planted-bugs.js';
 import type { ReadyTarget } from '../ready.js';
 
 export interface ZabNetworkOptions {
@@ -25,6 +27,7 @@ export interface ZabNetworkOptions {
   syncLimitTicks?: number;
   committedLogMax?: number;
   testing?: ZabTestingOptions;
+  plantedBugs?: PlantedBugs;
 }
 
 /** A batch of durable writes a slow disk has not done yet, and what waits for it. */
@@ -325,6 +328,9 @@ export class ZabNetwork {
       random: seededRandom((this.options.seed ?? 1) * 7919 + id),
       committedLogMax: this.options.committedLogMax ?? 500,
       testing: this.options.testing ?? {},
+      ...(this.options.plantedBugs?.commitWithoutQuorum === true
+        ? { commitRule: commitOnOwnAck(id) }
+        : {}),
     };
     const durable = {
       acceptedEpoch: disk.acceptedEpoch,
@@ -345,7 +351,11 @@ export class ZabNetwork {
       persisted: (upTo) => node.host.carryOut(node.zab.persisted(upTo)),
       deliver: () => undefined,
     };
-    while (node.isAlive && node.zab.hasOutput()) carryOutReady(node.zab.takeOutput(), target);
+    const planted = this.options.plantedBugs?.ackBeforePersist === true;
+    while (node.isAlive && node.zab.hasOutput()) {
+      const output = node.zab.takeOutput();
+      carryOutReady(planted ? sendAcksBeforePersist(output) : output, target);
+    }
     if (!node.isAlive) return;
     node.zab.invariants();
     this.checks.checkState(node.id, node.host.state);

@@ -1,17 +1,17 @@
-// Self-checks of the harness: with a planted bug (a test-only Zab option), a scenario that the
-// correct protocol survives must end in a detected loss of agreement. If these tests ever pass
-// without the harness throwing, the checks in ZabNetwork have gone blind.
+// Self-checks of the harness: with a bug planted from outside Zab (planted-bugs.ts), a scenario
+// that the correct protocol survives must end in a detected loss of agreement. If these tests
+// ever pass without the harness throwing, the checks in ZabNetwork have gone blind.
 
 import { describe, expect, test } from 'vitest';
 import { ZabNetwork } from './zab-network.js';
-import type { ZabTestingOptions } from './zab-types.js';
+import type { PlantedBugs } from './planted-bugs.js';
 
 /**
  * Leader 3 gets proposal P acked by follower 1 while 1's disk is slow, follower 2 cut off.
  * Then 3 and 1 crash (1 loses its unwritten log), 2 and 1 elect a new leader and commit Q.
  */
-function leaderAndSlowFollowerCrash(testing: ZabTestingOptions): ZabNetwork {
-  const network = new ZabNetwork({ voters: [1, 2, 3], testing });
+function leaderAndSlowFollowerCrash(plantedBugs: PlantedBugs): ZabNetwork {
+  const network = new ZabNetwork({ voters: [1, 2, 3], plantedBugs });
   network.startAll();
   expect(network.stabilize()).toBe(true);
   network.hold(1);
@@ -29,8 +29,8 @@ function leaderAndSlowFollowerCrash(testing: ZabTestingOptions): ZabNetwork {
 }
 
 /** Leader 3 is silently cut off, proposes P; 1 and 2 elect 2, which commits Q. */
-function minorityLeaderProposes(testing: ZabTestingOptions): ZabNetwork {
-  const network = new ZabNetwork({ voters: [1, 2, 3], testing });
+function minorityLeaderProposes(plantedBugs: PlantedBugs): ZabNetwork {
+  const network = new ZabNetwork({ voters: [1, 2, 3], plantedBugs });
   network.startAll();
   expect(network.stabilize()).toBe(true);
   network.block(3, 1);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ZabCommand, ZabScenario } from './zab-scenario.js';
 import { runZabScenario } from './zab-scenario.js';
-import type { ZabTestingOptions } from './zab-types.js';
+import type { PlantedBugs } from './planted-bugs.js';
 
 function commandArbitrary(size: number): fc.Arbitrary<ZabCommand> {
   const node = fc.integer({ min: 1, max: size });
@@ -86,8 +86,8 @@ function scenarioArbitrary(
 const pathsOfInterest = ['trunc', 'snap', 'inform', 'crash', 'leaderInfo e3'] as const;
 
 /** The property: converge, and every live replica holds exactly the agreed sequence. */
-function holds(scenario: ZabScenario, testing: ZabTestingOptions, seen: Set<string>): void {
-  const { network, isConverged } = runZabScenario(scenario, testing);
+function holds(scenario: ZabScenario, plantedBugs: PlantedBugs, seen: Set<string>): void {
+  const { network, isConverged } = runZabScenario(scenario, plantedBugs);
   for (const path of pathsOfInterest) {
     if (network.transcript.some((line) => line.includes(path))) seen.add(path);
   }
@@ -99,9 +99,9 @@ function holds(scenario: ZabScenario, testing: ZabTestingOptions, seen: Set<stri
 }
 
 /** Runs the property with a planted bug; the run stops at the first failure. */
-function checkPlanted(testing: ZabTestingOptions, seed: number): fc.RunDetails<[ZabScenario]> {
+function checkPlanted(plantedBugs: PlantedBugs, seed: number): fc.RunDetails<[ZabScenario]> {
   const property = fc.property(scenarioArbitrary([3, 5], 300), (scenario) =>
-    holds(scenario, testing, new Set()),
+    holds(scenario, plantedBugs, new Set()),
   );
   return fc.check(property, { seed, numRuns: 3_000, endOnFailure: true });
 }

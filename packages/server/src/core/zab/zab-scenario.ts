@@ -2,7 +2,7 @@
 // them with fast-check), and its pure runner. After the schedule every fault is healed; the
 // run must then converge, with every replica holding exactly the one agreed sequence of txns.
 
-import type { ZabTestingOptions } from './zab-types.js';
+import type { PlantedBugs } from './planted-bugs.js';
 import { ZabNetwork } from './zab-network.js';
 
 export type ZabCommand =
@@ -45,7 +45,7 @@ export interface ZabScenarioResult {
 
 export function runZabScenario(
   scenario: ZabScenario,
-  testing: ZabTestingOptions = {},
+  plantedBugs: PlantedBugs = {},
 ): ZabScenarioResult {
   const voters = Array.from({ length: scenario.size }, (_, index) => index + 1);
   const observers = Array.from(
@@ -57,7 +57,7 @@ export function runZabScenario(
     observers,
     seed: scenario.seed,
     committedLogMax: scenario.committedLogMax,
-    testing,
+    plantedBugs,
   });
   network.startAll();
   if (scenario.isWarm) network.stabilize();

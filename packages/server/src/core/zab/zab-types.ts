@@ -14,6 +14,8 @@ import type {
   ReplicationRole,
 } from '../replication.js';
 import type { TxnLog } from './txn-log.js';
+import { committedZxid } from './quorum.js';
+import type { CommitRule } from './quorum.js';
 import type { ZabOutbox } from './zab-outbox.js';
 import { hexZxid } from './zxid.js';
 
@@ -38,15 +40,13 @@ export interface ZabOptions {
     notificationIntervalMinMs: number;
     notificationIntervalMaxMs: number;
   };
-  /** Planted bugs and small limits that let tests reach rare paths. Never set in production. */
+  /** How ACKs become a commit point; `committedZxid` unless a test plants a wrong rule. */
+  commitRule?: CommitRule;
+  /** Small limits that let tests reach rare paths. Never set in production. */
   testing?: ZabTestingOptions;
 }
 
 export interface ZabTestingOptions {
-  /** Planted bug: the leader commits on its own ACK alone, without waiting for a quorum. */
-  commitWithoutQuorum?: boolean;
-  /** Planted bug: learners ACK proposals and NEWLEADER before their log is durable. */
-  ackBeforePersist?: boolean;
   /** The zxid counter that forces a new epoch (default zxidCounterMax, 0xffffffff). */
   zxidCounterMax?: number;
 }
@@ -76,6 +76,7 @@ export interface ResolvedZabOptions {
   random: Random;
   election: NonNullable<ZabOptions['election']>;
   testing: ZabTestingOptions;
+  commitRule: CommitRule;
   zxidCounterMax: number;
 }
 
@@ -140,6 +141,7 @@ export function resolveZabOptions(options: ZabOptions): ResolvedZabOptions {
     // A lone voter has nobody to wait for: it decides as soon as it looks.
     election: isSingleVoter ? { ...election, finalizeWaitMs: 0 } : election,
     testing,
+    commitRule: options.commitRule ?? committedZxid,
     zxidCounterMax: testing.zxidCounterMax ?? 0xffffffff,
   };
 }
