@@ -2,7 +2,7 @@
 // Zab drives is wrapped to see every delivered txn and every established leadership, and the Zab
 // is wrapped to see every proposal. What they see becomes the history's server events.
 
-import { describeTxn } from '@zoo/server';
+import { describeTxn } from '@zoo/server/internals';
 import type {
   PeerMessage,
   Replication,
@@ -13,7 +13,7 @@ import type {
   Txn,
   TxnBody,
   Zab,
-} from '@zoo/server';
+} from '@zoo/server/internals';
 
 export interface ReplicationObserver {
   /** A SNAP replaced the tree: what it delivered before no longer counts. */
