@@ -6,17 +6,14 @@ import { assert } from '@zoo/client/protocol';
 import { electionDefaults } from '../election/fast-leader-election.js';
 import type { Random } from '../random.js';
 import type { Txn } from '../txn.js';
-import type {
-  PersistOp,
-  ReplicationHost,
-  ReplicationOutput,
-  ReplicationRole,
-} from '../replication.js';
+import type { ReplicationHost, ReplicationOutput, ReplicationRole } from '../replication.js';
 import type { TxnLog } from './txn-log.js';
 import type { ZabOutbox } from './zab-outbox.js';
-import { hexZxid } from './zxid.js';
 
 export type { PersistOp } from '../replication.js';
+// describePersistOp lives with the outbox that holds the ops (zab-outbox.ts imports nothing from
+// here, so the two files do not import each other); re-exported for its existing importers.
+export { describePersistOp } from './zab-outbox.js';
 export type ZabRole = ReplicationRole;
 export type ZabHost = ReplicationHost;
 export type ZabOutput = ReplicationOutput;
@@ -137,21 +134,4 @@ export function resolveZabOptions(options: ZabOptions): ResolvedZabOptions {
     testing,
     zxidCounterMax: testing.zxidCounterMax ?? 0xffffffff,
   };
-}
-
-export function describePersistOp(op: PersistOp): string {
-  switch (op.type) {
-    case 'txns': {
-      const first = op.txns[0];
-      const last = op.txns.at(-1);
-      if (first === undefined || last === undefined) return 'txns []';
-      return `txns ${hexZxid(first.zxid)}..${hexZxid(last.zxid)} (${op.txns.length})`;
-    }
-    case 'truncate':
-      return `truncate after ${hexZxid(op.afterZxid)}`;
-    case 'snapshot':
-      return `snapshot ${hexZxid(op.snapshot.zxid)}`;
-    case 'epochs':
-      return `epochs accepted=${op.acceptedEpoch} current=${op.currentEpoch}`;
-  }
 }
