@@ -1,6 +1,7 @@
 // The design's import rules, checked by dependency-cruiser: no cycles, the deterministic cores
 // import no I/O, msgpackr and ws stay in the server's adapters, and no package reaches into
 // another's src/. test/dependencies.test.ts runs these rules inside `pnpm test`.
+// dependency-cruiser stays on 17.x: 18 needs Node 22, and Zoo supports Node 20.
 
 /**
  * msgpackr or ws as resolved: the package (pnpm nests it under .pnpm, hence `/`), its @types when
