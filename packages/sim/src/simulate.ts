@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClientWithEnv, ErrorCode, ZooError } from '@zoo/client';
 import type { ZooClient } from '@zoo/client';
-import type { PlantedBugs } from '@zoo/server';
+import type { PlantedBugs } from '@zoo/server/internals';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
 import type { Scenario, SimResult } from './scenario.js';

@@ -2,7 +2,7 @@
 // where ZAB implementations lost data: mid-write, after the write before the ACK, during sync),
 // restarts, pauses, clock skew, connection resets, slow links and stalling disks.
 
-import type { PeerMessage } from '@zoo/server';
+import type { PeerMessage } from '@zoo/server/internals';
 import type { CrashWindow, Fault, FaultStep } from '../scenario.js';
 import type { SeededRandom } from '../seeded-random.js';
 import type { World } from '../world/world.js';

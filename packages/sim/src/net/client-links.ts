@@ -2,7 +2,7 @@
 // direction, possibly split into pieces; a reset drops what is in flight and both ends learn it
 // is closed. The client end is the client's Transport, the server end a ByteStream.
 
-import type { ByteStream } from '@zoo/server';
+import type { ByteStream } from '@zoo/server/internals';
 import type { ServerAddress, Transport, TransportHandlers } from '@zoo/client';
 import type { SeededRandom } from '../seeded-random.js';
 import type { World } from '../world/world.js';

@@ -3,8 +3,8 @@
 // the link (both ends see peerDisconnected) instead of vanishing; links redial with back-off
 // while the pair cannot reach each other, as the ws mesh does.
 
-import { decodePeerMessage, encodePeerMessage } from '@zoo/server';
-import type { PeerInput, PeerMessage, PeerSender } from '@zoo/server';
+import { decodePeerMessage, encodePeerMessage } from '@zoo/server/internals';
+import type { PeerInput, PeerMessage, PeerSender } from '@zoo/server/internals';
 import type { SeededRandom } from '../seeded-random.js';
 import type { World } from '../world/world.js';
 import type { SimProcess } from '../node/sim-process.js';

@@ -2,7 +2,7 @@
 // wrapped to see every proposal going in and every effect coming out (delivered txns, installed
 // snapshots, role changes). What it sees becomes the history's server events.
 
-import { describeTxn, sendAcksBeforePersist } from '@zoo/server';
+import { describeTxn, sendAcksBeforePersist } from '@zoo/server/internals';
 import type {
   PeerMessage,
   Replication,
@@ -12,7 +12,7 @@ import type {
   Txn,
   TxnBody,
   Zab,
-} from '@zoo/server';
+} from '@zoo/server/internals';
 
 export interface ReplicationObserver {
   /** A SNAP replaced the tree: what it delivered before no longer counts. */

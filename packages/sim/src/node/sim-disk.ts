@@ -2,8 +2,8 @@
 // whatever was still in flight (never acknowledged). What is durable lives on a MemoryTxnLog —
 // the same bookkeeping of epochs, log and snapshot the embedded server keeps.
 
-import { MemoryTxnLog } from '@zoo/server';
-import type { PersistOp, TxnLog } from '@zoo/server';
+import { MemoryTxnLog } from '@zoo/server/internals';
+import type { PersistOp, TxnLog } from '@zoo/server/internals';
 import type { SeededRandom } from '../seeded-random.js';
 import type { EventHandle, World } from '../world/world.js';
 import type { SimProcess } from './sim-process.js';

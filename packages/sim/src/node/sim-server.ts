@@ -2,10 +2,23 @@
 // network. It boots from its disk (the last snapshot, the log after it and the epochs), crashes
 // at any event, pauses, and reports what it delivers, proposes and leads to the history.
 
-import { ClientConnections, Peer, PeerLoop, createZab, sha1Digest } from '@zoo/server';
-import type { ByteStream, Env, Logger, PeerInput, ReplicationRole, Scheduler } from '@zoo/server';
-import { commitOnOwnAck } from '@zoo/server';
-import type { PlantedBugs } from '@zoo/server';
+import {
+  ClientConnections,
+  Peer,
+  PeerLoop,
+  commitOnOwnAck,
+  createZab,
+  sha1Digest,
+} from '@zoo/server/internals';
+import type {
+  ByteStream,
+  Env,
+  Logger,
+  PeerInput,
+  PlantedBugs,
+  ReplicationRole,
+  Scheduler,
+} from '@zoo/server/internals';
 import type { ServerEvent } from '../history/history.js';
 import type { SeededRandom } from '../seeded-random.js';
 import type { World } from '../world/world.js';

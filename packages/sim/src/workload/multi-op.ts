@@ -8,8 +8,8 @@ import type { Outcome, ZnodeCall, ZnodeOp, ZnodeOpValue } from '../history/histo
 import { codeOf, isDefinite } from './outcome.js';
 import type { OpContext } from './op-context.js';
 import { registerKeys, sessionIdOf } from './op-context.js';
-import type { SeenVersions } from './register-ops.js';
-import { written } from './register-ops.js';
+import type { SeenVersions } from './seen-versions.js';
+import { written } from './seen-versions.js';
 
 /** ZooKeeper's per-op code for the ops of a failed multi that did not cause the failure. */
 const runtimeInconsistency = -2;

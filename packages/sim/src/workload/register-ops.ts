@@ -8,9 +8,8 @@ import { outcomeOf } from './outcome.js';
 import { multiOp } from './multi-op.js';
 import type { OpContext } from './op-context.js';
 import { registerKeys, sessionIdOf } from './op-context.js';
-
-/** The last version each client saw per key: the version its next conditional write expects. */
-export type SeenVersions = Map<string, number>;
+import type { SeenVersions } from './seen-versions.js';
+import { written } from './seen-versions.js';
 
 export async function registerOp(context: OpContext, seen: SeenVersions): Promise<void> {
   const { random } = context;
@@ -69,10 +68,6 @@ async function runZnodeCall(
   } else if (outcome.type === 'ok' && outcome.value.state !== undefined) {
     seen.set(call.path, outcome.value.state?.version ?? 0);
   }
-}
-
-export function written(stat: Stat): ZnodeOpValue {
-  return { version: stat.version, mzxid: stat.mzxid };
 }
 
 function read(result: { data: Buffer | null; stat: Stat }): ZnodeOpValue {

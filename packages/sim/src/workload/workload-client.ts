@@ -14,7 +14,7 @@ import { SimProcess } from '../node/sim-process.js';
 import { simClientEnv, sleep } from './sim-client-env.js';
 import type { OpContext } from './op-context.js';
 import { registerOp } from './register-ops.js';
-import type { SeenVersions } from './register-ops.js';
+import type { SeenVersions } from './seen-versions.js';
 import { createEphemeral, grantId, incrementCounter, lockCycle } from './recipe-ops.js';
 
 export interface WorkloadClientOptions {

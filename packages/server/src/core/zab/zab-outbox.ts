@@ -2,14 +2,15 @@
 // durable writes, and messages that may leave only after those writes (ACKs, epoch ACKs,
 // votes). It keeps each link FIFO: once a peer has a message waiting for the write, every
 // later message to that peer waits behind it. It also holds the effects of the current call,
-// which the peer carries out as the call returns.
+// which the peer carries out as the call returns. describeOutput/describePersistOp print it.
 
 import { assert } from '@zoo/client/protocol';
 import type { ReplicationEffect } from '../replication.js';
 import type { PeerEnvelope, PeerMessage } from './messages.js';
 import { describeMessage } from './messages.js';
-import type { PersistOp, ZabOutput } from './zab-types.js';
-import { describePersistOp } from './zab-types.js';
+// Straight from replication.ts, not via zab-types.ts, which imports this file.
+import type { PersistOp, ReplicationOutput as ZabOutput } from '../replication.js';
+import { hexZxid } from './zxid.js';
 
 /** A bound on what one turn may queue; hitting it is a bug (the loop must drain every turn). */
 export const outboxMessagesMax = 1_000_000;
@@ -130,4 +131,21 @@ export function describeOutput(output: ZabOutput): string {
     `after[${output.sendAfterPersist.map(line).join('; ')}]`,
   ];
   return parts.join(' ');
+}
+
+export function describePersistOp(op: PersistOp): string {
+  switch (op.type) {
+    case 'txns': {
+      const first = op.txns[0];
+      const last = op.txns.at(-1);
+      if (first === undefined || last === undefined) return 'txns []';
+      return `txns ${hexZxid(first.zxid)}..${hexZxid(last.zxid)} (${op.txns.length})`;
+    }
+    case 'truncate':
+      return `truncate after ${hexZxid(op.afterZxid)}`;
+    case 'snapshot':
+      return `snapshot ${hexZxid(op.snapshot.zxid)}`;
+    case 'epochs':
+      return `epochs accepted=${op.acceptedEpoch} current=${op.currentEpoch}`;
+  }
 }

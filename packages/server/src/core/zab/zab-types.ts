@@ -7,7 +7,6 @@ import { electionDefaults } from '../election/fast-leader-election.js';
 import type { Random } from '../random.js';
 import type { Txn } from '../txn.js';
 import type {
-  PersistOp,
   ReplicatedState,
   ReplicationEffect,
   ReplicationOutput,
@@ -17,9 +16,11 @@ import type { TxnLog } from './txn-log.js';
 import { committedZxid } from './quorum.js';
 import type { CommitRule } from './quorum.js';
 import type { ZabOutbox } from './zab-outbox.js';
-import { hexZxid } from './zxid.js';
 
 export type { PersistOp } from '../replication.js';
+// describePersistOp lives with the outbox that holds the ops (zab-outbox.ts imports nothing from
+// here, so the two files do not import each other); re-exported for its existing importers.
+export { describePersistOp } from './zab-outbox.js';
 export type ZabRole = ReplicationRole;
 export type ZabOutput = ReplicationOutput;
 
@@ -144,21 +145,4 @@ export function resolveZabOptions(options: ZabOptions): ResolvedZabOptions {
     commitRule: options.commitRule ?? committedZxid,
     zxidCounterMax: testing.zxidCounterMax ?? 0xffffffff,
   };
-}
-
-export function describePersistOp(op: PersistOp): string {
-  switch (op.type) {
-    case 'txns': {
-      const first = op.txns[0];
-      const last = op.txns.at(-1);
-      if (first === undefined || last === undefined) return 'txns []';
-      return `txns ${hexZxid(first.zxid)}..${hexZxid(last.zxid)} (${op.txns.length})`;
-    }
-    case 'truncate':
-      return `truncate after ${hexZxid(op.afterZxid)}`;
-    case 'snapshot':
-      return `snapshot ${hexZxid(op.snapshot.zxid)}`;
-    case 'epochs':
-      return `epochs accepted=${op.acceptedEpoch} current=${op.currentEpoch}`;
-  }
 }

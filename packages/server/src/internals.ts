@@ -1,0 +1,42 @@
+// `@zoo/server/internals`: the deterministic core, the loop that drives it and the peer wire
+// format, for the simulator (packages/sim) and the repository's tests. Not a stable API: users
+// embedding Zoo import `@zoo/server`, which exports only startServer and startCluster.
+
+export { Peer } from './core/peer.js';
+export type { PeerOptions, PeerOptionsInput } from './core/peer-options.js';
+export type { PeerInput } from './core/peer-input.js';
+export { describeInput } from './core/peer-input.js';
+export type { ClientMessage, Ready } from './core/ready.js';
+export { describeReady } from './core/ready.js';
+export { PeerLoop } from './runtime/peer-loop.js';
+export type { ClientSink } from './runtime/peer-loop.js';
+export type { Clock, Env, Logger, PeerSender, Scheduler, TxnLog } from './runtime/env.js';
+export { MemoryTxnLog } from './runtime/memory-txn-log.js';
+export { ClientConnections } from './runtime/client-connections.js';
+export type { ByteStream } from './runtime/client-connection.js';
+export { sha1Digest } from './adapters/node-env.js';
+// The ensemble member's replication and its wire format, for the simulator's own mesh.
+export { createZab } from './zab-factory.js';
+export type { EnsembleMembership, ZabFactoryOptions } from './zab-factory.js';
+export type { Zab } from './core/zab/zab.js';
+export type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
+// Bugs the simulator's self-tests plant from outside the server code.
+export { commitOnOwnAck, sendAcksBeforePersist } from './core/zab/planted-bugs.js';
+export type { PlantedBugs } from './core/zab/planted-bugs.js';
+export type { CommitRule } from './core/zab/quorum.js';
+export type {
+  PersistOp,
+  Replication,
+  ReplicationEffect,
+  ReplicationOutput,
+  ReplicatedState,
+  ReplicationRole,
+} from './core/replication.js';
+export type { ReplicationFactory } from './core/peer.js';
+export type { Random } from './core/random.js';
+export type { Txn, TxnBody } from './core/txn.js';
+export { describeTxn } from './core/txn.js';
+export type { TreeSnapshot } from './core/tree/tree-snapshot.js';
+export type { PeerMessage } from './core/zab/messages.js';
+export { describeMessage } from './core/zab/messages.js';
+export { decodePeerMessage, encodePeerMessage } from './adapters/peer-codec.js';
