@@ -1,9 +1,10 @@
 // The project's own rules, checked as a test (after TigerBeetle's tidy.zig): the deterministic
 // core stays free of I/O, time and randomness; no `any`; small files, short lines; no deep
-// imports across packages; no focused or skipped tests.
+// imports across packages; no focused or skipped tests; no function longer than 70 lines.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -25,6 +26,52 @@ const packageSources = ['client', 'server', 'sim'].flatMap((name) =>
 const testSources = sourceFiles(join(root, 'test'));
 const nonTestSources = packageSources.filter((path) => !path.endsWith('.test.ts'));
 const rel = (path: string): string => relative(root, path);
+const benchSources = sourceFiles(join(root, 'bench'));
+
+const functionLinesMax = 70;
+
+/** Functions over the limit that another change is already splitting, as `file#name`. */
+const longFunctionsAllowed: ReadonlySet<string> = new Set([
+  // Being split in the request-pipeline reshaping.
+  'packages/server/src/core/request-kinds.ts#answerRequest',
+]);
+
+/** The name a function-like node is known by, or null for an anonymous callback. */
+function functionName(node: ts.Node, sourceFile: ts.SourceFile): string | null {
+  if (ts.isConstructorDeclaration(node)) return 'constructor';
+  if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isAccessor(node)) {
+    return node.name?.getText(sourceFile) ?? 'default';
+  }
+  if (!ts.isArrowFunction(node) && !ts.isFunctionExpression(node)) return null;
+  // An arrow or function expression counts when it is assigned to a name, as a named function.
+  const parent = node.parent;
+  const isNamed =
+    ts.isVariableDeclaration(parent) ||
+    ts.isPropertyDeclaration(parent) ||
+    ts.isPropertyAssignment(parent);
+  return isNamed ? parent.name.getText(sourceFile) : null;
+}
+
+/** Every named function in `text` longer than the limit, with its first line and length. */
+function longFunctions(
+  path: string,
+  text: string,
+): { name: string; line: number; lines: number }[] {
+  const sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  const found: { name: string; line: number; lines: number }[] = [];
+  const visit = (node: ts.Node): void => {
+    const name = functionName(node, sourceFile);
+    if (name !== null) {
+      const first = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line;
+      const last = sourceFile.getLineAndCharacterOfPosition(node.getEnd()).line;
+      const lines = last - first + 1;
+      if (lines > functionLinesMax) found.push({ name, line: first + 1, lines });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
 
 /** Folders whose code must stay deterministic: the simulator runs it unchanged. */
 const deterministicFolders = [
@@ -96,6 +143,30 @@ describe('tidy', () => {
       });
     }
     expect(problems).toEqual([]);
+  });
+
+  test('functions in package and bench sources stay within 70 lines', () => {
+    const problems: string[] = [];
+    for (const path of [...nonTestSources, ...benchSources]) {
+      for (const { name, line, lines } of longFunctions(path, readFileSync(path, 'utf8'))) {
+        if (longFunctionsAllowed.has(`${rel(path)}#${name}`)) continue;
+        problems.push(`${rel(path)}:${line} ${name} has ${lines} lines`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('the function-length check finds long declarations, methods and named arrows', () => {
+    const body = Array.from({ length: functionLinesMax - 1 }, (_, i) => `  x += ${i};`).join('\n');
+    const text = [
+      `function declared(x: number): number {\n${body}\n  return x;\n}`,
+      `class Held {\n  method(x: number): number {\n${body}\n  return x;\n  }\n}`,
+      `const arrow = (x: number): number => {\n${body}\n  return x;\n};`,
+      `function short(x: number): number {\n  return x;\n}`,
+      `run(function (x: number): number {\n${body}\n  return x;\n});`,
+    ].join('\n');
+    const found = longFunctions('planted.ts', text).map(({ name, lines }) => `${name}:${lines}`);
+    expect(found).toEqual(['declared:72', 'method:72', 'arrow:72']);
   });
 
   test('no package imports another package by its src path', () => {

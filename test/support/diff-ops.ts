@@ -4,6 +4,12 @@
 
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
+import {
+  checkArbitrary,
+  deleteArbitrary,
+  setAclArbitrary,
+  setDataArbitrary,
+} from '@zoo/client/protocol/testing';
 import type { Acl, CreateRequest, MultiOp, Request } from './protocol.js';
 
 /** The identity session 1 authenticates as (digest `bob:pw`); session 0 stays anonymous. */
@@ -143,22 +149,9 @@ const topLevelCreateArb: fc.Arbitrary<CreateRequest> = createArb.map((op) =>
     : op,
 );
 
-const deleteArb = fc.record({
-  type: fc.constant('delete' as const),
-  path: pathArb,
-  version: versionArb,
-});
-const setDataArb = fc.record({
-  type: fc.constant('setData' as const),
-  path: pathArb,
-  data: dataArb,
-  version: versionArb,
-});
-const checkArb = fc.record({
-  type: fc.constant('check' as const),
-  path: pathArb,
-  version: versionArb,
-});
+const deleteArb = deleteArbitrary({ path: pathArb, version: versionArb });
+const setDataArb = setDataArbitrary({ path: pathArb, data: dataArb, version: versionArb });
+const checkArb = checkArbitrary({ path: pathArb, version: versionArb });
 
 const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(
   { arbitrary: multiCreateArb, weight: 4 },
@@ -184,8 +177,7 @@ const readArb: fc.Arbitrary<Request> = fc.oneof(
   }),
 );
 
-const setAclArb = fc.record({
-  type: fc.constant('setACL' as const),
+const setAclArb = setAclArbitrary({
   path: aclPathArb,
   acl: aclArb.map((acl) => [...acl]),
   version: versionArb,

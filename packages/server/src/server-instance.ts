@@ -58,36 +58,18 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   );
   let listener: TcpListener | null = null;
   let loop: PeerLoop | null = null;
+  const wordContext: FourLetterWordContext = {
+    peer,
+    whitelist,
+    isEnsemble: options.mode === 'ensemble',
+    startedAtMs,
+    clientPort: () => listener?.port ?? options.port,
+  };
   const connections = new ClientConnections({
     packetBytesMax: peer.options.packetBytesMax,
     log,
     submit: (input) => loop?.submit(input),
-    fourLetterWord: (code) => {
-      const word = fourLetterWords.get(code);
-      if (word === undefined) return null;
-      const action = fourLetterWordAction(word, whitelist);
-      if (action === 'resetServerStats') peer.stats.reset();
-      if (action === 'resetConnectionStats') peer.resetConnectionStats();
-      // ZooKeeper counts a four-letter word as a received packet before answering it, and its
-      // answer as a sent one after (so a second srvr sees the first one's answer counted).
-      peer.stats.packetsReceived += 1;
-      queueMicrotask(() => (peer.stats.packetsSent += 1));
-      const snapshot = takeSnapshot({
-        peer,
-        isEnsemble: options.mode === 'ensemble',
-        clientPort: listener?.port ?? options.port,
-        dataDir: '',
-        startedAtMs,
-        builtAtMs: startedAtMs,
-        traceMask: 306n,
-        env: [
-          // kazoo's server_version() parses this line, so it carries srvr's version text.
-          ['zookeeper.version', formatVersion(zooVersion, startedAtMs)],
-          ['host.name', hostname()],
-        ],
-      });
-      return runFourLetterWord(word, snapshot, whitelist);
-    },
+    fourLetterWord: (code) => answerFourLetterWord(code, wordContext),
   });
   const env = {
     clock: systemClock,
@@ -119,4 +101,43 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
       return closing;
     },
   };
+}
+
+/** What a four-letter word's answer reads from the running server. */
+interface FourLetterWordContext {
+  peer: Peer;
+  whitelist: ReadonlySet<string>;
+  isEnsemble: boolean;
+  startedAtMs: number;
+  /** The bound client port, or the configured one before the listener is up. */
+  clientPort: () => number;
+}
+
+/** The answer to a four-letter word, or null for a code that is not one. */
+function answerFourLetterWord(code: number, context: FourLetterWordContext): string | null {
+  const { peer, whitelist, startedAtMs } = context;
+  const word = fourLetterWords.get(code);
+  if (word === undefined) return null;
+  const action = fourLetterWordAction(word, whitelist);
+  if (action === 'resetServerStats') peer.stats.reset();
+  if (action === 'resetConnectionStats') peer.resetConnectionStats();
+  // ZooKeeper counts a four-letter word as a received packet before answering it, and its
+  // answer as a sent one after (so a second srvr sees the first one's answer counted).
+  peer.stats.packetsReceived += 1;
+  queueMicrotask(() => (peer.stats.packetsSent += 1));
+  const snapshot = takeSnapshot({
+    peer,
+    isEnsemble: context.isEnsemble,
+    clientPort: context.clientPort(),
+    dataDir: '',
+    startedAtMs,
+    builtAtMs: startedAtMs,
+    traceMask: 306n,
+    env: [
+      // kazoo's server_version() parses this line, so it carries srvr's version text.
+      ['zookeeper.version', formatVersion(zooVersion, startedAtMs)],
+      ['host.name', hostname()],
+    ],
+  });
+  return runFourLetterWord(word, snapshot, whitelist);
 }

@@ -4,13 +4,11 @@
 // Like Curator's TestingCluster, but in Node.
 
 import { MemoryTxnLog } from './runtime/memory-txn-log.js';
-import { startServerInstance } from './server-instance.js';
 import type { ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
-import { createZab } from './zab-factory.js';
-import { startWsPeerNetwork } from './adapters/ws-peer-network.js';
 import type { PeerNetwork } from './adapters/ws-peer-network.js';
 import { consoleLogger } from './adapters/node-env.js';
+import { startEnsembleMember } from './start-ensemble-member.js';
 
 export interface StartClusterOptions extends ServerOptions {
   /** Voting members: 1, 3, 5 or 7 (default 3). */
@@ -67,14 +65,40 @@ interface MemberSlot {
   network: PeerNetwork | null;
 }
 
+/** The cluster's members and what starting one needs, shared by startCluster and its controls. */
+interface ClusterState {
+  options: StartClusterOptions;
+  host: string;
+  slots: MemberSlot[];
+  voters: number[];
+  observers: number[];
+  /** Every started member's peer address, handed to each member's network. */
+  peerAddresses: Map<number, { host: string; port: number }>;
+}
+
 const quorumSizes = new Set([1, 3, 5, 7]);
 
 export async function startCluster(options: StartClusterOptions = {}): Promise<ZooCluster> {
+  const slots = memberSlots(options);
+  const cluster: ClusterState = {
+    options,
+    host: options.host ?? '127.0.0.1',
+    slots,
+    voters: slots.filter((s) => !s.isObserver).map((s) => s.id),
+    observers: slots.filter((s) => s.isObserver).map((s) => s.id),
+    peerAddresses: new Map(),
+  };
+  for (const slot of slots) await startSlot(cluster, slot);
+  for (const slot of slots) slot.network?.setPeers(cluster.peerAddresses);
+  return clusterControls(cluster);
+}
+
+/** One slot per member, voters first: ids 1..size vote, the observers follow. */
+function memberSlots(options: StartClusterOptions): MemberSlot[] {
   const size = options.size ?? 3;
   if (!quorumSizes.has(size))
     throw new RangeError(`cluster size must be 1, 3, 5 or 7, got ${size}`);
   const observerCount = options.observers ?? 0;
-  const host = options.host ?? '127.0.0.1';
   const slots: MemberSlot[] = [];
   for (let id = 1; id <= size + observerCount; id += 1) {
     const port =
@@ -89,123 +113,117 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<Z
       network: null,
     });
   }
-  const voters = slots.filter((s) => !s.isObserver).map((s) => s.id);
-  const observers = slots.filter((s) => s.isObserver).map((s) => s.id);
-  const peerAddresses = new Map<number, { host: string; port: number }>();
+  return slots;
+}
 
-  const startMember = async (slot: MemberSlot): Promise<void> => {
-    const log =
-      options.logger ??
-      consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
-    let instance: ServerInstance | null = null;
-    const network = await startWsPeerNetwork({
+/** Starts the slot's member; it keeps the ports it got, so a restart comes back on them. */
+async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void> {
+  const { options, host } = cluster;
+  const log =
+    options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
+  const { instance, network } = await startEnsembleMember(options, {
+    membership: {
       serverId: slot.id,
-      host,
-      port: slot.peerPort,
-      log,
-      events: {
-        onMessage: (from, message) => instance?.submit({ type: 'peerMessage', from, message }),
-        onPeerConnected: (peerId) => instance?.submit({ type: 'peerConnected', peerId }),
-        onPeerDisconnected: (peerId) => instance?.submit({ type: 'peerDisconnected', peerId }),
-      },
-    });
-    slot.peerPort = network.port;
-    slot.network = network;
-    instance = await startServerInstance({
-      ...options,
-      logger: log,
-      serverId: slot.id,
-      port: slot.port,
-      txnLog: slot.txnLog,
-      peers: network,
-      mode: 'ensemble',
-      createReplication: (replicationHost) =>
-        createZab(
-          { serverId: slot.id, voters, observers, tickMs: options.tickMs ?? 2000 },
-          replicationHost,
-          slot.txnLog,
-        ),
-    });
-    slot.port = instance.port;
-    slot.instance = instance;
-    peerAddresses.set(slot.id, { host, port: network.port });
-  };
+      voters: cluster.voters,
+      observers: cluster.observers,
+      tickMs: options.tickMs ?? 2000,
+    },
+    peerHost: host,
+    peerPort: slot.peerPort,
+    clientPort: slot.port,
+    txnLog: slot.txnLog,
+    log,
+  });
+  slot.peerPort = network.port;
+  slot.network = network;
+  slot.port = instance.port;
+  slot.instance = instance;
+  cluster.peerAddresses.set(slot.id, { host, port: network.port });
+}
 
-  for (const slot of slots) await startMember(slot);
-  for (const slot of slots) slot.network?.setPeers(peerAddresses);
+async function stopSlot(slot: MemberSlot): Promise<void> {
+  const { instance, network } = slot;
+  slot.instance = null;
+  slot.network = null;
+  await instance?.close();
+  await network?.close();
+}
 
-  const slotOf = (id: number): MemberSlot => {
-    const slot = slots.find((s) => s.id === id);
-    if (slot === undefined) throw new RangeError(`no cluster member ${id}`);
-    return slot;
-  };
-  const stopMember = async (slot: MemberSlot): Promise<void> => {
-    const { instance, network } = slot;
-    slot.instance = null;
-    slot.network = null;
-    await instance?.close();
-    await network?.close();
-  };
-  const leader = (): number | null => {
-    for (const slot of slots) {
-      const replication = slot.instance?.peer.replication;
-      if (replication?.role === 'leading' && replication.isServing) return slot.id;
-    }
-    return null;
-  };
+function slotOf(cluster: ClusterState, id: number): MemberSlot {
+  const slot = cluster.slots.find((s) => s.id === id);
+  if (slot === undefined) throw new RangeError(`no cluster member ${id}`);
+  return slot;
+}
 
+function leaderOf(cluster: ClusterState): number | null {
+  for (const slot of cluster.slots) {
+    const replication = slot.instance?.peer.replication;
+    if (replication?.role === 'leading' && replication.isServing) return slot.id;
+  }
+  return null;
+}
+
+async function waitForLeader(cluster: ClusterState, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const id = leaderOf(cluster);
+    const running = cluster.slots.filter((s) => s.instance !== null);
+    if (id !== null && running.every((s) => s.instance?.peer.isServing === true)) return id;
+    if (Date.now() > deadline) throw new Error(`no serving leader within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A member as the caller sees it: live views of the slot, which a restart updates. */
+function memberView(slot: MemberSlot, host: string): ClusterMember {
+  return {
+    id: slot.id,
+    isObserver: slot.isObserver,
+    get port() {
+      return slot.port;
+    },
+    get connectString() {
+      return `${host}:${slot.port}`;
+    },
+    get isRunning() {
+      return slot.instance !== null;
+    },
+  };
+}
+
+function clusterControls(cluster: ClusterState): ZooCluster {
+  const { slots, host } = cluster;
   return {
     connectString: slots.map((s) => `${host}:${s.port}`).join(','),
-    members: slots.map((slot) => ({
-      id: slot.id,
-      isObserver: slot.isObserver,
-      get port() {
-        return slot.port;
-      },
-      get connectString() {
-        return `${host}:${slot.port}`;
-      },
-      get isRunning() {
-        return slot.instance !== null;
-      },
-    })),
-    leader,
-    async waitForLeader(timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const id = leader();
-        const running = slots.filter((s) => s.instance !== null);
-        if (id !== null && running.every((s) => s.instance?.peer.isServing === true)) return id;
-        if (Date.now() > deadline) throw new Error(`no serving leader within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    stop: (id) => stopMember(slotOf(id)),
-    kill: (id) => stopMember(slotOf(id)),
+    members: slots.map((slot) => memberView(slot, host)),
+    leader: () => leaderOf(cluster),
+    waitForLeader: (timeoutMs = 30_000) => waitForLeader(cluster, timeoutMs),
+    stop: (id) => stopSlot(slotOf(cluster, id)),
+    kill: (id) => stopSlot(slotOf(cluster, id)),
     async restart(id) {
-      const slot = slotOf(id);
+      const slot = slotOf(cluster, id);
       if (slot.instance !== null) throw new Error(`member ${id} is running`);
       slot.txnLog = new MemoryTxnLog();
-      await startMember(slot);
-      slot.network?.setPeers(peerAddresses);
+      await startSlot(cluster, slot);
+      slot.network?.setPeers(cluster.peerAddresses);
     },
     isolate(id) {
-      slotOf(id).network?.isolate();
+      slotOf(cluster, id).network?.isolate();
       for (const slot of slots) if (slot.id !== id) slot.network?.cut(id);
     },
     heal(id) {
-      slotOf(id).network?.healAll();
+      slotOf(cluster, id).network?.healAll();
       for (const slot of slots) if (slot.id !== id) slot.network?.heal(id);
     },
     roleOf(id) {
-      return slotOf(id).instance?.peer.replication.role ?? null;
+      return slotOf(cluster, id).instance?.peer.replication.role ?? null;
     },
     stateOf(id) {
-      const peer = slotOf(id).instance?.peer;
+      const peer = slotOf(cluster, id).instance?.peer;
       return peer === undefined ? null : { zxid: peer.lastZxid, digest: peer.tree.digest() };
     },
     async close() {
-      for (const slot of slots) await stopMember(slot);
+      for (const slot of slots) await stopSlot(slot);
     },
   };
 }

@@ -3,11 +3,9 @@
 // server.N lines; it listens for peers on its own line's port and for clients on clientPort.
 
 import { MemoryTxnLog } from './runtime/memory-txn-log.js';
-import { startServerInstance } from './server-instance.js';
 import type { ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
-import { createZab } from './zab-factory.js';
-import { startWsPeerNetwork } from './adapters/ws-peer-network.js';
+import { startEnsembleMember } from './start-ensemble-member.js';
 import { consoleLogger } from './adapters/node-env.js';
 import type { ZooConfig } from './config/zoo-config.js';
 import { ConfigError } from './config/zoo-config.js';
@@ -30,20 +28,6 @@ export async function startMember(
       .filter((m) => m.id !== self.id)
       .map((m) => [m.id, { host: m.host, port: m.peerPort }]),
   );
-  let instance: ServerInstance | null = null;
-  const network = await startWsPeerNetwork({
-    serverId: self.id,
-    host: self.host,
-    port: self.peerPort,
-    peers,
-    log,
-    events: {
-      onMessage: (from, message) => instance?.submit({ type: 'peerMessage', from, message }),
-      onPeerConnected: (peerId) => instance?.submit({ type: 'peerConnected', peerId }),
-      onPeerDisconnected: (peerId) => instance?.submit({ type: 'peerDisconnected', peerId }),
-    },
-  });
-  const txnLog = new MemoryTxnLog();
   const membership = {
     serverId: self.id,
     voters: config.members.filter((m) => !m.isObserver).map((m) => m.id),
@@ -52,20 +36,21 @@ export async function startMember(
     initLimitTicks: config.initLimitTicks,
     syncLimitTicks: config.syncLimitTicks,
   };
-  instance = await startServerInstance({
+  const server = {
     ...options,
     host: config.clientPortAddress,
     tickMs: config.tickMs,
     extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
-    logger: log,
-    serverId: self.id,
-    port: config.clientPort,
-    txnLog,
-    peers: network,
-    mode: 'ensemble',
-    createReplication: (host) => createZab(membership, host, txnLog),
+  };
+  const { instance: running, network } = await startEnsembleMember(server, {
+    membership,
+    peerHost: self.host,
+    peerPort: self.peerPort,
+    peers,
+    clientPort: config.clientPort,
+    txnLog: new MemoryTxnLog(),
+    log,
   });
-  const running = instance;
   return {
     instance: running,
     async close() {

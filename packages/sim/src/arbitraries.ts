@@ -9,79 +9,36 @@ export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
 
 const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
 
-function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fault>[] {
+/** The targets a fault can name in this scenario, shared by every kind's arbitraries. */
+interface FaultTargets {
+  nodes: number;
+  clients: number;
+  /** Every server id, 1..nodes. */
+  ids: number[];
+  server: fc.Arbitrary<number>;
+  client: fc.Arbitrary<number>;
+  serverOrLeader: fc.Arbitrary<number | 'leader'>;
+}
+
+function faultTargets(base: ScenarioBase): FaultTargets {
   const { nodes, clients } = base;
   const server = fc.integer({ min: 1, max: nodes });
   const client = fc.integer({ min: 1, max: Math.max(1, clients) });
   const serverOrLeader = fc.oneof(server, fc.constant('leader' as const));
   const ids = Array.from({ length: nodes }, (_, i) => i + 1);
+  return { nodes, clients, ids, server, client, serverOrLeader };
+}
+
+function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fault>[] {
+  const targets = faultTargets(base);
+  const { server } = targets;
   switch (kind) {
-    case 'partition': {
-      if (nodes < 2) return [];
-      const split = fc
-        .shuffledSubarray(ids, { minLength: 1, maxLength: nodes - 1 })
-        .map((side): Fault => {
-          const other = ids.filter((id) => !side.includes(id));
-          return { type: 'partition', groups: [[...side].sort(), other] };
-        });
-      const oneWay = fc
-        .tuple(server, server)
-        .filter(([from, to]) => from !== to)
-        .map(([from, to]): Fault => ({ type: 'oneWay', from, to }));
-      const heal = fc.constant<Fault>({ type: 'heal' });
-      const arbitraries = [
-        split,
-        fc.constant<Fault>({ type: 'isolateLeader' }),
-        oneWay,
-        heal,
-        heal,
-      ];
-      if (nodes >= 3) arbitraries.push(fc.constant<Fault>({ type: 'bridge' }));
-      if (nodes >= 5) arbitraries.push(fc.constant<Fault>({ type: 'ring' }));
-      if (clients > 0) {
-        const clientIds = Array.from({ length: clients }, (_, i) => i + 1);
-        const cut = fc
-          .tuple(fc.subarray(clientIds, { minLength: 1 }), fc.subarray(ids, { minLength: 1 }))
-          .map(([cutClients, servers]): Fault => ({
-            type: 'partitionClients',
-            clients: cutClients,
-            servers,
-          }));
-        arbitraries.push(cut);
-      }
-      return arbitraries;
-    }
-    case 'crash': {
-      const crash = serverOrLeader.map((target): Fault => ({ type: 'crash', server: target }));
-      const crashAt = fc
-        .tuple(serverOrLeader, fc.constantFrom(...crashWindows))
-        .map(([target, window]): Fault => ({ type: 'crashAt', server: target, window }));
-      const restart = server.map((id): Fault => ({ type: 'restart', server: id }));
-      const arbitraries = [crash, crashAt, crashAt, restart, restart, restart];
-      if (clients > 0) {
-        arbitraries.push(
-          client.map((id): Fault => ({ type: 'crashClient', client: id })),
-          client.map((id): Fault => ({ type: 'restartClient', client: id })),
-        );
-      }
-      return arbitraries;
-    }
-    case 'pause': {
-      const forMs = fc.integer({ min: 100, max: 10_000 });
-      const arbitraries = [
-        fc
-          .tuple(serverOrLeader, forMs)
-          .map(([target, ms]): Fault => ({ type: 'pause', server: target, forMs: ms })),
-      ];
-      if (clients > 0) {
-        arbitraries.push(
-          fc
-            .tuple(client, forMs)
-            .map(([id, ms]): Fault => ({ type: 'pauseClient', client: id, forMs: ms })),
-        );
-      }
-      return arbitraries;
-    }
+    case 'partition':
+      return partitionFaults(targets);
+    case 'crash':
+      return crashFaults(targets);
+    case 'pause':
+      return pauseFaults(targets);
     case 'clock':
       return [
         fc
@@ -108,6 +65,77 @@ function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fau
           .map(([id, extraMs]): Fault => ({ type: 'diskStall', server: id, extraMs })),
       ];
   }
+}
+
+/** Splits, one-way links, leader isolation, heals; bridge and ring where the ensemble allows. */
+function partitionFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
+  const { nodes, clients, ids, server } = targets;
+  if (nodes < 2) return [];
+  const split = fc
+    .shuffledSubarray(ids, { minLength: 1, maxLength: nodes - 1 })
+    .map((side): Fault => {
+      const other = ids.filter((id) => !side.includes(id));
+      return { type: 'partition', groups: [[...side].sort(), other] };
+    });
+  const oneWay = fc
+    .tuple(server, server)
+    .filter(([from, to]) => from !== to)
+    .map(([from, to]): Fault => ({ type: 'oneWay', from, to }));
+  const heal = fc.constant<Fault>({ type: 'heal' });
+  const arbitraries = [split, fc.constant<Fault>({ type: 'isolateLeader' }), oneWay, heal, heal];
+  if (nodes >= 3) arbitraries.push(fc.constant<Fault>({ type: 'bridge' }));
+  if (nodes >= 5) arbitraries.push(fc.constant<Fault>({ type: 'ring' }));
+  if (clients > 0) arbitraries.push(clientPartitionFault(targets));
+  return arbitraries;
+}
+
+/** Some clients cut off from some servers. */
+function clientPartitionFault(targets: FaultTargets): fc.Arbitrary<Fault> {
+  const clientIds = Array.from({ length: targets.clients }, (_, i) => i + 1);
+  return fc
+    .tuple(fc.subarray(clientIds, { minLength: 1 }), fc.subarray(targets.ids, { minLength: 1 }))
+    .map(([cutClients, servers]): Fault => ({
+      type: 'partitionClients',
+      clients: cutClients,
+      servers,
+    }));
+}
+
+/** Server crashes (anywhere or in a named window) and restarts, and the clients' own. */
+function crashFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
+  const { clients, server, client, serverOrLeader } = targets;
+  const crash = serverOrLeader.map((target): Fault => ({ type: 'crash', server: target }));
+  const crashAt = fc
+    .tuple(serverOrLeader, fc.constantFrom(...crashWindows))
+    .map(([target, window]): Fault => ({ type: 'crashAt', server: target, window }));
+  const restart = server.map((id): Fault => ({ type: 'restart', server: id }));
+  const arbitraries = [crash, crashAt, crashAt, restart, restart, restart];
+  if (clients > 0) {
+    arbitraries.push(
+      client.map((id): Fault => ({ type: 'crashClient', client: id })),
+      client.map((id): Fault => ({ type: 'restartClient', client: id })),
+    );
+  }
+  return arbitraries;
+}
+
+/** A server or a client stops for a while, then carries on. */
+function pauseFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
+  const { clients, client, serverOrLeader } = targets;
+  const forMs = fc.integer({ min: 100, max: 10_000 });
+  const arbitraries = [
+    fc
+      .tuple(serverOrLeader, forMs)
+      .map(([target, ms]): Fault => ({ type: 'pause', server: target, forMs: ms })),
+  ];
+  if (clients > 0) {
+    arbitraries.push(
+      fc
+        .tuple(client, forMs)
+        .map(([id, ms]): Fault => ({ type: 'pauseClient', client: id, forMs: ms })),
+    );
+  }
+  return arbitraries;
 }
 
 /** A fault schedule for `base`: about one fault every 1.5 s of the run, at most. */

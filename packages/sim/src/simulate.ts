@@ -8,7 +8,7 @@ import type { ZooClient } from '@zoo/client';
 import type { PlantedBugs } from '@zoo/server/internals';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
-import type { Scenario, SimResult } from './scenario.js';
+import type { FaultStep, Scenario, SimResult } from './scenario.js';
 import { drawSchedule } from './arbitraries.js';
 import { World } from './world/world.js';
 import { TimelineRecorder } from './world/timeline-recorder.js';
@@ -34,6 +34,35 @@ const invariantsIntervalMs = 100;
 export async function simulate(scenario: Scenario): Promise<SimResult> {
   const wallStartMs = performance.now();
   validateScenario(scenario);
+  const run = buildRun(scenario);
+  try {
+    await runScenario(run);
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    run.violations.push({ checker: 'crash', message: text });
+  }
+  return finishRun(run, wallStartMs);
+}
+
+/** Everything one run builds before virtual time starts, and what it collects while it runs. */
+interface SimRun {
+  scenario: Scenario;
+  world: World;
+  history: History;
+  violations: Violation[];
+  timeline: TimelineRecorder;
+  links: ClientLinks;
+  servers: SimServer[];
+  schedule: readonly FaultStep[];
+  /** Filled once setup is done; the nemesis holds the same array. */
+  clients: WorkloadClient[];
+  nemesis: Nemesis;
+  connectString: string;
+}
+
+/** The world, its network and servers, and the nemesis, for the scenario's seed. */
+function buildRun(scenario: Scenario): SimRun {
+  // The order of world.random(...) calls is part of the trace: keep it when editing.
   const world = new World({ seed: scenario.seed });
   const history = emptyHistory();
   const violations: Violation[] = [];
@@ -74,62 +103,92 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
     random: world.random('nemesis'),
   });
   const connectString = ids.map((id) => `s${id}:2181`).join(',');
-  try {
-    checkInvariantsEvery(world, servers);
-    for (const server of servers) server.start();
-    const admin = adminClient(world, links, connectString);
-    if (!(await settle(world, setup(admin), setupMaxMs))) {
-      throw new Error(`setup did not finish within ${setupMaxMs} ms: no serving quorum`);
-    }
-    const startMs = world.nowMs;
-    nemesis.schedule(schedule, startMs);
-    let opId = 0;
-    for (let i = 0; i < scenario.clients; i += 1) {
-      const client = new WorkloadClient({
-        world,
-        links,
-        history,
-        timeline,
-        process: i + 1,
-        connectString,
-        sessionTimeoutMs: simSessionTimeoutMs,
-        random: world.random(`client-${i + 1}`),
-        nextOpId: () => (opId += 1),
-        violations,
-      });
-      clients.push(client);
-    }
-    const stopMs = startMs + scenario.durationMs;
-    const runs = Promise.all(clients.map((client) => client.run(stopMs)));
-    await world.runUntil(stopMs);
-    nemesis.healAll();
-    if (!(await settle(world, runs, healMaxMs))) {
-      violations.push({
-        checker: 'liveness',
-        message: `clients still stuck ${healMaxMs} ms after heal`,
-      });
-    }
-    history.finalCounter = await finalCounter(world, admin);
-    await settle(world, Promise.all([...clients.map((c) => c.close()), admin.close()]), 30_000);
-    // Sessions that were lost without a close must expire before ephemerals can be judged.
-    const expiredByMs = world.nowMs + 20 * simTickMs + 2 * simTickMs;
-    const converged = await waitFor(
-      world,
-      () => world.nowMs >= expiredByMs && convergence(servers).isConverged,
-      healMaxMs,
-    );
-    if (!converged) {
-      violations.push({
-        checker: 'convergence',
-        message: `replicas did not converge after healing: ${convergence(servers).describe}`,
-      });
-    } else {
-      violations.push(...leftoverEphemerals(servers));
-    }
-  } catch (error) {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    violations.push({ checker: 'crash', message: text });
+  return {
+    scenario,
+    world,
+    history,
+    violations,
+    timeline,
+    links,
+    servers,
+    schedule,
+    clients,
+    nemesis,
+    connectString,
+  };
+}
+
+/** Boots, sets up, runs the workload under the schedule, heals, and checks the end state. */
+async function runScenario(run: SimRun): Promise<void> {
+  const { world, servers, nemesis, violations } = run;
+  checkInvariantsEvery(world, servers);
+  for (const server of servers) server.start();
+  const admin = adminClient(world, run.links, run.connectString);
+  if (!(await settle(world, setup(admin), setupMaxMs))) {
+    throw new Error(`setup did not finish within ${setupMaxMs} ms: no serving quorum`);
   }
+  const startMs = world.nowMs;
+  nemesis.schedule(run.schedule, startMs);
+  addWorkloadClients(run);
+  const stopMs = startMs + run.scenario.durationMs;
+  const runs = Promise.all(run.clients.map((client) => client.run(stopMs)));
+  await world.runUntil(stopMs);
+  nemesis.healAll();
+  if (!(await settle(world, runs, healMaxMs))) {
+    violations.push({
+      checker: 'liveness',
+      message: `clients still stuck ${healMaxMs} ms after heal`,
+    });
+  }
+  run.history.finalCounter = await finalCounter(world, admin);
+  const closes = [...run.clients.map((c) => c.close()), admin.close()];
+  await settle(world, Promise.all(closes), 30_000);
+  await checkEndState(run);
+}
+
+function addWorkloadClients(run: SimRun): void {
+  const { world, scenario } = run;
+  let opId = 0;
+  for (let i = 0; i < scenario.clients; i += 1) {
+    const client = new WorkloadClient({
+      world,
+      links: run.links,
+      history: run.history,
+      timeline: run.timeline,
+      process: i + 1,
+      connectString: run.connectString,
+      sessionTimeoutMs: simSessionTimeoutMs,
+      random: world.random(`client-${i + 1}`),
+      nextOpId: () => (opId += 1),
+      violations: run.violations,
+    });
+    run.clients.push(client);
+  }
+}
+
+/** After the heal: the replicas converge, and no ephemeral outlives its session. */
+async function checkEndState(run: SimRun): Promise<void> {
+  const { world, servers, violations } = run;
+  // Sessions that were lost without a close must expire before ephemerals can be judged.
+  const expiredByMs = world.nowMs + 20 * simTickMs + 2 * simTickMs;
+  const converged = await waitFor(
+    world,
+    () => world.nowMs >= expiredByMs && convergence(servers).isConverged,
+    healMaxMs,
+  );
+  if (!converged) {
+    violations.push({
+      checker: 'convergence',
+      message: `replicas did not converge after healing: ${convergence(servers).describe}`,
+    });
+  } else {
+    violations.push(...leftoverEphemerals(servers));
+  }
+}
+
+/** Runs the checkers over the history and gathers the result. */
+function finishRun(run: SimRun, wallStartMs: number): SimResult {
+  const { world, timeline, violations, history } = run;
   timeline.finish(world.nowMs);
   violations.push(...runChecks(history));
   for (const violation of violations) {
@@ -141,8 +200,8 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
     );
   }
   return {
-    scenario,
-    schedule,
+    scenario: run.scenario,
+    schedule: run.schedule,
     traceDigest: world.traceDigest(),
     violations,
     history,
@@ -151,7 +210,7 @@ export async function simulate(scenario: Scenario): Promise<SimResult> {
       simulatedMs: world.nowMs,
       wallMs: performance.now() - wallStartMs,
       events: world.eventsRun,
-      faults: nemesis.faultsInjected,
+      faults: run.nemesis.faultsInjected,
       opsChecked: opsIn(history),
     },
   };

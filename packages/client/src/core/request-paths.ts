@@ -1,9 +1,8 @@
 // Which client paths a request names, and whether each is valid, so the session can fail a bad
 // call with BadArguments before it is sent and name the path in every ZooError it raises.
 
-import { CreateMode, assertNever } from '../protocol/index.js';
+import { CreateMode, assertNever, pathProblem } from '../protocol/index.js';
 import type { Request } from '../protocol/index.js';
-import { pathProblem } from './validate-path.js';
 
 /** The path a ZooError for this request names (the first op's path for a multi). */
 export function pathOfRequest(request: Request): string | undefined {

@@ -1,8 +1,7 @@
 // Parses a ZooKeeper connect string ('host:port,host:port/chroot') and decides which server the
 // session tries next: one shuffle from the injected random, then round-robin.
 
-import { assert } from '../protocol/index.js';
-import { pathProblem } from './validate-path.js';
+import { assert, pathProblem } from '../protocol/index.js';
 
 export interface ServerAddress {
   host: string;

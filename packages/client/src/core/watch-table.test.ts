@@ -1,9 +1,8 @@
 // The client watch table: who hears which event (ZooKeeper: ZKWatchManager), and removal.
 
-import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { EventType, WatcherType } from '../protocol/index.js';
-import { WatchTable, pathAndAncestors } from './watch-table.js';
+import { WatchTable } from './watch-table.js';
 
 describe('WatchTable.trigger (ZooKeeper: ZKWatchManager.materialize)', () => {
   test('NodeDataChanged reaches data and exist watchers once, then they are gone', () => {
@@ -87,26 +86,5 @@ describe('WatchTable.remove', () => {
       { listener: 'y', path: '/c' },
     ]);
     expect(t.isEmpty).toBe(true);
-  });
-});
-
-describe('pathAndAncestors', () => {
-  test('lists the path, each ancestor, and the root', () => {
-    expect(pathAndAncestors('/a/b/c')).toEqual(['/a/b/c', '/a/b', '/a', '/']);
-    expect(pathAndAncestors('/')).toEqual(['/']);
-  });
-
-  test('every entry is a prefix of the one before it, ending at the root', () => {
-    const segment = fc.stringMatching(/^[a-z]{1,3}$/);
-    fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), (segments) => {
-        const chain = pathAndAncestors(`/${segments.join('/')}`);
-        expect(chain).toHaveLength(segments.length + 1);
-        expect(chain[chain.length - 1]).toBe('/');
-        for (let i = 1; i < chain.length - 1; i++) {
-          expect(chain[i - 1]?.startsWith(`${chain[i]}/`)).toBe(true);
-        }
-      }),
-    );
   });
 });

@@ -2,7 +2,7 @@
 // persistent, persistent-recursive): who hears an event, and what setWatches re-sends.
 // ZooKeeper: ZKWatchManager — materialize(), removeWatcher(), the lists primeConnection sends.
 
-import { EventType, WatcherType, assert } from '../protocol/index.js';
+import { EventType, WatcherType, assert, pathAndAncestors } from '../protocol/index.js';
 import type { EventTypeValue } from '../protocol/index.js';
 
 export type WatchKind = 'data' | 'exist' | 'child' | 'persistent' | 'persistentRecursive';
@@ -174,16 +174,4 @@ export class WatchTable<L> {
     if (from === undefined) return;
     for (const listener of from) to.add(listener);
   }
-}
-
-/** "/a/b" → "/a/b", "/a", "/". ZooKeeper: PathParentIterator.forAll. */
-export function pathAndAncestors(path: string): string[] {
-  const result = [path];
-  let current = path;
-  while (current.length > 1) {
-    const slash = current.lastIndexOf('/');
-    current = slash <= 0 ? '/' : current.slice(0, slash);
-    result.push(current);
-  }
-  return result;
 }

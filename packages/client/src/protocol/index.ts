@@ -83,6 +83,7 @@ export type {
   WhoAmIResponse,
 } from './messages.js';
 export { ZooError } from './zoo-error.js';
+export { pathAndAncestors, pathProblem, validatePath } from './znode-path.js';
 
 export { JuteReader, juteLimitsDefault, type JuteLimits } from './jute-reader.js';
 export { JuteWriter } from './jute-writer.js';

@@ -7,16 +7,14 @@ import { describe, expect, test } from 'vitest';
 import { DecodeError } from './decode-error.js';
 import { FrameReader } from './frame-reader.js';
 import { JuteWriter } from './jute-writer.js';
-import type {
-  CreateRequest,
-  CreateVariant,
-  MultiOp,
-  MultiReadOp,
-  Request,
-  SetWatchesRequest,
-} from './messages.js';
+import type { MultiReadOp, Request, SetWatchesRequest } from './messages.js';
 import type { Acl } from './records.js';
 import { decodeRequest, encodeRequest, type DecodedRequest } from './request-codec.js';
+import {
+  anyCreateArbitrary,
+  multiArbitrary,
+  writeRequestArbitraries,
+} from './testing/request-arbitraries.js';
 
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const int64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
@@ -28,23 +26,18 @@ const acl: fc.Arbitrary<Acl> = fc.record({
 });
 const paths = fc.array(path, { maxLength: 4 });
 
-const create: fc.Arbitrary<CreateRequest> = fc
-  .record({
-    variant: fc.constantFrom<CreateVariant>('create', 'create2', 'createContainer', 'createTTL'),
-    path,
-    data,
-    acl: fc.array(acl, { maxLength: 3 }),
-    flags: int32,
-    ttl: int64,
-  })
-  .map((r) => ({ type: 'create', ...r, ttl: r.variant === 'createTTL' ? r.ttl : -1n }));
-const del = fc.record({ type: fc.constant('delete' as const), path, version: int32 });
-const setData = fc.record({ type: fc.constant('setData' as const), path, data, version: int32 });
-const check = fc.record({ type: fc.constant('check' as const), path, version: int32 });
+const acls = fc.array(acl, { maxLength: 3 });
+const writes = writeRequestArbitraries({
+  path,
+  data,
+  version: int32,
+  acl: acls,
+  create: anyCreateArbitrary({ path, data, acl: acls, flags: int32, ttl: int64 }),
+});
+const { create, delete: del, setData, multiOp } = writes;
 const getData = fc.record({ type: fc.constant('getData' as const), path, watch: fc.boolean() });
 const getChildren = (withStat: fc.Arbitrary<boolean>): fc.Arbitrary<Request & MultiReadOp> =>
   fc.record({ type: fc.constant('getChildren' as const), path, watch: fc.boolean(), withStat });
-const multiOp: fc.Arbitrary<MultiOp> = fc.oneof(create, del, setData, check);
 const multiReadOp: fc.Arbitrary<MultiReadOp> = fc.oneof(
   getData.map((op) => ({ ...op })),
   getChildren(fc.constant(false)),
@@ -78,16 +71,11 @@ const request: fc.Arbitrary<Request> = fc.oneof(
   getData,
   fc.record({ type: fc.constant('exists' as const), path, watch: fc.boolean() }),
   fc.record({ type: fc.constant('getACL' as const), path }),
-  fc.record({
-    type: fc.constant('setACL' as const),
-    path,
-    acl: fc.array(acl, { maxLength: 3 }),
-    version: int32,
-  }),
+  writes.setACL,
   getChildren(fc.boolean()),
   fc.record({ type: fc.constant('sync' as const), path }),
   fc.constant({ type: 'ping' as const }),
-  fc.record({ type: fc.constant('multi' as const), ops: fc.array(multiOp, { maxLength: 4 }) }),
+  multiArbitrary(multiOp, 4),
   fc.record({
     type: fc.constant('multiRead' as const),
     ops: fc.array(multiReadOp, { maxLength: 4 }),

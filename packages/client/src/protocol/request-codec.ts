@@ -69,6 +69,12 @@ export function decodeRequest(payload: Buffer, limits?: JuteLimits): DecodedRequ
  * a multi since 3.8.5.
  */
 function readRequestBody(r: JuteReader, opCode: number): Request | null {
+  // Each reader returns null, having read nothing, for an opcode outside its group.
+  return readZnodeRequest(r, opCode) ?? readSessionRequest(r, opCode);
+}
+
+/** Requests on znodes: reads, writes and multis. */
+function readZnodeRequest(r: JuteReader, opCode: number): Request | null {
   switch (opCode) {
     case OpCode.create:
       return readCreate(r, 'create');
@@ -101,12 +107,22 @@ function readRequestBody(r: JuteReader, opCode: number): Request | null {
       return readGetChildren(r, true);
     case OpCode.sync:
       return { type: 'sync', path: r.readString() };
-    case OpCode.ping:
-      return { type: 'ping' };
+    case OpCode.getAllChildrenNumber:
+      return { type: 'getAllChildrenNumber', path: r.readString() };
     case OpCode.multi:
       return readMultiRequest(r, false);
     case OpCode.multiRead:
       return readMultiRequest(r, true);
+    default:
+      return null;
+  }
+}
+
+/** Requests about the session, its watches, its identity and the ensemble. */
+function readSessionRequest(r: JuteReader, opCode: number): Request | null {
+  switch (opCode) {
+    case OpCode.ping:
+      return { type: 'ping' };
     case OpCode.reconfig:
       return readReconfig(r);
     case OpCode.checkWatches:
@@ -129,8 +145,6 @@ function readRequestBody(r: JuteReader, opCode: number): Request | null {
       return { type: 'sasl', token: r.readBuffer() };
     case OpCode.getEphemerals:
       return { type: 'getEphemerals', prefixPath: r.readUstring() };
-    case OpCode.getAllChildrenNumber:
-      return { type: 'getAllChildrenNumber', path: r.readString() };
     case OpCode.addWatch: {
       const path = r.readString();
       return { type: 'addWatch', path, mode: r.readInt() };

@@ -3,8 +3,8 @@
 // never trips a DataTree assertion (whether it fits the tree is the leader's to get right).
 
 import type { Acl } from '@zoo/client/protocol';
-import { AssertionError } from '@zoo/client/protocol';
-import { parentOf, validatePath } from '../core/path.js';
+import { AssertionError, validatePath } from '@zoo/client/protocol';
+import { parentOf } from '../core/path.js';
 import { ephemeralKindOf, type EphemeralKind } from '../core/tree/ephemeral-type.js';
 import type { SnapshotNode, SnapshotSession, TreeSnapshot } from '../core/tree/tree-snapshot.js';
 import type { Txn, TxnBody } from '../core/txn.js';

@@ -15,6 +15,7 @@ import {
   encodeConnectResponse,
   encodeNotification,
   encodeReply,
+  pathAndAncestors,
 } from '../../protocol/index.js';
 import type {
   AuthRequest,
@@ -23,7 +24,6 @@ import type {
   Response,
   SetWatchesRequest,
 } from '../../protocol/index.js';
-import { pathAndAncestors } from '../../core/watch-table.js';
 import type { TransportFactory } from '../env.js';
 import { FakeZooTree, type TreeEvent } from './fake-zoo-tree.js';
 

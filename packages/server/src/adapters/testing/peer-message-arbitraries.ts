@@ -1,7 +1,12 @@
 // fast-check arbitraries for every PeerMessage, shaped as the core builds them (valid paths, int32
 // versions, int64 zxids, client writes the Jute codec round-trips), for codec and network tests.
 
-import type { Acl, CreateRequest, MultiOp, Request } from '@zoo/client/protocol';
+import type { Acl, Request } from '@zoo/client/protocol';
+import {
+  anyCreateArbitrary,
+  multiArbitrary,
+  writeRequestArbitraries,
+} from '@zoo/client/protocol/testing';
 import fc from 'fast-check';
 import { DataTree } from '../../core/tree/data-tree.js';
 import { containerEphemeralOwner, ttlEphemeralOwner } from '../../core/tree/ephemeral-type.js';
@@ -120,44 +125,26 @@ export const snapshotArb: fc.Arbitrary<TreeSnapshot> = fc
     return { ...tree.snapshot(), sessions };
   });
 
-const createRequestArb: fc.Arbitrary<CreateRequest> = fc
-  .record({
-    variant: fc.constantFrom('create', 'create2', 'createContainer', 'createTTL'),
+const writes = writeRequestArbitraries({
+  path: textArb,
+  data: dataArb,
+  version: int32Arb,
+  acl: aclArb,
+  create: anyCreateArbitrary({
     path: textArb,
     data: dataArb,
     acl: aclArb,
     flags: int32Arb,
     ttl: int64Arb,
-  })
-  .map((r) => ({ type: 'create', ...r, ttl: r.variant === 'createTTL' ? r.ttl : -1n }));
-const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(
-  createRequestArb,
-  fc.record({ type: fc.constant('delete' as const), path: textArb, version: int32Arb }),
-  fc.record({
-    type: fc.constant('setData' as const),
-    path: textArb,
-    data: dataArb,
-    version: int32Arb,
   }),
-  fc.record({ type: fc.constant('check' as const), path: textArb, version: int32Arb }),
-);
+});
 /** The client writes a follower forwards (ZooKeeper: Learner.request). */
 export const writeRequestArb: fc.Arbitrary<Request> = fc.oneof(
-  createRequestArb,
-  fc.record({ type: fc.constant('delete' as const), path: textArb, version: int32Arb }),
-  fc.record({
-    type: fc.constant('setData' as const),
-    path: textArb,
-    data: dataArb,
-    version: int32Arb,
-  }),
-  fc.record({
-    type: fc.constant('setACL' as const),
-    path: textArb,
-    acl: aclArb,
-    version: int32Arb,
-  }),
-  fc.record({ type: fc.constant('multi' as const), ops: fc.array(multiOpArb, { maxLength: 3 }) }),
+  writes.create,
+  writes.delete,
+  writes.setData,
+  writes.setACL,
+  multiArbitrary(writes.multiOp, 3),
 );
 const forwardedArb: fc.Arbitrary<ForwardedRequest> = fc.oneof(
   writeRequestArb.map((request) => ({ type: 'write' as const, request })),

@@ -3,10 +3,10 @@
 // ZooKeeper: PrepRequestProcessor.pRequest2TxnCreate + validateCreateRequest.
 
 import type { CreateRequest } from '@zoo/client/protocol';
-import { ErrorCode, Perms } from '@zoo/client/protocol';
+import { ErrorCode, Perms, validatePath } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import { fixupAcl } from '../acl/fixup-acl.js';
-import { parentOf, validatePath } from '../path.js';
+import { parentOf } from '../path.js';
 import {
   containerEphemeralOwner,
   ephemeralKindOf,

@@ -8,10 +8,10 @@ import type {
   SetAclRequest,
   SetDataRequest,
 } from '@zoo/client/protocol';
-import { ErrorCode, Perms } from '@zoo/client/protocol';
+import { ErrorCode, Perms, validatePath } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import { fixupAcl } from '../acl/fixup-acl.js';
-import { parentOf, specialPaths, validatePath } from '../path.js';
+import { parentOf, specialPaths } from '../path.js';
 import type { CheckTxnBody, DeleteTxnBody, SetAclTxnBody, SetDataTxnBody } from '../txn.js';
 import { changedView, type ChangeScope, type NodeView } from './pending-changes.js';
 import type { PrepContext } from './prep-context.js';

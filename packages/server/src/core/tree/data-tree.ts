@@ -2,9 +2,9 @@
 // result and the watch events). It knows no sessions or connections and decides nothing: every
 // choice is in the txn. ZooKeeper: DataTree (createNode, deleteNode, setData, setACL, processTxn).
 
-import type { Acl, Stat } from '@zoo/client/protocol';
+import { type Acl, type Stat, validatePath } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
-import { childPath, nameOf, parentOf, validatePath } from '../path.js';
+import { childPath, nameOf, parentOf } from '../path.js';
 import type { CreateTxnBody, Txn, TxnBody } from '../txn.js';
 import { AclCache } from './acl-cache.js';
 import { ephemeralKindOf, ttlOf } from './ephemeral-type.js';

@@ -1,7 +1,7 @@
 // One of the two watch tables (data or child) of ZooKeeper 3.8's WatchManager: path → connections
 // with a mode, plus the reverse index connection → paths. WatchRegistry owns one of each.
 
-import { assert } from '@zoo/client/protocol';
+import { assert, pathAndAncestors } from '@zoo/client/protocol';
 
 export type WatchMode = 'standard' | 'persistent' | 'persistentRecursive';
 
@@ -72,8 +72,8 @@ export class WatchTable {
   collect(path: string, isChildrenChanged: boolean, matched: MatchedConnections): void {
     // ZooKeeper: WatchManager.triggerWatch — the path itself matches every mode; an ancestor
     // (visited only while some recursive watch exists) matches recursive watches only.
-    const ancestorsToo = this.recursiveCount > 0;
-    for (const localPath of pathAndAncestors(path, ancestorsToo)) {
+    const visited = this.recursiveCount > 0 ? pathAndAncestors(path) : [path];
+    for (const localPath of visited) {
       const connections = this.connectionsByPath.get(localPath);
       if (connections === undefined) continue;
       const isAtPath = localPath === path;
@@ -157,17 +157,4 @@ export class WatchTable {
     const isRecursive = after === 'persistentRecursive';
     if (wasRecursive !== isRecursive) this.recursiveCount += isRecursive ? 1 : -1;
   }
-}
-
-/** `/a/b` → `/a/b`, `/a`, `/` (ZooKeeper: PathParentIterator), or just the path itself. */
-export function pathAndAncestors(path: string, ancestorsToo: boolean): string[] {
-  const result = [path];
-  if (!ancestorsToo) return result;
-  let current = path;
-  while (current.length > 1) {
-    const slash = current.lastIndexOf('/');
-    current = slash <= 0 ? '/' : current.slice(0, slash);
-    result.push(current);
-  }
-  return result;
 }
