@@ -12,17 +12,18 @@ import { WatchRegistry } from './watches/watch-registry.js';
 import { SessionTable } from './sessions/session-table.js';
 import { resolvePeerOptions } from './peer-options.js';
 import type { PeerOptions, PeerOptionsInput } from './peer-options.js';
-import { createConnectionState } from './connection-state.js';
-import type { ConnectionState } from './connection-state.js';
+import { createConnectionState } from './requests/connection-state.js';
+import type { ConnectionState } from './requests/connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from './txn.js';
-import { handleConnect } from './handshake.js';
-import { CommitPipeline } from './commit-pipeline.js';
-import { processFrame, receiveFrame } from './request-intake.js';
+import { RequestPipeline } from './requests/request-pipeline.js';
+import type { RequestContext } from './requests/request-context.js';
+import { applyTxn } from './requests/apply-txn.js';
 import { PeerStats } from './peer-stats.js';
 import { StandaloneReplication } from './standalone-replication.js';
 import type {
+  ForwardedRequestMessage,
   ReplicatedState,
   Replication,
   ReplicationEffect,
@@ -33,7 +34,7 @@ import type { RequestOrigin } from './zab/messages.js';
 /** Builds the replication a peer runs over its state; the default is a standalone server. */
 export type ReplicationFactory = (state: ReplicatedState) => Replication;
 
-export class Peer implements ReplicatedState {
+export class Peer implements ReplicatedState, RequestContext {
   readonly options: PeerOptions;
   private currentTree = new DataTree();
   pending: PendingChanges;
@@ -42,7 +43,7 @@ export class Peer implements ReplicatedState {
   readonly connections = new Map<number, ConnectionState>();
   /** The connection currently carrying each session. */
   readonly connectionBySession = new Map<bigint, number>();
-  readonly pipeline: CommitPipeline;
+  readonly pipeline: RequestPipeline;
   readonly replication: Replication;
   readonly stats = new PeerStats();
   nowMs: number;
@@ -68,7 +69,7 @@ export class Peer implements ReplicatedState {
       serverId: this.options.serverId,
       startMs: this.options.startMs,
     });
-    this.pipeline = new CommitPipeline(this);
+    this.pipeline = new RequestPipeline(this);
     this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
     if (recovered !== null) this.restoreSnapshot(recovered);
     this.replication =
@@ -90,6 +91,10 @@ export class Peer implements ReplicatedState {
     return this.replication.isServing;
   }
 
+  get isLeading(): boolean {
+    return this.replication.role === 'leading';
+  }
+
   /** Starts replication: standalone serves at once; an ensemble member looks for a leader. */
   start(): void {
     this.carryOut(this.replication.start(this.nowMs));
@@ -109,21 +114,21 @@ export class Peer implements ReplicatedState {
         return;
       }
       case 'connect':
-        return handleConnect(this, input.connectionId, input.request);
+        return this.pipeline.connect(input.connectionId, input.request);
       case 'request':
-        return receiveFrame(this, input.connectionId, {
+        return this.pipeline.receiveFrame(input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: input.request,
         });
       case 'malformedRequest':
-        return receiveFrame(this, input.connectionId, {
+        return this.pipeline.receiveFrame(input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: 'malformed',
         });
       case 'unknownOp':
-        return receiveFrame(this, input.connectionId, {
+        return this.pipeline.receiveFrame(input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: 'unknownOp',
@@ -167,7 +172,7 @@ export class Peer implements ReplicatedState {
       const paths = this.currentTree.findReapable(this.nowMs, {
         maxNeverUsedIntervalMs: this.options.containerMaxNeverUsedIntervalMs,
       });
-      for (const path of paths) this.pipeline.proposeDeleteContainer(path);
+      for (const path of paths) this.pipeline.reapContainer(path);
     }
   }
 
@@ -223,9 +228,17 @@ export class Peer implements ReplicatedState {
 
   // ---- what replication decided, carried out after each of its steps ----
 
+  nextZxid(): bigint {
+    return this.replication.nextZxid();
+  }
+
   /** Hands a txn to replication (the leader's proposal) and carries out what that decided. */
   propose(txn: Txn): void {
     this.carryOut(this.replication.propose(txn));
+  }
+
+  forward(message: ForwardedRequestMessage): void {
+    this.replication.forward(message);
   }
 
   /** A sync request: answered once everything committed before it has been applied here. */
@@ -237,7 +250,7 @@ export class Peer implements ReplicatedState {
     for (const effect of effects) {
       switch (effect.type) {
         case 'apply':
-          this.pipeline.apply(effect.txn);
+          this.pipeline.answerApplied(effect.txn, applyTxn(this, effect.txn));
           break;
         case 'restore':
           this.restoreSnapshot(effect.snapshot);
@@ -249,7 +262,7 @@ export class Peer implements ReplicatedState {
           this.pipeline.onForwarded(effect.message);
           break;
         case 'syncDone':
-          this.syncDone(effect.origin);
+          this.pipeline.syncDone(effect.origin);
           break;
         case 'sessionsTouched':
           for (const sessionId of effect.sessionIds) this.sessions.touch(sessionId, this.nowMs);
@@ -293,18 +306,7 @@ export class Peer implements ReplicatedState {
     }
   }
 
-  private syncDone(origin: RequestOrigin): void {
-    const connectionId = this.connectionBySession.get(origin.sessionId);
-    const connection = connectionId === undefined ? undefined : this.connections.get(connectionId);
-    if (connection === undefined) return;
-    const entry = connection.queue.find(
-      (queued) => queued.kind === 'sync' && queued.xid === origin.cxid,
-    );
-    if (entry?.kind === 'sync') entry.isDone = true;
-    this.pipeline.drainReads(connection);
-  }
-
-  // ---- used by the collaborators in this folder ----
+  // ---- RequestContext: what the request pipeline is given ----
 
   /** A learner remembers which sessions its clients touched, to report them to the leader. */
   noteTouched(sessionId: bigint): void {
@@ -352,16 +354,6 @@ export class Peer implements ReplicatedState {
     connection.beforeEstablished.length = 0;
     this.emit({ kind: 'close', connectionId: connection.id, reason });
     this.detachConnection(connection);
-  }
-
-  /** Requests that were pipelined behind the handshake run once the session is established. */
-  releaseBeforeEstablished(connection: ConnectionState): void {
-    const waiting = connection.beforeEstablished;
-    connection.beforeEstablished = [];
-    for (const frame of waiting) {
-      if (connection.phase !== 'established') return;
-      processFrame(this, connection, frame);
-    }
   }
 
   /** Drops the connection's watches and its claim on its session; the session itself lives on. */

@@ -2,7 +2,7 @@
 // ServerSnapshot for the admin formatters, taken at the moment a word arrives.
 
 import type { Peer } from '../core/peer.js';
-import type { ConnectionState } from '../core/connection-state.js';
+import type { ConnectionState } from '../core/requests/connection-state.js';
 import type { ConnectionSnapshot, ServerSnapshot, WatchSummary } from '../admin/server-snapshot.js';
 import { formatVersion, zooVersion } from '../admin/java-format.js';
 

@@ -4,39 +4,52 @@
 
 import { assert } from '@zoo/client/protocol';
 import type { ConnectRequest, ConnectResponse } from '@zoo/client/protocol';
-import { negotiateTimeout, sessionPassword } from './sessions/session-table.js';
+import { negotiateTimeout, sessionPassword } from '../sessions/session-table.js';
 import type { ConnectionState } from './connection-state.js';
 import { isWindingDown } from './connection-state.js';
-import type { Peer } from './peer.js';
+import type { RequestContext } from './request-context.js';
+
+/** What the handshake needs from the request pipeline it opens sessions for. */
+export interface SessionStarter {
+  /** A new session: its createSession txn answers the handshake once applied. */
+  submitCreateSession(connection: ConnectionState, timeoutMs: number): void;
+  /** The session is established: run the requests pipelined behind the handshake. */
+  releaseBeforeEstablished(connection: ConnectionState): void;
+}
 
 const passwordBytes = 16;
 
-export function handleConnect(peer: Peer, connectionId: number, request: ConnectRequest): void {
-  const connection = peer.connections.get(connectionId);
+export function handleConnect(
+  context: RequestContext,
+  starter: SessionStarter,
+  input: { connectionId: number; request: ConnectRequest },
+): void {
+  const { connectionId, request } = input;
+  const connection = context.connections.get(connectionId);
   if (connection === undefined || isWindingDown(connection)) return;
   connection.stats.packetsReceived += 1;
-  peer.stats.packetsReceived += 1;
-  if (!peer.isServing) {
+  context.stats.packetsReceived += 1;
+  if (!context.isServing) {
     // ZooKeeper: a server that is not serving (no quorum, still syncing) refuses the handshake.
-    peer.closeConnection(connection, 'this server is not currently serving requests');
+    context.closeConnection(connection, 'this server is not currently serving requests');
     return;
   }
   if (connection.phase !== 'handshake') {
-    peer.closeConnection(connection, 'a second ConnectRequest on one connection');
+    context.closeConnection(connection, 'a second ConnectRequest on one connection');
     return;
   }
-  if (request.lastZxidSeen > peer.lastZxid) {
+  if (request.lastZxidSeen > context.lastZxid) {
     // ZooKeeper: the client has seen newer state than this server holds; it must try another
     // server, so the socket is closed without a response.
     const seen = request.lastZxidSeen.toString(16);
-    peer.closeConnection(
+    context.closeConnection(
       connection,
-      `client zxid 0x${seen} is ahead of server zxid 0x${peer.lastZxid.toString(16)}`,
+      `client zxid 0x${seen} is ahead of server zxid 0x${context.lastZxid.toString(16)}`,
     );
     return;
   }
   connection.sentReadOnlyFlag = request.readOnly !== undefined;
-  const options = peer.options;
+  const options = context.options;
   const timeoutMs = negotiateTimeout(
     request.timeoutMs,
     options.minSessionTimeoutMs,
@@ -45,61 +58,70 @@ export function handleConnect(peer: Peer, connectionId: number, request: Connect
   connection.sessionTimeoutMs = timeoutMs;
   connection.stats.lastOp = 'SESS';
   if (request.sessionId === 0n) {
-    createSession(peer, connection, timeoutMs);
+    createSession(context, starter, { connection, timeoutMs });
     return;
   }
-  resumeSession(peer, connection, {
+  resumeSession(context, starter, connection, {
     sessionId: request.sessionId,
     passwd: request.passwd,
     timeoutMs,
   });
 }
 
-function createSession(peer: Peer, connection: ConnectionState, timeoutMs: number): void {
-  if (!peer.sessions.hasRoom()) {
-    peer.closeConnection(connection, 'session table is full');
+function createSession(
+  context: RequestContext,
+  starter: SessionStarter,
+  input: { connection: ConnectionState; timeoutMs: number },
+): void {
+  const { connection, timeoutMs } = input;
+  if (!context.sessions.hasRoom()) {
+    context.closeConnection(connection, 'session table is full');
     return;
   }
   // The id carries this server's id in its top byte, so every member allocates unique ids.
   // Every replica starts tracking the session when its createSession txn is applied.
-  connection.sessionId = peer.sessions.nextSessionId();
+  connection.sessionId = context.sessions.nextSessionId();
   connection.phase = 'creatingSession';
-  peer.pipeline.submitCreateSession(connection, timeoutMs);
+  starter.submitCreateSession(connection, timeoutMs);
 }
 
 function resumeSession(
-  peer: Peer,
+  context: RequestContext,
+  starter: SessionStarter,
   connection: ConnectionState,
   resume: { sessionId: bigint; passwd: Buffer | null; timeoutMs: number },
 ): void {
   const { sessionId, passwd, timeoutMs } = resume;
-  const previousId = peer.connectionBySession.get(sessionId);
+  const previousId = context.connectionBySession.get(sessionId);
   if (previousId !== undefined && previousId !== connection.id) {
-    const previous = peer.connections.get(previousId);
+    const previous = context.connections.get(previousId);
     // ZooKeeper closes any other live connection of the session first; its watches die with it.
     if (previous !== undefined)
-      peer.closeConnection(previous, 'session moved to another connection');
+      context.closeConnection(previous, 'session moved to another connection');
   }
-  const session = peer.sessions.get(sessionId);
+  const session = context.sessions.get(sessionId);
   const isValid =
     session !== undefined &&
     !session.isClosing &&
     passwd !== null &&
     passwd.equals(sessionPassword(sessionId));
   if (!isValid) {
-    peer.emit({
+    context.emit({
       kind: 'connectResponse',
       connectionId: connection.id,
       response: expiredResponse(connection),
     });
-    peer.closeConnection(connection, `session 0x${sessionId.toString(16)} is expired or invalid`);
+    context.closeConnection(
+      connection,
+      `session 0x${sessionId.toString(16)} is expired or invalid`,
+    );
     return;
   }
-  peer.sessions.add(sessionId, timeoutMs, peer.nowMs);
+  context.sessions.add(sessionId, timeoutMs, context.nowMs);
   connection.sessionId = sessionId;
   connection.phase = 'established';
-  peer.connectionBySession.set(sessionId, connection.id);
-  peer.emit({
+  context.connectionBySession.set(sessionId, connection.id);
+  context.emit({
     kind: 'connectResponse',
     connectionId: connection.id,
     response: {
@@ -111,10 +133,10 @@ function resumeSession(
     },
   });
   assert(
-    peer.connectionBySession.get(sessionId) === connection.id,
+    context.connectionBySession.get(sessionId) === connection.id,
     'resumed session is carried here',
   );
-  peer.releaseBeforeEstablished(connection);
+  starter.releaseBeforeEstablished(connection);
 }
 
 /** ZooKeeper tells a client its session is gone with timeout 0, id 0 and 16 zero bytes. */

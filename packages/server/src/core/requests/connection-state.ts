@@ -2,7 +2,7 @@
 // the requests waiting behind its own uncommitted writes, and the counters `cons`/`stat` print.
 
 import type { Request } from '@zoo/client/protocol';
-import type { Identity } from './acl/identity.js';
+import type { Identity } from '../acl/identity.js';
 
 /** A request of this connection that cannot be answered yet (replies leave in request order). */
 export type QueuedRequest =

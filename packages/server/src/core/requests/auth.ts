@@ -5,10 +5,10 @@
 import { ErrorCode } from '@zoo/client/protocol';
 import type { AuthRequest, SaslRequest } from '@zoo/client/protocol';
 import type { ConnectionState } from './connection-state.js';
-import type { Peer } from './peer.js';
+import type { RequestContext } from './request-context.js';
 
 export function handleAuth(
-  peer: Peer,
+  context: RequestContext,
   connection: ConnectionState,
   input: { xid: number; request: AuthRequest | SaslRequest },
 ): void {
@@ -16,7 +16,7 @@ export function handleAuth(
   connection.stats.lastOp = request.type === 'auth' ? 'AUTH' : 'SASL';
   const answer = (err: number, body: { type: 'sasl'; token: null } | null): void => {
     // ZooKeeper: auth and sasl replies carry zxid 0.
-    peer.emit({
+    context.emit({
       kind: 'reply',
       connectionId: connection.id,
       reply: { header: { xid, zxid: 0n, err }, body },
@@ -29,9 +29,9 @@ export function handleAuth(
   }
   if (request.scheme === 'digest') {
     const text = request.auth === null ? '' : request.auth.toString('utf8');
-    const id = peer.options.digestOf(text);
+    const id = context.options.digestOf(text);
     addIdentity(connection, { scheme: 'digest', id });
-    if (peer.options.superDigest !== null && id === peer.options.superDigest) {
+    if (context.options.superDigest !== null && id === context.options.superDigest) {
       addIdentity(connection, { scheme: 'super', id: '' });
     }
     answer(ErrorCode.Ok, null);
@@ -44,7 +44,10 @@ export function handleAuth(
     return;
   }
   answer(ErrorCode.AuthFailed, null);
-  peer.closeConnection(connection, `auth failed: unknown scheme ${JSON.stringify(request.scheme)}`);
+  context.closeConnection(
+    connection,
+    `auth failed: unknown scheme ${JSON.stringify(request.scheme)}`,
+  );
 }
 
 function addIdentity(connection: ConnectionState, identity: { scheme: string; id: string }): void {

@@ -1,0 +1,320 @@
+// The request pipeline of one server (ZooKeeper: submitRequest → Prep → Commit → Final): client
+// frames wait for the handshake; auth is answered at once; a session's requests touch it; writes
+// go to replication (prepared and proposed here on the leader, forwarded by a learner); reads and
+// the rest are answered in their turn behind the connection's earlier writes; and each applied
+// txn answers the request that waits for it here, so every connection's replies keep its order.
+
+import { ErrorCode, assert } from '@zoo/client/protocol';
+import type { ConnectRequest, Request } from '@zoo/client/protocol';
+import type { TxnResult } from '../tree/data-tree.js';
+import type { Txn } from '../txn.js';
+import type { ForwardedRequestMessage } from '../replication.js';
+import type { Identity } from '../acl/identity.js';
+import type { RequestOrigin } from '../zab/messages.js';
+import { sessionPassword } from '../sessions/session-table.js';
+import { writeReply } from '../prep/to-reply.js';
+import type { WriteRequest } from '../prep/prepare-request.js';
+import type { ConnectionState, EarlyFrame, QueuedRequest } from './connection-state.js';
+import { isWindingDown, lastOpName } from './connection-state.js';
+import { answerInOrderRequest, isWriteRequest } from './answer-in-order.js';
+import { handleAuth } from './auth.js';
+import { handleConnect } from './handshake.js';
+import type { RequestContext } from './request-context.js';
+import { WriteOrigins } from './write-origins.js';
+import type { LocalWrite } from './write-origins.js';
+import {
+  proposeCloseSession,
+  proposeCreateSession,
+  proposeDeleteContainer,
+  proposeWrite,
+} from './propose-request.js';
+
+export class RequestPipeline {
+  private readonly origins = new WriteOrigins();
+
+  constructor(private readonly context: RequestContext) {}
+
+  /** Requests and session txns this server still waits for. */
+  get pendingOriginCount(): number {
+    return this.origins.size;
+  }
+
+  /** Replication lost its leader: every connection is being closed, nothing waits any more. */
+  forgetOrigins(): void {
+    this.origins.clear();
+  }
+
+  connect(connectionId: number, request: ConnectRequest): void {
+    handleConnect(this.context, this, { connectionId, request });
+  }
+
+  receiveFrame(connectionId: number, frame: EarlyFrame): void {
+    const context = this.context;
+    const connection = context.connections.get(connectionId);
+    if (connection === undefined || isWindingDown(connection)) return;
+    connection.stats.packetsReceived += 1;
+    context.stats.packetsReceived += 1;
+    if (connection.phase !== 'established') {
+      // ZooKeeper reads no request until the handshake completes; they stay queued in order.
+      connection.beforeEstablished.push(frame);
+      return;
+    }
+    this.processFrame(connection, frame);
+  }
+
+  /** Requests that were pipelined behind the handshake run once the session is established. */
+  releaseBeforeEstablished(connection: ConnectionState): void {
+    const waiting = connection.beforeEstablished;
+    connection.beforeEstablished = [];
+    for (const frame of waiting) {
+      if (connection.phase !== 'established') return;
+      this.processFrame(connection, frame);
+    }
+  }
+
+  // ---- writes into replication ----
+
+  submitCreateSession(connection: ConnectionState, timeoutMs: number): void {
+    const sessionId = connection.sessionId;
+    assert(sessionId !== null, 'createSession needs the allocated session id');
+    this.origins.addSessionTxn(sessionId, 'createSession', connection.id);
+    if (this.context.isLeading) {
+      proposeCreateSession(this.context, sessionId, timeoutMs);
+      return;
+    }
+    this.context.forward(forwarded(sessionId, 0, [], { type: 'createSession', timeoutMs }));
+  }
+
+  /** A client's closeSession (`connection` set) or the leader's expiry of a silent session. */
+  submitCloseSession(sessionId: bigint, connection: ConnectionState | null): void {
+    if (connection !== null) this.origins.addSessionTxn(sessionId, 'closeSession', connection.id);
+    if (this.context.isLeading) {
+      proposeCloseSession(this.context, sessionId);
+      return;
+    }
+    this.context.forward(forwarded(sessionId, 0, [], { type: 'closeSession' }));
+  }
+
+  /** Leader: a learner forwarded a client's request; prepare and propose it like a local one. */
+  onForwarded(message: ForwardedRequestMessage): void {
+    const { origin, request } = message;
+    switch (request.type) {
+      case 'write':
+        if (!isWriteRequest(request.request)) return;
+        proposeWrite(this.context, request.request, { ...origin, identities: message.identities });
+        return;
+      case 'createSession':
+        proposeCreateSession(this.context, origin.sessionId, request.timeoutMs);
+        return;
+      case 'closeSession':
+        proposeCloseSession(this.context, origin.sessionId);
+        return;
+    }
+  }
+
+  /** Leader: a container emptied long enough is deleted by a txn of its own. */
+  reapContainer(path: string): void {
+    proposeDeleteContainer(this.context, path);
+  }
+
+  // ---- answers ----
+
+  /** An applied txn answers what waits for it on this server, if anything does. */
+  answerApplied(txn: Txn, result: TxnResult): void {
+    const body = txn.body.type;
+    if (body === 'createSession' || body === 'closeSession') {
+      const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);
+      if (body === 'closeSession') this.finishCloseSession(txn, connectionId);
+      else if (connectionId !== undefined) this.establishSession(connectionId, txn);
+      return;
+    }
+    const write = this.origins.takeWrite(txn, result);
+    if (write !== undefined) this.answerWrite(write, txn, result);
+  }
+
+  /** Replication says everything committed before this sync is applied here. */
+  syncDone(origin: RequestOrigin): void {
+    const connectionId = this.context.connectionBySession.get(origin.sessionId);
+    const connection =
+      connectionId === undefined ? undefined : this.context.connections.get(connectionId);
+    if (connection === undefined) return;
+    const entry = connection.queue.find(
+      (queued) => queued.kind === 'sync' && queued.xid === origin.cxid,
+    );
+    if (entry?.kind === 'sync') entry.isDone = true;
+    this.drainReads(connection);
+  }
+
+  // ---- internals ----
+
+  private processFrame(connection: ConnectionState, frame: EarlyFrame): void {
+    if (frame.request === 'unknownOp') {
+      this.answerUnknownOp(connection, frame.xid);
+      return;
+    }
+    const request = frame.request === 'malformed' ? null : frame.request;
+    const { xid, opCode } = frame;
+    if (request !== null && (request.type === 'auth' || request.type === 'sasl')) {
+      // ZooKeeper answers auth/sasl straight from the I/O thread, out of the request pipeline.
+      return handleAuth(this.context, connection, { xid, request });
+    }
+    const context = this.context;
+    const sessionId = connection.sessionId;
+    assert(sessionId !== null, 'an established connection has a session');
+    if (!context.sessions.touch(sessionId, context.nowMs)) {
+      // ZooKeeper: submitRequest drops requests of an unknown or closing session without a reply.
+      return;
+    }
+    if (!context.isLeading) context.noteTouched(sessionId);
+    connection.stats.lastOp = lastOpName(request);
+    if (connection.queue.length >= context.options.pendingRequestsPerConnectionMax) {
+      context.closeConnection(connection, 'too many pending requests');
+      return;
+    }
+    const receivedMs = context.nowMs;
+    if (request === null) {
+      this.enqueueOrAnswer(connection, { kind: 'malformed', xid, opCode, receivedMs });
+      return;
+    }
+    this.route(connection, { xid, opCode, request, receivedMs });
+  }
+
+  private route(
+    connection: ConnectionState,
+    entry: { xid: number; opCode: number; request: Request; receivedMs: number },
+  ): void {
+    const { request } = entry;
+    const sessionId = connection.sessionId ?? 0n;
+    if (request.type === 'closeSession') {
+      connection.phase = 'closing';
+      connection.queue.push({ kind: 'write', ...entry });
+      this.submitCloseSession(sessionId, connection);
+      return;
+    }
+    if (isWriteRequest(request)) {
+      connection.queue.push({ kind: 'write', ...entry });
+      this.submitWrite(connection, request, entry.xid);
+      return;
+    }
+    if (request.type === 'sync' && !this.context.isLeading) {
+      // A learner's sync waits until the leader has sent it everything committed before it.
+      connection.queue.push({ kind: 'sync', ...entry, isDone: false });
+      this.context.sync({ sessionId, cxid: entry.xid }, request.path);
+      return;
+    }
+    this.enqueueOrAnswer(connection, { kind: 'read', ...entry });
+  }
+
+  private submitWrite(connection: ConnectionState, request: WriteRequest, xid: number): void {
+    const sessionId = connection.sessionId;
+    assert(sessionId !== null, 'a write needs a session');
+    this.origins.addWrite(sessionId, { cxid: xid, connectionId: connection.id, request });
+    const identities = connection.identities;
+    if (this.context.isLeading) {
+      proposeWrite(this.context, request, { sessionId, cxid: xid, identities });
+      return;
+    }
+    this.context.forward(forwarded(sessionId, xid, identities, { type: 'write', request }));
+  }
+
+  private enqueueOrAnswer(connection: ConnectionState, entry: QueuedRequest): void {
+    if (connection.queue.length > 0) {
+      connection.queue.push(entry);
+      return;
+    }
+    answerInOrderRequest(this.context, connection, entry);
+  }
+
+  /** Answers the requests that were waiting behind a write, up to the next write or sync. */
+  private drainReads(connection: ConnectionState): void {
+    while (connection.queue.length > 0) {
+      const next = connection.queue[0];
+      assert(next !== undefined, 'queue head');
+      if (next.kind === 'write' || (next.kind === 'sync' && !next.isDone)) return;
+      connection.queue.shift();
+      answerInOrderRequest(this.context, connection, next);
+    }
+  }
+
+  private answerUnknownOp(connection: ConnectionState, xid: number): void {
+    // ZooKeeper: UnimplementedRequestProcessor replies −6 with zxid −1, then closes the
+    // connection. The reply leaves at once, not behind pending writes, as ZooKeeper's does.
+    const reply = { header: { xid, zxid: -1n, err: ErrorCode.Unimplemented }, body: null };
+    this.context.emit({ kind: 'reply', connectionId: connection.id, reply });
+    this.context.closeConnection(connection, `unimplemented opcode (xid ${xid})`);
+  }
+
+  private answerWrite(origin: LocalWrite, txn: Txn, result: TxnResult): void {
+    const connection = this.context.connections.get(origin.connectionId);
+    // A connection the server closed dropped its queue: its writes still apply, unanswered.
+    if (connection === undefined || connection.phase === 'closed') return;
+    const entry = connection.queue.shift();
+    assert(
+      entry !== undefined && entry.kind === 'write' && entry.xid === txn.cxid,
+      () => `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
+    );
+    const outcome = writeReply(origin.request, result);
+    this.context.reply(connection, entry, { ...outcome, zxid: txn.zxid });
+    this.drainReads(connection);
+  }
+
+  private establishSession(connectionId: number, txn: Txn): void {
+    const context = this.context;
+    const connection = context.connections.get(connectionId);
+    if (connection === undefined || connection.phase !== 'creatingSession') {
+      // The client left before its session was created: the session expires on its own.
+      return;
+    }
+    assert(connection.sessionId === txn.sessionId, 'createSession answers its own connection');
+    connection.phase = 'established';
+    context.connectionBySession.set(txn.sessionId, connection.id);
+    context.emit({
+      kind: 'connectResponse',
+      connectionId,
+      response: {
+        protocolVersion: 0,
+        timeoutMs: connection.sessionTimeoutMs,
+        sessionId: txn.sessionId,
+        passwd: sessionPassword(txn.sessionId),
+        ...(connection.sentReadOnlyFlag ? { readOnly: false } : {}),
+      },
+    });
+    this.releaseBeforeEstablished(connection);
+  }
+
+  private finishCloseSession(txn: Txn, connectionId: number | undefined): void {
+    const context = this.context;
+    const connection =
+      connectionId === undefined ? undefined : context.connections.get(connectionId);
+    if (connection !== undefined && connection.phase !== 'closed') {
+      // The client's closeSession is the last request its connection took. Requests before it
+      // may still wait (a learner's sync, when the leader expired the session first): the
+      // connection closes with the session, and they go unanswered, as in ZooKeeper.
+      const entry = connection.queue.at(-1);
+      assert(
+        entry?.kind === 'write' && entry.request.type === 'closeSession',
+        () => `connection ${connection.id} closing its session has no closeSession queued`,
+      );
+      context.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
+      context.closeConnection(connection, 'session closed by the client');
+    }
+    const carrierId = context.connectionBySession.get(txn.sessionId);
+    const carrier = carrierId === undefined ? undefined : context.connections.get(carrierId);
+    // ZooKeeper closes the socket of an expired session; the client learns of it on reconnect.
+    if (carrier !== undefined) context.closeConnection(carrier, 'session expired');
+  }
+}
+
+function forwarded(
+  sessionId: bigint,
+  cxid: number,
+  identities: readonly Identity[],
+  request: ForwardedRequestMessage['request'],
+): ForwardedRequestMessage {
+  return {
+    type: 'request',
+    origin: { sessionId, cxid },
+    request,
+    identities: identities.map((identity) => ({ scheme: identity.scheme, id: identity.id })),
+  };
+}
