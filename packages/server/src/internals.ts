@@ -2,12 +2,12 @@
 // format, for the simulator (packages/sim) and the repository's tests. Not a stable API: users
 // embedding Zoo import `@zoo/server`, which exports only startServer and startCluster.
 
-export { Peer } from './core/peer.js';
-export type { PeerOptions, PeerOptionsInput } from './core/peer-options.js';
-export type { PeerInput } from './core/peer-input.js';
-export { describeInput } from './core/peer-input.js';
-export type { ClientMessage, Ready } from './core/ready.js';
-export { describeReady } from './core/ready.js';
+export { Peer } from './core/peer/peer.js';
+export type { PeerOptions, PeerOptionsInput } from './core/peer/peer-options.js';
+export type { PeerInput } from './core/peer/peer-input.js';
+export { describeInput } from './core/peer/peer-input.js';
+export type { ClientMessage, Ready } from './core/peer/ready.js';
+export { describeReady } from './core/peer/ready.js';
 export { PeerLoop } from './runtime/peer-loop.js';
 export type { ClientSink } from './runtime/peer-loop.js';
 export type { Clock, Env, Logger, PeerSender, Scheduler, TxnLog } from './runtime/env.js';
@@ -21,8 +21,8 @@ export type { EnsembleMembership, ZabFactoryOptions } from './zab-factory.js';
 export type { Zab } from './core/zab/zab.js';
 export type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
 // Bugs the simulator's self-tests plant from outside the server code.
-export { commitOnOwnAck, sendAcksBeforePersist } from './core/zab/planted-bugs.js';
-export type { PlantedBugs } from './core/zab/planted-bugs.js';
+export { commitOnOwnAck, sendAcksBeforePersist } from './core/zab/testing/planted-bugs.js';
+export type { PlantedBugs } from './core/zab/testing/planted-bugs.js';
 export type { CommitRule } from './core/zab/quorum.js';
 export type {
   PersistOp,
@@ -31,11 +31,11 @@ export type {
   ReplicationOutput,
   ReplicatedState,
   ReplicationRole,
-} from './core/replication.js';
-export type { ReplicationFactory } from './core/peer.js';
-export type { Random } from './core/random.js';
-export type { Txn, TxnBody } from './core/txn.js';
-export { describeTxn } from './core/txn.js';
+} from './core/replication/replication.js';
+export type { ReplicationFactory } from './core/peer/peer.js';
+export type { Random } from './core/replication/random.js';
+export type { Txn, TxnBody } from './core/tree/txn.js';
+export { describeTxn } from './core/tree/txn.js';
 export type { TreeSnapshot } from './core/tree/tree-snapshot.js';
 export type { PeerMessage } from './core/zab/messages.js';
 export { describeMessage } from './core/zab/messages.js';

@@ -3,9 +3,9 @@
 // runs one standalone; startCluster runs several wired to a peer network.
 
 import { hostname } from 'node:os';
-import { Peer } from './core/peer.js';
-import type { ReplicationFactory } from './core/peer.js';
-import type { PeerInput } from './core/peer-input.js';
+import { Peer } from './core/peer/peer.js';
+import type { ReplicationFactory } from './core/peer/peer.js';
+import type { PeerInput } from './core/peer/peer-input.js';
 import { PeerLoop } from './runtime/peer-loop.js';
 import { ClientConnections } from './runtime/client-connections.js';
 import type { Logger, PeerSender, TxnLog } from './runtime/env.js';

@@ -1,7 +1,7 @@
 // Options shared by every way of running a Zoo server (startServer, startCluster, the CLI),
 // with ZooKeeper's defaults, and their translation into the core's PeerOptions.
 
-import type { PeerOptionsInput } from './core/peer-options.js';
+import type { PeerOptionsInput } from './core/peer/peer-options.js';
 import type { Logger } from './runtime/env.js';
 import type { LogLevel } from './adapters/node-env.js';
 

@@ -3,8 +3,8 @@
 // for loopback and LAN links, and the durable state its log holds. The real server draws jitter
 // from Math.random; the simulator passes its seeded PRNG and runs this same configuration.
 
-import type { ReplicatedState } from './core/replication.js';
-import type { Random } from './core/random.js';
+import type { ReplicatedState } from './core/replication/replication.js';
+import type { Random } from './core/replication/random.js';
 import { Zab } from './core/zab/zab.js';
 import type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
 import type { CommitRule } from './core/zab/quorum.js';

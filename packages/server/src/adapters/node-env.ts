@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Clock, Logger, Scheduler } from '../runtime/env.js';
-import type { Random } from '../core/random.js';
+import type { Random } from '../core/replication/random.js';
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
 

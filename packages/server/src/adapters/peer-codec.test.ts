@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { describe, expect, test } from 'vitest';
 import { DataTree } from '../core/tree/data-tree.js';
-import type { TxnBody } from '../core/txn.js';
+import type { TxnBody } from '../core/tree/txn.js';
 import type { PeerMessage } from '../core/zab/messages.js';
 import {
   decodePeerHello,

@@ -4,10 +4,10 @@
 
 import type { Acl } from '@zoo/client/protocol';
 import { AssertionError, validatePath } from '@zoo/client/protocol';
-import { parentOf } from '../core/path.js';
+import { parentOf } from '../core/tree/path.js';
 import { ephemeralKindOf, type EphemeralKind } from '../core/tree/ephemeral-type.js';
 import type { SnapshotNode, SnapshotSession, TreeSnapshot } from '../core/tree/tree-snapshot.js';
-import type { Txn, TxnBody } from '../core/txn.js';
+import type { Txn, TxnBody } from '../core/tree/txn.js';
 import { WireObject, decodeFail, int32Of, stringOf } from './wire-object.js';
 
 export function readTxn(value: unknown, where: string): Txn {

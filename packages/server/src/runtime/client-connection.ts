@@ -12,8 +12,8 @@ import {
   encodeNotification,
   encodeReply,
 } from '@zoo/client/protocol';
-import type { ClientMessage } from '../core/ready.js';
-import type { PeerInput } from '../core/peer-input.js';
+import type { ClientMessage } from '../core/peer/ready.js';
+import type { PeerInput } from '../core/peer/peer-input.js';
 import type { Logger } from './env.js';
 
 /** The byte pipe under a client connection (a TCP socket, or a simulated one). */

@@ -1,7 +1,7 @@
 // The registry of a server's client connections: routes the peer's messages to them and
 // flushes each dirty one once per loop turn (one socket write per connection per turn).
 
-import type { ClientMessage } from '../core/ready.js';
+import type { ClientMessage } from '../core/peer/ready.js';
 import type { ClientSink } from './peer-loop.js';
 import { ClientConnection } from './client-connection.js';
 import type { ByteStream, ClientConnectionOptions } from './client-connection.js';

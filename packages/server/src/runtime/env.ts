@@ -1,7 +1,7 @@
 // The outside world as the runtime sees it: clock, deferred work, logging and the txn log.
 // adapters/ implement it with Node (Date.now, setImmediate, fs); the simulator with virtual ones.
 
-import type { PersistOp } from '../core/replication.js';
+import type { PersistOp } from '../core/replication/replication.js';
 import type { PeerMessage } from '../core/zab/messages.js';
 
 export interface Logger {

@@ -3,8 +3,8 @@
 // cluster can restart a member in-process from the state it had persisted.
 
 import { assert, assertNever } from '@zoo/client/protocol';
-import type { Txn } from '../core/txn.js';
-import type { PersistOp } from '../core/replication.js';
+import type { Txn } from '../core/tree/txn.js';
+import type { PersistOp } from '../core/replication/replication.js';
 import type { TreeSnapshot } from '../core/tree/tree-snapshot.js';
 import type { TxnLog } from './env.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { Peer } from '../core/peer.js';
-import { StandaloneReplication } from '../core/standalone-replication.js';
-import type { ReplicatedState, ReplicationEffect } from '../core/replication.js';
+import { Peer } from '../core/peer/peer.js';
+import { StandaloneReplication } from '../core/replication/standalone-replication.js';
+import type { ReplicatedState, ReplicationEffect } from '../core/replication/replication.js';
 import type { PeerMessage } from '../core/zab/messages.js';
 import { sha1Digest } from '../adapters/node-env.js';
 import { MemoryTxnLog } from './memory-txn-log.js';

@@ -9,13 +9,13 @@
 //   4. hand `messages` to the client connections, in order; notifications come before any
 //      reply that follows them, because the peer emitted them first. They answer what is
 //      already applied, so they do not wait for step 2.
-// (core/ready.ts carryOutReady does exactly this, for the loop and the tests alike.) Each
+// (core/peer/ready.ts carryOutReady does exactly this, for the loop and the tests alike.) Each
 // connection then writes what it was handed in one socket write.
 
-import type { Peer } from '../core/peer.js';
-import type { PeerInput } from '../core/peer-input.js';
-import { carryOutReady } from '../core/ready.js';
-import type { ClientMessage, Ready, ReadyTarget } from '../core/ready.js';
+import type { Peer } from '../core/peer/peer.js';
+import type { PeerInput } from '../core/peer/peer-input.js';
+import { carryOutReady } from '../core/peer/ready.js';
+import type { ClientMessage, Ready, ReadyTarget } from '../core/peer/ready.js';
 import type { Env } from './env.js';
 
 /** Where client-bound messages go: the connection registry. */

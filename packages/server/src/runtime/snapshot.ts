@@ -1,7 +1,7 @@
 // Captures what the four-letter words report from a running peer and its connections: a plain
 // ServerSnapshot for the admin formatters, taken at the moment a word arrives.
 
-import type { Peer } from '../core/peer.js';
+import type { Peer } from '../core/peer/peer.js';
 import type { ConnectionState } from '../core/requests/connection-state.js';
 import type { ConnectionSnapshot, ServerSnapshot, WatchSummary } from '../admin/server-snapshot.js';
 import { formatVersion, zooVersion } from '../admin/java-format.js';

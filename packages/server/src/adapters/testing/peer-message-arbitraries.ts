@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { DataTree } from '../../core/tree/data-tree.js';
 import { containerEphemeralOwner, ttlEphemeralOwner } from '../../core/tree/ephemeral-type.js';
 import type { TreeSnapshot } from '../../core/tree/tree-snapshot.js';
-import type { CreateTxnBody, Txn, TxnBody } from '../../core/txn.js';
+import type { CreateTxnBody, Txn, TxnBody } from '../../core/tree/txn.js';
 import type { ForwardedRequest, PeerMessage, ServerState } from '../../core/zab/messages.js';
 
 export const int32Arb = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });

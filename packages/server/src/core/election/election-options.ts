@@ -2,7 +2,7 @@
 // checks on them; the state machine itself is in fast-leader-election.ts.
 
 import { assert } from '@zoo/client/protocol';
-import type { Random } from '../random.js';
+import type { Random } from '../replication/random.js';
 import type { ServerState, Vote } from '../zab/messages.js';
 
 export interface ElectionOptions {

@@ -17,8 +17,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Vote } from '../zab/messages.js';
-import { ElectionNetwork, seededRandom } from './election-network.js';
-import type { ElectionMemberSpec } from './election-network.js';
+import { ElectionNetwork, seededRandom } from './testing/election-network.js';
+import type { ElectionMemberSpec } from './testing/election-network.js';
 import { isBetterVote } from './is-better-vote.js';
 import { quorumSizeOf } from './vote-tally.js';
 

@@ -2,8 +2,8 @@
 // who wins, split votes, minorities, late joiners, lost messages, finalizeWait, observers.
 
 import { describe, expect, test } from 'vitest';
-import { ElectionNetwork, seededRandom } from './election-network.js';
-import type { ElectionMemberSpec, LinkFilter } from './election-network.js';
+import { ElectionNetwork, seededRandom } from './testing/election-network.js';
+import type { ElectionMemberSpec, LinkFilter } from './testing/election-network.js';
 
 const ids = (count: number): ElectionMemberSpec[] =>
   Array.from({ length: count }, (_, index) => ({ id: index + 1 }));

@@ -2,9 +2,9 @@
 // resumes the election) and the re-notification back-off with injected jitter.
 
 import { describe, expect, test } from 'vitest';
-import type { Random } from '../random.js';
+import type { Random } from '../replication/random.js';
 import type { FastLeaderElection } from './fast-leader-election.js';
-import { election, note, receive, sent, vote } from './election-test-kit.js';
+import { election, note, receive, sent, vote } from './testing/election-test-kit.js';
 
 describe('FastLeaderElection: finalizeWait', () => {
   test('a quorum for our vote decides only after finalizeWait with nothing better', () => {

@@ -6,7 +6,7 @@ import { AssertionError } from '@zoo/client/protocol';
 import { FastLeaderElection, electionDefaults } from './fast-leader-election.js';
 import type { Notification } from './fast-leader-election.js';
 import type { Vote } from '../zab/messages.js';
-import { election, note, receive, sent, vote } from './election-test-kit.js';
+import { election, note, receive, sent, vote } from './testing/election-test-kit.js';
 
 describe('FastLeaderElection: starting', () => {
   test('start votes for itself in round 1 and notifies every other voter', () => {

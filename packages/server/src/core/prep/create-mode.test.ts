@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createModeOf, multiCreateOf, sequenceSuffix } from './create-mode.js';
-import { createRequest } from './prep-harness.js';
+import { createRequest } from './testing/prep-harness.js';
 
 describe('sequenceSuffix (Java String.format("%010d"))', () => {
   test.each([

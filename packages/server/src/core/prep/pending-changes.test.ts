@@ -2,7 +2,7 @@ import { ErrorCode } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
 import { DataTree } from '../tree/data-tree.js';
 import { ChangeScope, PendingChanges, changedView } from './pending-changes.js';
-import { PrepHarness, createRequest, req } from './prep-harness.js';
+import { PrepHarness, createRequest, req } from './testing/prep-harness.js';
 
 // ZooKeeper: ZooKeeperServer.outstandingChanges / outstandingChangesForPath, filled by
 // PrepRequestProcessor.addChangeRecord and drained by FinalRequestProcessor.

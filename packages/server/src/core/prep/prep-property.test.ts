@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Identity } from '../acl/identity.js';
 import { DataTree, type TreeEvent, type TxnResult } from '../tree/data-tree.js';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import { PendingChanges } from './pending-changes.js';
 import type { PrepContext, WriteRequest } from './prep-context.js';
 import { prepareCloseSession, prepareDeleteContainer, prepareWrite } from './prepare-request.js';

@@ -1,7 +1,7 @@
 import { ErrorCode as E } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
 import { containerEphemeralOwner, ttlEphemeralOwner } from '../tree/ephemeral-type.js';
-import { PrepHarness, createRequest, req, type CreateOptions } from './prep-harness.js';
+import { PrepHarness, createRequest, req, type CreateOptions } from './testing/prep-harness.js';
 
 const alice = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
 const aliceOnly = [{ perms: 31, id: alice }];

@@ -6,14 +6,14 @@ import type { CreateRequest } from '@zoo/client/protocol';
 import { ErrorCode, Perms, validatePath } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import { fixupAcl } from '../acl/fixup-acl.js';
-import { parentOf } from '../path.js';
+import { parentOf } from '../tree/path.js';
 import {
   containerEphemeralOwner,
   ephemeralKindOf,
   isValidTtl,
   ttlEphemeralOwner,
 } from '../tree/ephemeral-type.js';
-import type { CreateTxnBody } from '../txn.js';
+import type { CreateTxnBody } from '../tree/txn.js';
 import { createModeOf, sequenceSuffix, type CreateModeInfo } from './create-mode.js';
 import { changedView, type ChangeScope } from './pending-changes.js';
 import type { PrepContext } from './prep-context.js';

@@ -2,7 +2,7 @@ import type { MultiOp } from '@zoo/client/protocol';
 import { ErrorCode as E } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
 import { containerEphemeralOwner } from '../tree/ephemeral-type.js';
-import { PrepHarness, createRequest, req } from './prep-harness.js';
+import { PrepHarness, createRequest, req } from './testing/prep-harness.js';
 
 const setData = (path: string, version = -1): MultiOp => ({
   type: 'setData',

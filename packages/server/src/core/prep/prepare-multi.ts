@@ -4,7 +4,7 @@
 
 import type { MultiOp, MultiRequest } from '@zoo/client/protocol';
 import { ErrorCode, assertNever } from '@zoo/client/protocol';
-import type { TxnBody } from '../txn.js';
+import type { TxnBody } from '../tree/txn.js';
 import { multiCreateOf } from './create-mode.js';
 import { ChangeScope } from './pending-changes.js';
 import { prepareCreate } from './prepare-create.js';

@@ -3,7 +3,7 @@
 // still becomes a Txn (body 'error' or 'multiError') and takes its zxid.
 
 import { assert, assertNever } from '@zoo/client/protocol';
-import type { Txn, TxnBody } from '../txn.js';
+import type { Txn, TxnBody } from '../tree/txn.js';
 import { ChangeScope } from './pending-changes.js';
 import { prepareCreate } from './prepare-create.js';
 import { prepareMulti } from './prepare-multi.js';

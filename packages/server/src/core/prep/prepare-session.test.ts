@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { Txn } from '../txn.js';
-import { PrepHarness, createRequest, req } from './prep-harness.js';
+import type { Txn } from '../tree/txn.js';
+import { PrepHarness, createRequest, req } from './testing/prep-harness.js';
 import {
   prepareCloseSession,
   prepareCreateSession,

@@ -3,9 +3,9 @@
 // ZooKeeper: PrepRequestProcessor.pRequest2Txn (createSession, closeSession, deleteContainer).
 
 import { assert } from '@zoo/client/protocol';
-import { parentOf } from '../path.js';
+import { parentOf } from '../tree/path.js';
 import { ephemeralKindOf, ttlOf } from '../tree/ephemeral-type.js';
-import type { Txn, TxnBody } from '../txn.js';
+import type { Txn, TxnBody } from '../tree/txn.js';
 import { ChangeScope, changedView, type NodeView } from './pending-changes.js';
 import { isDeletablePath } from './prepare-update.js';
 import type { TxnContext } from './prep-context.js';

@@ -2,7 +2,7 @@ import type { Acl } from '@zoo/client/protocol';
 import { ErrorCode as E } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
 import type { WriteRequest } from './prep-context.js';
-import { PrepHarness, createRequest, req } from './prep-harness.js';
+import { PrepHarness, createRequest, req } from './testing/prep-harness.js';
 
 const alice = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
 const acl = (perms: number, scheme = 'world', id = 'anyone'): Acl[] => [

@@ -11,8 +11,8 @@ import type {
 import { ErrorCode, Perms, validatePath } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import { fixupAcl } from '../acl/fixup-acl.js';
-import { parentOf, specialPaths } from '../path.js';
-import type { CheckTxnBody, DeleteTxnBody, SetAclTxnBody, SetDataTxnBody } from '../txn.js';
+import { parentOf, specialPaths } from '../tree/path.js';
+import type { CheckTxnBody, DeleteTxnBody, SetAclTxnBody, SetDataTxnBody } from '../tree/txn.js';
 import { changedView, type ChangeScope, type NodeView } from './pending-changes.js';
 import type { PrepContext } from './prep-context.js';
 

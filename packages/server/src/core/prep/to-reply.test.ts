@@ -1,7 +1,7 @@
 import type { Stat } from '@zoo/client/protocol';
 import { AssertionError, ErrorCode } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
-import { createRequest, req } from './prep-harness.js';
+import { createRequest, req } from './testing/prep-harness.js';
 import { writeReply } from './to-reply.js';
 
 const stat: Stat = {

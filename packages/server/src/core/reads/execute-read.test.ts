@@ -1,7 +1,7 @@
 import type { Acl } from '@zoo/client/protocol';
 import { ErrorCode } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
-import { PrepHarness, createRequest, req } from '../prep/prep-harness.js';
+import { PrepHarness, createRequest, req } from '../prep/testing/prep-harness.js';
 
 const alice = { scheme: 'digest', id: 'alice:aYXlLOpEooaV1cRAvUL1fp9Qt7E=' };
 const aliceIds = [{ scheme: 'ip', id: '127.0.0.1' }, alice];

@@ -5,7 +5,7 @@
 import { Perms } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import type { RequestContext } from './request-context.js';
 
 export function applyTxn(context: RequestContext, txn: Txn): TxnResult {

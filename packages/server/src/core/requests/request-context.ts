@@ -2,16 +2,16 @@
 // client messages go, and the way into replication. The Peer provides it; nothing on the request
 // path sees the Peer itself, so no import runs back from here to the peer.
 
-import type { ClientMessage } from '../ready.js';
+import type { ClientMessage } from '../peer/ready.js';
 import type { Response } from '@zoo/client/protocol';
-import type { PeerOptions } from '../peer-options.js';
-import type { PeerStats } from '../peer-stats.js';
-import type { ForwardedRequestMessage } from '../replication.js';
+import type { PeerOptions } from '../peer/peer-options.js';
+import type { PeerStats } from '../peer/peer-stats.js';
+import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { DataTree } from '../tree/data-tree.js';
 import type { PendingChanges } from '../prep/pending-changes.js';
 import type { SessionTable } from '../sessions/session-table.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import type { RequestOrigin } from '../zab/messages.js';
 import type { ConnectionState } from './connection-state.js';
 

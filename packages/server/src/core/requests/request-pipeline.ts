@@ -7,8 +7,8 @@
 import { ErrorCode, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
 import type { TxnResult } from '../tree/data-tree.js';
-import type { Txn } from '../txn.js';
-import type { ForwardedRequestMessage } from '../replication.js';
+import type { Txn } from '../tree/txn.js';
+import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { Identity } from '../acl/identity.js';
 import type { RequestOrigin } from '../zab/messages.js';
 import { sessionPassword } from '../sessions/session-table.js';

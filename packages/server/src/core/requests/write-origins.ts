@@ -3,7 +3,7 @@
 
 import type { WriteRequest } from '../prep/prepare-request.js';
 import type { TxnResult } from '../tree/data-tree.js';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 
 /** A write submitted on this server, waiting for its txn to be applied. */
 export interface LocalWrite {

@@ -1,7 +1,7 @@
 import type { Acl } from '@zoo/client/protocol';
 import { AssertionError, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
-import type { Txn, TxnBody } from '../txn.js';
+import type { Txn, TxnBody } from './txn.js';
 import { DataTree } from './data-tree.js';
 import { containerEphemeralOwner, ttlEphemeralOwner } from './ephemeral-type.js';
 

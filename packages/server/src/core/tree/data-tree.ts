@@ -4,8 +4,8 @@
 
 import { type Acl, type Stat, validatePath } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
-import { childPath, nameOf, parentOf } from '../path.js';
-import type { CreateTxnBody, Txn, TxnBody } from '../txn.js';
+import { childPath, nameOf, parentOf } from './path.js';
+import type { CreateTxnBody, Txn, TxnBody } from './txn.js';
 import { AclCache } from './acl-cache.js';
 import { ephemeralKindOf, ttlOf } from './ephemeral-type.js';
 import { QuotaStats } from './quota-stats.js';

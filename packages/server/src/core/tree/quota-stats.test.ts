@@ -4,7 +4,7 @@
 import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Txn, TxnBody } from '../txn.js';
+import type { Txn, TxnBody } from './txn.js';
 import { DataTree } from './data-tree.js';
 import { formatStatsTrack, parseStatsTrack, quotaPathKey } from './quota-stats.js';
 

@@ -3,7 +3,7 @@
 // each create, delete and setData below <P>. ZooKeeper: DataTree quota code, PathTrie, StatsTrack.
 
 import { assert } from '@zoo/client/protocol';
-import { childPath } from '../path.js';
+import { childPath } from './path.js';
 import type { MutableZNode } from './z-node.js';
 
 /** ZooKeeper: Quotas.quotaZookeeper, Quotas.limitNode and Quotas.statNode. */

@@ -3,7 +3,7 @@
 
 import type { Acl } from '@zoo/client/protocol';
 import { assert } from '@zoo/client/protocol';
-import { childPath, parentOf } from '../path.js';
+import { childPath, parentOf } from './path.js';
 import type { AclCache } from './acl-cache.js';
 import { ephemeralKindOf } from './ephemeral-type.js';
 import type { ZNode } from './z-node.js';

@@ -9,7 +9,7 @@ import {
   prepareDeleteContainer,
   prepareWrite,
 } from '../prep/prepare-request.js';
-import type { Txn } from '../txn.js';
+import type { Txn } from './txn.js';
 import { DataTree, type TreeEvent, type TxnResult } from './data-tree.js';
 import { ephemeralKindOf } from './ephemeral-type.js';
 import { describeSnapshot, type SnapshotNode } from './tree-snapshot.js';

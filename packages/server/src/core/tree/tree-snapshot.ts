@@ -3,7 +3,7 @@
 // ZooKeeper: DataTree.serialize / deserialize (serializeNode walks the tree parents first).
 
 import type { Acl } from '@zoo/client/protocol';
-import { childPath } from '../path.js';
+import { childPath } from './path.js';
 import { MutableZNode, type ZNode } from './z-node.js';
 
 /** One znode as stored: the raw fields from which its Stat is computed. */

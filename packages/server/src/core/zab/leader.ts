@@ -4,7 +4,7 @@
 // getEpochToPropose, waitForEpochAck, waitForNewLeaderAck, processAck/tryToCommit.
 
 import { assert } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import type { PeerMessage } from './messages.js';
 import { sendSyncStream } from './leader-sync.js';
 import { LeaderDurability } from './leader-durability.js';

@@ -4,7 +4,7 @@
 // state it acknowledges is durable. ZooKeeper: Learner.registerWithLeader, syncWithLeader.
 
 import { assert } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import type { PeerMessage, RequestOrigin } from './messages.js';
 import type { ZabContext } from './zab-types.js';
 import { epochOf, hexZxid } from './zxid.js';

@@ -3,7 +3,7 @@
 // adapter encodes them with msgpackr and validates them on the way in.
 
 import type { Request } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import type { TreeSnapshot } from '../tree/tree-snapshot.js';
 
 /** A peer's state as election notifications report it. */

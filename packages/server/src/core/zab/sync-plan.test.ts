@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import { planSync } from './sync-plan.js';
 import type { SyncPlan } from './sync-plan.js';
 import { TxnLog } from './txn-log.js';

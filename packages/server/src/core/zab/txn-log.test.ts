@@ -2,7 +2,7 @@
 // log whose tail's fate is unknown.
 
 import { describe, expect, test } from 'vitest';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import { TxnLog } from './txn-log.js';
 import { makeZxid } from './zxid.js';
 

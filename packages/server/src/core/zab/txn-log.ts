@@ -4,7 +4,7 @@
 // and every uncommitted one. Durability is the loop's job: this is the in-memory mirror.
 
 import { assert } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
+import type { Txn } from '../tree/txn.js';
 import { hexZxid } from './zxid.js';
 
 /** Entries dropped from the front before the array is compacted. */

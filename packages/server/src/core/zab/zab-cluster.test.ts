@@ -4,8 +4,8 @@
 // replicas agree on one txn sequence; each test checks its own outcome on top.
 
 import { describe, expect, test } from 'vitest';
-import type { Txn } from '../txn.js';
-import { ZabNetwork } from './zab-network.js';
+import type { Txn } from '../tree/txn.js';
+import { ZabNetwork } from './testing/zab-network.js';
 import { epochOf } from './zxid.js';
 
 function converged(options: ConstructorParameters<typeof ZabNetwork>[0]): ZabNetwork {

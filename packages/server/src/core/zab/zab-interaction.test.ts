@@ -3,7 +3,7 @@
 // Votes, pings and pongs are left out (election timing is FastLeaderElection's business).
 
 import { expect, test } from 'vitest';
-import { ZabNetwork } from './zab-network.js';
+import { ZabNetwork } from './testing/zab-network.js';
 
 function exchange(network: ZabNetwork): string[] {
   return network.transcript

@@ -3,11 +3,11 @@
 // Persistence order is where real ZAB lost data (ZOOKEEPER-3911, 4394, 4643, 4646, 4685).
 
 import { describe, expect, test } from 'vitest';
-import { seededRandom } from '../election/election-network.js';
-import type { Txn } from '../txn.js';
-import { FakeHost } from './fake-host.js';
+import { seededRandom } from '../election/testing/election-network.js';
+import type { Txn } from '../tree/txn.js';
+import { FakeHost } from './testing/fake-host.js';
 import type { PeerMessage } from './messages.js';
-import { HostedZab } from './hosted-zab.js';
+import { HostedZab } from './testing/hosted-zab.js';
 import { describeOutput } from './zab-outbox.js';
 import type { DurableState, ZabOutput } from './zab-types.js';
 

@@ -5,11 +5,11 @@
 // which the peer carries out as the call returns. describeOutput/describePersistOp print it.
 
 import { assert } from '@zoo/client/protocol';
-import type { ReplicationEffect } from '../replication.js';
+import type { ReplicationEffect } from '../replication/replication.js';
 import type { PeerEnvelope, PeerMessage } from './messages.js';
 import { describeMessage } from './messages.js';
 // Straight from replication.ts, not via zab-types.ts, which imports this file.
-import type { PersistOp, ReplicationOutput as ZabOutput } from '../replication.js';
+import type { PersistOp, ReplicationOutput as ZabOutput } from '../replication/replication.js';
 import { hexZxid } from './zxid.js';
 
 /** A bound on what one turn may queue; hitting it is a bug (the loop must drain every turn). */

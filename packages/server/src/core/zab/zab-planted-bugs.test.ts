@@ -3,8 +3,8 @@
 // ever pass without the harness throwing, the checks in ZabNetwork have gone blind.
 
 import { describe, expect, test } from 'vitest';
-import { ZabNetwork } from './zab-network.js';
-import type { PlantedBugs } from './planted-bugs.js';
+import { ZabNetwork } from './testing/zab-network.js';
+import type { PlantedBugs } from './testing/planted-bugs.js';
 
 /**
  * Leader 3 gets proposal P acked by follower 1 while 1's disk is slow, follower 2 cut off.

@@ -4,20 +4,20 @@
 
 import { assert } from '@zoo/client/protocol';
 import { electionDefaults } from '../election/fast-leader-election.js';
-import type { Random } from '../random.js';
-import type { Txn } from '../txn.js';
+import type { Random } from '../replication/random.js';
+import type { Txn } from '../tree/txn.js';
 import type {
   ReplicatedState,
   ReplicationEffect,
   ReplicationOutput,
   ReplicationRole,
-} from '../replication.js';
+} from '../replication/replication.js';
 import type { TxnLog } from './txn-log.js';
 import { committedZxid } from './quorum.js';
 import type { CommitRule } from './quorum.js';
 import type { ZabOutbox } from './zab-outbox.js';
 
-export type { PersistOp } from '../replication.js';
+export type { PersistOp } from '../replication/replication.js';
 // describePersistOp lives with the outbox that holds the ops (zab-outbox.ts imports nothing from
 // here, so the two files do not import each other); re-exported for its existing importers.
 export { describePersistOp } from './zab-outbox.js';

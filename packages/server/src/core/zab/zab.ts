@@ -6,8 +6,12 @@
 
 import { assert } from '@zoo/client/protocol';
 import { FastLeaderElection } from '../election/fast-leader-election.js';
-import type { Txn } from '../txn.js';
-import type { ReplicatedState, Replication, ReplicationEffect } from '../replication.js';
+import type { Txn } from '../tree/txn.js';
+import type {
+  ReplicatedState,
+  Replication,
+  ReplicationEffect,
+} from '../replication/replication.js';
 import { Leader } from './leader.js';
 import { Learner } from './learner.js';
 import type { PeerMessage, RequestOrigin } from './messages.js';

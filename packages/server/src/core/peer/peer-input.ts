@@ -2,8 +2,8 @@
 // completions into these inputs and feeds them to `Peer.step`. Time enters only via `Peer.tick`.
 
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import { describeMessage } from './zab/messages.js';
-import type { PeerMessage } from './zab/messages.js';
+import { describeMessage } from '../zab/messages.js';
+import type { PeerMessage } from '../zab/messages.js';
 
 export type PeerInput =
   | { type: 'connectionOpened'; connectionId: number; remoteAddress: string; remotePort: number }

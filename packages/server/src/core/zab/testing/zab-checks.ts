@@ -3,8 +3,8 @@
 // zxid names one txn) and Leadership (at most one leader establishes an epoch).
 
 import { assert } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
-import { describeTxn } from '../txn.js';
+import type { Txn } from '../../tree/txn.js';
+import { describeTxn } from '../../tree/txn.js';
 
 export class ZabChecks {
   /** Every txn applied anywhere, by position: the sequence all replicas must agree on. */

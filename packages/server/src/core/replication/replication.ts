@@ -2,9 +2,9 @@
 // (zab/zab.ts) or the standalone server (standalone-replication.ts). The Peer prepares txns and
 // applies commits; replication decides zxids, durability order and what is committed.
 
-import type { Txn } from './txn.js';
-import type { TreeSnapshot } from './tree/tree-snapshot.js';
-import type { PeerEnvelope, PeerMessage, RequestOrigin } from './zab/messages.js';
+import type { Txn } from '../tree/txn.js';
+import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import type { PeerEnvelope, PeerMessage, RequestOrigin } from '../zab/messages.js';
 
 export type ReplicationRole = 'looking' | 'leading' | 'following' | 'observing';
 

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode, EventType, OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { Request } from '@zoo/client/protocol';
-import { PeerHarness } from './peer-harness.js';
+import { PeerHarness } from '../testing/peer-harness.js';
 
 const acl = [...OPEN_ACL_UNSAFE];
 const create = (path: string, flags = 0, data: string | null = 'x'): Request => ({

@@ -1,12 +1,12 @@
 // Test support: a Zab driven by hand whose effects its fake host carries out as each call
 // returns, as the peer does after every call into replication.
 
-import type { ReplicationEffect } from '../replication.js';
-import type { Txn } from '../txn.js';
+import type { ReplicationEffect } from '../../replication/replication.js';
+import type { Txn } from '../../tree/txn.js';
 import type { FakeHost } from './fake-host.js';
-import type { PeerMessage } from './messages.js';
-import { Zab } from './zab.js';
-import type { DurableState } from './zab-types.js';
+import type { PeerMessage } from '../messages.js';
+import { Zab } from '../zab.js';
+import type { DurableState } from '../zab-types.js';
 
 /** A Zab whose effects its fake host carries out as each call returns, as the peer does. */
 export class HostedZab extends Zab {

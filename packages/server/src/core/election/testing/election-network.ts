@@ -3,11 +3,11 @@
 // drops, cut-off peers and crashes. Every step checks every member's invariants.
 
 import { assert } from '@zoo/client/protocol';
-import type { Random } from '../random.js';
-import { describeMessage } from '../zab/messages.js';
-import type { PeerMessage } from '../zab/messages.js';
-import { FastLeaderElection, electionDefaults } from './fast-leader-election.js';
-import type { ElectionOptions, ElectionResult } from './fast-leader-election.js';
+import type { Random } from '../../replication/random.js';
+import { describeMessage } from '../../zab/messages.js';
+import type { PeerMessage } from '../../zab/messages.js';
+import { FastLeaderElection, electionDefaults } from '../fast-leader-election.js';
+import type { ElectionOptions, ElectionResult } from '../fast-leader-election.js';
 
 export interface ElectionMemberSpec {
   id: number;

@@ -3,8 +3,8 @@
 // rule; ACKs sent before the write are made by moving them in the output the loop is handed.
 // A planted-bug test proves that a checker can fail; the same run without the bug is clean.
 
-import type { ReplicationOutput } from '../replication.js';
-import type { CommitRule } from './quorum.js';
+import type { ReplicationOutput } from '../../replication/replication.js';
+import type { CommitRule } from '../quorum.js';
 
 export interface PlantedBugs {
   /** The leader commits on its own ACK alone, without waiting for a quorum. */

@@ -2,7 +2,7 @@
 // a quorum of one. A proposal is committed once the local log says it is durable.
 
 import { AssertionError, assert } from '@zoo/client/protocol';
-import type { Txn } from './txn.js';
+import type { Txn } from '../tree/txn.js';
 import type {
   PersistOp,
   ReplicatedState,

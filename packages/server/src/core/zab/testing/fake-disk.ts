@@ -2,9 +2,9 @@
 // txns logged after it — written one PersistOp at a time, in order.
 
 import { assert } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
-import type { PersistOp } from './zab-types.js';
+import type { Txn } from '../../tree/txn.js';
+import type { TreeSnapshot } from '../../tree/tree-snapshot.js';
+import type { PersistOp } from '../zab-types.js';
 
 /** What one node wrote durably: epochs, the last snapshot and the log after it. */
 export class FakeDisk {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode, OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { MultiOp, Request } from '@zoo/client/protocol';
-import { PeerHarness } from './peer-harness.js';
+import { PeerHarness } from '../testing/peer-harness.js';
 
 const create = (path: string): Request => ({
   type: 'create',

@@ -1,11 +1,11 @@
 // Helpers for tests that drive one FastLeaderElection by hand: build it without jitter, make
 // votes and notifications, feed them, and read what it sends as describeMessage lines.
 
-import type { Random } from '../random.js';
-import { describeMessage } from '../zab/messages.js';
-import type { ServerState, Vote } from '../zab/messages.js';
-import { FastLeaderElection, electionDefaults } from './fast-leader-election.js';
-import type { ElectionOptions, Notification } from './fast-leader-election.js';
+import type { Random } from '../../replication/random.js';
+import { describeMessage } from '../../zab/messages.js';
+import type { ServerState, Vote } from '../../zab/messages.js';
+import { FastLeaderElection, electionDefaults } from '../fast-leader-election.js';
+import type { ElectionOptions, Notification } from '../fast-leader-election.js';
 
 /** No jitter: nextInt always gives its minimum. */
 export const noJitter: Random = { nextFloat: () => 0, nextInt: (min) => min };

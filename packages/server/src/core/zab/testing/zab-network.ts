@@ -4,19 +4,19 @@
 // losing what was not yet written. Every apply anywhere is checked against one global sequence.
 
 import { assert } from '@zoo/client/protocol';
-import { seededRandom } from '../election/election-network.js';
-import type { Txn } from '../txn.js';
+import { seededRandom } from '../../election/testing/election-network.js';
+import type { Txn } from '../../tree/txn.js';
 import { FakeDisk } from './fake-disk.js';
 import { ZabChecks } from './zab-checks.js';
 import { FakeHost, contentsOf } from './fake-host.js';
-import { describeMessage } from './messages.js';
-import type { PeerMessage } from './messages.js';
-import { Zab } from './zab.js';
-import type { PersistOp, ZabOptions, ZabTestingOptions } from './zab-types.js';
-import { carryOutReady } from '../ready.js';
+import { describeMessage } from '../messages.js';
+import type { PeerMessage } from '../messages.js';
+import { Zab } from '../zab.js';
+import type { PersistOp, ZabOptions, ZabTestingOptions } from '../zab-types.js';
+import { carryOutReady } from '../../peer/ready.js';
 import { commitOnOwnAck, sendAcksBeforePersist } from './planted-bugs.js';
 import type { PlantedBugs } from './planted-bugs.js';
-import type { ReadyTarget } from '../ready.js';
+import type { ReadyTarget } from '../../peer/ready.js';
 
 export interface ZabNetworkOptions {
   voters: readonly number[];

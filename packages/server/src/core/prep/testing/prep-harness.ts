@@ -3,14 +3,14 @@
 
 import type { Acl, CreateRequest, CreateVariant, MultiOp, Stat } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
-import type { Identity } from '../acl/identity.js';
-import { executeRead, type ReadOutcome, type ReadRequest } from '../reads/execute-read.js';
-import { DataTree, type TreeEvent, type TxnResult } from '../tree/data-tree.js';
-import type { Txn } from '../txn.js';
-import { PendingChanges } from './pending-changes.js';
-import type { PrepContext, PrepOptions, WriteRequest } from './prep-context.js';
-import { prepareWrite } from './prepare-request.js';
-import { writeReply, type WriteReply } from './to-reply.js';
+import type { Identity } from '../../acl/identity.js';
+import { executeRead, type ReadOutcome, type ReadRequest } from '../../reads/execute-read.js';
+import { DataTree, type TreeEvent, type TxnResult } from '../../tree/data-tree.js';
+import type { Txn } from '../../tree/txn.js';
+import { PendingChanges } from '../pending-changes.js';
+import type { PrepContext, PrepOptions, WriteRequest } from '../prep-context.js';
+import { prepareWrite } from '../prepare-request.js';
+import { writeReply, type WriteReply } from '../to-reply.js';
 
 export interface CreateOptions {
   data?: Buffer | null;

@@ -2,8 +2,8 @@
 // txns to make durable, and messages to write to client connections, in order per connection.
 
 import type { ConnectResponse, Notification, Reply } from '@zoo/client/protocol';
-import type { PersistOp, ReplicationOutput } from './replication.js';
-import type { PeerEnvelope } from './zab/messages.js';
+import type { PersistOp, ReplicationOutput } from '../replication/replication.js';
+import type { PeerEnvelope } from '../zab/messages.js';
 
 export type ClientMessage =
   | { kind: 'connectResponse'; connectionId: number; response: ConnectResponse }

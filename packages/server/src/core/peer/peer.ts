@@ -5,31 +5,31 @@
 
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Response } from '@zoo/client/protocol';
-import { DataTree } from './tree/data-tree.js';
-import type { TreeSnapshot } from './tree/tree-snapshot.js';
-import { PendingChanges } from './prep/pending-changes.js';
-import { WatchRegistry } from './watches/watch-registry.js';
-import { SessionTable } from './sessions/session-table.js';
+import { DataTree } from '../tree/data-tree.js';
+import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import { PendingChanges } from '../prep/pending-changes.js';
+import { WatchRegistry } from '../watches/watch-registry.js';
+import { SessionTable } from '../sessions/session-table.js';
 import { resolvePeerOptions } from './peer-options.js';
 import type { PeerOptions, PeerOptionsInput } from './peer-options.js';
-import { createConnectionState } from './requests/connection-state.js';
-import type { ConnectionState } from './requests/connection-state.js';
+import { createConnectionState } from '../requests/connection-state.js';
+import type { ConnectionState } from '../requests/connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
-import type { Txn } from './txn.js';
-import { RequestPipeline } from './requests/request-pipeline.js';
-import type { RequestContext } from './requests/request-context.js';
-import { applyTxn } from './requests/apply-txn.js';
+import type { Txn } from '../tree/txn.js';
+import { RequestPipeline } from '../requests/request-pipeline.js';
+import type { RequestContext } from '../requests/request-context.js';
+import { applyTxn } from '../requests/apply-txn.js';
 import { PeerStats } from './peer-stats.js';
-import { StandaloneReplication } from './standalone-replication.js';
+import { StandaloneReplication } from '../replication/standalone-replication.js';
 import type {
   ForwardedRequestMessage,
   ReplicatedState,
   Replication,
   ReplicationEffect,
   ReplicationRole,
-} from './replication.js';
-import type { RequestOrigin } from './zab/messages.js';
+} from '../replication/replication.js';
+import type { RequestOrigin } from '../zab/messages.js';
 
 /** Builds the replication a peer runs over its state; the default is a standalone server. */
 export type ReplicationFactory = (state: ReplicatedState) => Replication;

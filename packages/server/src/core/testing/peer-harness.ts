@@ -9,10 +9,10 @@ import type {
   Request,
   WatcherEvent,
 } from '@zoo/client/protocol';
-import { Peer } from './peer.js';
-import type { PeerOptionsInput } from './peer-options.js';
-import { carryOutReady } from './ready.js';
-import type { ClientMessage, ReadyTarget } from './ready.js';
+import { Peer } from '../peer/peer.js';
+import type { PeerOptionsInput } from '../peer/peer-options.js';
+import { carryOutReady } from '../peer/ready.js';
+import type { ClientMessage, ReadyTarget } from '../peer/ready.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
 const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;

@@ -2,12 +2,12 @@
 // that list. It carries out the effects Zab hands out and records each, so tests can check them.
 
 import { assert } from '@zoo/client/protocol';
-import type { Txn } from '../txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
-import type { PeerMessage, RequestOrigin } from './messages.js';
-import type { ReplicatedState, ReplicationEffect } from '../replication.js';
-import type { ZabRole } from './zab-types.js';
-import { hexZxid } from './zxid.js';
+import type { Txn } from '../../tree/txn.js';
+import type { TreeSnapshot } from '../../tree/tree-snapshot.js';
+import type { PeerMessage, RequestOrigin } from '../messages.js';
+import type { ReplicatedState, ReplicationEffect } from '../../replication/replication.js';
+import type { ZabRole } from '../zab-types.js';
+import { hexZxid } from '../zxid.js';
 
 /** A snapshot's contents, by identity: the fake state travels inside the opaque TreeSnapshot. */
 const snapshotContents = new WeakMap<TreeSnapshot, readonly Txn[]>();
