@@ -21,8 +21,8 @@ export type { EnsembleMembership, ZabFactoryOptions } from './zab-factory.js';
 export type { Zab } from './core/zab/zab.js';
 export type { DurableState, ZabTestingOptions } from './core/zab/zab-types.js';
 // Bugs the simulator's self-tests plant from outside the server code.
-export { commitOnOwnAck, sendAcksBeforePersist } from './core/zab/testing/planted-bugs.js';
-export type { PlantedBugs } from './core/zab/testing/planted-bugs.js';
+export { commitOnOwnAck, sendAcksBeforePersist } from './core/zab/planted-bugs.js';
+export type { PlantedBugs } from './core/zab/planted-bugs.js';
 export type { CommitRule } from './core/zab/quorum.js';
 export type {
   PersistOp,

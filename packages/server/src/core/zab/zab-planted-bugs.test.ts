@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { ZabNetwork } from './testing/zab-network.js';
-import type { PlantedBugs } from './testing/planted-bugs.js';
+import type { PlantedBugs } from './planted-bugs.js';
 
 /**
  * Leader 3 gets proposal P acked by follower 1 while 1's disk is slow, follower 2 cut off.

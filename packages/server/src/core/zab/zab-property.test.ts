@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { ZabCommand, ZabScenario } from './testing/zab-scenario.js';
 import { runZabScenario } from './testing/zab-scenario.js';
-import type { PlantedBugs } from './testing/planted-bugs.js';
+import type { PlantedBugs } from './planted-bugs.js';
 
 function commandArbitrary(size: number): fc.Arbitrary<ZabCommand> {
   const node = fc.integer({ min: 1, max: size });

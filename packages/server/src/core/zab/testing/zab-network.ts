@@ -14,8 +14,8 @@ import type { PeerMessage } from '../messages.js';
 import { Zab } from '../zab.js';
 import type { PersistOp, ZabOptions, ZabTestingOptions } from '../zab-types.js';
 import { carryOutReady } from '../../peer/ready.js';
-import { commitOnOwnAck, sendAcksBeforePersist } from './planted-bugs.js';
-import type { PlantedBugs } from './planted-bugs.js';
+import { commitOnOwnAck, sendAcksBeforePersist } from '../planted-bugs.js';
+import type { PlantedBugs } from '../planted-bugs.js';
 import type { ReadyTarget } from '../../peer/ready.js';
 
 export interface ZabNetworkOptions {

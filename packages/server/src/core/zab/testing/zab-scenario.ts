@@ -2,7 +2,7 @@
 // them with fast-check), and its pure runner. After the schedule every fault is healed; the
 // run must then converge, with every replica holding exactly the one agreed sequence of txns.
 
-import type { PlantedBugs } from './planted-bugs.js';
+import type { PlantedBugs } from '../planted-bugs.js';
 import { ZabNetwork } from './zab-network.js';
 
 export type ZabCommand =

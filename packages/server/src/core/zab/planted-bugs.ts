@@ -1,10 +1,11 @@
-// Test support: the simulator's and the ZAB tests' planted bugs, planted from outside the
-// production code. A wrong commit rule is injected where production passes the real quorum
-// rule; ACKs sent before the write are made by moving them in the output the loop is handed.
-// A planted-bug test proves that a checker can fail; the same run without the bug is clean.
+// The simulator's and the ZAB tests' planted bugs, planted from outside the production code
+// (the simulator imports them through @zoo/server/internals; the server never uses them). A
+// wrong commit rule is injected where production passes the real quorum rule; ACKs sent before
+// the write are made by moving them in the output the loop is handed. A planted-bug test proves
+// that a checker can fail; the same run without the bug is clean.
 
-import type { ReplicationOutput } from '../../replication/replication.js';
-import type { CommitRule } from '../quorum.js';
+import type { ReplicationOutput } from '../replication/replication.js';
+import type { CommitRule } from './quorum.js';
 
 export interface PlantedBugs {
   /** The leader commits on its own ACK alone, without waiting for a quorum. */
