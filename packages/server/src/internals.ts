@@ -34,6 +34,7 @@ export type {
 } from './core/replication/replication.js';
 export type { ReplicationFactory } from './core/peer/peer.js';
 export type { Random } from './core/replication/random.js';
+export { SeededRandom } from './core/replication/random.js';
 export type { Txn, TxnBody } from './core/tree/txn.js';
 export { describeTxn } from './core/tree/txn.js';
 export type { TreeSnapshot } from './core/tree/tree-snapshot.js';

@@ -2,7 +2,7 @@
 // seed, with faults, and check the history (linearizability, ZAB's invariants, ZooKeeper's
 // session guarantees, recipe invariants).
 
-export { SeededRandom } from './seeded-random.js';
+export { SeededRandom } from '@zoo/server/internals';
 export { simulate, simTickMs, simSessionTimeoutMs } from './simulate.js';
 export { drawSchedule, scenarioArbitrary, scheduleArbitrary } from './arbitraries.js';
 export type { ScenarioBase } from './arbitraries.js';

@@ -12,7 +12,7 @@ import type {
   ZnodeOp,
   ZnodeOpValue,
 } from '../history/history.js';
-import { SeededRandom } from '../seeded-random.js';
+import { SeededRandom } from '@zoo/server/internals';
 import { checkLinearizability, describeZnodeOp } from './linearizability.js';
 import { applyCall, step } from './register-model.js';
 

@@ -4,7 +4,7 @@
 
 import type { PeerMessage } from '@zoo/server/internals';
 import type { CrashWindow, Fault, FaultStep } from '../scenario.js';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { TimelineRecorder } from '../world/timeline-recorder.js';
 import type { Connectivity } from '../net/connectivity.js';

@@ -4,7 +4,7 @@
 
 import type { ByteStream } from '@zoo/server/internals';
 import type { ServerAddress, Transport, TransportHandlers } from '@zoo/client';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { SimProcess } from '../node/sim-process.js';
 import type { Connectivity } from './connectivity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SeededRandom } from '../seeded-random.js';
+import { SeededRandom } from '@zoo/server/internals';
 import { Connectivity } from './connectivity.js';
 
 const ids = [1, 2, 3, 4, 5];

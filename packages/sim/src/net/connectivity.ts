@@ -2,7 +2,7 @@
 // from servers (directed pairs) and clients from servers (both ways); every link of a slowed
 // endpoint carries its extra latency, client links included.
 
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 
 export class Connectivity {
   /** Directed server pairs `from>to` whose packets are lost. */

@@ -5,7 +5,7 @@
 
 import { decodePeerMessage, encodePeerMessage } from '@zoo/server/internals';
 import type { PeerInput, PeerMessage, PeerSender } from '@zoo/server/internals';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { SimProcess } from '../node/sim-process.js';
 import type { Connectivity } from './connectivity.js';

@@ -4,7 +4,7 @@
 
 import { MemoryTxnLog } from '@zoo/server/internals';
 import type { PersistOp, TxnLog } from '@zoo/server/internals';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { EventHandle, World } from '../world/world.js';
 import type { SimProcess } from './sim-process.js';
 

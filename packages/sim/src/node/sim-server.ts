@@ -20,7 +20,7 @@ import type {
   Scheduler,
 } from '@zoo/server/internals';
 import type { ServerEvent } from '../history/history.js';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { AcceptedConnection, ClientAcceptor, ClientLinks } from '../net/client-links.js';
 import type { PeerEndpoint, PeerMesh } from '../net/peer-mesh.js';

@@ -3,7 +3,7 @@
 
 import type { ZooClient } from '@zoo/client';
 import type { History } from '../history/history.js';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 
 export interface OpContext {

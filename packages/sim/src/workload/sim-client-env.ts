@@ -4,7 +4,7 @@
 // continuations resume at the virtual time they belong to.
 
 import type { ClientEnv } from '@zoo/client';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { EventHandle, World } from '../world/world.js';
 import type { ClientLinks } from '../net/client-links.js';
 import type { SimProcess } from '../node/sim-process.js';

@@ -6,7 +6,7 @@
 import { createClientWithEnv } from '@zoo/client';
 import type { ZooClient } from '@zoo/client';
 import type { History, Violation } from '../history/history.js';
-import type { SeededRandom } from '../seeded-random.js';
+import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { TimelineRecorder } from '../world/timeline-recorder.js';
 import type { ClientLinks } from '../net/client-links.js';

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { SeededRandom } from '../seeded-random.js';
+import { SeededRandom } from '@zoo/server/internals';
 import { EventQueue } from './event-queue.js';
 import type { SimEvent } from './event-queue.js';
 

@@ -17,7 +17,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Vote } from '../zab/messages.js';
-import { ElectionNetwork, seededRandom } from './testing/election-network.js';
+import { ElectionNetwork } from './testing/election-network.js';
+import { SeededRandom } from '../replication/random.js';
 import type { ElectionMemberSpec } from './testing/election-network.js';
 import { isBetterVote } from './is-better-vote.js';
 import { quorumSizeOf } from './vote-tally.js';
@@ -96,7 +97,7 @@ function checkDecisions(network: ElectionNetwork, scenario: Scenario): void {
 }
 
 /** Runs until every running member decided, delivering everything before time moves. */
-function settle(network: ElectionNetwork, order: ReturnType<typeof seededRandom>): boolean {
+function settle(network: ElectionNetwork, order: SeededRandom): boolean {
   for (let step = 0; step < 2_400; step += 1) {
     network.deliverAll({ order });
     if (network.running().every((id) => !network.isLooking(id))) return true;
@@ -185,13 +186,13 @@ describe('election properties', () => {
       fc.property(scenarioArbitrary, (scenario) => {
         const network = new ElectionNetwork({
           members: scenario.members,
-          random: seededRandom(scenario.seed),
+          random: new SeededRandom(scenario.seed),
         });
         startAll(network, scenario);
         // Voters ignore observers' rounds, so the voters' highest round is the one that counts.
         const rounds = network.voters.map((id) => network.member(id).round);
         const highestRound = Math.max(...rounds);
-        expect(settle(network, seededRandom(scenario.seed + 1))).toBe(true);
+        expect(settle(network, new SeededRandom(scenario.seed + 1))).toBe(true);
         checkDecisions(network, scenario);
         const best = bestVoter(scenario);
         for (const spec of scenario.members) {
@@ -214,11 +215,11 @@ describe('election properties', () => {
         (scenario, actions) => {
           const network = new ElectionNetwork({
             members: scenario.members,
-            random: seededRandom(scenario.seed),
+            random: new SeededRandom(scenario.seed),
           });
           startAll(network, scenario);
           const crashed = new Set<number>();
-          const order = seededRandom(scenario.seed + 2);
+          const order = new SeededRandom(scenario.seed + 2);
           for (const action of actions) {
             apply(network, action, crashed);
             checkDecisions(network, scenario);
@@ -258,7 +259,7 @@ describe('election properties', () => {
     };
     const network = new ElectionNetwork({ members: scenario.members });
     network.start();
-    expect(settle(network, seededRandom(1))).toBe(true);
+    expect(settle(network, new SeededRandom(1))).toBe(true);
     expect(network.result(1)?.leader).toBe(1);
     expect(() => checkDecisions(network, scenario)).toThrow();
   });

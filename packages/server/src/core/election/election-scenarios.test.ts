@@ -2,7 +2,8 @@
 // who wins, split votes, minorities, late joiners, lost messages, finalizeWait, observers.
 
 import { describe, expect, test } from 'vitest';
-import { ElectionNetwork, seededRandom } from './testing/election-network.js';
+import { ElectionNetwork } from './testing/election-network.js';
+import { SeededRandom } from '../replication/random.js';
 import type { ElectionMemberSpec, LinkFilter } from './testing/election-network.js';
 
 const ids = (count: number): ElectionMemberSpec[] =>
@@ -62,9 +63,9 @@ describe('election: everyone starts together', () => {
   for (const c of startTogetherCases) {
     test(`${c.name} and all agree, in any delivery order`, () => {
       for (let seed = 1; seed <= 20; seed += 1) {
-        const network = new ElectionNetwork({ members: c.members, random: seededRandom(seed) });
+        const network = new ElectionNetwork({ members: c.members, random: new SeededRandom(seed) });
         network.start();
-        network.deliverAll({ order: seededRandom(seed * 7919) });
+        network.deliverAll({ order: new SeededRandom(seed * 7919) });
         expect(network.stabilize()).toBe(true);
         expect(agreedLeader(network)).toBe(c.leader);
         const spec = c.members.find((member) => member.id === c.leader);

@@ -3,7 +3,7 @@
 // Persistence order is where real ZAB lost data (ZOOKEEPER-3911, 4394, 4643, 4646, 4685).
 
 import { describe, expect, test } from 'vitest';
-import { seededRandom } from '../election/testing/election-network.js';
+import { SeededRandom } from '../replication/random.js';
 import type { Txn } from '../tree/txn.js';
 import { FakeHost } from './testing/fake-host.js';
 import type { PeerMessage } from './messages.js';
@@ -44,7 +44,7 @@ function drive(
       tickMs: 100,
       initLimitTicks: 10,
       syncLimitTicks: 5,
-      random: seededRandom(serverId),
+      random: new SeededRandom(serverId),
       committedLogMax: 500,
     },
     host,

@@ -3,6 +3,7 @@
 // drops, cut-off peers and crashes. Every step checks every member's invariants.
 
 import { assert } from '@zoo/client/protocol';
+import { SeededRandom } from '../../replication/random.js';
 import type { Random } from '../../replication/random.js';
 import { describeMessage } from '../../zab/messages.js';
 import type { PeerMessage } from '../../zab/messages.js';
@@ -34,22 +35,6 @@ export type LinkFilter = (from: number, to: number) => boolean;
 /** Deliveries in one deliverAll before the network is deemed to loop (a bug). */
 export const deliveriesPerSettleMax = 100_000;
 
-/** Mulberry32: a small seeded PRNG so a test's jitter and delivery order replay exactly. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  const nextFloat = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return {
-    nextFloat,
-    nextInt: (min, max) => min + Math.floor(nextFloat() * (max - min + 1)),
-  };
-}
-
 export class ElectionNetwork {
   nowMs = 0;
   /** One line per delivery, drop and decision, for failure messages and transcripts. */
@@ -65,7 +50,7 @@ export class ElectionNetwork {
   private readonly timing: Pick<ElectionOptions, keyof typeof electionDefaults>;
 
   constructor(options: ElectionNetworkOptions) {
-    this.random = options.random ?? seededRandom(1);
+    this.random = options.random ?? new SeededRandom(1);
     this.timing = { ...electionDefaults, ...options.timing };
     const ids = options.members.map((spec) => spec.id).sort((a, b) => a - b);
     this.voters = options.members

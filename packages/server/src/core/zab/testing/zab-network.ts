@@ -4,7 +4,7 @@
 // losing what was not yet written. Every apply anywhere is checked against one global sequence.
 
 import { assert } from '@zoo/client/protocol';
-import { seededRandom } from '../../election/testing/election-network.js';
+import { SeededRandom } from '../../replication/random.js';
 import type { Txn } from '../../tree/txn.js';
 import { FakeDisk } from './fake-disk.js';
 import { ZabChecks } from './zab-checks.js';
@@ -325,7 +325,7 @@ export class ZabNetwork {
       tickMs: this.tickMs,
       initLimitTicks: this.options.initLimitTicks ?? 10,
       syncLimitTicks: this.options.syncLimitTicks ?? 5,
-      random: seededRandom((this.options.seed ?? 1) * 7919 + id),
+      random: new SeededRandom((this.options.seed ?? 1) * 7919 + id),
       committedLogMax: this.options.committedLogMax ?? 500,
       testing: this.options.testing ?? {},
       ...(this.options.plantedBugs?.commitWithoutQuorum === true

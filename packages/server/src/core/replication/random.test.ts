@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from './random.js';
 
 describe('SeededRandom', () => {
   test('replays the same stream from the same seed', () => {
