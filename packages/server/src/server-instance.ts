@@ -9,7 +9,7 @@ import type { PeerInput } from './core/peer/peer-input.js';
 import { PeerLoop } from './runtime/peer-loop.js';
 import { ClientConnections } from './runtime/client-connections.js';
 import type { Logger, PeerSender, TxnLog } from './runtime/env.js';
-import { takeSnapshot } from './runtime/snapshot.js';
+import { captureServerState } from './runtime/capture-server-state.js';
 import { consoleLogger, nodeScheduler, sha1Digest, systemClock } from './adapters/node-env.js';
 import { listenTcp } from './adapters/tcp-listener.js';
 import type { TcpListener } from './adapters/tcp-listener.js';
@@ -125,7 +125,7 @@ function answerFourLetterWord(code: number, context: FourLetterWordContext): str
   // answer as a sent one after (so a second srvr sees the first one's answer counted).
   peer.stats.packetsReceived += 1;
   queueMicrotask(() => (peer.stats.packetsSent += 1));
-  const snapshot = takeSnapshot({
+  const snapshot = captureServerState({
     peer,
     isEnsemble: context.isEnsemble,
     clientPort: context.clientPort(),

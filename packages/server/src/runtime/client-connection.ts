@@ -64,7 +64,7 @@ export class ClientConnection {
     try {
       if (!this.hasHandshake && this.answerFourLetterWord()) return;
       for (let frame = this.frames.next(); frame !== null; frame = this.frames.next()) {
-        this.receiveFrame(frame);
+        this.receiveRequest(frame);
         if (this.isClosing) return;
       }
     } catch (error) {
@@ -114,7 +114,7 @@ export class ClientConnection {
     }
   }
 
-  private receiveFrame(frame: Buffer): void {
+  private receiveRequest(frame: Buffer): void {
     const submit = this.options.submit;
     if (!this.hasHandshake) {
       this.hasHandshake = true;

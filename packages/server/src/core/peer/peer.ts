@@ -116,19 +116,19 @@ export class Peer implements ReplicatedState, RequestContext {
       case 'connect':
         return this.pipeline.connect(input.connectionId, input.request);
       case 'request':
-        return this.pipeline.receiveFrame(input.connectionId, {
+        return this.pipeline.receiveRequest(input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: input.request,
         });
       case 'malformedRequest':
-        return this.pipeline.receiveFrame(input.connectionId, {
+        return this.pipeline.receiveRequest(input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: 'malformed',
         });
       case 'unknownOp':
-        return this.pipeline.receiveFrame(input.connectionId, {
+        return this.pipeline.receiveRequest(input.connectionId, {
           xid: input.xid,
           opCode: input.opCode,
           request: 'unknownOp',

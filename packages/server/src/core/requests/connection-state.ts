@@ -22,8 +22,9 @@ export type QueuedRequest =
   /** A request whose body failed to parse: answered MarshallingError in its turn. */
   | { kind: 'malformed'; xid: number; opCode: number; receivedMs: number };
 
-/** A frame that arrived before the handshake completed: a request, bad body or unknown op. */
-export interface EarlyFrame {
+/** A decoded client request as it arrives: a request, a body that failed to parse, or an unknown
+ * op. */
+export interface IncomingRequest {
   xid: number;
   opCode: number;
   request: Request | 'malformed' | 'unknownOp';
@@ -74,7 +75,7 @@ export interface ConnectionState {
   identities: Identity[];
   queue: QueuedRequest[];
   /** Requests pipelined behind the ConnectRequest, processed once the session exists. */
-  beforeEstablished: EarlyFrame[];
+  beforeEstablished: IncomingRequest[];
   stats: ConnectionStats;
 }
 

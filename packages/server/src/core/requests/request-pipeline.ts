@@ -14,7 +14,7 @@ import type { RequestOrigin } from '../zab/messages.js';
 import { sessionPassword } from '../sessions/session-table.js';
 import { writeReply } from '../prep/to-reply.js';
 import type { WriteRequest } from '../prep/prepare-request.js';
-import type { ConnectionState, EarlyFrame, QueuedRequest } from './connection-state.js';
+import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
 import { answerInOrderRequest, isWriteRequest } from './answer-in-order.js';
 import { handleAuth } from './auth.js';
@@ -48,7 +48,7 @@ export class RequestPipeline {
     handleConnect(this.context, this, { connectionId, request });
   }
 
-  receiveFrame(connectionId: number, frame: EarlyFrame): void {
+  receiveRequest(connectionId: number, frame: IncomingRequest): void {
     const context = this.context;
     const connection = context.connections.get(connectionId);
     if (connection === undefined || isWindingDown(connection)) return;
@@ -147,7 +147,7 @@ export class RequestPipeline {
 
   // ---- internals ----
 
-  private processFrame(connection: ConnectionState, frame: EarlyFrame): void {
+  private processFrame(connection: ConnectionState, frame: IncomingRequest): void {
     if (frame.request === 'unknownOp') {
       this.answerUnknownOp(connection, frame.xid);
       return;

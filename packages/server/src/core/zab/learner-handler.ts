@@ -9,13 +9,13 @@ import { hexZxid } from './zxid.js';
  * awaitingAckEpoch: LEADERINFO sent · awaitingSync: ACKEPOCH arrived, the epoch quorum has not ·
  * syncing: the sync stream and NEWLEADER are sent · synced: the learner acked NEWLEADER.
  */
-export type LearnerStage =
+export type HandlerStage =
   'awaitingEpoch' | 'awaitingAckEpoch' | 'awaitingSync' | 'syncing' | 'synced';
 
 export interface LearnerHandler {
   readonly id: number;
   readonly isObserver: boolean;
-  stage: LearnerStage;
+  stage: HandlerStage;
   /** From FOLLOWERINFO. */
   readonly acceptedEpoch: number;
   /** From ACKEPOCH: what the sync is planned from. */

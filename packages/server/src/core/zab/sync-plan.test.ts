@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import type { Txn } from '../tree/txn.js';
 import { planSync } from './sync-plan.js';
 import type { SyncPlan } from './sync-plan.js';
-import { TxnLog } from './txn-log.js';
+import { ProposalLog } from './proposal-log.js';
 import { makeZxid } from './zxid.js';
 
 const z = makeZxid;
@@ -20,10 +20,10 @@ const txn = (zxid: bigint): Txn => ({
 });
 
 /** Leader history (1,1) (1,2) (1,3) (3,1) (3,2), window from (1,1): base (1,1). */
-function leaderLog(): TxnLog {
+function leaderLog(): ProposalLog {
   const history = [z(1, 1), z(1, 2), z(1, 3), z(3, 1), z(3, 2)].map(txn);
   // Applied up to (1,1), so the durable log's first txn becomes the window's base.
-  return new TxnLog({ log: history, appliedZxid: z(1, 1), committedLogMax: 10 });
+  return new ProposalLog({ log: history, appliedZxid: z(1, 1), committedLogMax: 10 });
 }
 
 describe('planSync', () => {
@@ -50,7 +50,7 @@ describe('planSync', () => {
   });
 
   test('an empty leader and an empty learner: empty DIFF', () => {
-    const log = new TxnLog({ log: [], appliedZxid: 0n, committedLogMax: 10 });
+    const log = new ProposalLog({ log: [], appliedZxid: 0n, committedLogMax: 10 });
     expect(planSync(0n, log)).toEqual({ kind: 'diff', fromZxid: 0n });
   });
 
@@ -72,7 +72,7 @@ describe('planSync', () => {
         const learner = prefixOf(histories, learnerPick);
         const first = Math.min(start, leader.length);
         const applied = first === 0 ? 0n : (leader[first - 1] ?? 0n);
-        const log = new TxnLog({
+        const log = new ProposalLog({
           log: leader.slice(Math.max(0, first - 1)).map(txn),
           appliedZxid: applied,
           committedLogMax: 100,
@@ -104,7 +104,7 @@ function prefixOf(histories: readonly bigint[][], [which, length]: [number, numb
 }
 
 /** The learner's zxids after TRUNC/DIFF/SNAP and the txns the leader sends after the point. */
-function apply(plan: SyncPlan, learner: readonly bigint[], log: TxnLog): bigint[] {
+function apply(plan: SyncPlan, learner: readonly bigint[], log: ProposalLog): bigint[] {
   switch (plan.kind) {
     case 'snap':
       return [];

@@ -4,7 +4,7 @@
 
 import { epochOf, hexZxid } from './zxid.js';
 
-/** The leader's history as the decision needs it (TxnLog implements it). */
+/** The leader's history as the decision needs it (ProposalLog implements it). */
 export interface SyncHistory {
   /** The oldest point the leader can DIFF from: the history just before its log window. */
   readonly baseZxid: bigint;

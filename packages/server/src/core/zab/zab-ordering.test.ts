@@ -9,7 +9,8 @@ import { FakeHost } from './testing/fake-host.js';
 import type { PeerMessage } from './messages.js';
 import { HostedZab } from './testing/hosted-zab.js';
 import { describeOutput } from './zab-outbox.js';
-import type { DurableState, ZabOutput } from './zab-types.js';
+import type { DurableState } from './zab-types.js';
+import type { ReplicationOutput } from '../replication/replication.js';
 
 const e1 = (counter: number): bigint => (1n << 32n) | BigInt(counter);
 
@@ -27,8 +28,8 @@ interface Driven {
   zab: HostedZab;
   host: FakeHost;
   /** Steps a message in and returns the output it produced. */
-  step(from: number, message: PeerMessage): ZabOutput;
-  take(): ZabOutput;
+  step(from: number, message: PeerMessage): ReplicationOutput;
+  take(): ReplicationOutput;
 }
 
 function drive(
@@ -51,7 +52,7 @@ function drive(
     { acceptedEpoch: 0, currentEpoch: 0, log: [], ...durable },
   );
   zab.start(0);
-  const take = (): ZabOutput => {
+  const take = (): ReplicationOutput => {
     const output = zab.takeOutput();
     zab.invariants();
     return output;
@@ -114,7 +115,7 @@ function servingLeader(): Driven {
   return driven;
 }
 
-function types(envelopes: ZabOutput['send']): string[] {
+function types(envelopes: ReplicationOutput['send']): string[] {
   return envelopes.map((envelope) => `${envelope.to}:${envelope.message.type}`);
 }
 
@@ -133,7 +134,7 @@ describe('zab ordering: learner registration and sync', () => {
     const { step, zab, host } = follower();
     step(3, { type: 'leaderInfo', epoch: 1 });
     step(3, { type: 'diff', zxid: 0n });
-    let persist: ZabOutput['persist'] = [];
+    let persist: ReplicationOutput['persist'] = [];
     for (const zxid of [e1(1), e1(2)])
       persist = [...persist, ...step(3, { type: 'proposal', txn: txn(zxid) }).persist];
     const commit = step(3, { type: 'commit', zxid: e1(1) });

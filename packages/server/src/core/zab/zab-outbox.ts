@@ -9,7 +9,7 @@ import type { ReplicationEffect } from '../replication/replication.js';
 import type { PeerEnvelope, PeerMessage } from './messages.js';
 import { describeMessage } from './messages.js';
 // Straight from replication.ts, not via zab-types.ts, which imports this file.
-import type { PersistOp, ReplicationOutput as ZabOutput } from '../replication/replication.js';
+import type { PersistOp, ReplicationOutput } from '../replication/replication.js';
 import { hexZxid } from './zxid.js';
 
 /** A bound on what one turn may queue; hitting it is a bug (the loop must drain every turn). */
@@ -79,7 +79,7 @@ export class ZabOutbox {
     return this.effects.length > 0;
   }
 
-  take(): ZabOutput {
+  take(): ReplicationOutput {
     const output = {
       send: this.send,
       persist: this.persistOps,
@@ -122,7 +122,7 @@ export class ZabOutbox {
   }
 }
 
-export function describeOutput(output: ZabOutput): string {
+export function describeOutput(output: ReplicationOutput): string {
   const line = (envelope: PeerEnvelope): string =>
     `→${envelope.to} ${describeMessage(envelope.message)}`;
   const parts = [

@@ -6,13 +6,8 @@ import { assert } from '@zoo/client/protocol';
 import { electionDefaults } from '../election/fast-leader-election.js';
 import type { Random } from '../replication/random.js';
 import type { Txn } from '../tree/txn.js';
-import type {
-  ReplicatedState,
-  ReplicationEffect,
-  ReplicationOutput,
-  ReplicationRole,
-} from '../replication/replication.js';
-import type { TxnLog } from './txn-log.js';
+import type { ReplicatedState, ReplicationEffect } from '../replication/replication.js';
+import type { ProposalLog } from './proposal-log.js';
 import { committedZxid } from './quorum.js';
 import type { CommitRule } from './quorum.js';
 import type { ZabOutbox } from './zab-outbox.js';
@@ -21,8 +16,6 @@ export type { PersistOp } from '../replication/replication.js';
 // describePersistOp lives with the outbox that holds the ops (zab-outbox.ts imports nothing from
 // here, so the two files do not import each other); re-exported for its existing importers.
 export { describePersistOp } from './zab-outbox.js';
-export type ZabRole = ReplicationRole;
-export type ZabOutput = ReplicationOutput;
 
 export interface ZabOptions {
   serverId: number;
@@ -86,7 +79,7 @@ export interface ZabContext {
   readonly options: ResolvedZabOptions;
   /** The replicated state, to read between steps (last applied zxid, a snapshot to send). */
   readonly replicated: ReplicatedState;
-  readonly log: TxnLog;
+  readonly log: ProposalLog;
   readonly outbox: ZabOutbox;
   readonly nowMs: number;
   readonly acceptedEpoch: number;

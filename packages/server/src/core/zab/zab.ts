@@ -11,21 +11,16 @@ import type {
   ReplicatedState,
   Replication,
   ReplicationEffect,
+  ReplicationOutput,
+  ReplicationRole,
 } from '../replication/replication.js';
 import { Leader } from './leader.js';
 import { Learner } from './learner.js';
 import type { PeerMessage, RequestOrigin } from './messages.js';
-import { TxnLog } from './txn-log.js';
+import { ProposalLog } from './proposal-log.js';
 import { ZabOutbox } from './zab-outbox.js';
 import { resolveZabOptions } from './zab-types.js';
-import type {
-  DurableState,
-  ResolvedZabOptions,
-  ZabContext,
-  ZabOptions,
-  ZabOutput,
-  ZabRole,
-} from './zab-types.js';
+import type { DurableState, ResolvedZabOptions, ZabContext, ZabOptions } from './zab-types.js';
 import { epochOf } from './zxid.js';
 
 type FollowerInfo = Extract<PeerMessage, { type: 'followerInfo' }>;
@@ -37,7 +32,7 @@ type RoleState =
 
 export class Zab implements Replication, ZabContext {
   readonly options: ResolvedZabOptions;
-  readonly log: TxnLog;
+  readonly log: ProposalLog;
   readonly outbox = new ZabOutbox();
   nowMs = 0;
   private accepted: number;
@@ -64,7 +59,7 @@ export class Zab implements Replication, ZabContext {
     );
     this.accepted = acceptedEpoch;
     this.current = currentEpoch;
-    this.log = new TxnLog({
+    this.log = new ProposalLog({
       log: durable.log,
       appliedZxid: replicated.lastAppliedZxid(),
       committedLogMax: this.options.committedLogMax,
@@ -73,7 +68,7 @@ export class Zab implements Replication, ZabContext {
     this.election = new FastLeaderElection({ serverId, voters, random, ...election });
   }
 
-  get role(): ZabRole {
+  get role(): ReplicationRole {
     switch (this.state.kind) {
       case 'idle':
       case 'looking':
@@ -199,7 +194,7 @@ export class Zab implements Replication, ZabContext {
     this.touchedSessions.add(sessionId);
   }
 
-  takeOutput(): ZabOutput {
+  takeOutput(): ReplicationOutput {
     return this.outbox.take();
   }
 

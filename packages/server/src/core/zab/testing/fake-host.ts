@@ -6,7 +6,7 @@ import type { Txn } from '../../tree/txn.js';
 import type { TreeSnapshot } from '../../tree/tree-snapshot.js';
 import type { PeerMessage, RequestOrigin } from '../messages.js';
 import type { ReplicatedState, ReplicationEffect } from '../../replication/replication.js';
-import type { ZabRole } from '../zab-types.js';
+import type { ReplicationRole } from '../../replication/replication.js';
 import { hexZxid } from '../zxid.js';
 
 /** A snapshot's contents, by identity: the fake state travels inside the opaque TreeSnapshot. */
@@ -30,7 +30,7 @@ export type ApplyListener = (index: number, txn: Txn) => void;
 export class FakeHost implements ReplicatedState {
   /** The replicated state: every txn applied, in order. */
   state: Txn[];
-  readonly roleChanges: { role: ZabRole; leader: number | null; isServing: boolean }[] = [];
+  readonly roleChanges: { role: ReplicationRole; leader: number | null; isServing: boolean }[] = [];
   readonly forwarded: { from: number; message: Extract<PeerMessage, { type: 'request' }> }[] = [];
   readonly syncsDone: { origin: RequestOrigin; path: string }[] = [];
   readonly sessionsReported: bigint[] = [];

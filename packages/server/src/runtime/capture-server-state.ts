@@ -1,12 +1,13 @@
 // Captures what the four-letter words report from a running peer and its connections: a plain
-// ServerSnapshot for the admin formatters, taken at the moment a word arrives.
+// ServerSnapshot (statistics, not a tree snapshot) for the admin formatters, taken at the moment
+// a word arrives.
 
 import type { Peer } from '../core/peer/peer.js';
 import type { ConnectionState } from '../core/requests/connection-state.js';
 import type { ConnectionSnapshot, ServerSnapshot, WatchSummary } from '../admin/server-snapshot.js';
 import { formatVersion, zooVersion } from '../admin/java-format.js';
 
-export interface SnapshotContext {
+export interface ServerStateContext {
   peer: Peer;
   /** A member of an ensemble reports leader/follower/observer; otherwise standalone. */
   isEnsemble: boolean;
@@ -18,7 +19,7 @@ export interface SnapshotContext {
   env: readonly (readonly [string, string])[];
 }
 
-export function takeSnapshot(context: SnapshotContext): ServerSnapshot {
+export function captureServerState(context: ServerStateContext): ServerSnapshot {
   const { peer } = context;
   const tree = peer.tree;
   const connections = [...peer.connections.values()].map((connection) =>

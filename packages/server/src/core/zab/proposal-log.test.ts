@@ -1,9 +1,9 @@
-// TxnLog: the window of logged txns, its commit and apply points, and recovery from a durable
+// ProposalLog: the window of logged txns, its commit and apply points, and recovery from a durable
 // log whose tail's fate is unknown.
 
 import { describe, expect, test } from 'vitest';
 import type { Txn } from '../tree/txn.js';
-import { TxnLog } from './txn-log.js';
+import { ProposalLog } from './proposal-log.js';
 import { makeZxid } from './zxid.js';
 
 const z = makeZxid;
@@ -15,7 +15,7 @@ const txn = (zxid: bigint): Txn => ({
   body: { type: 'delete', path: '/x' },
 });
 
-function applyAll(log: TxnLog, zxid: bigint): bigint[] {
+function applyAll(log: ProposalLog, zxid: bigint): bigint[] {
   const txns = log.commitTo(zxid);
   for (const t of txns) log.markApplied(t);
   log.trim();
@@ -23,9 +23,9 @@ function applyAll(log: TxnLog, zxid: bigint): bigint[] {
   return txns.map((t) => t.zxid);
 }
 
-describe('TxnLog recovery', () => {
+describe('ProposalLog recovery', () => {
   test('restores with the host state as base and every later logged txn uncommitted', () => {
-    const log = new TxnLog({
+    const log = new ProposalLog({
       log: [txn(z(1, 1)), txn(z(1, 2))],
       appliedZxid: 0n,
       committedLogMax: 5,
@@ -38,7 +38,7 @@ describe('TxnLog recovery', () => {
 
   test('restores with applied txns in the log: the first becomes the base', () => {
     const durable = [1, 2, 3, 4].map((c) => txn(z(1, c)));
-    const log = new TxnLog({ log: durable, appliedZxid: z(1, 3), committedLogMax: 5 });
+    const log = new ProposalLog({ log: durable, appliedZxid: z(1, 3), committedLogMax: 5 });
     log.invariants();
     expect(log.baseZxid).toBe(z(1, 1));
     expect(log.committedZxid).toBe(z(1, 3));
@@ -47,15 +47,15 @@ describe('TxnLog recovery', () => {
 
   test('rejects a host state that is not a point of the durable log', () => {
     const durable = [txn(z(1, 1)), txn(z(1, 3))];
-    expect(() => new TxnLog({ log: durable, appliedZxid: z(1, 2), committedLogMax: 5 })).toThrow(
-      /not a point/,
-    );
+    expect(
+      () => new ProposalLog({ log: durable, appliedZxid: z(1, 2), committedLogMax: 5 }),
+    ).toThrow(/not a point/);
   });
 });
 
-describe('TxnLog window', () => {
+describe('ProposalLog window', () => {
   test('commits in order and keeps at most committedLogMax applied txns in the window', () => {
-    const log = new TxnLog({ log: [], appliedZxid: 0n, committedLogMax: 2 });
+    const log = new ProposalLog({ log: [], appliedZxid: 0n, committedLogMax: 2 });
     for (let c = 1; c <= 5; c += 1) log.append(txn(z(1, c)));
     expect(applyAll(log, z(1, 3))).toEqual([z(1, 1), z(1, 2), z(1, 3)]);
     expect(log.baseZxid).toBe(z(1, 1));
@@ -68,7 +68,7 @@ describe('TxnLog window', () => {
   });
 
   test('truncates only an uncommitted tail, to a point it holds', () => {
-    const log = new TxnLog({ log: [], appliedZxid: 0n, committedLogMax: 10 });
+    const log = new ProposalLog({ log: [], appliedZxid: 0n, committedLogMax: 10 });
     for (let c = 1; c <= 4; c += 1) log.append(txn(z(1, c)));
     applyAll(log, z(1, 2));
     expect(() => log.truncateAfter(z(1, 1))).toThrow(/below committed/);
@@ -81,7 +81,7 @@ describe('TxnLog window', () => {
 
   test('predecessor finds the largest known point below a zxid', () => {
     const durable = [1, 2, 3].map((c) => txn(z(1, c)));
-    const log = new TxnLog({
+    const log = new ProposalLog({
       log: [...durable, txn(z(3, 1))],
       appliedZxid: z(1, 1),
       committedLogMax: 9,
@@ -93,7 +93,7 @@ describe('TxnLog window', () => {
   });
 
   test('a snapshot resets the window, commit and apply points', () => {
-    const log = new TxnLog({ log: [txn(z(1, 1))], appliedZxid: 0n, committedLogMax: 9 });
+    const log = new ProposalLog({ log: [txn(z(1, 1))], appliedZxid: 0n, committedLogMax: 9 });
     log.resetToSnapshot(z(2, 5));
     log.invariants();
     expect([log.baseZxid, log.lastZxid, log.committedZxid, log.appliedZxid]).toEqual([
@@ -105,7 +105,7 @@ describe('TxnLog window', () => {
   });
 
   test('refuses an append out of order and a commit beyond the log', () => {
-    const log = new TxnLog({ log: [txn(z(1, 2))], appliedZxid: 0n, committedLogMax: 9 });
+    const log = new ProposalLog({ log: [txn(z(1, 2))], appliedZxid: 0n, committedLogMax: 9 });
     expect(() => log.append(txn(z(1, 2)))).toThrow(/append/);
     expect(() => log.commitTo(z(1, 3))).toThrow(/beyond/);
   });

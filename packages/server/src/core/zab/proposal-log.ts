@@ -10,7 +10,7 @@ import { hexZxid } from './zxid.js';
 /** Entries dropped from the front before the array is compacted. */
 const compactAfterEntries = 1024;
 
-export class TxnLog {
+export class ProposalLog {
   /** Live entries are entries[head…], zxids strictly increasing, all > baseZxid. */
   private entries: Txn[] = [];
   private head = 0;
