@@ -19,7 +19,6 @@ import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from '../tree/txn.js';
 import { RequestPipeline } from '../requests/request-pipeline.js';
 import type { RequestContext } from '../requests/request-context.js';
-import { applyTxn } from '../requests/apply-txn.js';
 import { PeerStats } from './peer-stats.js';
 import { StandaloneReplication } from '../replication/standalone-replication.js';
 import type {
@@ -250,7 +249,7 @@ export class Peer implements ReplicatedState, RequestContext {
     for (const effect of effects) {
       switch (effect.type) {
         case 'apply':
-          this.pipeline.answerApplied(effect.txn, applyTxn(this, effect.txn));
+          this.pipeline.applyCommitted(effect.txn);
           break;
         case 'restore':
           this.restoreSnapshot(effect.snapshot);

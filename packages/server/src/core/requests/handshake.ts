@@ -1,9 +1,11 @@
 // The connect handshake (ZooKeeperServer.processConnectRequest): a new session is a
-// createSession txn answered once applied; a resumed session is checked by id and password
-// and answered at once; anything else gets the "expired" response, then the connection closes.
+// createSession txn, and the handshake is answered once it is applied (completeHandshake); a
+// resumed session is checked by id and password and answered at once; anything else gets the
+// "expired" response, then the connection closes.
 
 import { assert } from '@zoo/client/protocol';
 import type { ConnectRequest, ConnectResponse } from '@zoo/client/protocol';
+import type { Txn } from '../tree/txn.js';
 import { negotiateTimeout, sessionPassword } from '../sessions/session-table.js';
 import type { ConnectionState } from './connection-state.js';
 import { isWindingDown } from './connection-state.js';
@@ -66,6 +68,35 @@ export function handleConnect(
     passwd: request.passwd,
     timeoutMs,
   });
+}
+
+/** A new session's createSession txn is applied: answer the handshake that asked for it. */
+export function completeHandshake(
+  context: RequestContext,
+  starter: SessionStarter,
+  created: { connectionId: number; txn: Txn },
+): void {
+  const { connectionId, txn } = created;
+  const connection = context.connections.get(connectionId);
+  if (connection === undefined || connection.phase !== 'creatingSession') {
+    // The client left before its session was created: the session expires on its own.
+    return;
+  }
+  assert(connection.sessionId === txn.sessionId, 'createSession answers its own connection');
+  connection.phase = 'established';
+  context.connectionBySession.set(txn.sessionId, connection.id);
+  context.emit({
+    kind: 'connectResponse',
+    connectionId,
+    response: {
+      protocolVersion: 0,
+      timeoutMs: connection.sessionTimeoutMs,
+      sessionId: txn.sessionId,
+      passwd: sessionPassword(txn.sessionId),
+      ...(connection.sentReadOnlyFlag ? { readOnly: false } : {}),
+    },
+  });
+  starter.releaseBeforeEstablished(connection);
 }
 
 function createSession(

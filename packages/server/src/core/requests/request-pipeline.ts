@@ -1,33 +1,34 @@
-// The request pipeline of one server (ZooKeeper: submitRequest → Prep → Commit → Final): client
-// frames wait for the handshake; auth is answered at once; a session's requests touch it; writes
-// go to replication (prepared and proposed here on the leader, forwarded by a learner); reads and
-// the rest are answered in their turn behind the connection's earlier writes; and each applied
-// txn answers the request that waits for it here, so every connection's replies keep its order.
+// The request pipeline of one server, from a decoded request to its reply (ZooKeeper: submit →
+// Prep → Commit → Final): requests wait for the handshake; auth is answered at once; a session's
+// requests touch it; writes go to replication — prepared and proposed here on the leader,
+// forwarded by a learner; reads and the rest are answered in their turn behind the connection's
+// earlier writes; and each committed txn is applied here (tree, sessions, watch events) and
+// answers the request that waits for it, so every connection's replies keep its order.
 
-import { ErrorCode, assert } from '@zoo/client/protocol';
+import { ErrorCode, Perms, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import type { TxnResult } from '../tree/data-tree.js';
+import { checkAcl } from '../acl/check-acl.js';
+import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { Identity } from '../acl/identity.js';
 import type { RequestOrigin } from '../zab/messages.js';
-import { sessionPassword } from '../sessions/session-table.js';
 import { writeReply } from '../prep/to-reply.js';
-import type { WriteRequest } from '../prep/prepare-request.js';
+import type { PrepContext, WriteRequest } from '../prep/prepare-request.js';
+import {
+  prepareCloseSession,
+  prepareCreateSession,
+  prepareDeleteContainer,
+  prepareWrite,
+} from '../prep/prepare-request.js';
 import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
 import { answerInOrderRequest, isWriteRequest } from './answer-in-order.js';
 import { handleAuth } from './auth.js';
-import { handleConnect } from './handshake.js';
+import { completeHandshake, handleConnect } from './handshake.js';
 import type { RequestContext } from './request-context.js';
 import { WriteOrigins } from './write-origins.js';
 import type { LocalWrite } from './write-origins.js';
-import {
-  proposeCloseSession,
-  proposeCreateSession,
-  proposeDeleteContainer,
-  proposeWrite,
-} from './propose-request.js';
 
 export class RequestPipeline {
   private readonly origins = new WriteOrigins();
@@ -59,7 +60,7 @@ export class RequestPipeline {
       connection.beforeEstablished.push(frame);
       return;
     }
-    this.processFrame(connection, frame);
+    this.processRequest(connection, frame);
   }
 
   /** Requests that were pipelined behind the handshake run once the session is established. */
@@ -68,7 +69,7 @@ export class RequestPipeline {
     connection.beforeEstablished = [];
     for (const frame of waiting) {
       if (connection.phase !== 'established') return;
-      this.processFrame(connection, frame);
+      this.processRequest(connection, frame);
     }
   }
 
@@ -119,13 +120,15 @@ export class RequestPipeline {
 
   // ---- answers ----
 
-  /** An applied txn answers what waits for it on this server, if anything does. */
-  answerApplied(txn: Txn, result: TxnResult): void {
+  /** Applies a committed txn; it answers what waits for it on this server, if anything does. */
+  applyCommitted(txn: Txn): void {
+    const result = applyTxn(this.context, txn);
     const body = txn.body.type;
     if (body === 'createSession' || body === 'closeSession') {
       const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);
       if (body === 'closeSession') this.finishCloseSession(txn, connectionId);
-      else if (connectionId !== undefined) this.establishSession(connectionId, txn);
+      else if (connectionId !== undefined)
+        completeHandshake(this.context, this, { connectionId, txn });
       return;
     }
     const write = this.origins.takeWrite(txn, result);
@@ -147,7 +150,7 @@ export class RequestPipeline {
 
   // ---- internals ----
 
-  private processFrame(connection: ConnectionState, frame: IncomingRequest): void {
+  private processRequest(connection: ConnectionState, frame: IncomingRequest): void {
     if (frame.request === 'unknownOp') {
       this.answerUnknownOp(connection, frame.xid);
       return;
@@ -258,30 +261,6 @@ export class RequestPipeline {
     this.drainReads(connection);
   }
 
-  private establishSession(connectionId: number, txn: Txn): void {
-    const context = this.context;
-    const connection = context.connections.get(connectionId);
-    if (connection === undefined || connection.phase !== 'creatingSession') {
-      // The client left before its session was created: the session expires on its own.
-      return;
-    }
-    assert(connection.sessionId === txn.sessionId, 'createSession answers its own connection');
-    connection.phase = 'established';
-    context.connectionBySession.set(txn.sessionId, connection.id);
-    context.emit({
-      kind: 'connectResponse',
-      connectionId,
-      response: {
-        protocolVersion: 0,
-        timeoutMs: connection.sessionTimeoutMs,
-        sessionId: txn.sessionId,
-        passwd: sessionPassword(txn.sessionId),
-        ...(connection.sentReadOnlyFlag ? { readOnly: false } : {}),
-      },
-    });
-    this.releaseBeforeEstablished(connection);
-  }
-
   private finishCloseSession(txn: Txn, connectionId: number | undefined): void {
     const context = this.context;
     const connection =
@@ -317,4 +296,99 @@ function forwarded(
     request,
     identities: identities.map((identity) => ({ scheme: identity.scheme, id: identity.id })),
   };
+}
+
+// ---- the leader's side of a write (ZooKeeper's PrepRequestProcessor): prepared against the
+// tree and the pending changes (prep/) into a txn, and handed to replication to propose ----
+
+interface WriteOrigin {
+  sessionId: bigint;
+  cxid: number;
+  identities: readonly Identity[];
+}
+
+function proposeWrite(context: RequestContext, request: WriteRequest, origin: WriteOrigin): void {
+  const options = context.options;
+  const prep: PrepContext = {
+    ...txnContext(context, origin.sessionId, origin.cxid),
+    identities: origin.identities,
+    options: {
+      extendedTypesEnabled: options.extendedTypesEnabled,
+      skipAcl: options.skipAcl,
+      packetBytesMax: options.packetBytesMax,
+    },
+    checkSession: () => {
+      const session = context.sessions.get(origin.sessionId);
+      return session === undefined || session.isClosing ? ErrorCode.SessionExpired : 0;
+    },
+  };
+  context.propose(prepareWrite(request, prep));
+}
+
+function proposeCreateSession(context: RequestContext, sessionId: bigint, timeoutMs: number): void {
+  context.propose(prepareCreateSession(txnContext(context, sessionId, 0), timeoutMs));
+}
+
+function proposeCloseSession(context: RequestContext, sessionId: bigint): void {
+  context.sessions.setClosing(sessionId);
+  context.propose(prepareCloseSession(txnContext(context, sessionId, 0), sessionId));
+}
+
+function proposeDeleteContainer(context: RequestContext, path: string): void {
+  const txn = prepareDeleteContainer(path, txnContext(context, 0n, 0), {
+    maxNeverUsedIntervalMs: context.options.containerMaxNeverUsedIntervalMs,
+  });
+  // A node that stopped being reapable since the scan needs no txn at all.
+  if (txn !== null) context.propose(txn);
+}
+
+/** The next txn's header and what prep checks it against. */
+function txnContext(context: RequestContext, sessionId: bigint, cxid: number) {
+  return {
+    tree: context.tree,
+    pending: context.pending,
+    zxid: context.nextZxid(),
+    timeMs: context.nowMs,
+    sessionId,
+    cxid,
+  };
+}
+
+// ---- every replica applies each committed txn in zxid order (FinalRequestProcessor's shared
+// half): the tree changes, sessions come and go, and fired watches become notifications,
+// which leave before the reply that follows ----
+
+function applyTxn(context: RequestContext, txn: Txn): TxnResult {
+  const { result, events } = context.tree.apply(txn);
+  context.pending.applied(txn.zxid);
+  trackSessions(context, txn);
+  notify(context, events);
+  return result;
+}
+
+/** Every replica tracks every session: created and removed by txns, in zxid order. */
+function trackSessions(context: RequestContext, txn: Txn): void {
+  const sessions = context.sessions;
+  if (txn.body.type === 'createSession')
+    sessions.add(txn.sessionId, txn.body.timeoutMs, context.nowMs);
+  if (txn.body.type === 'closeSession') sessions.remove(txn.sessionId);
+}
+
+function notify(context: RequestContext, events: readonly TreeEvent[]): void {
+  const skipAcl = context.options.skipAcl;
+  const canRead = (connectionId: number, acl: TreeEvent['acl']): boolean => {
+    const connection = context.connections.get(connectionId);
+    if (connection === undefined) return false;
+    return skipAcl || checkAcl(acl, Perms.read, connection.identities);
+  };
+  for (const event of events) {
+    for (const delivery of context.watches.trigger(event, canRead)) {
+      // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's).
+      context.emit({
+        kind: 'notification',
+        connectionId: delivery.connectionId,
+        notification: { zxid: -1n, event: delivery.event },
+      });
+    }
+  }
 }
