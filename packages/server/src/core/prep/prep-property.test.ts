@@ -1,6 +1,7 @@
-import type { Acl, CreateRequest, MultiOp } from '@zoo/client/protocol';
+import type { Acl, CreateRequest } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE } from '@zoo/client/protocol';
 import fc from 'fast-check';
+import { multiArbitrary, writeRequestArbitraries } from '@zoo/client/protocol/testing';
 import { describe, expect, test } from 'vitest';
 import type { Identity } from '../acl/identity.js';
 import { DataTree, type TreeEvent, type TxnResult } from '../tree/data-tree.js';
@@ -70,40 +71,20 @@ const createArb: fc.Arbitrary<CreateRequest> = fc
     }
   });
 
-const deleteArb = fc.record({
-  type: fc.constant('delete' as const),
-  path: pathArb,
-  version: versionArb,
-});
-const setDataArb = fc.record({
-  type: fc.constant('setData' as const),
+const writes = writeRequestArbitraries({
   path: pathArb,
   data: dataArb,
   version: versionArb,
+  acl: fc.constantFrom(...acls).map((acl) => [...acl]),
+  create: createArb,
 });
-const checkArb = fc.record({
-  type: fc.constant('check' as const),
-  path: pathArb,
-  version: versionArb,
-});
-const multiOpArb: fc.Arbitrary<MultiOp> = fc.oneof(createArb, deleteArb, setDataArb, checkArb);
-const multiArb = fc
-  .array(multiOpArb, { maxLength: 4 })
-  .map((ops) => ({ type: 'multi' as const, ops }));
+const multiArb = multiArbitrary(writes.multiOp, 4);
 
 const writeArb: fc.Arbitrary<WriteRequest> = fc.oneof(
-  { weight: 4, arbitrary: createArb },
-  { weight: 2, arbitrary: deleteArb },
-  { weight: 2, arbitrary: setDataArb },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      type: fc.constant('setACL' as const),
-      path: pathArb,
-      acl: fc.constantFrom(...acls).map((a) => [...a]),
-      version: versionArb,
-    }),
-  },
+  { weight: 4, arbitrary: writes.create },
+  { weight: 2, arbitrary: writes.delete },
+  { weight: 2, arbitrary: writes.setData },
+  { weight: 1, arbitrary: writes.setACL },
   { weight: 2, arbitrary: multiArb },
 );
 

@@ -4,12 +4,13 @@
 // every request the server took is answered once, in order, by its own txn.
 
 import fc from 'fast-check';
+import { multiArbitrary, writeRequestArbitraries } from '@zoo/client/protocol/testing';
 import { describe, expect, test } from 'vitest';
 import { ErrorCode, OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
-import type { MultiOp, Request } from '@zoo/client/protocol';
+import type { CreateRequest, Request } from '@zoo/client/protocol';
 import { PeerHarness } from '../testing/peer-harness.js';
 
-const create = (path: string): Request => ({
+const create = (path: string): CreateRequest => ({
   type: 'create',
   variant: 'create',
   path,
@@ -91,19 +92,22 @@ type Command =
 const paths = ['/a', '/a/b', '/c', '/'];
 const xidArbitrary = fc.integer({ min: 1, max: 3 });
 const pathArbitrary = fc.constantFrom(...paths);
-const multiOpArbitrary: fc.Arbitrary<MultiOp> = fc.oneof(
-  pathArbitrary.map((path) => create(path) as MultiOp),
-  pathArbitrary.map((path) => setData(path) as MultiOp),
-  pathArbitrary.map((path): MultiOp => ({ type: 'delete', path, version: -1 })),
-  pathArbitrary.map((path): MultiOp => ({ type: 'check', path, version: 0 })),
-);
+// Writes over a few paths whose versions and data vary (the shared write generators), so that
+// requests succeed and fail in every way; plus the reads, syncs and closes a script interleaves.
+const writes = writeRequestArbitraries({
+  path: pathArbitrary,
+  data: fc.option(fc.constant(Buffer.from('x')), { nil: null }),
+  version: fc.constantFrom(-1, -1, 0, 1),
+  acl: fc.constant([...OPEN_ACL_UNSAFE]),
+  create: pathArbitrary.map(create),
+});
 const requestArbitrary: fc.Arbitrary<Request> = fc.oneof(
-  pathArbitrary.map(create),
-  pathArbitrary.map(setData),
-  pathArbitrary.map((path): Request => ({ type: 'delete', path, version: -1 })),
+  writes.create,
+  writes.setData,
+  writes.delete,
+  multiArbitrary(writes.multiOp, 3),
   pathArbitrary.map((path): Request => ({ type: 'getData', path, watch: true })),
   pathArbitrary.map((path): Request => ({ type: 'sync', path })),
-  fc.array(multiOpArbitrary, { maxLength: 3 }).map((ops): Request => ({ type: 'multi', ops })),
   fc.constant<Request>({ type: 'closeSession' }),
 );
 const slotArbitrary = fc.integer({ min: 0, max: 2 });
