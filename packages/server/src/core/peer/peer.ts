@@ -162,7 +162,7 @@ export class Peer implements ReplicatedState, RequestContext {
     this.advanceTime(nowMs);
     this.replicationOutputWaiting = true;
     this.carryOut(this.replication.tick(this.nowMs));
-    if (this.replication.role !== 'leading' || !this.replication.isServing) return;
+    if (!this.isLeading || !this.isServing) return;
     for (const sessionId of this.sessions.expire(this.nowMs)) {
       this.pipeline.submitCloseSession(sessionId, null);
     }
@@ -225,25 +225,7 @@ export class Peer implements ReplicatedState, RequestContext {
     return { ...this.currentTree.snapshot(), sessions };
   }
 
-  // ---- what replication decided, carried out after each of its steps ----
-
-  nextZxid(): bigint {
-    return this.replication.nextZxid();
-  }
-
-  /** Hands a txn to replication (the leader's proposal) and carries out what that decided. */
-  propose(txn: Txn): void {
-    this.carryOut(this.replication.propose(txn));
-  }
-
-  forward(message: ForwardedRequestMessage): void {
-    this.replication.forward(message);
-  }
-
-  /** A sync request: answered once everything committed before it has been applied here. */
-  sync(origin: RequestOrigin, path: string): void {
-    this.carryOut(this.replication.sync(origin, path));
-  }
+  // ---- what replication decided, carried out after each of its calls ----
 
   private carryOut(effects: readonly ReplicationEffect[]): void {
     for (const effect of effects) {
@@ -307,6 +289,24 @@ export class Peer implements ReplicatedState, RequestContext {
 
   // ---- RequestContext: what the request pipeline is given ----
 
+  nextZxid(): bigint {
+    return this.replication.nextZxid();
+  }
+
+  /** Hands a txn to replication (the leader's proposal) and carries out what that decided. */
+  propose(txn: Txn): void {
+    this.carryOut(this.replication.propose(txn));
+  }
+
+  forward(message: ForwardedRequestMessage): void {
+    this.replication.forward(message);
+  }
+
+  /** A sync request: answered once everything committed before it has been applied here. */
+  sync(origin: RequestOrigin, path: string): void {
+    this.carryOut(this.replication.sync(origin, path));
+  }
+
   /** A learner remembers which sessions its clients touched, to report them to the leader. */
   noteTouched(sessionId: bigint): void {
     this.replication.noteTouched(sessionId);
@@ -356,7 +356,7 @@ export class Peer implements ReplicatedState, RequestContext {
   }
 
   /** Drops the connection's watches and its claim on its session; the session itself lives on. */
-  detachConnection(connection: ConnectionState): void {
+  private detachConnection(connection: ConnectionState): void {
     this.watches.removeConnection(connection.id);
     const sessionId = connection.sessionId;
     if (sessionId !== null && this.connectionBySession.get(sessionId) === connection.id) {
