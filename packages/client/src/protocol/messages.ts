@@ -116,7 +116,8 @@ export interface ReconfigRequest {
 export interface AuthRequest {
   type: 'auth';
   authType: number;
-  scheme: string;
+  /** Null when a Jute null (−1) arrived: ZooKeeper reads it and answers AuthFailed. */
+  scheme: string | null;
   auth: Buffer | null;
 }
 /** setWatches (101) has no persistent lists; setWatches2 (105) has all five. */

@@ -134,7 +134,7 @@ function readSessionRequest(r: JuteReader, opCode: number): Request | null {
     }
     case OpCode.auth: {
       const authType = r.readInt();
-      const scheme = r.readString();
+      const scheme = r.readUstring();
       return { type: 'auth', authType, scheme, auth: r.readBuffer() };
     }
     case OpCode.setWatches:

@@ -5,7 +5,7 @@
 // earlier writes; and each committed txn is applied here (tree, sessions, watch events) and
 // answers the request that waits for it, so every connection's replies keep its order.
 
-import { ErrorCode, Perms, assert } from '@zoo/client/protocol';
+import { ErrorCode, OpCode, Perms, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
@@ -13,6 +13,7 @@ import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { Identity } from '../acl/identity.js';
 import type { RequestOrigin } from '../zab/messages.js';
+import { forwardedRequest } from '../zab/messages.js';
 import { writeReply } from '../prep/to-reply.js';
 import type { PrepContext, WriteRequest } from '../prep/prepare-request.js';
 import {
@@ -83,7 +84,7 @@ export class RequestPipeline {
       proposeCreateSession(this.context, sessionId, timeoutMs);
       return;
     }
-    this.context.forward(forwarded(sessionId, 0, [], { type: 'createSession', timeoutMs }));
+    this.context.forward(forwardedRequest(sessionId, 0, [], { type: 'createSession', timeoutMs }));
   }
 
   /** A client's closeSession (`connection` set) or the leader's expiry of a silent session. */
@@ -93,7 +94,7 @@ export class RequestPipeline {
       proposeCloseSession(this.context, sessionId);
       return;
     }
-    this.context.forward(forwarded(sessionId, 0, [], { type: 'closeSession' }));
+    this.context.forward(forwardedRequest(sessionId, 0, [], { type: 'closeSession' }));
   }
 
   /** Leader: a learner forwarded a client's request; prepare and propose it like a local one. */
@@ -157,6 +158,15 @@ export class RequestPipeline {
     }
     const request = frame.request === 'malformed' ? null : frame.request;
     const { xid, opCode } = frame;
+    if (request === null && (opCode === OpCode.auth || opCode === OpCode.sasl)) {
+      // ZooKeeper reads auth and SASL packets on its I/O thread, where a body that fails to
+      // parse is an I/O error: the connection closes without a reply.
+      this.context.closeConnection(
+        connection,
+        `unreadable ${opCode === OpCode.auth ? 'auth' : 'SASL'} packet`,
+      );
+      return;
+    }
     if (request !== null && (request.type === 'auth' || request.type === 'sasl')) {
       // ZooKeeper answers auth/sasl straight from the I/O thread, out of the request pipeline.
       return handleAuth(this.context, connection, { xid, request });
@@ -217,7 +227,7 @@ export class RequestPipeline {
       proposeWrite(this.context, request, { sessionId, cxid: xid, identities });
       return;
     }
-    this.context.forward(forwarded(sessionId, xid, identities, { type: 'write', request }));
+    this.context.forward(forwardedRequest(sessionId, xid, identities, { type: 'write', request }));
   }
 
   private enqueueOrAnswer(connection: ConnectionState, entry: QueuedRequest): void {
@@ -282,20 +292,6 @@ export class RequestPipeline {
     // ZooKeeper closes the socket of an expired session; the client learns of it on reconnect.
     if (carrier !== undefined) context.closeConnection(carrier, 'session expired');
   }
-}
-
-function forwarded(
-  sessionId: bigint,
-  cxid: number,
-  identities: readonly Identity[],
-  request: ForwardedRequestMessage['request'],
-): ForwardedRequestMessage {
-  return {
-    type: 'request',
-    origin: { sessionId, cxid },
-    request,
-    identities: identities.map((identity) => ({ scheme: identity.scheme, id: identity.id })),
-  };
 }
 
 // ---- the leader's side of a write (ZooKeeper's PrepRequestProcessor): prepared against the

@@ -84,6 +84,21 @@ export type ForwardedRequest =
   | { type: 'createSession'; timeoutMs: number }
   | { type: 'closeSession' };
 
+/** The REQUEST a learner sends its leader for one of its clients' sessions. */
+export function forwardedRequest(
+  sessionId: bigint,
+  cxid: number,
+  identities: readonly { scheme: string; id: string }[],
+  request: ForwardedRequest,
+): Extract<PeerMessage, { type: 'request' }> {
+  return {
+    type: 'request',
+    origin: { sessionId, cxid },
+    request,
+    identities: identities.map((identity) => ({ scheme: identity.scheme, id: identity.id })),
+  };
+}
+
 export interface PeerEnvelope {
   to: number;
   message: PeerMessage;
