@@ -4,8 +4,8 @@
 // Apache ZooKeeper first, so the expectations are checked against the real server every run.
 
 import { describe, expect, test } from 'vitest';
-import { decodeReplyHeader, JuteReader, JuteWriter } from './support/protocol.js';
-import { connectFrame, exchangeRaw, headerOnlyFrame } from './support/raw-socket.js';
+import { decodeReplyHeader, JuteReader } from './support/protocol.js';
+import { connectFrame, exchangeRaw, headerOnlyFrame, rawFrame } from './support/raw-socket.js';
 import { useTargetServer } from './support/target-suite.js';
 import { resolveTargets, warnUnavailable } from './support/targets.js';
 
@@ -16,20 +16,8 @@ const authXid = -4;
 const saslXid = -8;
 const whoAmIXid = 7;
 
-/** A frame of (xid, opcode) and whatever Jute fields follow, written raw so nulls are possible. */
-function frame(xid: number, opCode: number, write: (writer: JuteWriter) => void): Buffer {
-  const writer = new JuteWriter({ initialBytes: 64 });
-  writer.writeInt(xid);
-  writer.writeInt(opCode);
-  write(writer);
-  const body = writer.take();
-  const length = Buffer.alloc(4);
-  length.writeInt32BE(body.length, 0);
-  return Buffer.concat([length, body]);
-}
-
 function authFrame(scheme: string | null, auth: Buffer | null): Buffer {
-  return frame(authXid, 100, (writer) => {
+  return rawFrame(authXid, 100, (writer) => {
     writer.writeInt(0);
     writer.writeUstring(scheme);
     writer.writeBuffer(auth);
@@ -83,13 +71,13 @@ const cases: Case[] = [
   },
   {
     name: 'a SASL packet with a null token closes without a reply',
-    packet: frame(saslXid, 102, (writer) => writer.writeBuffer(null)),
+    packet: rawFrame(saslXid, 102, (writer) => writer.writeBuffer(null)),
     reply: null,
     isClosed: true,
   },
   {
     name: 'a SASL token answers OK with a null token (no SASL server configured)',
-    packet: frame(saslXid, 102, (writer) => writer.writeBuffer(Buffer.from('A'))),
+    packet: rawFrame(saslXid, 102, (writer) => writer.writeBuffer(Buffer.from('A'))),
     reply: { xid: saslXid, zxid: 0n, err: 0 },
     isClosed: false,
   },

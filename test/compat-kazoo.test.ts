@@ -123,6 +123,13 @@ function aclAndRecipeTests(section: Section): void {
     expect(acl).toEqual([[31, 'digest', expectedId]]);
   });
 
+  test('acl: an auth ACL with an empty id (a Jute null) expands to the digest identity', () => {
+    const { stored, expectedId, withoutAuth } = section('authAcl') as Record<string, unknown>;
+    expect(expectedId).toBe('bob:ikIaKsbtGweaHnb/jKn7OHqbunM=');
+    expect(stored).toEqual([[31, 'digest', expectedId]]);
+    expect(withoutAuth).toBe('InvalidACLError');
+  });
+
   test('recipe: Lock excludes the second client and hands over on release', () => {
     expect(section('lock')).toEqual({
       nonBlockingWhileHeld: false,

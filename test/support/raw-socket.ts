@@ -73,3 +73,15 @@ export function headerOnlyFrame(xid: number, opCode: number): Buffer {
   frame.writeInt32BE(opCode, 8);
   return frame;
 }
+
+/** A request frame of (xid, opcode) and Jute fields written raw, so that nulls can be sent. */
+export function rawFrame(xid: number, opCode: number, write: (writer: JuteWriter) => void): Buffer {
+  const writer = new JuteWriter({ initialBytes: 64 });
+  writer.writeInt(xid);
+  writer.writeInt(opCode);
+  write(writer);
+  const body = writer.take();
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length, 0);
+  return Buffer.concat([length, body]);
+}

@@ -12,7 +12,7 @@ import type {
   Request,
   Response,
 } from './messages.js';
-import { EventType, KeeperState, type Acl, type Stat } from './records.js';
+import { EventType, KeeperState, type RequestAcl, type Stat } from './records.js';
 
 const listItemsShownMax = 8;
 
@@ -181,7 +181,7 @@ function stat(s: Stat): string {
   );
 }
 
-function describeAcls(acls: readonly Acl[]): string {
+function describeAcls(acls: readonly RequestAcl[]): string {
   return list(acls.map((a) => `${a.perms}:${text(a.id.scheme)}:${text(a.id.id)}`));
 }
 

@@ -24,6 +24,7 @@ export {
   READ_ACL_UNSAFE,
   WatcherType,
   type Acl,
+  type RequestAcl,
   type ClientInfo,
   type CreateModeValue,
   type EventTypeValue,

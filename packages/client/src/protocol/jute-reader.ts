@@ -4,7 +4,7 @@
 
 import { DecodeError } from './decode-error.js';
 import { packetBytesMaxDefault } from './limits.js';
-import type { Acl, Stat } from './records.js';
+import type { Acl, RequestAcl, Stat } from './records.js';
 
 export interface JuteLimits {
   /** Largest length a buffer or ustring may declare, and largest vector count. */
@@ -97,6 +97,20 @@ export class JuteReader {
     if (count === null) return null;
     const items = new Array<string>(count);
     for (let i = 0; i < count; i++) items[i] = this.readString();
+    return items;
+  }
+
+  /** ACL entries of a request, whose scheme and id may each be a Jute null. */
+  readRequestAclVector(): RequestAcl[] | null {
+    const count = this.readVectorCount(aclBytesMin);
+    if (count === null) return null;
+    const items = new Array<RequestAcl>(count);
+    for (let i = 0; i < count; i++) {
+      const perms = this.readInt();
+      const scheme = this.readUstring();
+      const id = this.readUstring();
+      items[i] = { perms, id: { scheme, id } };
+    }
     return items;
   }
 

@@ -2,7 +2,7 @@
 // The server encodes every reply of a loop turn into one writer and hands the socket one Buffer.
 
 import { assert } from './assert.js';
-import type { Acl, Stat } from './records.js';
+import type { RequestAcl, Stat } from './records.js';
 
 const initialBytesDefault = 4096;
 const emptyBuffer = Buffer.alloc(0);
@@ -82,7 +82,7 @@ export class JuteWriter {
     for (const s of v) this.writeUstring(s);
   }
 
-  writeAclVector(v: readonly Acl[] | null): void {
+  writeAclVector(v: readonly RequestAcl[] | null): void {
     if (v === null) {
       this.writeInt(-1);
       return;

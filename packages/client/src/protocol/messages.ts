@@ -2,7 +2,7 @@
 // (client → server), responses (server → client) and notifications. The codec turns these
 // into bytes and back; the server core and the client core only ever see these shapes.
 
-import type { Acl, ClientInfo, Stat, WatcherEvent } from './records.js';
+import type { Acl, ClientInfo, RequestAcl, Stat, WatcherEvent } from './records.js';
 
 export interface ConnectRequest {
   protocolVersion: number;
@@ -31,7 +31,7 @@ export interface CreateRequest {
   variant: CreateVariant;
   path: string;
   data: Buffer | null;
-  acl: Acl[];
+  acl: RequestAcl[];
   flags: number;
   /** −1 for the non-TTL opcodes, as ZooKeeper passes it. */
   ttl: bigint;
@@ -64,7 +64,7 @@ export interface GetAclRequest {
 export interface SetAclRequest {
   type: 'setACL';
   path: string;
-  acl: Acl[];
+  acl: RequestAcl[];
   version: number;
 }
 /** getChildren (8) and getChildren2 (12) differ only in the reply: `withStat`. */

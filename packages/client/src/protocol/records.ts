@@ -26,6 +26,16 @@ export interface Acl {
   id: Id;
 }
 
+/**
+ * An ACL entry as a create or setACL request carries it. Jute may send a null scheme or id (a
+ * Jute null, −1: kazoo writes an empty string so); Java reads it as null and the server answers
+ * per entry (InvalidACL, MarshallingError, or an `auth` entry expanded all the same).
+ */
+export interface RequestAcl {
+  perms: number;
+  id: { scheme: string | null; id: string | null };
+}
+
 export const Perms = {
   read: 1,
   write: 2,

@@ -98,7 +98,7 @@ function readZnodeRequest(r: JuteReader, opCode: number): Request | null {
       return { type: 'getACL', path: r.readString() };
     case OpCode.setACL: {
       const path = r.readString();
-      const acl = r.readAclVector() ?? []; // null and empty both give InvalidACL (fixupACL)
+      const acl = r.readRequestAclVector() ?? []; // null and empty both give InvalidACL (fixupACL)
       return { type: 'setACL', path, acl, version: r.readInt() };
     }
     case OpCode.getChildren:

@@ -167,7 +167,7 @@ function writeSetWatches(w: JuteWriter, request: SetWatchesRequest): void {
 export function readCreate(r: JuteReader, variant: CreateVariant): CreateRequest {
   const path = r.readString();
   const data = r.readBuffer();
-  const acl = r.readAclVector() ?? [];
+  const acl = r.readRequestAclVector() ?? [];
   const flags = r.readInt();
   // ZooKeeper: the non-TTL create opcodes carry no ttl and are validated with ttl −1.
   const ttl = variant === 'createTTL' ? r.readLong() : -1n;

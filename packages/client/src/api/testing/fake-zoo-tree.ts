@@ -8,6 +8,7 @@ import type {
   MultiOp,
   MultiOpResult,
   MultiReadOp,
+  RequestAcl,
   Request,
   Response,
   Stat,
@@ -163,7 +164,7 @@ export class FakeZooTree {
           throw new OpFailure(ErrorCode.BadVersion);
         }
         if (request.acl.length === 0) throw new OpFailure(ErrorCode.InvalidAcl);
-        node.acl = request.acl;
+        node.acl = storedAcl(request.acl);
         node.aversion += 1;
         return { type: 'stat', stat: this.statOf(request.path) };
       }
@@ -193,7 +194,7 @@ export class FakeZooTree {
     if (parent.ephemeralOwner !== 0n) throw new OpFailure(ErrorCode.NoChildrenForEphemerals);
     const ephemeral = request.flags === 1 || request.flags === 3;
     const owner = ephemeral ? sessionId : 0n;
-    const node = this.newNode({ data: request.data, acl: request.acl, owner });
+    const node = this.newNode({ data: request.data, acl: storedAcl(request.acl), owner });
     this.nodes.set(path, node);
     parent.children.add(path.slice(parentPath === '/' ? 1 : parentPath.length + 1));
     parent.childCreates += 1;
@@ -315,4 +316,13 @@ export class FakeZooTree {
       children: new Set(),
     };
   }
+}
+
+/** The fake keeps ACLs as given; an entry with a null scheme or id is refused as InvalidACL. */
+function storedAcl(acl: readonly RequestAcl[]): Acl[] {
+  return acl.map((entry) => {
+    const { scheme, id } = entry.id;
+    if (scheme === null || id === null) throw new OpFailure(ErrorCode.InvalidAcl);
+    return { perms: entry.perms, id: { scheme, id } };
+  });
 }

@@ -1,4 +1,5 @@
-import type { Acl } from '@zoo/client/protocol';
+import { ErrorCode } from '@zoo/client/protocol';
+import type { Acl, RequestAcl } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
 import { isValidAclId, javaSplit } from './auth-providers.js';
 import { fixupAcl } from './fixup-acl.js';
@@ -13,13 +14,13 @@ const superId: Identity = { scheme: 'super', id: '' };
 // ZooKeeper: PrepRequestProcessor.fixupACL (wire sheet §8.3).
 describe('fixupAcl', () => {
   test('null and empty lists are invalid', () => {
-    expect(fixupAcl(null, [ipId])).toBeNull();
-    expect(fixupAcl([], [ipId])).toBeNull();
+    expect(fixupAcl(null, [ipId])).toBe(ErrorCode.InvalidAcl);
+    expect(fixupAcl([], [ipId])).toBe(ErrorCode.InvalidAcl);
   });
 
   test('world:anyone is kept; any other world id is invalid', () => {
     expect(fixupAcl([acl(31, 'world', 'anyone')], [])).toEqual([acl(31, 'world', 'anyone')]);
-    expect(fixupAcl([acl(31, 'world', 'other')], [])).toBeNull();
+    expect(fixupAcl([acl(31, 'world', 'other')], [])).toBe(ErrorCode.InvalidAcl);
   });
 
   test('exact duplicates are removed, differing perms are not', () => {
@@ -38,8 +39,8 @@ describe('fixupAcl', () => {
   });
 
   test('auth without an authenticated identity is invalid', () => {
-    expect(fixupAcl([acl(31, 'auth', '')], [ipId])).toBeNull();
-    expect(fixupAcl([acl(31, 'auth', '')], [ipId, superId])).toBeNull();
+    expect(fixupAcl([acl(31, 'auth', '')], [ipId])).toBe(ErrorCode.InvalidAcl);
+    expect(fixupAcl([acl(31, 'auth', '')], [ipId, superId])).toBe(ErrorCode.InvalidAcl);
   });
 
   test('expansion happens after de-duplication, so it can repeat an explicit entry', () => {
@@ -48,12 +49,45 @@ describe('fixupAcl', () => {
   });
 
   test('one invalid entry invalidates the whole list', () => {
-    expect(fixupAcl([acl(31, 'world', 'anyone'), acl(31, 'digest', 'user:')], [])).toBeNull();
-    expect(fixupAcl([acl(31, 'world', 'anyone'), acl(31, 'unknown', 'x')], [])).toBeNull();
+    expect(fixupAcl([acl(31, 'world', 'anyone'), acl(31, 'digest', 'user:')], [])).toBe(
+      ErrorCode.InvalidAcl,
+    );
+    expect(fixupAcl([acl(31, 'world', 'anyone'), acl(31, 'unknown', 'x')], [])).toBe(
+      ErrorCode.InvalidAcl,
+    );
   });
 
   test('perms are stored as given, even 0', () => {
     expect(fixupAcl([acl(0, 'world', 'anyone')], [])).toEqual([acl(0, 'world', 'anyone')]);
+  });
+
+  // Jute nulls, as kazoo sends an empty id; each outcome checked on Apache ZooKeeper 3.8 by
+  // test/compat-null-acl.test.ts.
+  const nullable = (perms: number, scheme: string | null, id: string | null): RequestAcl => ({
+    perms,
+    id: { scheme, id },
+  });
+
+  test('a null scheme is invalid; an auth entry ignores a null id', () => {
+    expect(fixupAcl([nullable(31, null, 'x')], [alice])).toBe(ErrorCode.InvalidAcl);
+    expect(fixupAcl([nullable(31, 'auth', null)], [alice])).toEqual([acl(31, 'digest', alice.id)]);
+    expect(fixupAcl([nullable(31, 'auth', null)], [ipId])).toBe(ErrorCode.InvalidAcl);
+    expect(fixupAcl([nullable(31, 'nosuch', null)], [])).toBe(ErrorCode.InvalidAcl);
+  });
+
+  test('a null id where ZooKeeper dereferences it is MarshallingError', () => {
+    for (const scheme of ['world', 'digest', 'ip']) {
+      expect(fixupAcl([nullable(31, scheme, null)], [alice])).toBe(ErrorCode.MarshallingError);
+    }
+  });
+
+  test('de-duplication compares as Java equals does: a null it would dereference throws', () => {
+    const anyone = acl(31, 'world', 'anyone');
+    expect(fixupAcl([anyone, nullable(31, null, 'x')], [])).toBe(ErrorCode.MarshallingError);
+    // Different perms: Java never compares the ids, and the null scheme is simply invalid.
+    expect(fixupAcl([anyone, nullable(1, null, 'x')], [])).toBe(ErrorCode.InvalidAcl);
+    expect(fixupAcl([anyone, nullable(31, 'world', null)], [])).toBe(ErrorCode.MarshallingError);
+    expect(fixupAcl([anyone, anyone], [])).toEqual([anyone]);
   });
 });
 

@@ -28,7 +28,7 @@ export function prepareCreate(
   const early = mode === null ? ErrorCode.BadArguments : checkCreateArguments(request, mode, ctx);
   if (early !== 0 || mode === null) return early;
   const acl = fixupAcl(request.acl, ctx.identities);
-  if (acl === null) return ErrorCode.InvalidAcl;
+  if (typeof acl === 'number') return acl;
   const parentPath = parentOf(request.path);
   const parent = scope.get(parentPath);
   if (parent === null) return ErrorCode.NoNode;

@@ -93,7 +93,7 @@ export function prepareSetAcl(
   const { path } = request;
   if (!validatePath(path)) return ErrorCode.BadArguments;
   const acl = fixupAcl(request.acl, ctx.identities);
-  if (acl === null) return ErrorCode.InvalidAcl;
+  if (typeof acl === 'number') return acl;
   const node = scope.get(path);
   if (node === null) return ErrorCode.NoNode;
   if (!isAllowed(node, Perms.admin, ctx)) return ErrorCode.NoAuth;
