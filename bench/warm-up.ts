@@ -43,7 +43,7 @@ async function warmOne(
   return { workload, passOpsPerSecond, isSettled: false };
 }
 
-/** Warms each workload in turn; the outcomes say how many passes each took and whether it settled. */
+/** Warms each workload in turn; the outcomes say how many passes each took and if it settled. */
 export async function warmUp(
   endpoints: readonly Endpoint[],
   options: WarmUpOptions,
