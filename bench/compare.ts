@@ -1,6 +1,6 @@
-// Runs the same steps (workloads, failover rounds) on Zoo and on Apache ZooKeeper: interleaved
-// — both running, each step on one system then the other — so that load from other processes
-// drifting over the run hits both alike; or sequential, one system alive at a time.
+// Runs the same steps (the failover section's rounds) on Zoo and on Apache ZooKeeper: sequential,
+// one system alive at a time (the default), or interleaved (`--together`) — both running, each
+// step on one system then the other. Throughput sections repeat through repetitions.ts instead.
 
 export interface ComparedServer {
   name: string;

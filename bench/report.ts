@@ -1,11 +1,10 @@
-// The benchmark's printed output: aligned tables of Zoo beside Apache ZooKeeper with ratios
-// against issue 3's targets, and the raw figures each row was computed from.
+// The benchmark's printed output: aligned tables of Zoo beside Apache ZooKeeper (medians and
+// min–max over repetitions) with ratios against issue 3's targets, and every run's raw figures.
 
 import type { WorkloadName, WorkloadResult } from './workloads.js';
 import type { FailoverRound } from './failover.js';
-import { median } from './failover.js';
-
-export type Results = Map<WorkloadName, WorkloadResult>;
+import { median } from './summary.js';
+import type { Spread, WorkloadSummary } from './summary.js';
 
 /** Issue 3: ≥ 1.5× ZooKeeper's throughput, p99 no worse, failover in half ZooKeeper's time. */
 export const targets = { throughputRatioMin: 1.5, p99RatioMax: 1, failoverRatioMax: 0.5 };
@@ -23,64 +22,87 @@ export function printTable(header: readonly string[], rows: readonly (readonly s
   }
 }
 
-const cpuPerOp = (result: WorkloadResult): string =>
-  result.serverCpuUsPerOp === null ? '-' : `${fixed(result.serverCpuUsPerOp, 1)}us`;
-
 const verdict = (isMet: boolean): string => (isMet ? 'yes' : 'NO');
 
+/** One workload's runs on one system at one depth, and their summary (null if none ran). */
+export interface SummaryRow {
+  workload: WorkloadName;
+  summary: WorkloadSummary | null;
+  runs: readonly WorkloadResult[];
+}
+
+const spread = (value: Spread, show: (n: number) => string): string =>
+  value.runs === 1
+    ? show(value.median)
+    : `${show(value.median)} [${show(value.min)}–${show(value.max)}]`;
+const us = (value: number): string => `${fixed(value, 1)}us`;
+const ratioOf = (zoo: number, reference: number): string => `${fixed(zoo / reference, 2)}x`;
+
+function summaryCells(summary: WorkloadSummary | null): string[] {
+  if (summary === null) return ['-', '-', '-', '-'];
+  const cpu = summary.serverCpuUsPerOp;
+  return [
+    spread(summary.opsPerSecond, (value) => fixed(value)),
+    ms(summary.p50Ms.median),
+    spread(summary.p99Ms, ms),
+    cpu === null ? '-' : spread(cpu, us),
+  ];
+}
+
+function ratioCells(zoo: WorkloadSummary | null, reference: WorkloadSummary | null): string[] {
+  if (zoo === null || reference === null) return ['-', '-', '-', '-'];
+  const throughput = zoo.opsPerSecond.median / reference.opsPerSecond.median;
+  const p99 = zoo.p99Ms.median / reference.p99Ms.median;
+  const zooCpu = zoo.serverCpuUsPerOp;
+  const referenceCpu = reference.serverCpuUsPerOp;
+  const isMet = throughput >= targets.throughputRatioMin && p99 <= targets.p99RatioMax;
+  return [
+    ratioOf(zoo.opsPerSecond.median, reference.opsPerSecond.median),
+    ratioOf(zoo.p99Ms.median, reference.p99Ms.median),
+    zooCpu === null || referenceCpu === null ? '-' : ratioOf(zooCpu.median, referenceCpu.median),
+    verdict(isMet),
+  ];
+}
+
 /**
- * One row per workload: ops/s, p50, p99 of both systems, ratios, whether the targets are met,
- * and the server CPU time per operation (all server processes, all threads).
+ * Per workload: each system's median ops/s, p50, p99 and server CPU per operation (all server
+ * processes, all threads) with their min–max over the runs, then Zoo/ZooKeeper ratios of the
+ * medians and whether issue 3's targets are met.
  */
-export function printThroughput(options: {
+export function printSummary(options: {
   title: string;
-  workloads: readonly WorkloadName[];
-  zoo: Results | null;
-  reference: Results | null;
+  zoo: readonly SummaryRow[];
+  reference: readonly SummaryRow[];
 }): void {
-  const { zoo, reference } = options;
   process.stdout.write(`\n${options.title}\n`);
-  const header = ['workload', 'zoo ops/s', 'zk ops/s', 'ratio', 'zoo p50', 'zk p50'];
-  header.push('zoo p99', 'zk p99', 'p99 ratio', 'target met', 'zoo cpu/op', 'zk cpu/op');
-  const rows = options.workloads.map((workload) => {
-    const z = zoo?.get(workload);
-    const r = reference?.get(workload);
-    if (z === undefined) return [workload, 'n/a'];
-    if (r === undefined) {
-      return [workload, fixed(z.opsPerSecond), '-', '-', ms(z.p50Ms), '-', ms(z.p99Ms)];
-    }
-    const ratio = z.opsPerSecond / r.opsPerSecond;
-    const p99Ratio = z.p99Ms / r.p99Ms;
-    const isMet = ratio >= targets.throughputRatioMin && p99Ratio <= targets.p99RatioMax;
+  const header = ['workload', 'zoo ops/s', 'zoo p50', 'zoo p99', 'zoo cpu/op'];
+  header.push('zk ops/s', 'zk p50', 'zk p99', 'zk cpu/op');
+  header.push('ops ratio', 'p99 ratio', 'cpu ratio', 'target met');
+  const rows = options.zoo.map((row, index) => {
+    const reference = options.reference[index]?.summary ?? null;
     return [
-      workload,
-      fixed(z.opsPerSecond),
-      fixed(r.opsPerSecond),
-      `${fixed(ratio, 2)}x`,
-      ms(z.p50Ms),
-      ms(r.p50Ms),
-      ms(z.p99Ms),
-      ms(r.p99Ms),
-      `${fixed(p99Ratio, 2)}x`,
-      verdict(isMet),
-      cpuPerOp(z),
-      cpuPerOp(r),
+      row.workload,
+      ...summaryCells(row.summary),
+      ...summaryCells(reference),
+      ...ratioCells(row.summary, reference),
     ];
   });
   printTable(header, rows);
 }
 
-export function printRawThroughput(label: string, results: Results | null): void {
-  if (results === null) return;
-  for (const [workload, r] of results) {
-    process.stdout.write(
-      `  raw ${label} ${workload}: ${r.operations} ops in the measured window, ` +
-        `${r.errors} errors, ${fixed(r.opsPerSecond, 1)} ops/s, ` +
-        `p50 ${fixed(r.p50Ms, 3)} ms, p99 ${fixed(r.p99Ms, 3)} ms, ` +
-        `server cpu ${r.serverCores === null ? '?' : fixed(r.serverCores, 2)} cores ` +
-        `(${r.serverCpuUsPerOp === null ? '?' : fixed(r.serverCpuUsPerOp, 2)} us/op)\n`,
+/** The raw figures of every run the summary was computed from, one line per workload. */
+export function printRuns(label: string, rows: readonly SummaryRow[]): void {
+  for (const row of rows) {
+    if (row.runs.length === 0) continue;
+    const runs = row.runs.map(
+      (r) =>
+        `${fixed(r.opsPerSecond)}/s p99 ${fixed(r.p99Ms, 2)}ms ` +
+        `cpu ${r.serverCpuUsPerOp === null ? '?' : fixed(r.serverCpuUsPerOp, 1)}us/op ` +
+        `${r.serverCores === null ? '?' : fixed(r.serverCores, 2)} cores`,
     );
-    if (r.errors > 0) process.stdout.write(`  warning: ${label} ${workload} had errors\n`);
+    process.stdout.write(`  raw ${label} ${row.workload}: ${runs.join(' | ')}\n`);
+    const errors = row.runs.reduce((sum, r) => sum + r.errors, 0);
+    if (errors > 0) process.stdout.write(`  warning: ${label} ${row.workload}: ${errors} errors\n`);
   }
 }
 

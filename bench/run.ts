@@ -1,43 +1,42 @@
-// `pnpm bench`: Zoo against Apache ZooKeeper 3.8 on this machine, in the same run — standalone
-// and 3-server ensemble throughput and p50/p99 of pipelining clients, and leader failover time.
-// `--sections standalone,ensemble,failover` picks what runs; every server is a child process.
+// `pnpm bench`: Zoo against Apache ZooKeeper 3.8 on this machine — standalone and 3-server
+// ensemble throughput, p50/p99 and server CPU per operation of pipelining clients at each depth,
+// and leader failover time. `--sections standalone,ensemble,failover` picks what runs.
+// Fairness: both systems are child processes started alike (same session and autogroup); by
+// default only one system runs at a time, and each repetition starts it fresh, warms it with
+// every workload until two passes agree within 10 %, measures every workload at every depth and
+// stops it, alternating Zoo and ZooKeeper rep by rep (a restart per rep costs a few seconds on
+// 2 cores but makes the reps independent and keeps drift in the machine's load on both sides).
+// The tables give medians with min–max and Zoo/ZooKeeper ratios of the medians.
 
 import os from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
-import { runWorkload } from './workloads.js';
-import type { WorkloadName, WorkloadOptions, WorkloadResult } from './workloads.js';
+import { Command } from 'commander';
+import type { WorkloadName } from './workloads.js';
 import { startReference, startZoo } from './targets.js';
-import type { Endpoint } from './targets.js';
 import { startReferenceEnsemble, startZooEnsemble } from './ensemble-targets.js';
 import type { EnsembleTarget, ZooEnsembleOptions } from './ensemble-targets.js';
 import { runFailoverRound } from './failover.js';
 import { compare } from './compare.js';
-import { cpuSecondsOf } from './process-cpu.js';
 import type { FailoverRound } from './failover.js';
-import { printFailover, printRawThroughput, printThroughput } from './report.js';
-import type { Results } from './report.js';
+import { printFailover } from './report.js';
+import { listOf, parseCount, parseDepths } from './cli-lists.js';
+import { runThroughputSection } from './throughput-section.js';
+import type { MeasuredSystem, ThroughputPlan } from './throughput-section.js';
 
 const sectionNames = ['standalone', 'ensemble', 'failover'] as const;
 type Section = (typeof sectionNames)[number];
-
-function listOf<T extends string>(allowed: readonly T[]) {
-  return (text: string): T[] => {
-    const items = text.split(',').map((item) => item.trim());
-    const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
-    if (unknown.length > 0) throw new InvalidArgumentError(`unknown: ${unknown.join(', ')}`);
-    return [...new Set(items)] as T[];
-  };
-}
 
 const program = new Command()
   .name('zoo-bench')
   .option('--sections <list>', 'standalone,ensemble,failover', listOf(sectionNames), [
     ...sectionNames,
   ])
-  .option('--clients <n>', 'pipelining clients', Number, 8)
-  .option('--depth <n>', 'requests in flight per client', Number, 50)
-  .option('--seconds <s>', 'measured seconds per workload', Number, 5)
-  .option('--warmup <s>', 'warm-up seconds per workload', Number, 2)
+  .option('--clients <n>', 'pipelining clients (same load generator for both)', parseCount, 8)
+  .option('--depth <list>', 'requests in flight per client, one table each', parseDepths, [16, 50])
+  .option('--seconds <s>', 'measured seconds per workload, depth and rep', Number, 3)
+  .option('--warmup <s>', 'seconds per unmeasured warm-up pass of each workload', Number, 1.5)
+  .option('--warmup-passes <n>', 'most warm-up passes per workload (≥ 2)', parseCount, 3)
+  .option('--ramp <s>', 'unmeasured start of each measured run (pipelines fill)', Number, 0.5)
+  .option('--reps <n>', 'repetitions per system, interleaved (median reported)', parseCount, 3)
   .option('--data <bytes>', 'bytes of data per create/set', Number, 100)
   .option('--workloads <list>', 'create,set,get', listOf(['create', 'set', 'get'] as const), [
     'create',
@@ -48,23 +47,30 @@ const program = new Command()
   .option('--zoo-ensemble <layout>', 'processes (one per member) or one-process', 'processes')
   .option('--zk-force-sync', 'let ZooKeeper fsync its txn log (forceSync=yes)', false)
   .option('--zoo-cpu-prof <dir>', 'write node --cpu-prof profiles of Zoo servers into <dir>')
-  .option('--sequential', 'run one system at a time instead of interleaving steps', false)
+  .option(
+    '--together',
+    'keep both systems up for a whole section, interleaving runs (default: one at a time)',
+    false,
+  )
   .option('--no-reference', 'skip Apache ZooKeeper')
   .parse();
 
 interface Flags {
   sections: Section[];
   clients: number;
-  depth: number;
+  depth: number[];
   seconds: number;
   warmup: number;
+  warmupPasses: number;
+  ramp: number;
+  reps: number;
   data: number;
   workloads: WorkloadName[];
   failoverRounds: number;
   zooEnsemble: string;
   zkForceSync: boolean;
   zooCpuProf?: string;
-  sequential: boolean;
+  together: boolean;
   reference: boolean;
 }
 
@@ -76,27 +82,18 @@ const zooEnsembleOptions: ZooEnsembleOptions = {
   layout: flags.zooEnsemble === 'one-process' ? 'one-process' : 'processes',
   ...(flags.zooCpuProf === undefined ? {} : { cpuProfileDir: flags.zooCpuProf }),
 };
-const options: WorkloadOptions = {
+const plan: ThroughputPlan = {
   clients: flags.clients,
-  depth: flags.depth,
-  durationMs: flags.seconds * 1000,
-  warmupMs: flags.warmup * 1000,
+  depths: flags.depth,
+  workloads: flags.workloads,
+  reps: flags.reps,
+  isTogether: flags.together,
+  measuredMs: flags.seconds * 1000,
+  rampMs: flags.ramp * 1000,
+  warmupPassMs: flags.warmup * 1000,
+  warmupPassesMax: flags.warmupPasses,
   dataBytes: flags.data,
 };
-
-/** A compare() step: one workload on one server, its result filed under the server's name. */
-function workloadStep(label: string, results: Map<string, Results>) {
-  return async (
-    server: { name: string; endpoints: readonly Endpoint[]; pids(): number[] },
-    w: WorkloadName,
-  ) => {
-    const byWorkload: Results = results.get(server.name) ?? new Map<WorkloadName, WorkloadResult>();
-    results.set(server.name, byWorkload);
-    const serverCpuSeconds = () => cpuSecondsOf(server.pids());
-    byWorkload.set(w, await runWorkload(server.endpoints, w, { ...options, serverCpuSeconds }));
-    process.stderr.write(`  ${server.name} ${label} ${w} done\n`);
-  };
-}
 
 const reportMissing = (ran: readonly boolean[]): void => {
   if (flags.reference && ran[1] === false) {
@@ -104,48 +101,38 @@ const reportMissing = (ran: readonly boolean[]): void => {
   }
 };
 
-const comparing = { isSequential: flags.sequential, settleMs: 1000 };
-
 async function standaloneSection(): Promise<void> {
   process.stdout.write('\n== standalone\n');
-  const results = new Map<string, Results>();
   const startRef = async () =>
     flags.reference ? startReference({ forceSync: flags.zkForceSync }) : null;
-  const ran = await compare({
-    ...comparing,
+  const ran = await runThroughputSection({
+    label: 'standalone',
+    title: 'Standalone: one server',
     starters: [() => startZoo(zooEnsembleOptions), startRef],
-    steps: flags.workloads,
-    step: workloadStep('standalone', results),
+    plan,
   });
   reportMissing(ran);
-  const zoo = results.get('zoo') ?? null;
-  const reference = results.get('zookeeper') ?? null;
-  const title = `Standalone: ${flags.clients} clients on one server`;
-  printThroughput({ title, workloads: flags.workloads, zoo, reference });
-  printRawThroughput('zoo standalone', zoo);
-  printRawThroughput('zk standalone', reference);
 }
 
 const startReferenceEnsembleTarget = async (): Promise<EnsembleTarget | null> =>
   flags.reference ? startReferenceEnsemble({ forceSync: flags.zkForceSync }) : null;
 
+/** An ensemble measured through all its members: client i connects to member i mod 3. */
+const measuredEnsemble = (target: EnsembleTarget | null): MeasuredSystem | null =>
+  target === null ? null : { ...target, endpoints: target.members };
+
 async function ensembleSection(): Promise<void> {
   process.stdout.write('\n== ensemble\n');
-  const results = new Map<string, Results>();
-  const ran = await compare({
-    ...comparing,
-    starters: [() => startZooEnsemble(zooEnsembleOptions), startReferenceEnsembleTarget],
-    steps: flags.workloads,
-    step: (target: EnsembleTarget, workload: WorkloadName) =>
-      workloadStep('ensemble', results)({ ...target, endpoints: target.members }, workload),
+  const ran = await runThroughputSection({
+    label: 'ensemble',
+    title: 'Ensemble of 3, client i on member i mod 3',
+    starters: [
+      async () => measuredEnsemble(await startZooEnsemble(zooEnsembleOptions)),
+      async () => measuredEnsemble(await startReferenceEnsembleTarget()),
+    ],
+    plan,
   });
   reportMissing(ran);
-  const zoo = results.get('zoo') ?? null;
-  const reference = results.get('zookeeper') ?? null;
-  const title = `Ensemble of 3: ${flags.clients} clients, client i on member i mod 3`;
-  printThroughput({ title, workloads: flags.workloads, zoo, reference });
-  printRawThroughput('zoo ensemble', zoo);
-  printRawThroughput('zk ensemble', reference);
 }
 
 async function failoverSection(): Promise<void> {
@@ -153,7 +140,8 @@ async function failoverSection(): Promise<void> {
   const rounds = new Map<string, FailoverRound[]>();
   const failoverOptions = { steadyMs: 1000, timeoutMs: 60_000 };
   const ran = await compare({
-    ...comparing,
+    isSequential: !flags.together,
+    settleMs: 1000,
     // Killing one member needs one process per member, whatever the ensemble section used.
     starters: [
       () => startZooEnsemble({ ...zooEnsembleOptions, layout: 'processes' }),
@@ -171,9 +159,10 @@ async function failoverSection(): Promise<void> {
   printFailover(rounds.get('zoo') ?? null, rounds.get('zookeeper') ?? null);
 }
 
+const depths = flags.depth.join(' and ');
 process.stderr.write(
-  `bench: sections ${flags.sections.join(',')}; ${flags.clients} clients × ${flags.depth} ` +
-    `in flight, ${flags.seconds}s per workload after ${flags.warmup}s warm-up, ` +
+  `bench: sections ${flags.sections.join(',')}; ${flags.clients} clients × ${depths} ` +
+    `in flight, ${flags.reps} reps of ${flags.seconds}s per workload and depth, ` +
     `${flags.data}-byte data\n`,
 );
 const startedAt = Date.now();
@@ -182,9 +171,15 @@ const load = (): string =>
     .loadavg()
     .map((value) => value.toFixed(2))
     .join(' ');
+const order = flags.together
+  ? 'both systems up together for the whole section, runs interleaved zoo, zk'
+  : 'one system up at a time, reps alternating zoo, zk, each rep on a fresh start';
 process.stdout.write(
-  `Machine: ${os.availableParallelism()} cores, load average ${load()} at the start; ` +
-    `${flags.sequential ? 'one system at a time' : 'steps interleaved: zoo, then zk'}\n`,
+  `Machine: ${os.availableParallelism()} cores, load average ${load()} at the start.\n` +
+    `Method: ${order}; ${flags.reps} reps per system. Warm-up on every start: each workload ` +
+    `at depth ${Math.max(...flags.depth)} in ${flags.warmup}s passes until two agree within ` +
+    `10 % (at most ${flags.warmupPasses}). Each measured run: ${flags.seconds}s after a ` +
+    `${flags.ramp}s ramp. Same load generator and ${flags.clients} clients for both.\n`,
 );
 const sections: Record<Section, () => Promise<void>> = {
   standalone: standaloneSection,

@@ -105,6 +105,9 @@ function cpuWindow(options: WorkloadOptions): { secondsUsed(): number | null } {
     secondsUsed() {
       clearTimeout(open);
       clearTimeout(close);
+      // When the last replies arrive before the closing timer runs (a fast workload on a busy
+      // event loop), the window closes now instead: a moment late rather than not at all.
+      atClose ??= read();
       return atOpen === null || atClose === null ? null : atClose - atOpen;
     },
   };
