@@ -196,7 +196,7 @@ export function normalizeBody(body: Response | null, labels: Labels): unknown {
         stat: body.stat === null ? null : normalizeStat(body.stat, labels),
       };
     case 'path':
-      return { type: 'path', path: labels.path(body.path) };
+      return { type: 'path', path: body.path === null ? null : labels.path(body.path) };
     case 'ephemerals':
       return { type: 'ephemerals', paths: sorted(body.paths.map(labels.path)) };
     default:

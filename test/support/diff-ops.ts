@@ -251,7 +251,7 @@ export function atBase(path: string, realBase: string): string {
 }
 
 function materializeMultiOp(op: MultiOp, realBase: string): MultiOp {
-  return { ...op, path: atBase(op.path, realBase) };
+  return op.path === null ? op : { ...op, path: atBase(op.path, realBase) };
 }
 
 /** The request with every path moved under `realBase`. */
@@ -274,7 +274,7 @@ export function materialize(request: Request, realBase: string): Request {
     case 'addWatch':
     case 'checkWatches':
     case 'removeWatches':
-      return { ...request, path: atBase(request.path, realBase) };
+      return request.path === null ? request : { ...request, path: atBase(request.path, realBase) };
     default:
       return request;
   }

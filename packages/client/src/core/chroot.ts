@@ -46,12 +46,17 @@ export class Chroot {
   requestToServer(request: Request): Request {
     if (this.prefix === null) return request;
     // Every request type with a single `path` field: the same one-field rewrite.
-    if ('path' in request) return { ...request, path: this.toServer(request.path) };
+    if ('path' in request) {
+      // A Jute null path (only a decoded request can carry one) has nothing to rewrite.
+      return request.path === null ? request : { ...request, path: this.toServer(request.path) };
+    }
     switch (request.type) {
       case 'multi':
         return {
           ...request,
-          ops: request.ops.map((op) => ({ ...op, path: this.toServer(op.path) })),
+          ops: request.ops.map((op) =>
+            op.path === null ? op : { ...op, path: this.toServer(op.path) },
+          ),
         };
       case 'multiRead':
         return {
@@ -90,7 +95,9 @@ export class Chroot {
       case 'create':
         return { ...response, path: this.toClient(response.path) };
       case 'path':
-        return { ...response, path: this.toClient(response.path) };
+        return response.path === null
+          ? response
+          : { ...response, path: this.toClient(response.path) };
       case 'ephemerals':
         // ZooKeeper: getEphemerals returns full server paths; only those inside the chroot are
         // addressable by this client, and they are shown relative to it.

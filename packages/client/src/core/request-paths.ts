@@ -7,7 +7,7 @@ import type { Request } from '../protocol/index.js';
 /** The path a ZooError for this request names (the first op's path for a multi). */
 export function pathOfRequest(request: Request): string | undefined {
   // Every request type with a single `path` field names that path.
-  if ('path' in request) return request.path;
+  if ('path' in request) return request.path ?? undefined;
   switch (request.type) {
     case 'getEphemerals':
       return request.prefixPath ?? undefined;
@@ -39,7 +39,12 @@ function isSequential(flags: number): boolean {
  * client (PathUtils.validatePath) for every path-taking call, multi ops included.
  */
 export function invalidPathOf(request: Request): { path: string; problem: string } | null {
-  const check = (path: string, sequential = false): { path: string; problem: string } | null => {
+  const check = (
+    path: string | null,
+    sequential = false,
+  ): { path: string; problem: string } | null => {
+    // ZooKeeper's client: PathUtils.validatePath(null) — "Path cannot be null".
+    if (path === null) return { path: '', problem: 'Path cannot be null' };
     const problem = pathProblem(path, sequential);
     return problem === null ? null : { path, problem };
   };

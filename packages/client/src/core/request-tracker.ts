@@ -319,25 +319,28 @@ export class RequestTracker<T, L> {
    */
   private updateWatches(call: SessionCall<T, L>, err: number): void {
     const { request, watcher } = call;
+    // Only path requests arm or remove watches; calls are sent only with valid paths.
+    const path = pathOfRequest(request);
+    if (path === undefined) return;
     if (request.type === 'removeWatches' && err === ErrorCode.Ok) {
-      this.removeLocally(request.path, request.watcherType, undefined);
+      this.removeLocally(path, request.watcherType, undefined);
       return;
     }
     if (watcher === undefined) return;
     if (request.type === 'exists') {
-      if (err === ErrorCode.Ok) this.watches.add('data', request.path, watcher);
-      if (err === ErrorCode.NoNode) this.watches.add('exist', request.path, watcher);
+      if (err === ErrorCode.Ok) this.watches.add('data', path, watcher);
+      if (err === ErrorCode.NoNode) this.watches.add('exist', path, watcher);
     } else if (err !== ErrorCode.Ok) {
       return;
     } else if (request.type === 'getData') {
-      this.watches.add('data', request.path, watcher);
+      this.watches.add('data', path, watcher);
     } else if (request.type === 'getChildren') {
-      this.watches.add('child', request.path, watcher);
+      this.watches.add('child', path, watcher);
     } else if (request.type === 'addWatch') {
       const isRecursive = request.mode === AddWatchMode.persistentRecursive;
-      this.watches.add(isRecursive ? 'persistentRecursive' : 'persistent', request.path, watcher);
+      this.watches.add(isRecursive ? 'persistentRecursive' : 'persistent', path, watcher);
     } else if (request.type === 'checkWatches') {
-      this.removeLocally(request.path, request.watcherType, watcher);
+      this.removeLocally(path, request.watcherType, watcher);
     }
   }
 
@@ -351,7 +354,7 @@ export class RequestTracker<T, L> {
     const isRemoval =
       request.type === 'removeWatches' ||
       (request.type === 'checkWatches' && call.watcher !== undefined);
-    if (!isRemoval) return true;
+    if (!isRemoval || request.path === null) return true;
     if (!this.watches.contains(request.path, request.watcherType, call.watcher)) {
       this.fail(call.token, new ZooError(ErrorCode.NoWatcher, request.path));
       return false;

@@ -53,7 +53,8 @@ export interface GetDataRequest {
 }
 export interface SetDataRequest {
   type: 'setData';
-  path: string;
+  /** Null when a Jute null arrived (ZooKeeper reads it; see the server for each answer). */
+  path: string | null;
   data: Buffer | null;
   version: number;
 }
@@ -63,7 +64,8 @@ export interface GetAclRequest {
 }
 export interface SetAclRequest {
   type: 'setACL';
-  path: string;
+  /** Null when a Jute null arrived (ZooKeeper reads it; see the server for each answer). */
+  path: string | null;
   acl: RequestAcl[];
   version: number;
 }
@@ -76,7 +78,8 @@ export interface GetChildrenRequest {
 }
 export interface SyncRequest {
   type: 'sync';
-  path: string;
+  /** Null when a Jute null arrived (ZooKeeper reads it; see the server for each answer). */
+  path: string | null;
 }
 export interface PingRequest {
   type: 'ping';
@@ -98,12 +101,14 @@ export interface MultiReadRequest {
 }
 export interface CheckWatchesRequest {
   type: 'checkWatches';
-  path: string;
+  /** Null when a Jute null arrived (ZooKeeper reads it; see the server for each answer). */
+  path: string | null;
   watcherType: number;
 }
 export interface RemoveWatchesRequest {
   type: 'removeWatches';
-  path: string;
+  /** Null when a Jute null arrived (ZooKeeper reads it; see the server for each answer). */
+  path: string | null;
   watcherType: number;
 }
 export interface ReconfigRequest {
@@ -145,7 +150,8 @@ export interface GetAllChildrenNumberRequest {
 }
 export interface AddWatchRequest {
   type: 'addWatch';
-  path: string;
+  /** Null when a Jute null arrived (ZooKeeper reads it; see the server for each answer). */
+  path: string | null;
   mode: number;
 }
 export interface WhoAmIRequest {
@@ -212,7 +218,8 @@ export interface GetChildrenResponse {
 }
 export interface PathResponse {
   type: 'path';
-  path: string;
+  /** sync echoes its path, a Jute null included. */
+  path: string | null;
 }
 export interface EmptyResponse {
   type: 'empty';

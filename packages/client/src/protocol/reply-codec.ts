@@ -128,7 +128,7 @@ export function decodeResponseBody(request: Request, r: JuteReader): Response {
       return { type: 'getChildren', children, stat: request.withStat ? r.readStat() : null };
     }
     case 'sync':
-      return { type: 'path', path: r.readString() };
+      return { type: 'path', path: r.readUstring() };
     case 'multi':
     case 'multiRead':
       return { type: 'multi', results: readMultiResults(r) };

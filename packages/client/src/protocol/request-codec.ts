@@ -93,11 +93,11 @@ function readZnodeRequest(r: JuteReader, opCode: number): Request | null {
     case OpCode.getData:
       return readGetData(r);
     case OpCode.setData:
-      return readSetData(r);
+      return readSetData(r, true);
     case OpCode.getACL:
       return { type: 'getACL', path: r.readString() };
     case OpCode.setACL: {
-      const path = r.readString();
+      const path = r.readUstring();
       const acl = r.readRequestAclVector() ?? []; // null and empty both give InvalidACL (fixupACL)
       return { type: 'setACL', path, acl, version: r.readInt() };
     }
@@ -106,7 +106,7 @@ function readZnodeRequest(r: JuteReader, opCode: number): Request | null {
     case OpCode.getChildren2:
       return readGetChildren(r, true);
     case OpCode.sync:
-      return { type: 'sync', path: r.readString() };
+      return { type: 'sync', path: r.readUstring() };
     case OpCode.getAllChildrenNumber:
       return { type: 'getAllChildrenNumber', path: r.readString() };
     case OpCode.multi:
@@ -127,7 +127,7 @@ function readSessionRequest(r: JuteReader, opCode: number): Request | null {
       return readReconfig(r);
     case OpCode.checkWatches:
     case OpCode.removeWatches: {
-      const path = r.readString();
+      const path = r.readUstring();
       const watcherType = r.readInt();
       const type = opCode === OpCode.checkWatches ? 'checkWatches' : 'removeWatches';
       return { type, path, watcherType };
@@ -146,7 +146,7 @@ function readSessionRequest(r: JuteReader, opCode: number): Request | null {
     case OpCode.getEphemerals:
       return { type: 'getEphemerals', prefixPath: r.readUstring() };
     case OpCode.addWatch: {
-      const path = r.readString();
+      const path = r.readUstring();
       return { type: 'addWatch', path, mode: r.readInt() };
     }
     case OpCode.whoAmI:

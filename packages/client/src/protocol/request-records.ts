@@ -184,8 +184,13 @@ export function readCheck(r: JuteReader): CheckRequest {
   return { type: 'check', path, version: r.readInt() };
 }
 
-export function readSetData(r: JuteReader): SetDataRequest {
-  const path = r.readString();
+/**
+ * A setData body. At the top level a Jute null path is read as Java reads it (the server answers
+ * BadArguments); inside a multi it stays a decode error, as the multi's parse-failure answer is
+ * its own (not yet matched to ZooKeeper's).
+ */
+export function readSetData(r: JuteReader, isPathNullable = false): SetDataRequest {
+  const path = isPathNullable ? r.readUstring() : r.readString();
   const data = r.readBuffer();
   return { type: 'setData', path, data, version: r.readInt() };
 }

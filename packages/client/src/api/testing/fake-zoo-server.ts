@@ -232,7 +232,9 @@ export class FakeZooServer {
       case 'setWatches':
         return this.setWatches(connection, xid, request);
       case 'addWatch':
-        (request.mode === 1 ? connection.recursive : connection.persistent).add(request.path);
+        if (request.path !== null) {
+          (request.mode === 1 ? connection.recursive : connection.persistent).add(request.path);
+        }
         return this.reply(connection, xid, ErrorCode.Ok, { type: 'addWatch' });
       case 'checkWatches':
       case 'removeWatches':
@@ -291,6 +293,10 @@ export class FakeZooServer {
     request: Extract<Request, { type: 'checkWatches' | 'removeWatches' }>,
   ): void {
     const { path, watcherType } = request;
+    if (path === null) {
+      this.reply(connection, xid, ErrorCode.NoWatcher, null);
+      return;
+    }
     const tables =
       watcherType === WatcherType.children
         ? [connection.child]

@@ -151,22 +151,24 @@ export class FakeZooTree {
         return { type: 'empty' };
       }
       case 'setData': {
-        const node = this.checkVersion(request.path, request.version);
+        const path = presentPath(request.path);
+        const node = this.checkVersion(path, request.version);
         node.data = request.data;
         node.version += 1;
         node.mzxid = this.zxid;
-        events.push({ type: EventType.nodeDataChanged, path: request.path });
-        return { type: 'stat', stat: this.statOf(request.path) };
+        events.push({ type: EventType.nodeDataChanged, path });
+        return { type: 'stat', stat: this.statOf(path) };
       }
       case 'setACL': {
-        const node = this.get(request.path);
+        const path = presentPath(request.path);
+        const node = this.get(path);
         if (request.version !== -1 && request.version !== node.aversion) {
           throw new OpFailure(ErrorCode.BadVersion);
         }
         if (request.acl.length === 0) throw new OpFailure(ErrorCode.InvalidAcl);
         node.acl = storedAcl(request.acl);
         node.aversion += 1;
-        return { type: 'stat', stat: this.statOf(request.path) };
+        return { type: 'stat', stat: this.statOf(path) };
       }
       case 'check':
         this.checkVersion(request.path, request.version);
@@ -325,4 +327,10 @@ function storedAcl(acl: readonly RequestAcl[]): Acl[] {
     if (scheme === null || id === null) throw new OpFailure(ErrorCode.InvalidAcl);
     return { perms: entry.perms, id: { scheme, id } };
   });
+}
+
+/** The fake answers a Jute null path as ZooKeeper's path validation does: BadArguments. */
+function presentPath(path: string | null): string {
+  if (path === null) throw new OpFailure(ErrorCode.BadArguments);
+  return path;
 }

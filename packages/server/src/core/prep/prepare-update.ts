@@ -71,7 +71,8 @@ export function prepareSetData(
   const sessionErr = sessionError(ctx);
   if (sessionErr !== 0) return sessionErr;
   const { path, data } = request;
-  if (!validatePath(path)) return ErrorCode.BadArguments;
+  // ZooKeeper: validatePath rejects a Jute null path as it rejects an invalid one.
+  if (path === null || !validatePath(path)) return ErrorCode.BadArguments;
   if (data !== null && data.length > ctx.options.packetBytesMax) return ErrorCode.BadArguments;
   const node = scope.get(path);
   if (node === null) return ErrorCode.NoNode;
@@ -91,7 +92,7 @@ export function prepareSetAcl(
   const sessionErr = sessionError(ctx);
   if (sessionErr !== 0) return sessionErr;
   const { path } = request;
-  if (!validatePath(path)) return ErrorCode.BadArguments;
+  if (path === null || !validatePath(path)) return ErrorCode.BadArguments;
   const acl = fixupAcl(request.acl, ctx.identities);
   if (typeof acl === 'number') return acl;
   const node = scope.get(path);

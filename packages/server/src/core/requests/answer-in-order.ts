@@ -76,7 +76,9 @@ function answerRequest(
       ) {
         return { err: ErrorCode.MarshallingError, body: null };
       }
-      context.watches.addWatch(connection.id, request.path, request.mode);
+      // ZooKeeper registers a watch under a null path, which no change can ever fire.
+      if (request.path !== null)
+        context.watches.addWatch(connection.id, request.path, request.mode);
       return { err: ErrorCode.Ok, body: { type: 'addWatch' } };
     case 'checkWatches':
     case 'removeWatches':
@@ -151,6 +153,11 @@ function answerCheckWatches(
   request: WatchCheckRequest,
 ): Outcome {
   const remove = request.type === 'removeWatches';
+  // ZooKeeper 3.8: checkWatches(null) fails walking the path (−5); removeWatches(null) finds no
+  // watcher under a null path.
+  if (request.path === null) {
+    return { err: remove ? ErrorCode.NoWatcher : ErrorCode.MarshallingError, body: null };
+  }
   if (!remove && request.path !== '' && !request.path.startsWith('/')) {
     // ZooKeeper 3.8: checkWatches walks the path's parents (PathParentIterator), which throws
     // on a non-empty path without a leading slash: FinalRequestProcessor answers −5.

@@ -212,7 +212,8 @@ export class RequestPipeline {
     if (request.type === 'sync' && !this.context.isLeading) {
       // A learner's sync waits until the leader has sent it everything committed before it.
       connection.queue.push({ kind: 'sync', ...entry, isDone: false });
-      this.context.sync({ sessionId, cxid: entry.xid }, request.path);
+      // The path only travels for the record; the reply echoes the request's own (a null too).
+      this.context.sync({ sessionId, cxid: entry.xid }, request.path ?? '');
       return;
     }
     this.enqueueOrAnswer(connection, { kind: 'read', ...entry });

@@ -1,0 +1,80 @@
+// Requests whose path arrives as a Jute null (−1), answered as Apache ZooKeeper 3.8 answers each:
+// setData and setACL are BadArguments, sync answers OK and echoes the null, addWatch is OK,
+// removeWatches is NoWatcher, checkWatches and the reads are MarshallingError, getEphemerals with
+// a null prefix lists every ephemeral. Checked on Apache ZooKeeper first, then on Zoo. Zxids are
+// not compared: ZooKeeper gives a write whose body fails to parse a zxid of its own, Zoo does not
+// yet (listed in docs/compatibility.md).
+
+import { describe, expect, test } from 'vitest';
+import { decodeReplyHeader, JuteReader } from './support/protocol.js';
+import type { JuteWriter } from './support/protocol.js';
+import { connectFrame, exchangeRaw, rawFrame } from './support/raw-socket.js';
+import { useTargetServer } from './support/target-suite.js';
+import { resolveTargets, warnUnavailable } from './support/targets.js';
+
+const targets = await resolveTargets({ ensemble: true });
+warnUnavailable('compat-null-paths', targets);
+
+interface Case {
+  name: string;
+  opCode: number;
+  /** Writes the fields after the (null) path. */
+  rest: (writer: JuteWriter) => void;
+  err: number;
+  /** The reply body's bytes as hex, when the reply has one. */
+  bodyHex?: string;
+}
+
+const world = (writer: JuteWriter): void => {
+  writer.writeInt(1);
+  writer.writeInt(31);
+  writer.writeUstring('world');
+  writer.writeUstring('anyone');
+};
+
+const cases: Case[] = [
+  {
+    name: 'setData',
+    opCode: 5,
+    rest: (w) => (w.writeBuffer(null), w.writeInt(-1)),
+    err: -8,
+  },
+  { name: 'setACL', opCode: 7, rest: (w) => (world(w), w.writeInt(-1)), err: -8 },
+  { name: 'sync', opCode: 9, rest: () => undefined, err: 0, bodyHex: 'ffffffff' },
+  { name: 'addWatch', opCode: 106, rest: (w) => w.writeInt(0), err: 0, bodyHex: '00000000' },
+  { name: 'removeWatches', opCode: 18, rest: (w) => w.writeInt(1), err: -121 },
+  { name: 'checkWatches', opCode: 17, rest: (w) => w.writeInt(1), err: -5 },
+  { name: 'getData', opCode: 4, rest: (w) => w.writeBool(false), err: -5 },
+  { name: 'exists', opCode: 3, rest: (w) => w.writeBool(false), err: -5 },
+  { name: 'getChildren2', opCode: 12, rest: (w) => w.writeBool(false), err: -5 },
+  { name: 'getACL', opCode: 6, rest: () => undefined, err: -5 },
+  { name: 'getAllChildrenNumber', opCode: 104, rest: () => undefined, err: -5 },
+  { name: 'getEphemerals', opCode: 103, rest: () => undefined, err: 0, bodyHex: '00000000' },
+  { name: 'delete', opCode: 2, rest: (w) => w.writeInt(-1), err: -5 },
+];
+
+for (const { target, isAvailable, reason } of targets) {
+  const title = `null paths against ${target.name}`;
+  describe.skipIf(!isAvailable)(isAvailable ? title : `${title} (SKIPPED: ${reason})`, () => {
+    const suite = useTargetServer(target, { tickMs: 2000 });
+    for (const c of cases) {
+      test(`${c.name}(null): err ${c.err}`, async () => {
+        const request = rawFrame(1, c.opCode, (writer) => {
+          writer.writeUstring(null);
+          c.rest(writer);
+        });
+        const ping = rawFrame(-2, 11, () => undefined);
+        const bytes = Buffer.concat([connectFrame(), request, ping]);
+        const { host, port } = suite.server();
+        const exchange = await exchangeRaw({ host, port, bytes, waitMs: 5_000, framesWanted: 3 });
+        const reply = exchange.frames[1] ?? Buffer.alloc(0);
+        const header = decodeReplyHeader(new JuteReader(reply));
+        expect([header.xid, header.err]).toEqual([1, c.err]);
+        expect(reply.subarray(16).toString('hex')).toBe(c.bodyHex ?? '');
+        // The connection stays up: the ping behind the request is answered.
+        expect(exchange.frames).toHaveLength(3);
+        expect(exchange.isClosedByServer).toBe(false);
+      });
+    }
+  });
+}
