@@ -1,13 +1,22 @@
 // Fixtures for the data directory's tests: a temp directory each test removes, txns and
 // snapshots to write, a logger that remembers, and a DiskFs that records its calls and can fail.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TreeSnapshot } from '../../../core/tree/tree-snapshot.js';
 import type { Txn } from '../../../core/tree/txn.js';
 import type { Logger } from '../../../runtime/env.js';
 import { nodeDiskFs, type DiskFs } from '../disk-fs.js';
+import { frameAt } from '../record-frame.js';
+import { decodeSegmentHeader } from '../segment-file.js';
 
 export function makeTempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'zoo-disk-'));
@@ -133,4 +142,39 @@ export function recordingDiskFs(options: {
 /** An errno-style error as node:fs raises it. */
 export function fsError(code: 'EIO' | 'ENOSPC', syscall: string): Error {
   return Object.assign(new Error(`${code}: simulated failure, ${syscall}`), { code, syscall });
+}
+
+/** Every record's [start, end) in the highest-seq segment of `dir`, and that segment's path. */
+export function lastSegmentRecords(dir: string): { path: string; spans: [number, number][] } {
+  const name = readdirSync(dir)
+    .filter((entry) => entry.startsWith('log.'))
+    .sort()
+    .at(-1);
+  if (name === undefined) throw new Error(`no segment in ${dir}`);
+  const path = join(dir, name);
+  const bytes = readFileSync(path);
+  const spans: [number, number][] = [];
+  let offset = decodeSegmentHeader(bytes, name).recordsOffset;
+  for (let frame = frameAt(bytes, offset); frame.type === 'record';) {
+    spans.push([offset, frame.nextOffset]);
+    offset = frame.nextOffset;
+    frame = frameAt(bytes, offset);
+  }
+  return { path, spans };
+}
+
+/** Cuts the last segment in the middle of its last record: a write a crash interrupted. */
+export function tearLastRecord(dir: string): void {
+  const { path, spans } = lastSegmentRecords(dir);
+  const last = spans.at(-1);
+  if (last === undefined) throw new Error('no record to tear');
+  truncateSync(path, last[0] + Math.floor((last[1] - last[0]) / 2));
+}
+
+/** Flips one bit of the file at `offset` (from the end when negative). */
+export function flipBit(path: string, offset: number): void {
+  const bytes = readFileSync(path);
+  const at = offset < 0 ? bytes.length + offset : offset;
+  bytes[at] = (bytes[at] ?? 0) ^ 0x04;
+  writeFileSync(path, bytes);
 }
