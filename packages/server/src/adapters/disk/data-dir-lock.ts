@@ -2,7 +2,7 @@
 // so a second process — or a second instance in this one — is refused. A lock whose pid is no
 // longer alive is stale (its owner crashed) and is taken over.
 
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataDirLockedError } from './disk-errors.js';
 import { isNotFound } from './epochs-file.js';
@@ -31,6 +31,7 @@ export async function lockDataDir(
 ): Promise<DataDirLock> {
   const isAlive = options.isProcessAlive ?? isProcessAlive;
   const path = join(dataDir, lockFileName);
+  await mkdir(dataDir, { recursive: true });
   for (let attempt = 0; ; attempt++) {
     if (await tryCreate(path)) return heldLock(dataDir, path);
     const holderPid = await readHolder(path);

@@ -16,7 +16,6 @@ export interface DiskFs {
   fdatasync(fd: number): Promise<void>;
   fsync(fd: number): Promise<void>;
   ftruncate(fd: number, lengthBytes: number): Promise<void>;
-  sizeOf(fd: number): Promise<number>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   readdir(path: string): Promise<string[]>;
@@ -56,7 +55,6 @@ export const nodeDiskFs: DiskFs = {
   fdatasync: promisify(fs.fdatasync),
   fsync: promisify(fs.fsync),
   ftruncate: promisify(fs.ftruncate),
-  sizeOf: async (fd) => (await promisify(fs.fstat)(fd)).size,
   rename: promisify(fs.rename),
   unlink: promisify(fs.unlink),
   readdir: async (path) => (await promisify(fs.readdir)(path)).sort(),

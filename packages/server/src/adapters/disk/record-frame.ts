@@ -5,8 +5,8 @@
 // CRC32C (Castagnoli), as ZooKeeper's log does with Adler32 and etcd's WAL with CRC32C: it
 // catches torn writes and flipped bits. @node-rs/crc32 computes it natively (SSE4.2 / ARMv8
 // CRC instructions), installs its prebuilt binary as an npm optional dependency (no install
-// script, no download from elsewhere) and is kept by the napi-rs authors; the pure-JS
-// alternatives are several times slower, and zlib.crc32 in Node 20 is plain CRC-32.
+// script, no download from elsewhere) and is kept by the napi-rs authors. A pure-JS table
+// (SheetJS crc-32) would do, more slowly; Node 20's zlib.crc32 is plain CRC-32, not CRC32C.
 import { crc32c } from '@node-rs/crc32';
 import { CorruptDataDirError } from './disk-errors.js';
 

@@ -130,7 +130,6 @@ export function recordingDiskFs(options: {
     fdatasync: wrap('fdatasync', nodeDiskFs.fdatasync, ofFd),
     fsync: wrap('fsync', nodeDiskFs.fsync, ofFd),
     ftruncate: wrap('ftruncate', nodeDiskFs.ftruncate, ofFd),
-    sizeOf: wrap('sizeOf', nodeDiskFs.sizeOf, ofFd),
     rename: wrap('rename', nodeDiskFs.rename, (_from, to) => baseName(to)),
     unlink: wrap('unlink', nodeDiskFs.unlink, baseName),
     readdir: wrap('readdir', nodeDiskFs.readdir, baseName),
