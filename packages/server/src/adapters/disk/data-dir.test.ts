@@ -27,7 +27,7 @@ const options: OpenDataDirOptions = {
 };
 
 describe('openDataDir', () => {
-  test('a member restarts from what it persisted: epochs, snapshot and the log after it', async () => {
+  test('a member restarts from its epochs, snapshot and the log after it', async () => {
     const dataDir = join(temp.dir, 'member-1');
     const first = await openDataDir(dataDir, options);
     expect(first.recovered).toMatchObject({ acceptedEpoch: 0, snapshot: null, log: [] });

@@ -74,7 +74,7 @@ export class DiskTxnLog implements TxnLog {
         this.fail(error);
         return;
       }
-      callDone(done, lastTxnZxid);
+      callGuarded(() => done(lastTxnZxid));
     });
   }
 
@@ -91,7 +91,7 @@ export class DiskTxnLog implements TxnLog {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.failure = failure;
     this.options.logger.error(`txn log ${this.options.dataDir}: ${failure.message}`);
-    this.options.onFatal(failure);
+    callGuarded(() => this.options.onFatal(failure));
   }
 
   private async writeBatch(ops: readonly PersistOp[]): Promise<bigint | null> {
@@ -192,10 +192,13 @@ export class DiskTxnLog implements TxnLog {
   }
 }
 
-/** A throwing done is the caller's bug: let it crash the process, but keep later batches going. */
-function callDone(done: Done, lastTxnZxid: bigint | null): void {
+/**
+ * Runs a callback now; if it throws (the caller's bug), the error surfaces as an uncaught
+ * exception, as it would from any I/O callback, instead of stopping the queue of batches.
+ */
+function callGuarded(callback: () => void): void {
   try {
-    done(lastTxnZxid);
+    callback();
   } catch (error) {
     setImmediate(() => {
       throw error;

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { PersistOp } from '../../core/replication/replication.js';
@@ -184,6 +184,37 @@ describe('recover: snapshots × logs', () => {
     flipBit(join(temp.dir, snapshotName(0x5n)), -10);
     await expect(recover(temp.dir, { logger: recordingLogger() })).rejects.toThrow(
       CorruptDataDirError,
+    );
+  });
+});
+
+describe('recover: a segment whose creation a crash interrupted', () => {
+  test('a last segment with a torn header is removed and reported', async () => {
+    const txns = createTxns(1n, 3);
+    await writeDataDir(temp.dir, [[{ type: 'txns', txns }]]);
+    writeFileSync(join(temp.dir, 'log.0000000000000001'), Buffer.from('ZOOLOG01\0\0'));
+    const logger = recordingLogger();
+    const recovered = await recover(temp.dir, { logger });
+    expect(recovered.log).toEqual(txns);
+    expect(recovered.resume.nextSeq).toBe(1);
+    expect(logger.lines.join('\n')).toMatch(/removing log\.0000000000000001/);
+  });
+
+  test('a bad header with valid records behind it is refused', async () => {
+    await writeDataDir(temp.dir, [[{ type: 'txns', txns: createTxns(1n, 3) }]]);
+    flipBit(join(temp.dir, 'log.0000000000000000'), 12);
+    await expect(recover(temp.dir, { logger: recordingLogger() })).rejects.toThrow(
+      /bad header before valid records/,
+    );
+  });
+
+  test('a segment missing between two others is refused', async () => {
+    for (let i = 0; i < 3; i++) {
+      await writeDataDir(temp.dir, [[{ type: 'txns', txns: createTxns(BigInt(i * 10 + 1), 2) }]]);
+    }
+    rmSync(join(temp.dir, 'log.0000000000000001'));
+    await expect(recover(temp.dir, { logger: recordingLogger() })).rejects.toThrow(
+      /log\.0000000000000001: missing between segments/,
     );
   });
 });
