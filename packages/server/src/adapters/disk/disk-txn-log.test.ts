@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { PersistOp } from '../../core/replication/replication.js';
 import { DiskTxnLog, type DiskTxnLogOptions } from './disk-txn-log.js';
@@ -6,6 +7,7 @@ import type { DiskFs } from './disk-fs.js';
 import { recover } from './recover.js';
 import {
   createSnapshot,
+  createTxn,
   createTxns,
   fsError,
   makeTempDir,
@@ -68,6 +70,27 @@ describe('DiskTxnLog', () => {
     await persist(reopened, [{ type: 'txns', txns: more }]);
     await reopened.close();
     expect((await recover(temp.dir, { logger })).log).toEqual([...txns, ...more]);
+  });
+
+  test('segments are preallocated; a record larger than one gets its own', async () => {
+    const log = await openLog({ segmentBytes: 4096 });
+    const sizes = (): number[] =>
+      readdirSync(temp.dir)
+        .filter((name) => name.startsWith('log.'))
+        .map((name) => statSync(join(temp.dir, name)).size);
+    expect(sizes()).toEqual([4096]);
+    const small = createTxns(0x100000001n, 2);
+    const large = createTxn(0x100000003n, 10_000);
+    await persist(log, [{ type: 'txns', txns: [...small, large] }]);
+    await persist(log, [{ type: 'txns', txns: [createTxn(0x100000004n)] }]);
+    await log.close();
+    expect(sizes()[0]).toBe(4096);
+    expect(sizes()[1]).toBeGreaterThan(10_000);
+    expect(sizes()[2]).toBe(4096);
+    const recovered = await recover(temp.dir, { logger });
+    expect(recovered.log.map((txn) => txn.zxid)).toEqual(
+      [1n, 2n, 3n, 4n].map((n) => n + 0x100000000n),
+    );
   });
 
   test('a snapshot restarts the log: recovery returns it and only the txns after it', async () => {

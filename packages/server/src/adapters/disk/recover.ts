@@ -49,7 +49,9 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
   await disk.mkdir(dataDir);
   for (const name of await disk.readdir(dataDir)) {
     // A snapshot or epochs file whose write a crash interrupted before its rename.
-    if (name.endsWith('.tmp')) await disk.unlink(join(dataDir, name));
+    if (/^(snapshot\.[0-9a-f]{16}|epochs)\.tmp$/.test(name)) {
+      await disk.unlink(join(dataDir, name));
+    }
   }
   const epochs = await readEpochs(disk, dataDir);
   const listing = await listDataDir(disk, dataDir, logger);
