@@ -1,0 +1,207 @@
+// The durable TxnLog on real files: each write(ops, done) is one batch — its records appended to
+// the current preallocated segment, one fdatasync, then done — run strictly one after another,
+// so dones come in batch order and never before their data is on disk. A failed write or sync
+// stops the log for good and goes to onFatal; no later done is ever called.
+
+import { assertNever } from '@zoo/client/protocol';
+import type { PersistOp } from '../../core/replication/replication.js';
+import type { TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import type { Logger, TxnLog } from '../../runtime/env.js';
+import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
+import { writeEpochs } from './epochs-file.js';
+import { encodeLogRecord, type LogRecord } from './log-record.js';
+import { encodeFrame } from './record-frame.js';
+import type { LogResume } from './recover.js';
+import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
+import { writeSnapshot } from './snapshot-file.js';
+
+/** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
+export const segmentBytesDefault = 64 * 1024 * 1024;
+
+export interface DiskTxnLogOptions {
+  dataDir: string;
+  /** From recover(): where the log goes on. */
+  resume: LogResume;
+  /** A write or fsync failed: the member must stop acknowledging (nothing more is written). */
+  onFatal: (error: Error) => void;
+  logger: Logger;
+  fs?: DiskFs;
+  segmentBytes?: number;
+}
+
+type Done = (lastTxnZxid: bigint | null) => void;
+
+export class DiskTxnLog implements TxnLog {
+  private readonly disk: DiskFs;
+  private readonly segmentBytes: number;
+  /** The batch being written and those waiting, chained so that they run in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+  private isClosed = false;
+  private fd: number | null = null;
+  private seq: number;
+  private baseZxid: bigint | null;
+  private writeOffset = 0;
+  private recordsOffset = 0;
+  /** Frames of the current batch not yet written, and their size. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Written to the current segment since its last fdatasync. */
+  private isDirty = false;
+
+  private constructor(private readonly options: DiskTxnLogOptions) {
+    this.disk = options.fs ?? nodeDiskFs;
+    this.segmentBytes = options.segmentBytes ?? segmentBytesDefault;
+    this.seq = options.resume.nextSeq;
+    this.baseZxid = options.resume.baseZxid;
+  }
+
+  /** Starts a new segment (a restarted member never appends to a segment it found). */
+  static async open(options: DiskTxnLogOptions): Promise<DiskTxnLog> {
+    const log = new DiskTxnLog(options);
+    await log.startSegment(options.resume.startsLine);
+    return log;
+  }
+
+  write(ops: readonly PersistOp[], done: Done): void {
+    if (this.isClosed) throw new Error('write after close');
+    this.queue = this.queue.then(async () => {
+      if (this.failure !== null) return;
+      let lastTxnZxid: bigint | null;
+      try {
+        lastTxnZxid = await this.writeBatch(ops);
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      callGuarded(() => done(lastTxnZxid));
+    });
+  }
+
+  /** Waits for the batches already written, then closes the segment. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    await this.queue;
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) await this.disk.close(fd);
+  }
+
+  private fail(error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.failure = failure;
+    this.options.logger.error(`txn log ${this.options.dataDir}: ${failure.message}`);
+    callGuarded(() => this.options.onFatal(failure));
+  }
+
+  private async writeBatch(ops: readonly PersistOp[]): Promise<bigint | null> {
+    let lastTxnZxid: bigint | null = null;
+    for (const op of ops) {
+      switch (op.type) {
+        case 'txns':
+          for (const txn of op.txns) {
+            await this.append({ type: 'txn', txn });
+            lastTxnZxid = txn.zxid;
+          }
+          break;
+        case 'truncate':
+          await this.append({ type: 'truncate', afterZxid: op.afterZxid });
+          break;
+        case 'snapshot':
+          await this.restartAt(op.snapshot);
+          break;
+        case 'epochs':
+          // The log written so far in this batch goes first, so a crash never keeps the new
+          // epochs without the txns the core persisted before them.
+          await this.sync();
+          await writeEpochs(this.disk, this.options.dataDir, op);
+          break;
+        default:
+          assertNever(op, 'persist op');
+      }
+    }
+    await this.sync();
+    return lastTxnZxid;
+  }
+
+  private async append(record: LogRecord): Promise<void> {
+    const frame = encodeFrame(encodeLogRecord(record));
+    const end = this.writeOffset + this.pendingBytes;
+    // A record larger than a whole segment goes into one of its own, which grows past its size.
+    if (end + frame.length > this.segmentBytes && end > this.recordsOffset) {
+      await this.sync();
+      await this.startSegment(false);
+    }
+    this.pending.push(frame);
+    this.pendingBytes += frame.length;
+  }
+
+  /** Writes the pending frames and fdatasyncs the segment if anything was written. */
+  private async sync(): Promise<void> {
+    const fd = this.currentFd();
+    if (this.pending.length > 0) {
+      const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+      this.pending = [];
+      this.pendingBytes = 0;
+      if (bytes !== undefined) {
+        await this.disk.write(fd, bytes, this.writeOffset);
+        this.writeOffset += bytes.length;
+        this.isDirty = true;
+      }
+    }
+    if (this.isDirty) {
+      await this.disk.fdatasync(fd);
+      this.isDirty = false;
+    }
+  }
+
+  /** A snapshot replaces the log it covers: it is written, then a new line of the log starts. */
+  private async restartAt(snapshot: TreeSnapshot): Promise<void> {
+    await this.sync();
+    await writeSnapshot(this.disk, this.options.dataDir, snapshot);
+    this.baseZxid = snapshot.zxid;
+    await this.startSegment(true);
+  }
+
+  /**
+   * Creates segment `seq`, its header durable and its size preallocated before any record goes
+   * in (so an fdatasync never has a file size to update). Like ZooKeeper's padding, ftruncate
+   * extends the file sparsely: cheap to create, and zeros where no record was written.
+   */
+  private async startSegment(startsLine: boolean): Promise<void> {
+    const { dataDir } = this.options;
+    const previous = this.fd;
+    this.fd = null;
+    if (previous !== null) await this.disk.close(previous);
+    const header = encodeSegmentHeader({ seq: this.seq, baseZxid: this.baseZxid, startsLine });
+    const fd = await this.disk.open(segmentPath(dataDir, this.seq), 'wx');
+    this.fd = fd;
+    await this.disk.write(fd, header, 0);
+    if (header.length < this.segmentBytes) await this.disk.ftruncate(fd, this.segmentBytes);
+    await this.disk.fsync(fd);
+    await fsyncDirectory(this.disk, dataDir);
+    this.options.logger.debug(`txn log ${dataDir}: started ${segmentName(this.seq)}`);
+    this.seq++;
+    this.writeOffset = header.length;
+    this.recordsOffset = header.length;
+  }
+
+  private currentFd(): number {
+    if (this.fd === null) throw new Error('txn log has no open segment');
+    return this.fd;
+  }
+}
+
+/**
+ * Runs a callback now; if it throws (the caller's bug), the error surfaces as an uncaught
+ * exception, as it would from any I/O callback, instead of stopping the queue of batches.
+ */
+function callGuarded(callback: () => void): void {
+  try {
+    callback();
+  } catch (error) {
+    setImmediate(() => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,177 @@
+// Recovery of a member's durable state from its data directory: the epochs, the newest snapshot
+// that passes its checksum, and the txn log after it. A torn tail is cut off and reported; a
+// state the files cannot prove (corruption inside the log, no readable snapshot with a complete
+// log after it) throws CorruptDataDirError. Call it holding the directory's lock.
+
+import { join } from 'node:path';
+import type { TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import type { Txn } from '../../core/tree/txn.js';
+import type { Logger } from '../../runtime/env.js';
+import { listDataDir, lineStartOf, type DataDirListing } from './data-dir-listing.js';
+import { CorruptDataDirError } from './disk-errors.js';
+import { nodeDiskFs, type DiskFs } from './disk-fs.js';
+import { readEpochs, type Epochs } from './epochs-file.js';
+import { replaySegment } from './replay-segment.js';
+import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
+import { readSnapshot, snapshotName } from './snapshot-file.js';
+
+/** Where DiskTxnLog goes on writing: its next segment's seq and the line that segment is in. */
+export interface LogResume {
+  nextSeq: number;
+  baseZxid: bigint | null;
+  /** True when the next segment starts the line (no segment of it exists yet). */
+  startsLine: boolean;
+}
+
+/** What a member boots from (zab-types.ts DurableState plus the Peer's recovered snapshot). */
+export interface RecoveredState extends Epochs {
+  snapshot: TreeSnapshot | null;
+  /** The txns logged after the snapshot, oldest first. */
+  log: Txn[];
+  resume: LogResume;
+  /** Every repair made and every fallback taken, as also logged. */
+  repairs: string[];
+}
+
+export interface RecoverOptions {
+  logger: Logger;
+  fs?: DiskFs;
+}
+
+export async function recover(dataDir: string, options: RecoverOptions): Promise<RecoveredState> {
+  const disk = options.fs ?? nodeDiskFs;
+  const { logger } = options;
+  const repairs: string[] = [];
+  const report = (message: string): void => {
+    logger.warn(`data dir ${dataDir}: ${message}`);
+    repairs.push(message);
+  };
+  await disk.mkdir(dataDir);
+  for (const name of await disk.readdir(dataDir)) {
+    // A snapshot or epochs file whose write a crash interrupted before its rename.
+    if (/^(snapshot\.[0-9a-f]{16}|epochs)\.tmp$/.test(name)) {
+      await disk.unlink(join(dataDir, name));
+    }
+  }
+  const epochs = await readEpochs(disk, dataDir);
+  const listing = await listDataDir(disk, dataDir, logger);
+  const base = await newestReadableSnapshot({ disk, dataDir, listing }, report);
+  const context = { disk, dataDir, listing, report };
+  const { log, resume } = await replayLog(context, base);
+  const baseText = base.snapshot === null ? 'the empty tree' : snapshotName(base.snapshot.zxid);
+  logger.info(`data dir ${dataDir}: recovered ${baseText} and ${log.length} txns after it`);
+  return { ...epochs, snapshot: base.snapshot, log, resume, repairs };
+}
+
+interface Base {
+  snapshot: TreeSnapshot | null;
+  /** True when a newer snapshot file exists but failed its checksum or validation. */
+  isFallback: boolean;
+}
+
+interface ReplayContext {
+  disk: DiskFs;
+  dataDir: string;
+  listing: DataDirListing;
+  report: (message: string) => void;
+}
+
+async function newestReadableSnapshot(
+  context: Omit<ReplayContext, 'report'>,
+  report: (message: string) => void,
+): Promise<Base> {
+  const { snapshotZxids } = context.listing;
+  for (const [index, zxid] of snapshotZxids.entries()) {
+    try {
+      const snapshot = await readSnapshot(context.disk, context.dataDir, zxid);
+      return { snapshot, isFallback: index > 0 };
+    } catch (error) {
+      if (!(error instanceof CorruptDataDirError)) throw error;
+      report(`${error.message}; trying an older snapshot`);
+    }
+  }
+  return { snapshot: null, isFallback: snapshotZxids.length > 0 };
+}
+
+async function replayLog(
+  context: ReplayContext,
+  base: Base,
+): Promise<{ log: Txn[]; resume: LogResume }> {
+  const { segments } = context.listing;
+  const baseZxid = base.snapshot?.zxid ?? null;
+  const start = lineStartOf(segments, baseZxid);
+  const last = segments.at(-1);
+  const nextSeq = last === undefined ? 0 : last.seq + 1;
+  if (start === null) {
+    // The newest snapshot whose log never started (a crash between the two), or a new directory.
+    if (!base.isFallback && (baseZxid !== null || segments.length === 0)) {
+      return { log: [], resume: { nextSeq, baseZxid, startsLine: true } };
+    }
+    const name = baseZxid === null ? 'the empty tree' : snapshotName(baseZxid);
+    throw new CorruptDataDirError(
+      baseZxid === null ? segmentName(0) : snapshotName(baseZxid),
+      `no readable snapshot has its log: the log from ${name} is gone`,
+    );
+  }
+  const log: Txn[] = [];
+  for (let index = start; index < segments.length; index++) {
+    const header = segments[index];
+    if (header === undefined) continue;
+    if (index > start && header.startsLine) crossLineStart(header, log, baseZxid, context);
+    await replayOne(context, header, { log, isLast: index === segments.length - 1 });
+  }
+  const first = log[0];
+  if (first !== undefined && baseZxid !== null && first.zxid <= baseZxid) {
+    throw new CorruptDataDirError(
+      segmentName(segments[start]?.seq ?? 0),
+      'txns from before its snapshot',
+    );
+  }
+  const resumeZxid = last?.baseZxid ?? null;
+  return { log, resume: { nextSeq, baseZxid: resumeZxid, startsLine: false } };
+}
+
+/**
+ * A later line starts here: its snapshot is unreadable (else recovery would start from it). A
+ * snapshot restarts the log, and the txns before it may be an abandoned branch, so replaying
+ * through it proves the state only when the log so far ends exactly at the snapshot's zxid (a
+ * zxid names one proposal of one epoch's one leader).
+ */
+function crossLineStart(
+  header: SegmentHeader,
+  log: readonly Txn[],
+  baseZxid: bigint | null,
+  context: ReplayContext,
+): void {
+  const reached = log.at(-1)?.zxid ?? baseZxid ?? 0n;
+  const file = segmentName(header.seq);
+  const snapshot = header.baseZxid === null ? 'the empty tree' : snapshotName(header.baseZxid);
+  if (reached !== header.baseZxid) {
+    throw new CorruptDataDirError(
+      file,
+      `starts after ${snapshot}, which is unreadable, and the log before it ends at ` +
+        `0x${reached.toString(16)}: no readable snapshot has a complete log`,
+    );
+  }
+  context.report(`replayed the log through ${snapshot}, which it reaches exactly`);
+}
+
+async function replayOne(
+  context: ReplayContext,
+  header: SegmentHeader,
+  options: { log: Txn[]; isLast: boolean },
+): Promise<void> {
+  const path = segmentPath(context.dataDir, header.seq);
+  const file = segmentName(header.seq);
+  const torn = replaySegment(await context.disk.readFile(path), file, options);
+  if (torn === null) return;
+  // Cut the torn record off, so that the next segment does not follow a bad record.
+  const fd = await context.disk.open(path, 'r+');
+  try {
+    await context.disk.ftruncate(fd, torn.offsetBytes);
+    await context.disk.fdatasync(fd);
+  } finally {
+    await context.disk.close(fd);
+  }
+  context.report(`cut a torn tail off ${file} at byte ${torn.offsetBytes} (${torn.problem})`);
+}

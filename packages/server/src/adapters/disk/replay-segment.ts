@@ -1,0 +1,60 @@
+// Reads one segment's records onto the recovering log, telling a torn tail (a bad record that
+// only zeros or garbage follow, in the last segment: a write a crash cut short) from corruption
+// (a bad record with valid records after it, or anywhere but the end): the first is cut off,
+// the second refused.
+
+import type { Txn } from '../../core/tree/txn.js';
+import { CorruptDataDirError } from './disk-errors.js';
+import { decodeLogRecord, replayRecord } from './log-record.js';
+import { findFrameAfter, frameAt } from './record-frame.js';
+import { decodeSegmentHeader } from './segment-file.js';
+
+export interface TornTail {
+  offsetBytes: number;
+  problem: string;
+}
+
+/**
+ * Appends the segment's txns to `log` (and applies its truncations). Returns the torn tail to
+ * cut off, or null when the records end cleanly.
+ */
+export function replaySegment(
+  bytes: Buffer,
+  file: string,
+  options: { log: Txn[]; isLast: boolean },
+): TornTail | null {
+  let offset = decodeSegmentHeader(bytes, file).recordsOffset;
+  for (;;) {
+    const frame = frameAt(bytes, offset);
+    if (frame.type === 'record') {
+      replayPayload(frame.payload, { file, offset, log: options.log });
+      offset = frame.nextOffset;
+      continue;
+    }
+    const validAfter = findFrameAfter(bytes, offset);
+    if (validAfter !== null) {
+      const problem = frame.type === 'end' ? 'zeros' : frame.problem;
+      throw new CorruptDataDirError(
+        file,
+        `${problem}, followed by a valid record at byte ${validAfter}`,
+        offset,
+      );
+    }
+    if (frame.type === 'end') return null;
+    if (!options.isLast) {
+      throw new CorruptDataDirError(file, `${frame.problem} in a segment before the last`, offset);
+    }
+    return { offsetBytes: offset, problem: frame.problem };
+  }
+}
+
+function replayPayload(payload: Buffer, where: { file: string; offset: number; log: Txn[] }): void {
+  let problem: string | null;
+  try {
+    problem = replayRecord(where.log, decodeLogRecord(payload));
+  } catch (error) {
+    // The checksum matched, so these bytes were written as they are: a bug or a newer format.
+    problem = `a record that checks but does not decode: ${String(error)}`;
+  }
+  if (problem !== null) throw new CorruptDataDirError(where.file, problem, where.offset);
+}
