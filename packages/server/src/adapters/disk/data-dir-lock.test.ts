@@ -1,16 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { lockDataDir, lockFileName } from './data-dir-lock.js';
 import { DataDirLockedError } from './disk-errors.js';
-import { makeTempDir } from './testing/disk-fixtures.js';
+import { useTempDir } from './testing/disk-fixtures.js';
 
-let temp: ReturnType<typeof makeTempDir>;
-beforeEach(() => {
-  temp = makeTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 /** The pid of a process that has exited. */
 function deadPid(): number {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { openDataDir, type OpenDataDirOptions } from './data-dir.js';
 import { CorruptDataDirError, DataDirLockedError } from './disk-errors.js';
 import {
@@ -7,16 +7,12 @@ import {
   createTxns,
   flipBit,
   lastSegmentRecords,
-  makeTempDir,
+  useTempDir,
   recordingLogger,
 } from './testing/disk-fixtures.js';
 import { persist } from './testing/write-data-dir.js';
 
-let temp: ReturnType<typeof makeTempDir>;
-beforeEach(() => {
-  temp = makeTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 const options: OpenDataDirOptions = {
   logger: recordingLogger(),

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { PersistOp } from '../../core/replication/replication.js';
 import { DiskTxnLog, type DiskTxnLogOptions } from './disk-txn-log.js';
 import type { DiskFs } from './disk-fs.js';
@@ -10,16 +10,12 @@ import {
   createTxn,
   createTxns,
   fsError,
-  makeTempDir,
+  useTempDir,
   recordingDiskFs,
   recordingLogger,
 } from './testing/disk-fixtures.js';
 
-let temp: ReturnType<typeof makeTempDir>;
-beforeEach(() => {
-  temp = makeTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 const logger = recordingLogger();
 

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { PersistOp } from '../../core/replication/replication.js';
 import { purge } from './purge.js';
 import { recover } from './recover.js';
@@ -9,16 +9,12 @@ import {
   createSnapshot,
   createTxns,
   flipBit,
-  makeTempDir,
+  useTempDir,
   recordingLogger,
 } from './testing/disk-fixtures.js';
 import { writeDataDir } from './testing/write-data-dir.js';
 
-let temp: ReturnType<typeof makeTempDir>;
-beforeEach(() => {
-  temp = makeTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 const logger = recordingLogger();
 const files = (): string[] => readdirSync(temp.dir).filter((name) => name !== 'epochs');

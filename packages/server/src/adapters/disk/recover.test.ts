@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { PersistOp } from '../../core/replication/replication.js';
 import { CorruptDataDirError } from './disk-errors.js';
 import { recover } from './recover.js';
@@ -10,17 +10,13 @@ import {
   createTxns,
   flipBit,
   lastSegmentRecords,
-  makeTempDir,
+  useTempDir,
   recordingLogger,
   tearLastRecord,
 } from './testing/disk-fixtures.js';
 import { openDiskLog, persist, writeDataDir } from './testing/write-data-dir.js';
 
-let temp: ReturnType<typeof makeTempDir>;
-beforeEach(() => {
-  temp = makeTempDir();
-});
-afterEach(() => temp.remove());
+const temp = useTempDir();
 
 /** A deterministic byte stream, so a failing offset reproduces. */
 function garbage(length: number, seed: number): Buffer {

@@ -1,6 +1,7 @@
 // Fixtures for the data directory's tests: a temp directory each test removes, txns and
 // snapshots to write, a logger that remembers, and a DiskFs that records its calls and can fail.
 
+import { afterEach, beforeEach } from 'vitest';
 import {
   mkdtempSync,
   readFileSync,
@@ -21,6 +22,24 @@ import { decodeSegmentHeader } from '../segment-file.js';
 export function makeTempDir(): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'zoo-disk-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh temporary directory for each test of the calling file, removed after the test. */
+export function useTempDir(): { readonly dir: string } {
+  let temp: ReturnType<typeof makeTempDir> | null = null;
+  beforeEach(() => {
+    temp = makeTempDir();
+  });
+  afterEach(() => {
+    temp?.remove();
+    temp = null;
+  });
+  return {
+    get dir(): string {
+      if (temp === null) throw new Error('useTempDir: no test is running');
+      return temp.dir;
+    },
+  };
 }
 
 export function createTxn(zxid: bigint, dataBytes = 8): Txn {
