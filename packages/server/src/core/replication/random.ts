@@ -12,7 +12,7 @@ export interface Random {
 /**
  * The project's one seeded PRNG (xoshiro128**, seeded through splitmix32): the same seed replays
  * the same run. The simulator draws everything from these (nothing in a simulated run may use
- * Math.random), and the core's tests use them for jitter and delivery order.
+ * the platform's generator), and the core's tests use them for jitter and delivery order.
  */
 export class SeededRandom implements Random {
   private s0: number;
