@@ -1,8 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { PersistOp } from '../../core/replication/replication.js';
-import { DiskTxnLog, type DiskTxnLogOptions } from './disk-txn-log.js';
 import type { DiskFs } from './disk-fs.js';
 import { recover } from './recover.js';
 import {
@@ -14,29 +12,15 @@ import {
   recordingDiskFs,
   recordingLogger,
 } from './testing/disk-fixtures.js';
+import { openDiskLog, persist } from './testing/write-data-dir.js';
 
 const temp = useTempDir();
 
 const logger = recordingLogger();
 
-async function openLog(
-  options: Partial<Omit<DiskTxnLogOptions, 'dataDir' | 'resume'>> = {},
-): Promise<DiskTxnLog> {
-  const recovered = await recover(temp.dir, { logger });
-  return DiskTxnLog.open({
-    dataDir: temp.dir,
-    resume: recovered.resume,
-    logger,
-    onFatal: (error) => {
-      throw error;
-    },
-    segmentBytes: 64 * 1024,
-    ...options,
-  });
-}
-
-function persist(log: DiskTxnLog, ops: PersistOp[]): Promise<bigint | null> {
-  return new Promise((resolve) => log.write(ops, resolve));
+/** The log over this test's directory (64 KiB segments, as openDiskLog opens them). */
+function openLog(options: Parameters<typeof openDiskLog>[1] = {}): ReturnType<typeof openDiskLog> {
+  return openDiskLog(temp.dir, { logger, ...options });
 }
 
 describe('DiskTxnLog', () => {
