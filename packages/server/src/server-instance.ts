@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { Peer } from './core/peer/peer.js';
 import type { ReplicationFactory } from './core/peer/peer.js';
 import type { PeerInput } from './core/peer/peer-input.js';
+import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
 import { PeerLoop } from './runtime/peer-loop.js';
 import { ClientConnections } from './runtime/client-connections.js';
 import type { Logger, PeerSender, TxnLog } from './runtime/env.js';
@@ -30,6 +31,10 @@ export interface ServerInstanceOptions extends ServerOptions {
   txnLog: TxnLog;
   peers: PeerSender;
   createReplication?: ReplicationFactory;
+  /** The state found in storage, installed before replication starts. */
+  recovered?: TreeSnapshot | null;
+  /** Where the member's data lives ('' in memory), for the `conf` and `dirs` words. */
+  dataDir?: string;
   /** `conf`/`srvr` quorum details, when a member of an ensemble. */
   mode?: 'standalone' | 'ensemble';
 }
@@ -52,7 +57,11 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   const log = options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name });
   const startedAtMs = systemClock.nowMs();
   const base = { startMs: startedAtMs, digestOf: sha1Digest, serverId: options.serverId };
-  const peer = new Peer(peerOptionsOf(options, base), options.createReplication);
+  const peer = new Peer(
+    peerOptionsOf(options, base),
+    options.createReplication,
+    options.recovered ?? null,
+  );
   const whitelist = parseWhitelist(
     options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist,
   );
@@ -64,6 +73,7 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     isEnsemble: options.mode === 'ensemble',
     startedAtMs,
     clientPort: () => listener?.port ?? options.port,
+    dataDir: options.dataDir ?? '',
   };
   const connections = new ClientConnections({
     packetBytesMax: peer.options.packetBytesMax,
@@ -111,6 +121,7 @@ interface FourLetterWordContext {
   startedAtMs: number;
   /** The bound client port, or the configured one before the listener is up. */
   clientPort: () => number;
+  dataDir: string;
 }
 
 /** The answer to a four-letter word, or null for a code that is not one. */
@@ -129,7 +140,7 @@ function answerFourLetterWord(code: number, context: FourLetterWordContext): str
     peer,
     isEnsemble: context.isEnsemble,
     clientPort: context.clientPort(),
-    dataDir: '',
+    dataDir: context.dataDir,
     startedAtMs,
     builtAtMs: startedAtMs,
     traceMask: 306n,

@@ -22,6 +22,13 @@ export interface ServerOptions {
   packetBytesMax?: number;
   /** How often containers and TTL nodes are reaped (default 60 s). */
   containerCheckIntervalMs?: number;
+  /**
+   * Applied txns between snapshots (zookeeper.snapCount, default 100,000; each member takes its
+   * own point in the second half, as ZooKeeper's randomised roll does).
+   */
+  snapCount?: number;
+  /** Snapshots kept on disk with the log they need (autopurge.snapRetainCount, default 3). */
+  snapRetainCount?: number;
   logLevel?: LogLevel;
   logger?: Logger;
 }
@@ -43,6 +50,7 @@ export function peerOptionsOf(
     target.extendedTypesEnabled = options.extendedTypesEnabled;
   if (options.superDigest !== undefined) target.superDigest = options.superDigest;
   if (options.packetBytesMax !== undefined) target.packetBytesMax = options.packetBytesMax;
+  if (options.snapCount !== undefined) target.snapCount = options.snapCount;
   if (options.containerCheckIntervalMs !== undefined) {
     target.containerCheckIntervalMs = options.containerCheckIntervalMs;
   }

@@ -3,7 +3,9 @@
 // find the leader, stop or kill a member, restart it, cut it off from its peers and heal it.
 // Like Curator's TestingCluster, but in Node.
 
+import { join } from 'node:path';
 import { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import { openMemberStorage, type MemberStorage } from './member-storage.js';
 import type { ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
 import type { PeerNetwork } from './adapters/ws-peer-network.js';
@@ -17,6 +19,13 @@ export interface StartClusterOptions extends ServerOptions {
   observers?: number;
   /** First client port (member i gets base + i − 1); default 0: free ports. */
   basePort?: number;
+  /**
+   * Keeps each member's acknowledged writes on disk under this directory, one folder per
+   * member: named by its client port when `basePort` is given (so ensembles on other ports
+   * never collide), else `member-<id>`. A restarted member, or the same ensemble started again,
+   * recovers from it. Without it the members keep their state in memory.
+   */
+  dataDir?: string;
 }
 
 export interface ClusterMember {
@@ -41,8 +50,9 @@ export interface ZooCluster {
   /** Stops a member abruptly: its sockets close at once. */
   kill(id: number): Promise<void>;
   /**
-   * Starts a stopped member again on the same ports. Members keep their state in memory, so a
-   * restarted member comes back empty and catches up from the leader (SNAP or DIFF).
+   * Starts a stopped member again on the same ports. With a dataDir it recovers what it had
+   * logged; in memory it comes back empty (as after losing its disk). Either way it then
+   * catches up from the leader (DIFF, TRUNC or SNAP).
    */
   restart(id: number): Promise<void>;
   /** Cuts a member off from every peer (its clients stay connected); `heal` undoes it. */
@@ -60,7 +70,9 @@ interface MemberSlot {
   isObserver: boolean;
   port: number;
   peerPort: number;
-  txnLog: MemoryTxnLog;
+  /** The member's storage while it runs (its data directory, or `memory`). */
+  storage: MemberStorage | null;
+  memory: MemoryTxnLog;
   instance: ServerInstance | null;
   network: PeerNetwork | null;
 }
@@ -108,7 +120,8 @@ function memberSlots(options: StartClusterOptions): MemberSlot[] {
       isObserver: id > size,
       port,
       peerPort: 0,
-      txnLog: new MemoryTxnLog(),
+      storage: null,
+      memory: new MemoryTxnLog(),
       instance: null,
       network: null,
     });
@@ -121,19 +134,42 @@ async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void>
   const { options, host } = cluster;
   const log =
     options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
-  const { instance, network } = await startEnsembleMember(options, {
-    membership: {
-      serverId: slot.id,
-      voters: cluster.voters,
-      observers: cluster.observers,
-      tickMs: options.tickMs ?? 2000,
+  const storage = await openMemberStorage(
+    {
+      dataDir: memberDataDir(options, slot),
+      ...(options.snapRetainCount === undefined
+        ? {}
+        : { snapRetainCount: options.snapRetainCount }),
+      logger: log,
+      onFatal: (error) => {
+        log.error(`disk failure, member ${slot.id} stops: ${error.message}`);
+        void stopSlot(slot);
+      },
     },
-    peerHost: host,
-    peerPort: slot.peerPort,
-    clientPort: slot.port,
-    txnLog: slot.txnLog,
-    log,
-  });
+    slot.memory,
+  );
+  slot.storage = storage;
+  let member: Awaited<ReturnType<typeof startEnsembleMember>>;
+  try {
+    member = await startEnsembleMember(options, {
+      membership: {
+        serverId: slot.id,
+        voters: cluster.voters,
+        observers: cluster.observers,
+        tickMs: options.tickMs ?? 2000,
+      },
+      peerHost: host,
+      peerPort: slot.peerPort,
+      clientPort: slot.port,
+      storage,
+      log,
+    });
+  } catch (error) {
+    slot.storage = null;
+    await storage.close();
+    throw error;
+  }
+  const { instance, network } = member;
   slot.peerPort = network.port;
   slot.network = network;
   slot.port = instance.port;
@@ -141,12 +177,21 @@ async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void>
   cluster.peerAddresses.set(slot.id, { host, port: network.port });
 }
 
+/** The member's folder under the cluster's dataDir, or null in memory. */
+function memberDataDir(options: StartClusterOptions, slot: MemberSlot): string | null {
+  if (options.dataDir === undefined) return null;
+  const hasFixedPorts = options.basePort !== undefined && options.basePort !== 0;
+  return join(options.dataDir, hasFixedPorts ? String(slot.port) : `member-${slot.id}`);
+}
+
 async function stopSlot(slot: MemberSlot): Promise<void> {
-  const { instance, network } = slot;
+  const { instance, network, storage } = slot;
   slot.instance = null;
   slot.network = null;
+  slot.storage = null;
   await instance?.close();
   await network?.close();
+  await storage?.close();
 }
 
 function slotOf(cluster: ClusterState, id: number): MemberSlot {
@@ -203,7 +248,8 @@ function clusterControls(cluster: ClusterState): ZooCluster {
     async restart(id) {
       const slot = slotOf(cluster, id);
       if (slot.instance !== null) throw new Error(`member ${id} is running`);
-      slot.txnLog = new MemoryTxnLog();
+      // In memory a restart is a member whose disk was lost; on disk it recovers its own.
+      if (cluster.options.dataDir === undefined) slot.memory = new MemoryTxnLog();
       await startSlot(cluster, slot);
       slot.network?.setPeers(cluster.peerAddresses);
     },

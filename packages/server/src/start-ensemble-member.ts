@@ -6,7 +6,7 @@ import type { PeerAddresses } from './adapters/peer-network.js';
 import { startWsPeerNetwork } from './adapters/ws-peer-network.js';
 import type { PeerNetwork } from './adapters/ws-peer-network.js';
 import type { Logger } from './runtime/env.js';
-import type { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import type { MemberStorage } from './member-storage.js';
 import { startServerInstance } from './server-instance.js';
 import type { ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
@@ -22,7 +22,8 @@ export interface EnsembleMemberOptions {
   peers?: PeerAddresses;
   /** Client port; 0 picks a free one. */
   clientPort: number;
-  txnLog: MemoryTxnLog;
+  /** Opened storage (the member boots from what it recovered); closed with the member. */
+  storage: MemberStorage;
   log: Logger;
 }
 
@@ -36,7 +37,7 @@ export async function startEnsembleMember(
   server: ServerOptions,
   member: EnsembleMemberOptions,
 ): Promise<EnsembleMember> {
-  const { membership, txnLog, log } = member;
+  const { membership, storage, log } = member;
   // The network starts first (the instance sends through it), so its events reach the instance
   // only once it exists; until then there is no loop to feed and no peer that could need one.
   let instance: ServerInstance | null = null;
@@ -58,10 +59,12 @@ export async function startEnsembleMember(
       logger: log,
       serverId: membership.serverId,
       port: member.clientPort,
-      txnLog,
+      txnLog: storage.txnLog,
+      recovered: storage.recovered,
+      dataDir: storage.dataDir,
       peers: network,
       mode: 'ensemble',
-      createReplication: (host) => createZab(membership, host, txnLog),
+      createReplication: (host) => createZab(membership, host, storage.durable),
     });
   } catch (error) {
     // A member that cannot serve clients must not keep its peer port open either.

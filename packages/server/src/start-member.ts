@@ -2,7 +2,7 @@
 // separate hosts — what `zoo-server --config zoo.cfg` runs. Its peers come from the config's
 // server.N lines; it listens for peers on its own line's port and for clients on clientPort.
 
-import { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import { openMemberStorage } from './member-storage.js';
 import type { ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
 import { startEnsembleMember } from './start-ensemble-member.js';
@@ -15,9 +15,13 @@ export interface RunningMember {
   close(): Promise<void>;
 }
 
+/**
+ * `dataDir` overrides the config's (null: keep the state in memory); by default the config's
+ * dataDir is used, as ZooKeeper does, and a config without one keeps the state in memory.
+ */
 export async function startMember(
   config: ZooConfig,
-  options: ServerOptions & { myid: number },
+  options: ServerOptions & { myid: number; dataDir?: string | null },
 ): Promise<RunningMember> {
   const self = config.members.find((member) => member.id === options.myid);
   if (self === undefined) throw new ConfigError(`no server.${options.myid} line for this member`);
@@ -42,20 +46,41 @@ export async function startMember(
     tickMs: config.tickMs,
     extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
   };
-  const { instance: running, network } = await startEnsembleMember(server, {
-    membership,
-    peerHost: self.host,
-    peerPort: self.peerPort,
-    peers,
-    clientPort: config.clientPort,
-    txnLog: new MemoryTxnLog(),
-    log,
+  let stopOnFatal: () => void = () => undefined;
+  const storage = await openMemberStorage({
+    dataDir: options.dataDir === undefined ? config.dataDir : options.dataDir,
+    ...(options.snapRetainCount === undefined ? {} : { snapRetainCount: options.snapRetainCount }),
+    logger: log,
+    onFatal: (error) => {
+      log.error(`disk failure, member ${self.id} stops: ${error.message}`);
+      stopOnFatal();
+    },
   });
-  return {
-    instance: running,
-    async close() {
+  let member: Awaited<ReturnType<typeof startEnsembleMember>>;
+  try {
+    member = await startEnsembleMember(server, {
+      membership,
+      peerHost: self.host,
+      peerPort: self.peerPort,
+      peers,
+      clientPort: config.clientPort,
+      storage,
+      log,
+    });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const { instance: running, network } = member;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
       await running.close();
       await network.close();
-    },
+      await storage.close();
+    })();
+    return closing;
   };
+  stopOnFatal = () => void close();
+  return { instance: running, close };
 }

@@ -1,8 +1,10 @@
-// startServer: one standalone Zoo server inside the caller's process — a Peer, its loop, an
-// in-memory txn log and a TCP client port. Port 0 picks a free port.
+// startServer: one standalone Zoo server inside the caller's process — a Peer, its loop, its
+// storage (a data directory, or memory) and a TCP client port. Port 0 picks a free port.
 
-import { MemoryTxnLog } from './runtime/memory-txn-log.js';
-import { startServerInstance } from './server-instance.js';
+import { StandaloneReplication } from './core/replication/standalone-replication.js';
+import { consoleLogger } from './adapters/node-env.js';
+import { openMemberStorage } from './member-storage.js';
+import { startServerInstance, type ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
 
 export { defaultFourLetterWordWhitelist } from './server-options.js';
@@ -10,6 +12,11 @@ export { defaultFourLetterWordWhitelist } from './server-options.js';
 export interface StartServerOptions extends ServerOptions {
   /** Client port; 0 (the default) picks a free one. ZooKeeper's usual port is 2181. */
   port?: number;
+  /**
+   * Keeps every acknowledged write in this directory (created if missing, locked while the
+   * server runs) and recovers from it on the next start. Without it the state is in memory.
+   */
+  dataDir?: string;
 }
 
 export interface ZooServer {
@@ -21,18 +28,44 @@ export interface ZooServer {
 }
 
 export async function startServer(options: StartServerOptions = {}): Promise<ZooServer> {
-  const instance = await startServerInstance({
-    ...options,
-    serverId: 1,
-    port: options.port ?? 0,
-    txnLog: new MemoryTxnLog(),
-    peers: { send: () => undefined },
-    mode: 'standalone',
+  const log = options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: 'zoo' });
+  let instance: ServerInstance | null = null;
+  const storage = await openMemberStorage({
+    dataDir: options.dataDir ?? null,
+    ...(options.snapRetainCount === undefined ? {} : { snapRetainCount: options.snapRetainCount }),
+    logger: log,
+    // Nothing more can be made durable, so nothing more may be acknowledged: stop serving.
+    onFatal: (error) => {
+      log.error(`disk failure, the server stops: ${error.message}`);
+      void instance?.close();
+    },
   });
+  try {
+    instance = await startServerInstance({
+      ...options,
+      logger: log,
+      serverId: 1,
+      port: options.port ?? 0,
+      txnLog: storage.txnLog,
+      recovered: storage.recovered,
+      dataDir: storage.dataDir,
+      createReplication: (state) => new StandaloneReplication(1, state, storage.durable.log),
+      peers: { send: () => undefined },
+      mode: 'standalone',
+    });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const running = instance;
+  let closing: Promise<void> | null = null;
   return {
-    connectString: instance.connectString,
-    host: instance.host,
-    port: instance.port,
-    close: () => instance.close(),
+    connectString: running.connectString,
+    host: running.host,
+    port: running.port,
+    close: () => {
+      closing ??= running.close().then(() => storage.close());
+      return closing;
+    },
   };
 }

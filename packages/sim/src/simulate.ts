@@ -78,6 +78,8 @@ function buildRun(scenario: Scenario): SimRun {
         id,
         voters: ids,
         tickMs: simTickMs,
+        // From the seed, not a random stream (adding one would change every existing trace).
+        snapCount: 20 + (scenario.seed % 181),
         world,
         mesh,
         clientLinks: links,

@@ -3,6 +3,7 @@
 // server; `--config zoo.cfg --myid N` runs one member of an ensemble spread over hosts.
 
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { startServer } from '../start-server.js';
 import { startCluster } from '../start-cluster.js';
@@ -33,6 +34,9 @@ const program = new Command()
   .option('--super-digest <digest>', 'super user as user:base64(sha1(user:password))')
   .option('--config <file>', 'run one member of a multi-host ensemble from a zoo.cfg')
   .option('--myid <id>', 'this member’s id with --config (else myid= in the file)', integer)
+  .option('--data-dir <dir>', 'keep data here, a folder per member by client port', 'zoo-data')
+  .option('--in-memory', 'keep no data on disk: every start begins empty', false)
+  .option('--snap-count <n>', 'applied txns between snapshots (zookeeper.snapCount)', integer)
   .option('--log-level <level>', 'debug, info, warn or error', 'info')
   .parse();
 
@@ -47,6 +51,9 @@ interface CliOptions {
   superDigest?: string;
   config?: string;
   myid?: number;
+  dataDir: string;
+  inMemory: boolean;
+  snapCount?: number;
   logLevel: LogLevel;
 }
 
@@ -59,6 +66,14 @@ const options: ServerOptions = {
   logLevel: flags.logLevel,
 };
 if (flags.superDigest !== undefined) options.superDigest = flags.superDigest;
+if (flags.snapCount !== undefined) options.snapCount = flags.snapCount;
+const dataRoot = flags.inMemory ? null : resolve(flags.dataDir);
+const isDataDirGiven = program.getOptionValueSource('dataDir') === 'cli';
+
+/** Where the data lives, for the ready line. */
+function whereData(dir: string | null): string {
+  return dir === null ? 'state in memory (--in-memory)' : `data in ${dir}`;
+}
 
 async function start(): Promise<{ line: string; close: () => Promise<void> }> {
   if (flags.config !== undefined) {
@@ -67,17 +82,26 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
     if (myid === null) {
       throw new InvalidArgumentError('--config needs --myid (or myid= in the file)');
     }
-    const member = await startMember(config, { ...options, myid });
+    // zoo.cfg's dataDir, as ZooKeeper uses it, unless --data-dir or --in-memory says otherwise.
+    const dataDir = flags.inMemory ? null : isDataDirGiven ? dataRoot : config.dataDir;
+    const member = await startMember(config, { ...options, myid, dataDir });
     const line =
       `Zoo member ${myid} of ${config.members.length} up: listening for clients at ` +
       `${member.instance.connectString}; it serves once a quorum of its peers is up ` +
-      '(state is kept in memory; dataDir is not used yet)';
+      `(${whereData(dataDir)})`;
     return { line, close: () => member.close() };
   }
   if (flags.servers === 1 && flags.observers === 0) {
-    const server = await startServer({ ...options, port: flags.port });
+    const dataDir = dataRoot === null ? null : join(dataRoot, String(flags.port));
+    const server = await startServer({
+      ...options,
+      port: flags.port,
+      ...(dataDir === null ? {} : { dataDir }),
+    });
     return {
-      line: `Zoo server ready: standalone, serving clients at ${server.connectString}`,
+      line:
+        `Zoo server ready: standalone, serving clients at ${server.connectString} ` +
+        `(${whereData(dataDir)})`,
       close: () => server.close(),
     };
   }
@@ -86,11 +110,14 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
     size: flags.servers,
     observers: flags.observers,
     basePort: flags.port,
+    ...(dataRoot === null ? {} : { dataDir: dataRoot }),
   });
   const leader = await cluster.waitForLeader();
+  const where =
+    dataRoot === null ? whereData(null) : `data in ${dataRoot}, a folder per client port`;
   const line =
     `Zoo ensemble ready: ${flags.servers} servers, leader ${leader}, ` +
-    `serving clients at ${cluster.connectString}`;
+    `serving clients at ${cluster.connectString} (${where})`;
   return { line, close: () => cluster.close() };
 }
 

@@ -1,6 +1,7 @@
 // The in-memory "disk" of an embedded server with no data directory: every write is durable at
 // once. It keeps what a disk would (epochs, the txn log, the last snapshot), so an embedded
-// cluster can restart a member in-process from the state it had persisted.
+// cluster can restart a member in-process from the state it had persisted. Checkpoints bound
+// it: each replaces the snapshot and drops the txns it covers, as a purge would on disk.
 
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Txn } from '../core/tree/txn.js';
@@ -44,6 +45,13 @@ export class MemoryTxnLog implements TxnLog {
           this.snapshot = op.snapshot;
           this.txns.length = 0;
           break;
+        case 'checkpoint': {
+          // The snapshot covers every txn up to its zxid; those after it stay (the op's tail).
+          this.snapshot = op.snapshot;
+          const firstAfter = this.txns.findIndex((txn) => txn.zxid > op.snapshot.zxid);
+          this.txns.splice(0, firstAfter < 0 ? this.txns.length : firstAfter);
+          break;
+        }
         case 'epochs':
           this.acceptedEpoch = op.acceptedEpoch;
           this.currentEpoch = op.currentEpoch;

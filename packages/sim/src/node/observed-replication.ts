@@ -9,6 +9,7 @@ import type {
   ReplicationEffect,
   ReplicationOutput,
   ReplicationRole,
+  TreeSnapshot,
   Txn,
   TxnBody,
   Zab,
@@ -74,6 +75,9 @@ export class ObservedReplication implements Replication {
   }
   nextZxid(): bigint {
     return this.zab.nextZxid();
+  }
+  checkpoint(snapshot: TreeSnapshot): void {
+    this.zab.checkpoint(snapshot);
   }
   propose(txn: Txn): ReplicationEffect[] {
     this.observer.proposed(txn, txnFingerprint(txn));

@@ -34,6 +34,8 @@ export interface SimServerOptions {
   id: number;
   voters: readonly number[];
   tickMs: number;
+  /** Txns between checkpoints: small in the simulator, so that runs cross many of them. */
+  snapCount: number;
   world: World;
   mesh: PeerMesh;
   clientLinks: ClientLinks;
@@ -93,6 +95,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
       {
         serverId: id,
         tickMs: this.options.tickMs,
+        snapCount: this.options.snapCount,
         startMs: this.clock.nowMs(),
         digestOf: sha1Digest,
       },

@@ -24,12 +24,14 @@ export interface DataDirListing {
 
 /**
  * Lists the directory. A last segment whose header a crash cut short is removed (it holds no
- * record); a bad header elsewhere, or a gap in the seqs, is corruption.
+ * record); a bad header elsewhere, or a gap in the seqs, is corruption. With `isLive` (a running
+ * member's log may be creating that segment right now) such a segment is only left out.
  */
 export async function listDataDir(
   disk: DiskFs,
   dataDir: string,
   logger: Logger,
+  isLive = false,
 ): Promise<DataDirListing> {
   const names = await disk.readdir(dataDir);
   const snapshotZxids = names
@@ -50,6 +52,7 @@ export async function listDataDir(
     if (index !== seqs.length - 1) {
       throw new CorruptDataDirError(segmentName(seq), 'unreadable header before other segments');
     }
+    if (isLive) continue;
     await removeTornSegment(disk, join(dataDir, segmentName(seq)), logger);
   }
   segments.forEach((header, index) => {

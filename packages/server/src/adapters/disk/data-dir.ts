@@ -16,6 +16,8 @@ export interface OpenDataDirOptions {
   fs?: DiskFs;
   segmentBytes?: number;
   lock?: LockOptions;
+  /** See DiskTxnLogOptions.afterSnapshot. */
+  afterSnapshot?: () => Promise<void>;
 }
 
 export interface OpenDataDir {
@@ -43,6 +45,7 @@ export async function openDataDir(
       logger,
       ...disk,
       ...(options.segmentBytes === undefined ? {} : { segmentBytes: options.segmentBytes }),
+      ...(options.afterSnapshot === undefined ? {} : { afterSnapshot: options.afterSnapshot }),
     });
     return {
       recovered,

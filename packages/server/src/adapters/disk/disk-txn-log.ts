@@ -11,9 +11,9 @@ import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { writeEpochs } from './epochs-file.js';
 import { encodeLogRecord, type LogRecord } from './log-record.js';
 import { encodeFrame } from './record-frame.js';
-import type { LogResume } from './recover.js';
+import type { LineSegment, LogResume } from './recover.js';
 import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
-import { writeSnapshot } from './snapshot-file.js';
+import { snapshotName, writeSnapshot, type SnapshotFile } from './snapshot-file.js';
 
 /** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
 export const segmentBytesDefault = 64 * 1024 * 1024;
@@ -27,6 +27,8 @@ export interface DiskTxnLogOptions {
   logger: Logger;
   fs?: DiskFs;
   segmentBytes?: number;
+  /** Runs after each checkpoint's snapshot is durable (retention: purge what it made old). */
+  afterSnapshot?: () => Promise<void>;
 }
 
 type Done = (lastTxnZxid: bigint | null) => void;
@@ -48,12 +50,17 @@ export class DiskTxnLog implements TxnLog {
   private pendingBytes = 0;
   /** Written to the current segment since its last fdatasync. */
   private isDirty = false;
+  /** The current line's segments and the first txn each holds (see LogResume.lineSegments). */
+  private lineSegments: LineSegment[];
+  /** Checkpoint snapshots being written beside the log, one at a time. */
+  private snapshotWrite: Promise<void> | null = null;
 
   private constructor(private readonly options: DiskTxnLogOptions) {
     this.disk = options.fs ?? nodeDiskFs;
     this.segmentBytes = options.segmentBytes ?? segmentBytesDefault;
     this.seq = options.resume.nextSeq;
     this.baseZxid = options.resume.baseZxid;
+    this.lineSegments = [...options.resume.lineSegments];
   }
 
   /** Starts a new segment (a restarted member never appends to a segment it found). */
@@ -78,10 +85,16 @@ export class DiskTxnLog implements TxnLog {
     });
   }
 
+  /** Resolves once the checkpoint snapshot being written (if any) and its retention are done. */
+  async snapshotSettled(): Promise<void> {
+    await this.snapshotWrite;
+  }
+
   /** Waits for the batches already written, then closes the segment. */
   async close(): Promise<void> {
     this.isClosed = true;
     await this.queue;
+    await this.snapshotWrite;
     const fd = this.fd;
     this.fd = null;
     if (fd !== null) await this.disk.close(fd);
@@ -96,12 +109,15 @@ export class DiskTxnLog implements TxnLog {
 
   private async writeBatch(ops: readonly PersistOp[]): Promise<bigint | null> {
     let lastTxnZxid: bigint | null = null;
+    let checkpoint: SnapshotFile | null = null;
     for (const op of ops) {
       switch (op.type) {
         case 'txns':
           for (const txn of op.txns) {
             await this.append({ type: 'txn', txn });
             lastTxnZxid = txn.zxid;
+            const current = this.lineSegments.at(-1);
+            if (current !== undefined) current.firstZxid ??= txn.zxid;
           }
           break;
         case 'truncate':
@@ -109,6 +125,10 @@ export class DiskTxnLog implements TxnLog {
           break;
         case 'snapshot':
           await this.restartAt(op.snapshot);
+          break;
+        case 'checkpoint':
+          // Its tail is already in the log: only where the snapshot's history is, is needed.
+          checkpoint = { snapshot: op.snapshot, fromSeq: this.segmentHolding(op.snapshot.zxid) };
           break;
         case 'epochs':
           // The log written so far in this batch goes first, so a crash never keeps the new
@@ -121,7 +141,49 @@ export class DiskTxnLog implements TxnLog {
       }
     }
     await this.sync();
+    // Written once the log it names is durable, beside the batches that follow.
+    if (checkpoint !== null) this.writeCheckpoint(checkpoint);
     return lastTxnZxid;
+  }
+
+  /**
+   * Starts writing a checkpoint's snapshot without holding up the log. One at a time: while one
+   * is being written a newer one is skipped (as ZooKeeper skips a snapshot when "too busy to
+   * snap"); the log keeps what the skipped one would have let go, until the next one.
+   */
+  private writeCheckpoint(file: SnapshotFile): void {
+    if (this.snapshotWrite !== null) {
+      this.options.logger.warn(
+        `txn log ${this.options.dataDir}: still writing the last snapshot; skipping ` +
+          `${snapshotName(file.snapshot.zxid)}`,
+      );
+      return;
+    }
+    this.snapshotWrite = (async () => {
+      try {
+        await writeSnapshot(this.disk, this.options.dataDir, file);
+        if (this.failure === null) await this.options.afterSnapshot?.();
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.snapshotWrite = null;
+      }
+    })();
+  }
+
+  /** The segment of the current line that holds txn `zxid`, or the line's first (its base). */
+  private segmentHolding(zxid: bigint): number {
+    for (let i = this.lineSegments.length - 1; i >= 0; i--) {
+      const segment = this.lineSegments[i];
+      if (segment?.firstZxid != null && segment.firstZxid <= zxid) {
+        // Older segments are no longer needed to find a later checkpoint's txn.
+        this.lineSegments.splice(0, i);
+        return segment.seq;
+      }
+    }
+    const first = this.lineSegments[0];
+    if (first === undefined) throw new Error('a checkpoint with no segment in the line');
+    return first.seq;
   }
 
   private async append(record: LogRecord): Promise<void> {
@@ -158,7 +220,7 @@ export class DiskTxnLog implements TxnLog {
   /** A snapshot replaces the log it covers: it is written, then a new line of the log starts. */
   private async restartAt(snapshot: TreeSnapshot): Promise<void> {
     await this.sync();
-    await writeSnapshot(this.disk, this.options.dataDir, snapshot);
+    await writeSnapshot(this.disk, this.options.dataDir, { snapshot, fromSeq: this.seq });
     this.baseZxid = snapshot.zxid;
     await this.startSegment(true);
   }
@@ -181,6 +243,8 @@ export class DiskTxnLog implements TxnLog {
     await this.disk.fsync(fd);
     await fsyncDirectory(this.disk, dataDir);
     this.options.logger.debug(`txn log ${dataDir}: started ${segmentName(this.seq)}`);
+    if (startsLine) this.lineSegments = [];
+    this.lineSegments.push({ seq: this.seq, firstZxid: null });
     this.seq++;
     this.writeOffset = header.length;
     this.recordsOffset = header.length;

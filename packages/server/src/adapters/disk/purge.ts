@@ -1,13 +1,14 @@
 // Retention: keeps the newest `retainCount` snapshots and the log segments recovery needs from
-// the oldest of them on; older snapshots and segments are removed, oldest segment first, so a
-// crash midway leaves the remaining segments contiguous. ZooKeeper: PurgeTxnLog.purge.
+// the oldest of them on (from its fromSeq); older snapshots and segments are removed, oldest
+// segment first, so a crash midway leaves the remaining segments contiguous. Safe beside a
+// running member's log: it never touches the segment being written. ZooKeeper: PurgeTxnLog.
 
 import { join } from 'node:path';
 import type { Logger } from '../../runtime/env.js';
-import { lineStartOf, listDataDir } from './data-dir-listing.js';
+import { listDataDir } from './data-dir-listing.js';
 import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { segmentName } from './segment-file.js';
-import { snapshotName } from './snapshot-file.js';
+import { readSnapshotFromSeq, snapshotName } from './snapshot-file.js';
 
 export interface PurgeOptions {
   logger: Logger;
@@ -24,15 +25,16 @@ export async function purge(
     throw new RangeError(`retainCount must be at least 1, got ${retainCount}`);
   }
   const disk = options.fs ?? nodeDiskFs;
-  const { snapshotZxids, segments } = await listDataDir(disk, dataDir, options.logger);
+  const { snapshotZxids, segments } = await listDataDir(disk, dataDir, options.logger, true);
   const oldestKept = snapshotZxids[retainCount - 1];
   // Fewer snapshots than retained: the log from the empty tree is a fallback too, keep it all.
   if (oldestKept === undefined) return [];
-  const lineStart = lineStartOf(segments, oldestKept);
-  // Without its line the oldest kept snapshot was the newest when written and its log never
-  // started: every segment is older than it, yet a newer corrupt snapshot may need them.
+  // A head that does not check cannot say which segments it needs: keep them all.
+  const fromSeq = await readSnapshotFromSeq(disk, dataDir, oldestKept);
   const removedSegments =
-    lineStart === null ? [] : segments.slice(0, lineStart).map((s) => segmentName(s.seq));
+    fromSeq === null
+      ? []
+      : segments.filter((s) => s.seq < fromSeq).map((s) => segmentName(s.seq));
   const removedSnapshots = snapshotZxids.slice(retainCount).map(snapshotName);
   const removed = [...removedSegments, ...removedSnapshots];
   for (const name of removed) await disk.unlink(join(dataDir, name));

@@ -52,12 +52,18 @@ describe('record framing', () => {
 
   test('a snapshot file round-trips and a flipped bit in it is refused', () => {
     const snapshot = createSnapshot(0x300000010n);
-    const bytes = encodeSnapshot(snapshot);
+    const bytes = encodeSnapshot({ snapshot, fromSeq: 7 });
     const file = snapshotName(snapshot.zxid);
-    expect(decodeSnapshot(bytes, file)).toEqual(snapshot);
-    const flipped = Buffer.from(bytes);
-    flipped[bytes.length - 5] = (flipped[bytes.length - 5] ?? 0) ^ 0x10;
-    expect(() => decodeSnapshot(flipped, file)).toThrow(CorruptDataDirError);
+    expect(decodeSnapshot(bytes, file)).toEqual({ snapshot, fromSeq: 7 });
+    // Every byte after the magic is covered by a checksum: the head, the sessions, the nodes.
+    for (let offset = 8; offset < bytes.length; offset++) {
+      const flipped = Buffer.from(bytes);
+      flipped[offset] = (flipped[offset] ?? 0) ^ 0x10;
+      expect(() => decodeSnapshot(flipped, file), `bit flipped at ${offset}`).toThrow(
+        CorruptDataDirError,
+      );
+    }
+    expect(() => decodeSnapshot(bytes.subarray(0, -1), file)).toThrow(CorruptDataDirError);
     expect(() => decodeSnapshot(bytes, snapshotName(1n))).toThrow(/holds snapshot 0x300000010/);
   });
 

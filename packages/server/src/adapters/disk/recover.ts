@@ -11,7 +11,7 @@ import { listDataDir, lineStartOf, type DataDirListing } from './data-dir-listin
 import { CorruptDataDirError } from './disk-errors.js';
 import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { readEpochs, type Epochs } from './epochs-file.js';
-import { replaySegment } from './replay-segment.js';
+import { replaySegment, type FirstTxn } from './replay-segment.js';
 import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
 import { readSnapshot, snapshotName } from './snapshot-file.js';
 
@@ -21,6 +21,16 @@ export interface LogResume {
   baseZxid: bigint | null;
   /** True when the next segment starts the line (no segment of it exists yet). */
   startsLine: boolean;
+  /**
+   * The current line's segments read by recovery, oldest first, each with the zxid of the first
+   * txn written into it (null: none): where a later checkpoint finds the segment holding a txn.
+   */
+  lineSegments: LineSegment[];
+}
+
+export interface LineSegment {
+  seq: number;
+  firstZxid: bigint | null;
 }
 
 /** What a member boots from (zab-types.ts DurableState plus the Peer's recovered snapshot). */
@@ -65,6 +75,8 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
 
 interface Base {
   snapshot: TreeSnapshot | null;
+  /** The snapshot file's fromSeq (null without a snapshot). */
+  fromSeq: number | null;
   /** True when a newer snapshot file exists but failed its checksum or validation. */
   isFallback: boolean;
 }
@@ -83,14 +95,14 @@ async function newestReadableSnapshot(
   const { snapshotZxids } = context.listing;
   for (const [index, zxid] of snapshotZxids.entries()) {
     try {
-      const snapshot = await readSnapshot(context.disk, context.dataDir, zxid);
-      return { snapshot, isFallback: index > 0 };
+      const { snapshot, fromSeq } = await readSnapshot(context.disk, context.dataDir, zxid);
+      return { snapshot, fromSeq, isFallback: index > 0 };
     } catch (error) {
       if (!(error instanceof CorruptDataDirError)) throw error;
       report(`${error.message}; trying an older snapshot`);
     }
   }
-  return { snapshot: null, isFallback: snapshotZxids.length > 0 };
+  return { snapshot: null, fromSeq: null, isFallback: snapshotZxids.length > 0 };
 }
 
 async function replayLog(
@@ -99,13 +111,14 @@ async function replayLog(
 ): Promise<{ log: Txn[]; resume: LogResume }> {
   const { segments } = context.listing;
   const baseZxid = base.snapshot?.zxid ?? null;
-  const start = lineStartOf(segments, baseZxid);
+  const start = startOf(segments, base);
   const last = segments.at(-1);
   const nextSeq = last === undefined ? 0 : last.seq + 1;
   if (start === null) {
     // The newest snapshot whose log never started (a crash between the two), or a new directory.
-    if (!base.isFallback && (baseZxid !== null || segments.length === 0)) {
-      return { log: [], resume: { nextSeq, baseZxid, startsLine: true } };
+    const neverStarted = baseZxid === null ? segments.length === 0 : base.fromSeq === nextSeq;
+    if (!base.isFallback && neverStarted) {
+      return { log: [], resume: { nextSeq, baseZxid, startsLine: true, lineSegments: [] } };
     }
     const name = baseZxid === null ? 'the empty tree' : snapshotName(baseZxid);
     throw new CorruptDataDirError(
@@ -113,22 +126,52 @@ async function replayLog(
       `no readable snapshot has its log: the log from ${name} is gone`,
     );
   }
-  const log: Txn[] = [];
+  let log: Txn[] = [];
+  let lineSegments: LineSegment[] = [];
   for (let index = start; index < segments.length; index++) {
     const header = segments[index];
     if (header === undefined) continue;
-    if (index > start && header.startsLine) crossLineStart(header, log, baseZxid, context);
-    await replayOne(context, header, { log, isLast: index === segments.length - 1 });
+    if (index > start && header.startsLine) {
+      crossLineStart(header, log, baseZxid, context);
+      lineSegments = [];
+    }
+    const seen: FirstTxn = { zxid: null };
+    await replayOne(context, header, { log, isLast: index === segments.length - 1, seen });
+    lineSegments.push({ seq: header.seq, firstZxid: seen.zxid });
   }
-  const first = log[0];
-  if (first !== undefined && baseZxid !== null && first.zxid <= baseZxid) {
-    throw new CorruptDataDirError(
-      segmentName(segments[start]?.seq ?? 0),
-      'txns from before its snapshot',
-    );
-  }
+  if (baseZxid !== null) log = afterSnapshot(log, baseZxid, segments[start]);
   const resumeZxid = last?.baseZxid ?? null;
-  return { log, resume: { nextSeq, baseZxid: resumeZxid, startsLine: false } };
+  return { log, resume: { nextSeq, baseZxid: resumeZxid, startsLine: false, lineSegments } };
+}
+
+/** Where replay starts: the snapshot's fromSeq, or the line from the empty tree. */
+function startOf(segments: readonly SegmentHeader[], base: Base): number | null {
+  if (base.snapshot === null) return lineStartOf(segments, null);
+  const index = segments.findIndex((header) => header.seq === base.fromSeq);
+  return index < 0 ? null : index;
+}
+
+/**
+ * The log after the snapshot. Replay may start inside a line (a checkpoint's fromSeq): its
+ * first records are the snapshot's own history and are dropped, but the snapshot's zxid must be
+ * among them, or the log does not continue the snapshot and proves nothing.
+ */
+function afterSnapshot(
+  log: Txn[],
+  zxid: bigint,
+  first: SegmentHeader | undefined,
+): Txn[] {
+  const startsAtSnapshot = first?.startsLine === true && first.baseZxid === zxid;
+  const firstAfterIndex = log.findIndex((txn) => txn.zxid > zxid);
+  const end = firstAfterIndex < 0 ? log.length : firstAfterIndex;
+  const reachesSnapshot = startsAtSnapshot ? end === 0 : log[end - 1]?.zxid === zxid;
+  if (reachesSnapshot) return log.slice(end);
+  throw new CorruptDataDirError(
+    segmentName(first?.seq ?? 0),
+    startsAtSnapshot
+      ? 'txns from before its snapshot'
+      : `does not reach ${snapshotName(zxid)}, which names it as its log`,
+  );
 }
 
 /**
@@ -159,7 +202,7 @@ function crossLineStart(
 async function replayOne(
   context: ReplayContext,
   header: SegmentHeader,
-  options: { log: Txn[]; isLast: boolean },
+  options: { log: Txn[]; isLast: boolean; seen: FirstTxn },
 ): Promise<void> {
   const path = segmentPath(context.dataDir, header.seq);
   const file = segmentName(header.seq);

@@ -21,13 +21,13 @@ export interface TornTail {
 export function replaySegment(
   bytes: Buffer,
   file: string,
-  options: { log: Txn[]; isLast: boolean },
+  options: { log: Txn[]; isLast: boolean; seen?: FirstTxn },
 ): TornTail | null {
   let offset = decodeSegmentHeader(bytes, file).recordsOffset;
   for (;;) {
     const frame = frameAt(bytes, offset);
     if (frame.type === 'record') {
-      replayPayload(frame.payload, { file, offset, log: options.log });
+      replayPayload(frame.payload, { file, offset, log: options.log, seen: options.seen });
       offset = frame.nextOffset;
       continue;
     }
@@ -48,10 +48,24 @@ export function replaySegment(
   }
 }
 
-function replayPayload(payload: Buffer, where: { file: string; offset: number; log: Txn[] }): void {
+/** Filled in with the zxid of the first txn record a segment holds. */
+export interface FirstTxn {
+  zxid: bigint | null;
+}
+
+interface ReplayWhere {
+  file: string;
+  offset: number;
+  log: Txn[];
+  seen: FirstTxn | undefined;
+}
+
+function replayPayload(payload: Buffer, where: ReplayWhere): void {
   let problem: string | null;
   try {
-    problem = replayRecord(where.log, decodeLogRecord(payload));
+    const record = decodeLogRecord(payload);
+    if (record.type === 'txn' && where.seen !== undefined) where.seen.zxid ??= record.txn.zxid;
+    problem = replayRecord(where.log, record);
   } catch (error) {
     // The checksum matched, so these bytes were written as they are: a bug or a newer format.
     problem = `a record that checks but does not decode: ${String(error)}`;

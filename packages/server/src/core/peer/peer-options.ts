@@ -2,6 +2,7 @@
 // be a system property in ZooKeeper is an explicit option here.
 
 import { packetBytesMaxDefault } from '@zoo/client/protocol';
+import { snapCountDefault } from './checkpoint-schedule.js';
 
 export interface PeerOptions {
   /** Server id: the top byte of every session id this peer creates (standalone: 1). */
@@ -24,6 +25,8 @@ export interface PeerOptions {
   containerMaxNeverUsedIntervalMs: number;
   /** Requests a connection may have waiting for earlier writes before it is closed. */
   pendingRequestsPerConnectionMax: number;
+  /** zookeeper.snapCount: about this many applied txns between checkpoints (CheckpointSchedule). */
+  snapCount: number;
   /** The monotonic time at start, which seeds session ids (ZooKeeper uses its elapsed clock). */
   startMs: number;
   /**
@@ -49,12 +52,16 @@ export function resolvePeerOptions(input: PeerOptionsInput): PeerOptions {
     containerCheckIntervalMs: input.containerCheckIntervalMs ?? 60_000,
     containerMaxNeverUsedIntervalMs: input.containerMaxNeverUsedIntervalMs ?? 0,
     pendingRequestsPerConnectionMax: input.pendingRequestsPerConnectionMax ?? 100_000,
+    snapCount: input.snapCount ?? snapCountDefault,
     startMs: input.startMs,
     digestOf: input.digestOf,
   };
   if (options.serverId < 1 || options.serverId > 254) {
     // ZooKeeper: EphemeralType — with extended types the id must keep 0xFF out of the top byte.
     throw new RangeError(`serverId must be within 1..254, got ${options.serverId}`);
+  }
+  if (!Number.isSafeInteger(options.snapCount) || options.snapCount < 2) {
+    throw new RangeError(`snapCount must be an integer of at least 2, got ${options.snapCount}`);
   }
   if (options.tickMs <= 0) throw new RangeError(`tickMs must be positive, got ${options.tickMs}`);
   if (options.minSessionTimeoutMs > options.maxSessionTimeoutMs) {

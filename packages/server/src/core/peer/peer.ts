@@ -7,6 +7,7 @@ import { assert, assertNever } from '@zoo/client/protocol';
 import type { Response } from '@zoo/client/protocol';
 import { DataTree } from '../tree/data-tree.js';
 import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import { CheckpointSchedule } from './checkpoint-schedule.js';
 import { PendingChanges } from '../prep/pending-changes.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { SessionTable } from '../sessions/session-table.js';
@@ -45,6 +46,7 @@ export class Peer implements ReplicatedState, RequestContext {
   readonly pipeline: RequestPipeline;
   readonly replication: Replication;
   readonly stats = new PeerStats();
+  private readonly checkpoints: CheckpointSchedule;
   nowMs: number;
   private messages: ClientMessage[] = [];
   private nextReapMs: number;
@@ -69,6 +71,7 @@ export class Peer implements ReplicatedState, RequestContext {
       startMs: this.options.startMs,
     });
     this.pipeline = new RequestPipeline(this);
+    this.checkpoints = new CheckpointSchedule(this.options.snapCount, this.options.serverId);
     this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
     if (recovered !== null) this.restoreSnapshot(recovered);
     this.replication =
@@ -232,9 +235,11 @@ export class Peer implements ReplicatedState, RequestContext {
       switch (effect.type) {
         case 'apply':
           this.pipeline.applyCommitted(effect.txn);
+          this.checkpoints.noteApplied();
           break;
         case 'restore':
           this.restoreSnapshot(effect.snapshot);
+          this.checkpoints.restart();
           break;
         case 'roleChanged':
           this.roleChanged(effect.role, effect.isServing);
@@ -251,6 +256,10 @@ export class Peer implements ReplicatedState, RequestContext {
         default:
           assertNever(effect, 'replication effect');
       }
+    }
+    if (this.checkpoints.isDue()) {
+      this.checkpoints.restart();
+      this.replication.checkpoint(this.takeSnapshot());
     }
   }
 

@@ -13,6 +13,13 @@ export type PersistOp =
   | { type: 'txns'; txns: Txn[] }
   | { type: 'truncate'; afterZxid: bigint }
   | { type: 'snapshot'; snapshot: TreeSnapshot }
+  /**
+   * A periodic snapshot of the applied state (ZooKeeper's takeSnapshot every snapCount txns).
+   * Unlike a SNAP's 'snapshot' it keeps the history: `tail` is every txn logged after
+   * `snapshot.zxid` (not yet applied), which the log must keep after the snapshot. Txns up to
+   * the snapshot may then be dropped from memory and, once retention allows, from disk.
+   */
+  | { type: 'checkpoint'; snapshot: TreeSnapshot; tail: readonly Txn[] }
   | { type: 'epochs'; acceptedEpoch: number; currentEpoch: number };
 
 export interface ReplicationOutput {
@@ -64,6 +71,11 @@ export interface Replication {
   propose(txn: Txn): ReplicationEffect[];
   forward(message: ForwardedRequestMessage): void;
   sync(origin: RequestOrigin, path: string): ReplicationEffect[];
+  /**
+   * Queues a checkpoint of `snapshot`, the state as last applied: a persist op carrying it and
+   * the txns logged after it. Called by the peer between steps.
+   */
+  checkpoint(snapshot: TreeSnapshot): void;
   /** A learner's client touched its session: the next pong reports it to the leader. */
   noteTouched(sessionId: bigint): void;
   takeOutput(): ReplicationOutput;

@@ -3,6 +3,7 @@
 
 import { AssertionError, assert } from '@zoo/client/protocol';
 import type { Txn } from '../tree/txn.js';
+import type { TreeSnapshot } from '../tree/tree-snapshot.js';
 import type {
   PersistOp,
   ReplicatedState,
@@ -24,13 +25,24 @@ export class StandaloneReplication implements Replication {
   /** The last txn handed out to be applied (the state catches up when the peer applies it). */
   private lastAppliedZxid: bigint;
 
+  /**
+   * `recoveredLog`: the txns a restarted server found logged after its snapshot. Each was durable,
+   * which with a quorum of one commits it, so start() applies them all (as ZooKeeper's standalone
+   * server replays its log on load) whether or not its client heard back.
+   */
   constructor(
     serverId: number,
     private readonly state: ReplicatedState,
+    private recoveredLog: readonly Txn[] = [],
   ) {
     this.leader = serverId;
-    this.lastProposedZxid = state.lastAppliedZxid();
-    this.lastAppliedZxid = this.lastProposedZxid;
+    this.lastAppliedZxid = state.lastAppliedZxid();
+    let previous = this.lastAppliedZxid;
+    for (const txn of recoveredLog) {
+      assert(txn.zxid > previous, () => `recovered log out of order at ${txn.zxid}`);
+      previous = txn.zxid;
+    }
+    this.lastProposedZxid = previous;
   }
 
   get isServing(): boolean {
@@ -39,7 +51,11 @@ export class StandaloneReplication implements Replication {
 
   start(): ReplicationEffect[] {
     this.isStarted = true;
-    return [{ type: 'roleChanged', role: 'leading', leader: this.leader, isServing: true }];
+    const effects: ReplicationEffect[] = this.recoveredLog.map((txn) => ({ type: 'apply', txn }));
+    this.lastAppliedZxid = this.lastProposedZxid;
+    this.recoveredLog = [];
+    effects.push({ type: 'roleChanged', role: 'leading', leader: this.leader, isServing: true });
+    return effects;
   }
 
   step(from: number): ReplicationEffect[] {
@@ -70,6 +86,11 @@ export class StandaloneReplication implements Replication {
     if (last?.type === 'txns') last.txns.push(txn);
     else this.persist.push({ type: 'txns', txns: [txn] });
     return [];
+  }
+
+  checkpoint(snapshot: TreeSnapshot): void {
+    assert(snapshot.zxid === this.lastAppliedZxid, 'a checkpoint of the applied state');
+    this.persist.push({ type: 'checkpoint', snapshot, tail: this.uncommitted.slice(this.head) });
   }
 
   forward(): void {

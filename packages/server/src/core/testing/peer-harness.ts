@@ -12,6 +12,7 @@ import type {
 import { Peer } from '../peer/peer.js';
 import type { PeerOptionsInput } from '../peer/peer-options.js';
 import { carryOutReady } from '../peer/ready.js';
+import type { PersistOp } from '../replication/replication.js';
 import type { ClientMessage, ReadyTarget } from '../peer/ready.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
@@ -21,6 +22,8 @@ export class PeerHarness {
   readonly peer: Peer;
   nowMs: number;
   readonly messages: ClientMessage[] = [];
+  /** Every durable write the peer asked for, in order. */
+  readonly persistOps: PersistOp[] = [];
   private nextConnectionId = 1;
 
   constructor(options: Partial<PeerOptionsInput> = {}) {
@@ -36,6 +39,7 @@ export class PeerHarness {
     const target: ReadyTarget = {
       send: () => undefined,
       persist: (ops, done) => {
+        this.persistOps.push(...ops);
         const txns = ops.flatMap((op) => (op.type === 'txns' ? op.txns : []));
         done(txns.at(-1)?.zxid ?? null);
       },

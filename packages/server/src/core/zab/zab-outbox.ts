@@ -145,6 +145,8 @@ export function describePersistOp(op: PersistOp): string {
       return `truncate after ${hexZxid(op.afterZxid)}`;
     case 'snapshot':
       return `snapshot ${hexZxid(op.snapshot.zxid)}`;
+    case 'checkpoint':
+      return `checkpoint ${hexZxid(op.snapshot.zxid)} (+${op.tail.length} logged after)`;
     case 'epochs':
       return `epochs accepted=${op.acceptedEpoch} current=${op.currentEpoch}`;
   }

@@ -28,6 +28,10 @@ export class FakeDisk {
         this.snapshot = op.snapshot;
         this.log = [];
         return;
+      case 'checkpoint':
+        this.snapshot = op.snapshot;
+        this.log = this.log.filter((txn) => txn.zxid > op.snapshot.zxid);
+        return;
       case 'epochs':
         this.acceptedEpoch = op.acceptedEpoch;
         this.currentEpoch = op.currentEpoch;

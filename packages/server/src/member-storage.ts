@@ -1,0 +1,79 @@
+// Where a member keeps what it acknowledged: a data directory on disk (locked, recovered, then
+// logged to with group commit, snapshots and retention), or memory when none is given (the
+// embedded default for tests). Either way the member boots from what it finds: the snapshot,
+// the epochs and the txns logged after the snapshot.
+
+import type { Logger, TxnLog } from './runtime/env.js';
+import { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
+import type { DurableState } from './core/zab/zab-types.js';
+import { openDataDir } from './adapters/disk/data-dir.js';
+
+/** ZooKeeper's autopurge.snapRetainCount default (and its minimum). */
+export const snapRetainCountDefault = 3;
+
+export interface StorageOptions {
+  /** The member's data directory; null keeps its state in memory. */
+  dataDir: string | null;
+  /** Snapshots kept (with the log they need) after each new one; default 3. */
+  snapRetainCount?: number;
+  logger: Logger;
+  /** The disk failed: the member must stop (it acknowledges nothing more). */
+  onFatal: (error: Error) => void;
+}
+
+export interface MemberStorage {
+  txnLog: TxnLog;
+  /** What replication boots from. */
+  durable: DurableState;
+  /** The state to install before replication starts (null: the empty tree). */
+  recovered: TreeSnapshot | null;
+  /** Where the data lives, for logs and the `dirs`/`conf` words ('' in memory). */
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the member's storage. `memory` is reused across in-process restarts (startCluster keeps
+ * one per member), as a disk would be.
+ */
+export async function openMemberStorage(
+  options: StorageOptions,
+  memory: MemoryTxnLog = new MemoryTxnLog(),
+): Promise<MemberStorage> {
+  if (options.dataDir === null) {
+    return {
+      txnLog: memory,
+      durable: { ...epochsOf(memory), log: [...memory.log] },
+      recovered: memory.snapshot,
+      dataDir: '',
+      close: () => memory.close(),
+    };
+  }
+  const retainCount = options.snapRetainCount ?? snapRetainCountDefault;
+  if (!Number.isSafeInteger(retainCount) || retainCount < 1) {
+    throw new RangeError(`snapRetainCount must be at least 1, got ${retainCount}`);
+  }
+  const { logger } = options;
+  let purge: ((count: number) => Promise<string[]>) | null = null;
+  const opened = await openDataDir(options.dataDir, {
+    logger,
+    onFatal: options.onFatal,
+    afterSnapshot: async () => {
+      await purge?.(retainCount);
+    },
+  });
+  purge = opened.purge;
+  const { recovered } = opened;
+  return {
+    txnLog: opened.txnLog,
+    durable: { ...epochsOf(recovered), log: recovered.log },
+    recovered: recovered.snapshot,
+    dataDir: options.dataDir,
+    close: () => opened.close(),
+  };
+}
+
+function epochsOf(from: { acceptedEpoch: number; currentEpoch: number }) {
+  return { acceptedEpoch: from.acceptedEpoch, currentEpoch: from.currentEpoch };
+}
