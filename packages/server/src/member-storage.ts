@@ -4,7 +4,7 @@
 // the epochs and the txns logged after the snapshot.
 
 import type { Logger, TxnLog } from './runtime/env.js';
-import { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import { VolatileTxnLog } from './runtime/volatile-txn-log.js';
 import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
 import type { DurableState } from './core/zab/zab-types.js';
 import { openDataDir } from './adapters/disk/data-dir.js';
@@ -33,21 +33,16 @@ export interface MemberStorage {
   close(): Promise<void>;
 }
 
-/**
- * Opens the member's storage. `memory` is reused across in-process restarts (startCluster keeps
- * one per member), as a disk would be.
- */
-export async function openMemberStorage(
-  options: StorageOptions,
-  memory: MemoryTxnLog = new MemoryTxnLog(),
-): Promise<MemberStorage> {
+/** Opens the member's storage: without a data directory it starts empty and keeps nothing. */
+export async function openMemberStorage(options: StorageOptions): Promise<MemberStorage> {
   if (options.dataDir === null) {
+    const volatile = new VolatileTxnLog();
     return {
-      txnLog: memory,
-      durable: { ...epochsOf(memory), log: [...memory.log] },
-      recovered: memory.snapshot,
+      txnLog: volatile,
+      durable: { acceptedEpoch: 0, currentEpoch: 0, log: [] },
+      recovered: null,
       dataDir: '',
-      close: () => memory.close(),
+      close: () => volatile.close(),
     };
   }
   const retainCount = options.snapRetainCount ?? snapRetainCountDefault;
@@ -67,13 +62,13 @@ export async function openMemberStorage(
   const { recovered } = opened;
   return {
     txnLog: opened.txnLog,
-    durable: { ...epochsOf(recovered), log: recovered.log },
+    durable: {
+      acceptedEpoch: recovered.acceptedEpoch,
+      currentEpoch: recovered.currentEpoch,
+      log: recovered.log,
+    },
     recovered: recovered.snapshot,
     dataDir: options.dataDir,
     close: () => opened.close(),
   };
-}
-
-function epochsOf(from: { acceptedEpoch: number; currentEpoch: number }) {
-  return { acceptedEpoch: from.acceptedEpoch, currentEpoch: from.currentEpoch };
 }
