@@ -8,6 +8,7 @@ import { VolatileTxnLog } from './runtime/volatile-txn-log.js';
 import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
 import type { DurableState } from './core/zab/zab-types.js';
 import { openDataDir } from './adapters/disk/data-dir.js';
+import type { DiskFs } from './adapters/disk/disk-fs.js';
 
 /** ZooKeeper's autopurge.snapRetainCount default (and its minimum). */
 export const snapRetainCountDefault = 3;
@@ -20,6 +21,8 @@ export interface StorageOptions {
   logger: Logger;
   /** The disk failed: the member must stop (it acknowledges nothing more). */
   onFatal: (error: Error) => void;
+  /** The file system (tests inject failures); node:fs by default. */
+  fs?: DiskFs;
 }
 
 export interface MemberStorage {
@@ -54,6 +57,7 @@ export async function openMemberStorage(options: StorageOptions): Promise<Member
   const opened = await openDataDir(options.dataDir, {
     logger,
     onFatal: options.onFatal,
+    ...(options.fs === undefined ? {} : { fs: options.fs }),
     afterSnapshot: async () => {
       await purge?.(retainCount);
     },
