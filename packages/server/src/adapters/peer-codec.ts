@@ -51,9 +51,19 @@ function toWire(message: PeerMessage): unknown {
   return { ...message, request: { type: 'write', request: juteBytesOf(message.request.request) } };
 }
 
+/**
+ * One writer for every forwarded write: a fresh one would allocate its 4 KiB buffer per request.
+ * take() copies out what a request wrote and keeps the buffer for the next.
+ */
+const forwardWriter = new JuteWriter();
+
 /** RequestHeader (xid 0) + the request record, as a client sends it but without the length. */
 function juteBytesOf(request: Request): Buffer {
-  const writer = new JuteWriter();
-  encodeRequest(writer, 0, request);
-  return writer.take().subarray(4);
+  try {
+    encodeRequest(forwardWriter, 0, request);
+    return forwardWriter.take().subarray(4);
+  } finally {
+    // A request that failed to encode must not leave its half in front of the next one.
+    forwardWriter.reset();
+  }
 }

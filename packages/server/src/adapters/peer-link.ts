@@ -53,6 +53,8 @@ export const closeCodes = {
   invalidPayload: 1007,
   refused: 4000,
   cut: 4001,
+  /** A lower id knocked: the acceptor refuses it and dials it back at once. */
+  callBack: 4002,
 } as const;
 
 export class PeerLink {
