@@ -10,3 +10,11 @@ export { LockLostError, LockTimeoutError, type LockLossReason } from './lock/loc
 export type { QueueRule } from './lock/lock-queue.js';
 export type { Contender } from './lock/protected-node.js';
 export { nodeRecipeEnv, type RecipeEnv } from './lock/recipe-env.js';
+export { LeaderLatch, type LeaderLatchOptions } from './leader/leader-latch.js';
+export {
+  LeaderSelector,
+  type LeaderSelectorOptions,
+  type LeaderTask,
+  type LeadershipContext,
+} from './leader/leader-selector.js';
+export type { LeadershipEventName } from './leader/leadership-events.js';

@@ -11,16 +11,20 @@ export class FencedResource {
   readonly violations: string[] = [];
   private readonly inside = new Map<string, bigint>();
   private lastGrantToken = -1n;
+  private lastHolder = '';
 
   /** A holder starts acting; it leaves when it releases or its signal says the lock is lost. */
   enter(holder: string, token: bigint, lost: AbortSignal): void {
     for (const [other, otherToken] of this.inside) {
       this.violations.push(`${holder} (${token}) entered while ${other} (${otherToken}) held`);
     }
-    if (token <= this.lastGrantToken) {
+    // Only the same holder may come back with the same token (a leader that got its node back).
+    const isSameTerm = token === this.lastGrantToken && holder === this.lastHolder;
+    if (token <= this.lastGrantToken && !isSameTerm) {
       this.violations.push(`${holder} was granted ${token} after ${this.lastGrantToken}`);
     }
     this.lastGrantToken = token;
+    this.lastHolder = holder;
     this.inside.set(holder, token);
     lost.addEventListener('abort', () => this.leave(holder), { once: true });
   }
