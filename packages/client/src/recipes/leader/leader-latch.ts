@@ -18,6 +18,8 @@ export interface LeaderLatchOptions {
 }
 
 const latchPrefix = 'latch-';
+/** Reads of the line leaderId() makes while leaders keep leaving under it. */
+const leaderIdReadsMax = 16;
 
 export class LeaderLatch {
   readonly path: string;
@@ -82,7 +84,7 @@ export class LeaderLatch {
 
   /** The id of the current leader, read from the first node in line; null if there is none. */
   async leaderId(): Promise<string | null> {
-    for (;;) {
+    for (let attempt = 0; ; attempt += 1) {
       const names = await this.client.getChildren(this.path).catch((error: unknown) => {
         if (isNoNode(error)) return [];
         throw error;
@@ -93,7 +95,8 @@ export class LeaderLatch {
         const { data } = await this.client.getData(`${this.path}/${first.name}`);
         return data?.toString('utf8') ?? '';
       } catch (error) {
-        if (!isNoNode(error)) throw error; // The leader just left: read the line again.
+        // The leader just left: read the line again, a bounded number of times.
+        if (!isNoNode(error) || attempt >= leaderIdReadsMax) throw error;
       }
     }
   }

@@ -47,11 +47,11 @@ export async function acquireInQueue(
 ): Promise<OwnNode> {
   const { client, env, dir, rule } = context;
   const spec = { dir, prefix: rule.prefix, ...withData(context.data) };
-  let node = await createOwnNode(client, env, spec);
+  let node = await createOwnNode(client, env, spec, cancellation);
   try {
     while (!(await waitForTurn(context, node, cancellation))) {
       // Someone deleted the node while it waited: join again, at the back of the line.
-      node = await createOwnNode(client, env, spec);
+      node = await createOwnNode(client, env, spec, cancellation);
     }
     return node;
   } catch (error) {

@@ -5,6 +5,7 @@
 import { CreateMode, ErrorCode, ZooError } from '../../protocol/index.js';
 import type { ZnodeData } from '../../api/create-request.js';
 import type { ZooClient } from '../../api/zoo-client.js';
+import type { Cancellation } from './cancellation.js';
 import { hasGuid, protectedName, randomGuid, sortContenders } from './protected-node.js';
 import type { RecipeEnv } from './recipe-env.js';
 import { isNoNode, isRecoverable, recover, recoverableRetriesMax } from './recoverable.js';
@@ -32,12 +33,14 @@ export interface OwnNodeSpec {
 /**
  * Creates the node. After a connection loss it first looks for a node with its GUID, in a
  * view synced with the leader, and creates again only if there is none. If it gives up with
- * the outcome still unknown, a background sweep removes whatever the GUID names.
+ * the outcome still unknown (or is cancelled while waiting to reconnect), a background sweep
+ * removes whatever the GUID names.
  */
 export async function createOwnNode(
   client: ZooClient,
   env: RecipeEnv,
   spec: OwnNodeSpec,
+  cancellation?: Cancellation,
 ): Promise<OwnNode> {
   const guid = randomGuid(env.random);
   const path = `${spec.dir}/${protectedName(guid, spec.prefix)}`;
@@ -61,11 +64,14 @@ export async function createOwnNode(
         continue;
       }
       isOutcomeUnknown ||= isRecoverable(error);
-      if (!isRecoverable(error) || !canRetry) {
+      try {
+        if (!isRecoverable(error) || !canRetry) throw error;
+        const recovered = recover(client, env, attempt);
+        await (cancellation === undefined ? recovered : cancellation.race(recovered));
+      } catch (final) {
         if (isOutcomeUnknown) sweepInBackground(client, env, spec.dir, guid);
-        throw error;
+        throw final;
       }
-      await recover(client, env, attempt);
     }
   }
 }

@@ -3,6 +3,7 @@
 // lock (`<path>/locks`) waits on the leases' children, so a release wakes one waiter, not all
 // (kazoo's Semaphore and Curator's InterProcessSemaphoreV2 use a gate the same way).
 
+import { WatcherType } from '../../protocol/index.js';
 import type { ZooClient } from '../../api/zoo-client.js';
 import { Cancellation, type AcquireOptions } from './cancellation.js';
 import { HeldNode, type LockHandle } from './held-node.js';
@@ -53,7 +54,7 @@ export class Semaphore {
       try {
         const dir = `${this.path}/leases`;
         const spec = { dir, prefix: leasePrefix, data: this.options.data ?? null };
-        const node = await createOwnNode(client, env, spec);
+        const node = await createOwnNode(client, env, spec, cancellation);
         try {
           await this.waitForLease(node, cancellation);
         } catch (error) {
@@ -82,7 +83,11 @@ export class Semaphore {
         const index = contenders.findIndex((contender) => contender.name === node.name);
         if (index < 0) throw new Error(`lease node ${node.path} vanished while waiting`);
         if (index < this.leases && client.state === 'connected') return;
-        await cancellation.race(changed);
+        await cancellation.race(changed).catch((error: unknown) => {
+          // Given up on: the watch would otherwise stay on the server until the leases change.
+          client.removeWatches(dir, WatcherType.children, { listener }).catch(() => undefined);
+          throw error;
+        });
         attempt = 0;
       } catch (error) {
         if (!isRecoverable(error) || attempt >= recoverableRetriesMax) throw error;

@@ -2,7 +2,7 @@
 // 3-member Apache ZooKeeper 3.8 ensemble (one JVM each) — behind one interface, with the
 // clients, proxies and waits every recipe test needs, all stopped by stop().
 
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { startCluster } from '@zoo/server';
 import { isApacheZooKeeperInstalled } from '../../../../../../test/support/apache-zookeeper.js';
 import { startApacheEnsemble } from '../../../../../../test/support/apache-ensemble.js';
@@ -11,8 +11,6 @@ import { TcpProxy } from '../../../../../../test/support/tcp-proxy.js';
 import { createClient } from '../../../adapters/create-client.js';
 import type { ClientOptions } from '../../../api/create-client-with-env.js';
 import type { ZooClient } from '../../../api/zoo-client.js';
-
-export { isApacheZooKeeperInstalled };
 
 /** Session timeout of the tests' clients: short enough to expire one within a test. */
 export const sessionTimeoutMs = 4_000;
@@ -160,4 +158,21 @@ export function useEnsemble(startEnsemble: () => Promise<Ensemble>): () => Recip
     rig = new RecipeRig(ensemble);
     return rig;
   };
+}
+
+/**
+ * A describe block on a 3-member Apache ZooKeeper ensemble, skipped with a visible notice where
+ * ZooKeeper (java and the Debian jar) is not installed.
+ */
+export function describeOnApacheZooKeeper(
+  title: string,
+  register: (setUp: () => RecipeRig) => void,
+): void {
+  const isInstalled = isApacheZooKeeperInstalled();
+  const fullTitle = `${title} on a 3-member Apache ZooKeeper 3.8 ensemble`;
+  if (!isInstalled) {
+    console.warn(`${fullTitle}: SKIPPED — java or /usr/share/java/zookeeper.jar is missing`);
+  }
+  const shown = isInstalled ? fullTitle : `${fullTitle} (SKIPPED: not installed)`;
+  describe.skipIf(!isInstalled)(shown, () => register(useEnsemble(startApacheZooKeeperEnsemble)));
 }
