@@ -6,7 +6,7 @@ import { ErrorCode, WatcherType, ZooError } from '../../protocol/index.js';
 import type { ZnodeData } from '../../api/create-request.js';
 import type { ZooClient } from '../../api/zoo-client.js';
 import type { Cancellation } from './cancellation.js';
-import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
+import { createOwnNode, deleteIfOwned, deleteOwnNode, type OwnNode } from './own-node.js';
 import { sortContenders, type Contender } from './protected-node.js';
 import type { RecipeEnv } from './recipe-env.js';
 import { isNoNode, isRecoverable, recover, recoverableRetriesMax } from './recoverable.js';
@@ -108,7 +108,7 @@ async function deleteStrays(
 ): Promise<void> {
   for (const contender of contenders) {
     if (contender.guid !== node.guid || contender.name === node.name) continue;
-    await deleteOwnNode(context.client, context.env, `${context.dir}/${contender.name}`);
+    await deleteIfOwned(context.client, context.env, `${context.dir}/${contender.name}`);
   }
 }
 

@@ -139,10 +139,21 @@ export async function deleteByGuid(client: ZooClient, env: RecipeEnv, dir: strin
       return listOrEmpty(client, dir);
     });
     for (const name of names) {
-      if (hasGuid(name, guid)) await deleteOwnNode(client, env, `${dir}/${name}`);
+      if (hasGuid(name, guid)) await deleteIfOwned(client, env, `${dir}/${name}`);
     }
   } catch (error) {
     if (!isSessionGone(error)) throw error;
+  }
+}
+
+/**
+ * Deletes the node if this session owns it. A GUID names one contender only as long as the
+ * injected randomness is sound; the owner check keeps a collision from deleting another's node.
+ */
+export async function deleteIfOwned(client: ZooClient, env: RecipeEnv, path: string) {
+  const stat = await retryRecoverable(client, env, () => client.exists(path));
+  if (stat !== null && stat.ephemeralOwner === client.sessionId) {
+    await deleteOwnNode(client, env, path);
   }
 }
 
