@@ -14,6 +14,8 @@ export interface LockOptions {
   env?: RecipeEnv;
   /** Stored in the lock node, e.g. who holds it, for others to read. */
   data?: ZnodeData;
+  /** Who holds: the mutex's rule by default (ReadWriteLock passes its readers' and writers'). */
+  rule?: QueueRule;
 }
 
 /**
@@ -29,13 +31,12 @@ export class Lock {
   private held: HeldNode | null = null;
   private acquiring: Promise<unknown> | null = null;
 
-  /** `rule` decides who holds; the mutex's by default (the read/write lock passes its own). */
-  constructor(client: ZooClient, path: string, options: LockOptions = {}, rule = mutexRule) {
+  constructor(client: ZooClient, path: string, options: LockOptions = {}) {
     this.client = client;
     this.path = path;
     this.env = options.env ?? nodeRecipeEnv();
     this.data = options.data;
-    this.rule = rule;
+    this.rule = options.rule ?? mutexRule;
   }
 
   /** True while this owner holds the lock and has not been told it is lost. */

@@ -36,8 +36,8 @@ export class ReadWriteLock {
   readonly readLock: Lock;
   readonly writeLock: Lock;
 
-  constructor(client: ZooClient, path: string, options: LockOptions = {}) {
-    this.readLock = new Lock(client, path, options, readRule);
-    this.writeLock = new Lock(client, path, options, writeRule);
+  constructor(client: ZooClient, path: string, options: Omit<LockOptions, 'rule'> = {}) {
+    this.readLock = new Lock(client, path, { ...options, rule: readRule });
+    this.writeLock = new Lock(client, path, { ...options, rule: writeRule });
   }
 }
