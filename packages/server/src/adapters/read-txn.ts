@@ -169,7 +169,8 @@ function kindOfOwner(owner: bigint, where: string): EphemeralKind {
   }
 }
 
-function readSnapshotNode(o: WireObject): SnapshotNode {
+/** One node of a snapshot as the peer links send it (checkSnapshotNodes checks the whole). */
+export function readSnapshotNode(o: WireObject): SnapshotNode {
   return {
     path: pathOf(o, 'path'),
     data: o.bytesOrNull('data'),

@@ -1,12 +1,11 @@
 // A real ws peer mesh on 127.0.0.1: links, FIFO order, partitions, and peers that misbehave.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { WebSocket } from 'ws';
 import { decodePeerHello, encodePeerHello, encodePeerMessage } from './peer-codec.js';
 import {
   ack,
-  host,
   member,
+  rawPeer,
   sleep,
   startCluster,
   waitFor,
@@ -129,21 +128,6 @@ describe('ws peer network: three servers on 127.0.0.1', () => {
     expect(() => net(1).send(9, ack(1))).not.toThrow();
   });
 });
-
-/** A raw ws client posing as a peer, to send what a real server never would. */
-async function rawPeer(port: number, options: { path?: string; autoPong?: boolean } = {}) {
-  const socket = new WebSocket(`ws://${host}:${port}${options.path ?? '/zoo-peer'}`, {
-    autoPong: options.autoPong ?? true,
-  });
-  const frames: Buffer[] = [];
-  socket.on('message', (data) => frames.push(Buffer.isBuffer(data) ? data : Buffer.alloc(0)));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.once('open', resolve));
-  return { socket, frames, closed };
-}
 
 describe('ws peer network: hostile or broken peers affect only their own link', () => {
   let members = new Map<number, Member>();

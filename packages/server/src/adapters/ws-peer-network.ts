@@ -7,7 +7,9 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import type { PeerMessage } from '../core/zab/messages.js';
 import type { Logger } from '../runtime/env.js';
-import { encodePeerMessage, type PeerHello } from './peer-codec.js';
+import { encodePeerMessage, type PeerHello, type WireMessage } from './peer-codec.js';
+import { encodeSnapParts, SnapAssembly } from './snap-stream.js';
+import { DecodeError } from '@zoo/client/protocol';
 import { PeerDialing } from './peer-dialing.js';
 import type { PeerAddresses, PeerNetwork, PeerNetworkEvents } from './peer-network.js';
 import {
@@ -38,7 +40,7 @@ export interface WsPeerNetworkOptions {
 export interface PeerNetworkTuning extends PeerLinkLimits {
   reconnectDelayMinMs: number;
   reconnectDelayMaxMs: number;
-  /** Largest frame accepted (ws maxPayload): a SNAP of the whole tree must fit. */
+  /** Largest frame accepted (ws maxPayload): a batch, or one SNAP part (snap-stream.ts). */
   frameBytesMax: number;
   /** Every interval each up link is pinged; one silent for linkSilenceMaxMs is closed. */
   heartbeatIntervalMs: number;
@@ -48,7 +50,7 @@ export interface PeerNetworkTuning extends PeerLinkLimits {
 export const peerNetworkTuningDefault: PeerNetworkTuning = {
   reconnectDelayMinMs: 50,
   reconnectDelayMaxMs: 2000,
-  frameBytesMax: 512 * 1024 * 1024,
+  frameBytesMax: 64 * 1024 * 1024,
   heartbeatIntervalMs: 1000,
   linkSilenceMaxMs: 10_000,
   batchBytesMax: 1024 * 1024,
@@ -92,6 +94,8 @@ export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise
 class WsPeerNetwork implements PeerNetwork {
   /** Encodings of recently sent messages, so a broadcast is packed once. */
   private readonly encoded = new WeakMap<PeerMessage, Buffer>();
+  /** Each link's SNAP being received, part by part. */
+  private readonly snaps = new WeakMap<PeerLink, SnapAssembly>();
   readonly serverId: number;
   readonly port: number;
   /** Up links by peer id: at most one per peer. */
@@ -138,6 +142,11 @@ class WsPeerNetwork implements PeerNetwork {
   send(to: number, message: PeerMessage): void {
     const link = this.links.get(to);
     if (link === undefined || this.isClosed) return;
+    if (message.type === 'snap') {
+      // Never one message of the whole tree: bounded parts, put back together on the far side.
+      for (const part of encodeSnapParts(message.snapshot)) link.send(part);
+      return;
+    }
     // A proposal or commit goes to every learner as the same object: encode it once.
     let bytes = this.encoded.get(message);
     if (bytes === undefined) {
@@ -298,13 +307,33 @@ class WsPeerNetwork implements PeerNetwork {
     this.options.events.onPeerConnected(id);
   }
 
-  private deliver(link: PeerLink, messages: PeerMessage[]): void {
+  private deliver(link: PeerLink, messages: WireMessage[]): void {
     const id = link.peerId;
     if (id === null) return;
-    for (const message of messages) {
+    for (const wire of messages) {
       // A link closed while delivering (the core cut it) delivers nothing more.
       if (this.links.get(id) !== link || !link.isUp) return;
-      this.options.events.onMessage(id, message);
+      const message = this.reassemble(link, wire);
+      if (message !== null) this.options.events.onMessage(id, message);
+    }
+  }
+
+  /** A message as the core knows it, or null while a SNAP's parts are still coming. */
+  private reassemble(link: PeerLink, wire: WireMessage): PeerMessage | null {
+    let assembly = this.snaps.get(link);
+    const isPart = wire.type === 'snapHead' || wire.type === 'snapNodes';
+    if (!isPart && assembly?.isOpen !== true) return wire;
+    try {
+      if (!isPart) throw new DecodeError(`${wire.type} inside a SNAP`);
+      if (assembly === undefined) {
+        assembly = new SnapAssembly();
+        this.snaps.set(link, assembly);
+      }
+      return assembly.accept(wire);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      link.close(`bad SNAP: ${error.message}`, closeCodes.invalidPayload);
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 // Real ws peer networks on 127.0.0.1 for the network's tests: a recorder of what each server
 // reported, and a cluster of servers 1..n that are all linked before a test starts.
 
+import { WebSocket } from 'ws';
 import type { PeerMessage } from '../../core/zab/messages.js';
 import type { Logger } from '../../runtime/env.js';
 import {
@@ -96,4 +97,19 @@ export function member(members: Map<number, Member>, id: number): Member {
   const found = members.get(id);
   if (found === undefined) throw new Error(`no server ${id}`);
   return found;
+}
+
+/** A raw ws client posing as a peer, to send what a real server never would. */
+export async function rawPeer(port: number, options: { path?: string; autoPong?: boolean } = {}) {
+  const socket = new WebSocket(`ws://${host}:${port}${options.path ?? '/zoo-peer'}`, {
+    autoPong: options.autoPong ?? true,
+  });
+  const frames: Buffer[] = [];
+  socket.on('message', (data) => frames.push(Buffer.isBuffer(data) ? data : Buffer.alloc(0)));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.once('open', resolve));
+  return { socket, frames, closed };
 }
