@@ -79,7 +79,7 @@ function buildRun(scenario: Scenario): SimRun {
         voters: ids,
         tickMs: simTickMs,
         // From the seed, not a random stream (adding one would change every existing trace).
-        snapCount: 20 + (scenario.seed % 181),
+        snapCount: 200 + (scenario.seed % 801),
         world,
         mesh,
         clientLinks: links,
