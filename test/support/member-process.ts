@@ -2,13 +2,14 @@
 // its own dataDir, on free ports), each member started with `zoo-server --config` in its own
 // process group so that `kill -9` of the group is a power cut for that member and nothing else.
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFreePort, fourLetterWord } from './four-letter-word.js';
 
 const root = join(import.meta.dirname, '../..');
 const cli = join(root, 'packages/server/src/cli/zoo-server.ts');
+const inspector = join(root, 'packages/server/src/cli/zoo-data.ts');
 
 export interface MemberConfig {
   myid: number;
@@ -120,4 +121,15 @@ export async function waitUntilServing(address: string, timeoutMs: number): Prom
     if (Date.now() > deadline) throw new Error(`${address} not serving within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** `zoo-data verify` of a member's data directory: its exit code and what it printed. */
+export function verifyDataDir(dataDir: string): Promise<{ code: number; output: string }> {
+  const argv = ['--import', 'tsx', '--conditions=zoo-source', inspector, 'verify', dataDir];
+  return new Promise((resolve) => {
+    execFile(process.execPath, argv, { cwd: root }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
 }
