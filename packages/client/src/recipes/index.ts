@@ -9,5 +9,19 @@ export {
   type ShardChoice,
   type ShardedCounterOptions,
 } from './counter/sharded-counter.js';
+export {
+  ClockMovedBackwardsError,
+  IdSpaceExhaustedError,
+  NoFreeWorkerIdError,
+  WorkerLeaseLostError,
+} from './ids/id-errors.js';
+export { SegmentIdGenerator, type SegmentIdOptions } from './ids/segment-id-generator.js';
+export { SequentialIdGenerator, type SequentialIdOptions } from './ids/sequential-id-generator.js';
+export { SnowflakeIdGenerator, type SnowflakeOptions } from './ids/snowflake-id-generator.js';
+export {
+  decodeSnowflakeId,
+  snowflakeEpochMsDefault,
+  type SnowflakeParts,
+} from './ids/snowflake-layout.js';
 export { nodeRecipeEnv, type RecipeEnv } from './support/recipe-env.js';
 export { RetriesExhaustedError, retryPolicyDefault, type RetryPolicy } from './support/retry.js';
