@@ -166,7 +166,9 @@ export class Counter {
     try {
       read = await this.read();
     } catch (error) {
-      if (isOutcomeUnknown(error) || isRefusedForNow(error)) return new RetryLater(error);
+      if (isOutcomeUnknown(error) || isRefusedForNow(error)) {
+        return new RetryLater(error, !check.isResolved);
+      }
       throw error;
     }
     const verdict = check.judge(read);
@@ -207,8 +209,10 @@ export class Counter {
       return { applied: true, value };
     } catch (error) {
       if (isOutcomeUnknown(error)) {
+        // Check soon: every update landing meanwhile brings the entry closer to falling out of
+        // the recent list.
         check.lost(read.version ?? -1);
-        return new RetryLater(error);
+        return new RetryLater(error, true);
       }
       if (read.version === null && hasCode(error, ErrorCode.NoNode)) {
         return this.createParents(error);

@@ -40,9 +40,16 @@ export function backoffDelayMs(retryIndex: number, policy: RetryPolicy, random: 
   return random() * ceilingMs;
 }
 
-/** What an attempt returns to be tried again; `cause` is kept for the final error. */
+/**
+ * What an attempt returns to be tried again; `cause` is kept for the final error. An urgent
+ * retry waits only the base back-off (jittered), not the growing one: for a check that must run
+ * soon, such as the read that decides a write whose reply was lost.
+ */
 export class RetryLater {
-  constructor(readonly cause: unknown) {}
+  constructor(
+    readonly cause: unknown,
+    readonly isUrgent = false,
+  ) {}
 }
 
 /** Every attempt asked to be retried. `cause` is the last attempt's reason. */
@@ -69,12 +76,15 @@ export async function retryWithBackoff<T>(
   attempt: (index: number) => Promise<T | RetryLater>,
 ): Promise<T> {
   let cause: unknown = null;
+  let isUrgent = false;
   for (let index = 0; index < context.policy.attemptsMax; index += 1) {
-    if (index > 0)
-      await sleep(context.env, backoffDelayMs(index - 1, context.policy, context.env.random));
+    if (index > 0) {
+      const retryIndex = isUrgent ? 0 : index - 1;
+      await sleep(context.env, backoffDelayMs(retryIndex, context.policy, context.env.random));
+    }
     const result = await attempt(index);
     if (!(result instanceof RetryLater)) return result;
-    cause = result.cause;
+    ({ cause, isUrgent } = result);
   }
   throw new RetriesExhaustedError(context.what, context.policy.attemptsMax, cause);
 }
