@@ -91,6 +91,21 @@ describe('SnowflakeIdGenerator', () => {
     expect(after.sequence).toBe(0);
   });
 
+  test('nextBatch fills each millisecond up to 4,096 IDs, in order', async () => {
+    const a = await leased(new FakeZooServer());
+    const single = await drive(a.env, a.generator.next());
+    const batch = await drive(a.env, a.generator.nextBatch(10_000));
+    expect(batch).toHaveLength(10_000);
+    expect(batch.every((id, i) => id > (i === 0 ? single : (batch[i - 1] ?? id)))).toBe(true);
+    const perMs = new Map<number, number>();
+    for (const { timestampMs } of batch.map((id) => decodeSnowflakeId(id))) {
+      perMs.set(timestampMs, (perMs.get(timestampMs) ?? 0) + 1);
+    }
+    expect(Math.max(...perMs.values())).toBe(4096);
+    expect(perMs.size).toBe(3);
+    await expect(a.generator.nextBatch(0)).rejects.toThrow(RangeError);
+  });
+
   test('a clock that goes back a little is waited out; far back, it throws', async () => {
     const a = await leased(new FakeZooServer());
     const before = await drive(a.env, a.generator.next());

@@ -49,6 +49,8 @@ type Wait =
 
 /** Clock reads spent waiting for the next millisecond before falling back to a timer. */
 const spinReadsMax = 200_000;
+/** The most IDs one nextBatch call hands out. */
+const batchMax = 1_000_000;
 const sequences = Array.from({ length: sequenceLimit + 1 }, (_, sequence) => BigInt(sequence));
 
 /**
@@ -146,6 +148,22 @@ export class SnowflakeIdGenerator {
     }
   }
 
+  /**
+   * `count` IDs, in increasing order, reading the clock once per millisecond rather than once
+   * per ID: the way to come close to 4,096 IDs per millisecond. Same guarantees as `next()`.
+   */
+  async nextBatch(count: number): Promise<bigint[]> {
+    if (!Number.isInteger(count) || count < 1 || count > batchMax) {
+      throw new RangeError(`count must be an integer in 1..${batchMax}`);
+    }
+    const ids: bigint[] = [];
+    while (ids.length < count) {
+      const wait = this.issueRun(count - ids.length, ids);
+      if (wait !== null) await this.waitOut(wait);
+    }
+    return ids;
+  }
+
   /** Gives the worker id back (see WorkerLease.release); `next()` then throws until re-leased. */
   async release(): Promise<void> {
     const lease = this.held;
@@ -170,6 +188,19 @@ export class SnowflakeIdGenerator {
       this.startMillisecond(nowMs, lease);
     }
     return this.base + (sequences[this.sequence] ?? 0n);
+  }
+
+  /** Up to `wanted` IDs of the current millisecond onto `into`, from one clock read. */
+  private issueRun(wanted: number, into: bigint[]): Wait | null {
+    const first = this.issue();
+    if (typeof first !== 'bigint') return first;
+    into.push(first);
+    const more = Math.min(wanted - 1, sequenceLimit - this.sequence);
+    for (let taken = 0; taken < more; taken += 1) {
+      this.sequence += 1;
+      into.push(this.base + (sequences[this.sequence] ?? 0n));
+    }
+    return null;
   }
 
   private startMillisecond(nowMs: number, lease: WorkerLease): void {
