@@ -2,12 +2,11 @@
 // and — with a wire tap that loses requests and replies — that an update whose reply is lost
 // is applied exactly once, or reported as unknown when the node can no longer tell.
 
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ZooClient } from '../../api/zoo-client.js';
+import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '../../protocol/index.js';
 import type { Request } from '../../protocol/index.js';
 import { RetriesExhaustedError } from '../support/retry.js';
-import { FakeZooServer, drive, fakeServerClient } from '../testing/fake-server-clients.js';
+import { FakeZooServer, drive, useFakeServerClients } from '../testing/fake-server-clients.js';
 import type { FakeServerClient } from '../testing/fake-server-clients.js';
 import { WireTap } from '../testing/wire-tap.js';
 import { Counter } from './counter.js';
@@ -15,18 +14,7 @@ import type { CounterOptions } from './counter.js';
 import { decodeCounter } from './counter-codec.js';
 import { CounterOutcomeUnknownError } from './counter-errors.js';
 
-const opened: ZooClient[] = [];
-let seed = 1;
-
-afterEach(async () => {
-  for (const client of opened.splice(0)) void client.close();
-});
-
-function open(server: FakeZooServer, tap?: WireTap): FakeServerClient {
-  const opening = fakeServerClient(server, { seed: seed++, ...(tap === undefined ? {} : { tap }) });
-  opened.push(opening.client);
-  return opening;
-}
+const open = useFakeServerClients(1);
 
 function counterOn(side: FakeServerClient, path = '/c', options: CounterOptions = {}): Counter {
   return new Counter(side.client, path, { env: side.env, ...options });
@@ -113,41 +101,29 @@ function plainValue(value: bigint): Buffer {
 }
 
 describe('Counter: lost replies are applied exactly once', () => {
-  test('a setData that applied but whose reply was lost counts once', async () => {
-    const server = new FakeZooServer();
-    const tap = new WireTap();
-    const side = open(server, tap);
-    const counter = counterOn(side);
-    expect(await drive(side.env, counter.increment())).toBe(1n);
-    tap.dropRepliesTo(isSetData);
-    expect(await drive(side.env, counter.increment())).toBe(2n);
-    expect(tap.lost).toHaveLength(1);
-    expect(await storedValue(server)).toBe(2n);
-  });
+  const cases = [
+    { what: 'a setData that applied, its reply lost', lose: 'reply', of: isSetData },
+    { what: 'a create that applied, its reply lost', lose: 'reply', of: isCreate },
+    { what: 'a setData that never reached the server', lose: 'request', of: isSetData },
+    { what: 'a create that never reached the server', lose: 'request', of: isCreate },
+  ] as const;
+  for (const { what, lose, of } of cases) {
+    test(`${what} counts once`, async () => {
+      const server = new FakeZooServer();
+      const tap = new WireTap();
+      const side = open(server, tap);
+      const counter = counterOn(side);
+      if (of === isSetData) await drive(side.env, counter.add(5));
+      if (lose === 'reply') tap.dropRepliesTo(of);
+      else tap.dropRequests(of);
+      expect(await drive(side.env, counter.add(5))).toBe(of === isSetData ? 10n : 5n);
+      expect(tap.lost).toHaveLength(1);
+      expect(await storedValue(server)).toBe(of === isSetData ? 10n : 5n);
+    });
+  }
 
-  test('a create that applied but whose reply was lost counts once', async () => {
-    const server = new FakeZooServer();
-    const tap = new WireTap();
-    const side = open(server, tap);
-    tap.dropRepliesTo(isCreate);
-    expect(await drive(side.env, counterOn(side).add(5))).toBe(5n);
-    expect(tap.lost).toHaveLength(1);
-    expect(await storedValue(server)).toBe(5n);
-  });
-
-  test('a setData that never reached the server is written again, once', async () => {
-    const server = new FakeZooServer();
-    const tap = new WireTap();
-    const side = open(server, tap);
-    const counter = counterOn(side);
-    await drive(side.env, counter.increment());
-    tap.dropRequests(isSetData);
-    expect(await drive(side.env, counter.increment())).toBe(2n);
-    expect(tap.lost).toHaveLength(1);
-    expect(await storedValue(server)).toBe(2n);
-  });
-
-  test('found among the last K updates, it resolves with the value it produced', async () => {
+  /** Loses the reply of an increment (K = 4), lets `others` increments land, then checks it. */
+  async function lostWhileOthersUpdate(others: number) {
     const server = new FakeZooServer();
     const tap = new WireTap();
     const [mine, other] = [open(server, tap), open(server)];
@@ -156,28 +132,23 @@ describe('Counter: lost replies are applied exactly once', () => {
     tap.dropRepliesTo(isSetData);
     const pending = counterOn(mine, '/c', options).increment();
     await tap.lostCount(1);
-    // Three updates land before the lost one is checked: it is still listed.
-    for (let i = 0; i < 3; i += 1)
+    for (let i = 0; i < others; i += 1) {
       await drive(other.env, counterOn(other, '/c', options).increment());
-    expect(await drive(mine.env, pending)).toBe(2n);
-    expect(await storedValue(server)).toBe(5n);
+    }
+    const outcome = await drive(mine.env, pending).catch((error: unknown) => error);
+    return { outcome, stored: await storedValue(server) };
+  }
+
+  test('found among the last K updates, it resolves with the value it produced', async () => {
+    // Three updates land before the lost one is checked: it is still listed.
+    expect(await lostWhileOthersUpdate(3)).toEqual({ outcome: 2n, stored: 5n });
   });
 
   test('pushed out of the last K updates, its outcome is reported unknown', async () => {
-    const server = new FakeZooServer();
-    const tap = new WireTap();
-    const [mine, other] = [open(server, tap), open(server)];
-    const options = { recentUpdatesMax: 4 };
-    await drive(mine.env, counterOn(mine, '/c', options).increment());
-    tap.dropRepliesTo(isSetData);
-    const pending = counterOn(mine, '/c', options).increment();
-    await tap.lostCount(1);
-    for (let i = 0; i < 4; i += 1)
-      await drive(other.env, counterOn(other, '/c', options).increment());
-    const error = await drive(mine.env, pending).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CounterOutcomeUnknownError);
+    const { outcome, stored } = await lostWhileOthersUpdate(4);
+    expect(outcome).toBeInstanceOf(CounterOutcomeUnknownError);
     // It did apply — once, never twice: 1 + the lost one + 4.
-    expect(await storedValue(server)).toBe(6n);
+    expect(stored).toBe(6n);
   });
 });
 

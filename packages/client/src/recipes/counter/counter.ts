@@ -13,12 +13,13 @@ import type { RecipeEnv } from '../support/recipe-env.js';
 import {
   RetriesExhaustedError,
   RetryLater,
+  retryIfTransient,
   retryPolicyOf,
   retryWithBackoff,
 } from '../support/retry.js';
 import type { RetryContext, RetryPolicy } from '../support/retry.js';
-import { hasCode, isOutcomeUnknown, isRefusedForNow } from '../support/zoo-error-kinds.js';
-import { ensureParents } from '../support/znode-paths.js';
+import { hasCode, isOutcomeUnknown } from '../support/zoo-error-kinds.js';
+import { createParentThenRetry, parentOf } from '../support/znode-paths.js';
 import {
   decodeCounter,
   encodeCounter,
@@ -166,10 +167,7 @@ export class Counter {
     try {
       read = await this.read();
     } catch (error) {
-      if (isOutcomeUnknown(error) || isRefusedForNow(error)) {
-        return new RetryLater(error, !check.isResolved);
-      }
-      throw error;
+      return retryIfTransient(error, !check.isResolved);
     }
     const verdict = check.judge(read);
     switch (verdict.type) {
@@ -215,7 +213,7 @@ export class Counter {
         return new RetryLater(error, true);
       }
       if (read.version === null && hasCode(error, ErrorCode.NoNode)) {
-        return this.createParents(error);
+        return createParentThenRetry(this.client, parentOf(this.path), error);
       }
       const isContention = hasCode(
         error,
@@ -223,19 +221,8 @@ export class Counter {
         ErrorCode.NodeExists,
         ErrorCode.NoNode,
       );
-      if (isContention || isRefusedForNow(error)) return new RetryLater(error);
-      throw error;
+      return isContention ? new RetryLater(error) : retryIfTransient(error);
     }
-  }
-
-  /** The counter's parent is missing: create it (and its ancestors), then write again. */
-  private async createParents(cause: unknown): Promise<RetryLater> {
-    try {
-      await ensureParents(this.client, this.path);
-    } catch (error) {
-      if (!isOutcomeUnknown(error) && !isRefusedForNow(error)) throw error;
-    }
-    return new RetryLater(cause);
   }
 
   private async read(): Promise<CounterRead> {

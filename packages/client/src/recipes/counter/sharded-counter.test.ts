@@ -1,23 +1,12 @@
 // ShardedCounter against the fake server: updates spread over the shards or follow their key,
 // and get() sums every shard under the parent, including shards other clients configured.
 
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ZooClient } from '../../api/zoo-client.js';
-import { FakeZooServer, drive, fakeServerClient } from '../testing/fake-server-clients.js';
+import { describe, expect, test } from 'vitest';
+import { FakeZooServer, drive, useFakeServerClients } from '../testing/fake-server-clients.js';
 import type { FakeServerClient } from '../testing/fake-server-clients.js';
 import { ShardedCounter } from './sharded-counter.js';
 
-const opened: ZooClient[] = [];
-
-afterEach(() => {
-  for (const client of opened.splice(0)) void client.close();
-});
-
-function open(server: FakeZooServer, seed: number): FakeServerClient {
-  const side = fakeServerClient(server, { seed });
-  opened.push(side.client);
-  return side;
-}
+const open = useFakeServerClients(400);
 
 async function shardValues(side: FakeServerClient, path: string): Promise<Map<string, number>> {
   const names = await drive(side.env, side.client.getChildren(path));
@@ -31,7 +20,7 @@ async function shardValues(side: FakeServerClient, path: string): Promise<Map<st
 
 describe('ShardedCounter', () => {
   test('random updates spread over every shard, and get() sums them', async () => {
-    const side = open(new FakeZooServer(), 1);
+    const side = open(new FakeZooServer());
     const counter = new ShardedCounter(side.client, '/hits', { shards: 4, env: side.env });
     for (let i = 0; i < 40; i += 1) await drive(side.env, counter.increment());
     await drive(side.env, counter.add(-5));
@@ -43,7 +32,7 @@ describe('ShardedCounter', () => {
 
   test('a key always lands on the same shard, from any client', async () => {
     const server = new FakeZooServer();
-    const [a, b] = [open(server, 2), open(server, 3)];
+    const [a, b] = [open(server), open(server)];
     const onA = new ShardedCounter(a.client, '/by-key', { shards: 8, env: a.env });
     const onB = new ShardedCounter(b.client, '/by-key', { shards: 8, env: b.env });
     for (let i = 0; i < 5; i += 1) {
@@ -56,7 +45,7 @@ describe('ShardedCounter', () => {
 
   test('get() counts shards created by a client configured with more shards', async () => {
     const server = new FakeZooServer();
-    const [few, many] = [open(server, 4), open(server, 5)];
+    const [few, many] = [open(server), open(server)];
     const small = new ShardedCounter(few.client, '/mixed', { shards: 1, env: few.env });
     const large = new ShardedCounter(many.client, '/mixed', { shards: 16, env: many.env });
     for (let i = 0; i < 20; i += 1) await drive(many.env, large.increment());
@@ -66,7 +55,7 @@ describe('ShardedCounter', () => {
   });
 
   test('a missing counter sums to zero; a bad shard count is refused', async () => {
-    const side = open(new FakeZooServer(), 6);
+    const side = open(new FakeZooServer());
     expect(await drive(side.env, new ShardedCounter(side.client, '/none').get())).toBe(0n);
     expect(() => new ShardedCounter(side.client, '/x', { shards: 0 })).toThrow(RangeError);
   });

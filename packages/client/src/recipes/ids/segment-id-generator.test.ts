@@ -2,27 +2,15 @@
 // restarts, the next range arrives before the current one is used up, ranges grow when used up
 // quickly, and a lost reply on the reserving counter never hands a range out twice.
 
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ZooClient } from '../../api/zoo-client.js';
+import { describe, expect, test } from 'vitest';
 import type { Request } from '../../protocol/index.js';
 import { Counter } from '../counter/counter.js';
-import { FakeZooServer, drive, fakeServerClient } from '../testing/fake-server-clients.js';
+import { FakeZooServer, drive, useFakeServerClients } from '../testing/fake-server-clients.js';
 import type { FakeServerClient } from '../testing/fake-server-clients.js';
 import { WireTap } from '../testing/wire-tap.js';
 import { SegmentIdGenerator } from './segment-id-generator.js';
 
-const opened: ZooClient[] = [];
-let seed = 200;
-
-afterEach(() => {
-  for (const client of opened.splice(0)) void client.close();
-});
-
-function open(server: FakeZooServer, tap?: WireTap): FakeServerClient {
-  const side = fakeServerClient(server, { seed: seed++, ...(tap === undefined ? {} : { tap }) });
-  opened.push(side.client);
-  return side;
-}
+const open = useFakeServerClients(200);
 
 async function take(side: FakeServerClient, generator: SegmentIdGenerator, count: number) {
   const ids: bigint[] = [];

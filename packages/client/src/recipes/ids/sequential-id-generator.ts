@@ -6,10 +6,10 @@ import { CreateMode, ErrorCode } from '../../protocol/index.js';
 import type { ZooClient } from '../../api/zoo-client.js';
 import { nodeRecipeEnv, randomHex } from '../support/recipe-env.js';
 import type { RecipeEnv } from '../support/recipe-env.js';
-import { RetryLater, retryPolicyOf, retryWithBackoff } from '../support/retry.js';
+import { RetryLater, retryIfTransient, retryPolicyOf, retryWithBackoff } from '../support/retry.js';
 import type { RetryContext, RetryPolicy } from '../support/retry.js';
-import { hasCode, isOutcomeUnknown, isRefusedForNow } from '../support/zoo-error-kinds.js';
-import { childPath, ensurePath, sequenceOf } from '../support/znode-paths.js';
+import { hasCode, isOutcomeUnknown } from '../support/zoo-error-kinds.js';
+import { childPath, createParentThenRetry, sequenceOf } from '../support/znode-paths.js';
 import { IdSpaceExhaustedError } from './id-errors.js';
 
 export interface SequentialIdOptions {
@@ -76,9 +76,10 @@ export class SequentialIdGenerator {
       return [path.slice(path.lastIndexOf('/') + 1)];
     } catch (error) {
       if (isOutcomeUnknown(error)) return this.findCreated(prefix, error);
-      if (hasCode(error, ErrorCode.NoNode)) return this.createParent(error);
-      if (isRefusedForNow(error)) return new RetryLater(error);
-      throw error;
+      if (hasCode(error, ErrorCode.NoNode)) {
+        return createParentThenRetry(this.client, this.parentPath, error);
+      }
+      return retryIfTransient(error);
     }
   }
 
@@ -93,18 +94,10 @@ export class SequentialIdGenerator {
       const mine = children.filter((name) => name.startsWith(prefix));
       return mine.length > 0 ? mine : new RetryLater(cause);
     } catch (error) {
-      if (isOutcomeUnknown(error) || isRefusedForNow(error)) return new RetryLater(error);
-      throw error;
+      // No parent: the lost create cannot have made a child (its reply was NoNode).
+      if (hasCode(error, ErrorCode.NoNode)) return new RetryLater(cause);
+      return retryIfTransient(error);
     }
-  }
-
-  private async createParent(cause: unknown): Promise<RetryLater> {
-    try {
-      await ensurePath(this.client, this.parentPath);
-    } catch (error) {
-      if (!isOutcomeUnknown(error) && !isRefusedForNow(error)) throw error;
-    }
-    return new RetryLater(cause);
   }
 
   /** Deletes the children; one that cannot be deleted now is left (its number stays used). */

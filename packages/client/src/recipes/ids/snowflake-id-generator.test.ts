@@ -2,10 +2,9 @@
 // skew: worker ids leased first-free, IDs unique and increasing, 4,096 per millisecond, a clock
 // going back waited out or refused, a lost lease stopping it, and the watermark fencing holders.
 
-import { afterEach, describe, expect, test } from 'vitest';
-import type { ZooClient } from '../../api/zoo-client.js';
+import { describe, expect, test } from 'vitest';
 import type { Request } from '../../protocol/index.js';
-import { FakeZooServer, drive, fakeServerClient } from '../testing/fake-server-clients.js';
+import { FakeZooServer, drive, useFakeServerClients } from '../testing/fake-server-clients.js';
 import type { FakeServerClient } from '../testing/fake-server-clients.js';
 import { WireTap } from '../testing/wire-tap.js';
 import {
@@ -17,13 +16,8 @@ import { SnowflakeIdGenerator } from './snowflake-id-generator.js';
 import type { SnowflakeOptions } from './snowflake-id-generator.js';
 import { decodeSnowflakeId, snowflakeEpochMsDefault } from './snowflake-layout.js';
 
-const opened: ZooClient[] = [];
-let seed = 300;
+const open = useFakeServerClients(300);
 const startMs = snowflakeEpochMsDefault + 86_400_000;
-
-afterEach(() => {
-  for (const client of opened.splice(0)) void client.close();
-});
 
 interface Worker extends FakeServerClient {
   generator: SnowflakeIdGenerator;
@@ -34,8 +28,7 @@ interface Worker extends FakeServerClient {
 
 function worker(server: FakeZooServer, options: SnowflakeOptions & { tap?: WireTap } = {}) {
   const { tap, ...generatorOptions } = options;
-  const side = fakeServerClient(server, { seed: seed++, ...(tap === undefined ? {} : { tap }) });
-  opened.push(side.client);
+  const side = open(server, tap);
   const skew = { ms: 0 };
   const lost: string[] = [];
   const generator = new SnowflakeIdGenerator(side.client, '/snowflake', {

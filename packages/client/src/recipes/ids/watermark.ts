@@ -5,9 +5,9 @@
 import { ErrorCode } from '../../protocol/index.js';
 import type { Clock } from '../../api/env.js';
 import type { ZooClient } from '../../api/zoo-client.js';
-import { RetryLater, retryWithBackoff } from '../support/retry.js';
+import { RetryLater, retryIfTransient, retryWithBackoff } from '../support/retry.js';
 import type { RetryContext } from '../support/retry.js';
-import { hasCode, isOutcomeUnknown, isRefusedForNow } from '../support/zoo-error-kinds.js';
+import { hasCode } from '../support/zoo-error-kinds.js';
 
 export interface Watermark {
   /** The GUID of the lease that wrote it. */
@@ -81,8 +81,7 @@ export async function takeOverWatermark(client: ZooClient, take: TakeOver): Prom
     try {
       read = await readWatermark(client, take.path);
     } catch (error) {
-      if (isOutcomeUnknown(error) || isRefusedForNow(error)) return new RetryLater(error);
-      throw error;
+      return retryIfTransient(error);
     }
     if (read.mark !== null && read.version !== null && read.mark.holder === take.holder) {
       return { version: read.version, floorMs, untilMs: read.mark.untilMs };
@@ -97,9 +96,7 @@ export async function takeOverWatermark(client: ZooClient, take: TakeOver): Prom
       return { version, floorMs, untilMs };
     } catch (error) {
       const isClash = hasCode(error, ErrorCode.BadVersion, ErrorCode.NodeExists, ErrorCode.NoNode);
-      if (isClash || isOutcomeUnknown(error) || isRefusedForNow(error))
-        return new RetryLater(error);
-      throw error;
+      return isClash ? new RetryLater(error) : retryIfTransient(error);
     }
   });
 }

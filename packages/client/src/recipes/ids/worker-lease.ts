@@ -16,7 +16,7 @@ import type { ZooClient } from '../../api/zoo-client.js';
 import type { WatchEvent } from '../../core/session-types.js';
 import { randomHex } from '../support/recipe-env.js';
 import type { RecipeEnv } from '../support/recipe-env.js';
-import { RetryLater, retryWithBackoff } from '../support/retry.js';
+import { RetryLater, retryIfTransient, retryWithBackoff } from '../support/retry.js';
 import type { RetryContext } from '../support/retry.js';
 import { hasCode, isOutcomeUnknown, isRefusedForNow } from '../support/zoo-error-kinds.js';
 import { childPath, ensurePath } from '../support/znode-paths.js';
@@ -40,11 +40,6 @@ const endedStates: ReadonlySet<number> = new Set([
   KeeperState.closed,
   KeeperState.authFailed,
 ]);
-
-/** Transient failures: the same call may be tried again. */
-function isTransient(error: unknown): boolean {
-  return isOutcomeUnknown(error) || isRefusedForNow(error);
-}
 
 export class WorkerLease {
   readonly workerId: number;
@@ -172,8 +167,7 @@ export class WorkerLease {
     try {
       read = await readWatermark(this.client, this.watermarkPath);
     } catch (error) {
-      if (isTransient(error)) return new RetryLater(error);
-      throw error;
+      return retryIfTransient(error);
     }
     if (read.mark?.holder !== this.holder || read.version === null) {
       this.lose(`another client took worker id ${this.workerId} over`);
@@ -207,8 +201,7 @@ export class WorkerLease {
         if (stat === null) this.lose('its lease node is gone');
         return null;
       } catch (error) {
-        if (isTransient(error)) return new RetryLater(error);
-        throw error;
+        return retryIfTransient(error);
       }
     }).catch((error: unknown) => this.lose(`its lease node cannot be watched: ${String(error)}`));
   }
@@ -227,8 +220,7 @@ async function claimWorkerId(
       await ensurePath(client, childPath(options.path, 'watermarks'));
       return new Set(await client.getChildren(leases));
     } catch (error) {
-      if (isTransient(error)) return new RetryLater(error);
-      throw error;
+      return retryIfTransient(error);
     }
   });
   for (let id = options.workerIdMin; id <= options.workerIdMax; id += 1) {
@@ -256,8 +248,7 @@ async function claimOne(
       await client.create(leasePath, holder, { mode: CreateMode.ephemeral });
       return true;
     } catch (error) {
-      if (isTransient(error)) return new RetryLater(error);
-      if (!hasCode(error, ErrorCode.NodeExists)) throw error;
+      if (!hasCode(error, ErrorCode.NodeExists)) return retryIfTransient(error);
     }
     try {
       const stat = await client.exists(leasePath);
@@ -265,8 +256,7 @@ async function claimOne(
         ? new RetryLater('lease node vanished')
         : stat.ephemeralOwner === client.sessionId;
     } catch (error) {
-      if (isTransient(error)) return new RetryLater(error);
-      throw error;
+      return retryIfTransient(error);
     }
   });
 }

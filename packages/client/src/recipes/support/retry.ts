@@ -4,6 +4,7 @@
 
 import type { RecipeEnv } from './recipe-env.js';
 import { sleep } from './recipe-env.js';
+import { isOutcomeUnknown, isRefusedForNow } from './zoo-error-kinds.js';
 
 export interface RetryPolicy {
   /** Attempts before giving up, the first one included. */
@@ -50,6 +51,15 @@ export class RetryLater {
     readonly cause: unknown,
     readonly isUrgent = false,
   ) {}
+}
+
+/**
+ * For a catch block inside an attempt: a transient failure (a lost reply, a throttled call)
+ * becomes a RetryLater; any other error is thrown on.
+ */
+export function retryIfTransient(error: unknown, isUrgent = false): RetryLater {
+  if (isOutcomeUnknown(error) || isRefusedForNow(error)) return new RetryLater(error, isUrgent);
+  throw error;
 }
 
 /** Every attempt asked to be retried. `cause` is the last attempt's reason. */

@@ -3,6 +3,7 @@
 
 import { ErrorCode } from '../../protocol/index.js';
 import type { ZooClient } from '../../api/zoo-client.js';
+import { RetryLater, retryIfTransient } from './retry.js';
 import { hasCode } from './zoo-error-kinds.js';
 
 /** `parent/name`, with no double slash under the root. */
@@ -31,11 +32,27 @@ export async function ensurePath(client: ZooClient, path: string): Promise<void>
   }
 }
 
-/** Creates the missing ancestors of `path` (not `path` itself). */
-export async function ensureParents(client: ZooClient, path: string): Promise<void> {
-  const ancestors = ancestorsOf(path);
-  const parent = ancestors[ancestors.length - 1];
-  if (parent !== undefined) await ensurePath(client, parent);
+/**
+ * A create met NoNode: creates `path` (the missing parent) and asks for the create to be tried
+ * again; a transient failure here just makes that retry come sooner.
+ */
+export async function createParentThenRetry(
+  client: ZooClient,
+  path: string,
+  cause: unknown,
+): Promise<RetryLater> {
+  try {
+    await ensurePath(client, path);
+  } catch (error) {
+    retryIfTransient(error);
+  }
+  return new RetryLater(cause);
+}
+
+/** The parent of a path below the root. */
+export function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
 /**

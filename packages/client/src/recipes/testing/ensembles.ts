@@ -17,24 +17,44 @@ export interface Ensemble {
   close(): Promise<void>;
 }
 
-export async function startZooEnsemble(): Promise<Ensemble> {
-  const cluster = await startCluster({ size: 3 });
-  await cluster.waitForLeader();
+/** What each ensemble offers, from which the Ensemble's two steps are made alike. */
+interface EnsembleControls {
+  connectString: string;
+  /** Resolves with the leader's id once it and every running member serve. */
+  waitForLeader(): Promise<number>;
+  kill(id: number): Promise<void>;
+  restart(id: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function ensembleOf(name: string, controls: EnsembleControls): Ensemble {
   return {
-    name: 'Zoo',
-    connectString: cluster.connectString,
+    name,
+    connectString: controls.connectString,
     async killLeader() {
-      const leader = await cluster.waitForLeader();
-      await cluster.kill(leader);
-      await cluster.waitForLeader();
+      const leader = await controls.waitForLeader();
+      await controls.kill(leader);
+      await controls.waitForLeader();
       return leader;
     },
     async restart(id) {
-      await cluster.restart(id);
-      await cluster.waitForLeader();
+      await controls.restart(id);
+      await controls.waitForLeader();
     },
-    close: () => cluster.close(),
+    close: () => controls.close(),
   };
+}
+
+export async function startZooEnsemble(): Promise<Ensemble> {
+  const cluster = await startCluster({ size: 3 });
+  await cluster.waitForLeader();
+  return ensembleOf('Zoo', {
+    connectString: cluster.connectString,
+    waitForLeader: () => cluster.waitForLeader(),
+    kill: (id) => cluster.kill(id),
+    restart: (id) => cluster.restart(id),
+    close: () => cluster.close(),
+  });
 }
 
 export { isApacheZooKeeperInstalled };
@@ -47,19 +67,11 @@ export async function startApacheZooKeeperEnsemble(): Promise<Ensemble> {
     forceSync: false,
     heapMb: 256,
   });
-  return {
-    name: 'Apache ZooKeeper',
+  return ensembleOf('Apache ZooKeeper', {
     connectString: ensemble.connectString,
-    async killLeader() {
-      const leader = await ensemble.waitForQuorum();
-      await ensemble.kill(leader);
-      await ensemble.waitForQuorum();
-      return leader;
-    },
-    async restart(id) {
-      await ensemble.restart(id);
-      await ensemble.waitForQuorum();
-    },
+    waitForLeader: () => ensemble.waitForQuorum(),
+    kill: (id) => ensemble.kill(id),
+    restart: (id) => ensemble.restart(id),
     close: () => ensemble.stop(),
-  };
+  });
 }

@@ -1,7 +1,9 @@
 // Clients of one FakeZooServer for the recipes' deterministic tests: each on its own ManualEnv
 // (time moves only when the test advances it) with a seeded random source, optionally through
-// a WireTap; and `drive`, which advances a client's time until a promise settles.
+// a WireTap, closed after each test; and `drive`, which advances a client's time until a
+// promise settles.
 
+import { afterEach } from 'vitest';
 import type { ClientOptions } from '../../api/create-client-with-env.js';
 import { createClientWithEnv } from '../../api/create-client-with-env.js';
 import { FakeZooServer } from '../../api/testing/fake-zoo-server.js';
@@ -37,6 +39,25 @@ export function fakeServerClient(
   const clientOptions = { sessionTimeoutMs: 30_000, reconnectDelayMaxMs: 100, ...options.client };
   const client = createClientWithEnv('fake:2181', clientOptions, env);
   return { client, env };
+}
+
+/**
+ * A test file's opener of fake-server clients, each with the next seed (from `firstSeed`), an
+ * optional wire tap, and closed after each test.
+ */
+export function useFakeServerClients(
+  firstSeed: number,
+): (server: FakeZooServer, tap?: WireTap) => FakeServerClient {
+  const opened: ZooClient[] = [];
+  let seed = firstSeed;
+  afterEach(() => {
+    for (const client of opened.splice(0)) void client.close();
+  });
+  return (server, tap) => {
+    const side = fakeServerClient(server, { seed: seed++, ...(tap === undefined ? {} : { tap }) });
+    opened.push(side.client);
+    return side;
+  };
 }
 
 /** Advances `env` 10 ms at a time until `promise` settles (at most `limitMs` of its time). */

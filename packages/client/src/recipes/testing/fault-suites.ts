@@ -12,6 +12,7 @@ import { SequentialIdGenerator } from '../ids/sequential-id-generator.js';
 import { SnowflakeIdGenerator } from '../ids/snowflake-id-generator.js';
 import { RetriesExhaustedError } from '../support/retry.js';
 import type { Ensemble } from './ensembles.js';
+import type { IdGrant, IdSource } from './failover-workloads.js';
 import {
   expectIncrementsExact,
   expectRealTimeOrder,
@@ -21,6 +22,7 @@ import {
   openClients,
 } from './failover-workloads.js';
 import { WireTap } from './wire-tap.js';
+import type { RequestFilter } from './wire-tap.js';
 
 const clientCount = 4;
 /** Enough retries to ride out an election (the back-off caps at 400 ms). */
@@ -67,68 +69,83 @@ async function settledValue(ensemble: Ensemble, read: (client: ZooClient) => Pro
   }
 }
 
+interface Counting {
+  increment(): Promise<unknown>;
+  get(options: { sync: boolean }): Promise<bigint>;
+}
+
+/** Increments through a leader kill at a fresh path, then checks the total is exact. */
+async function countThroughLeaderKill(
+  ensemble: Ensemble,
+  counterOf: (client: ZooClient, path: string) => Counting,
+): Promise<void> {
+  const path = `/recipes/counter-${Date.now()}`;
+  await withClients(ensemble, async (clients, tap) => {
+    const counters = clients.map((client) => counterOf(client, path));
+    const tally = await incrementThroughLeaderKill(ensemble, { counters, tap });
+    expect(tally.succeeded).toBeGreaterThan(20);
+    expect(tap.lost.length).toBeGreaterThanOrEqual(1);
+    const final = await settledValue(ensemble, (client) =>
+      counterOf(client, path).get({ sync: true }),
+    );
+    expectIncrementsExact(tally, final);
+  });
+}
+
 export function counterFaultTests(ensemble: () => Ensemble): void {
   test(
     'Counter: parallel increments through a leader kill and lost replies: none lost or doubled',
-    async () => {
-      const path = `/recipes/counter-${Date.now()}`;
-      await withClients(ensemble(), async (clients, tap) => {
-        const counters = clients.map((client) => new Counter(client, path, { retry }));
-        const tally = await incrementThroughLeaderKill(ensemble(), { counters, tap });
-        console.log('TALLY', tally.succeeded, tally.unknown, tally.abandoned, tap.lost.length);
-        expect(tally.succeeded).toBeGreaterThan(20);
-        expect(tap.lost.length).toBeGreaterThanOrEqual(1);
-        const final = await settledValue(ensemble(), (client) =>
-          new Counter(client, path).get({ sync: true }),
-        );
-        expectIncrementsExact(tally, final);
-      });
-    },
+    () =>
+      countThroughLeaderKill(ensemble(), (client, path) => new Counter(client, path, { retry })),
     testTimeoutMs,
   );
 
   test(
     'ShardedCounter: parallel increments through a leader kill: the sum is exact',
-    async () => {
-      const path = `/recipes/sharded-${Date.now()}`;
-      await withClients(ensemble(), async (clients, tap) => {
-        const counters = clients.map(
-          (client) => new ShardedCounter(client, path, { shards: 3, retry }),
-        );
-        const tally = await incrementThroughLeaderKill(ensemble(), { counters, tap });
-        console.log('TALLY', tally.succeeded, tally.unknown, tally.abandoned, tap.lost.length);
-        expect(tally.succeeded).toBeGreaterThan(20);
-        const final = await settledValue(ensemble(), (client) =>
-          new ShardedCounter(client, path).get({ sync: true }),
-        );
-        expectIncrementsExact(tally, final);
-      });
-    },
+    () =>
+      countThroughLeaderKill(
+        ensemble(),
+        (client, path) => new ShardedCounter(client, path, { shards: 3, retry }),
+      ),
     testTimeoutMs,
   );
 }
 
-const gaveUp = (error: unknown): boolean => error instanceof RetriesExhaustedError;
+/** IDs through a leader kill at a fresh path; giving up (RetriesExhaustedError) is tolerated. */
+async function idsThroughLeaderKill(
+  ensemble: Ensemble,
+  options: {
+    loseRepliesTo: RequestFilter;
+    sourceOf: (client: ZooClient, path: string) => Promise<IdSource>;
+  },
+): Promise<{ grants: IdGrant[]; lost: number }> {
+  const path = `/recipes/ids-${Date.now()}`;
+  let run: { grants: IdGrant[]; lost: number } = { grants: [], lost: 0 };
+  await withClients(ensemble, async (clients, tap) => {
+    const { grants } = await issueThroughLeaderKill(ensemble, {
+      clients,
+      tap,
+      loseRepliesTo: options.loseRepliesTo,
+      sourceOf: (client) => options.sourceOf(client, path),
+      tolerated: (error) => error instanceof RetriesExhaustedError,
+    });
+    run = { grants, lost: tap.lost.length };
+  });
+  return run;
+}
 
 export function idFaultTests(ensemble: () => Ensemble): void {
   test(
     'SequentialIdGenerator: unique and in real-time order through a leader kill',
     async () => {
-      const path = `/recipes/sequential-${Date.now()}`;
-      await withClients(ensemble(), async (clients, tap) => {
-        const { grants } = await issueThroughLeaderKill(ensemble(), {
-          clients,
-          tap,
-          loseRepliesTo: (request) => request.type === 'create',
-          sourceOf: async (client) => new SequentialIdGenerator(client, path, { retry }),
-          tolerated: gaveUp,
-        });
-        console.log('GRANTS', grants.length, tap.lost.length);
-        expect(grants.length).toBeGreaterThan(20);
-        expect(tap.lost.length).toBeGreaterThanOrEqual(1);
-        expectUniquePerClientIncreasing(grants);
-        expectRealTimeOrder(grants);
+      const { grants, lost } = await idsThroughLeaderKill(ensemble(), {
+        loseRepliesTo: (request) => request.type === 'create',
+        sourceOf: async (client, path) => new SequentialIdGenerator(client, path, { retry }),
       });
+      expect(grants.length).toBeGreaterThan(20);
+      expect(lost).toBeGreaterThanOrEqual(1);
+      expectUniquePerClientIncreasing(grants);
+      expectRealTimeOrder(grants);
     },
     testTimeoutMs,
   );
@@ -136,20 +153,14 @@ export function idFaultTests(ensemble: () => Ensemble): void {
   test(
     'SegmentIdGenerator: unique through a leader kill, small ranges',
     async () => {
-      const path = `/recipes/segment-${Date.now()}`;
-      await withClients(ensemble(), async (clients, tap) => {
-        const { grants } = await issueThroughLeaderKill(ensemble(), {
-          clients,
-          tap,
-          loseRepliesTo: (request) => request.type === 'setData',
-          sourceOf: async (client) =>
-            new SegmentIdGenerator(client, path, { step: 5, stepMax: 5, counter: { retry } }),
-          tolerated: gaveUp,
-        });
-        console.log('GRANTS', grants.length, tap.lost.length);
-        expect(grants.length).toBeGreaterThan(100);
-        expectUniquePerClientIncreasing(grants);
+      const { grants, lost } = await idsThroughLeaderKill(ensemble(), {
+        loseRepliesTo: (request) => request.type === 'setData',
+        sourceOf: async (client, path) =>
+          new SegmentIdGenerator(client, path, { step: 5, stepMax: 5, counter: { retry } }),
       });
+      expect(grants.length).toBeGreaterThan(100);
+      expect(lost).toBeGreaterThanOrEqual(1);
+      expectUniquePerClientIncreasing(grants);
     },
     testTimeoutMs,
   );
@@ -157,23 +168,17 @@ export function idFaultTests(ensemble: () => Ensemble): void {
   test(
     'SnowflakeIdGenerator: unique through a leader kill, short reservations',
     async () => {
-      const path = `/recipes/snowflake-${Date.now()}`;
-      await withClients(ensemble(), async (clients, tap) => {
-        const { grants } = await issueThroughLeaderKill(ensemble(), {
-          clients,
-          tap,
-          loseRepliesTo: (request) => request.type === 'setData',
-          sourceOf: async (client) => {
-            const generator = new SnowflakeIdGenerator(client, path, { reserveMs: 200, retry });
-            await generator.lease();
-            return { next: () => generator.next(), close: () => generator.release() };
-          },
-          tolerated: gaveUp,
-        });
-        console.log('GRANTS', grants.length, tap.lost.length);
-        expect(grants.length).toBeGreaterThan(1000);
-        expectUniquePerClientIncreasing(grants);
+      const { grants, lost } = await idsThroughLeaderKill(ensemble(), {
+        loseRepliesTo: (request) => request.type === 'setData',
+        sourceOf: async (client, path) => {
+          const generator = new SnowflakeIdGenerator(client, path, { reserveMs: 200, retry });
+          await generator.lease();
+          return { next: () => generator.next(), close: () => generator.release() };
+        },
       });
+      expect(grants.length).toBeGreaterThan(1000);
+      expect(lost).toBeGreaterThanOrEqual(1);
+      expectUniquePerClientIncreasing(grants);
     },
     testTimeoutMs,
   );
