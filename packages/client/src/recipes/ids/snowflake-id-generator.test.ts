@@ -208,6 +208,21 @@ describe('SnowflakeIdGenerator', () => {
     expect(await drive(b.env, b.client.getChildren('/snowflake/leases'))).toHaveLength(2);
   });
 
+  test('concurrent lease() calls share one worker id', async () => {
+    const server = new FakeZooServer();
+    const a = worker(server);
+    const ids = await drive(a.env, Promise.all([a.generator.lease(), a.generator.lease()]));
+    expect(ids).toEqual([0, 0]);
+    expect(await drive(a.env, a.client.getChildren('/snowflake/leases'))).toEqual(['0']);
+  });
+
+  test('two generators on one client lease different worker ids', async () => {
+    const server = new FakeZooServer();
+    const a = worker(server);
+    const b = new SnowflakeIdGenerator(a.client, '/snowflake', { env: a.env });
+    expect(await drive(a.env, Promise.all([a.generator.lease(), b.lease()]))).toEqual([0, 1]);
+  });
+
   test('every worker id in the range taken: NoFreeWorkerIdError', async () => {
     const server = new FakeZooServer();
     const range = { workerIdMin: 5, workerIdMax: 6 };

@@ -77,6 +77,7 @@ export class SnowflakeIdGenerator {
   private readonly retry: RetryContext;
   private readonly onLeaseLost: (reason: string) => void;
   private held: WorkerLease | null = null;
+  private leasing: Promise<number> | null = null;
   private lastMs = -1;
   private sequence = sequenceLimit;
   private base = 0n;
@@ -110,8 +111,16 @@ export class SnowflakeIdGenerator {
    * reserveMs + clockBackwardsWaitMaxMs) until this clock is past every timestamp the id's
    * previous holder may have used.
    */
-  async lease(): Promise<number> {
-    if (this.workerId !== null) return this.workerId;
+  lease(): Promise<number> {
+    if (this.workerId !== null) return Promise.resolve(this.workerId);
+    // Concurrent callers share one attempt, so one generator never holds two worker ids.
+    this.leasing ??= this.acquire().finally(() => {
+      this.leasing = null;
+    });
+    return this.leasing;
+  }
+
+  private async acquire(): Promise<number> {
     const lease = await WorkerLease.acquire(this.client, {
       path: this.path,
       workerIdMin: this.workerIdMin,

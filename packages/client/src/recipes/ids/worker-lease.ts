@@ -59,7 +59,15 @@ export class WorkerLease {
     const holder = randomHex(options.env, 16);
     const workerId = await claimWorkerId(client, options, holder);
     const path = childPath(childPath(options.path, 'watermarks'), String(workerId));
-    const mark = await takeOverWatermark(client, { ...options, path, holder });
+    let mark;
+    try {
+      mark = await takeOverWatermark(client, { ...options, path, holder });
+    } catch (error) {
+      // Not taken over: give the worker id back rather than hold it until the session ends.
+      const leasePath = childPath(childPath(options.path, 'leases'), String(workerId));
+      await client.delete(leasePath).catch(() => undefined);
+      throw error;
+    }
     const lease = new WorkerLease(client, options, { workerId, holder, ...mark });
     lease.watchForLoss();
     return lease;
@@ -233,9 +241,10 @@ async function claimWorkerId(
 }
 
 /**
- * Creates one lease node. NodeExists may be this session's own create whose reply was lost, so
- * the node's ephemeralOwner decides; a lost reply is simply tried again (and then meets
- * NodeExists if it had applied).
+ * Creates one lease node holding this lease's GUID. NodeExists may be this lease's own create
+ * whose reply was lost, so the node's data decides (not its ephemeralOwner: another generator
+ * on the same client shares the session); a lost reply is simply tried again, and then meets
+ * NodeExists if it had applied.
  */
 async function claimOne(
   client: ZooClient,
@@ -251,11 +260,10 @@ async function claimOne(
       if (!hasCode(error, ErrorCode.NodeExists)) return retryIfTransient(error);
     }
     try {
-      const stat = await client.exists(leasePath);
-      return stat === null
-        ? new RetryLater('lease node vanished')
-        : stat.ephemeralOwner === client.sessionId;
+      const { data } = await client.getData(leasePath);
+      return data?.toString('utf8') === holder;
     } catch (error) {
+      if (hasCode(error, ErrorCode.NoNode)) return new RetryLater(error);
       return retryIfTransient(error);
     }
   });
