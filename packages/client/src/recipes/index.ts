@@ -1,6 +1,32 @@
-// The recipes of @zoo/client/recipes: locks, a semaphore and leader election built on the
-// public ZooClient, correct under connection loss, lost replies and session expiry.
+// The public surface of @zoo/client/recipes: coordination recipes built only on the public
+// ZooClient API — counters, unique IDs, locks, a semaphore and leader election — each correct
+// under connection loss, lost replies and session expiry, and stating its guarantee in its doc
+// comment and in the client README.
 
+export { Counter, recentUpdatesMaxDefault, type CounterOptions } from './counter/counter.js';
+export { CounterFormatError, CounterOutcomeUnknownError } from './counter/counter-errors.js';
+export {
+  ShardedCounter,
+  shardCountDefault,
+  type ShardChoice,
+  type ShardedCounterOptions,
+} from './counter/sharded-counter.js';
+export {
+  ClockMovedBackwardsError,
+  IdSpaceExhaustedError,
+  NoFreeWorkerIdError,
+  WorkerLeaseLostError,
+} from './ids/id-errors.js';
+export { SegmentIdGenerator, type SegmentIdOptions } from './ids/segment-id-generator.js';
+export { SequentialIdGenerator, type SequentialIdOptions } from './ids/sequential-id-generator.js';
+export { SnowflakeIdGenerator, type SnowflakeOptions } from './ids/snowflake-id-generator.js';
+export {
+  decodeSnowflakeId,
+  snowflakeEpochMsDefault,
+  type SnowflakeParts,
+} from './ids/snowflake-layout.js';
+export { nodeRecipeEnv, type RecipeEnv } from './support/recipe-env.js';
+export { RetriesExhaustedError, retryPolicyDefault, type RetryPolicy } from './support/retry.js';
 export { Lock, type LockOptions } from './lock/lock.js';
 export { LockHandle } from './lock/held-node.js';
 export { ReadWriteLock } from './lock/read-write-lock.js';
@@ -9,7 +35,6 @@ export type { AcquireOptions } from './lock/cancellation.js';
 export { LockLostError, LockTimeoutError, type LockLossReason } from './lock/lock-errors.js';
 export type { QueueRule } from './lock/lock-queue.js';
 export type { Contender } from './lock/protected-node.js';
-export { nodeRecipeEnv, type RecipeEnv } from './lock/recipe-env.js';
 export { LeaderLatch, type LeaderLatchOptions } from './leader/leader-latch.js';
 export {
   LeaderSelector,

@@ -7,7 +7,7 @@ import { ErrorCode, ZooError } from '../../protocol/index.js';
 import type { ZooClient } from '../../api/zoo-client.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from '../lock/own-node.js';
 import { sortContenders } from '../lock/protected-node.js';
-import { nodeRecipeEnv, type RecipeEnv } from '../lock/recipe-env.js';
+import { nodeRecipeEnv, type RecipeEnv } from '../support/recipe-env.js';
 import { isNoNode, isRecoverable } from '../lock/recoverable.js';
 import { LeadershipEvents, type LeadershipEventName } from './leadership-events.js';
 

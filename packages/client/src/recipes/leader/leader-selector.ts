@@ -6,7 +6,7 @@
 import type { ZooClient } from '../../api/zoo-client.js';
 import type { LockHandle } from '../lock/held-node.js';
 import { Lock } from '../lock/lock.js';
-import { nodeRecipeEnv, type RecipeEnv } from '../lock/recipe-env.js';
+import { nodeRecipeEnv, type RecipeEnv } from '../support/recipe-env.js';
 import { LeadershipEvents, type LeadershipEventName } from './leadership-events.js';
 
 export interface LeadershipContext {

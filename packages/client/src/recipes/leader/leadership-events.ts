@@ -3,7 +3,7 @@
 // throwing listener is reported through the recipe env's logger, never breaking the recipe.
 
 import { Cancellation } from '../lock/cancellation.js';
-import type { RecipeEnv } from '../lock/recipe-env.js';
+import type { RecipeEnv } from '../support/recipe-env.js';
 
 export type LeadershipEventName = 'leader' | 'notLeader' | 'closed' | 'error';
 

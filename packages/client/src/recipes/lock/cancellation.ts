@@ -2,7 +2,7 @@
 // caller's AbortSignal. Waits are raced against it; client calls in flight are not, so that a
 // node created by a late reply is always known, and cleaned up, by the code that asked for it.
 
-import type { RecipeEnv } from './recipe-env.js';
+import type { RecipeEnv } from '../support/recipe-env.js';
 import { LockTimeoutError } from './lock-errors.js';
 
 export interface AcquireOptions {

@@ -8,7 +8,7 @@ import type { ZooClient } from '../../api/zoo-client.js';
 import './async-dispose.js';
 import { LockLostError, type LockLossReason } from './lock-errors.js';
 import { deleteOwnNode, type OwnNode } from './own-node.js';
-import type { RecipeEnv } from './recipe-env.js';
+import type { RecipeEnv } from '../support/recipe-env.js';
 
 const lossReasons: ReadonlyArray<[ClientEventName, LockLossReason]> = [
   ['disconnected', 'suspended'],

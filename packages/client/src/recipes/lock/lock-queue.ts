@@ -8,7 +8,7 @@ import type { ZooClient } from '../../api/zoo-client.js';
 import type { Cancellation } from './cancellation.js';
 import { createOwnNode, deleteIfOwned, deleteOwnNode, type OwnNode } from './own-node.js';
 import { sortContenders, type Contender } from './protected-node.js';
-import type { RecipeEnv } from './recipe-env.js';
+import type { RecipeEnv } from '../support/recipe-env.js';
 import { isNoNode, isRecoverable, recover, recoverableRetriesMax } from './recoverable.js';
 
 /** Which contenders hold, for one kind of node in a directory. */

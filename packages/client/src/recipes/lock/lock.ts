@@ -7,7 +7,7 @@ import type { ZooClient } from '../../api/zoo-client.js';
 import { Cancellation, type AcquireOptions } from './cancellation.js';
 import { HeldNode, type LockHandle } from './held-node.js';
 import { acquireInQueue, mutexRule, type QueueRule } from './lock-queue.js';
-import { nodeRecipeEnv, type RecipeEnv } from './recipe-env.js';
+import { nodeRecipeEnv, type RecipeEnv } from '../support/recipe-env.js';
 
 export interface LockOptions {
   /** Time, timers and randomness; Node's by default (pass the client's env in a simulation). */

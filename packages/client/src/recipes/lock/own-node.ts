@@ -7,7 +7,7 @@ import type { ZnodeData } from '../../api/create-request.js';
 import type { ZooClient } from '../../api/zoo-client.js';
 import type { Cancellation } from './cancellation.js';
 import { hasGuid, protectedName, randomGuid, sortContenders } from './protected-node.js';
-import type { RecipeEnv } from './recipe-env.js';
+import type { RecipeEnv } from '../support/recipe-env.js';
 import { isNoNode, isRecoverable, recover, recoverableRetriesMax } from './recoverable.js';
 import { retryRecoverable } from './recoverable.js';
 

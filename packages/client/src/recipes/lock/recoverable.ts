@@ -4,7 +4,7 @@
 
 import { ErrorCode, ZooError } from '../../protocol/index.js';
 import type { ZooClient } from '../../api/zoo-client.js';
-import type { RecipeEnv } from './recipe-env.js';
+import type { RecipeEnv } from '../support/recipe-env.js';
 
 /** Consecutive connection losses one call may meet before it gives up and throws the last. */
 export const recoverableRetriesMax = 32;

@@ -11,7 +11,7 @@ import { Lock, type LockOptions } from './lock.js';
 import { untilDoneOrDisconnected } from './lock-queue.js';
 import { createOwnNode, deleteOwnNode, type OwnNode } from './own-node.js';
 import { sortContenders } from './protected-node.js';
-import { nodeRecipeEnv, type RecipeEnv } from './recipe-env.js';
+import { nodeRecipeEnv, type RecipeEnv } from '../support/recipe-env.js';
 import { isRecoverable, recover, recoverableRetriesMax } from './recoverable.js';
 
 export interface SemaphoreOptions extends LockOptions {
