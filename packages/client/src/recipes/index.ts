@@ -1,7 +1,7 @@
 // The public surface of @zoo/client/recipes: coordination recipes built only on the public
 // ZooClient API — counters, unique IDs, locks, a semaphore and leader election — each correct
 // under connection loss, lost replies and session expiry, and stating its guarantee in its doc
-// comment and in the client README.
+// comment and in the client README. Also group membership with a rendezvous-hash partitioner.
 
 export { Counter, recentUpdatesMaxDefault, type CounterOptions } from './counter/counter.js';
 export { CounterFormatError, CounterOutcomeUnknownError } from './counter/counter-errors.js';
@@ -43,3 +43,10 @@ export {
   type LeadershipContext,
 } from './leader/leader-selector.js';
 export type { LeadershipEventName } from './leader/leadership-events.js';
+export {
+  GroupMember,
+  MemberIdTakenError,
+  type GroupMemberOptions,
+} from './group/group-member.js';
+export { GroupView, type MembersListener } from './group/group-view.js';
+export { hash32, movedShare, ownerOf } from './group/partitioner.js';
