@@ -50,3 +50,7 @@ export {
 } from './group/group-member.js';
 export { GroupView, type MembersListener } from './group/group-view.js';
 export { hash32, movedShare, ownerOf } from './group/partitioner.js';
+export { Barrier } from './coordination/barrier.js';
+export { DoubleBarrier } from './coordination/double-barrier.js';
+export { DistributedQueue } from './coordination/distributed-queue.js';
+export { TreeCache, type CachedNode, type TreeCacheListener } from './coordination/tree-cache.js';

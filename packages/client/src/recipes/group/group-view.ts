@@ -6,13 +6,14 @@ import type { ZooClient } from '../../api/zoo-client.js';
 import { ErrorCode } from '../../protocol/index.js';
 import { nodeRecipeEnv, sleep, type RecipeEnv } from '../support/recipe-env.js';
 import { ensurePath } from '../support/znode-paths.js';
+import { ListenerSet } from '../support/listener-set.js';
 import { hasCode, isOutcomeUnknown, isRefusedForNow } from '../support/zoo-error-kinds.js';
 
 export type MembersListener = (members: readonly string[]) => void;
 
 export class GroupView {
   private current: readonly string[] = [];
-  private readonly listeners = new Set<MembersListener>();
+  private readonly listeners = new ListenerSet<[readonly string[]]>();
   private isClosed = false;
   private stopReconnects: (() => void) | null = null;
   /** A read is wanted while one runs: run another after it (the watch may have fired twice). */
@@ -40,8 +41,7 @@ export class GroupView {
 
   /** Runs `listener` with every changed membership; returns a function that removes it. */
   onChange(listener: MembersListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   close(): void {
@@ -88,7 +88,7 @@ export class GroupView {
     const members = [...children].sort();
     if (this.isClosed || sameMembers(members, this.current)) return;
     this.current = members;
-    for (const listener of [...this.listeners]) listener(members);
+    this.listeners.emit(members);
   }
 }
 

@@ -13,17 +13,10 @@ import {
   type Ensemble,
 } from '../testing/ensembles.js';
 import { useEnsemble } from '../testing/fault-suites.js';
+import { until } from '../testing/until.js';
 import { GroupMember, MemberIdTakenError } from './group-member.js';
 import { GroupView } from './group-view.js';
 import { ownerOf } from './partitioner.js';
-
-async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function groupSuite(ensemble: () => Ensemble): void {
   test('views converge, agree on every key, follow joins, leaves, a leader kill', async () => {
