@@ -1,6 +1,7 @@
-// The recipe checker: what the lock, unique-id and counter recipes promise their users — fencing
-// tokens that grow with acquisition and commit order, ids that are unique and grow in real time,
-// a counter that counts every acknowledged increment. Reads a run's History, nothing else.
+// The recipe checker: what the Lock, ID generator and Counter recipes promise their users —
+// fencing tokens that grow with acquisition and commit order, holds that never overlap while
+// valid, IDs that are unique (and, sequential ones, grow in real time), a counter that counts
+// every acknowledged increment once. Reads a run's History, nothing else.
 
 import type {
   CounterIncrement,
@@ -91,25 +92,62 @@ function checkFencing(writes: readonly FencedWrite[]): Violation[] {
   return out;
 }
 
-type OkGrant = { grant: IdGrant; value: number; completeMs: number; order: number };
+// Mutual exclusion while valid. A holder acquires only once its server shows every older lock
+// node gone; an ok fenced write proves its holder's node still existed when it committed. So a
+// write with token t took effect before any holder with a larger token acquired, and cannot
+// have been invoked after. Client-side holds may overlap (a paused holder whose session expired
+// learns it late): only their proven-valid parts may not.
+function checkLockExclusion(
+  holds: readonly LockHold[],
+  writes: readonly FencedWrite[],
+): Violation[] {
+  const byToken = [...holds].sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
+  // earliestFrom[i]: the earliest acquisition among holds i.. (tokens at least byToken[i]'s).
+  const earliestFrom: LockHold[] = [];
+  for (let i = byToken.length - 1; i >= 0; i -= 1) {
+    const hold = byToken[i] as LockHold;
+    const later = earliestFrom[i + 1];
+    earliestFrom[i] = later !== undefined && later.acquiredMs < hold.acquiredMs ? later : hold;
+  }
+  const out: Violation[] = [];
+  for (const write of writes) {
+    if (write.outcome.type !== 'ok') continue;
+    const firstNewer = byToken.findIndex((hold) => hold.token > write.token);
+    const newer = firstNewer < 0 ? undefined : earliestFrom[firstNewer];
+    if (newer === undefined || newer.acquiredMs >= write.invokeMs) continue;
+    out.push(
+      violation(
+        'LockExclusion',
+        `process ${write.process}'s fenced write with token ${formatZxid(write.token)} ` +
+          `(invoked ${write.invokeMs}ms) succeeded after ${describeHold(newer)} was acquired ` +
+          `at ${newer.acquiredMs}ms`,
+      ),
+    );
+  }
+  return out;
+}
+
+type OkGrant = { grant: IdGrant; value: bigint; completeMs: number; order: number };
 
 function describeGrant(g: OkGrant): string {
   return (
-    `process ${g.grant.process}'s grant of ${g.value} (invoked ${g.grant.invokeMs}ms, ` +
-    `completed ${g.completeMs}ms)`
+    `process ${g.grant.process}'s ${g.grant.kind} id ${g.value} (generator ` +
+    `${g.grant.generator}, invoked ${g.grant.invokeMs}ms, completed ${g.completeMs}ms)`
   );
 }
 
-// Unique ids from sequential znodes: the parent's counter never repeats, a client's creates are
-// applied in its order, and a create that starts after another finished gets a larger number.
-function checkIdGrants(grants: readonly IdGrant[]): Violation[] {
+// SequentialIdGenerator: the parent's sequence never repeats, and a create that starts after
+// another finished commits later and gets a larger number. SegmentIdGenerator: ranges reserved
+// by counter updates that each apply at most once never overlap, and one generator hands its
+// ranges out in order; IDs of different generators interleave, so real time orders nothing.
+function checkIdGrants(grants: readonly IdGrant[], kind: IdGrant['kind']): Violation[] {
   const ok: OkGrant[] = [];
   grants.forEach((grant, order) => {
-    if (grant.outcome.type !== 'ok') return;
+    if (grant.kind !== kind || grant.outcome.type !== 'ok') return;
     ok.push({ grant, value: grant.outcome.value, completeMs: grant.outcome.completeMs, order });
   });
   const out: Violation[] = [];
-  const byValue = new Map<number, OkGrant>();
+  const byValue = new Map<bigint, OkGrant>();
   for (const g of ok) {
     const other = byValue.get(g.value);
     if (other === undefined) byValue.set(g.value, g);
@@ -118,15 +156,16 @@ function checkIdGrants(grants: readonly IdGrant[]): Violation[] {
   const invokeOrder = [...ok].sort(
     (a, b) => a.grant.invokeMs - b.grant.invokeMs || a.order - b.order,
   );
-  const lastOfProcess = new Map<number, OkGrant>();
+  const lastOfIssuer = new Map<string, OkGrant>();
   for (const g of invokeOrder) {
-    const previous = lastOfProcess.get(g.grant.process);
-    lastOfProcess.set(g.grant.process, g);
+    const issuer = kind === 'sequential' ? `c${g.grant.process}` : g.grant.generator;
+    const previous = lastOfIssuer.get(issuer);
+    lastOfIssuer.set(issuer, g);
     // Equal values are duplicates, already reported by UniqueIds.
     if (previous === undefined || g.value >= previous.value) continue;
     out.push(violation('IdOrder', `${describeGrant(g)} came after ${describeGrant(previous)}`));
   }
-  out.push(...checkIdRealTime(invokeOrder));
+  if (kind === 'sequential') out.push(...checkIdRealTime(invokeOrder));
   return out;
 }
 
@@ -154,8 +193,9 @@ function checkIdRealTime(invokeOrder: readonly OkGrant[]): Violation[] {
   return out;
 }
 
-// A counter increment is a read then a conditional set; acked increments must all be counted,
-// indeterminate ones may or may not be, and no two increments may produce the same value.
+// Every applied increment moves the counter by one from the value it read, so applied
+// increments produce distinct values 1..final: acked ones must all be counted, unknown ones at
+// most once each, failed ones never, and no two increments may produce the same value.
 function checkCounter(increments: readonly CounterIncrement[], final: number | null): Violation[] {
   const out: Violation[] = [];
   const values = new Map<number, CounterIncrement>();
@@ -202,7 +242,9 @@ export function checkRecipes(history: History): Violation[] {
   return [
     ...checkLockHolds(history.lockHolds, history.fencedWrites),
     ...checkFencing(history.fencedWrites),
-    ...checkIdGrants(history.idGrants),
+    ...checkLockExclusion(history.lockHolds, history.fencedWrites),
+    ...checkIdGrants(history.idGrants, 'sequential'),
+    ...checkIdGrants(history.idGrants, 'segment'),
     ...checkCounter(history.counterIncrements, history.finalCounter),
   ];
 }
