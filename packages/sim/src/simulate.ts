@@ -21,7 +21,12 @@ import { SimProcess } from './node/sim-process.js';
 import { Nemesis } from './nemesis/nemesis.js';
 import { WorkloadClient } from './workload/workload-client.js';
 import { simClientEnv } from './workload/sim-client-env.js';
-import { counterPath, resourcePath, workloadParents } from './workload/op-context.js';
+import {
+  counterPath,
+  leaderResourcePath,
+  resourcePath,
+  workloadParents,
+} from './workload/op-context.js';
 import { convergence, leftoverEphemerals } from './final-checks.js';
 import { runChecks, timelineOfHistory } from './run-checks.js';
 
@@ -242,7 +247,9 @@ function opsIn(history: History): number {
     history.counterIncrements.length +
     history.idGrants.length +
     history.lockHolds.length +
-    history.fencedWrites.length
+    history.fencedWrites.length +
+    history.leaderTerms.length +
+    history.leaderWrites.length
   );
 }
 
@@ -269,10 +276,10 @@ function adminClient(
 
 /**
  * Creates the workload's parents, its counter (no data: a Counter at its initial value, 0) and
- * the lock's guarded resource, retrying through connection trouble.
+ * the resources the lock holders and leaders guard, retrying through connection trouble.
  */
 async function setup(admin: ZooClient): Promise<void> {
-  for (const path of [...workloadParents, counterPath, resourcePath]) {
+  for (const path of [...workloadParents, counterPath, resourcePath, leaderResourcePath]) {
     for (;;) {
       try {
         await admin.create(path, '');

@@ -69,11 +69,13 @@ function run(parts: Partial<History>): History {
 
 const failOutcome: FencedWrite['outcome'] = { type: 'fail', code: -103, completeMs: 10 };
 
-/** Locks held in turn (one overlap after an expiry), fenced in order, ids and a counter. */
+/** Locks and leaders in turn (one overlap after an expiry), fenced in order, ids, a counter. */
 function healthy(): History {
   return run({
     lockHolds: [hold(1, 3, 0), hold(2, 7, 5), hold(1, 9, 30)],
     fencedWrites: [fenced(1, 3, 4), fenced(2, 7, 8), fenced(1, 3, null), fenced(1, 9, 12)],
+    leaderTerms: [hold(2, 4, 0), hold(3, 8, 40)],
+    leaderWrites: [fenced(2, 4, 5, 1), fenced(3, 8, 14, 41)],
     idGrants: [
       grant(1, 0, 1),
       grant(2, 2, 2),
@@ -167,7 +169,22 @@ const cases: { name: string; rule: string; history: History; mentions: string[] 
       lockHolds: [hold(1, 3, 0), hold(2, 7, 10)],
       fencedWrites: [fenced(1, 3, 9, 12)],
     }),
-    mentions: ["process 1's fenced write with token 0x100000003", "process 2's hold", 'at 10ms'],
+    mentions: ["process 1's guarded write with token 0x100000003", "process 2's hold", 'at 10ms'],
+  },
+  {
+    name: "a former leader's guarded write succeeds after the next leader was elected",
+    rule: 'LeaderExclusion',
+    history: run({
+      leaderTerms: [hold(1, 3, 0), hold(2, 7, 10)],
+      leaderWrites: [fenced(2, 7, 11, 10), fenced(1, 3, 9, 12)],
+    }),
+    mentions: ["process 1's guarded write", "process 2's term with token 0x100000007", 'elected'],
+  },
+  {
+    name: 'two leaders hold the same token',
+    rule: 'LeaderTokens',
+    history: run({ leaderTerms: [hold(1, 3, 0), hold(2, 3, 5)] }),
+    mentions: ['token 0x100000003', 'process 1 (elected 0ms)', 'process 2 (elected 5ms)'],
   },
   {
     name: 'two segment generators hand out the same ID',
@@ -183,7 +200,7 @@ const cases: { name: string; rule: string; history: History; mentions: string[] 
   },
   {
     name: 'an older holder writes after a newer holder wrote',
-    rule: 'Fencing',
+    rule: 'LockFencing',
     history: run({ fencedWrites: [fenced(2, 7, 8), fenced(1, 3, 12)] }),
     mentions: ["process 1's write with token 0x100000003", 'zxid 0xc', 'newer token 0x100000007'],
   },

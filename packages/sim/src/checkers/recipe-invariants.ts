@@ -1,131 +1,11 @@
-// The recipe checker: what the Lock, ID generator and Counter recipes promise their users —
-// fencing tokens that grow with acquisition and commit order, holds that never overlap while
-// valid, IDs that are unique (and, sequential ones, grow in real time), a counter that counts
-// every acknowledged increment once. Reads a run's History, nothing else.
+// The recipe checker: what the Lock, LeaderLatch, ID generator and Counter recipes promise their
+// users — fencing tokens that grow with each turn and with commit order, holds and terms that
+// never overlap while valid (recipe-invariants-locks.ts), IDs that are unique (and, sequential
+// ones, grow in real time), a counter that counts every acknowledged increment once. Reads a
+// run's History, nothing else.
 
-import type {
-  CounterIncrement,
-  FencedWrite,
-  History,
-  IdGrant,
-  LockHold,
-  Violation,
-} from '../history/history.js';
-import { formatZxid } from './zab-invariants.js';
-
-const checker = 'recipe';
-
-function violation(rule: string, message: string): Violation {
-  return { checker, message: `${rule}: ${message}` };
-}
-
-function describeHold(hold: LockHold): string {
-  return `process ${hold.process}'s hold with token ${formatZxid(hold.token)}`;
-}
-
-// A lock's fencing token is the czxid of the holder's lock node (zxids grow with commit order),
-// so a larger token means a later acquisition. Overlapping holds are not by themselves wrong
-// (after a session expiry the old holder learns late): fencing is what must keep them apart.
-// The acquisition order is judged only among holds proven by an ok fenced write: a holder whose
-// session already expired can still see its node as lowest on a lagging follower and believe it
-// acquired after a newer holder — its fenced writes then fail, which is the recipe working.
-function checkLockHolds(holds: readonly LockHold[], writes: readonly FencedWrite[]): Violation[] {
-  const out: Violation[] = [];
-  const byToken = new Map<bigint, LockHold>();
-  for (const hold of holds) {
-    const other = byToken.get(hold.token);
-    if (other !== undefined) {
-      out.push(
-        violation(
-          'LockTokens',
-          `token ${formatZxid(hold.token)} held by process ${other.process} (acquired ` +
-            `${other.acquiredMs}ms) and by process ${hold.process} (acquired ${hold.acquiredMs}ms)`,
-        ),
-      );
-    } else byToken.set(hold.token, hold);
-  }
-  const proven = new Set(writes.filter((w) => w.outcome.type === 'ok').map((w) => w.token));
-  const sorted = holds
-    .filter((hold) => proven.has(hold.token))
-    .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
-  sorted.forEach((hold, i) => {
-    const previous = sorted[i - 1];
-    if (previous === undefined || hold.acquiredMs >= previous.acquiredMs) return;
-    out.push(
-      violation(
-        'LockOrder',
-        `${describeHold(hold)} was acquired at ${hold.acquiredMs}ms, before ` +
-          `${describeHold(previous)} (a smaller token) at ${previous.acquiredMs}ms`,
-      ),
-    );
-  });
-  return out;
-}
-
-// ZooKeeper recipes: a fenced write is a multi (check the holder's lock node, then set), so the
-// resource sees writes in commit (zxid) order; a holder with an older token must never write
-// after a newer holder's write committed.
-function checkFencing(writes: readonly FencedWrite[]): Violation[] {
-  const committed: { write: FencedWrite; zxid: bigint }[] = [];
-  for (const write of writes) {
-    if (write.outcome.type !== 'ok' || write.outcome.value.zxid === null) continue;
-    committed.push({ write, zxid: write.outcome.value.zxid });
-  }
-  committed.sort((a, b) => (a.zxid < b.zxid ? -1 : a.zxid > b.zxid ? 1 : 0));
-  const out: Violation[] = [];
-  let newest: { write: FencedWrite; zxid: bigint } | null = null;
-  for (const entry of committed) {
-    if (newest !== null && entry.write.token < newest.write.token) {
-      out.push(
-        violation(
-          'Fencing',
-          `process ${entry.write.process}'s write with token ${formatZxid(entry.write.token)} ` +
-            `committed at zxid ${formatZxid(entry.zxid)}, after process ` +
-            `${newest.write.process}'s write with the newer token ` +
-            `${formatZxid(newest.write.token)} committed at zxid ${formatZxid(newest.zxid)}`,
-        ),
-      );
-      continue;
-    }
-    newest = entry;
-  }
-  return out;
-}
-
-// Mutual exclusion while valid. A holder acquires only once its server shows every older lock
-// node gone; an ok fenced write proves its holder's node still existed when it committed. So a
-// write with token t took effect before any holder with a larger token acquired, and cannot
-// have been invoked after. Client-side holds may overlap (a paused holder whose session expired
-// learns it late): only their proven-valid parts may not.
-function checkLockExclusion(
-  holds: readonly LockHold[],
-  writes: readonly FencedWrite[],
-): Violation[] {
-  const byToken = [...holds].sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
-  // earliestFrom[i]: the earliest acquisition among holds i.. (tokens at least byToken[i]'s).
-  const earliestFrom: LockHold[] = [];
-  for (let i = byToken.length - 1; i >= 0; i -= 1) {
-    const hold = byToken[i] as LockHold;
-    const later = earliestFrom[i + 1];
-    earliestFrom[i] = later !== undefined && later.acquiredMs < hold.acquiredMs ? later : hold;
-  }
-  const out: Violation[] = [];
-  for (const write of writes) {
-    if (write.outcome.type !== 'ok') continue;
-    const firstNewer = byToken.findIndex((hold) => hold.token > write.token);
-    const newer = firstNewer < 0 ? undefined : earliestFrom[firstNewer];
-    if (newer === undefined || newer.acquiredMs >= write.invokeMs) continue;
-    out.push(
-      violation(
-        'LockExclusion',
-        `process ${write.process}'s fenced write with token ${formatZxid(write.token)} ` +
-          `(invoked ${write.invokeMs}ms) succeeded after ${describeHold(newer)} was acquired ` +
-          `at ${newer.acquiredMs}ms`,
-      ),
-    );
-  }
-  return out;
-}
+import type { CounterIncrement, History, IdGrant, Violation } from '../history/history.js';
+import { checkExclusiveRole, recipeViolation as violation } from './recipe-invariants-locks.js';
 
 type OkGrant = { grant: IdGrant; value: bigint; completeMs: number; order: number };
 
@@ -237,12 +117,11 @@ function checkCounter(increments: readonly CounterIncrement[], final: number | n
   return out;
 }
 
-/** Checks the lock, unique-id and counter recipes' promises over a run's history. */
+/** Checks the lock, leader, unique-id and counter recipes' promises over a run's history. */
 export function checkRecipes(history: History): Violation[] {
   return [
-    ...checkLockHolds(history.lockHolds, history.fencedWrites),
-    ...checkFencing(history.fencedWrites),
-    ...checkLockExclusion(history.lockHolds, history.fencedWrites),
+    ...checkExclusiveRole('Lock', history.lockHolds, history.fencedWrites),
+    ...checkExclusiveRole('Leader', history.leaderTerms, history.leaderWrites),
     ...checkIdGrants(history.idGrants, 'sequential'),
     ...checkIdGrants(history.idGrants, 'segment'),
     ...checkCounter(history.counterIncrements, history.finalCounter),

@@ -128,6 +128,10 @@ export interface History {
   znodeOps: ZnodeOp[];
   lockHolds: LockHold[];
   fencedWrites: FencedWrite[];
+  /** LeaderLatch terms, judged as holds: the token is the leader node's czxid. */
+  leaderTerms: LockHold[];
+  /** Leaders' guarded writes to their resource (a multi: check the leader node, then set). */
+  leaderWrites: FencedWrite[];
   counterIncrements: CounterIncrement[];
   idGrants: IdGrant[];
   /** The counter's value read after the run healed (null if it could not be read). */
@@ -145,6 +149,8 @@ export function emptyHistory(): History {
     znodeOps: [],
     lockHolds: [],
     fencedWrites: [],
+    leaderTerms: [],
+    leaderWrites: [],
     counterIncrements: [],
     idGrants: [],
     finalCounter: null,

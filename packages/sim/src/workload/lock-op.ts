@@ -40,8 +40,10 @@ export async function lockCycle(context: OpContext): Promise<void> {
   const writes = random.nextInt(1, 2);
   // As a user would: stop once told the lock is lost. The fencing check covers the writes that
   // start before the news arrives.
+  const guard = { path: handle.path, token: handle.fencingToken };
+  const target = { resource: resourcePath, into: context.history.fencedWrites };
   for (let i = 0; i < writes && handle.isHeld; i += 1) {
-    await fencedWrite(context, handle);
+    await guardedWrite(context, guard, target);
     await context.sleep(random.nextInt(0, 200));
   }
   handle.signal.removeEventListener('abort', onLost);
@@ -54,21 +56,34 @@ export async function lockCycle(context: OpContext): Promise<void> {
   }
 }
 
-/** One guarded write, recorded with its outcome for the fencing checks. */
-async function fencedWrite(context: OpContext, handle: LockHandle): Promise<void> {
+/** A node whose existence guards writes: a lock node, or a leader's node. */
+export interface GuardNode {
+  path: string;
+  token: bigint;
+}
+
+/**
+ * One guarded write: a multi that checks `guard` still exists, then sets `resource`; recorded
+ * with its outcome in `into` for the fencing checks.
+ */
+export async function guardedWrite(
+  context: OpContext,
+  guard: GuardNode,
+  target: { resource: string; into: FencedWrite[] },
+): Promise<void> {
   const { client, world } = context;
   const write: FencedWrite = {
     process: context.process,
-    token: handle.fencingToken,
+    token: guard.token,
     invokeMs: world.nowMs,
     outcome: { type: 'unknown', reason: 'in flight when the run ended' },
   };
-  context.history.fencedWrites.push(write);
-  const data = `${handle.fencingToken.toString(16)} ${context.uniqueData()}`;
+  target.into.push(write);
+  const data = `${guard.token.toString(16)} ${context.uniqueData()}`;
   write.outcome = await outcomeOf(world, async () => {
     const results = await client.multi([
-      { type: 'check', path: handle.path, version: -1 },
-      { type: 'setData', path: resourcePath, data },
+      { type: 'check', path: guard.path, version: -1 },
+      { type: 'setData', path: target.resource, data },
     ]);
     const set = results[1];
     return { zxid: set?.type === 'setData' ? set.stat.mzxid : null };

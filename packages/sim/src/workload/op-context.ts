@@ -35,9 +35,12 @@ export const idsPath = '/ids';
 export const segmentsPath = '/segments';
 export const lockPath = '/lock';
 export const resourcePath = '/resource';
+/** The LeaderLatch's directory, and the resource its leaders write to. */
+export const leaderPath = '/leader';
+export const leaderResourcePath = '/leader-resource';
 export const ephemeralsPath = '/eph';
 /** The parents every workload needs, created before any client starts. */
-export const workloadParents = ['/reg', idsPath, lockPath, ephemeralsPath];
+export const workloadParents = ['/reg', idsPath, lockPath, leaderPath, ephemeralsPath];
 
 export function sessionIdOf(client: ZooClient): bigint | null {
   const id = client.sessionId;

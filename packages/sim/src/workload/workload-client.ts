@@ -1,6 +1,6 @@
 // One simulated client process: it opens a session on the real ZooClient and keeps issuing a
 // random mix of register ops and the real recipes' operations (counter increments, sequential
-// and segment IDs, lock cycles) and ephemerals until
+// and segment IDs, lock cycles, leader terms) and ephemerals until
 // the run's stop time; when its session expires it records that and opens a new one. Its host
 // can crash (what it had in flight stays unknown; its session is left to expire) and restart.
 
@@ -21,6 +21,7 @@ import { segmentsPath } from './op-context.js';
 import { incrementCounter } from './counter-op.js';
 import { grantSegmentId, grantSequentialId } from './id-ops.js';
 import { lockCycle } from './lock-op.js';
+import { leaderTerm } from './leader-op.js';
 import { createEphemeral } from './ephemeral-op.js';
 import type { RecipeBug } from './planted-recipe-bugs.js';
 
@@ -152,7 +153,8 @@ export class WorkloadClient {
     if (roll < 0.7) return incrementCounter(context);
     if (roll < 0.75) return grantSequentialId(context);
     if (roll < 0.8) return grantSegmentId(context);
-    if (roll < 0.92) return lockCycle(context);
+    if (roll < 0.9) return lockCycle(context);
+    if (roll < 0.94) return leaderTerm(context);
     return createEphemeral(context);
   }
 
