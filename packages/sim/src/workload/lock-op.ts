@@ -38,10 +38,10 @@ export async function lockCycle(context: OpContext): Promise<void> {
   };
   handle.signal.addEventListener('abort', onLost, { once: true });
   const writes = random.nextInt(1, 2);
-  // As a user would: stop once told the lock is lost. The fencing check covers the writes that
-  // start before the news arrives.
   const guard = { path: handle.path, token: handle.fencingToken };
   const target = { resource: resourcePath, into: context.history.fencedWrites };
+  // As a user would: stop once told the lock is lost. The fencing check covers the writes that
+  // start before the news arrives.
   for (let i = 0; i < writes && handle.isHeld; i += 1) {
     await guardedWrite(context, guard, target);
     await context.sleep(random.nextInt(0, 200));
