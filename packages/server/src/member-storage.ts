@@ -16,8 +16,8 @@ export const snapRetainCountDefault = 3;
 export interface StorageOptions {
   /** The member's data directory; null keeps its state in memory. */
   dataDir: string | null;
-  /** Snapshots kept (with the log they need) after each new one; default 3. */
-  snapRetainCount?: number;
+  /** Snapshots kept (with the log they need) after each new one; unset: 3. */
+  snapRetainCount?: number | null | undefined;
   logger: Logger;
   /** The disk failed: the member must stop (it acknowledges nothing more). */
   onFatal: (error: Error) => void;

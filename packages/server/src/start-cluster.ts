@@ -133,7 +133,7 @@ async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void>
     options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
   const storage = await openMemberStorage({
     dataDir: memberDataDir(options, slot),
-    ...(options.snapRetainCount === undefined ? {} : { snapRetainCount: options.snapRetainCount }),
+    snapRetainCount: options.snapRetainCount,
     logger: log,
     onFatal: (error) => {
       log.error(`disk failure, member ${slot.id} stops: ${error.message}`);

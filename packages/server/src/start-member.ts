@@ -47,11 +47,10 @@ export async function startMember(
     extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
     ...optional('snapCount', options.snapCount ?? config.snapCount),
   };
-  const snapRetainCount = options.snapRetainCount ?? config.snapRetainCount;
   let stopOnFatal: () => void = () => undefined;
   const storage = await openMemberStorage({
     dataDir: options.dataDir === undefined ? config.dataDir : options.dataDir,
-    ...optional('snapRetainCount', snapRetainCount),
+    snapRetainCount: options.snapRetainCount ?? config.snapRetainCount,
     logger: log,
     onFatal: (error) => {
       log.error(`disk failure, member ${self.id} stops: ${error.message}`);

@@ -41,7 +41,7 @@ export async function startServerOn(
   let instance: ServerInstance | null = null;
   const storage = await openMemberStorage({
     dataDir: options.dataDir ?? null,
-    ...(options.snapRetainCount === undefined ? {} : { snapRetainCount: options.snapRetainCount }),
+    snapRetainCount: options.snapRetainCount,
     logger: log,
     ...disk,
     // Nothing more can be made durable, so nothing more may be acknowledged: stop serving.
