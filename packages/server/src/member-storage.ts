@@ -5,7 +5,7 @@
 
 import type { Logger, TxnLog } from './runtime/env.js';
 import { VolatileTxnLog } from './runtime/volatile-txn-log.js';
-import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
+import type { RestorableSnapshot } from './core/tree/tree-snapshot.js';
 import type { DurableState } from './core/zab/zab-types.js';
 import { openDataDir } from './adapters/disk/data-dir.js';
 import type { DiskFs } from './adapters/disk/disk-fs.js';
@@ -30,7 +30,7 @@ export interface MemberStorage {
   /** What replication boots from. */
   durable: DurableState;
   /** The state to install before replication starts (null: the empty tree). */
-  recovered: TreeSnapshot | null;
+  recovered: RestorableSnapshot | null;
   /** Where the data lives, for logs and the `dirs`/`conf` words ('' in memory). */
   dataDir: string;
   close(): Promise<void>;

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { Peer } from './core/peer/peer.js';
 import type { ReplicationFactory } from './core/peer/peer.js';
 import type { PeerInput } from './core/peer/peer-input.js';
-import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
+import type { RestorableSnapshot } from './core/tree/tree-snapshot.js';
 import { PeerLoop } from './runtime/peer-loop.js';
 import { ClientConnections } from './runtime/client-connections.js';
 import type { Logger, PeerSender, TxnLog } from './runtime/env.js';
@@ -32,7 +32,7 @@ export interface ServerInstanceOptions extends ServerOptions {
   peers: PeerSender;
   createReplication?: ReplicationFactory;
   /** The state found in storage, installed before replication starts. */
-  recovered?: TreeSnapshot | null;
+  recovered?: RestorableSnapshot | null;
   /** Where the member's data lives ('' in memory), for the `conf` and `dirs` words. */
   dataDir?: string;
   /** `conf`/`srvr` quorum details, when a member of an ensemble. */

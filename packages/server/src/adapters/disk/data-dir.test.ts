@@ -9,6 +9,7 @@ import {
   lastSegmentRecords,
   useTempDir,
   recordingLogger,
+  listed,
 } from './testing/disk-fixtures.js';
 import { persist } from './testing/write-data-dir.js';
 
@@ -36,7 +37,8 @@ describe('openDataDir', () => {
     ]);
     await first.close();
     const second = await openDataDir(dataDir, options);
-    expect(second.recovered).toMatchObject({ acceptedEpoch: 2, currentEpoch: 2, snapshot });
+    expect(second.recovered).toMatchObject({ acceptedEpoch: 2, currentEpoch: 2 });
+    expect(listed(second.recovered.snapshot)).toEqual(snapshot);
     expect(second.recovered.log).toEqual(txns);
     await second.close();
   });

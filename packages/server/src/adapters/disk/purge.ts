@@ -32,9 +32,7 @@ export async function purge(
   // A head that does not check cannot say which segments it needs: keep them all.
   const fromSeq = await readSnapshotFromSeq(disk, dataDir, oldestKept);
   const removedSegments =
-    fromSeq === null
-      ? []
-      : segments.filter((s) => s.seq < fromSeq).map((s) => segmentName(s.seq));
+    fromSeq === null ? [] : segments.filter((s) => s.seq < fromSeq).map((s) => segmentName(s.seq));
   const removedSnapshots = snapshotZxids.slice(retainCount).map(snapshotName);
   const removed = [...removedSegments, ...removedSnapshots];
   for (const name of removed) await disk.unlink(join(dataDir, name));

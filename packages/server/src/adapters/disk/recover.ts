@@ -4,7 +4,7 @@
 // log after it) throws CorruptDataDirError. Call it holding the directory's lock.
 
 import { join } from 'node:path';
-import type { TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import type { RestorableSnapshot } from '../../core/tree/tree-snapshot.js';
 import type { Txn } from '../../core/tree/txn.js';
 import type { Logger } from '../../runtime/env.js';
 import { listDataDir, lineStartOf, type DataDirListing } from './data-dir-listing.js';
@@ -13,7 +13,7 @@ import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { readEpochs, type Epochs } from './epochs-file.js';
 import { replaySegment, type ReplayOptions, type ReplaySeen } from './replay-segment.js';
 import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
-import { readSnapshot, snapshotName } from './snapshot-file.js';
+import { readSnapshotLazily, snapshotName } from './snapshot-file.js';
 
 /** Where DiskTxnLog goes on writing: its next segment's seq and the line that segment is in. */
 export interface LogResume {
@@ -35,7 +35,7 @@ export interface LineSegment {
 
 /** What a member boots from (zab-types.ts DurableState plus the Peer's recovered snapshot). */
 export interface RecoveredState extends Epochs {
-  snapshot: TreeSnapshot | null;
+  snapshot: RestorableSnapshot | null;
   /** The txns logged after the snapshot, oldest first. */
   log: Txn[];
   resume: LogResume;
@@ -74,7 +74,7 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
 }
 
 interface Base {
-  snapshot: TreeSnapshot | null;
+  snapshot: RestorableSnapshot | null;
   /** The snapshot file's fromSeq (null without a snapshot). */
   fromSeq: number | null;
   /** True when a newer snapshot file exists but failed its checksum or validation. */
@@ -95,7 +95,7 @@ async function newestReadableSnapshot(
   const { snapshotZxids } = context.listing;
   for (const [index, zxid] of snapshotZxids.entries()) {
     try {
-      const { snapshot, fromSeq } = await readSnapshot(context.disk, context.dataDir, zxid);
+      const { snapshot, fromSeq } = await readSnapshotLazily(context.disk, context.dataDir, zxid);
       return { snapshot, fromSeq, isFallback: index > 0 };
     } catch (error) {
       if (!(error instanceof CorruptDataDirError)) throw error;

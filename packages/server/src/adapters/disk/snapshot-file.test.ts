@@ -2,7 +2,14 @@ import { describe, expect, test } from 'vitest';
 import type { Acl } from '@zoo/client/protocol';
 import type { SnapshotNode, TreeSnapshot } from '../../core/tree/tree-snapshot.js';
 import { CorruptDataDirError } from './disk-errors.js';
-import { decodeSnapshot, encodeSnapshot, snapshotName } from './snapshot-file.js';
+import { AssertionError } from '@zoo/client/protocol';
+import { DataTree } from '../../core/tree/data-tree.js';
+import {
+  decodeSnapshot,
+  decodeSnapshotLazily,
+  encodeSnapshot,
+  snapshotName,
+} from './snapshot-file.js';
 
 const world: readonly Acl[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 const digest: readonly Acl[] = [
@@ -70,5 +77,44 @@ describe('snapshot files', () => {
       expect(() => decodeSnapshot(bytes, file), what).toThrow(CorruptDataDirError);
       expect(() => decodeSnapshot(bytes, file), what).toThrow(message);
     }
+  });
+
+  test('read lazily, as recovery reads it, the nodes restore the same tree', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const lazy = decodeSnapshotLazily(encodeSnapshot({ snapshot, fromSeq: 3 }), file);
+    expect([...lazy.snapshot.nodes]).toEqual(snapshot.nodes);
+    // Each pass decodes afresh, so a second reader sees every node too.
+    expect(DataTree.fromSnapshot(lazy.snapshot).digest()).toBe(
+      DataTree.fromSnapshot(snapshot).digest(),
+    );
+  });
+
+  test('read lazily, a node list the tree could not load fails its restore, named', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const [root, first] = snapshot.nodes;
+    if (root === undefined || first === undefined) throw new Error();
+    const bad: [SnapshotNode[], RegExp][] = [
+      [[first, root], /root must come first/],
+      [[root, node('/x/y', 1)], /comes before its parent/],
+      [[root, first, first], /listed twice/],
+      [[root, node('/a', 1, { mzxid: 30_000n })], /zxid above/],
+    ];
+    for (const [nodes, message] of bad) {
+      const bytes = encodeSnapshot({ snapshot: { ...snapshot, nodes }, fromSeq: 0 });
+      const lazy = decodeSnapshotLazily(bytes, file);
+      expect(() => DataTree.fromSnapshot(lazy.snapshot)).toThrow(AssertionError);
+      expect(() => DataTree.fromSnapshot(lazy.snapshot)).toThrow(message);
+    }
+  });
+
+  test('read lazily, a checksum failure is still found before any node is read', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const bytes = encodeSnapshot({ snapshot, fromSeq: 0 });
+    const at = bytes.length - 100;
+    bytes[at] = (bytes[at] ?? 0) ^ 1;
+    expect(() => decodeSnapshotLazily(bytes, file)).toThrow(CorruptDataDirError);
   });
 });

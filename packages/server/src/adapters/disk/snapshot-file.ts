@@ -6,7 +6,11 @@
 // Written to a temp file, fsynced, renamed and the directory fsynced: whole or absent.
 
 import { dirname, join } from 'node:path';
-import type { SnapshotNode, TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import type {
+  RestorableSnapshot,
+  SnapshotNode,
+  TreeSnapshot,
+} from '../../core/tree/tree-snapshot.js';
 import { packValue, unpackValue } from '../msgpack-value.js';
 import { checkSnapshotNodes, readAcls, readSnapshotSessions } from '../read-txn.js';
 import { AclTable, decodeNodeChunk, encodeNodeChunk } from './snapshot-nodes-codec.js';
@@ -65,6 +69,29 @@ export function encodeSnapshot(file: SnapshotFile): Buffer {
 
 /** Throws CorruptDataDirError for a failed checksum, a bad shape, or a zxid unlike its name. */
 export function decodeSnapshot(bytes: Buffer, file: string): SnapshotFile {
+  const lazy = decodeSnapshotLazily(bytes, file);
+  const nodes = [...lazy.snapshot.nodes];
+  try {
+    checkSnapshotNodes(nodes, lazy.snapshot.zxid, 'nodes');
+  } catch (error) {
+    throw new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
+  }
+  return { snapshot: { ...lazy.snapshot, nodes }, fromSeq: lazy.fromSeq };
+}
+
+/** A snapshot file whose nodes are decoded a chunk at a time, as recovery restores them. */
+export interface LazySnapshotFile {
+  snapshot: RestorableSnapshot;
+  fromSeq: number;
+}
+
+/**
+ * Checks every frame's checksum, the head and the tables now; the nodes are decoded only as
+ * they are iterated (each pass decodes afresh), so a million-node recovery never holds them
+ * all as objects beside the tree it builds. Their structure (parents first, no duplicates, zxids
+ * and ints in range) is checked by the restore that reads them (DataTree.fromSnapshot).
+ */
+export function decodeSnapshotLazily(bytes: Buffer, file: string): LazySnapshotFile {
   if (!bytes.subarray(0, snapshotMagic.length).equals(snapshotMagic)) {
     throw new CorruptDataDirError(file, 'not a ZOOSNAP3 file', 0);
   }
@@ -78,9 +105,9 @@ export function decodeSnapshot(bytes: Buffer, file: string): SnapshotFile {
     payloads.push(frame.payload);
     offset = frame.nextOffset;
   }
-  let decoded: SnapshotFile;
+  let decoded: LazySnapshotFile;
   try {
-    decoded = joinPieces(payloads);
+    decoded = joinPieces(payloads, file);
   } catch (error) {
     throw new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
   }
@@ -94,8 +121,8 @@ function readHead(bytes: Buffer): WireObject {
   return WireObject.of(unpackValue(bytes, 'snapshot head'), 'head');
 }
 
-/** The head, the tables and the chunks back into one snapshot, checked as read-txn.ts does. */
-function joinPieces(payloads: readonly Buffer[]): SnapshotFile {
+/** The head and the tables read now; the chunks kept for the nodes' iterator. */
+function joinPieces(payloads: readonly Buffer[], file: string): LazySnapshotFile {
   const [headBytes, tableBytes, ...chunkBytes] = payloads;
   if (headBytes === undefined || tableBytes === undefined) throw new Error('no head');
   const head = readHead(headBytes);
@@ -104,14 +131,26 @@ function joinPieces(payloads: readonly Buffer[]): SnapshotFile {
   const acls = tables.list('acls', (value, where) =>
     readAcls(WireObject.of({ acl: value }, where), 'acl'),
   );
-  const nodes: SnapshotNode[] = [];
-  for (const chunk of chunkBytes) decodeNodeChunk(chunk, acls, nodes);
   const nodeCount = head.safeInteger('nodeCount');
-  if (nodes.length !== nodeCount) {
-    throw new Error(`${nodes.length} nodes where the head says ${nodeCount}`);
-  }
-  checkSnapshotNodes(nodes, zxid, 'nodes');
   const sessions = readSnapshotSessions(tables.get('sessions'), 'sessions');
+  const nodes: Iterable<SnapshotNode> = {
+    *[Symbol.iterator]() {
+      let count = 0;
+      for (const chunk of chunkBytes) {
+        const decoded: SnapshotNode[] = [];
+        try {
+          decodeNodeChunk(chunk, acls, decoded);
+        } catch (error) {
+          throw new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
+        }
+        count += decoded.length;
+        yield* decoded;
+      }
+      if (count !== nodeCount) {
+        throw new CorruptDataDirError(file, `${count} nodes where the head says ${nodeCount}`);
+      }
+    },
+  };
   return { snapshot: { zxid, nodes, sessions }, fromSeq: head.safeInteger('fromSeq') };
 }
 
@@ -148,6 +187,16 @@ export async function readSnapshot(
 ): Promise<SnapshotFile> {
   const file = snapshotName(zxid);
   return decodeSnapshot(await disk.readFile(join(dataDir, file)), file);
+}
+
+/** readSnapshot for recovery: the nodes decoded as the restore reads them. */
+export async function readSnapshotLazily(
+  disk: DiskFs,
+  dataDir: string,
+  zxid: bigint,
+): Promise<LazySnapshotFile> {
+  const file = snapshotName(zxid);
+  return decodeSnapshotLazily(await disk.readFile(join(dataDir, file)), file);
 }
 
 /** Only the head's fromSeq (retention needs no more); null when the head does not check. */

@@ -55,6 +55,20 @@ export function encodeNodeChunk(nodes: readonly SnapshotNode[], acls: AclTable):
   return out;
 }
 
+const noOwner = 0n;
+
+/**
+ * Whether the int64 at `at` equals the one at `other` (−1: zero). A million nodes mostly have
+ * czxid = mzxid = pzxid and no owner: sharing one BigInt saves an allocation and its memory.
+ */
+function sameInt64(bytes: Buffer, at: number, other: number): boolean {
+  if (other < 0) return bytes.readUInt32BE(at) === 0 && bytes.readUInt32BE(at + 4) === 0;
+  return (
+    bytes.readUInt32BE(at) === bytes.readUInt32BE(other) &&
+    bytes.readUInt32BE(at + 4) === bytes.readUInt32BE(other + 4)
+  );
+}
+
 /** Appends the chunk's nodes to `into`; throws on a chunk that does not parse exactly. */
 export function decodeNodeChunk(
   bytes: Buffer,
@@ -80,19 +94,20 @@ export function decodeNodeChunk(
     at += dataLength < 0 ? 0 : dataLength;
     const acl = acls[bytes.readUInt32BE(at)];
     if (acl === undefined) throw new Error(`${path}: ACL index out of the table`);
+    const czxid = bytes.readBigInt64BE(at + 4);
     into.push({
       path,
       data,
       acl,
-      czxid: bytes.readBigInt64BE(at + 4),
-      mzxid: bytes.readBigInt64BE(at + 12),
-      pzxid: bytes.readBigInt64BE(at + 20),
+      czxid,
+      mzxid: sameInt64(bytes, at + 12, at + 4) ? czxid : bytes.readBigInt64BE(at + 12),
+      pzxid: sameInt64(bytes, at + 20, at + 4) ? czxid : bytes.readBigInt64BE(at + 20),
       ctime: bytes.readDoubleBE(at + 28),
       mtime: bytes.readDoubleBE(at + 36),
       version: bytes.readInt32BE(at + 44),
       childCreates: bytes.readInt32BE(at + 48),
       aversion: bytes.readInt32BE(at + 52),
-      ephemeralOwner: bytes.readBigInt64BE(at + 56),
+      ephemeralOwner: sameInt64(bytes, at + 56, -1) ? noOwner : bytes.readBigInt64BE(at + 56),
     });
     at += 64;
   }

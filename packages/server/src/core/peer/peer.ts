@@ -6,7 +6,7 @@
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Response } from '@zoo/client/protocol';
 import { DataTree } from '../tree/data-tree.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import type { RestorableSnapshot, TreeSnapshot } from '../tree/tree-snapshot.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
 import { PendingChanges } from '../prep/pending-changes.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
@@ -60,7 +60,7 @@ export class Peer implements ReplicatedState, RequestContext {
   constructor(
     input: PeerOptionsInput,
     createReplication?: ReplicationFactory,
-    recovered: TreeSnapshot | null = null,
+    recovered: RestorableSnapshot | null = null,
   ) {
     this.options = resolvePeerOptions(input);
     this.nowMs = this.options.startMs;
@@ -263,7 +263,7 @@ export class Peer implements ReplicatedState, RequestContext {
     }
   }
 
-  private restoreSnapshot(snapshot: TreeSnapshot): void {
+  private restoreSnapshot(snapshot: RestorableSnapshot): void {
     this.currentTree = DataTree.fromSnapshot(snapshot);
     this.pending = new PendingChanges(this.currentTree);
     for (const session of [...this.sessions.sessions()]) this.sessions.remove(session.sessionId);

@@ -2,16 +2,18 @@
 // result and the watch events). It knows no sessions or connections and decides nothing: every
 // choice is in the txn. ZooKeeper: DataTree (createNode, deleteNode, setData, setACL, processTxn).
 
-import { type Acl, type Stat, validatePath } from '@zoo/client/protocol';
+import { type Acl, type Stat } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
-import { childPath, nameOf, parentOf } from './path.js';
+import { nameOf, parentOf } from './path.js';
 import type { CreateTxnBody, Txn, TxnBody } from './txn.js';
 import { AclCache } from './acl-cache.js';
-import { ephemeralKindOf, ttlOf } from './ephemeral-type.js';
+import { ephemeralKindOf } from './ephemeral-type.js';
 import { QuotaStats } from './quota-stats.js';
 import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
 import { snapshotNodes, zNodeOfSnapshot, type SnapshotNode } from './tree-snapshot.js';
+import { snapshotNodeProblem } from './snapshot-node-problem.js';
+import { countDescendants, findReapable } from './reapable-nodes.js';
 import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
 
 export type { ZNode } from './z-node.js';
@@ -75,7 +77,7 @@ export class DataTree {
       timeMs: 0,
       ephemeralOwner: 0n,
     });
-    if (path !== '/') this.mustGet(parentOf(path)).children.add(nameOf(path));
+    if (path !== '/') this.mustGet(parentOf(path)).addChild(nameOf(path));
     this.nodes.set(path, node);
     this.dataSize += path.length;
     return node;
@@ -91,37 +93,39 @@ export class DataTree {
    * ZooKeeper's DataTree.deserialize it rebuilds the ephemeral lists from the nodes, so a session
    * whose ephemerals were all deleted has no (empty) entry until it makes another.
    */
-  static fromSnapshot(snapshot: { zxid: bigint; nodes: readonly SnapshotNode[] }): DataTree {
+  static fromSnapshot(snapshot: { zxid: bigint; nodes: Iterable<SnapshotNode> }): DataTree {
     const tree = new DataTree();
     for (const node of tree.nodes.values()) tree.acls.release(node.acl);
     tree.nodes.clear();
     tree.dataSize = 0;
-    for (const node of snapshot.nodes) tree.restoreNode(node, snapshot.zxid);
+    // Pre-order lists siblings together: one parent lookup serves a whole run of them.
+    let parentPath = '';
+    let parent: MutableZNode | undefined;
+    for (const node of snapshot.nodes) {
+      const path = node.path === '/' ? '' : parentOf(node.path);
+      if (path !== parentPath) {
+        parentPath = path;
+        parent = tree.nodes.get(path);
+      }
+      tree.restoreNode(node, snapshot.zxid, parent);
+    }
+    assert(tree.nodes.has('/'), 'snapshot has no root');
     tree.quotas.rebuild();
     tree.lastZxid = snapshot.zxid;
-    tree.invariants();
+    // No O(n) invariants() pass here: restoreNode checks each node as it links it, and a
+    // million-node recovery is measured in seconds (tests and the simulator still run it).
     return tree;
   }
 
-  private restoreNode(s: SnapshotNode, zxid: bigint): void {
-    const isRoot = s.path === '/';
-    assert(validatePath(s.path), () => `snapshot node path ${JSON.stringify(s.path)} invalid`);
-    assert(isRoot === (this.nodes.size === 0), () => `snapshot node ${s.path}: root must be first`);
-    assert(!this.nodes.has(s.path), () => `snapshot lists ${s.path} twice`);
-    assert(
-      s.czxid <= zxid && s.mzxid <= zxid && s.pzxid <= zxid,
-      () => `snapshot node ${s.path} has a zxid above the snapshot's ${zxid}`,
-    );
-    const ints = [s.version, s.childCreates, s.aversion];
-    assert(
-      ints.every((n) => n === (n | 0)),
-      () => `snapshot node ${s.path}: int32 out of range`,
-    );
-    assert(Number.isSafeInteger(s.ctime) && Number.isSafeInteger(s.mtime), 'snapshot node time');
+  /** Checks one snapshot node (parents come first) and links it; messages are built on failure. */
+  private restoreNode(s: SnapshotNode, zxid: bigint, parent: MutableZNode | undefined): void {
+    const problem = snapshotNodeProblem(s, zxid, this.nodes.size === 0, parent);
+    if (problem !== null) assert(false, `snapshot node ${s.path}: ${problem}`);
     const node = zNodeOfSnapshot(s, this.acls.intern(s.acl));
-    // mustGet asserts the parent came first.
-    if (!isRoot) this.mustGet(parentOf(s.path)).children.add(nameOf(s.path));
+    const size = this.nodes.size;
     this.nodes.set(s.path, node);
+    if (this.nodes.size === size) assert(false, `snapshot node ${s.path}: listed twice`);
+    parent?.addChild(nameOf(s.path));
     this.dataSize += s.path.length + lengthOf(node.data);
     this.track(s.path, node.ephemeralOwner);
   }
@@ -192,7 +196,7 @@ export class DataTree {
     // the sequence counter at int32 wrap, so the txn's value is taken as is.
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    parent.children.add(nameOf(path));
+    parent.addChild(nameOf(path));
     this.nodes.set(path, node);
     this.dataSize += path.length + (data === null ? 0 : data.length);
     this.track(path, node.ephemeralOwner);
@@ -209,7 +213,7 @@ export class DataTree {
     const parent = this.mustGet(parentPath);
     const node = this.mustGet(path);
     assert(node.children.size === 0, () => `delete of non-empty node ${path} at ${zxid}`);
-    parent.children.delete(nameOf(path));
+    parent.removeChild(nameOf(path));
     // ZooKeeper: deleteNode — pzxid only moves forward; childCreates is untouched.
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.nodes.delete(path);
@@ -337,46 +341,16 @@ export class DataTree {
    * every other node; for the '' alias every node including '/', as ZooKeeper's key scan gives.
    */
   countDescendants(path: string): number {
-    if (path === '/') return this.nodes.size - 1;
-    if (path === '') return this.nodes.size;
-    const start = this.nodes.get(path);
-    if (start === undefined) return 0;
-    let count = 0;
-    const stack: string[] = [path];
-    for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
-      const node = this.nodes.get(current);
-      if (node === undefined) continue;
-      for (const name of node.children) {
-        count++;
-        stack.push(childPath(current, name));
-      }
-    }
-    return count;
+    return countDescendants(this.nodes, path);
   }
 
-  /**
-   * ZooKeeper: ContainerManager.getCandidates — empty containers that had a child (or, when
-   * maxNeverUsedIntervalMs > 0, were never used and are older than it), and childless TTL nodes
-   * with now − mtime > ttl. Sorted by path, so every replica and run agrees.
-   */
+  /** Empty containers and expired TTL nodes to delete, sorted (reapable-nodes.ts). */
   findReapable(nowMs: number, options: { maxNeverUsedIntervalMs: number }): string[] {
-    assert(Number.isSafeInteger(nowMs), () => `reaper time ${nowMs} not an integer`);
-    const candidates: string[] = [];
-    for (const path of this.containers) {
-      const node = this.mustGet(path);
-      if (node.children.size > 0) continue;
-      const neverUsedExpired =
-        options.maxNeverUsedIntervalMs !== 0 &&
-        nowMs - node.mtimeMs > options.maxNeverUsedIntervalMs;
-      if (node.childCreates > 0 || neverUsedExpired) candidates.push(path);
-    }
-    for (const path of this.ttls) {
-      const node = this.mustGet(path);
-      if (node.children.size > 0) continue;
-      const ttl = ttlOf(node.ephemeralOwner);
-      if (ttl !== 0n && BigInt(nowMs - node.mtimeMs) > ttl) candidates.push(path);
-    }
-    return candidates.sort();
+    return findReapable(
+      { nodes: this.nodes, containers: this.containers, ttls: this.ttls },
+      nowMs,
+      options,
+    );
   }
 
   /** Order-independent hash of every node's path, data, stat and ACL, for replica comparison. */

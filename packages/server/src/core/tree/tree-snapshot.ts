@@ -39,6 +39,16 @@ export interface TreeSnapshot {
 }
 
 /**
+ * A snapshot to restore from, whose nodes may be produced as they are read (recovery decodes a
+ * large file's nodes a chunk at a time). A TreeSnapshot is one.
+ */
+export interface RestorableSnapshot {
+  zxid: bigint;
+  nodes: Iterable<SnapshotNode>;
+  sessions: SnapshotSession[];
+}
+
+/**
  * Every node in pre-order from '/', each node's children in insertion order: parents come before
  * their children, and a restore that re-adds children in this order gives back the same order
  * getChildren answers with. The order is a function of the applied txns, so replicas agree.

@@ -46,7 +46,8 @@ export class MutableZNode implements ZNode {
   aversion = 0;
   ephemeralOwner: bigint;
   pzxid: bigint;
-  readonly children = new Set<string>();
+  /** Null until the first child: most znodes are leaves, and an empty Set costs ~100 bytes. */
+  private childNames: Set<string> | null = null;
 
   constructor(init: ZNodeInit) {
     this.data = init.data;
@@ -59,10 +60,28 @@ export class MutableZNode implements ZNode {
     this.ephemeralOwner = init.ephemeralOwner;
   }
 
+  get children(): ReadonlySet<string> {
+    return this.childNames ?? noChildren;
+  }
+
   get numChildren(): number {
-    return this.children.size;
+    return this.childNames === null ? 0 : this.childNames.size;
+  }
+
+  addChild(name: string): void {
+    (this.childNames ??= new Set()).add(name);
+  }
+
+  removeChild(name: string): void {
+    const names = this.childNames;
+    if (names === null) return;
+    names.delete(name);
+    // A fresh Set later keeps insertion order just as well; an empty one only holds memory.
+    if (names.size === 0) this.childNames = null;
   }
 }
+
+const noChildren: ReadonlySet<string> = new Set();
 
 /**
  * The client-visible Stat. ZooKeeper: DataNode.copyStat — cversion = 2 × childCreates −

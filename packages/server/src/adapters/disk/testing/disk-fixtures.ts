@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TreeSnapshot } from '../../../core/tree/tree-snapshot.js';
+import type { RestorableSnapshot, TreeSnapshot } from '../../../core/tree/tree-snapshot.js';
 import type { Txn } from '../../../core/tree/txn.js';
 import type { Logger } from '../../../runtime/env.js';
 import { nodeDiskFs, type DiskFs } from '../disk-fs.js';
@@ -61,6 +61,11 @@ export function createTxn(zxid: bigint, dataBytes = 8): Txn {
 
 export function createTxns(fromZxid: bigint, count: number): Txn[] {
   return Array.from({ length: count }, (_, i) => createTxn(fromZxid + BigInt(i)));
+}
+
+/** A recovered snapshot with its (lazily decoded) nodes read into a list, to compare. */
+export function listed(snapshot: RestorableSnapshot | null): TreeSnapshot | null {
+  return snapshot === null ? null : { ...snapshot, nodes: [...snapshot.nodes] };
 }
 
 export function createSnapshot(zxid: bigint): TreeSnapshot {
