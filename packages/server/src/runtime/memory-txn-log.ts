@@ -3,6 +3,7 @@
 // cluster can restart a member in-process from the state it had persisted. Checkpoints bound
 // it: each replaces the snapshot and drops the txns it covers, as a purge would on disk.
 
+import { drainSnapshot } from '../core/tree/tree-snapshot.js';
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Txn } from '../core/tree/txn.js';
 import type { PersistOp } from '../core/replication/replication.js';
@@ -47,7 +48,7 @@ export class MemoryTxnLog implements TxnLog {
           break;
         case 'checkpoint': {
           // The snapshot covers every txn up to its zxid; those after it stay (the op's tail).
-          this.snapshot = op.snapshot;
+          this.snapshot = drainSnapshot(op.snapshot);
           const firstAfter = this.txns.findIndex((txn) => txn.zxid > op.snapshot.zxid);
           this.txns.splice(0, firstAfter < 0 ? this.txns.length : firstAfter);
           break;

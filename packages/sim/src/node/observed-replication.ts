@@ -9,7 +9,7 @@ import type {
   ReplicationEffect,
   ReplicationOutput,
   ReplicationRole,
-  TreeSnapshot,
+  SnapshotStream,
   Txn,
   TxnBody,
   Zab,
@@ -76,7 +76,7 @@ export class ObservedReplication implements Replication {
   nextZxid(): bigint {
     return this.zab.nextZxid();
   }
-  checkpoint(snapshot: TreeSnapshot): void {
+  checkpoint(snapshot: SnapshotStream): void {
     this.zab.checkpoint(snapshot);
   }
   propose(txn: Txn): ReplicationEffect[] {

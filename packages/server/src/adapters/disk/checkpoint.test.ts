@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { streamOfSnapshot } from '../../core/tree/tree-snapshot.js';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Txn } from '../../core/tree/txn.js';
@@ -19,7 +20,7 @@ const epoch = 0x100000000n;
 /** A checkpoint at `zxid` of a log that holds `logged`: its tail is what follows the zxid. */
 function checkpointOf(zxid: bigint, logged: readonly Txn[]) {
   const tail = logged.filter((txn) => txn.zxid > zxid);
-  return { type: 'checkpoint', snapshot: createSnapshot(zxid), tail } as const;
+  return { type: 'checkpoint', snapshot: streamOfSnapshot(createSnapshot(zxid)), tail } as const;
 }
 
 describe('checkpoints: a snapshot beside the log, which goes on', () => {

@@ -6,7 +6,7 @@
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
-import type { TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import { streamOfSnapshot, type TreeSnapshot } from '../../core/tree/tree-snapshot.js';
 import type { Logger, TxnLog } from '../../runtime/env.js';
 import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { writeEpochs } from './epochs-file.js';
@@ -14,7 +14,7 @@ import { encodeLogRecord, type LogRecord } from './log-record.js';
 import { encodeFrame } from './record-frame.js';
 import type { LineSegment, LogResume } from './recover.js';
 import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
-import { snapshotName, writeSnapshot, type SnapshotFile } from './snapshot-file.js';
+import { snapshotName, writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
 /** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
 export const segmentBytesDefault = 64 * 1024 * 1024;
@@ -128,7 +128,7 @@ export class DiskTxnLog implements TxnLog {
 
   /** Writes the batches' records, syncs once, and returns each batch's last txn zxid. */
   private async writeGroup(batches: readonly (readonly PersistOp[])[]): Promise<(bigint | null)[]> {
-    let checkpoint: SnapshotFile | null = null;
+    let checkpoint: SnapshotFileSource | null = null;
     const lastTxnZxids: (bigint | null)[] = [];
     for (const ops of batches) {
       const written = await this.writeOps(ops);
@@ -143,9 +143,9 @@ export class DiskTxnLog implements TxnLog {
 
   private async writeOps(
     ops: readonly PersistOp[],
-  ): Promise<{ lastTxnZxid: bigint | null; checkpoint: SnapshotFile | null }> {
+  ): Promise<{ lastTxnZxid: bigint | null; checkpoint: SnapshotFileSource | null }> {
     let lastTxnZxid: bigint | null = null;
-    let checkpoint: SnapshotFile | null = null;
+    let checkpoint: SnapshotFileSource | null = null;
     for (const op of ops) {
       switch (op.type) {
         case 'txns':
@@ -184,12 +184,13 @@ export class DiskTxnLog implements TxnLog {
    * is being written a newer one is skipped (as ZooKeeper skips a snapshot when "too busy to
    * snap"); the log keeps what the skipped one would have let go, until the next one.
    */
-  private writeCheckpoint(file: SnapshotFile): void {
+  private writeCheckpoint(file: SnapshotFileSource): void {
     if (this.snapshotWrite !== null) {
       this.options.logger.warn(
         `txn log ${this.options.dataDir}: still writing the last snapshot; skipping ` +
           `${snapshotName(file.snapshot.zxid)}`,
       );
+      file.snapshot.abandon();
       return;
     }
     this.snapshotWrite = (async () => {
@@ -253,7 +254,10 @@ export class DiskTxnLog implements TxnLog {
   /** A snapshot replaces the log it covers: it is written, then a new line of the log starts. */
   private async restartAt(snapshot: TreeSnapshot): Promise<void> {
     await this.sync();
-    await writeSnapshot(this.disk, this.options.dataDir, { snapshot, fromSeq: this.seq });
+    await writeSnapshot(this.disk, this.options.dataDir, {
+      snapshot: streamOfSnapshot(snapshot),
+      fromSeq: this.seq,
+    });
     this.baseZxid = snapshot.zxid;
     await this.startSegment(true);
   }

@@ -1,15 +1,18 @@
 // Snapshot files: `snapshot.<zxid as 16 hex digits>`, a magic, then checksummed frames: a head
-// (zxid, the seq of the log segment recovery replays from, node count), the sessions and ACL
-// lists (msgpack), and the nodes in binary chunks (snapshot-nodes-codec.ts), checked on reading
-// as read-txn.ts checks a SNAP. Chunks let a large tree be encoded and written a piece at a time
-// while the server goes on serving, and a flipped bit is caught in the chunk it hits.
+// (zxid, the seq of the log segment recovery replays from, node count), the nodes in binary
+// chunks (snapshot-nodes-codec.ts), and last the sessions and the ACL lists the chunks index
+// (msgpack; last because a checkpoint meets its ACL lists as it walks the tree). Chunks let a
+// large tree be read from a SnapshotStream, encoded and written a piece at a time while the
+// server goes on serving, and a flipped bit is caught in the chunk it hits.
 // Written to a temp file, fsynced, renamed and the directory fsynced: whole or absent.
 
 import { dirname, join } from 'node:path';
-import type {
-  RestorableSnapshot,
-  SnapshotNode,
-  TreeSnapshot,
+import {
+  streamOfSnapshot,
+  type RestorableSnapshot,
+  type SnapshotNode,
+  type SnapshotStream,
+  type TreeSnapshot,
 } from '../../core/tree/tree-snapshot.js';
 import { packValue, unpackValue } from '../msgpack-value.js';
 import { checkSnapshotNodes, readAcls, readSnapshotSessions } from '../read-txn.js';
@@ -19,7 +22,7 @@ import { CorruptDataDirError } from './disk-errors.js';
 import { fsyncDirectory, type DiskFs } from './disk-fs.js';
 import { encodeFrame, frameAt } from './record-frame.js';
 
-const snapshotMagic = Buffer.from('ZOOSNAP3', 'latin1');
+const snapshotMagic = Buffer.from('ZOOSNAP4', 'latin1');
 const namePattern = /^snapshot\.([0-9a-f]{16})$/;
 /** Nodes per frame: a millisecond or so of encoding, so serving goes on between chunks. */
 const nodesPerChunk = 4096;
@@ -44,27 +47,37 @@ export interface SnapshotFile {
   fromSeq: number;
 }
 
+/** A snapshot file to write: its nodes read from a stream as they are written. */
+export interface SnapshotFileSource {
+  snapshot: SnapshotStream;
+  fromSeq: number;
+}
+
 /** Head bytes are a few dozen; reading this many always covers them. */
 const headBytesMax = 256;
 
 /**
- * The file's pieces in order: the magic with the head, the sessions and the ACL table, then one
- * frame per chunk of nodes (snapshot-nodes-codec.ts).
+ * The file's pieces in order: the magic with the head, one frame per chunk of nodes read from
+ * the stream as the pieces are taken, then the sessions and the ACL table.
  */
-export function* encodeSnapshotPieces(file: SnapshotFile): Generator<Buffer> {
-  const { zxid, sessions, nodes } = file.snapshot;
+export function* encodeSnapshotPieces(file: SnapshotFileSource): Generator<Buffer> {
+  const { zxid, sessions, nodeCount } = file.snapshot;
   const acls = new AclTable();
-  for (const node of nodes) acls.indexFor(node.acl);
-  const head = packValue({ zxid, fromSeq: file.fromSeq, nodeCount: nodes.length });
-  const tables = packValue({ sessions, acls: acls.lists });
-  yield Buffer.concat([snapshotMagic, encodeFrame(head), encodeFrame(tables)]);
-  for (let start = 0; start < nodes.length; start += nodesPerChunk) {
-    yield encodeFrame(encodeNodeChunk(nodes.slice(start, start + nodesPerChunk), acls));
+  const head = packValue({ zxid, fromSeq: file.fromSeq, nodeCount });
+  yield Buffer.concat([snapshotMagic, encodeFrame(head)]);
+  let written = 0;
+  for (let nodes = file.snapshot.next(nodesPerChunk); nodes.length > 0;) {
+    written += nodes.length;
+    yield encodeFrame(encodeNodeChunk(nodes, acls));
+    nodes = file.snapshot.next(nodesPerChunk);
   }
+  if (written !== nodeCount) throw new Error(`snapshot stream gave ${written} of ${nodeCount}`);
+  yield encodeFrame(packValue({ sessions, acls: acls.lists }));
 }
 
 export function encodeSnapshot(file: SnapshotFile): Buffer {
-  return Buffer.concat([...encodeSnapshotPieces(file)]);
+  const source = { snapshot: streamOfSnapshot(file.snapshot), fromSeq: file.fromSeq };
+  return Buffer.concat([...encodeSnapshotPieces(source)]);
 }
 
 /** Throws CorruptDataDirError for a failed checksum, a bad shape, or a zxid unlike its name. */
@@ -93,7 +106,7 @@ export interface LazySnapshotFile {
  */
 export function decodeSnapshotLazily(bytes: Buffer, file: string): LazySnapshotFile {
   if (!bytes.subarray(0, snapshotMagic.length).equals(snapshotMagic)) {
-    throw new CorruptDataDirError(file, 'not a ZOOSNAP3 file', 0);
+    throw new CorruptDataDirError(file, 'not a ZOOSNAP4 file', 0);
   }
   const payloads: Buffer[] = [];
   for (let offset = snapshotMagic.length; offset < bytes.length;) {
@@ -123,8 +136,12 @@ function readHead(bytes: Buffer): WireObject {
 
 /** The head and the tables read now; the chunks kept for the nodes' iterator. */
 function joinPieces(payloads: readonly Buffer[], file: string): LazySnapshotFile {
-  const [headBytes, tableBytes, ...chunkBytes] = payloads;
-  if (headBytes === undefined || tableBytes === undefined) throw new Error('no head');
+  const headBytes = payloads[0];
+  const tableBytes = payloads.at(-1);
+  if (headBytes === undefined || tableBytes === undefined || payloads.length < 2) {
+    throw new Error('no head and tables');
+  }
+  const chunkBytes = payloads.slice(1, -1);
   const head = readHead(headBytes);
   const zxid = head.int64('zxid');
   const tables = WireObject.of(unpackValue(tableBytes, 'snapshot tables'), 'tables');
@@ -161,11 +178,17 @@ function joinPieces(payloads: readonly Buffer[], file: string): LazySnapshotFile
 export async function writeSnapshot(
   disk: DiskFs,
   dataDir: string,
-  file: SnapshotFile,
+  file: SnapshotFileSource,
 ): Promise<void> {
   const path = join(dataDir, snapshotName(file.snapshot.zxid));
   const temp = `${path}.tmp`;
-  const fd = await disk.open(temp, 'w');
+  let fd: number;
+  try {
+    fd = await disk.open(temp, 'w');
+  } catch (error) {
+    file.snapshot.abandon();
+    throw error;
+  }
   try {
     let offset = 0;
     for (const piece of encodeSnapshotPieces(file)) {
@@ -174,6 +197,8 @@ export async function writeSnapshot(
     }
     await disk.fsync(fd);
   } finally {
+    // A write that failed part-way leaves the stream unread: release what the tree keeps for it.
+    file.snapshot.abandon();
     await disk.close(fd);
   }
   await disk.rename(temp, path);

@@ -7,6 +7,7 @@ import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { Request } from '@zoo/client/protocol';
 import { PeerHarness } from '../testing/peer-harness.js';
 import { DataTree } from '../tree/data-tree.js';
+import { drainSnapshot } from '../tree/tree-snapshot.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
 
 const create = (path: string): Request => ({
@@ -35,7 +36,8 @@ describe('checkpoints', () => {
     expect(checkpoints.map((op) => op.snapshot.zxid)).toEqual(
       Array.from({ length: Math.floor(41 / every) }, (_, i) => BigInt((i + 1) * every)),
     );
-    for (const { snapshot, tail } of checkpoints) {
+    for (const { snapshot: stream, tail } of checkpoints) {
+      const snapshot = drainSnapshot(stream);
       expect(DataTree.fromSnapshot(snapshot).digest()).toBe(digests.get(snapshot.zxid));
       expect(snapshot.sessions).toHaveLength(1);
       // The harness's disk is instant, so nothing logged is left unapplied at a checkpoint.

@@ -6,8 +6,14 @@
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Response } from '@zoo/client/protocol';
 import { DataTree } from '../tree/data-tree.js';
-import type { RestorableSnapshot, TreeSnapshot } from '../tree/tree-snapshot.js';
+import type {
+  RestorableSnapshot,
+  SnapshotSession,
+  SnapshotStream,
+  TreeSnapshot,
+} from '../tree/tree-snapshot.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
+import { streamOfWalk } from '../tree/snapshot-walk.js';
 import { PendingChanges } from '../prep/pending-changes.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { SessionTable } from '../sessions/session-table.js';
@@ -220,12 +226,20 @@ export class Peer implements ReplicatedState, RequestContext {
     return this.currentTree.lastZxid;
   }
 
+  /** The applied state, read while txns go on applying: a large tree is not copied at once. */
+  private beginCheckpoint(): SnapshotStream {
+    return streamOfWalk(this.currentTree.beginSnapshotWalk(), this.sessionList());
+  }
+
   takeSnapshot(): TreeSnapshot {
-    const sessions = [...this.sessions.sessions()].map((s) => ({
+    return { ...this.currentTree.snapshot(), sessions: this.sessionList() };
+  }
+
+  private sessionList(): SnapshotSession[] {
+    return [...this.sessions.sessions()].map((s) => ({
       sessionId: s.sessionId,
       timeoutMs: s.timeoutMs,
     }));
-    return { ...this.currentTree.snapshot(), sessions };
   }
 
   // ---- what replication decided, carried out after each of its calls ----
@@ -259,7 +273,9 @@ export class Peer implements ReplicatedState, RequestContext {
     }
     if (this.checkpoints.isDue()) {
       this.checkpoints.restart();
-      this.replication.checkpoint(this.takeSnapshot());
+      // One at a time: while the last one is still being read, this one is skipped (ZooKeeper's
+      // "too busy to snap"); the log keeps its txns until the next.
+      if (!this.currentTree.isWalking) this.replication.checkpoint(this.beginCheckpoint());
     }
   }
 

@@ -3,7 +3,7 @@
 // applies commits; replication decides zxids, durability order and what is committed.
 
 import type { Txn } from '../tree/txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import type { SnapshotStream, TreeSnapshot } from '../tree/tree-snapshot.js';
 import type { PeerEnvelope, PeerMessage, RequestOrigin } from '../zab/messages.js';
 
 export type ReplicationRole = 'looking' | 'leading' | 'following' | 'observing';
@@ -19,7 +19,7 @@ export type PersistOp =
    * `snapshot.zxid` (not yet applied), which the log must keep after the snapshot. Txns up to
    * the snapshot may then be dropped from memory and, once retention allows, from disk.
    */
-  | { type: 'checkpoint'; snapshot: TreeSnapshot; tail: readonly Txn[] }
+  | { type: 'checkpoint'; snapshot: SnapshotStream; tail: readonly Txn[] }
   | { type: 'epochs'; acceptedEpoch: number; currentEpoch: number };
 
 export interface ReplicationOutput {
@@ -75,7 +75,7 @@ export interface Replication {
    * Queues a checkpoint of `snapshot`, the state as last applied: a persist op carrying it and
    * the txns logged after it. Called by the peer between steps.
    */
-  checkpoint(snapshot: TreeSnapshot): void;
+  checkpoint(snapshot: SnapshotStream): void;
   /** A learner's client touched its session: the next pong reports it to the leader. */
   noteTouched(sessionId: bigint): void;
   takeOutput(): ReplicationOutput;

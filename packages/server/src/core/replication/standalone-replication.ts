@@ -3,7 +3,7 @@
 
 import { AssertionError, assert } from '@zoo/client/protocol';
 import type { Txn } from '../tree/txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import type { SnapshotStream } from '../tree/tree-snapshot.js';
 import type {
   PersistOp,
   ReplicatedState,
@@ -88,7 +88,7 @@ export class StandaloneReplication implements Replication {
     return [];
   }
 
-  checkpoint(snapshot: TreeSnapshot): void {
+  checkpoint(snapshot: SnapshotStream): void {
     assert(snapshot.zxid === this.lastAppliedZxid, 'a checkpoint of the applied state');
     this.persist.push({ type: 'checkpoint', snapshot, tail: this.uncommitted.slice(this.head) });
   }

@@ -2,7 +2,7 @@
 // result and the watch events). It knows no sessions or connections and decides nothing: every
 // choice is in the txn. ZooKeeper: DataTree (createNode, deleteNode, setData, setACL, processTxn).
 
-import { type Acl, type Stat } from '@zoo/client/protocol';
+import type { Acl, Stat } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
 import { nameOf, parentOf } from './path.js';
 import type { CreateTxnBody, Txn, TxnBody } from './txn.js';
@@ -13,30 +13,14 @@ import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
 import { snapshotNodes, zNodeOfSnapshot, type SnapshotNode } from './tree-snapshot.js';
 import { snapshotNodeProblem } from './snapshot-node-problem.js';
+import { SnapshotWalk } from './snapshot-walk.js';
 import { countDescendants, findReapable } from './reapable-nodes.js';
 import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
+import type { TreeEvent, TxnResult } from './tree-results.js';
 
 export type { ZNode } from './z-node.js';
 
-export interface TreeEvent {
-  type: 'nodeCreated' | 'nodeDeleted' | 'nodeDataChanged' | 'nodeChildrenChanged';
-  path: string;
-  /** The ACL that guards delivery: the node's own (its last one when deleted), the parent's for
-   * nodeChildrenChanged (ZooKeeper 3.8.4+: WatchManager.triggerWatch(path, type, acl)). */
-  acl: readonly Acl[];
-}
-
-/** What the reply to a txn needs. */
-export type TxnResult =
-  | { type: 'create'; path: string; stat: Stat }
-  | { type: 'delete' }
-  | { type: 'setData'; stat: Stat }
-  | { type: 'setACL'; stat: Stat }
-  | { type: 'check' }
-  | { type: 'multi'; results: TxnResult[] }
-  | { type: 'error'; err: number }
-  | { type: 'multiError'; errs: number[] }
-  | { type: 'session' };
+export type { TreeEvent, TxnResult } from './tree-results.js';
 
 const emptyPaths: ReadonlySet<string> = new Set();
 
@@ -55,7 +39,12 @@ export class DataTree {
   private readonly ttls = new Set<string>();
   private readonly acls = new AclCache();
   /** Quota'd paths; keeps /zookeeper/quota/…/zookeeper_stats current (quota-stats.ts). */
-  private readonly quotas = new QuotaStats(this.nodes);
+  private readonly quotas = new QuotaStats(this.nodes, (path, node) =>
+    this.beforeChange(path, node),
+  );
+  /** The snapshot walk in progress, which must see nodes as they were when it began. */
+  private walk: SnapshotWalk | null = null;
+  private walkGeneration = 0;
   /** Sum of path lengths and data lengths (ZooKeeper: nodeDataSize). */
   private dataSize = 0;
   private cachedDigest: string | null = null;
@@ -81,6 +70,27 @@ export class DataTree {
     this.nodes.set(path, node);
     this.dataSize += path.length;
     return node;
+  }
+
+  /**
+   * Starts a snapshot of the tree as it is now, read a chunk at a time (SnapshotWalk.next) while
+   * txns go on applying. One walk at a time: call it only when isWalking is false.
+   */
+  beginSnapshotWalk(): SnapshotWalk {
+    assert(this.walk === null, 'a snapshot walk began while another was in progress');
+    const walk = new SnapshotWalk(this.nodes, this.lastZxid, ++this.walkGeneration, () => {
+      if (this.walk === walk) this.walk = null;
+    });
+    this.walk = walk;
+    return walk;
+  }
+
+  get isWalking(): boolean {
+    return this.walk !== null;
+  }
+
+  private beforeChange(path: string, node: MutableZNode): void {
+    this.walk?.preserve(path, node);
   }
 
   /** Every node, parents first (tree-snapshot.ts), at lastZxid. ZooKeeper: DataTree.serialize. */
@@ -194,6 +204,7 @@ export class DataTree {
     // ZooKeeper: createNode only raises the parent's cversion ("if parentCVersion > cversion", a
     // guard for fuzzy-snapshot replay). Zoo has no fuzzy snapshots, and the guard would freeze
     // the sequence counter at int32 wrap, so the txn's value is taken as is.
+    this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
     parent.addChild(nameOf(path));
@@ -213,6 +224,8 @@ export class DataTree {
     const parent = this.mustGet(parentPath);
     const node = this.mustGet(path);
     assert(node.children.size === 0, () => `delete of non-empty node ${path} at ${zxid}`);
+    this.beforeChange(path, node);
+    this.beforeChange(parentPath, parent);
     parent.removeChild(nameOf(path));
     // ZooKeeper: deleteNode — pzxid only moves forward; childCreates is untouched.
     if (zxid > parent.pzxid) parent.pzxid = zxid;
@@ -231,6 +244,7 @@ export class DataTree {
     events: TreeEvent[],
   ): Stat {
     const node = this.mustGet(body.path);
+    this.beforeChange(body.path, node);
     const data = body.data === null ? null : Buffer.from(body.data);
     const bytesDiff = lengthOf(data) - lengthOf(node.data);
     node.data = data;
@@ -246,6 +260,7 @@ export class DataTree {
   /** ZooKeeper: DataTree.setACL — only the ACL and aversion change, and no watch fires. */
   private setAcl(path: string, acl: readonly Acl[], version: number): Stat {
     const node = this.mustGet(path);
+    this.beforeChange(path, node);
     const previous = node.acl;
     node.acl = this.acls.intern(acl);
     this.acls.release(previous);

@@ -92,7 +92,11 @@ export class QuotaStats {
   /** Quota key → how many limit nodes name it (one, unless two quota paths share a key). */
   private readonly limits = new Map<string, number>();
 
-  constructor(private readonly nodes: ReadonlyMap<string, MutableZNode>) {}
+  /** `beforeChange` runs before a stats node's data is rewritten (a snapshot walk keeps it). */
+  constructor(
+    private readonly nodes: ReadonlyMap<string, MutableZNode>,
+    private readonly beforeChange: (path: string, node: MutableZNode) => void = () => {},
+  ) {}
 
   /**
    * ZooKeeper: DataTree.createNode — a new limit node under /zookeeper/quota adds its parent's
@@ -202,10 +206,12 @@ export class QuotaStats {
    * but not its version, mzxid or mtime, and no watch fires. A missing stats node is skipped.
    */
   private updateQuotaStat(prefix: string, bytesDiff: bigint, countDiff: bigint): number {
-    const node = this.nodes.get(`${quotaRootPath}${prefix}/${statNodeName}`);
+    const path = `${quotaRootPath}${prefix}/${statNodeName}`;
+    const node = this.nodes.get(path);
     if (node === undefined) return 0;
     const stats = parseStatsTrack(node.data);
     if (stats === null) return 0;
+    this.beforeChange(path, node);
     // Java long arithmetic: wraps at 64 bits.
     stats.set('count', BigInt.asIntN(64, (stats.get('count') ?? -1n) + countDiff));
     stats.set('bytes', BigInt.asIntN(64, (stats.get('bytes') ?? -1n) + bytesDiff));
@@ -218,8 +224,10 @@ export class QuotaStats {
    * node table; a target that names no node counts 0). Other keys in the old data are dropped.
    */
   private updateQuotaForPath(target: string): number {
-    const node = this.nodes.get(`${quotaRootPath}${target}/${statNodeName}`);
+    const statsPath = `${quotaRootPath}${target}/${statNodeName}`;
+    const node = this.nodes.get(statsPath);
     assert(node !== undefined, () => `stats node for ${target} missing as it is created`);
+    this.beforeChange(statsPath, node);
     let count = 0n;
     let bytes = 0n;
     const stack = [target === '' ? '/' : target];

@@ -49,6 +49,47 @@ export interface RestorableSnapshot {
 }
 
 /**
+ * A snapshot read a chunk at a time (a checkpoint's comes from a SnapshotWalk while the tree goes
+ * on changing). Whoever receives one must read it to its end or abandon it: until then the tree
+ * keeps copies of the nodes it changes for it.
+ */
+export interface SnapshotStream {
+  readonly zxid: bigint;
+  readonly nodeCount: number;
+  readonly sessions: readonly SnapshotSession[];
+  /** Up to `max` more nodes in snapshot order; an empty list once all were read. */
+  next(max: number): SnapshotNode[];
+  abandon(): void;
+}
+
+/** A whole snapshot as a stream (a SNAP's, a test's). */
+export function streamOfSnapshot(snapshot: TreeSnapshot): SnapshotStream {
+  let read = 0;
+  return {
+    zxid: snapshot.zxid,
+    nodeCount: snapshot.nodes.length,
+    sessions: snapshot.sessions,
+    next(max: number): SnapshotNode[] {
+      const nodes = snapshot.nodes.slice(read, read + max);
+      read += nodes.length;
+      return nodes;
+    },
+    abandon(): void {
+      read = snapshot.nodes.length;
+    },
+  };
+}
+
+/** Reads a stream to its end into one snapshot (a log kept in memory stores it so). */
+export function drainSnapshot(stream: SnapshotStream): TreeSnapshot {
+  const nodes: SnapshotNode[] = [];
+  for (let chunk = stream.next(4096); chunk.length > 0; chunk = stream.next(4096)) {
+    for (const node of chunk) nodes.push(node);
+  }
+  return { zxid: stream.zxid, nodes, sessions: [...stream.sessions] };
+}
+
+/**
  * Every node in pre-order from '/', each node's children in insertion order: parents come before
  * their children, and a restore that re-adds children in this order gives back the same order
  * getChildren answers with. The order is a function of the applied txns, so replicas agree.

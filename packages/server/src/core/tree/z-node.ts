@@ -46,6 +46,8 @@ export class MutableZNode implements ZNode {
   aversion = 0;
   ephemeralOwner: bigint;
   pzxid: bigint;
+  /** The last snapshot walk that emitted this node (snapshot-walk.ts); 0: none. */
+  walkedBy = 0;
   /** Null until the first child: most znodes are leaves, and an empty Set costs ~100 bytes. */
   private childNames: Set<string> | null = null;
 

@@ -7,7 +7,7 @@
 import { assert } from '@zoo/client/protocol';
 import { FastLeaderElection } from '../election/fast-leader-election.js';
 import type { Txn } from '../tree/txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import type { SnapshotStream } from '../tree/tree-snapshot.js';
 import type {
   ReplicatedState,
   Replication,
@@ -192,7 +192,7 @@ export class Zab implements Replication, ZabContext {
   }
 
   /** The txns after the snapshot stay in the log: they may be proposals not yet committed. */
-  checkpoint(snapshot: TreeSnapshot): void {
+  checkpoint(snapshot: SnapshotStream): void {
     assert(snapshot.zxid === this.log.appliedZxid, 'a checkpoint of the applied state');
     const tail = this.log.entriesAfter(snapshot.zxid);
     this.outbox.persist({ type: 'checkpoint', snapshot, tail });

@@ -1,6 +1,7 @@
 // Test support: a node's disk as the loop would keep it — epochs, the last snapshot and the
 // txns logged after it — written one PersistOp at a time, in order.
 
+import { drainSnapshot } from '../../tree/tree-snapshot.js';
 import { assert } from '@zoo/client/protocol';
 import type { Txn } from '../../tree/txn.js';
 import type { TreeSnapshot } from '../../tree/tree-snapshot.js';
@@ -29,7 +30,7 @@ export class FakeDisk {
         this.log = [];
         return;
       case 'checkpoint':
-        this.snapshot = op.snapshot;
+        this.snapshot = drainSnapshot(op.snapshot);
         this.log = this.log.filter((txn) => txn.zxid > op.snapshot.zxid);
         return;
       case 'epochs':

@@ -1,0 +1,82 @@
+import type { CreateRequest } from '@zoo/client/protocol';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { stepArb, Workload, type Step } from '../testing/tree-workload.js';
+import { DataTree } from './data-tree.js';
+import type { SnapshotNode } from './tree-snapshot.js';
+
+/** A tree with some history, so the walk starts from something worth copying. */
+function treeAfter(steps: readonly Step[]): Workload {
+  const workload = new Workload(new DataTree());
+  steps.forEach((step, i) => workload.run(step, i));
+  return workload;
+}
+
+describe('snapshot walk: an exact snapshot read while txns go on applying', () => {
+  test('gives exactly the nodes DataTree.snapshot gave at its start, in the same order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { minLength: 1, maxLength: 40 }),
+        fc.array(fc.tuple(stepArb, fc.integer({ min: 0, max: 3 })), { maxLength: 40 }),
+        (before, during) => {
+          const workload = treeAfter(before);
+          const { tree } = workload;
+          const expected = tree.snapshot();
+          const walk = tree.beginSnapshotWalk();
+          expect(walk.zxid).toBe(expected.zxid);
+          expect(walk.nodeCount).toBe(expected.nodes.length);
+          const walked: SnapshotNode[] = [];
+          // Reads of 0–3 nodes between the txns: every node is read before, between or after
+          // the changes that touch it.
+          for (const [i, [step, take]] of during.entries()) {
+            walked.push(...walk.next(take));
+            workload.run(step, before.length + i);
+          }
+          while (!walk.isDone) walked.push(...walk.next(2));
+          expect(walked).toEqual(expected.nodes);
+          expect(tree.isWalking).toBe(false);
+          expect(walk.preservedCount).toBe(0);
+          tree.invariants();
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('copies only what changes before it is read, and stops copying once abandoned', () => {
+    const tree = new DataTree();
+    const workload = new Workload(tree);
+    const create = (path: string, i: number): void => {
+      const request: CreateRequest = {
+        type: 'create',
+        variant: 'create2',
+        path,
+        data: null,
+        acl: openAcl,
+        flags: 0,
+        ttl: -1n,
+      };
+      workload.run({ kind: 'write', request, session: 0 }, i);
+    };
+    for (let i = 0; i < 50; i++) create(`/n${i}`, i);
+    const walk = tree.beginSnapshotWalk();
+    walk.next(10);
+    const setData = (path: string, i: number): void => {
+      const request = { type: 'setData' as const, path, data: Buffer.from('x'), version: -1 };
+      workload.run({ kind: 'write', request, session: 0 }, i);
+    };
+    setData('/n3', 100); // read already: no copy
+    setData('/n40', 101); // not read yet: copied once
+    setData('/n40', 102);
+    expect(walk.preservedCount).toBe(1);
+    walk.abandon();
+    expect(tree.isWalking).toBe(false);
+    setData('/n45', 103);
+    expect(walk.preservedCount).toBe(0);
+    expect(() => walk.next(1)).toThrow(/abandoned/);
+    // A new walk may begin once the last one ended.
+    expect(tree.beginSnapshotWalk().nodeCount).toBe(tree.snapshot().nodes.length);
+  });
+});
+
+const openAcl = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
