@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// `zoo <command>` (`pnpm zoo …` in the repository): one entry point for Zoo's command-line tools.
+// Each subcommand hands its arguments, untouched, to the tool's own file, which parses them with
+// its own commander program (so `zoo start --help` prints zoo-server's flags, kept in one place).
+
+import { Command } from 'commander';
+import { runTool, toolNames, tools } from './zoo-tools.js';
+
+const program = new Command()
+  .name('zoo')
+  .description('Zoo, a ZooKeeper-compatible coordination service: its command-line tools')
+  .enablePositionalOptions()
+  .showHelpAfterError();
+
+for (const name of toolNames) {
+  program
+    .command(name)
+    .description(tools[name].description)
+    .argument('[arguments...]', `${name}'s own arguments (zoo ${name} --help lists them)`)
+    // The tool parses (and documents) its own flags: commander passes them through unread.
+    .helpOption(false)
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (args: string[]) => {
+      await runTool(name, args);
+    });
+}
+
+await program.parseAsync();
