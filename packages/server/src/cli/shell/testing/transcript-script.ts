@@ -1,5 +1,23 @@
-// The script of ../shell-transcript.test.ts, one line per command, and the transcript zkCli prints
-// for it (taken from zkCli 3.8 against Apache ZooKeeper, with `Created …` moved to stdout).
+// The script the shell tests run, one line per command; the transcript zkCli prints for it
+// (taken from zkCli 3.8 against Apache ZooKeeper, with `Created …` moved to stdout); and the
+// masking of what differs between runs.
+
+import { createHash } from 'node:crypto';
+
+/** Masks what changes between runs: times, zxids, session ids, the digest of the password. */
+export function masked(text: string): string {
+  const digest = createHash('sha1').update('alice:secret').digest('base64');
+  return (
+    text
+      .replace(/^(ctime|mtime) = \w{3} \w{3} \d\d \d\d:\d\d:\d\d \S+ \d{4}$/gm, '$1 = <time>')
+      .replace(/^(cZxid|mZxid|pZxid) = 0x[0-9a-f]+$/gm, '$1 = <zxid>')
+      .replace(/^ephemeralOwner = 0x[0-9a-f]{2,}$/gm, 'ephemeralOwner = <session>')
+      .replace(`'digest,'alice:${digest}`, `'digest,'alice:<sha1 of alice:secret>`)
+      // Apache ZooKeeper keeps a connection's identities in a hash set: whoami lists them in any
+      // order, and Zoo in the order they were added.
+      .replace(/^digest: alice\nip: 127\.0\.0\.1$/m, 'ip: 127.0.0.1\ndigest: alice')
+  );
+}
 
 /** The commands, one per line; `connect` reconnects to the server under test. */
 export function transcriptScript(connectString: string): string[] {
