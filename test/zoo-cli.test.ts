@@ -76,6 +76,8 @@ describe('zoo, the one command', () => {
     expect(sim?.stdout).toContain('--seeds');
     expect(bench?.stdout).toContain('--sections');
     for (const ran of [own, start, shell, data, sim, bench]) expect(ran?.code).toBe(0);
+    // `zoo help <command>` is the same as `zoo <command> --help`.
+    expect(await zoo(['help', 'shell'])).toEqual(shell);
   }, 60_000);
 
   test('zoo data passes its arguments and exit code through', async () => {

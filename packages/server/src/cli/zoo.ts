@@ -26,4 +26,16 @@ for (const name of toolNames) {
     });
 }
 
+// `zoo help <command>` shows the tool's own help, as `zoo <command> --help` does.
+program
+  .helpCommand(false)
+  .command('help')
+  .description('show the help of zoo or of one of its commands')
+  .argument('[command]', 'a command of zoo')
+  .action(async (name?: string) => {
+    const tool = toolNames.find((candidate) => candidate === name);
+    if (tool === undefined) program.help();
+    else await runTool(tool, ['--help']);
+  });
+
 await program.parseAsync();

@@ -116,9 +116,7 @@ export class Shell {
       await command.run(this.context, parseCommandArgs(command, words));
       return true;
     } catch (error) {
-      if (error instanceof ZooError) this.printError([zookeeperErrorText(error)]);
-      else if (error instanceof ShellError) this.printError([error.message]);
-      else throw error;
+      this.printError([describeFailure(error)]);
       return false;
     }
   }
@@ -144,4 +142,12 @@ export class Shell {
   private printError(lines: readonly string[]): void {
     this.options.err(`${lines.join('\n')}\n`);
   }
+}
+
+/** A failed command's line on stderr: zkCli's wording, or the error's own message. */
+function describeFailure(error: unknown): string {
+  if (error instanceof ZooError) return zookeeperErrorText(error);
+  // Anything else (a connect string the client refuses, say) fails that command alone, as
+  // zkCli prints an exception's message and goes on.
+  return error instanceof Error ? error.message : String(error);
 }
