@@ -24,8 +24,8 @@ import { encodeFrame, frameAt } from './record-frame.js';
 
 const snapshotMagic = Buffer.from('ZOOSNAP4', 'latin1');
 const namePattern = /^snapshot\.([0-9a-f]{16})$/;
-/** Nodes per frame: a millisecond or so of encoding, so serving goes on between chunks. */
-const nodesPerChunk = 4096;
+/** Nodes per frame: a few milliseconds of walking and encoding, so serving goes on between. */
+const nodesPerChunk = 1024;
 
 export function snapshotName(zxid: bigint): string {
   return `snapshot.${BigInt.asUintN(64, zxid).toString(16).padStart(16, '0')}`;
