@@ -2,7 +2,10 @@
 // with N waiters, LeaderLatch fail-over after the leader's session closes, and memory per znode
 // with a million znodes. Each system runs alone on a fresh standalone server, Zoo first.
 
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compare } from './compare.js';
+import { startZoo } from './targets.js';
 import type { RunningTarget } from './targets.js';
 import { measureLockHandover } from './lock-handover.js';
 import { measureLatchFailover } from './latch-failover.js';
@@ -11,13 +14,17 @@ import { printDistributions, printTable } from './report.js';
 import { distributionOf } from './results.js';
 import type { SystemName, ZnodeMemory } from './results.js';
 import { advanceProgress, note, startProgress, stopProgress } from './progress.js';
-import { reportMissing, standaloneStarters } from './system-sections.js';
+import { reportMissing, standaloneStarters, zooEnsembleOptionsOf } from './system-sections.js';
 import type { SectionContext } from './system-sections.js';
 
 /** Runs `step` for each item on each system in turn (Zoo first), each on a fresh server. */
 async function onEachSystem<S>(
   context: SectionContext,
-  options: { section: string; steps: readonly S[] },
+  options: {
+    section: string;
+    steps: readonly S[];
+    starters?: readonly (() => Promise<RunningTarget | null>)[];
+  },
   step: (target: RunningTarget, item: S) => Promise<void>,
 ): Promise<void> {
   process.stdout.write(`\n== ${options.section}\n`);
@@ -25,7 +32,7 @@ async function onEachSystem<S>(
   const ran = await compare({
     isSequential: !context.flags.together,
     settleMs: 1000,
-    starters: standaloneStarters(context.flags),
+    starters: options.starters ?? standaloneStarters(context.flags),
     steps: options.steps,
     step: async (target, item) => {
       await step(target, item);
@@ -81,14 +88,21 @@ const bytes = (value: number | null): string => (value === null ? '-' : value.to
 export async function znodesSection(context: SectionContext): Promise<void> {
   const { flags, results } = context;
   const measured: ZnodeMemory[] = [];
-  await onEachSystem(context, { section: 'znodes', steps: [flags.znodes] }, async (target) => {
+  const section = { section: 'znodes', steps: [flags.znodes] };
+  const probeFile = join(tmpdir(), `zoo-bench-heap-${process.pid}`);
+  const starters = [
+    // The probe answers SIGUSR2 with the heap after a full GC, as jcmd does for the JVM.
+    () => startZoo({ ...zooEnsembleOptionsOf(flags), heapProbeFile: probeFile }),
+    ...standaloneStarters(flags).slice(1),
+  ];
+  await onEachSystem(context, { ...section, starters }, async (target) => {
     const options = { count: flags.znodes, dataBytes: flags.data, clients: flags.clients };
     measured.push(await measureZnodeMemory(target, options));
   });
   results.znodeMemory.push(...measured);
   process.stdout.write(
     `\nMemory per znode: ${flags.znodes.toLocaleString('en-US')} znodes of ${flags.data} ` +
-      'bytes (1,000 per parent), state before and after; heap after a full GC (JVM only)\n',
+      'bytes (1,000 per parent), state before and after; heap (with buffers) after a full GC\n',
   );
   printTable(
     [

@@ -38,7 +38,7 @@ export interface ZnodeMemory {
   dataBytes: number;
   rssBeforeMib: number | null;
   rssAfterMib: number | null;
-  /** JVM heap in use after a full GC (jcmd GC.run); null for Zoo, whose heap is not exposed. */
+  /** Heap in use after a full GC: the JVM by jcmd GC.run, Zoo (with buffers) by heap-probe.ts. */
   heapBeforeMib: number | null;
   heapAfterMib: number | null;
   rssBytesPerZnode: number | null;

@@ -1,11 +1,10 @@
 // `--sections znodes`: memory per znode by the state method — each system starts fresh
 // (standalone, one at a time), its memory is read, N znodes are created (1,000 parents of up to
 // 1,000 children, `dataBytes` of data each), the memory is read again, and the difference is
-// divided by N. Resident memory for both; for the JVM also the heap in use after a full GC
-// (jcmd GC.run), which is what the znodes themselves hold — a JVM's resident memory also counts
-// heap pages it touched once and keeps.
+// divided by N. Resident memory for both, and the heap in use after a full GC (the JVM's by jcmd
+// GC.run, Zoo's by heap-probe.ts, buffers included), which is what the znodes themselves hold —
+// resident memory also counts pages a collector touched once and keeps.
 
-import { spawnSync } from 'node:child_process';
 import { LoadConnection } from './load-connection.js';
 import { createRequest, keepInFlight } from './pipeline.js';
 import { rssMib } from './memory-section.js';
@@ -15,20 +14,6 @@ import { advanceProgress, describeProgress } from './progress.js';
 
 const childrenPerParent = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Heap in use (MiB) after a full GC of the JVM `pid`, or null where jcmd cannot tell. */
-export function jvmHeapAfterGcMib(pid: number): number | null {
-  const gc = spawnSync('jcmd', [String(pid), 'GC.run'], { encoding: 'utf8', timeout: 60_000 });
-  if (gc.status !== 0) return null;
-  const info = spawnSync('jcmd', [String(pid), 'GC.heap_info'], { encoding: 'utf8' });
-  return info.status === 0 ? parseHeapUsedMib(info.stdout) : null;
-}
-
-/** The `used NK` of the whole heap in `jcmd GC.heap_info` output (its first heap line). */
-export function parseHeapUsedMib(text: string): number | null {
-  const match = /heap\s+total \d+K, used (\d+)K/.exec(text);
-  return match?.[1] === undefined ? null : Number(match[1]) / 1024;
-}
 
 /** Creates `paths` over `connections`, each keeping `depth` creates in flight; counts errors. */
 async function createAll(
@@ -70,11 +55,10 @@ interface MemoryReading {
   heapMib: number | null;
 }
 
-function readMemory(target: RunningTarget): MemoryReading {
-  const pids = target.pids();
-  const [pid] = pids;
-  const heapMib = target.name === 'zookeeper' && pid !== undefined ? jvmHeapAfterGcMib(pid) : null;
-  return { rssMib: rssMib(pids), heapMib };
+async function readMemory(target: RunningTarget): Promise<MemoryReading> {
+  // The GC first: resident memory read after it leaves out what the collector frees at once.
+  const heapMib = (await target.heapAfterGcMib?.()) ?? null;
+  return { rssMib: rssMib(target.pids()), heapMib };
 }
 
 const perZnode = (before: number | null, after: number | null, count: number): number | null =>
@@ -100,13 +84,13 @@ export async function measureZnodeMemory(
       await createAll([first], parents, { depth: 1, data, onDone: () => {} });
     // Let the start-up settle before the first reading, as after the last.
     await sleep(2000);
-    const before = readMemory(target);
+    const before = await readMemory(target);
     const onDone = (done: number): void =>
       describeProgress(`${target.name}: ${done.toLocaleString('en-US')} znodes created`);
     const errors = await createAll(connections, children, { depth: 50, data, onDone });
     if (errors > 0) throw new Error(`${target.name}: ${errors} creates failed`);
     await sleep(2000);
-    const after = readMemory(target);
+    const after = await readMemory(target);
     advanceProgress(`${target.name} measured`);
     return {
       system: target.name as SystemName,

@@ -8,7 +8,8 @@ import { chartSpecsOf } from '../bench/chart-specs.js';
 import { chartLibrarySource, renderReport, scriptJson } from '../bench/html-report.js';
 import { percentile, summarize } from '../bench/summary.js';
 import type { WorkloadResult } from '../bench/measured-window.js';
-import { parseHeapUsedMib, znodePaths } from '../bench/znode-memory.js';
+import { znodePaths } from '../bench/znode-memory.js';
+import { parseHeapUsedMib } from '../bench/jvm-heap.js';
 import { isProgressShown } from '../bench/progress.js';
 
 function run(opsPerSecond: number): WorkloadResult {
