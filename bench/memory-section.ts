@@ -25,7 +25,7 @@ export interface MemoryPlan {
 }
 
 /** Resident set size of `pids`, summed, in MiB (Linux /proc), or null where unknown. */
-function rssMib(pids: readonly number[]): number | null {
+export function rssMib(pids: readonly number[]): number | null {
   let kib = 0;
   for (const pid of pids) {
     try {

@@ -4,6 +4,8 @@
 // processes and drift in the machine's load spreads over both. `isTogether` keeps both up for
 // the whole section instead and interleaves the repetitions (the older way, for comparison).
 
+import { note } from './progress.js';
+
 export interface RepeatedSystem {
   name: string;
   /** How it runs, printed when it first starts. */
@@ -29,7 +31,7 @@ export interface Repetitions<T extends RepeatedSystem> {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function announce<T extends RepeatedSystem>(server: T, repetitions: Repetitions<T>): void {
-  process.stdout.write(`${server.description}\n  ${repetitions.describeStart(server)}\n`);
+  note(`${server.description}\n  ${repetitions.describeStart(server)}`, process.stdout);
 }
 
 async function oneAtATime<T extends RepeatedSystem>(repetitions: Repetitions<T>) {

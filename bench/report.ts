@@ -1,8 +1,9 @@
 // The benchmark's printed output: aligned tables of Zoo beside Apache ZooKeeper (medians and
 // min–max over repetitions) with ratios against issue 3's targets, and every run's raw figures.
 
-import type { WorkloadName, WorkloadResult } from './workloads.js';
+import type { WorkloadResult } from './measured-window.js';
 import type { FailoverRound } from './failover.js';
+import type { Distribution } from './results.js';
 import { median } from './summary.js';
 import type { Spread, WorkloadSummary } from './summary.js';
 
@@ -26,7 +27,7 @@ const verdict = (isMet: boolean): string => (isMet ? 'yes' : 'NO');
 
 /** One workload's runs on one system at one depth, and their summary (null if none ran). */
 export interface SummaryRow {
-  workload: WorkloadName;
+  workload: string;
   summary: WorkloadSummary | null;
   runs: readonly WorkloadResult[];
 }
@@ -39,12 +40,13 @@ const us = (value: number): string => `${fixed(value, 1)}us`;
 const ratioOf = (zoo: number, reference: number): string => `${fixed(zoo / reference, 2)}x`;
 
 function summaryCells(summary: WorkloadSummary | null): string[] {
-  if (summary === null) return ['-', '-', '-', '-'];
+  if (summary === null) return ['-', '-', '-', '-', '-'];
   const cpu = summary.serverCpuUsPerOp;
   return [
     spread(summary.opsPerSecond, (value) => fixed(value)),
     ms(summary.p50Ms.median),
     spread(summary.p99Ms, ms),
+    ms(summary.p999Ms.median),
     cpu === null ? '-' : spread(cpu, us),
   ];
 }
@@ -65,7 +67,7 @@ function ratioCells(zoo: WorkloadSummary | null, reference: WorkloadSummary | nu
 }
 
 /**
- * Per workload: each system's median ops/s, p50, p99 and server CPU per operation (all server
+ * Per workload: each system's median ops/s, p50, p99, p999 and server CPU per operation (all server
  * processes, all threads) with their min–max over the runs, then Zoo/ZooKeeper ratios of the
  * medians and whether issue 3's targets are met.
  */
@@ -75,8 +77,8 @@ export function printSummary(options: {
   reference: readonly SummaryRow[];
 }): void {
   process.stdout.write(`\n${options.title}\n`);
-  const header = ['workload', 'zoo ops/s', 'zoo p50', 'zoo p99', 'zoo cpu/op'];
-  header.push('zk ops/s', 'zk p50', 'zk p99', 'zk cpu/op');
+  const header = ['workload', 'zoo ops/s', 'zoo p50', 'zoo p99', 'zoo p999', 'zoo cpu/op'];
+  header.push('zk ops/s', 'zk p50', 'zk p99', 'zk p999', 'zk cpu/op');
   header.push('ops ratio', 'p99 ratio', 'cpu ratio', 'target met');
   const rows = options.zoo.map((row, index) => {
     const reference = options.reference[index]?.summary ?? null;
@@ -96,7 +98,7 @@ export function printRuns(label: string, rows: readonly SummaryRow[]): void {
     if (row.runs.length === 0) continue;
     const runs = row.runs.map(
       (r) =>
-        `${fixed(r.opsPerSecond)}/s p99 ${fixed(r.p99Ms, 2)}ms ` +
+        `${fixed(r.opsPerSecond)}/s p99 ${fixed(r.p99Ms, 2)}ms p999 ${fixed(r.p999Ms, 2)}ms ` +
         `cpu ${r.serverCpuUsPerOp === null ? '?' : fixed(r.serverCpuUsPerOp, 1)}us/op ` +
         `${r.serverCores === null ? '?' : fixed(r.serverCores, 2)} cores`,
     );
@@ -148,4 +150,29 @@ export function printFailover(zoo: FailoverRound[] | null, reference: FailoverRo
       );
     }
   }
+}
+
+/** Per label: each system's median [min–max] and p99 of the samples, and the median ratio. */
+export function printDistributions(title: string, distributions: readonly Distribution[]) {
+  process.stdout.write(`\n${title}\n`);
+  const labels = [...new Set(distributions.map((item) => item.label))];
+  const find = (label: string, system: string) =>
+    distributions.find((item) => item.label === label && item.system === system) ?? null;
+  const cells = (item: Distribution | null): string[] => {
+    if (item?.spread === null || item === null) return ['-', '-', '-'];
+    return [
+      spread(item.spread, ms),
+      item.p99Ms === null ? '-' : ms(item.p99Ms),
+      `${item.spread.runs}`,
+    ];
+  };
+  const rows = labels.map((label) => {
+    const zoo = find(label, 'zoo');
+    const reference = find(label, 'zookeeper');
+    const ratio =
+      zoo?.spread && reference?.spread ? ratioOf(zoo.spread.median, reference.spread.median) : '-';
+    return [label, ...cells(zoo), ...cells(reference), ratio];
+  });
+  const header = ['', 'zoo median [min–max]', 'zoo p99', 'n', 'zk median [min–max]', 'zk p99'];
+  printTable([...header, 'n', 'ratio'], rows);
 }

@@ -2,7 +2,7 @@
 // so one lucky or unlucky run on a shared machine cannot decide a ratio, and the ±10 % check
 // that tells whether two warm-up passes agree (the system has settled).
 
-import type { WorkloadResult } from './workloads.js';
+import type { WorkloadResult } from './measured-window.js';
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -37,6 +37,7 @@ export interface WorkloadSummary {
   opsPerSecond: Spread;
   p50Ms: Spread;
   p99Ms: Spread;
+  p999Ms: Spread;
   /** Null when no run could read the servers' CPU time (not Linux). */
   serverCpuUsPerOp: Spread | null;
   errors: number;
@@ -46,12 +47,14 @@ export function summarize(results: readonly WorkloadResult[]): WorkloadSummary |
   const opsPerSecond = spreadOf(results.map((result) => result.opsPerSecond));
   const p50Ms = spreadOf(results.map((result) => result.p50Ms));
   const p99Ms = spreadOf(results.map((result) => result.p99Ms));
-  if (opsPerSecond === null || p50Ms === null || p99Ms === null) return null;
+  const p999Ms = spreadOf(results.map((result) => result.p999Ms));
+  if (opsPerSecond === null || p50Ms === null || p99Ms === null || p999Ms === null) return null;
   const cpu = results.flatMap((result) => result.serverCpuUsPerOp ?? []);
   return {
     opsPerSecond,
     p50Ms,
     p99Ms,
+    p999Ms,
     // A median over fewer runs than the throughput's would compare unlike things.
     serverCpuUsPerOp: cpu.length === results.length ? spreadOf(cpu) : null,
     errors: results.reduce((sum, result) => sum + result.errors, 0),
@@ -62,4 +65,12 @@ export function summarize(results: readonly WorkloadResult[]): WorkloadSummary |
 export function agreesWithin(earlier: number, later: number, tolerance: number): boolean {
   if (earlier <= 0) return later <= 0;
   return Math.abs(later - earlier) / earlier <= tolerance;
+}
+
+/** The nearest-rank percentile `p` (0–100] of `values`, or null when there are none. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
 }

@@ -3,9 +3,10 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { jvmHeapAfterGcMib } from './jvm-heap.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import {
   isApacheZooKeeperInstalled,
@@ -24,6 +25,8 @@ export interface RunningTarget {
   endpoints: Endpoint[];
   /** Process ids of the server's processes, for CPU accounting. */
   pids(): number[];
+  /** Heap in use after a full GC (MiB), where the system can be asked for it. */
+  heapAfterGcMib?: () => Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,9 @@ export function spawnZooCli(options: {
   args: readonly string[];
   ready: RegExp;
   nodeFlags?: readonly string[];
+  /** Modules imported after tsx (so they may be TypeScript), before the CLI runs. */
+  preload?: readonly string[];
+  env?: NodeJS.ProcessEnv;
 }): ZooCliProcess {
   const cli = join(root, 'packages/server/src/cli/zoo-server.ts');
   const child = spawn(
@@ -53,13 +59,14 @@ export function spawnZooCli(options: {
       ...(options.nodeFlags ?? []),
       '--import',
       'tsx',
+      ...(options.preload ?? []).flatMap((module) => ['--import', module]),
       '--conditions=zoo-source',
       cli,
       ...options.args,
       '--log-level',
       'warn',
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: options.env ?? process.env },
   );
   const ready = new Promise<string>((resolve, reject) => {
     let text = '';
@@ -73,6 +80,20 @@ export function spawnZooCli(options: {
   return { child, ready };
 }
 
+const heapProbeModule = pathToFileURL(join(root, 'bench', 'heap-probe.ts')).href;
+
+/** Signals the heap probe (heap-probe.ts) in `child` and reads its answer, in MiB. */
+async function askHeapProbe(child: ChildProcess, file: string): Promise<number | null> {
+  await rm(file, { force: true });
+  child.kill('SIGUSR2');
+  for (let waitedMs = 0; waitedMs < 30_000; waitedMs += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const text = await readFile(file, 'utf8').catch(() => null);
+    if (text !== null && text !== '') return Number(text) / (1024 * 1024);
+  }
+  return null;
+}
+
 /** The CLI's storage flags: a data directory, or none at all. */
 export function storageArgs(dataDir: string | null): string[] {
   return dataDir === null ? ['--in-memory'] : ['--data-dir', dataDir];
@@ -80,13 +101,19 @@ export function storageArgs(dataDir: string | null): string[] {
 
 /** Zoo's CLI as a standalone server, as `pnpm start --servers 1 --port 0` runs it. */
 export async function startZoo(
-  options: { cpuProfileDir?: string; durable?: boolean } = {},
+  options: { cpuProfileDir?: string; durable?: boolean; heapProbeFile?: string } = {},
 ): Promise<RunningTarget> {
   const dir = options.cpuProfileDir;
   const dataDir = options.durable === true ? await mkdtemp(join(tmpdir(), 'zoo-bench-')) : null;
+  const probe = options.heapProbeFile;
   const { child, ready } = spawnZooCli({
     args: ['--servers', '1', '--port', '0', ...storageArgs(dataDir)],
-    nodeFlags: dir === undefined ? [] : cpuProfileFlags(dir),
+    nodeFlags: [
+      ...(dir === undefined ? [] : cpuProfileFlags(dir)),
+      ...(probe === undefined ? [] : ['--expose-gc']),
+    ],
+    preload: probe === undefined ? [] : [heapProbeModule],
+    env: probe === undefined ? process.env : { ...process.env, ZOO_BENCH_HEAP_FILE: probe },
     ready: /serving clients at [^:\s]+:\d+/,
   });
   const line = await ready;
@@ -98,6 +125,7 @@ export async function startZoo(
       (dataDir === null ? 'in memory' : 'durable (data dir, fdatasync per batch)'),
     endpoints: [{ host: '127.0.0.1', port }],
     pids: () => (child.pid === undefined ? [] : [child.pid]),
+    ...(probe === undefined ? {} : { heapAfterGcMib: () => askHeapProbe(child, probe) }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -122,6 +150,7 @@ export async function startReference(options: {
     description: `ZooKeeper 3.8: standalone JVM (-Xmx2g), txn log ${sync}`,
     endpoints: [{ host: server.host, port: server.port }],
     pids: () => [server.pid],
+    heapAfterGcMib: async () => jvmHeapAfterGcMib(server.pid),
     stop: () => server.stop(),
   };
 }

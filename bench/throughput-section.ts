@@ -1,10 +1,12 @@
-// One throughput section of `pnpm bench` (standalone or ensemble): every system is warmed with
-// every workload, then each workload is measured at each depth in every repetition, and the
-// medians and spreads are printed per depth with Zoo/ZooKeeper ratios of the medians.
+// One throughput section of `pnpm bench` (standalone, ensemble, recipes): every system is warmed
+// with every workload, then each workload is measured at each load level (pipeline depth, or
+// recipe contenders) in every repetition, and the medians and spreads are printed per level with
+// Zoo/ZooKeeper ratios of the medians, and added to the results file.
 
-import { runWorkload } from './workloads.js';
-import type { WorkloadName, WorkloadResult } from './workloads.js';
 import type { Endpoint } from './targets.js';
+
+export type { WorkloadRunner } from './measured-window.js';
+import type { WorkloadResult, WorkloadRunner } from './measured-window.js';
 import { cpuSecondsOf } from './process-cpu.js';
 import { repeat } from './repetitions.js';
 import type { RepeatedSystem } from './repetitions.js';
@@ -12,11 +14,29 @@ import { describeWarmUp, warmUp } from './warm-up.js';
 import { describeScheduling } from './scheduling.js';
 import { summarize } from './summary.js';
 import { printRuns, printSummary } from './report.js';
+import type { SummaryRow } from './report.js';
+import type { BenchResults, SystemName, SystemRuns, ThroughputTable } from './results.js';
+import {
+  advanceProgress,
+  describeProgress,
+  note,
+  startProgress,
+  stopProgress,
+} from './progress.js';
+
+/** A load level: how many clients, how many requests each keeps in flight, and its words. */
+export interface LoadLevel {
+  level: number;
+  clients: number;
+  inFlightPerClient: number;
+  /** `8 clients × 16 requests in flight each (depth 16)`, in every table title. */
+  description: string;
+}
 
 export interface ThroughputPlan {
-  clients: number;
-  depths: readonly number[];
-  workloads: readonly WorkloadName[];
+  levels: readonly LoadLevel[];
+  workloads: readonly string[];
+  run: WorkloadRunner;
   reps: number;
   isTogether: boolean;
   measuredMs: number;
@@ -24,7 +44,6 @@ export interface ThroughputPlan {
   rampMs: number;
   warmupPassMs: number;
   warmupPassesMax: number;
-  dataBytes: number;
 }
 
 export interface MeasuredSystem extends RepeatedSystem {
@@ -35,9 +54,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Pause after each run so a server's after-work (JIT, GC) does not land on the next run. */
 const settleMs = 500;
 
-/** Measured results by system name, then by `depth/workload`, one entry per repetition. */
+/** Measured results by system name, then by `level/workload`, one entry per repetition. */
 type RunLog = Map<string, Map<string, WorkloadResult[]>>;
-const keyOf = (depth: number, workload: WorkloadName): string => `${depth}/${workload}`;
+const keyOf = (level: number, workload: string): string => `${level}/${workload}`;
 
 function record(log: RunLog, system: string, key: string, result: WorkloadResult): void {
   const bySystem = log.get(system) ?? new Map<string, WorkloadResult[]>();
@@ -47,58 +66,92 @@ function record(log: RunLog, system: string, key: string, result: WorkloadResult
 
 function warm(plan: ThroughputPlan) {
   return async (server: MeasuredSystem, rep: number): Promise<void> => {
-    const outcomes = await warmUp(server.endpoints, {
+    // The heaviest load measured reaches every path; warming with it settles them all.
+    const level = Math.max(...plan.levels.map((item) => item.level));
+    describeProgress(`${server.name} rep ${rep} warm-up`);
+    const outcomes = await warmUp({
       workloads: plan.workloads,
-      // The deepest pipeline is the heaviest load measured; warming with it reaches every path.
-      load: { clients: plan.clients, depth: Math.max(...plan.depths), dataBytes: plan.dataBytes },
-      passMs: plan.warmupPassMs,
+      pass: async (workload) => {
+        const window = { durationMs: plan.warmupPassMs, warmupMs: 0 };
+        return (await plan.run(server.endpoints, { workload, level, window })).opsPerSecond;
+      },
       passesMax: plan.warmupPassesMax,
       tolerance: 0.1,
     });
-    process.stdout.write(`  ${server.name} rep ${rep} warm-up: ${describeWarmUp(outcomes)}\n`);
+    note(`  ${server.name} rep ${rep} warm-up: ${describeWarmUp(outcomes)}`, process.stdout);
   };
 }
 
 function measure(plan: ThroughputPlan, log: RunLog, label: string) {
   return async (server: MeasuredSystem, rep: number): Promise<void> => {
-    for (const depth of plan.depths) {
+    for (const { level } of plan.levels) {
       for (const workload of plan.workloads) {
-        const result = await runWorkload(server.endpoints, workload, {
-          clients: plan.clients,
-          depth,
+        const step = `${server.name} ${label} rep ${rep} ×${level} ${workload}`;
+        describeProgress(step);
+        const window = {
           durationMs: plan.measuredMs,
           warmupMs: plan.rampMs,
-          dataBytes: plan.dataBytes,
           serverCpuSeconds: () => cpuSecondsOf(server.pids()),
-        });
-        record(log, server.name, keyOf(depth, workload), result);
-        const ops = result.opsPerSecond.toFixed(0);
-        process.stderr.write(
-          `  ${server.name} ${label} rep ${rep} ×${depth} ${workload}: ${ops}/s\n`,
-        );
+        };
+        const result = await plan.run(server.endpoints, { workload, level, window });
+        record(log, server.name, keyOf(level, workload), result);
+        note(`  ${step}: ${result.opsPerSecond.toFixed(0)}/s`);
+        advanceProgress(step);
         await sleep(settleMs);
       }
     }
   };
 }
 
-function report(options: { plan: ThroughputPlan; log: RunLog; title: string; label: string }) {
-  const { plan, log } = options;
-  for (const depth of plan.depths) {
-    const summaries = (system: string) =>
-      plan.workloads.map((workload) => {
-        const runs = log.get(system)?.get(keyOf(depth, workload)) ?? [];
-        return { workload, summary: summarize(runs), runs };
-      });
-    const zoo = summaries('zoo');
-    const reference = summaries('zookeeper');
+function rowsOf(plan: ThroughputPlan, log: RunLog, level: number, system: string): SummaryRow[] {
+  return plan.workloads.map((workload) => {
+    const runs = log.get(system)?.get(keyOf(level, workload)) ?? [];
+    return { workload, summary: summarize(runs), runs };
+  });
+}
+
+function report(options: {
+  plan: ThroughputPlan;
+  log: RunLog;
+  title: string;
+  label: string;
+  results: BenchResults | null;
+}): void {
+  const { plan, log, label } = options;
+  for (const level of plan.levels) {
+    const zoo = rowsOf(plan, log, level.level, 'zoo');
+    const reference = rowsOf(plan, log, level.level, 'zookeeper');
     const title =
-      `${options.title}; ${plan.clients} clients × ${depth} requests in flight each ` +
-      `(depth ${depth}), median of ${plan.reps} runs per system [min–max]`;
+      `${options.title}; ${level.description}, ` +
+      `median of ${plan.reps} runs per system [min–max]`;
     printSummary({ title, zoo, reference });
-    printRuns(`zoo ${options.label} depth ${depth}`, zoo);
-    printRuns(`zk ${options.label} depth ${depth}`, reference);
+    printRuns(`zoo ${label} ×${level.level}`, zoo);
+    printRuns(`zk ${label} ×${level.level}`, reference);
+    options.results?.throughput.push(tableOf({ label, title, level, zoo, reference }));
   }
+}
+
+function tableOf(options: {
+  label: string;
+  title: string;
+  level: LoadLevel;
+  zoo: readonly SummaryRow[];
+  reference: readonly SummaryRow[];
+}): ThroughputTable {
+  const runsOf = (system: SystemName, row: SummaryRow | undefined): SystemRuns[] =>
+    row === undefined || row.runs.length === 0
+      ? []
+      : [{ system, runs: [...row.runs], summary: row.summary }];
+  return {
+    section: options.label,
+    title: options.title,
+    clients: options.level.clients,
+    inFlightPerClient: options.level.inFlightPerClient,
+    rows: options.zoo.map((row, index) => ({
+      workload: row.workload,
+      systems: [...runsOf('zoo', row), ...runsOf('zookeeper', options.reference[index])],
+    })),
+  };
 }
 
 /** Runs the section and prints its tables; returns, per starter, whether its system ran. */
@@ -107,9 +160,12 @@ export async function runThroughputSection(options: {
   title: string;
   starters: readonly (() => Promise<MeasuredSystem | null>)[];
   plan: ThroughputPlan;
+  results: BenchResults | null;
 }): Promise<boolean[]> {
   const { plan, label } = options;
   const log: RunLog = new Map();
+  const steps = plan.reps * options.starters.length * plan.levels.length * plan.workloads.length;
+  startProgress(label, steps);
   const ran = await repeat({
     starters: options.starters,
     reps: plan.reps,
@@ -118,7 +174,7 @@ export async function runThroughputSection(options: {
     measure: measure(plan, log, label),
     describeStart: (server) => describeScheduling(server.pids()),
     settleMs: 1000,
-  });
-  report({ plan, log, title: options.title, label });
+  }).finally(stopProgress);
+  report({ plan, log, title: options.title, label, results: options.results });
   return ran;
 }

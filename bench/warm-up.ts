@@ -2,16 +2,12 @@
 // JVM's JIT and GC and V8's optimiser have settled before any measured run: unmeasured passes of
 // each workload until two in a row agree within a tolerance, or a bound on passes is reached.
 
-import { runWorkload } from './workloads.js';
-import type { WorkloadName, WorkloadOptions } from './workloads.js';
-import type { Endpoint } from './targets.js';
 import { agreesWithin } from './summary.js';
 
 export interface WarmUpOptions {
-  workloads: readonly WorkloadName[];
-  /** Clients, depth and data of the passes; their duration is `passMs`. */
-  load: Omit<WorkloadOptions, 'durationMs' | 'warmupMs'>;
-  passMs: number;
+  workloads: readonly string[];
+  /** Runs one unmeasured pass of `workload` and resolves with its throughput (ops/s). */
+  pass: (workload: string) => Promise<number>;
   /** At least two passes run, so there is a pair to compare; at most this many. */
   passesMax: number;
   /** 0.1: two consecutive passes within 10 % of each other count as settled. */
@@ -19,24 +15,19 @@ export interface WarmUpOptions {
 }
 
 export interface WarmUpOutcome {
-  workload: WorkloadName;
+  workload: string;
   /** Throughput of each pass, in order. */
   passOpsPerSecond: number[];
   isSettled: boolean;
 }
 
-async function warmOne(
-  endpoints: readonly Endpoint[],
-  workload: WorkloadName,
-  options: WarmUpOptions,
-): Promise<WarmUpOutcome> {
+async function warmOne(workload: string, options: WarmUpOptions): Promise<WarmUpOutcome> {
   const passOpsPerSecond: number[] = [];
-  const load = { ...options.load, durationMs: options.passMs, warmupMs: 0 };
   for (let pass = 1; pass <= Math.max(2, options.passesMax); pass += 1) {
-    const result = await runWorkload(endpoints, workload, load);
+    const opsPerSecond = await options.pass(workload);
     const previous = passOpsPerSecond.at(-1);
-    passOpsPerSecond.push(result.opsPerSecond);
-    if (previous !== undefined && agreesWithin(previous, result.opsPerSecond, options.tolerance)) {
+    passOpsPerSecond.push(opsPerSecond);
+    if (previous !== undefined && agreesWithin(previous, opsPerSecond, options.tolerance)) {
       return { workload, passOpsPerSecond, isSettled: true };
     }
   }
@@ -44,14 +35,9 @@ async function warmOne(
 }
 
 /** Warms each workload in turn; the outcomes say how many passes each took and if it settled. */
-export async function warmUp(
-  endpoints: readonly Endpoint[],
-  options: WarmUpOptions,
-): Promise<WarmUpOutcome[]> {
+export async function warmUp(options: WarmUpOptions): Promise<WarmUpOutcome[]> {
   const outcomes: WarmUpOutcome[] = [];
-  for (const workload of options.workloads) {
-    outcomes.push(await warmOne(endpoints, workload, options));
-  }
+  for (const workload of options.workloads) outcomes.push(await warmOne(workload, options));
   return outcomes;
 }
 

@@ -1,35 +1,23 @@
-// The benchmark's workloads: N pipelining clients (client i on endpoint i mod n) keep `depth`
-// requests in flight each for a fixed time; throughput and latency percentiles (HdrHistogram)
-// are measured after a warm-up.
+// The benchmark's wire workloads: N pipelining clients (client i on endpoint i mod n) keep
+// `depth` requests in flight each for a fixed time; throughput and latency percentiles
+// (HdrHistogram) are measured after a warm-up. `mixed` is 90 % getData and 10 % setData.
 
-import * as hdr from 'hdr-histogram-js';
-import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { Request } from '@zoo/client/protocol';
 import { LoadConnection } from './load-connection.js';
+import { createRequest, keepInFlight } from './pipeline.js';
 import type { Endpoint } from './targets.js';
+import { cpuWindow, latencyHistogram, resultOf } from './measured-window.js';
+import type { WindowOptions, WorkloadResult, WorkloadRunner } from './measured-window.js';
 
-export type WorkloadName = 'create' | 'set' | 'get';
+export type { WorkloadResult } from './measured-window.js';
 
-export interface WorkloadOptions {
+export const wireWorkloadNames = ['create', 'set', 'get', 'mixed'] as const;
+export type WorkloadName = (typeof wireWorkloadNames)[number];
+
+export interface WorkloadOptions extends WindowOptions {
   clients: number;
   depth: number;
-  durationMs: number;
-  warmupMs: number;
   dataBytes: number;
-  /** CPU seconds the servers have used so far (null if unknown), read around the window. */
-  serverCpuSeconds?: () => number | null;
-}
-
-export interface WorkloadResult {
-  operations: number;
-  errors: number;
-  opsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Server CPU time per operation in the measured window (all server processes), or null. */
-  serverCpuUsPerOp: number | null;
-  /** Cores the servers kept busy on average in the window, or null. */
-  serverCores: number | null;
 }
 
 /** Creates the parent and the nodes the set/get workloads use. */
@@ -38,19 +26,7 @@ async function prepare(endpoint: Endpoint, run: string, nodeCount: number): Prom
   const data = Buffer.alloc(16);
   const paths = ['/bench', `/bench/${run}`];
   for (let i = 0; i < nodeCount; i += 1) paths.push(`/bench/${run}/n${i}`);
-  await Promise.all(
-    paths.map((path) =>
-      roundTrip(connection, {
-        type: 'create',
-        variant: 'create',
-        path,
-        data,
-        acl: [...OPEN_ACL_UNSAFE],
-        flags: 0,
-        ttl: -1n,
-      }),
-    ),
-  );
+  await Promise.all(paths.map((path) => roundTrip(connection, createRequest(path, data))));
   connection.close();
 }
 
@@ -78,39 +54,17 @@ function requestFor(workload: WorkloadName, run: string, sequence: number, data:
   const node = `/bench/${run}/n${sequence % 1000}`;
   switch (workload) {
     case 'create':
-      return {
-        type: 'create',
-        variant: 'create',
-        path: `/bench/${run}/c`,
-        data,
-        acl: [...OPEN_ACL_UNSAFE],
-        flags: 2,
-        ttl: -1n,
-      };
+      return createRequest(`/bench/${run}/c`, data, 2);
     case 'set':
       return { type: 'setData', path: node, data, version: -1 };
     case 'get':
       return { type: 'getData', path: node, watch: false };
+    case 'mixed':
+      // One write in ten, spread evenly over the sequence so every client sees the same mix.
+      return sequence % 10 === 0
+        ? { type: 'setData', path: node, data, version: -1 }
+        : { type: 'getData', path: node, watch: false };
   }
-}
-
-/** Reads the servers' CPU time when the measured window opens and when it closes. */
-function cpuWindow(options: WorkloadOptions): { secondsUsed(): number | null } {
-  const read = options.serverCpuSeconds ?? (() => null);
-  let atOpen: number | null = null;
-  let atClose: number | null = null;
-  const open = setTimeout(() => (atOpen = read()), options.warmupMs);
-  const close = setTimeout(() => (atClose = read()), options.warmupMs + options.durationMs);
-  return {
-    secondsUsed() {
-      clearTimeout(open);
-      clearTimeout(close);
-      // When the last replies arrive before the closing timer runs (a fast workload on a busy
-      // event loop), the window closes now instead: a moment late rather than not at all.
-      atClose ??= read();
-      return atOpen === null || atClose === null ? null : atClose - atOpen;
-    },
-  };
 }
 
 export async function runWorkload(
@@ -123,11 +77,7 @@ export async function runWorkload(
   if (first === undefined) throw new Error('no endpoint to benchmark');
   await prepare(first, run, 1000);
   const connections = await openClients(endpoints, options.clients, run);
-  const histogram = hdr.build({
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 60_000_000,
-    numberOfSignificantValueDigits: 3,
-  });
+  const histogram = latencyHistogram();
   const data = Buffer.alloc(options.dataBytes, 7);
   const start = Date.now();
   const cpu = cpuWindow(options);
@@ -136,38 +86,31 @@ export async function runWorkload(
   let operations = 0;
   let errors = 0;
   let sequence = 0;
-  await Promise.all(
-    connections.map(
-      (connection) =>
-        new Promise<void>((resolve) => {
-          const issue = (): void => {
-            sequence += 1;
-            connection.send(requestFor(workload, run, sequence, data), (err, latencyNs) => {
-              const now = Date.now();
-              if (now >= measureFrom && now < stopAt) {
-                operations += 1;
-                if (err !== 0) errors += 1;
-                histogram.recordValue(Number(latencyNs / 1000n));
-              }
-              if (now < stopAt) issue();
-              else if (connection.inFlight === 0) resolve();
-            });
-          };
-          for (let i = 0; i < options.depth; i += 1) issue();
-        }),
-    ),
-  );
+  await keepInFlight(connections, options.depth, {
+    next: () => {
+      sequence += 1;
+      return Date.now() < stopAt ? requestFor(workload, run, sequence, data) : null;
+    },
+    onReply: (err, latencyNs) => {
+      const now = Date.now();
+      if (now < measureFrom || now >= stopAt) return;
+      operations += 1;
+      if (err !== 0) errors += 1;
+      histogram.recordValue(Number(latencyNs / 1000n));
+    },
+  });
   for (const connection of connections) connection.close();
   const cpuSeconds = cpu.secondsUsed();
-  const result = {
-    operations,
-    errors,
-    opsPerSecond: operations / (options.durationMs / 1000),
-    p50Ms: histogram.getValueAtPercentile(50) / 1000,
-    p99Ms: histogram.getValueAtPercentile(99) / 1000,
-    serverCpuUsPerOp: cpuSeconds === null ? null : (cpuSeconds * 1e6) / Math.max(1, operations),
-    serverCores: cpuSeconds === null ? null : cpuSeconds / (options.durationMs / 1000),
+  return resultOf({ histogram, operations, errors, durationMs: options.durationMs, cpuSeconds });
+}
+
+const isWireWorkload = (name: string): name is WorkloadName =>
+  (wireWorkloadNames as readonly string[]).includes(name);
+
+/** The runner the throughput section drives: the load level is the pipeline depth. */
+export function wireRunner(options: { clients: number; dataBytes: number }): WorkloadRunner {
+  return async (endpoints, { workload, level, window }) => {
+    if (!isWireWorkload(workload)) throw new Error(`not a wire workload: ${workload}`);
+    return runWorkload(endpoints, workload, { ...options, ...window, depth: level });
   };
-  histogram.destroy();
-  return result;
 }

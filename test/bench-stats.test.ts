@@ -13,6 +13,7 @@ function resultOf(opsPerSecond: number, serverCpuUsPerOp: number | null = 10): W
     opsPerSecond,
     p50Ms: opsPerSecond / 1000,
     p99Ms: opsPerSecond / 100,
+    p999Ms: opsPerSecond / 10,
     serverCpuUsPerOp,
     serverCores: serverCpuUsPerOp === null ? null : 1,
   };
@@ -34,6 +35,7 @@ describe('bench statistics', () => {
     const summary = summarize([resultOf(3000, 30), resultOf(1000, 10), resultOf(2000, 20)]);
     expect(summary?.opsPerSecond).toEqual({ median: 2000, min: 1000, max: 3000, runs: 3 });
     expect(summary?.p99Ms.median).toBe(20);
+    expect(summary?.p999Ms).toEqual({ median: 200, min: 100, max: 300, runs: 3 });
     expect(summary?.serverCpuUsPerOp?.median).toBe(20);
     expect(summarize([])).toBeNull();
   });
