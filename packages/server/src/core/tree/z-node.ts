@@ -33,6 +33,9 @@ export interface ZNodeInit {
   ephemeralOwner: bigint;
 }
 
+/** One shared zero: an owner decoded from a peer message is a fresh BigInt each time. */
+const noOwner = 0n;
+
 /** The tree's own, mutable node. ZooKeeper: DataTree.createStat fills a new node the same way. */
 export class MutableZNode implements ZNode {
   data: Buffer | null;
@@ -59,7 +62,7 @@ export class MutableZNode implements ZNode {
     this.pzxid = init.zxid;
     this.ctimeMs = init.timeMs;
     this.mtimeMs = init.timeMs;
-    this.ephemeralOwner = init.ephemeralOwner;
+    this.ephemeralOwner = init.ephemeralOwner === 0n ? noOwner : init.ephemeralOwner;
   }
 
   get children(): ReadonlySet<string> {
