@@ -156,8 +156,12 @@ async function listenAdmin(
 ): Promise<AdminHttpServer | null> {
   const { host, port, log } = options;
   if (port === undefined) return null;
-  return listenAdminHttp(handlers, { host, port, log }).catch((error: unknown) => {
-    log.warn(`admin server not started on port ${port}: ${String(error)}`);
+  try {
+    const admin = await listenAdminHttp(handlers, { host, port, log });
+    log.info(`admin server on ${host}:${admin.port}`, { adminPort: admin.port });
+    return admin;
+  } catch (error) {
+    log.warn(`admin server not started on port ${port}: ${String(error)}`, { adminPort: port });
     return null;
-  });
+  }
 }
