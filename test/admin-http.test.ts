@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, startServer } from '@zoo/server';
 import type { ZooCluster } from '@zoo/server';
 import { createClient } from '@zoo/client';
+import { fourLetterWord } from './support/four-letter-word.js';
 import type { ZooClient } from '@zoo/client';
 import {
   adminCommand,
@@ -20,7 +21,7 @@ let client: ZooClient;
 let leaderId: number;
 
 beforeAll(async () => {
-  cluster = await startCluster({ size: 3, adminPort: 0 });
+  cluster = await startCluster({ size: 3, adminPort: 0, fourLetterWordWhitelist: 'conf,srvr' });
   leaderId = await cluster.waitForLeader();
   client = createClient(cluster.members[leaderId - 1]?.connectString ?? '');
   await client.ready();
@@ -156,6 +157,22 @@ describe('admin commands', () => {
     expect(Object.keys(byPath as object)).toEqual(['/admin']);
     const dump = await adminCommand(port, 'dump');
     expect(Object.keys(dump['expiry_time_to_session_ids'] as object)).toHaveLength(1);
+  });
+});
+
+describe('conf on the client port', () => {
+  test('an ensemble member lists its peers as QuorumZooKeeperServer.dumpConf does', async () => {
+    const member = cluster.members[1];
+    const text = await fourLetterWord({ host: '127.0.0.1', port: member?.port ?? 0 }, 'conf');
+    expect(text).toMatch(/^serverId=2\ninitLimit=10\nsyncLimit=5\nelectionAlg=3\n/m);
+    expect(text).toMatch(/^quorumPort=\d+\npeerType=0\nmembership: \n/m);
+    const lines = text.split('\n').filter((line) => line.startsWith('server.'));
+    expect(lines).toHaveLength(3);
+    for (const [index, line] of lines.entries()) {
+      const client = cluster.members[index]?.connectString ?? '';
+      const pattern = `^server\\.${index + 1}=127\\.0\\.0\\.1:(\\d+):\\1:participant;${client}$`;
+      expect(line).toMatch(new RegExp(pattern));
+    }
   });
 });
 

@@ -58,13 +58,15 @@ export function captureMemberState(context: MemberAdminContext): ServerSnapshot 
 function quorumConfig(context: MemberAdminContext): QuorumConfigSnapshot {
   const members = context.ensembleAddresses();
   const self = members.find((member) => member.id === context.peer.options.serverId);
+  // ZooKeeper prints the ports alone here; Zoo's one peer port serves quorum and election.
   const peerAddress = self?.peerAddress ?? '';
+  const peerPort = peerAddress.slice(peerAddress.lastIndexOf(':') + 1);
   return {
     initLimit: context.initLimitTicks,
     syncLimit: context.syncLimitTicks,
     electionAlg: 3,
-    electionPort: peerAddress,
-    quorumPort: peerAddress,
+    electionPort: peerPort,
+    quorumPort: peerPort,
     peerType: self?.isObserver === true ? 1 : 0,
     membership: [...members.map(serverLine), 'version=0'],
   };
