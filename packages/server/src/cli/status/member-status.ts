@@ -40,7 +40,8 @@ export async function sampleMember(address: string, timeoutMs: number): Promise<
       sampledAtMs,
     );
   } catch (error) {
-    return { ...emptyStatus(address, sampledAtMs), error: String(error) };
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ...emptyStatus(address, sampledAtMs), error: reason };
   }
 }
 
