@@ -35,6 +35,9 @@ function startMember(configPath: string, myid: number): Promise<Member> {
       configPath,
       '--myid',
       String(myid),
+      // Tests run side by side: no member takes the default admin port 8080.
+      '--admin-port',
+      '0',
       '--log-level',
       'warn',
     ],

@@ -34,7 +34,18 @@ function startZoo(args: string[]): Promise<number> {
   const cli = join(root, 'packages/server/src/cli/zoo-server.ts');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--conditions=zoo-source', cli, '--log-level', 'warn', ...args],
+    // --admin-port 0: tests run side by side, and none may take the default admin port 8080.
+    [
+      '--import',
+      'tsx',
+      '--conditions=zoo-source',
+      cli,
+      '--admin-port',
+      '0',
+      '--log-level',
+      'warn',
+      ...args,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], detached: true },
   );
   const pid = child.pid;

@@ -69,6 +69,9 @@ export function spawnMember(
       '--conditions=zoo-source',
       cli,
       ...args,
+      // Tests run side by side: no member takes the default admin port 8080.
+      '--admin-port',
+      '0',
       '--log-level',
       'warn',
       ...extraArgs,

@@ -8,5 +8,5 @@ export { startCluster } from './start-cluster.js';
 export type { ClusterMember, StartClusterOptions, ZooCluster } from './start-cluster.js';
 export type { ServerOptions } from './server-options.js';
 // ServerOptions takes a log level or a logger of the user's own.
-export type { LogLevel } from './adapters/node-env.js';
-export type { Logger } from './runtime/env.js';
+export type { LogFormat, LogLevel } from './adapters/node-env.js';
+export type { LogFields, Logger } from './runtime/env.js';

@@ -1,8 +1,8 @@
 // One running Zoo server in this process: a Peer and its loop, the client port (TCP), the
-// four-letter words, and whatever replication and peer sender the caller wires in. startServer
-// runs one standalone; startCluster runs several wired to a peer network.
+// four-letter words, the admin port when asked for, and whatever replication and peer sender
+// the caller wires in. startServer runs one standalone; startCluster runs several wired to a
+// peer network.
 
-import { hostname } from 'node:os';
 import { Peer } from './core/peer/peer.js';
 import type { ReplicationFactory } from './core/peer/peer.js';
 import type { PeerInput } from './core/peer/peer-input.js';
@@ -10,19 +10,21 @@ import type { RestorableSnapshot } from './core/tree/tree-snapshot.js';
 import { PeerLoop } from './runtime/peer-loop.js';
 import { ClientConnections } from './runtime/client-connections.js';
 import type { Logger, PeerSender, TxnLog } from './runtime/env.js';
-import { captureServerState } from './runtime/capture-server-state.js';
-import { consoleLogger, nodeScheduler, sha1Digest, systemClock } from './adapters/node-env.js';
+import { nodeScheduler, sha1Digest, systemClock } from './adapters/node-env.js';
 import { listenTcp } from './adapters/tcp-listener.js';
 import type { TcpListener } from './adapters/tcp-listener.js';
-import {
-  fourLetterWordAction,
-  fourLetterWords,
-  parseWhitelist,
-  runFourLetterWord,
-} from './admin/four-letter-words.js';
-import { defaultFourLetterWordWhitelist, peerOptionsOf } from './server-options.js';
-import { formatVersion, zooVersion } from './admin/java-format.js';
+import { listenAdminHttp } from './adapters/admin-http.js';
+import type { AdminHttpHandlers, AdminHttpServer } from './adapters/admin-http.js';
+import { parseWhitelist } from './admin/four-letter-words.js';
+import type { EnsembleMemberAddress } from './admin/admin-snapshot.js';
+import { defaultFourLetterWordWhitelist, loggerOf, peerOptionsOf } from './server-options.js';
 import type { ServerOptions } from './server-options.js';
+import {
+  adminHttpHandlers,
+  answerFourLetterWord,
+  type MemberAdminContext,
+} from './member-admin.js';
+import { wireMemberMetrics } from './member-metrics-wiring.js';
 
 export interface ServerInstanceOptions extends ServerOptions {
   serverId: number;
@@ -37,6 +39,11 @@ export interface ServerInstanceOptions extends ServerOptions {
   dataDir?: string;
   /** `conf`/`srvr` quorum details, when a member of an ensemble. */
   mode?: 'standalone' | 'ensemble';
+  /** Every member's addresses, when a member of an ensemble (conf, leader, voting_view). */
+  ensembleAddresses?: () => readonly EnsembleMemberAddress[];
+  /** initLimit and syncLimit in ticks, for conf (ZooKeeper's defaults 10 and 5). */
+  initLimitTicks?: number;
+  syncLimitTicks?: number;
 }
 
 export interface ServerInstance {
@@ -44,6 +51,8 @@ export interface ServerInstance {
   readonly host: string;
   readonly port: number;
   readonly connectString: string;
+  /** The admin HTTP port, or null when it is off. */
+  readonly adminPort: number | null;
   readonly peer: Peer;
   readonly log: Logger;
   /** Feeds an input (e.g. a peer message) into the server's loop. */
@@ -54,7 +63,7 @@ export interface ServerInstance {
 export async function startServerInstance(options: ServerInstanceOptions): Promise<ServerInstance> {
   const host = options.host ?? '127.0.0.1';
   const name = options.mode === 'ensemble' ? `zoo-${options.serverId}` : 'zoo';
-  const log = options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name });
+  const log = loggerOf(options, name, 'warn');
   const startedAtMs = systemClock.nowMs();
   const base = { startMs: startedAtMs, digestOf: sha1Digest, serverId: options.serverId };
   const peer = new Peer(
@@ -62,35 +71,39 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     options.createReplication,
     options.recovered ?? null,
   );
-  const whitelist = parseWhitelist(
-    options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist,
-  );
   let listener: TcpListener | null = null;
   let loop: PeerLoop | null = null;
-  const wordContext: FourLetterWordContext = {
+  const world = { clock: systemClock, scheduler: nodeScheduler };
+  const wired = wireMemberMetrics(
     peer,
-    whitelist,
-    isEnsemble: options.mode === 'ensemble',
+    { ...world, txnLog: options.txnLog, peers: options.peers },
+    options.recovered?.zxid ?? null,
+  );
+  const adminContext: MemberAdminContext = {
+    ...adminOptionsOf(options),
+    peer,
     startedAtMs,
     clientPort: () => listener?.port ?? options.port,
-    dataDir: options.dataDir ?? '',
+    lastSnapshot: () => wired.lastSnapshot(),
   };
   const connections = new ClientConnections({
     packetBytesMax: peer.options.packetBytesMax,
     log,
     submit: (input) => loop?.submit(input),
-    fourLetterWord: (code) => answerFourLetterWord(code, wordContext),
+    fourLetterWord: (code) => answerFourLetterWord(code, adminContext),
   });
-  const env = {
-    clock: systemClock,
-    scheduler: nodeScheduler,
-    log,
-    txnLog: options.txnLog,
-    peers: options.peers,
-  };
+  const env = { ...world, log, txnLog: wired.txnLog, peers: wired.peers };
   const running = new PeerLoop(peer, env, connections);
   loop = running;
-  listener = await listenTcp(connections, { host, port: options.port, log });
+  try {
+    listener = await listenTcp(connections, { host, port: options.port, log });
+  } catch (error) {
+    running.close();
+    wired.stop();
+    throw error;
+  }
+  const handlers = adminHttpHandlers(adminContext, wired.metrics);
+  const admin = await listenAdmin(handlers, { host, port: options.adminPort, log });
   const port = listener.port;
   peer.start();
   running.drain();
@@ -100,12 +113,15 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     host,
     port,
     connectString: `${host}:${port}`,
+    adminPort: admin?.port ?? null,
     peer,
     log,
     submit: (input) => running.submit(input),
     close() {
       closing ??= (async () => {
         running.close();
+        wired.stop();
+        await admin?.close();
         await listener?.close();
       })();
       return closing;
@@ -113,42 +129,39 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   };
 }
 
-/** What a four-letter word's answer reads from the running server. */
-interface FourLetterWordContext {
-  peer: Peer;
-  whitelist: ReadonlySet<string>;
-  isEnsemble: boolean;
-  startedAtMs: number;
-  /** The bound client port, or the configured one before the listener is up. */
-  clientPort: () => number;
-  dataDir: string;
+/** What the admin answers take from the instance's options as they are. */
+function adminOptionsOf(
+  options: ServerInstanceOptions,
+): Pick<
+  MemberAdminContext,
+  'whitelist' | 'isEnsemble' | 'dataDir' | 'ensembleAddresses' | 'initLimitTicks' | 'syncLimitTicks'
+> {
+  return {
+    whitelist: parseWhitelist(options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist),
+    isEnsemble: options.mode === 'ensemble',
+    dataDir: options.dataDir ?? '',
+    ensembleAddresses: options.ensembleAddresses ?? (() => []),
+    initLimitTicks: options.initLimitTicks ?? 10,
+    syncLimitTicks: options.syncLimitTicks ?? 5,
+  };
 }
 
-/** The answer to a four-letter word, or null for a code that is not one. */
-function answerFourLetterWord(code: number, context: FourLetterWordContext): string | null {
-  const { peer, whitelist, startedAtMs } = context;
-  const word = fourLetterWords.get(code);
-  if (word === undefined) return null;
-  const action = fourLetterWordAction(word, whitelist);
-  if (action === 'resetServerStats') peer.stats.reset();
-  if (action === 'resetConnectionStats') peer.resetConnectionStats();
-  // ZooKeeper counts a four-letter word as a received packet before answering it, and its
-  // answer as a sent one after (so a second srvr sees the first one's answer counted).
-  peer.stats.packetsReceived += 1;
-  queueMicrotask(() => (peer.stats.packetsSent += 1));
-  const snapshot = captureServerState({
-    peer,
-    isEnsemble: context.isEnsemble,
-    clientPort: context.clientPort(),
-    dataDir: context.dataDir,
-    startedAtMs,
-    builtAtMs: startedAtMs,
-    traceMask: 306n,
-    env: [
-      // kazoo's server_version() parses this line, so it carries srvr's version text.
-      ['zookeeper.version', formatVersion(zooVersion, startedAtMs)],
-      ['host.name', hostname()],
-    ],
-  });
-  return runFourLetterWord(word, snapshot, whitelist);
+/**
+ * ZooKeeper serves on without its AdminServer when the port cannot be had: the admin port is
+ * for looking in, and a busy 8080 must not keep a member from serving.
+ */
+async function listenAdmin(
+  handlers: AdminHttpHandlers,
+  options: { host: string; port: number | undefined; log: Logger },
+): Promise<AdminHttpServer | null> {
+  const { host, port, log } = options;
+  if (port === undefined) return null;
+  try {
+    const admin = await listenAdminHttp(handlers, { host, port, log });
+    log.info(`admin server on ${host}:${admin.port}`, { adminPort: admin.port });
+    return admin;
+  } catch (error) {
+    log.warn(`admin server not started on port ${port}: ${String(error)}`, { adminPort: port });
+    return null;
+  }
 }

@@ -3,7 +3,7 @@
 
 import type { PeerOptionsInput } from './core/peer/peer-options.js';
 import type { Logger } from './runtime/env.js';
-import type { LogLevel } from './adapters/node-env.js';
+import { consoleLogger, type LogFormat, type LogLevel } from './adapters/node-env.js';
 
 export interface ServerOptions {
   /** Address to listen on; default 127.0.0.1. */
@@ -29,8 +29,31 @@ export interface ServerOptions {
   snapCount?: number;
   /** Snapshots kept on disk with the log they need (autopurge.snapRetainCount, default 3). */
   snapRetainCount?: number;
+  /**
+   * The admin HTTP port (ZooKeeper's admin.serverPort): AdminServer JSON at `/commands/<name>`
+   * and Prometheus metrics at `/metrics`, on `host`. Off unless given; 0 picks a free port.
+   */
+  adminPort?: number;
   logLevel?: LogLevel;
+  /** How the default logger writes: `text` lines (default) or `json`, one object a line. */
+  logFormat?: LogFormat;
   logger?: Logger;
+}
+
+/** The caller's logger, or a console logger named after the member (`zoo`, `zoo-2`). */
+export function loggerOf(
+  options: Pick<ServerOptions, 'logger' | 'logLevel' | 'logFormat'>,
+  name: string,
+  defaultLevel: LogLevel,
+): Logger {
+  return (
+    options.logger ??
+    consoleLogger({
+      level: options.logLevel ?? defaultLevel,
+      name,
+      format: options.logFormat ?? 'text',
+    })
+  );
 }
 
 /** Zoo's default whitelist adds the two read-only health probes to ZooKeeper's `srvr`. */

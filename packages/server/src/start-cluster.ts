@@ -6,10 +6,10 @@
 import { join } from 'node:path';
 import { openMemberStorage, type MemberStorage } from './member-storage.js';
 import type { ServerInstance } from './server-instance.js';
-import type { ServerOptions } from './server-options.js';
+import { loggerOf, type ServerOptions } from './server-options.js';
 import type { PeerNetwork } from './adapters/ws-peer-network.js';
-import { consoleLogger } from './adapters/node-env.js';
 import { startEnsembleMember } from './start-ensemble-member.js';
+import type { EnsembleMemberAddress } from './admin/admin-snapshot.js';
 
 export interface StartClusterOptions extends ServerOptions {
   /** Voting members: 1, 3, 5 or 7 (default 3). */
@@ -25,6 +25,11 @@ export interface StartClusterOptions extends ServerOptions {
    * recovers from it. Without it the members keep their state in memory.
    */
   dataDir?: string;
+  /**
+   * Admin HTTP ports (`/commands`, `/metrics`): member i gets adminPort + i − 1; 0 gives each
+   * a free one. Off unless given.
+   */
+  adminPort?: number;
 }
 
 export interface ClusterMember {
@@ -33,6 +38,8 @@ export interface ClusterMember {
   /** `host:port` of this member's client port (stable across restarts). */
   readonly connectString: string;
   readonly port: number;
+  /** The member's admin HTTP port (null when off or stopped). */
+  readonly adminPort: number | null;
   readonly isRunning: boolean;
 }
 
@@ -69,6 +76,8 @@ interface MemberSlot {
   isObserver: boolean;
   port: number;
   peerPort: number;
+  /** Requested admin port (0: free; kept once bound, so a restart reuses it), null when off. */
+  adminPort: number | null;
   /** The member's storage while it runs (its data directory, or none: in memory). */
   storage: MemberStorage | null;
   instance: ServerInstance | null;
@@ -113,11 +122,13 @@ function memberSlots(options: StartClusterOptions): MemberSlot[] {
   for (let id = 1; id <= size + observerCount; id += 1) {
     const port =
       options.basePort === undefined || options.basePort === 0 ? 0 : options.basePort + id - 1;
+    const adminBase = options.adminPort;
     slots.push({
       id,
       isObserver: id > size,
       port,
       peerPort: 0,
+      adminPort: adminBase === undefined ? null : adminBase === 0 ? 0 : adminBase + id - 1,
       storage: null,
       instance: null,
       network: null,
@@ -129,8 +140,7 @@ function memberSlots(options: StartClusterOptions): MemberSlot[] {
 /** Starts the slot's member; it keeps the ports it got, so a restart comes back on them. */
 async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void> {
   const { options, host } = cluster;
-  const log =
-    options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
+  const log = loggerOf(options, `zoo-${slot.id}`, 'warn');
   const storage = await openMemberStorage({
     dataDir: memberDataDir(options, slot),
     snapRetainCount: options.snapRetainCount,
@@ -143,19 +153,24 @@ async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void>
   slot.storage = storage;
   let member: Awaited<ReturnType<typeof startEnsembleMember>>;
   try {
-    member = await startEnsembleMember(options, {
-      membership: {
-        serverId: slot.id,
-        voters: cluster.voters,
-        observers: cluster.observers,
-        tickMs: options.tickMs ?? 2000,
+    const { adminPort: _base, ...server } = options;
+    member = await startEnsembleMember(
+      slot.adminPort === null ? server : { ...server, adminPort: slot.adminPort },
+      {
+        membership: {
+          serverId: slot.id,
+          voters: cluster.voters,
+          observers: cluster.observers,
+          tickMs: options.tickMs ?? 2000,
+        },
+        peerHost: host,
+        peerPort: slot.peerPort,
+        clientPort: slot.port,
+        storage,
+        log,
+        ensembleAddresses: () => ensembleAddresses(cluster),
       },
-      peerHost: host,
-      peerPort: slot.peerPort,
-      clientPort: slot.port,
-      storage,
-      log,
-    });
+    );
   } catch (error) {
     slot.storage = null;
     await storage.close();
@@ -165,8 +180,22 @@ async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void>
   slot.peerPort = network.port;
   slot.network = network;
   slot.port = instance.port;
+  slot.adminPort = instance.adminPort;
   slot.instance = instance;
   cluster.peerAddresses.set(slot.id, { host, port: network.port });
+}
+
+/** Every member's addresses, as conf, leader and voting_view report them. */
+function ensembleAddresses(cluster: ClusterState): EnsembleMemberAddress[] {
+  return cluster.slots.map((slot) => {
+    const peerPort = cluster.peerAddresses.get(slot.id)?.port ?? slot.peerPort;
+    return {
+      id: slot.id,
+      isObserver: slot.isObserver,
+      peerAddress: `${cluster.host}:${peerPort}`,
+      clientAddress: `${cluster.host}:${slot.port}`,
+    };
+  });
 }
 
 /** The member's folder under the cluster's dataDir, or null in memory. */
@@ -221,6 +250,9 @@ function memberView(slot: MemberSlot, host: string): ClusterMember {
     },
     get connectString() {
       return `${host}:${slot.port}`;
+    },
+    get adminPort() {
+      return slot.instance === null ? null : slot.adminPort;
     },
     get isRunning() {
       return slot.instance !== null;

@@ -6,6 +6,7 @@ import type { PeerAddresses } from './adapters/peer-network.js';
 import { startWsPeerNetwork } from './adapters/ws-peer-network.js';
 import type { PeerNetwork } from './adapters/ws-peer-network.js';
 import type { Logger } from './runtime/env.js';
+import type { EnsembleMemberAddress } from './admin/admin-snapshot.js';
 import type { MemberStorage } from './member-storage.js';
 import { startServerInstance } from './server-instance.js';
 import type { ServerInstance } from './server-instance.js';
@@ -25,6 +26,8 @@ export interface EnsembleMemberOptions {
   /** Opened storage (the member boots from what it recovered); closed with the member. */
   storage: MemberStorage;
   log: Logger;
+  /** Every member's addresses, for the admin answers (conf, leader, voting_view). */
+  ensembleAddresses: () => readonly EnsembleMemberAddress[];
 }
 
 export interface EnsembleMember {
@@ -64,6 +67,9 @@ export async function startEnsembleMember(
       dataDir: storage.dataDir,
       peers: network,
       mode: 'ensemble',
+      ensembleAddresses: member.ensembleAddresses,
+      initLimitTicks: membership.initLimitTicks ?? 10,
+      syncLimitTicks: membership.syncLimitTicks ?? 5,
       createReplication: (host) => createZab(membership, host, storage.durable),
     });
   } catch (error) {

@@ -4,16 +4,23 @@
 
 import { openMemberStorage } from './member-storage.js';
 import type { ServerInstance } from './server-instance.js';
-import type { ServerOptions } from './server-options.js';
+import { loggerOf, type ServerOptions } from './server-options.js';
 import { startEnsembleMember } from './start-ensemble-member.js';
-import { consoleLogger } from './adapters/node-env.js';
 import type { ZooConfig } from './config/zoo-config.js';
 import { ConfigError } from './config/zoo-config.js';
+import type { EnsembleMemberAddress } from './admin/admin-snapshot.js';
 
 export interface RunningMember {
   readonly instance: ServerInstance;
   close(): Promise<void>;
 }
+
+/** `adminPort` overrides the config's admin.serverPort; null turns the admin server off. */
+type MemberOptions = Omit<ServerOptions, 'adminPort'> & {
+  myid: number;
+  dataDir?: string | null;
+  adminPort?: number | null;
+};
 
 /**
  * `dataDir` overrides the config's (null: keep the state in memory); by default the config's
@@ -21,12 +28,11 @@ export interface RunningMember {
  */
 export async function startMember(
   config: ZooConfig,
-  options: ServerOptions & { myid: number; dataDir?: string | null },
+  options: MemberOptions,
 ): Promise<RunningMember> {
   const self = config.members.find((member) => member.id === options.myid);
   if (self === undefined) throw new ConfigError(`no server.${options.myid} line for this member`);
-  const log =
-    options.logger ?? consoleLogger({ level: options.logLevel ?? 'info', name: `zoo-${self.id}` });
+  const log = loggerOf(options, `zoo-${self.id}`, 'info');
   const peers = new Map(
     config.members
       .filter((m) => m.id !== self.id)
@@ -40,8 +46,11 @@ export async function startMember(
     initLimitTicks: config.initLimitTicks,
     syncLimitTicks: config.syncLimitTicks,
   };
+  const { adminPort: _adminPort, ...serverOptions } = options;
+  const adminPort = options.adminPort === undefined ? config.adminServerPort : options.adminPort;
   const server = {
-    ...options,
+    ...serverOptions,
+    ...optional('adminPort', adminPort),
     host: config.clientPortAddress,
     tickMs: config.tickMs,
     extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
@@ -67,6 +76,7 @@ export async function startMember(
       clientPort: config.clientPort,
       storage,
       log,
+      ensembleAddresses: () => memberAddresses(config),
     });
   } catch (error) {
     await storage.close();
@@ -89,4 +99,17 @@ export async function startMember(
 /** `{ [key]: value }`, or nothing when the value is unset (exactOptionalPropertyTypes). */
 function optional<K extends string>(key: K, value: number | null | undefined) {
   return value === null || value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+/** The ensemble's addresses as the config names them (a client port per line, or ours). */
+function memberAddresses(config: ZooConfig): EnsembleMemberAddress[] {
+  return config.members.map((member) => {
+    const client = member.clientAddress ?? String(config.clientPort);
+    return {
+      id: member.id,
+      isObserver: member.isObserver,
+      peerAddress: `${member.host}:${member.peerPort}`,
+      clientAddress: client.includes(':') ? client : `${member.host}:${client}`,
+    };
+  });
 }

@@ -2,10 +2,9 @@
 // storage (a data directory, or memory) and a TCP client port. Port 0 picks a free port.
 
 import { StandaloneReplication } from './core/replication/standalone-replication.js';
-import { consoleLogger } from './adapters/node-env.js';
 import { openMemberStorage } from './member-storage.js';
 import { startServerInstance, type ServerInstance } from './server-instance.js';
-import type { ServerOptions } from './server-options.js';
+import { loggerOf, type ServerOptions } from './server-options.js';
 import type { DiskFs } from './adapters/disk/disk-fs.js';
 
 export { defaultFourLetterWordWhitelist } from './server-options.js';
@@ -25,6 +24,8 @@ export interface ZooServer {
   readonly connectString: string;
   readonly host: string;
   readonly port: number;
+  /** The admin HTTP port (`/commands`, `/metrics`), or null unless `adminPort` was given. */
+  readonly adminPort: number | null;
   close(): Promise<void>;
 }
 
@@ -37,7 +38,7 @@ export async function startServerOn(
   options: StartServerOptions,
   disk: { fs?: DiskFs },
 ): Promise<ZooServer> {
-  const log = options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: 'zoo' });
+  const log = loggerOf(options, 'zoo', 'warn');
   let instance: ServerInstance | null = null;
   const storage = await openMemberStorage({
     dataDir: options.dataDir ?? null,
@@ -73,6 +74,7 @@ export async function startServerOn(
     connectString: running.connectString,
     host: running.host,
     port: running.port,
+    adminPort: running.adminPort,
     close: () => {
       closing ??= running.close().then(() => storage.close());
       return closing;

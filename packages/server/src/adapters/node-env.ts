@@ -2,7 +2,7 @@
 // node:crypto SHA-1 for digest auth. The simulator provides virtual twins of these.
 
 import { createHash } from 'node:crypto';
-import type { Clock, Logger, Scheduler } from '../runtime/env.js';
+import type { Clock, LogFields, Logger, Scheduler } from '../runtime/env.js';
 import type { Random } from '../core/replication/random.js';
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
@@ -19,22 +19,51 @@ export const nodeScheduler: Scheduler = {
 };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** `text` (the default) for people, `json` (one object a line) for log collectors. */
+export type LogFormat = 'text' | 'json';
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
-/** Writes `<ISO time> <LEVEL> [<name>] message` lines to stderr at or above `level`. */
-export function consoleLogger(options: { level: LogLevel; name: string }): Logger {
-  const write = (level: Exclude<LogLevel, 'silent'>, message: string): void => {
+/**
+ * Writes lines to stderr at or above `level`: `<ISO time> <LEVEL> [<name>] message k=v…` as
+ * text, or `{"time","level","member","msg","fields"}` as JSON.
+ */
+export function consoleLogger(options: {
+  level: LogLevel;
+  name: string;
+  format?: LogFormat;
+}): Logger {
+  const format = options.format ?? 'text';
+  const write = (level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields) => {
     if (levelRank[level] < levelRank[options.level]) return;
+    const time = new Date().toISOString();
     process.stderr.write(
-      `${new Date().toISOString()} ${level.toUpperCase()} [${options.name}] ${message}\n`,
+      format === 'json'
+        ? `${jsonLine({ time, level, member: options.name, msg: message, fields })}\n`
+        : `${time} ${level.toUpperCase()} [${options.name}] ${message}${fieldsText(fields)}\n`,
     );
   };
   return {
-    debug: (message) => write('debug', message),
-    info: (message) => write('info', message),
-    warn: (message) => write('warn', message),
-    error: (message) => write('error', message),
+    debug: (message, fields) => write('debug', message, fields),
+    info: (message, fields) => write('info', message, fields),
+    warn: (message, fields) => write('warn', message, fields),
+    error: (message, fields) => write('error', message, fields),
   };
+}
+
+/** One JSON object; bigints (zxids, session ids) as decimal strings, no `fields` when empty. */
+function jsonLine(entry: { fields: LogFields | undefined } & Record<string, unknown>): string {
+  const { fields, ...rest } = entry;
+  const line = fields === undefined || Object.keys(fields).length === 0 ? rest : entry;
+  return JSON.stringify(line, (_key, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
+}
+
+function fieldsText(fields: LogFields | undefined): string {
+  if (fields === undefined) return '';
+  return Object.entries(fields)
+    .map(([key, value]) => ` ${key}=${String(value)}`)
+    .join('');
 }
 
 /**

@@ -63,13 +63,22 @@ export function connectionInfo(connection: ConnectionSnapshot, isBrief: boolean)
 }
 
 /** A mntr value: integers print as integers, gauges ZooKeeper keeps as doubles as doubles. */
-type MonitorValue = { integer: number | bigint } | { double: number } | { text: string };
+export type MonitorValue = { integer: number | bigint } | { double: number } | { text: string };
+
+/** mntr: `zk_<key>\t<value>` per monitor value. */
+export function mntrText(snapshot: ServerSnapshot): string {
+  const lines = monitorValues(snapshot).map(
+    ([key, value]) => `zk_${key}\t${monitorValueText(value)}\n`,
+  );
+  return lines.join('');
+}
 
 /**
- * mntr: zk_version and zk_server_state first (ZooKeeperServer.dumpMonitorValues), then the
- * gauges ZooKeeperServer.registerMetrics registers, in its order, then the extra values.
+ * mntr's values, keys without `zk_` (the admin server's `monitor` uses them as they are):
+ * version and server_state first (ZooKeeperServer.dumpMonitorValues), then the gauges
+ * ZooKeeperServer.registerMetrics registers, in its order, then the extra values.
  */
-export function mntrText(snapshot: ServerSnapshot): string {
+export function monitorValues(snapshot: ServerSnapshot): [string, MonitorValue][] {
   const values: [string, MonitorValue][] = [
     ['version', { text: snapshot.version }],
     ['server_state', { text: snapshot.mode }],
@@ -108,7 +117,7 @@ export function mntrText(snapshot: ServerSnapshot): string {
   for (const [key, value] of snapshot.extraMonitorValues) {
     values.push([key, typeof value === 'string' ? { text: value } : { integer: value }]);
   }
-  return values.map(([key, value]) => `zk_${key}\t${monitorValueText(value)}\n`).join('');
+  return values;
 }
 
 function monitorValueText(value: MonitorValue): string {

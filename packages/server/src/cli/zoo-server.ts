@@ -10,7 +10,7 @@ import { startCluster } from '../start-cluster.js';
 import { startMember } from '../start-member.js';
 import { parseZooConfig } from '../config/zoo-config.js';
 import type { ServerOptions } from '../server-options.js';
-import type { LogLevel } from '../adapters/node-env.js';
+import type { LogFormat, LogLevel } from '../adapters/node-env.js';
 
 function integer(text: string): number {
   const value = Number(text);
@@ -38,6 +38,13 @@ const program = new Command()
   .option('--in-memory', 'keep no data on disk: every start begins empty', false)
   .option('--snap-count <n>', 'applied txns between snapshots (zookeeper.snapCount)', integer)
   .option('--log-level <level>', 'debug, info, warn or error', 'info')
+  .option('--log-format <format>', 'text or json (one object a line)', 'text')
+  .option(
+    '--admin-port <port>',
+    'admin HTTP port of the first server (next ones follow); 0: off',
+    integer,
+    8080,
+  )
   .parse();
 
 interface CliOptions {
@@ -55,6 +62,8 @@ interface CliOptions {
   inMemory: boolean;
   snapCount?: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  adminPort: number;
 }
 
 const flags = program.opts<CliOptions>();
@@ -64,11 +73,16 @@ const options: ServerOptions = {
   extendedTypesEnabled: flags.extendedTypes,
   fourLetterWordWhitelist: flags.fourLetterWords,
   logLevel: flags.logLevel,
+  logFormat: flags.logFormat,
 };
 if (flags.superDigest !== undefined) options.superDigest = flags.superDigest;
 if (flags.snapCount !== undefined) options.snapCount = flags.snapCount;
 const dataRoot = flags.inMemory ? null : resolve(flags.dataDir);
 const isDataDirGiven = program.getOptionValueSource('dataDir') === 'cli';
+// --admin-port 0 turns the admin server off; with --config, the file's admin.* settings rule
+// unless the flag is given.
+const adminPort = flags.adminPort === 0 ? null : flags.adminPort;
+const isAdminPortGiven = program.getOptionValueSource('adminPort') === 'cli';
 
 /** Where the data lives, for the ready line. */
 function whereData(dir: string | null): string {
@@ -84,7 +98,12 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
     }
     // zoo.cfg's dataDir, as ZooKeeper uses it, unless --data-dir or --in-memory says otherwise.
     const dataDir = flags.inMemory ? null : isDataDirGiven ? dataRoot : config.dataDir;
-    const member = await startMember(config, { ...options, myid, dataDir });
+    const member = await startMember(config, {
+      ...options,
+      myid,
+      dataDir,
+      ...(isAdminPortGiven ? { adminPort } : {}),
+    });
     const line =
       `Zoo member ${myid} of ${config.members.length} up: listening for clients at ` +
       `${member.instance.connectString}; it serves once a quorum of its peers is up ` +
@@ -97,6 +116,7 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
       ...options,
       port: flags.port,
       ...(dataDir === null ? {} : { dataDir }),
+      ...(adminPort === null ? {} : { adminPort }),
     });
     return {
       line:
@@ -111,6 +131,7 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
     observers: flags.observers,
     basePort: flags.port,
     ...(dataRoot === null ? {} : { dataDir: dataRoot }),
+    ...(adminPort === null ? {} : { adminPort }),
   });
   const leader = await cluster.waitForLeader();
   const where =

@@ -24,12 +24,14 @@ admin.enableServer=false
       initLimitTicks: 5,
       syncLimitTicks: 2,
       myid: 2,
+      adminServerPort: null,
     });
+    const peer = { peerPort: 2888, clientAddress: null };
     expect(config.members).toEqual([
-      { id: 1, host: '10.0.0.1', peerPort: 2888, isObserver: false },
-      { id: 2, host: '10.0.0.2', peerPort: 2888, isObserver: false },
-      { id: 3, host: '10.0.0.3', peerPort: 2888, isObserver: false },
-      { id: 4, host: '10.0.0.4', peerPort: 2888, isObserver: true },
+      { id: 1, host: '10.0.0.1', ...peer, isObserver: false },
+      { id: 2, host: '10.0.0.2', ...peer, isObserver: false },
+      { id: 3, host: '10.0.0.3', ...peer, isObserver: false, clientAddress: '2181' },
+      { id: 4, host: '10.0.0.4', ...peer, isObserver: true },
     ]);
   });
 
@@ -48,7 +50,16 @@ admin.enableServer=false
       clientPort: 2181,
       initLimitTicks: 10,
       syncLimitTicks: 5,
+      adminServerPort: 8080,
     });
+  });
+
+  test('admin.serverPort moves the admin server; admin.enableServer=false turns it off', () => {
+    expect(parseZooConfig('admin.serverPort=9090').adminServerPort).toBe(9090);
+    expect(parseZooConfig('admin.serverPort=9090\nadmin.enableServer=false').adminServerPort).toBe(
+      null,
+    );
+    expect(parseZooConfig('admin.enableServer=true').adminServerPort).toBe(8080);
   });
 
   test('rejects a malformed line or a bad number with a ConfigError', () => {

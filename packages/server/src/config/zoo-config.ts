@@ -8,6 +8,8 @@ export interface MemberAddress {
   /** The port peers connect to (ZooKeeper's quorum port; Zoo needs no separate election port). */
   peerPort: number;
   isObserver: boolean;
+  /** The client address after `;` (`port` or `host:port`), or null when the line has none. */
+  clientAddress: string | null;
 }
 
 export interface ZooConfig {
@@ -25,6 +27,8 @@ export interface ZooConfig {
   snapCount: number | null;
   /** autopurge.snapRetainCount, or null for the default (3). */
   snapRetainCount: number | null;
+  /** admin.serverPort (default 8080, as ZooKeeper's), or null when admin.enableServer=false. */
+  adminServerPort: number | null;
 }
 
 export class ConfigError extends Error {
@@ -40,13 +44,14 @@ function integerValue(key: string, value: string): number {
 
 /** ZooKeeper's server.N: `host:peerPort[:electionPort][:participant|observer][;clientPort]`. */
 function parseServerLine(id: number, value: string): MemberAddress {
-  const [address = ''] = value.split(';');
+  const [address = '', client] = value.split(';');
   const parts = address.split(':');
   const host = parts[0] ?? '';
   const peerPort = integerValue(`server.${id}`, parts[1] ?? '');
   const role = parts.find((part) => part === 'observer' || part === 'participant');
   if (host === '') throw new ConfigError(`server.${id}: missing host`);
-  return { id, host, peerPort, isObserver: role === 'observer' };
+  const clientAddress = client === undefined || client.trim() === '' ? null : client.trim();
+  return { id, host, peerPort, isObserver: role === 'observer', clientAddress };
 }
 
 export function parseZooConfig(text: string): ZooConfig {
@@ -63,6 +68,7 @@ export function parseZooConfig(text: string): ZooConfig {
     fourLetterWordWhitelist: null,
     snapCount: null,
     snapRetainCount: null,
+    adminServerPort: 8080,
   };
   for (const [index, rawLine] of text.split('\n').entries()) {
     const line = rawLine.trim();
@@ -120,9 +126,15 @@ function applySetting(config: ZooConfig, key: string, value: string): void {
       // ZooKeeper keeps at least 3 whatever the file says.
       config.snapRetainCount = Math.max(3, integerValue(key, value));
       return;
+    case 'admin.enableServer':
+      if (value === 'false') config.adminServerPort = null;
+      return;
+    case 'admin.serverPort':
+      if (config.adminServerPort !== null) config.adminServerPort = integerValue(key, value);
+      return;
     default:
       // ZooKeeper ignores settings it does not know (and so does Zoo): many zoo.cfg files carry
-      // options for features Zoo does not have, like the admin server.
+      // options for features Zoo does not have, like the admin server's TLS.
       return;
   }
 }

@@ -4,7 +4,12 @@
 
 import type { Peer } from '../core/peer/peer.js';
 import type { ConnectionState } from '../core/requests/connection-state.js';
-import type { ConnectionSnapshot, ServerSnapshot, WatchSummary } from '../admin/server-snapshot.js';
+import type {
+  ConnectionSnapshot,
+  QuorumConfigSnapshot,
+  ServerSnapshot,
+  WatchSummary,
+} from '../admin/server-snapshot.js';
 import { formatVersion, zooVersion } from '../admin/java-format.js';
 
 export interface ServerStateContext {
@@ -17,6 +22,8 @@ export interface ServerStateContext {
   builtAtMs: number;
   traceMask: bigint;
   env: readonly (readonly [string, string])[];
+  /** conf's quorum section, for a member of an ensemble. */
+  quorum: QuorumConfigSnapshot | null;
 }
 
 export function captureServerState(context: ServerStateContext): ServerSnapshot {
@@ -65,7 +72,7 @@ export function captureServerState(context: ServerStateContext): ServerSnapshot 
       maxSessionTimeout: peer.options.maxSessionTimeoutMs,
       clientPortListenBacklog: -1,
       serverId: peer.options.serverId,
-      quorum: null,
+      quorum: context.quorum,
     },
     env: context.env,
     epochOffsetMs: 0,

@@ -4,11 +4,14 @@
 import type { PersistOp } from '../core/replication/replication.js';
 import type { PeerMessage } from '../core/zab/messages.js';
 
+/** Structured details of a log line (a JSON logger writes them as its `fields`). */
+export type LogFields = Readonly<Record<string, string | number | bigint | boolean | null>>;
+
 export interface Logger {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
 }
 
 export interface Clock {

@@ -1,5 +1,9 @@
 // Server-wide request counters (ZooKeeper's ServerStats) kept by the core as it answers:
-// packets in and out, and request latency measured in the core's own (injected) time.
+// packets in and out, and request latency measured in the core's own (injected) time. A host
+// that exports metrics injects `observer` to see each answered request as well.
+
+/** Told of every answered request: its op code and latency in the core's time. */
+export type RequestObserver = (opCode: number, latencyMs: number) => void;
 
 export class PeerStats {
   packetsReceived = 0;
@@ -8,8 +12,11 @@ export class PeerStats {
   private maxLatencyMs = 0;
   private totalLatencyMs = 0;
   private latencyCount = 0;
+  /** Set by the host (the admin metrics); a reset leaves it in place. */
+  observer: RequestObserver | null = null;
 
-  recordLatency(latencyMs: number): void {
+  recordLatency(latencyMs: number, opCode: number): void {
+    this.observer?.(opCode, latencyMs);
     this.minLatencyMs = Math.min(this.minLatencyMs, latencyMs);
     this.maxLatencyMs = Math.max(this.maxLatencyMs, latencyMs);
     this.totalLatencyMs += latencyMs;

@@ -362,7 +362,7 @@ export class Peer implements ReplicatedState, RequestContext {
     stats.maxLatencyMs = Math.max(stats.maxLatencyMs, latencyMs);
     stats.totalLatencyMs += latencyMs;
     stats.latencyCount += 1;
-    this.stats.recordLatency(latencyMs);
+    this.stats.recordLatency(latencyMs, entry.opCode);
     const header = { xid: entry.xid, zxid, err: outcome.err };
     this.emit({
       kind: 'reply',
