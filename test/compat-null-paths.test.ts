@@ -2,8 +2,7 @@
 // setData and setACL are BadArguments, sync answers OK and echoes the null, addWatch is OK,
 // removeWatches is NoWatcher, checkWatches and the reads are MarshallingError, getEphemerals with
 // a null prefix lists every ephemeral. Checked on Apache ZooKeeper first, then on Zoo. Zxids are
-// not compared: ZooKeeper gives a write whose body fails to parse a zxid of its own, Zoo does not
-// yet (listed in docs/compatibility.md).
+// checked in compat-error-txn-zxid.test.ts.
 
 import { describe, expect, test } from 'vitest';
 import { decodeReplyHeader, JuteReader } from './support/protocol.js';

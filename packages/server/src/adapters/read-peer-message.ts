@@ -126,6 +126,8 @@ function readForwardedRequest(o: WireObject): ForwardedRequest {
   switch (type) {
     case 'write':
       return { type, request: readJuteRequest(o.bytes('request'), o.at('request')) };
+    case 'refused':
+      return { type, err: o.int32('err') };
     case 'createSession':
       return { type, timeoutMs: o.int32('timeoutMs') };
     case 'closeSession':

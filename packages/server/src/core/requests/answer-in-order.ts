@@ -1,7 +1,14 @@
 // Answers the requests that are not writes, in their turn on their connection: reads (against
 // the applied tree), pings, sync, watch management, whoAmI. FinalRequestProcessor's read side.
 
-import { AddWatchMode, AssertionError, ErrorCode, Xid, assertNever } from '@zoo/client/protocol';
+import {
+  AddWatchMode,
+  AssertionError,
+  ErrorCode,
+  OpCode,
+  Xid,
+  assertNever,
+} from '@zoo/client/protocol';
 import type { ClientInfo, Request, Response } from '@zoo/client/protocol';
 import { executeRead } from '../reads/execute-read.js';
 import type { WriteRequest } from '../prep/prepare-request.js';
@@ -21,17 +28,36 @@ export function isWriteRequest(request: Request): request is WriteRequest {
   }
 }
 
+/**
+ * The opcodes ZooKeeper's PrepRequestProcessor parses into a txn: a body of theirs that does not
+ * parse still takes a zxid (an error txn).
+ */
+const writeOpCodes: ReadonlySet<number> = new Set([
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createContainer,
+  OpCode.createTTL,
+  OpCode.delete,
+  OpCode.setData,
+  OpCode.setACL,
+  OpCode.multi,
+]);
+
+export function isWriteOpCode(opCode: number): boolean {
+  return writeOpCodes.has(opCode);
+}
+
 /** Answers a non-write request now: the caller guarantees no earlier write of it is pending. */
 export function answerInOrderRequest(
   context: RequestContext,
   connection: ConnectionState,
   entry: QueuedRequest,
 ): void {
-  if (entry.kind === 'malformed') {
+  const request = entry.kind === 'malformed' ? null : entry.request;
+  if (request === null) {
     context.reply(connection, entry, { err: ErrorCode.MarshallingError, body: null });
     return;
   }
-  const request = entry.request;
   const outcome = answerRequest(context, connection, request);
   if (request.type === 'ping') {
     // ZooKeeper: ping replies always carry xid −2, whatever the request's xid was.
@@ -85,9 +111,6 @@ function answerRequest(
       return answerCheckWatches(context, connection, request);
     case 'whoAmI':
       return { err: ErrorCode.Ok, body: { type: 'whoAmI', clientInfo: whoAmI(connection) } };
-    case 'reconfig':
-      // ZooKeeper: reconfigEnabled is false by default.
-      return { err: ErrorCode.ReconfigDisabled, body: null };
     case 'check':
       // The decoder makes a top-level check an unknown op (3.8.5+); inside multi it is a write.
       return { err: ErrorCode.Unimplemented, body: null };
@@ -96,6 +119,7 @@ function answerRequest(
     case 'setData':
     case 'setACL':
     case 'multi':
+    case 'reconfig': // refused in prep (RequestPipeline.route), so it takes a zxid
     case 'closeSession':
     case 'auth':
     case 'sasl':
