@@ -15,10 +15,11 @@ import {
   multiArbitrary,
   writeRequestArbitraries,
 } from './testing/request-arbitraries.js';
+import { roundTripText } from './testing/round-trip-text.js';
 
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const int64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
-const path = fc.string({ unit: 'binary', maxLength: 20 });
+const path = roundTripText(20);
 const data = fc.option(fc.uint8Array({ maxLength: 32 }).map((a) => Buffer.from(a)));
 const acl: fc.Arbitrary<Acl> = fc.record({
   perms: int32,

@@ -144,7 +144,7 @@ function readForwardedRequest(o: WireObject): ForwardedRequest {
 function readJuteRequest(bytes: Buffer, where: string): Request {
   let decoded: ReturnType<typeof decodeRequest>;
   try {
-    decoded = decodeRequest(bytes, { bufferBytesMax: bytes.length });
+    decoded = decodeRequest(bytes, { bufferBytesMax: bytes.length, surrogates: 'kept' });
   } catch (error) {
     if (error instanceof DecodeError) return decodeFail(where, error.message);
     throw error;
