@@ -113,6 +113,15 @@ export class JuteReader {
     return items;
   }
 
+  /** A string vector whose entries may each be a Jute null. */
+  readNullableStringVector(): (string | null)[] | null {
+    const count = this.readVectorCount(vectorElementBytesMin);
+    if (count === null) return null;
+    const items = new Array<string | null>(count);
+    for (let i = 0; i < count; i++) items[i] = this.readUstring();
+    return items;
+  }
+
   /** ACL entries of a request, whose scheme and id may each be a Jute null. */
   readRequestAclVector(): RequestAcl[] | null {
     const count = this.readVectorCount(aclBytesMin);

@@ -135,6 +135,12 @@ export interface SetWatchesRequest {
   childWatches: string[];
   persistentWatches: string[];
   persistentRecursiveWatches: string[];
+  /**
+   * Set by the decoder when a list, or an entry of the first three lists, was a Jute null:
+   * ZooKeeper (DataTree.setWatches) handles every path before it, then fails on the null
+   * (MarshallingError). The lists then end where it stopped. Never sent.
+   */
+  isCutShortByNull?: true;
 }
 export interface SaslRequest {
   type: 'sasl';

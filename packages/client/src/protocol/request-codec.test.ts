@@ -258,11 +258,26 @@ describe('request codec', () => {
     expect(decoded).toMatchObject({ kind: 'request', request: { type: 'setACL', acl: [] } });
   });
 
-  test('classifies a null watch list in setWatches as malformed', () => {
-    const decoded = decodeRequest(
-      rawRequest(1, 101, '0000000000000000' + 'ffffffff' + '00000000' + '00000000'),
+  test('cuts setWatches short at a null list or a null path, as ZooKeeper walks them', () => {
+    const slashA = '000000022f61';
+    const nullList = decodeRequest(
+      rawRequest(1, 101, '0000000000000000' + `00000001${slashA}` + 'ffffffff' + '00000000'),
     );
-    expect(decoded).toMatchObject({ kind: 'malformed', opCode: 101 });
+    expect(nullList).toMatchObject({
+      kind: 'request',
+      request: { dataWatches: ['/a'], existWatches: [], childWatches: [], isCutShortByNull: true },
+    });
+    const nullPath = decodeRequest(
+      rawRequest(
+        1,
+        101,
+        '0000000000000000' + `00000002${slashA}ffffffff` + '00000000' + '00000000',
+      ),
+    );
+    expect(nullPath).toMatchObject({
+      kind: 'request',
+      request: { dataWatches: ['/a'], existWatches: [], isCutShortByNull: true },
+    });
   });
 
   test('throws DecodeError for a payload shorter than the 8-byte header', () => {

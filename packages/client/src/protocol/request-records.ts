@@ -2,7 +2,6 @@
 // each Request travels as. request-codec.ts frames them; multi-codec.ts nests them in a multi.
 
 import { assertNever } from './assert.js';
-import { DecodeError } from './decode-error.js';
 import type {
   CheckRequest,
   CreateRequest,
@@ -206,16 +205,34 @@ export function readGetChildren(r: JuteReader, withStat: boolean): GetChildrenRe
 }
 
 /**
- * ZooKeeper: DataTree.setWatches iterates each list, so a null list fails there and
- * FinalRequestProcessor answers MarshallingError; here it is malformed at once.
+ * ZooKeeper reads every list, nulls included, then DataTree.setWatches walks them in order: a
+ * null list, or a null entry in the first three (getNode(null) throws), ends the walk with
+ * MarshallingError after every earlier path took effect. A null entry in the persistent lists
+ * registers a watch no path can fire, so it is dropped here.
  */
 export function readSetWatches(r: JuteReader, version: 1 | 2): SetWatchesRequest {
   const relativeZxid = r.readLong();
-  const dataWatches = readPaths(r);
-  const existWatches = readPaths(r);
-  const childWatches = readPaths(r);
-  const persistentWatches = version === 2 ? readPaths(r) : [];
-  const persistentRecursiveWatches = version === 2 ? readPaths(r) : [];
+  const lists = [r.readNullableStringVector(), r.readNullableStringVector()];
+  lists.push(r.readNullableStringVector());
+  if (version === 2) lists.push(r.readNullableStringVector(), r.readNullableStringVector());
+  const walked: string[][] = [];
+  let isCutShortByNull = false;
+  for (const [index, list] of lists.entries()) {
+    if (list === null) {
+      isCutShortByNull = true;
+      break;
+    }
+    const isPersistent = index >= 3;
+    const end = isPersistent ? -1 : list.indexOf(null);
+    const paths = (end < 0 ? list : list.slice(0, end)).filter((p): p is string => p !== null);
+    walked.push(paths);
+    if (end >= 0) {
+      isCutShortByNull = true;
+      break;
+    }
+  }
+  const [dataWatches = [], existWatches = [], childWatches = []] = walked;
+  const [persistentWatches = [], persistentRecursiveWatches = []] = walked.slice(3);
   return {
     type: 'setWatches',
     version,
@@ -225,11 +242,6 @@ export function readSetWatches(r: JuteReader, version: 1 | 2): SetWatchesRequest
     childWatches,
     persistentWatches,
     persistentRecursiveWatches,
+    ...(isCutShortByNull ? { isCutShortByNull: true as const } : {}),
   };
-}
-
-function readPaths(r: JuteReader): string[] {
-  const paths = r.readStringVector();
-  if (paths === null) throw new DecodeError('null watch list in setWatches');
-  return paths;
 }

@@ -168,7 +168,8 @@ function answerSetWatches(
       notification: { zxid: -1n, event },
     });
   }
-  return { err: ErrorCode.Ok, body: null };
+  // ZooKeeper fails on the null that ended the walk, after the watches and events before it.
+  return { err: request.isCutShortByNull ? ErrorCode.MarshallingError : ErrorCode.Ok, body: null };
 }
 
 function answerCheckWatches(
