@@ -90,12 +90,21 @@ export interface CheckRequest {
   version: number;
 }
 export type MultiOp = CreateRequest | DeleteRequest | SetDataRequest | CheckRequest;
-export interface MultiRequest {
+/**
+ * Set by the decoder when an op's path was a Jute null. ZooKeeper reads such a multi, then fails
+ * on the null path: a multi before it takes a zxid (MarshallingError with an empty
+ * MultiResponse), a multiRead after the ops before it (MarshallingError with their results).
+ * The ops end before the one with the null path. Never sent.
+ */
+interface CutShortByNullPath {
+  isCutShortByNull?: true;
+}
+export interface MultiRequest extends CutShortByNullPath {
   type: 'multi';
   ops: MultiOp[];
 }
 export type MultiReadOp = GetDataRequest | GetChildrenRequest;
-export interface MultiReadRequest {
+export interface MultiReadRequest extends CutShortByNullPath {
   type: 'multiRead';
   ops: MultiReadOp[];
 }

@@ -159,12 +159,21 @@ function writeSetWatches(w: JuteWriter, request: SetWatchesRequest): void {
   }
 }
 
+/** How an op's path is read: required at the top level, noted when null inside a multi. */
+export type PathReader = (r: JuteReader) => string;
+
+const requiredPath: PathReader = (r) => r.readString();
+
 /**
  * A null ACL vector reads as empty: ZooKeeper (PrepRequestProcessor.fixupACL) answers both
  * with InvalidACL, so nothing is lost and the type stays non-null.
  */
-export function readCreate(r: JuteReader, variant: CreateVariant): CreateRequest {
-  const path = r.readString();
+export function readCreate(
+  r: JuteReader,
+  variant: CreateVariant,
+  readPath: PathReader = requiredPath,
+): CreateRequest {
+  const path = readPath(r);
   const data = r.readBuffer();
   const acl = r.readRequestAclVector() ?? [];
   const flags = r.readInt();
@@ -173,34 +182,37 @@ export function readCreate(r: JuteReader, variant: CreateVariant): CreateRequest
   return { type: 'create', variant, path, data, acl, flags, ttl };
 }
 
-export function readDelete(r: JuteReader): DeleteRequest {
-  const path = r.readString();
+export function readDelete(r: JuteReader, readPath: PathReader = requiredPath): DeleteRequest {
+  const path = readPath(r);
   return { type: 'delete', path, version: r.readInt() };
 }
 
-export function readCheck(r: JuteReader): CheckRequest {
-  const path = r.readString();
+export function readCheck(r: JuteReader, readPath: PathReader = requiredPath): CheckRequest {
+  const path = readPath(r);
   return { type: 'check', path, version: r.readInt() };
 }
 
-/**
- * A setData body. At the top level a Jute null path is read as Java reads it (the server answers
- * BadArguments); inside a multi it stays a decode error, as the multi's parse-failure answer is
- * its own (not yet matched to ZooKeeper's).
- */
-export function readSetData(r: JuteReader, isPathNullable = false): SetDataRequest {
-  const path = isPathNullable ? r.readUstring() : r.readString();
+/** A setData body; at the top level a Jute null path is kept (the server answers BadArguments). */
+export function readSetData(
+  r: JuteReader,
+  readPath: (r: JuteReader) => string | null = requiredPath,
+): SetDataRequest {
+  const path = readPath(r);
   const data = r.readBuffer();
   return { type: 'setData', path, data, version: r.readInt() };
 }
 
-export function readGetData(r: JuteReader): GetDataRequest {
-  const path = r.readString();
+export function readGetData(r: JuteReader, readPath: PathReader = requiredPath): GetDataRequest {
+  const path = readPath(r);
   return { type: 'getData', path, watch: r.readBool() };
 }
 
-export function readGetChildren(r: JuteReader, withStat: boolean): GetChildrenRequest {
-  const path = r.readString();
+export function readGetChildren(
+  r: JuteReader,
+  withStat: boolean,
+  readPath: PathReader = requiredPath,
+): GetChildrenRequest {
+  const path = readPath(r);
   return { type: 'getChildren', path, watch: r.readBool(), withStat };
 }
 

@@ -5,6 +5,7 @@ import {
   AddWatchMode,
   AssertionError,
   ErrorCode,
+  assert,
   OpCode,
   Xid,
   assertNever,
@@ -87,9 +88,11 @@ function answerRequest(
     case 'getACL':
     case 'getAllChildrenNumber':
     case 'getEphemerals':
-    case 'multiRead':
     case 'sync':
       return answerRead(context, connection, request);
+    case 'multiRead':
+    case 'multi':
+      return answerCutShortMulti(context, connection, request);
     case 'ping':
       return { err: ErrorCode.Ok, body: null };
     case 'setWatches':
@@ -118,7 +121,6 @@ function answerRequest(
     case 'delete':
     case 'setData':
     case 'setACL':
-    case 'multi':
     case 'reconfig': // refused in prep (RequestPipeline.route), so it takes a zxid
     case 'closeSession':
     case 'auth':
@@ -127,6 +129,25 @@ function answerRequest(
     default:
       return assertNever(request, 'request');
   }
+}
+
+/**
+ * ZooKeeper fails a multi whose op has a null path in prep, before it takes a zxid, and then
+ * answers MarshallingError with an empty MultiResponse; a multiRead fails at that op and
+ * answers MarshallingError with the results of the ops before it. Whole multiRead requests
+ * are reads like any other; a whole multi is a write and never comes here.
+ */
+function answerCutShortMulti(
+  context: RequestContext,
+  connection: ConnectionState,
+  request: Extract<Request, { type: 'multi' | 'multiRead' }>,
+): Outcome {
+  if (request.type === 'multi') {
+    assert(request.isCutShortByNull === true, 'a whole multi is answered as a write');
+    return { err: ErrorCode.MarshallingError, body: { type: 'multi', results: [] } };
+  }
+  const outcome = answerRead(context, connection, request);
+  return request.isCutShortByNull ? { ...outcome, err: ErrorCode.MarshallingError } : outcome;
 }
 
 /** Reads run against the applied tree; a watch they ask for is set in the same turn. */

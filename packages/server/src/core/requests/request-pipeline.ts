@@ -215,7 +215,7 @@ export class RequestPipeline {
       this.submitCloseSession(sessionId, connection);
       return;
     }
-    if (isWriteRequest(request)) {
+    if (isWriteRequest(request) && !(request.type === 'multi' && request.isCutShortByNull)) {
       connection.queue.push({ kind: 'write', ...entry });
       this.submitWrite(connection, request, entry.xid);
       return;
