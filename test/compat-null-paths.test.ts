@@ -71,6 +71,15 @@ const cases: Case[] = [
     err: -5,
     bodyHex: '00000008' + '00' + '00000000' + '00000000' + 'ffffffff01ffffffff',
   },
+  {
+    // A multiRead that does not parse (a write in it) still carries an empty MultiResponse.
+    name: 'multiRead [delete /, delete null]',
+    opCode: 22,
+    rest: () => undefined,
+    body: (w) => multiOps(w, [2, (v) => (v.writeUstring('/'), v.writeInt(-1))]),
+    err: -5,
+    bodyHex: 'ffffffff01ffffffff',
+  },
 ];
 
 /** The ops given, then one whose path is null (delete in a multi, getData in a multiRead). */
