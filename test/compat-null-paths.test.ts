@@ -72,7 +72,7 @@ const cases: Case[] = [
     bodyHex: '00000008' + '00' + '00000000' + '00000000' + 'ffffffff01ffffffff',
   },
   {
-    // A multiRead that does not parse (a write in it) still carries an empty MultiResponse.
+    // A multiRead of writes only parses, then fails on its first op: an empty MultiResponse.
     name: 'multiRead [delete /, delete null]',
     opCode: 22,
     rest: () => undefined,

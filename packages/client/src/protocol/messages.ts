@@ -91,10 +91,10 @@ export interface CheckRequest {
 }
 export type MultiOp = CreateRequest | DeleteRequest | SetDataRequest | CheckRequest;
 /**
- * Set by the decoder when an op's path was a Jute null. ZooKeeper reads such a multi, then fails
- * on the null path: a multi before it takes a zxid (MarshallingError with an empty
- * MultiResponse), a multiRead after the ops before it (MarshallingError with their results).
- * The ops end before the one with the null path. Never sent.
+ * Set by the decoder when an op's path was a Jute null (or a multiRead holds writes only).
+ * ZooKeeper reads such a multi, then fails on that op: a multi before it takes a txn
+ * (MarshallingError with an empty MultiResponse), a multiRead after the ops before it
+ * (MarshallingError with their results). The ops end before the failing one. Never sent.
  */
 interface CutShortByNullPath {
   isCutShortByNull?: true;

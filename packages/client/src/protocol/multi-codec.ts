@@ -99,12 +99,14 @@ export function readMultiRequest(r: JuteReader, isRead: boolean): MultiRequest |
       default:
         throw new DecodeError(`invalid type of op ${type} in a multi request`);
     }
-    if ((isRead && writes.length > 0) || (!isRead && reads.length > 0)) {
+    if ((writes.length > 0 && reads.length > 0) || (!isRead && reads.length > 0)) {
       throw new DecodeError(
         `op ${type} in ${isRead ? 'multiRead' : 'multi'}: mixing read and write operations`,
       );
     }
   }
+  // ZooKeeper reads a multiRead of writes only, then fails on its first op while answering.
+  if (isRead && writes.length > 0) nullPathAt = 0;
   const cut = nullPathAt < 0 ? {} : { isCutShortByNull: true as const };
   const end = nullPathAt < 0 ? undefined : nullPathAt;
   return isRead

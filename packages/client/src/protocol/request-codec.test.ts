@@ -220,9 +220,17 @@ describe('request codec', () => {
       rawRequest(1, 14, '0000000400ffffffff000000022f6100' + 'ffffffff01ffffffff'),
     );
     expect(readInMulti).toMatchObject({ kind: 'malformed', opCode: 14 });
+    // A multiRead of writes only reads fine (ZooKeeper fails it on its first op when answering).
     const writeInMultiRead = Buffer.from(payloadOf(deleteMulti));
     writeInMultiRead.writeInt32BE(22, 4);
-    expect(decodeRequest(writeInMultiRead)).toMatchObject({ kind: 'malformed', opCode: 22 });
+    expect(decodeRequest(writeInMultiRead)).toMatchObject({
+      kind: 'request',
+      request: { type: 'multiRead', ops: [], isCutShortByNull: true },
+    });
+    const mixedRead = Buffer.from(payloadOf(encode(1, { type: 'multi', ops: [del, del] })));
+    mixedRead.writeInt32BE(22, 4);
+    mixedRead.writeInt32BE(4, 8 + 9 + 10); // the second op header (after 8 + 9 + 10): now getData
+    expect(decodeRequest(mixedRead)).toMatchObject({ kind: 'malformed', opCode: 22 });
     const both = payloadOf(encode(1, { type: 'multiRead', ops: [getData] }));
     expect(decodeRequest(both)).toMatchObject({ kind: 'request' });
     const foreign = decodeRequest(rawRequest(1, 14, '0000000b00ffffffff' + 'ffffffff01ffffffff'));

@@ -56,11 +56,7 @@ export function answerInOrderRequest(
 ): void {
   const request = entry.kind === 'malformed' ? null : entry.request;
   if (request === null) {
-    // ZooKeeper parses a multiRead in FinalRequestProcessor after it has made the (empty)
-    // MultiResponse, so a multiRead that does not parse still carries one.
-    const isMultiRead = entry.opCode === OpCode.multiRead;
-    const body = isMultiRead ? { type: 'multi' as const, results: [] } : null;
-    context.reply(connection, entry, { err: ErrorCode.MarshallingError, body });
+    context.reply(connection, entry, { err: ErrorCode.MarshallingError, body: null });
     return;
   }
   const outcome = answerRequest(context, connection, request);
