@@ -186,8 +186,7 @@ export const knownDifferences: readonly KnownDifference[] = [
   },
   {
     id: 'multi-null-path-zxid-gap',
-    zookeeper:
-      'Apache behaviour in 3.8: PrepRequestProcessor (multi: getNextZxid, then getPendingChanges)',
+    zookeeper: 'Apache bug, in 3.8: PrepRequestProcessor (multi: getNextZxid, then a null path)',
     gate: 'patched',
     description:
       'a multi with a null op path: ZooKeeper takes the next zxid and then fails on the null ' +
