@@ -2,8 +2,7 @@
 // setData and setACL are BadArguments, sync answers OK and echoes the null, addWatch is OK,
 // removeWatches is NoWatcher, checkWatches and the reads are MarshallingError, getEphemerals with
 // a null prefix lists every ephemeral. Checked on Apache ZooKeeper first, then on Zoo. Zxids are
-// not compared: ZooKeeper gives a write whose body fails to parse a zxid of its own, Zoo does not
-// yet (listed in docs/compatibility.md).
+// checked in compat-error-txn-zxid.test.ts.
 
 import { describe, expect, test } from 'vitest';
 import { decodeReplyHeader, JuteReader } from './support/protocol.js';
@@ -20,6 +19,8 @@ interface Case {
   opCode: number;
   /** Writes the fields after the (null) path. */
   rest: (writer: JuteWriter) => void;
+  /** Writes the whole body instead (a multi, whose ops carry the null path). */
+  body?: (writer: JuteWriter) => void;
   err: number;
   /** The reply body's bytes as hex, when the reply has one. */
   bodyHex?: string;
@@ -51,7 +52,52 @@ const cases: Case[] = [
   { name: 'getAllChildrenNumber', opCode: 104, rest: () => undefined, err: -5 },
   { name: 'getEphemerals', opCode: 103, rest: () => undefined, err: 0, bodyHex: '00000000' },
   { name: 'delete', opCode: 2, rest: (w) => w.writeInt(-1), err: -5 },
+  {
+    // Prep fails on the null before the multi takes a zxid; the reply has an empty result list.
+    name: 'multi [setData /, delete null]',
+    opCode: 14,
+    rest: () => undefined,
+    body: (w) =>
+      multiOps(w, [5, (v) => (v.writeUstring('/'), v.writeBuffer(null), v.writeInt(-1))]),
+    err: -5,
+    bodyHex: 'ffffffff01ffffffff',
+  },
+  {
+    // Each read before the null path answers; the null one fails the request.
+    name: 'multiRead [getChildren /zookeeper/quota, getData null]',
+    opCode: 22,
+    rest: () => undefined,
+    body: (w) => multiOps(w, [8, (v) => (v.writeUstring('/zookeeper/quota'), v.writeBool(false))]),
+    err: -5,
+    bodyHex: '00000008' + '00' + '00000000' + '00000000' + 'ffffffff01ffffffff',
+  },
+  {
+    // A multiRead of writes only parses, then fails on its first op: an empty MultiResponse.
+    name: 'multiRead [delete /, delete null]',
+    opCode: 22,
+    rest: () => undefined,
+    body: (w) => multiOps(w, [2, (v) => (v.writeUstring('/'), v.writeInt(-1))]),
+    err: -5,
+    bodyHex: 'ffffffff01ffffffff',
+  },
 ];
+
+/** The ops given, then one whose path is null (delete in a multi, getData in a multiRead). */
+function multiOps(writer: JuteWriter, [type, record]: [number, (w: JuteWriter) => void]): void {
+  writer.writeInt(type);
+  writer.writeBool(false);
+  writer.writeInt(-1);
+  record(writer);
+  writer.writeInt(type === 8 ? 4 : 2);
+  writer.writeBool(false);
+  writer.writeInt(-1);
+  writer.writeUstring(null);
+  if (type === 8) writer.writeBool(false);
+  else writer.writeInt(-1);
+  writer.writeInt(-1);
+  writer.writeBool(true);
+  writer.writeInt(-1);
+}
 
 for (const { target, isAvailable, reason } of targets) {
   const title = `null paths against ${target.name}`;
@@ -60,6 +106,7 @@ for (const { target, isAvailable, reason } of targets) {
     for (const c of cases) {
       test(`${c.name}(null): err ${c.err}`, async () => {
         const request = rawFrame(1, c.opCode, (writer) => {
+          if (c.body !== undefined) return c.body(writer);
           writer.writeUstring(null);
           c.rest(writer);
         });

@@ -95,7 +95,12 @@ export {
   encodeConnectRequest,
   encodeConnectResponse,
 } from './connect-codec.js';
-export { decodeRequest, encodeRequest, type DecodedRequest } from './request-codec.js';
+export {
+  decodeRequest,
+  encodeRequest,
+  readRequestBody,
+  type DecodedRequest,
+} from './request-codec.js';
 export { opCodeOf } from './request-records.js';
 export {
   decodeNotification,

@@ -7,10 +7,11 @@ import { DecodeError } from './decode-error.js';
 import { JuteReader } from './jute-reader.js';
 import { JuteWriter } from './jute-writer.js';
 import type { Acl, Stat } from './records.js';
+import { roundTripText } from './testing/round-trip-text.js';
 
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const int64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
-const text = fc.string({ unit: 'binary', maxLength: 40 });
+const text = roundTripText(40);
 const bytes = fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a));
 const acl: fc.Arbitrary<Acl> = fc.record({
   perms: int32,
@@ -112,15 +113,31 @@ describe('JuteReader and JuteWriter', () => {
     );
   });
 
-  test('writes UTF-8 byte lengths for non-ASCII strings of every size', () => {
+  test('writes strings of every size as Java does: UTF-8, but a non-BMP char as 3+3 bytes', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
         const w = new JuteWriter({ initialBytes: 2 });
         w.writeUstring(s);
-        const encoded = Buffer.from(s, 'utf8');
+        // Per UTF-16 unit: a surrogate alone is ED A0..BF xx, everything else plain UTF-8.
+        const units = [...Array(s.length).keys()].map((i) => s.charCodeAt(i));
+        const encoded = Buffer.concat(
+          units.map((u) =>
+            u >= 0xd800 && u <= 0xdfff
+              ? Buffer.from([0xed, 0x80 | ((u >> 6) & 0x3f), 0x80 | (u & 0x3f)])
+              : Buffer.from(String.fromCharCode(u), 'utf8'),
+          ),
+        );
         expect(w.toBuffer()).toEqual(Buffer.concat([intBytes(encoded.length), encoded]));
       }),
     );
+  });
+
+  test('reads a non-BMP char as Java reads it: from UTF-8 whole, from Java bytes as U+FFFD', () => {
+    const w = new JuteWriter();
+    w.writeUstring('/😀');
+    const utf8 = Buffer.from('/😀', 'utf8');
+    const r = new JuteReader(Buffer.concat([w.toBuffer(), intBytes(utf8.length), utf8]));
+    expect([r.readUstring(), r.readUstring()]).toEqual(['/\ufffd\ufffd', '/😀']);
   });
 
   test('keeps null and empty buffers, strings and vectors distinct', () => {

@@ -3,12 +3,19 @@
 // connection or answer MarshallingError, and never crash on a peer's bytes.
 
 import { DecodeError } from './decode-error.js';
+import { decodeJavaUtf8, decodeKeepingSurrogates } from './java-utf8.js';
 import { packetBytesMaxDefault } from './limits.js';
 import type { Acl, RequestAcl, Stat } from './records.js';
 
 export interface JuteLimits {
   /** Largest length a buffer or ustring may declare, and largest vector count. */
   bufferBytesMax: number;
+  /**
+   * 'java' (the default): strings decode as ZooKeeper's Java decodes a client's bytes, so the
+   * 3-byte surrogates Jute writes read as U+FFFD. 'kept': those surrogates read back as written,
+   * for bytes Zoo itself encoded (a request a follower forwards must reach the leader unchanged).
+   */
+  surrogates?: 'java' | 'kept';
 }
 
 /**
@@ -26,6 +33,7 @@ export class JuteReader {
   offset: number;
   private readonly buffer: Buffer;
   private readonly bufferBytesMax: number;
+  private readonly isKeepingSurrogates: boolean;
 
   constructor(buffer: Buffer, limits: JuteLimits = juteLimitsDefault, offset = 0) {
     if (!Number.isInteger(offset) || offset < 0 || offset > buffer.length) {
@@ -33,6 +41,7 @@ export class JuteReader {
     }
     this.buffer = buffer;
     this.bufferBytesMax = limits.bufferBytesMax;
+    this.isKeepingSurrogates = limits.surrogates === 'kept';
     this.offset = offset;
   }
 
@@ -76,13 +85,17 @@ export class JuteReader {
     return copy;
   }
 
-  /** UTF-8, decoded as Java does (invalid sequences become U+FFFD). Length −1 is null. */
+  /** UTF-8, decoded as Java decodes it (see java-utf8.ts). Length −1 is null. */
   readUstring(): string | null {
     const length = this.readLength('ustring');
     if (length < 0) return null;
     const start = this.offset;
     this.offset += length;
-    return this.buffer.toString('utf8', start, start + length);
+    const text = this.buffer.toString('utf8', start, start + length);
+    // Node and Java agree on valid UTF-8; a U+FFFD means invalid bytes (or a real U+FFFD).
+    if (!text.includes('\ufffd')) return text;
+    const decode = this.isKeepingSurrogates ? decodeKeepingSurrogates : decodeJavaUtf8;
+    return decode(this.buffer, start, start + length);
   }
 
   /** A ustring that the record requires to be present. */
@@ -97,6 +110,15 @@ export class JuteReader {
     if (count === null) return null;
     const items = new Array<string>(count);
     for (let i = 0; i < count; i++) items[i] = this.readString();
+    return items;
+  }
+
+  /** A string vector whose entries may each be a Jute null. */
+  readNullableStringVector(): (string | null)[] | null {
+    const count = this.readVectorCount(vectorElementBytesMin);
+    if (count === null) return null;
+    const items = new Array<string | null>(count);
+    for (let i = 0; i < count; i++) items[i] = this.readUstring();
     return items;
   }
 

@@ -2,6 +2,7 @@
 // The server encodes every reply of a loop turn into one writer and hands the socket one Buffer.
 
 import { assert } from './assert.js';
+import { hasSurrogate, writeJavaUtf8 } from './java-utf8.js';
 import type { RequestAcl, Stat } from './records.js';
 
 const initialBytesDefault = 4096;
@@ -55,7 +56,10 @@ export class JuteWriter {
     this.used += b.copy(this.buffer, this.used);
   }
 
-  /** UTF-8 with a byte-length prefix; null is length −1. */
+  /**
+   * UTF-8 with a byte-length prefix, as Java writes it (a surrogate is 3 bytes of its own, see
+   * java-utf8.ts); null is length −1.
+   */
   writeUstring(s: string | null): void {
     if (s === null) {
       this.writeInt(-1);
@@ -68,7 +72,7 @@ export class JuteWriter {
     const written =
       s.length <= asciiFastPathUnitsMax
         ? this.writeShortString(s, start)
-        : this.buffer.write(s, start, 'utf8');
+        : this.writeNonAscii(s, start);
     this.buffer.writeInt32BE(written, this.used);
     this.used = start + written;
   }
@@ -183,10 +187,16 @@ export class JuteWriter {
     const b = this.buffer;
     for (let i = 0; i < s.length; i++) {
       const unit = s.charCodeAt(i);
-      if (unit >= 0x80) return b.write(s, start, 'utf8');
+      if (unit >= 0x80) return this.writeNonAscii(s, start);
       b[start + i] = unit;
     }
     return s.length;
+  }
+
+  private writeNonAscii(s: string, start: number): number {
+    return hasSurrogate(s)
+      ? writeJavaUtf8(this.buffer, start, s)
+      : this.buffer.write(s, start, 'utf8');
   }
 
   private reserve(bytes: number): void {

@@ -90,12 +90,21 @@ export interface CheckRequest {
   version: number;
 }
 export type MultiOp = CreateRequest | DeleteRequest | SetDataRequest | CheckRequest;
-export interface MultiRequest {
+/**
+ * Set by the decoder when an op's path was a Jute null (or a multiRead holds writes only).
+ * ZooKeeper reads such a multi, then fails on that op: a multi before it takes a txn
+ * (MarshallingError with an empty MultiResponse), a multiRead after the ops before it
+ * (MarshallingError with their results). The ops end before the failing one. Never sent.
+ */
+interface CutShortByNullPath {
+  isCutShortByNull?: true;
+}
+export interface MultiRequest extends CutShortByNullPath {
   type: 'multi';
   ops: MultiOp[];
 }
 export type MultiReadOp = GetDataRequest | GetChildrenRequest;
-export interface MultiReadRequest {
+export interface MultiReadRequest extends CutShortByNullPath {
   type: 'multiRead';
   ops: MultiReadOp[];
 }
@@ -135,6 +144,12 @@ export interface SetWatchesRequest {
   childWatches: string[];
   persistentWatches: string[];
   persistentRecursiveWatches: string[];
+  /**
+   * Set by the decoder when a list, or an entry of the first three lists, was a Jute null:
+   * ZooKeeper (DataTree.setWatches) handles every path before it, then fails on the null
+   * (MarshallingError). The lists then end where it stopped. Never sent.
+   */
+  isCutShortByNull?: true;
 }
 export interface SaslRequest {
   type: 'sasl';

@@ -22,6 +22,7 @@ import {
   readGetData,
   readSetData,
   writeRequestRecord,
+  type PathReader,
 } from './request-records.js';
 
 function writeMultiHeader(w: JuteWriter, type: number, err: number): void {
@@ -55,6 +56,13 @@ export function writeMultiOps(w: JuteWriter, ops: readonly (MultiOp | MultiReadO
 export function readMultiRequest(r: JuteReader, isRead: boolean): MultiRequest | MultiReadRequest {
   const writes: MultiOp[] = [];
   const reads: MultiReadOp[] = [];
+  /** The index of the first op whose path is a Jute null (Java reads it; prep fails on it). */
+  let nullPathAt = -1;
+  const readPath: PathReader = (reader) => {
+    const path = reader.readUstring();
+    if (path === null && nullPathAt < 0) nullPathAt = writes.length + reads.length;
+    return path ?? '';
+  };
   for (;;) {
     const type = r.readInt();
     const done = r.readBool();
@@ -62,42 +70,48 @@ export function readMultiRequest(r: JuteReader, isRead: boolean): MultiRequest |
     if (done) break;
     switch (type) {
       case OpCode.create:
-        writes.push(readCreate(r, 'create'));
+        writes.push(readCreate(r, 'create', readPath));
         break;
       case OpCode.create2:
-        writes.push(readCreate(r, 'create2'));
+        writes.push(readCreate(r, 'create2', readPath));
         break;
       case OpCode.createContainer:
-        writes.push(readCreate(r, 'createContainer'));
+        writes.push(readCreate(r, 'createContainer', readPath));
         break;
       case OpCode.createTTL:
-        writes.push(readCreate(r, 'createTTL'));
+        writes.push(readCreate(r, 'createTTL', readPath));
         break;
       case OpCode.delete:
-        writes.push(readDelete(r));
+        writes.push(readDelete(r, readPath));
         break;
       case OpCode.setData:
-        writes.push(readSetData(r));
+        writes.push(readSetData(r, readPath));
         break;
       case OpCode.check:
-        writes.push(readCheck(r));
+        writes.push(readCheck(r, readPath));
         break;
       case OpCode.getData:
-        reads.push(readGetData(r));
+        reads.push(readGetData(r, readPath));
         break;
       case OpCode.getChildren:
-        reads.push(readGetChildren(r, false));
+        reads.push(readGetChildren(r, false, readPath));
         break;
       default:
         throw new DecodeError(`invalid type of op ${type} in a multi request`);
     }
-    if ((isRead && writes.length > 0) || (!isRead && reads.length > 0)) {
+    if ((writes.length > 0 && reads.length > 0) || (!isRead && reads.length > 0)) {
       throw new DecodeError(
         `op ${type} in ${isRead ? 'multiRead' : 'multi'}: mixing read and write operations`,
       );
     }
   }
-  return isRead ? { type: 'multiRead', ops: reads } : { type: 'multi', ops: writes };
+  // ZooKeeper reads a multiRead of writes only, then fails on its first op while answering.
+  if (isRead && writes.length > 0) nullPathAt = 0;
+  const cut = nullPathAt < 0 ? {} : { isCutShortByNull: true as const };
+  const end = nullPathAt < 0 ? undefined : nullPathAt;
+  return isRead
+    ? { type: 'multiRead', ops: reads.slice(0, end), ...cut }
+    : { type: 'multi', ops: writes.slice(0, end), ...cut };
 }
 
 /** ZooKeeper: MultiResponse.serialize — per result a header + body, then the terminator. */

@@ -16,10 +16,11 @@ import {
   encodeNotification,
   encodeReply,
 } from './reply-codec.js';
+import { roundTripText } from './testing/round-trip-text.js';
 
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const int64 = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
-const text = fc.string({ unit: 'binary', maxLength: 20 });
+const text = roundTripText(20);
 const data = fc.option(fc.uint8Array({ maxLength: 32 }).map((a) => Buffer.from(a)));
 const texts = fc.array(text, { maxLength: 4 });
 const stat: fc.Arbitrary<Stat> = fc.record({

@@ -19,9 +19,10 @@ export function encodeReply(w: JuteWriter, reply: Reply): void {
     w.writeInt(reply.header.xid);
     w.writeLong(reply.header.zxid);
     w.writeInt(reply.header.err);
-    if (reply.header.err === ErrorCode.Ok && reply.body !== null) {
-      writeResponseBody(w, reply.body);
-    }
+    // ZooKeeper sends a MultiResponse even with an error: a multi(Read) that failed on a null
+    // path carries the results so far.
+    const isSent = reply.header.err === ErrorCode.Ok || reply.body?.type === 'multi';
+    if (reply.body !== null && isSent) writeResponseBody(w, reply.body);
   });
 }
 

@@ -68,7 +68,7 @@ export function decodeRequest(payload: Buffer, limits?: JuteLimits): DecodedRequ
  * (deleteContainer, server-internal) and unknown values are invalid; so is check (13) outside
  * a multi since 3.8.5.
  */
-function readRequestBody(r: JuteReader, opCode: number): Request | null {
+export function readRequestBody(r: JuteReader, opCode: number): Request | null {
   // Each reader returns null, having read nothing, for an opcode outside its group.
   return readZnodeRequest(r, opCode) ?? readSessionRequest(r, opCode);
 }
@@ -93,7 +93,7 @@ function readZnodeRequest(r: JuteReader, opCode: number): Request | null {
     case OpCode.getData:
       return readGetData(r);
     case OpCode.setData:
-      return readSetData(r, true);
+      return readSetData(r, (reader) => reader.readUstring());
     case OpCode.getACL:
       return { type: 'getACL', path: r.readString() };
     case OpCode.setACL: {

@@ -2,7 +2,6 @@
 // each Request travels as. request-codec.ts frames them; multi-codec.ts nests them in a multi.
 
 import { assertNever } from './assert.js';
-import { DecodeError } from './decode-error.js';
 import type {
   CheckRequest,
   CreateRequest,
@@ -160,12 +159,21 @@ function writeSetWatches(w: JuteWriter, request: SetWatchesRequest): void {
   }
 }
 
+/** How an op's path is read: required at the top level, noted when null inside a multi. */
+export type PathReader = (r: JuteReader) => string;
+
+const requiredPath: PathReader = (r) => r.readString();
+
 /**
  * A null ACL vector reads as empty: ZooKeeper (PrepRequestProcessor.fixupACL) answers both
  * with InvalidACL, so nothing is lost and the type stays non-null.
  */
-export function readCreate(r: JuteReader, variant: CreateVariant): CreateRequest {
-  const path = r.readString();
+export function readCreate(
+  r: JuteReader,
+  variant: CreateVariant,
+  readPath: PathReader = requiredPath,
+): CreateRequest {
+  const path = readPath(r);
   const data = r.readBuffer();
   const acl = r.readRequestAclVector() ?? [];
   const flags = r.readInt();
@@ -174,48 +182,69 @@ export function readCreate(r: JuteReader, variant: CreateVariant): CreateRequest
   return { type: 'create', variant, path, data, acl, flags, ttl };
 }
 
-export function readDelete(r: JuteReader): DeleteRequest {
-  const path = r.readString();
+export function readDelete(r: JuteReader, readPath: PathReader = requiredPath): DeleteRequest {
+  const path = readPath(r);
   return { type: 'delete', path, version: r.readInt() };
 }
 
-export function readCheck(r: JuteReader): CheckRequest {
-  const path = r.readString();
+export function readCheck(r: JuteReader, readPath: PathReader = requiredPath): CheckRequest {
+  const path = readPath(r);
   return { type: 'check', path, version: r.readInt() };
 }
 
-/**
- * A setData body. At the top level a Jute null path is read as Java reads it (the server answers
- * BadArguments); inside a multi it stays a decode error, as the multi's parse-failure answer is
- * its own (not yet matched to ZooKeeper's).
- */
-export function readSetData(r: JuteReader, isPathNullable = false): SetDataRequest {
-  const path = isPathNullable ? r.readUstring() : r.readString();
+/** A setData body; at the top level a Jute null path is kept (the server answers BadArguments). */
+export function readSetData(
+  r: JuteReader,
+  readPath: (r: JuteReader) => string | null = requiredPath,
+): SetDataRequest {
+  const path = readPath(r);
   const data = r.readBuffer();
   return { type: 'setData', path, data, version: r.readInt() };
 }
 
-export function readGetData(r: JuteReader): GetDataRequest {
-  const path = r.readString();
+export function readGetData(r: JuteReader, readPath: PathReader = requiredPath): GetDataRequest {
+  const path = readPath(r);
   return { type: 'getData', path, watch: r.readBool() };
 }
 
-export function readGetChildren(r: JuteReader, withStat: boolean): GetChildrenRequest {
-  const path = r.readString();
+export function readGetChildren(
+  r: JuteReader,
+  withStat: boolean,
+  readPath: PathReader = requiredPath,
+): GetChildrenRequest {
+  const path = readPath(r);
   return { type: 'getChildren', path, watch: r.readBool(), withStat };
 }
 
 /**
- * ZooKeeper: DataTree.setWatches iterates each list, so a null list fails there and
- * FinalRequestProcessor answers MarshallingError; here it is malformed at once.
+ * ZooKeeper reads every list, nulls included, then DataTree.setWatches walks them in order: a
+ * null list, or a null entry in the first three (getNode(null) throws), ends the walk with
+ * MarshallingError after every earlier path took effect. A null entry in the persistent lists
+ * registers a watch no path can fire, so it is dropped here.
  */
 export function readSetWatches(r: JuteReader, version: 1 | 2): SetWatchesRequest {
   const relativeZxid = r.readLong();
-  const dataWatches = readPaths(r);
-  const existWatches = readPaths(r);
-  const childWatches = readPaths(r);
-  const persistentWatches = version === 2 ? readPaths(r) : [];
-  const persistentRecursiveWatches = version === 2 ? readPaths(r) : [];
+  const lists = [r.readNullableStringVector(), r.readNullableStringVector()];
+  lists.push(r.readNullableStringVector());
+  if (version === 2) lists.push(r.readNullableStringVector(), r.readNullableStringVector());
+  const walked: string[][] = [];
+  let isCutShortByNull = false;
+  for (const [index, list] of lists.entries()) {
+    if (list === null) {
+      isCutShortByNull = true;
+      break;
+    }
+    const isPersistent = index >= 3;
+    const end = isPersistent ? -1 : list.indexOf(null);
+    const paths = (end < 0 ? list : list.slice(0, end)).filter((p): p is string => p !== null);
+    walked.push(paths);
+    if (end >= 0) {
+      isCutShortByNull = true;
+      break;
+    }
+  }
+  const [dataWatches = [], existWatches = [], childWatches = []] = walked;
+  const [persistentWatches = [], persistentRecursiveWatches = []] = walked.slice(3);
   return {
     type: 'setWatches',
     version,
@@ -225,11 +254,6 @@ export function readSetWatches(r: JuteReader, version: 1 | 2): SetWatchesRequest
     childWatches,
     persistentWatches,
     persistentRecursiveWatches,
+    ...(isCutShortByNull ? { isCutShortByNull: true as const } : {}),
   };
-}
-
-function readPaths(r: JuteReader): string[] {
-  const paths = r.readStringVector();
-  if (paths === null) throw new DecodeError('null watch list in setWatches');
-  return paths;
 }

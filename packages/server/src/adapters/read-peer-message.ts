@@ -126,6 +126,8 @@ function readForwardedRequest(o: WireObject): ForwardedRequest {
   switch (type) {
     case 'write':
       return { type, request: readJuteRequest(o.bytes('request'), o.at('request')) };
+    case 'refused':
+      return { type, err: o.int32('err') };
     case 'createSession':
       return { type, timeoutMs: o.int32('timeoutMs') };
     case 'closeSession':
@@ -142,7 +144,7 @@ function readForwardedRequest(o: WireObject): ForwardedRequest {
 function readJuteRequest(bytes: Buffer, where: string): Request {
   let decoded: ReturnType<typeof decodeRequest>;
   try {
-    decoded = decodeRequest(bytes, { bufferBytesMax: bytes.length });
+    decoded = decodeRequest(bytes, { bufferBytesMax: bytes.length, surrogates: 'kept' });
   } catch (error) {
     if (error instanceof DecodeError) return decodeFail(where, error.message);
     throw error;

@@ -148,6 +148,7 @@ export const writeRequestArb: fc.Arbitrary<Request> = fc.oneof(
 );
 const forwardedArb: fc.Arbitrary<ForwardedRequest> = fc.oneof(
   writeRequestArb.map((request) => ({ type: 'write' as const, request })),
+  fc.record({ type: fc.constant('refused' as const), err: int32Arb }),
   fc.record({ type: fc.constant('createSession' as const), timeoutMs: int32Arb }),
   fc.constant({ type: 'closeSession' as const }),
 );

@@ -50,3 +50,16 @@ export interface PrepContext extends TxnContext {
 
 export type WriteRequest =
   CreateRequest | DeleteRequest | SetDataRequest | SetAclRequest | MultiRequest;
+
+/**
+ * A write ZooKeeper's PrepRequestProcessor refuses before it looks at the tree (a body that does
+ * not parse: MarshallingError; reconfig while reconfig is disabled: ReconfigDisabled). It still
+ * becomes an error txn, so it takes a zxid of its own and replicates like any failed write.
+ */
+export interface RefusedWrite {
+  type: 'refused';
+  err: number;
+}
+
+/** What a server submits for a zxid on a client's behalf. */
+export type SubmittedWrite = WriteRequest | RefusedWrite;

@@ -127,6 +127,14 @@ describe('multi', () => {
     expect(reply).toEqual({ err: E.MarshallingError, body: null });
   });
 
+  test('an op that hits a Java null (a world ACL with a null id) fails the whole multi', () => {
+    const h = new PrepHarness();
+    const acl = [{ perms: 31, id: { scheme: 'world', id: null } }];
+    const { txn, reply } = h.write(req.multi([setData('/'), createRequest('/x', { acl })]));
+    expect(txn).toMatchObject({ zxid: 1n, body: { type: 'error', err: E.MarshallingError } });
+    expect(reply).toEqual({ err: E.MarshallingError, body: null });
+  });
+
   test('op 1 with the container flag inside a multi is re-read as createContainer', () => {
     const h = new PrepHarness();
     const op = createRequest('/c', { flags: 4, variant: 'create' });

@@ -28,6 +28,9 @@ export function prepareMulti(request: MultiRequest, ctx: PrepContext): TxnBody {
   const bodies: TxnBody[] = [];
   for (const [index, op] of ops.entries()) {
     const prepared = prepareOp(op, ctx, scope);
+    // MarshallingError is where ZooKeeper's prep hits a Java null (a null ACL id): that
+    // exception leaves the multi loop, and the whole request becomes one error txn.
+    if (prepared === ErrorCode.MarshallingError) return { type: 'error', err: prepared };
     if (typeof prepared === 'number') {
       const errs = ops.map((_, i) => {
         if (i < index) return ErrorCode.Ok;

@@ -8,12 +8,14 @@ import { ChangeScope } from './pending-changes.js';
 import { prepareCreate } from './prepare-create.js';
 import { prepareMulti } from './prepare-multi.js';
 import { prepareDelete, prepareSetAcl, prepareSetData } from './prepare-update.js';
-import type { PrepContext, WriteRequest } from './prep-context.js';
+import type { PrepContext, SubmittedWrite } from './prep-context.js';
 
 export type {
   Identity,
   PrepContext,
   PrepOptions,
+  RefusedWrite,
+  SubmittedWrite,
   TxnContext,
   WriteRequest,
 } from './prep-context.js';
@@ -25,15 +27,20 @@ export {
 } from './prepare-session.js';
 
 /** The txn of one client write: its effects, or the error it answers. */
-export function prepareWrite(request: WriteRequest, ctx: PrepContext): Txn {
+export function prepareWrite(request: SubmittedWrite, ctx: PrepContext): Txn {
   assert(ctx.pending.tree === ctx.tree, 'prep context: pending changes are over another tree');
   assert(ctx.zxid > ctx.tree.lastZxid, () => `prep zxid ${ctx.zxid} not above applied`);
   assert(Number.isSafeInteger(ctx.timeMs), () => `prep time ${ctx.timeMs} not an integer`);
-  const body = request.type === 'multi' ? prepareMulti(request, ctx) : prepareSingle(request, ctx);
+  const body = prepareBody(request, ctx);
   return { zxid: ctx.zxid, timeMs: ctx.timeMs, sessionId: ctx.sessionId, cxid: ctx.cxid, body };
 }
 
-type SingleWriteRequest = Exclude<WriteRequest, { type: 'multi' }>;
+function prepareBody(request: SubmittedWrite, ctx: PrepContext): TxnBody {
+  if (request.type === 'refused') return { type: 'error', err: request.err };
+  return request.type === 'multi' ? prepareMulti(request, ctx) : prepareSingle(request, ctx);
+}
+
+type SingleWriteRequest = Exclude<SubmittedWrite, { type: 'multi' | 'refused' }>;
 
 function prepareSingle(request: SingleWriteRequest, ctx: PrepContext): TxnBody {
   const scope = new ChangeScope(ctx.pending);

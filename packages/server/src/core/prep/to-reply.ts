@@ -5,7 +5,7 @@ import type { CreateRequest, MultiOp, MultiOpResult, Response } from '@zoo/clien
 import { AssertionError, ErrorCode, assert } from '@zoo/client/protocol';
 import type { TxnResult } from '../tree/data-tree.js';
 import { multiCreateOf } from './create-mode.js';
-import type { WriteRequest } from './prep-context.js';
+import type { SubmittedWrite } from './prep-context.js';
 
 export interface WriteReply {
   err: number;
@@ -13,7 +13,7 @@ export interface WriteReply {
   body: Response | null;
 }
 
-export function writeReply(request: WriteRequest, result: TxnResult): WriteReply {
+export function writeReply(request: SubmittedWrite, result: TxnResult): WriteReply {
   if (result.type === 'error') return { err: result.err, body: null };
   switch (request.type) {
     case 'create':
@@ -33,6 +33,8 @@ export function writeReply(request: WriteRequest, result: TxnResult): WriteReply
         err: ErrorCode.Ok,
         body: { type: 'multi', results: multiResults(request.ops, result) },
       };
+    case 'refused':
+      throw new AssertionError(`a refused write answered by a ${result.type} result`);
   }
 }
 

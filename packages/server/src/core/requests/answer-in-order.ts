@@ -1,7 +1,15 @@
 // Answers the requests that are not writes, in their turn on their connection: reads (against
 // the applied tree), pings, sync, watch management, whoAmI. FinalRequestProcessor's read side.
 
-import { AddWatchMode, AssertionError, ErrorCode, Xid, assertNever } from '@zoo/client/protocol';
+import {
+  AddWatchMode,
+  AssertionError,
+  ErrorCode,
+  assert,
+  OpCode,
+  Xid,
+  assertNever,
+} from '@zoo/client/protocol';
 import type { ClientInfo, Request, Response } from '@zoo/client/protocol';
 import { executeRead } from '../reads/execute-read.js';
 import type { WriteRequest } from '../prep/prepare-request.js';
@@ -21,17 +29,36 @@ export function isWriteRequest(request: Request): request is WriteRequest {
   }
 }
 
+/**
+ * The opcodes ZooKeeper's PrepRequestProcessor parses into a txn: a body of theirs that does not
+ * parse still takes a zxid (an error txn).
+ */
+const writeOpCodes: ReadonlySet<number> = new Set([
+  OpCode.create,
+  OpCode.create2,
+  OpCode.createContainer,
+  OpCode.createTTL,
+  OpCode.delete,
+  OpCode.setData,
+  OpCode.setACL,
+  OpCode.multi,
+]);
+
+export function isWriteOpCode(opCode: number): boolean {
+  return writeOpCodes.has(opCode);
+}
+
 /** Answers a non-write request now: the caller guarantees no earlier write of it is pending. */
 export function answerInOrderRequest(
   context: RequestContext,
   connection: ConnectionState,
   entry: QueuedRequest,
 ): void {
-  if (entry.kind === 'malformed') {
+  const request = entry.kind === 'malformed' ? null : entry.request;
+  if (request === null) {
     context.reply(connection, entry, { err: ErrorCode.MarshallingError, body: null });
     return;
   }
-  const request = entry.request;
   const outcome = answerRequest(context, connection, request);
   if (request.type === 'ping') {
     // ZooKeeper: ping replies always carry xid −2, whatever the request's xid was.
@@ -61,9 +88,11 @@ function answerRequest(
     case 'getACL':
     case 'getAllChildrenNumber':
     case 'getEphemerals':
-    case 'multiRead':
     case 'sync':
       return answerRead(context, connection, request);
+    case 'multiRead':
+    case 'multi':
+      return answerCutShortMulti(context, connection, request);
     case 'ping':
       return { err: ErrorCode.Ok, body: null };
     case 'setWatches':
@@ -85,9 +114,6 @@ function answerRequest(
       return answerCheckWatches(context, connection, request);
     case 'whoAmI':
       return { err: ErrorCode.Ok, body: { type: 'whoAmI', clientInfo: whoAmI(connection) } };
-    case 'reconfig':
-      // ZooKeeper: reconfigEnabled is false by default.
-      return { err: ErrorCode.ReconfigDisabled, body: null };
     case 'check':
       // The decoder makes a top-level check an unknown op (3.8.5+); inside multi it is a write.
       return { err: ErrorCode.Unimplemented, body: null };
@@ -95,7 +121,7 @@ function answerRequest(
     case 'delete':
     case 'setData':
     case 'setACL':
-    case 'multi':
+    case 'reconfig': // refused in prep (RequestPipeline.route), so it takes a zxid
     case 'closeSession':
     case 'auth':
     case 'sasl':
@@ -103,6 +129,25 @@ function answerRequest(
     default:
       return assertNever(request, 'request');
   }
+}
+
+/**
+ * ZooKeeper fails a multi whose op has a null path in prep, before it takes a zxid, and then
+ * answers MarshallingError with an empty MultiResponse; a multiRead fails at that op and
+ * answers MarshallingError with the results of the ops before it. Whole multiRead requests
+ * are reads like any other; a whole multi is a write and never comes here.
+ */
+function answerCutShortMulti(
+  context: RequestContext,
+  connection: ConnectionState,
+  request: Extract<Request, { type: 'multi' | 'multiRead' }>,
+): Outcome {
+  if (request.type === 'multi') {
+    assert(request.isCutShortByNull === true, 'a whole multi is answered as a write');
+    return { err: ErrorCode.MarshallingError, body: { type: 'multi', results: [] } };
+  }
+  const outcome = answerRead(context, connection, request);
+  return request.isCutShortByNull ? { ...outcome, err: ErrorCode.MarshallingError } : outcome;
 }
 
 /** Reads run against the applied tree; a watch they ask for is set in the same turn. */
@@ -144,7 +189,8 @@ function answerSetWatches(
       notification: { zxid: -1n, event },
     });
   }
-  return { err: ErrorCode.Ok, body: null };
+  // ZooKeeper fails on the null that ended the walk, after the watches and events before it.
+  return { err: request.isCutShortByNull ? ErrorCode.MarshallingError : ErrorCode.Ok, body: null };
 }
 
 function answerCheckWatches(

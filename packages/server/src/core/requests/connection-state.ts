@@ -6,8 +6,11 @@ import type { Identity } from '../acl/identity.js';
 
 /** A request of this connection that cannot be answered yet (replies leave in request order). */
 export type QueuedRequest =
-  /** A write of this connection (or its closeSession); answered when its txn is applied. */
-  | { kind: 'write'; xid: number; opCode: number; request: Request; receivedMs: number }
+  /**
+   * A write of this connection (or its closeSession); answered when its txn is applied. A write
+   * whose body did not parse has no request: it waits for its error txn all the same.
+   */
+  | { kind: 'write'; xid: number; opCode: number; request: Request | null; receivedMs: number }
   /** A sync on a learner: answered once the leader says everything before it has arrived. */
   | {
       kind: 'sync';

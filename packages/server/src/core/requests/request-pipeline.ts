@@ -11,10 +11,10 @@ import type { TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { Identity } from '../acl/identity.js';
-import type { RequestOrigin } from '../zab/messages.js';
+import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
 import { forwardedRequest } from '../zab/messages.js';
 import { writeReply } from '../prep/to-reply.js';
-import type { PrepContext, WriteRequest } from '../prep/prepare-request.js';
+import type { PrepContext, SubmittedWrite } from '../prep/prepare-request.js';
 import {
   prepareCloseSession,
   prepareCreateSession,
@@ -23,7 +23,7 @@ import {
 } from '../prep/prepare-request.js';
 import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
-import { answerInOrderRequest, isWriteRequest } from './answer-in-order.js';
+import { answerInOrderRequest, isWriteOpCode, isWriteRequest } from './answer-in-order.js';
 import { applyTxn, readCheck, type ReadCheck } from './apply-txn.js';
 import { handleAuth } from './auth.js';
 import { completeHandshake, handleConnect } from './handshake.js';
@@ -108,6 +108,9 @@ export class RequestPipeline {
         if (!isWriteRequest(request.request)) return;
         proposeWrite(this.context, request.request, { ...origin, identities: message.identities });
         return;
+      case 'refused':
+        proposeWrite(this.context, request, { ...origin, identities: message.identities });
+        return;
       case 'createSession':
         proposeCreateSession(this.context, origin.sessionId, request.timeoutMs);
         return;
@@ -188,6 +191,11 @@ export class RequestPipeline {
       return;
     }
     const receivedMs = context.nowMs;
+    if (request === null && isWriteOpCode(opCode)) {
+      connection.queue.push({ kind: 'write', xid, opCode, request, receivedMs });
+      this.submitWrite(connection, { type: 'refused', err: ErrorCode.MarshallingError }, xid);
+      return;
+    }
     if (request === null) {
       this.enqueueOrAnswer(connection, { kind: 'malformed', xid, opCode, receivedMs });
       return;
@@ -207,9 +215,15 @@ export class RequestPipeline {
       this.submitCloseSession(sessionId, connection);
       return;
     }
-    if (isWriteRequest(request)) {
+    if (isWriteRequest(request) && !(request.type === 'multi' && request.isCutShortByNull)) {
       connection.queue.push({ kind: 'write', ...entry });
       this.submitWrite(connection, request, entry.xid);
+      return;
+    }
+    if (request.type === 'reconfig') {
+      // ZooKeeper: reconfigEnabled is false by default, and prep refuses it with a zxid.
+      connection.queue.push({ kind: 'write', ...entry });
+      this.submitWrite(connection, { type: 'refused', err: ErrorCode.ReconfigDisabled }, entry.xid);
       return;
     }
     if (request.type === 'sync' && !this.context.isLeading) {
@@ -222,7 +236,7 @@ export class RequestPipeline {
     this.enqueueOrAnswer(connection, { kind: 'read', ...entry });
   }
 
-  private submitWrite(connection: ConnectionState, request: WriteRequest, xid: number): void {
+  private submitWrite(connection: ConnectionState, request: SubmittedWrite, xid: number): void {
     const sessionId = connection.sessionId;
     assert(sessionId !== null, 'a write needs a session');
     this.origins.addWrite(sessionId, { cxid: xid, connectionId: connection.id, request });
@@ -231,7 +245,9 @@ export class RequestPipeline {
       proposeWrite(this.context, request, { sessionId, cxid: xid, identities });
       return;
     }
-    this.context.forward(forwardedRequest(sessionId, xid, identities, { type: 'write', request }));
+    const forwarded: ForwardedRequest =
+      request.type === 'refused' ? request : { type: 'write', request };
+    this.context.forward(forwardedRequest(sessionId, xid, identities, forwarded));
   }
 
   private enqueueOrAnswer(connection: ConnectionState, entry: QueuedRequest): void {
@@ -285,7 +301,7 @@ export class RequestPipeline {
       // connection closes with the session, and they go unanswered, as in ZooKeeper.
       const entry = connection.queue.at(-1);
       assert(
-        entry?.kind === 'write' && entry.request.type === 'closeSession',
+        entry?.kind === 'write' && entry.request?.type === 'closeSession',
         () => `connection ${connection.id} closing its session has no closeSession queued`,
       );
       context.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
@@ -307,7 +323,7 @@ interface WriteOrigin {
   identities: readonly Identity[];
 }
 
-function proposeWrite(context: RequestContext, request: WriteRequest, origin: WriteOrigin): void {
+function proposeWrite(context: RequestContext, request: SubmittedWrite, origin: WriteOrigin): void {
   // Built field by field, once per write: this runs for every write the ensemble takes.
   const prep: PrepContext = {
     tree: context.tree,

@@ -1,7 +1,7 @@
 // Who waits, on this server, for each txn: the local writes of every session in submission
 // order, and the connections waiting for a session's createSession or closeSession txn.
 
-import type { WriteRequest } from '../prep/prepare-request.js';
+import type { SubmittedWrite } from '../prep/prepare-request.js';
 import type { TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 
@@ -9,7 +9,7 @@ import type { Txn } from '../tree/txn.js';
 export interface LocalWrite {
   cxid: number;
   connectionId: number;
-  request: WriteRequest;
+  request: SubmittedWrite;
 }
 
 export type SessionTxnKind = 'createSession' | 'closeSession';
@@ -78,7 +78,7 @@ function sessionTxnKey(sessionId: bigint, kind: SessionTxnKind): string {
 }
 
 /** Whether an applied txn's result can answer `request`: an error answers any write. */
-function resultFits(request: WriteRequest, result: TxnResult): boolean {
+function resultFits(request: SubmittedWrite, result: TxnResult): boolean {
   switch (result.type) {
     case 'error':
       return true;

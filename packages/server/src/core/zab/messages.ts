@@ -81,6 +81,8 @@ export type PeerMessage =
 /** What a learner forwards: a client write, or a session's creation/close. */
 export type ForwardedRequest =
   | { type: 'write'; request: Request }
+  /** A write the learner's client sent that prep refuses at once; it still takes a zxid. */
+  | { type: 'refused'; err: number }
   | { type: 'createSession'; timeoutMs: number }
   | { type: 'closeSession' };
 

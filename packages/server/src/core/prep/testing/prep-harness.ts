@@ -1,7 +1,14 @@
 // A small driver for the tree, prep and reads in tests: builds requests, stamps zxids and times,
 // and runs prepare → apply → applied → reply the way the commit pipeline does.
 
-import type { Acl, CreateRequest, CreateVariant, MultiOp, Stat } from '@zoo/client/protocol';
+import type {
+  Acl,
+  CreateRequest,
+  CreateVariant,
+  MultiOp,
+  RequestAcl,
+  Stat,
+} from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { Identity } from '../../acl/identity.js';
 import { executeRead, type ReadOutcome, type ReadRequest } from '../../reads/execute-read.js';
@@ -14,7 +21,7 @@ import { writeReply, type WriteReply } from '../to-reply.js';
 
 export interface CreateOptions {
   data?: Buffer | null;
-  acl?: Acl[];
+  acl?: RequestAcl[];
   flags?: number;
   variant?: CreateVariant;
   ttl?: bigint;
