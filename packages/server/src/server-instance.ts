@@ -20,7 +20,11 @@ import {
   parseWhitelist,
   runFourLetterWord,
 } from './admin/four-letter-words.js';
-import { defaultFourLetterWordWhitelist, peerOptionsOf } from './server-options.js';
+import {
+  connectionLimitDefaults,
+  defaultFourLetterWordWhitelist,
+  peerOptionsOf,
+} from './server-options.js';
 import { formatVersion, zooVersion } from './admin/java-format.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -80,6 +84,9 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     log,
     submit: (input) => loop?.submit(input),
     fourLetterWord: (code) => answerFourLetterWord(code, wordContext),
+    globalOutstandingLimit:
+      options.globalOutstandingLimit ?? connectionLimitDefaults.globalOutstandingLimit,
+    defer: (task) => nodeScheduler.defer(task),
   });
   const env = {
     clock: systemClock,
@@ -90,7 +97,13 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   };
   const running = new PeerLoop(peer, env, connections);
   loop = running;
-  listener = await listenTcp(connections, { host, port: options.port, log });
+  listener = await listenTcp(connections, {
+    host,
+    port: options.port,
+    log,
+    maxClientCnxns: options.maxClientCnxns ?? connectionLimitDefaults.maxClientCnxns,
+    connectTimeoutMs: options.connectTimeoutMs ?? connectionLimitDefaults.connectTimeoutMs,
+  });
   const port = listener.port;
   peer.start();
   running.drain();

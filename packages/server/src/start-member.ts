@@ -40,13 +40,7 @@ export async function startMember(
     initLimitTicks: config.initLimitTicks,
     syncLimitTicks: config.syncLimitTicks,
   };
-  const server = {
-    ...options,
-    host: config.clientPortAddress,
-    tickMs: config.tickMs,
-    extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
-    ...optional('snapCount', options.snapCount ?? config.snapCount),
-  };
+  const server = serverOptionsOf(config, options);
   let stopOnFatal: () => void = () => undefined;
   const storage = await openMemberStorage({
     dataDir: options.dataDir === undefined ? config.dataDir : options.dataDir,
@@ -84,6 +78,22 @@ export async function startMember(
   };
   stopOnFatal = () => void close();
   return { instance: running, close };
+}
+
+/** The caller's options over the config's: an option given wins over the file. */
+function serverOptionsOf(config: ZooConfig, options: ServerOptions): ServerOptions {
+  return {
+    ...options,
+    host: config.clientPortAddress,
+    tickMs: config.tickMs,
+    extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
+    ...optional('snapCount', options.snapCount ?? config.snapCount),
+    ...optional('maxClientCnxns', options.maxClientCnxns ?? config.maxClientCnxns),
+    ...optional(
+      'globalOutstandingLimit',
+      options.globalOutstandingLimit ?? config.globalOutstandingLimit,
+    ),
+  };
 }
 
 /** `{ [key]: value }`, or nothing when the value is unset (exactOptionalPropertyTypes). */
