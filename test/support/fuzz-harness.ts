@@ -2,31 +2,16 @@
 // doing round trips all along (its slowest reply and any error it saw), and the server
 // process's memory after a full GC.
 
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { FuzzPlan, FuzzReport } from './frame-fuzz-child.js';
 import { WireClient } from './wire-client.js';
-
-const childPath = fileURLToPath(new URL('./frame-fuzz-child.ts', import.meta.url));
-const root = fileURLToPath(new URL('../..', import.meta.url));
+import { spawnTsChild } from './ts-child.js';
 
 /** Runs the fuzzer in a child process; resolves with its report. */
-export function runFuzzer(plan: FuzzPlan): Promise<FuzzReport> {
-  const args = ['--import', 'tsx', '--conditions=zoo-source', childPath, JSON.stringify(plan)];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let errors = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
-      const line = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || line === '') reject(new Error(`fuzzer exited ${code}: ${errors}`));
-      else resolve(JSON.parse(line) as FuzzReport);
-    });
-  });
+export async function runFuzzer(plan: FuzzPlan): Promise<FuzzReport> {
+  const output = await spawnTsChild('frame-fuzz-child.ts', plan).finished;
+  return JSON.parse(output.trim().split('\n').at(-1) ?? '') as FuzzReport;
 }
 
 export interface GoodSessionResult {
