@@ -75,6 +75,8 @@ async function fuzzWhileServing(target: { host: string; port: number }, label: s
   console.log(`frame fuzz: ${JSON.stringify(summary)}`);
   expect(report.frames, `seed ${seed}`).toBeGreaterThanOrEqual(frames);
   expect(report.hung, `seed ${seed}`).toBe(0);
+  // The fuzz did resume sessions, some of them while their first connection was still open.
+  expect(report.resumesAccepted, `seed ${seed}`).toBeGreaterThan(0);
   expect(good.errors, `seed ${seed}`).toEqual([]);
   expect(good.roundTrips).toBeGreaterThan(0);
   expect(good.slowestMs, `seed ${seed}`).toBeLessThan(1_000);

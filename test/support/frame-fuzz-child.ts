@@ -8,9 +8,9 @@
 // node --import tsx --conditions=zoo-source frame-fuzz-child.ts '{"host":…,"port":…,…}'
 
 import net from 'node:net';
-import { FrameReader } from './protocol.js';
+import { FrameReader, decodeConnectResponse } from './protocol.js';
 import { FuzzRandom, hostileScript, markerXid } from './hostile-frames.js';
-import type { HostileScript } from './hostile-frames.js';
+import type { HostileScript, ResumableSession } from './hostile-frames.js';
 
 export interface FuzzPlan {
   host: string;
@@ -36,7 +36,27 @@ export interface FuzzReport {
   closedByServer: number;
   /** Connections refused or reset before the script was written. */
   refused: number;
+  /** Connections that resumed another connection's session, and those the server let in. */
+  resumes: number;
+  resumesAccepted: number;
   elapsedMs: number;
+}
+
+/** Sessions the fuzz's connections were given, newest last, for later scripts to resume. */
+const sessions: ResumableSession[] = [];
+const sessionsKept = 64;
+
+/** Notes the session a ConnectResponse gives; true if it is one (not the "expired" answer). */
+function noteSession(frame: Buffer): boolean {
+  try {
+    const response = decodeConnectResponse(frame);
+    if (response.sessionId === 0n) return false;
+    sessions.push({ sessionId: response.sessionId, passwd: Buffer.from(response.passwd) });
+    if (sessions.length > sessionsKept) sessions.shift();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -49,7 +69,7 @@ const hungMs = 10_000;
 
 function runConnection(
   plan: FuzzPlan,
-  script: HostileScript,
+  script: HostileScript & { isResume: boolean },
   localAddress: string,
   report: FuzzReport,
 ): Promise<void> {
@@ -81,6 +101,7 @@ function runConnection(
         // The first frame back is the ConnectResponse; every later one a reply or notification.
         if (!hasConnectResponse) {
           hasConnectResponse = true;
+          if (noteSession(frame) && script.isResume) report.resumesAccepted += 1;
           continue;
         }
         if (frame.length < 16 || frame.readInt32BE(0) === -1) continue;
@@ -111,13 +132,22 @@ export async function fuzz(plan: FuzzPlan): Promise<FuzzReport> {
     hung: 0,
     closedByServer: 0,
     refused: 0,
+    resumes: 0,
+    resumesAccepted: 0,
     elapsedMs: 0,
   };
   const startedAt = performance.now();
   const lane = async (index: number): Promise<void> => {
     const localAddress = plan.localAddresses[index % plan.localAddresses.length] ?? '127.0.0.1';
     while (report.frames < plan.frames) {
-      const script = hostileScript(random, plan.sessionTimeoutMs);
+      // A quarter of the scripts resume a session some connection (maybe one still open) got.
+      // Which one depends on timing, so a seed replays the bytes but not always the resumes.
+      const resume = random.next() < 0.25 ? (sessions.at(-random.int(1, 8)) ?? null) : null;
+      const script = {
+        ...hostileScript(random, plan.sessionTimeoutMs, resume),
+        isResume: resume !== null,
+      };
+      if (script.isResume) report.resumes += 1;
       report.frames += script.frames;
       report.connections += 1;
       await runConnection(plan, script, localAddress, report);

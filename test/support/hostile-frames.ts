@@ -1,9 +1,16 @@
 // Seeded hostile byte scripts for one client connection each: random bytes, bit flips,
 // truncations, lying length prefixes and random opcodes with random bodies, before and after a
-// valid ConnectRequest. A "frame" is one unit the script sends (a length-prefixed frame, or a
-// run of garbage where a frame would be); the fuzzer counts them.
+// valid ConnectRequest — which may resume another connection's session while that connection
+// still has writes in flight, the way a client once crashed the server. A "frame" is one unit
+// the script sends (a length-prefixed frame, or a run of garbage where a frame would be).
 
-import { JuteWriter, OPEN_ACL_UNSAFE, OpCode, encodeRequest } from './protocol.js';
+import {
+  JuteWriter,
+  OPEN_ACL_UNSAFE,
+  OpCode,
+  encodeConnectRequest,
+  encodeRequest,
+} from './protocol.js';
 import type { Request } from './protocol.js';
 import { connectFrame } from './raw-socket.js';
 
@@ -94,7 +101,8 @@ const validRequests: readonly Request[] = [
 
 function validRequestFrame(random: FuzzRandom): Buffer {
   const writer = new JuteWriter({ initialBytes: 128 });
-  encodeRequest(writer, random.int(1, 1_000_000), random.pick(validRequests));
+  // Few xids, so that a session's requests often repeat one, on one connection or across two.
+  encodeRequest(writer, random.int(1, 16), random.pick(validRequests));
   return writer.take();
 }
 
@@ -157,9 +165,29 @@ function sessionFrame(random: FuzzRandom): Buffer {
   return randomOpFrame(random, random.next() < 0.5 ? 'known' : 'any');
 }
 
-/** The script of one connection: hostility before the handshake, or a session's worth after. */
-export function hostileScript(random: FuzzRandom, sessionTimeoutMs: number): HostileScript {
-  const connect = connectFrame(sessionTimeoutMs);
+/** A session another connection of the fuzz established, as its ConnectResponse told it. */
+export interface ResumableSession {
+  sessionId: bigint;
+  passwd: Buffer;
+}
+
+function resumeFrame(session: ResumableSession, timeoutMs: number): Buffer {
+  const writer = new JuteWriter({ initialBytes: 64 });
+  encodeConnectRequest(writer, { protocolVersion: 0, lastZxidSeen: 0n, timeoutMs, ...session });
+  return writer.take();
+}
+
+/**
+ * The script of one connection: hostility before the handshake, or a session's worth after —
+ * of a new session, or of `resume` when given.
+ */
+export function hostileScript(
+  random: FuzzRandom,
+  sessionTimeoutMs: number,
+  resume: ResumableSession | null = null,
+): HostileScript {
+  const connect =
+    resume === null ? connectFrame(sessionTimeoutMs) : resumeFrame(resume, sessionTimeoutMs);
   if (random.next() < 0.2) {
     return { chunks: [terminalChunk(random, connect)], frames: 1, hasMarker: false };
   }
