@@ -3,6 +3,10 @@
 // server stays up and logs no error, the good session sees no error and no reply slower than
 // 1 s, and the heap after GC comes back to where it started once the fuzz sessions expired.
 //
+// It can fail: with writes matched to txns by cxid alone (as before commit bca5062), the follower
+// run crashes the server within 50,000 frames on "expected the reply of xid X at its head" — on
+// a follower a write stays in flight long enough for a resumed session to reuse its xid.
+//
 // `pnpm test` sends 50,000 frames per target. The long run: ZOO_FUZZ_FRAMES=1000000 npx vitest
 // run test/server-frame-fuzz.test.ts (ZOO_FUZZ_SEED=n replays a seed; the report is printed).
 
