@@ -52,13 +52,13 @@ export function exchangeRaw(options: {
   });
 }
 
-/** The bytes of a ConnectRequest frame for a new 30 s session. */
-export function connectFrame(): Buffer {
+/** The bytes of a ConnectRequest frame for a new session (of 30 s unless told). */
+export function connectFrame(timeoutMs = 30_000): Buffer {
   const writer = new JuteWriter({ initialBytes: 64 });
   encodeConnectRequest(writer, {
     protocolVersion: 0,
     lastZxidSeen: 0n,
-    timeoutMs: 30_000,
+    timeoutMs,
     sessionId: 0n,
     passwd: Buffer.alloc(16),
   });

@@ -17,7 +17,12 @@ import { listenAdminHttp } from './adapters/admin-http.js';
 import type { AdminHttpHandlers, AdminHttpServer } from './adapters/admin-http.js';
 import { parseWhitelist } from './admin/four-letter-words.js';
 import type { EnsembleMemberAddress } from './admin/admin-snapshot.js';
-import { defaultFourLetterWordWhitelist, loggerOf, peerOptionsOf } from './server-options.js';
+import {
+  connectionLimitDefaults,
+  defaultFourLetterWordWhitelist,
+  loggerOf,
+  peerOptionsOf,
+} from './server-options.js';
 import type { ServerOptions } from './server-options.js';
 import {
   adminHttpHandlers,
@@ -91,12 +96,21 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     log,
     submit: (input) => loop?.submit(input),
     fourLetterWord: (code) => answerFourLetterWord(code, adminContext),
+    globalOutstandingLimit:
+      options.globalOutstandingLimit ?? connectionLimitDefaults.globalOutstandingLimit,
+    defer: (task) => nodeScheduler.defer(task),
   });
   const env = { ...world, log, txnLog: wired.txnLog, peers: wired.peers };
   const running = new PeerLoop(peer, env, connections);
   loop = running;
   try {
-    listener = await listenTcp(connections, { host, port: options.port, log });
+    listener = await listenTcp(connections, {
+      host,
+      port: options.port,
+      log,
+      maxClientCnxns: options.maxClientCnxns ?? connectionLimitDefaults.maxClientCnxns,
+      connectTimeoutMs: options.connectTimeoutMs ?? connectionLimitDefaults.connectTimeoutMs,
+    });
   } catch (error) {
     running.close();
     wired.stop();

@@ -34,6 +34,23 @@ export interface ServerOptions {
    * and Prometheus metrics at `/metrics`, on `host`. Off unless given; 0 picks a free port.
    */
   adminPort?: number;
+  /**
+   * Connections one client address may hold open (maxClientCnxns, default 60; 0: no limit). One
+   * more is closed as it is accepted, unread, as ZooKeeper does.
+   */
+  maxClientCnxns?: number;
+  /**
+   * Requests the server takes before it answers them (zookeeper.globalOutstandingLimit, default
+   * 1000). Past it, a connection with requests of its own in flight stops being read until they
+   * are answered: clients are slowed down, nothing is dropped.
+   */
+  globalOutstandingLimit?: number;
+  /**
+   * How long a connection may stay silent before its session is established (ZooKeeper's
+   * zookeeper.nio.sessionlessCnxnTimeout, default 10,000 ms): one that never sends a whole
+   * ConnectRequest is closed. Once established, the silence allowed is the session timeout.
+   */
+  connectTimeoutMs?: number;
   logLevel?: LogLevel;
   /** How the default logger writes: `text` lines (default) or `json`, one object a line. */
   logFormat?: LogFormat;
@@ -55,6 +72,12 @@ export function loggerOf(
     })
   );
 }
+/** ZooKeeper's defaults for the connection limits. */
+export const connectionLimitDefaults = {
+  maxClientCnxns: 60,
+  globalOutstandingLimit: 1000,
+  connectTimeoutMs: 10_000,
+} as const;
 
 /** Zoo's default whitelist adds the two read-only health probes to ZooKeeper's `srvr`. */
 export const defaultFourLetterWordWhitelist = 'srvr,ruok,isro';

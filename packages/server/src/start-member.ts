@@ -46,16 +46,7 @@ export async function startMember(
     initLimitTicks: config.initLimitTicks,
     syncLimitTicks: config.syncLimitTicks,
   };
-  const { adminPort: _adminPort, ...serverOptions } = options;
-  const adminPort = options.adminPort === undefined ? config.adminServerPort : options.adminPort;
-  const server = {
-    ...serverOptions,
-    ...optional('adminPort', adminPort),
-    host: config.clientPortAddress,
-    tickMs: config.tickMs,
-    extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
-    ...optional('snapCount', options.snapCount ?? config.snapCount),
-  };
+  const server = serverOptionsOf(config, options);
   let stopOnFatal: () => void = () => undefined;
   const storage = await openMemberStorage({
     dataDir: options.dataDir === undefined ? config.dataDir : options.dataDir,
@@ -94,6 +85,25 @@ export async function startMember(
   };
   stopOnFatal = () => void close();
   return { instance: running, close };
+}
+
+/** The caller's options over the config's: an option given wins over the file. */
+function serverOptionsOf(config: ZooConfig, options: MemberOptions): ServerOptions {
+  const { adminPort, ...rest } = options;
+  return {
+    ...rest,
+    host: config.clientPortAddress,
+    tickMs: config.tickMs,
+    extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
+    ...optional('snapCount', options.snapCount ?? config.snapCount),
+    // admin.serverPort unless the caller chose (null: admin.enableServer=false, or off).
+    ...optional('adminPort', adminPort === undefined ? config.adminServerPort : adminPort),
+    ...optional('maxClientCnxns', options.maxClientCnxns ?? config.maxClientCnxns),
+    ...optional(
+      'globalOutstandingLimit',
+      options.globalOutstandingLimit ?? config.globalOutstandingLimit,
+    ),
+  };
 }
 
 /** `{ [key]: value }`, or nothing when the value is unset (exactOptionalPropertyTypes). */

@@ -37,6 +37,7 @@ const program = new Command()
   .option('--data-dir <dir>', 'keep data here, a folder per member by client port', 'zoo-data')
   .option('--in-memory', 'keep no data on disk: every start begins empty', false)
   .option('--snap-count <n>', 'applied txns between snapshots (zookeeper.snapCount)', integer)
+  .option('--max-client-cnxns <n>', 'connections per client address, 0: no limit (60)', integer)
   .option('--log-level <level>', 'debug, info, warn or error', 'info')
   .option('--log-format <format>', 'text or json (one object a line)', 'text')
   .option(
@@ -61,6 +62,7 @@ interface CliOptions {
   dataDir: string;
   inMemory: boolean;
   snapCount?: number;
+  maxClientCnxns?: number;
   logLevel: LogLevel;
   logFormat: LogFormat;
   adminPort: number;
@@ -77,6 +79,7 @@ const options: ServerOptions = {
 };
 if (flags.superDigest !== undefined) options.superDigest = flags.superDigest;
 if (flags.snapCount !== undefined) options.snapCount = flags.snapCount;
+if (flags.maxClientCnxns !== undefined) options.maxClientCnxns = flags.maxClientCnxns;
 const dataRoot = flags.inMemory ? null : resolve(flags.dataDir);
 const isDataDirGiven = program.getOptionValueSource('dataDir') === 'cli';
 // --admin-port 0 turns the admin server off; with --config, the file's admin.* settings rule

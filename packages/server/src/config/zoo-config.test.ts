@@ -44,6 +44,17 @@ admin.enableServer=false
     expect(parseZooConfig('')).toMatchObject({ snapCount: null, snapRetainCount: null });
   });
 
+  test('maxClientCnxns and globalOutstandingLimit, under either of their names', () => {
+    const text = 'maxClientCnxns=0\nzookeeper.globalOutstandingLimit=250';
+    expect(parseZooConfig(text)).toMatchObject({ maxClientCnxns: 0, globalOutstandingLimit: 250 });
+    expect(parseZooConfig('globalOutstandingLimit=7').globalOutstandingLimit).toBe(7);
+    expect(parseZooConfig('')).toMatchObject({
+      maxClientCnxns: null,
+      globalOutstandingLimit: null,
+    });
+    expect(() => parseZooConfig('maxClientCnxns=-1')).toThrow(/maxClientCnxns/);
+  });
+
   test('defaults follow ZooKeeper', () => {
     expect(parseZooConfig('')).toMatchObject({
       tickMs: 2000,

@@ -1,6 +1,7 @@
 // Parses a ZooKeeper-style `zoo.cfg` for running one member of an ensemble per host:
 // tickTime, clientPort, clientPortAddress, dataDir, initLimit, syncLimit, server.N lines, and
-// the member's own id (from `myid=` in the file, a `myid` file in dataDir, or the caller).
+// the member's own id (from `myid=` in the file, a `myid` file in dataDir, or the caller), and
+// the client limits maxClientCnxns and globalOutstandingLimit.
 
 export interface MemberAddress {
   id: number;
@@ -29,6 +30,10 @@ export interface ZooConfig {
   snapRetainCount: number | null;
   /** admin.serverPort (default 8080, as ZooKeeper's), or null when admin.enableServer=false. */
   adminServerPort: number | null;
+  /** maxClientCnxns (per client address, 0: no limit), or null for the default (60). */
+  maxClientCnxns: number | null;
+  /** globalOutstandingLimit, or null for the default (1000). */
+  globalOutstandingLimit: number | null;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +74,8 @@ export function parseZooConfig(text: string): ZooConfig {
     snapCount: null,
     snapRetainCount: null,
     adminServerPort: 8080,
+    maxClientCnxns: null,
+    globalOutstandingLimit: null,
   };
   for (const [index, rawLine] of text.split('\n').entries()) {
     const line = rawLine.trim();
@@ -131,6 +138,13 @@ function applySetting(config: ZooConfig, key: string, value: string): void {
       return;
     case 'admin.serverPort':
       if (config.adminServerPort !== null) config.adminServerPort = integerValue(key, value);
+      return;
+    case 'maxClientCnxns':
+      config.maxClientCnxns = integerValue(key, value);
+      return;
+    case 'globalOutstandingLimit':
+    case 'zookeeper.globalOutstandingLimit':
+      config.globalOutstandingLimit = integerValue(key, value);
       return;
     default:
       // ZooKeeper ignores settings it does not know (and so does Zoo): many zoo.cfg files carry

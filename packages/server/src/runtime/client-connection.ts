@@ -1,6 +1,7 @@
 // One client connection, transport-independent: bytes in → frames → decoded inputs for the
 // peer; messages out → one buffer written once per loop turn. A bad frame closes only this
-// connection. The TCP adapter and the simulator both hand it a ByteStream.
+// connection. It counts its requests in flight for the OutstandingGate, which may hold its
+// reading back. The TCP adapter and the simulator both hand it a ByteStream.
 
 import {
   DecodeError,
@@ -15,6 +16,7 @@ import {
 import type { ClientMessage } from '../core/peer/ready.js';
 import type { PeerInput } from '../core/peer/peer-input.js';
 import type { Logger } from './env.js';
+import type { OutstandingGate, Throttleable } from './outstanding-gate.js';
 
 /** The byte pipe under a client connection (a TCP socket, or a simulated one). */
 export interface ByteStream {
@@ -24,6 +26,11 @@ export interface ByteStream {
   /** Closes after the bytes already written are flushed. */
   end(): void;
   destroy(): void;
+  /** Stops reading from the client (backpressure); bytes wait in the transport. */
+  pause?(): void;
+  resume?(): void;
+  /** Closes the stream once it has been silent this long (the session timeout, once known). */
+  setIdleTimeoutMs?(ms: number): void;
 }
 
 export interface ClientConnectionOptions {
@@ -32,14 +39,22 @@ export interface ClientConnectionOptions {
   submit: (input: PeerInput) => void;
   /** Answers a four-letter word sent as the first 4 bytes, or null if it is not one. */
   fourLetterWord: (word: number) => string | null;
+  /** zookeeper.globalOutstandingLimit; absent: no limit (the simulator). */
+  globalOutstandingLimit?: number;
+  /** Runs a task after the current turn (a held connection resumes reading there). */
+  defer?: (task: () => void) => void;
 }
 
-export class ClientConnection {
+export class ClientConnection implements Throttleable {
   private readonly frames: FrameReader;
   private readonly writer = new JuteWriter();
   private hasHandshake = false;
   private isClosing = false;
   private isGone = false;
+  /** The OutstandingGate paused this connection: frames wait in the reader and the stream. */
+  private isHeld = false;
+  /** Requests handed to the peer and not answered yet (the handshake counts as one). */
+  outstanding = 0;
   /** Set when something was delivered this turn and the writer needs flushing. */
   isDirty = false;
 
@@ -47,6 +62,7 @@ export class ClientConnection {
     readonly id: number,
     private readonly stream: ByteStream,
     private readonly options: ClientConnectionOptions,
+    private readonly gate: OutstandingGate,
   ) {
     this.frames = new FrameReader({ packetBytesMax: options.packetBytesMax });
     options.submit({
@@ -61,26 +77,24 @@ export class ClientConnection {
   receive(chunk: Buffer): void {
     if (this.isGone || this.isClosing) return;
     this.frames.push(chunk);
-    try {
-      if (!this.hasHandshake && this.answerFourLetterWord()) return;
-      for (let frame = this.frames.next(); frame !== null; frame = this.frames.next()) {
-        this.receiveRequest(frame);
-        if (this.isClosing) return;
-      }
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      this.options.log.warn(
-        `connection ${this.id} from ${this.describeRemote()}: ${error.message}; closing it`,
-      );
-      this.stream.destroy();
-      this.gone();
-    }
+    this.readFrames();
+  }
+
+  /** The gate lets this connection send again: read what waited. */
+  resumeReading(): void {
+    if (!this.isHeld || this.isGone) return;
+    this.isHeld = false;
+    this.stream.resume?.();
+    this.readFrames();
   }
 
   /** The transport closed (either side). */
   gone(): void {
     if (this.isGone) return;
     this.isGone = true;
+    this.gate.forget(this);
+    this.gate.answered(this, this.outstanding);
+    this.outstanding = 0;
     this.options.submit({ type: 'connectionClosed', connectionId: this.id });
   }
 
@@ -89,9 +103,14 @@ export class ClientConnection {
     switch (message.kind) {
       case 'connectResponse':
         encodeConnectResponse(this.writer, message.response);
+        this.answered();
+        // Established, the connection may stay silent as long as its session may.
+        if (message.response.timeoutMs > 0)
+          this.stream.setIdleTimeoutMs?.(message.response.timeoutMs);
         break;
       case 'reply':
         encodeReply(this.writer, message.reply);
+        this.answered();
         break;
       case 'notification':
         encodeNotification(this.writer, message.notification);
@@ -114,44 +133,66 @@ export class ClientConnection {
     }
   }
 
+  /** Hands the peer every whole frame buffered, until the gate holds this connection back. */
+  private readFrames(): void {
+    try {
+      if (!this.hasHandshake && this.answerFourLetterWord()) return;
+      while (!this.isHeld && !this.isClosing && !this.isGone) {
+        const frame = this.frames.next();
+        if (frame === null) return;
+        this.receiveRequest(frame);
+      }
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      this.options.log.warn(
+        `connection ${this.id} from ${this.describeRemote()}: ${error.message}; closing it`,
+      );
+      this.stream.destroy();
+      this.gone();
+    }
+  }
+
+  /** One more request goes to the peer; past the server's limit this connection pauses. */
+  private taken(): void {
+    this.outstanding += 1;
+    if (!this.gate.taken(this)) return;
+    this.isHeld = true;
+    this.stream.pause?.();
+  }
+
+  private answered(): void {
+    // A reply nobody counted (none is expected) must not drive the count below zero.
+    if (this.outstanding === 0) return;
+    this.outstanding -= 1;
+    this.gate.answered(this, 1);
+  }
+
   private receiveRequest(frame: Buffer): void {
-    const submit = this.options.submit;
+    const input = this.decodeFrame(frame);
+    this.taken();
+    this.options.submit(input);
+  }
+
+  /** The first frame is the ConnectRequest; every later one a request (DecodeError if bad). */
+  private decodeFrame(frame: Buffer): PeerInput {
+    const connectionId = this.id;
     if (!this.hasHandshake) {
+      const request = decodeConnectRequest(frame);
       this.hasHandshake = true;
-      submit({ type: 'connect', connectionId: this.id, request: decodeConnectRequest(frame) });
-      return;
+      return { type: 'connect', connectionId, request };
     }
     const decoded = decodeRequest(frame, { bufferBytesMax: this.options.packetBytesMax });
+    const { xid, opCode } = decoded;
     switch (decoded.kind) {
       case 'request':
-        submit({
-          type: 'request',
-          connectionId: this.id,
-          xid: decoded.xid,
-          opCode: decoded.opCode,
-          request: decoded.request,
-        });
-        return;
+        return { type: 'request', connectionId, xid, opCode, request: decoded.request };
       case 'malformed':
         this.options.log.debug(
-          `connection ${this.id}: malformed op ${decoded.opCode}: ${decoded.reason}`,
+          `connection ${connectionId}: malformed op ${opCode}: ${decoded.reason}`,
         );
-        submit({
-          type: 'malformedRequest',
-          connectionId: this.id,
-          xid: decoded.xid,
-          opCode: decoded.opCode,
-          reason: decoded.reason,
-        });
-        return;
+        return { type: 'malformedRequest', connectionId, xid, opCode, reason: decoded.reason };
       case 'unknownOp':
-        submit({
-          type: 'unknownOp',
-          connectionId: this.id,
-          xid: decoded.xid,
-          opCode: decoded.opCode,
-        });
-        return;
+        return { type: 'unknownOp', connectionId, xid, opCode };
     }
   }
 

@@ -5,18 +5,24 @@ import type { ClientMessage } from '../core/peer/ready.js';
 import type { ClientSink } from './peer-loop.js';
 import { ClientConnection } from './client-connection.js';
 import type { ByteStream, ClientConnectionOptions } from './client-connection.js';
+import { OutstandingGate } from './outstanding-gate.js';
 
 export class ClientConnections implements ClientSink {
   private readonly byId = new Map<number, ClientConnection>();
   private readonly dirty: ClientConnection[] = [];
   private nextId = 1;
+  /** Requests in flight on every connection, against globalOutstandingLimit. */
+  readonly gate: OutstandingGate;
 
-  constructor(private readonly options: ClientConnectionOptions) {}
+  constructor(private readonly options: ClientConnectionOptions) {
+    const defer = options.defer ?? ((task: () => void) => task());
+    this.gate = new OutstandingGate(options.globalOutstandingLimit ?? Infinity, defer);
+  }
 
   open(stream: ByteStream): ClientConnection {
     const id = this.nextId;
     this.nextId += 1;
-    const connection = new ClientConnection(id, stream, this.options);
+    const connection = new ClientConnection(id, stream, this.options, this.gate);
     this.byId.set(id, connection);
     return connection;
   }

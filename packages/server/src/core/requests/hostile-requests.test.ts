@@ -9,6 +9,31 @@ import { describe, expect, test } from 'vitest';
 import { ErrorCode, OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { CreateRequest, Request } from '@zoo/client/protocol';
 import { PeerHarness } from '../testing/peer-harness.js';
+import { StandaloneReplication } from '../replication/standalone-replication.js';
+import type { ReplicationEffect, ReplicationRole } from '../replication/replication.js';
+
+/**
+ * A follower as the request pipeline sees it: it forwards writes and syncs, and replication's
+ * answers (syncDone, committed txns) come out of its next tick, as the test queues them. It
+ * leads until told otherwise, so that sessions can be created first.
+ */
+class ScriptedFollower extends StandaloneReplication {
+  override role: ReplicationRole = 'leading';
+  readonly queued: ReplicationEffect[] = [];
+
+  override forward(): void {}
+
+  override sync(): ReplicationEffect[] {
+    return this.role === 'leading' ? super.sync({ sessionId: 0n, cxid: 0 }, '') : [];
+  }
+
+  override tick(): ReplicationEffect[] {
+    return this.queued.splice(0);
+  }
+
+  /** Its txns come from the script, not from its own proposals: nothing to check. */
+  override invariants(): void {}
+}
 
 const create = (path: string): CreateRequest => ({
   type: 'create',
@@ -236,5 +261,49 @@ describe('hostile request sequences, generated', () => {
       }),
       { numRuns: 400, seed: 20261206 },
     );
+  });
+
+  test('a learner answers two syncs of one xid, each by its own syncDone, around writes', () => {
+    // Found by the frame fuzz against a follower: the second syncDone marked the first sync
+    // (already done, still waiting behind a write) instead of the second, which then sat undone
+    // at the head of the queue when the next write committed: an assertion took the server down.
+    let follower: ScriptedFollower | null = null;
+    const harness = new PeerHarness({}, (state) => {
+      follower = new ScriptedFollower(1, state);
+      return follower;
+    });
+    const { connectionId, sessionId } = harness.session();
+    const scripted = follower as ScriptedFollower | null;
+    if (scripted === null) throw new Error('no replication');
+    scripted.role = 'following';
+    let zxid = harness.peer.lastZxid;
+    const commit = (cxid: number): ReplicationEffect => {
+      zxid += 1n;
+      const body = { type: 'error' as const, err: ErrorCode.NoNode };
+      return { type: 'apply', txn: { zxid, timeMs: 0, sessionId, cxid, body } };
+    };
+    const syncDone: ReplicationEffect = {
+      type: 'syncDone',
+      origin: { sessionId, cxid: 10 },
+      path: '/',
+    };
+    const step = (effect: ReplicationEffect): void => {
+      scripted.queued.push(effect);
+      harness.advance(1);
+    };
+    harness.send(connectionId, 2, setData('/missing'));
+    harness.send(connectionId, 10, { type: 'sync', path: '/' });
+    step(syncDone);
+    harness.send(connectionId, 10, { type: 'sync', path: '/' });
+    step(syncDone);
+    step(commit(2));
+    harness.send(connectionId, 7, setData('/missing'));
+    step(commit(7));
+    expect(repliesTo(harness, connectionId)).toEqual([
+      [2, ErrorCode.NoNode],
+      [10, ErrorCode.Ok],
+      [10, ErrorCode.Ok],
+      [7, ErrorCode.NoNode],
+    ]);
   });
 });

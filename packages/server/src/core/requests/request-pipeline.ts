@@ -148,8 +148,10 @@ export class RequestPipeline {
     const connection =
       connectionId === undefined ? undefined : this.context.connections.get(connectionId);
     if (connection === undefined) return;
+    // The oldest sync of that xid still waiting: the leader answers a session's syncs in the
+    // order they were sent, and one already done may still wait behind a write.
     const entry = connection.queue.find(
-      (queued) => queued.kind === 'sync' && queued.xid === origin.cxid,
+      (queued) => queued.kind === 'sync' && !queued.isDone && queued.xid === origin.cxid,
     );
     if (entry?.kind === 'sync') entry.isDone = true;
     this.drainReads(connection);

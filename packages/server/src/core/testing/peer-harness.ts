@@ -14,6 +14,7 @@ import type { PeerOptionsInput } from '../peer/peer-options.js';
 import { carryOutReady } from '../peer/ready.js';
 import type { PersistOp } from '../replication/replication.js';
 import { drainSnapshot, streamOfSnapshot, type SnapshotStream } from '../tree/tree-snapshot.js';
+import type { ReplicationFactory } from '../peer/peer.js';
 import type { ClientMessage, ReadyTarget } from '../peer/ready.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
@@ -27,9 +28,10 @@ export class PeerHarness {
   readonly persistOps: PersistOp[] = [];
   private nextConnectionId = 1;
 
-  constructor(options: Partial<PeerOptionsInput> = {}) {
+  constructor(options: Partial<PeerOptionsInput> = {}, createReplication?: ReplicationFactory) {
     this.nowMs = options.startMs ?? 1_000_000;
-    this.peer = new Peer({ digestOf: fakeDigest, startMs: this.nowMs, ...options });
+    const input = { digestOf: fakeDigest, startMs: this.nowMs, ...options };
+    this.peer = new Peer(input, createReplication);
     this.peer.start();
     this.settle();
   }
