@@ -33,8 +33,6 @@ export const tools: Record<ToolName, Tool> = {
     path: `./zoo-shell${ownExtension}`,
     isRepositoryOnly: false,
   },
-  // TODO(lead): zoo-status.ts is written on another branch; this runs it once it is merged, and
-  // until then says it is missing. Nothing else needs wiring if it parses process.argv.
   status: {
     description: 'report the state of a running server or ensemble',
     path: `./zoo-status${ownExtension}`,
