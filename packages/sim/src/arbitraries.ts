@@ -3,6 +3,7 @@
 // runs (the CLI without fast-check, the suite's fixed seeds) draw from the same arbitrary.
 
 import fc from 'fast-check';
+import { unsyncedFates } from './scenario.js';
 import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
@@ -59,12 +60,37 @@ function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fau
           .map(([id, extraMs]): Fault => ({ type: 'slow', server: id, extraMs })),
       ];
     case 'disk':
-      return [
-        fc
-          .tuple(server, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })))
-          .map(([id, extraMs]): Fault => ({ type: 'diskStall', server: id, extraMs })),
-      ];
+      return diskFaults(targets);
   }
+}
+
+/**
+ * A stalling disk, power lost with unsynced writes lost, kept or torn (also mid-write), a
+ * failed sync or a full disk, a flipped bit, and restarts to bring the stopped back.
+ */
+function diskFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
+  const { server, serverOrLeader } = targets;
+  const fate = fc.constantFrom(...unsyncedFates);
+  return [
+    fc
+      .tuple(server, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })))
+      .map(([id, extraMs]): Fault => ({ type: 'diskStall', server: id, extraMs })),
+    fc
+      .tuple(serverOrLeader, fate)
+      .map(([target, unsynced]): Fault => ({ type: 'crash', server: target, unsynced })),
+    serverOrLeader.map((target): Fault => ({
+      type: 'crashAt',
+      server: target,
+      window: 'duringWrite',
+      unsynced: 'torn',
+    })),
+    fc
+      .tuple(serverOrLeader, fc.constantFrom('EIO' as const, 'ENOSPC' as const))
+      .map(([target, code]): Fault => ({ type: 'diskError', server: target, code })),
+    server.map((id): Fault => ({ type: 'bitFlip', server: id })),
+    server.map((id): Fault => ({ type: 'restart', server: id })),
+    server.map((id): Fault => ({ type: 'restart', server: id })),
+  ];
 }
 
 /** Splits, one-way links, leader isolation, heals; bridge and ring where the ensemble allows. */

@@ -5,7 +5,6 @@
 import { performance } from 'node:perf_hooks';
 import { createClientWithEnv, ErrorCode, ZooError } from '@zoo/client';
 import type { ZooClient } from '@zoo/client';
-import type { PlantedBugs } from '@zoo/server/internals';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
 import type { FaultStep, Scenario, SimResult } from './scenario.js';
@@ -15,7 +14,7 @@ import { TimelineRecorder } from './world/timeline-recorder.js';
 import { Connectivity } from './net/connectivity.js';
 import { PeerMesh } from './net/peer-mesh.js';
 import { ClientLinks } from './net/client-links.js';
-import { SimServer } from './node/sim-server.js';
+import { SimServer, type ServerStop, type SimPlantedBugs } from './node/sim-server.js';
 import { SimProcess } from './node/sim-process.js';
 import { Nemesis } from './nemesis/nemesis.js';
 import { WorkloadClient } from './workload/workload-client.js';
@@ -89,6 +88,7 @@ function buildRun(scenario: Scenario): SimRun {
           const label = isServing ? role : `${role} (not serving)`;
           timeline.begin(`s${server}`, 'role', label, world.nowMs);
         },
+        onStopped: onServerStopped({ world, timeline }, violations),
         ...(plantedBugs === undefined ? {} : { plantedBugs }),
       }),
   );
@@ -228,10 +228,30 @@ function validateScenario(scenario: Scenario): void {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
 }
 
-function plantedBugOptions(bug: Scenario['plantedBug']): PlantedBugs | undefined {
+function plantedBugOptions(bug: Scenario['plantedBug']): SimPlantedBugs | undefined {
   if (bug === 'commitWithoutQuorum') return { commitWithoutQuorum: true };
   if (bug === 'ackBeforePersist') return { ackBeforePersist: true };
+  if (bug === 'logAckBeforeSync') return { logAckBeforeSync: true };
   return undefined;
+}
+
+/**
+ * A server that stopped by itself shows as down; one whose recovery refused a directory no
+ * fault had damaged is a violation (a crash alone must always leave a recoverable directory).
+ */
+function onServerStopped(
+  run: { world: World; timeline: TimelineRecorder },
+  violations: Violation[],
+) {
+  return (stop: ServerStop): void => {
+    run.timeline.begin(`s${stop.server}`, 'down', stop.cause, run.world.nowMs);
+    if (stop.isRefused && !stop.wasDamaged) {
+      violations.push({
+        checker: 'disk',
+        message: `s${stop.server} ${stop.cause}, and no fault had damaged its disk`,
+      });
+    }
+  };
 }
 
 function opsIn(history: History): number {

@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import fc from 'fast-check';
 import {
   faultKinds,
+  plantedBugs,
   type FaultKind,
   type Scenario,
   type SimResult,
@@ -126,7 +127,7 @@ export function parseFaults(text: string): FaultKind[] {
   return kinds;
 }
 
-const bugs = ['commitWithoutQuorum', 'ackBeforePersist'];
+const bugs = [...plantedBugs];
 
 function buildProgram(out: (line: string) => void): Command {
   const write = (text: string): void => out(text.replace(/\n$/, ''));

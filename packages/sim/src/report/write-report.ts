@@ -7,6 +7,8 @@ import { assertNever } from '@zoo/client/protocol';
 import type { Violation } from '../history/history.js';
 import {
   faultKinds,
+  plantedBugs,
+  unsyncedFates,
   type CrashWindow,
   type Fault,
   type FaultKind,
@@ -145,7 +147,6 @@ function errorMessage(error: unknown): string {
 }
 
 const nodeCounts = [1, 3, 5, 7];
-const plantedBugs = ['commitWithoutQuorum', 'ackBeforePersist'] as const;
 const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
 /** Every fault type; a Record so that a new Fault type fails to compile until listed here. */
 const faultTypes: Record<Fault['type'], true> = {
@@ -164,6 +165,8 @@ const faultTypes: Record<Fault['type'], true> = {
   reset: true,
   slow: true,
   diskStall: true,
+  diskError: true,
+  bitFlip: true,
   crashClient: true,
   restartClient: true,
   pauseClient: true,
@@ -265,13 +268,12 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
       case 'oneWay':
         return { type, from: server('from'), to: server('to') };
       case 'crash':
-        return { type, server: serverOrLeader('server') };
-      case 'crashAt': {
-        const window = oneOf(field('window'), crashWindows, `${path}.window`);
-        return { type, server: serverOrLeader('server'), window };
-      }
+      case 'crashAt':
+      case 'diskError':
+        return parseDiskFault(type, { path, field, target: serverOrLeader('server') });
       case 'restart':
       case 'reset':
+      case 'bitFlip':
         return { type, server: server('server') };
       case 'pause':
         return {
@@ -314,6 +316,29 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
   })();
   rejectUnknownKeys(value, fault, path);
   return fault;
+}
+
+/** Crashes (with what their disk keeps) and disk errors, aimed at a server or the leader. */
+function parseDiskFault(
+  type: 'crash' | 'crashAt' | 'diskError',
+  at: { path: string; field: (name: string) => unknown; target: number | 'leader' },
+): Fault {
+  const { path, field, target } = at;
+  const fate = field('unsynced');
+  const unsynced =
+    fate === undefined ? {} : { unsynced: oneOf(fate, unsyncedFates, `${path}.unsynced`) };
+  switch (type) {
+    case 'crash':
+      return { type, server: target, ...unsynced };
+    case 'crashAt': {
+      const window = oneOf(field('window'), crashWindows, `${path}.window`);
+      return { type, server: target, window, ...unsynced };
+    }
+    case 'diskError': {
+      const code = oneOf(field('code'), ['EIO', 'ENOSPC'] as const, `${path}.code`);
+      return { type, server: target, code };
+    }
+  }
 }
 
 function idList(

@@ -29,6 +29,11 @@ export interface DiskTxnLogOptions {
   segmentBytes?: number;
   /** Runs after each checkpoint's snapshot is durable (retention: purge what it made old). */
   afterSnapshot?: () => Promise<void>;
+  /**
+   * A planted bug for the simulator's self-test only (never set in production): each batch's
+   * `done` runs once its records are written, before the fdatasync that makes them durable.
+   */
+  plantedAckBeforeSync?: boolean;
 }
 
 type Done = (lastTxnZxid: bigint | null) => void;
@@ -75,13 +80,14 @@ export class DiskTxnLog implements TxnLog {
     this.queue = this.queue.then(async () => {
       if (this.failure !== null) return;
       let lastTxnZxid: bigint | null;
+      const early = this.options.plantedAckBeforeSync === true ? done : null;
       try {
-        lastTxnZxid = await this.writeBatch(ops);
+        lastTxnZxid = await this.writeBatch(ops, early);
       } catch (error) {
         this.fail(error);
         return;
       }
-      callGuarded(() => done(lastTxnZxid));
+      if (early === null) callGuarded(() => done(lastTxnZxid));
     });
   }
 
@@ -107,7 +113,7 @@ export class DiskTxnLog implements TxnLog {
     callGuarded(() => this.options.onFatal(failure));
   }
 
-  private async writeBatch(ops: readonly PersistOp[]): Promise<bigint | null> {
+  private async writeBatch(ops: readonly PersistOp[], early: Done | null): Promise<bigint | null> {
     let lastTxnZxid: bigint | null = null;
     let checkpoint: SnapshotFile | null = null;
     for (const op of ops) {
@@ -140,7 +146,7 @@ export class DiskTxnLog implements TxnLog {
           assertNever(op, 'persist op');
       }
     }
-    await this.sync();
+    await this.sync(early === null ? null : () => callGuarded(() => early(lastTxnZxid)));
     // Written once the log it names is durable, beside the batches that follow.
     if (checkpoint !== null) this.writeCheckpoint(checkpoint);
     return lastTxnZxid;
@@ -199,7 +205,7 @@ export class DiskTxnLog implements TxnLog {
   }
 
   /** Writes the pending frames and fdatasyncs the segment if anything was written. */
-  private async sync(): Promise<void> {
+  private async sync(beforeFdatasync: (() => void) | null = null): Promise<void> {
     const fd = this.currentFd();
     if (this.pending.length > 0) {
       const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
@@ -211,6 +217,7 @@ export class DiskTxnLog implements TxnLog {
         this.isDirty = true;
       }
     }
+    beforeFdatasync?.();
     if (this.isDirty) {
       await this.disk.fdatasync(fd);
       this.isDirty = false;
