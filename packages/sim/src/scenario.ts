@@ -36,8 +36,9 @@ export type Fault =
    */
   | { type: 'crash'; server: number | 'leader'; unsynced?: UnsyncedFate }
   /**
-   * Crash in a dangerous window: right after the server's next durable write starts (before it
-   * completes), right after it completes (before the ACKs leave), or during a sync from a leader.
+   * Crash in a dangerous window: right after the server's next write reaches the page cache
+   * (before its fsync completes), right after the log says a write is durable (before the ACKs
+   * leave), or during a sync from a leader. `unsynced` as for `crash`.
    */
   | { type: 'crashAt'; server: number | 'leader'; window: CrashWindow; unsynced?: UnsyncedFate }
   | { type: 'restart'; server: number }
