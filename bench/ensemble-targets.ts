@@ -11,7 +11,7 @@ import { isApacheZooKeeperInstalled } from '../test/support/apache-zookeeper.js'
 import { startApacheEnsemble } from '../test/support/apache-ensemble.js';
 import { findFreePort, fourLetterWord } from '../test/support/four-letter-word.js';
 import { isChildAlive, stopChild } from '../test/support/child-exit.js';
-import { cpuProfileFlags, spawnZooCli } from './targets.js';
+import { cpuProfileFlags, spawnZooCli, storageArgs } from './targets.js';
 
 export interface EnsembleMember {
   id: number;
@@ -41,6 +41,8 @@ export interface ZooEnsembleOptions {
   layout: 'processes' | 'one-process';
   /** Directory for `node --cpu-prof` profiles of the member processes, if wanted. */
   cpuProfileDir?: string;
+  /** Members keep a data directory (a fresh temp one per start); else they run in memory. */
+  durable?: boolean;
 }
 
 const tickMs = 2000;
@@ -79,7 +81,7 @@ function memberOf(id: number, port: number): EnsembleMember {
 }
 
 /** Writes one zoo.cfg per member, as a user would on three hosts, all on loopback here. */
-async function writeMemberConfigs(dir: string, size: number) {
+async function writeMemberConfigs(dir: string, size: number, durable: boolean) {
   const members: (EnsembleMember & { cfgPath: string })[] = [];
   const serverLines: string[] = [];
   for (let id = 1; id <= size; id += 1) {
@@ -90,6 +92,7 @@ async function writeMemberConfigs(dir: string, size: number) {
   const common = [`tickTime=${tickMs}`, 'initLimit=10', 'syncLimit=5'];
   for (const member of members) {
     const lines = [...common, 'clientPortAddress=127.0.0.1', `clientPort=${member.port}`];
+    if (durable) lines.push(`dataDir=${join(dir, `data-${member.id}`)}`);
     await writeFile(member.cfgPath, `${[...lines, ...serverLines].join('\n')}\n`);
   }
   return members;
@@ -97,7 +100,8 @@ async function writeMemberConfigs(dir: string, size: number) {
 
 async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleTarget> {
   const dir = await mkdtemp(join(tmpdir(), 'zoo-bench-ensemble-'));
-  const members = await writeMemberConfigs(dir, 3);
+  const durable = options.durable === true;
+  const members = await writeMemberConfigs(dir, 3, durable);
   const children = new Map<number, ChildProcess>();
   const profile = options.cpuProfileDir === undefined ? [] : cpuProfileFlags(options.cpuProfileDir);
   const launch = async (member: (typeof members)[number]): Promise<void> => {
@@ -119,7 +123,9 @@ async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleT
   const running = () => members.filter((member) => isChildAlive(children.get(member.id)));
   return {
     name: 'zoo',
-    description: 'Zoo: 3 member processes (zoo-server --config zoo-N.cfg --myid N), in memory',
+    description:
+      'Zoo: 3 member processes (zoo-server --config zoo-N.cfg --myid N), ' +
+      (durable ? 'durable (dataDir, fdatasync per batch)' : 'in memory'),
     members: members.map((member) => memberOf(member.id, member.port)),
     pids: () => [...children.values()].filter(isChildAlive).flatMap((child) => child.pid ?? []),
     leader: () => leaderOf(running()),
@@ -160,8 +166,9 @@ async function findFreePortRun(count: number): Promise<number> {
 async function startZooOneProcess(options: ZooEnsembleOptions): Promise<EnsembleTarget> {
   const base = await findFreePortRun(3);
   const profile = options.cpuProfileDir === undefined ? [] : cpuProfileFlags(options.cpuProfileDir);
+  const dataDir = options.durable === true ? await mkdtemp(join(tmpdir(), 'zoo-bench-')) : null;
   const started = spawnZooCli({
-    args: ['--servers', '3', '--port', String(base)],
+    args: ['--servers', '3', '--port', String(base), ...storageArgs(dataDir)],
     nodeFlags: profile,
     ready: /Zoo ensemble ready: .* serving clients at (\S+)/,
   });
@@ -180,7 +187,10 @@ async function startZooOneProcess(options: ZooEnsembleOptions): Promise<Ensemble
     waitForQuorum: (timeoutMs = 60_000) => waitForModes(everyone, timeoutMs),
     kill: () => Promise.reject(new Error('one-process ensemble: members cannot be killed alone')),
     restart: () => Promise.reject(new Error('one-process ensemble: members cannot be restarted')),
-    stop: () => stopChild(started.child, 'SIGTERM'),
+    stop: async () => {
+      await stopChild(started.child, 'SIGTERM');
+      if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -20,16 +20,20 @@ import type { FailoverRound } from './failover.js';
 import { printFailover } from './report.js';
 import { listOf, parseCount, parseDepths } from './cli-lists.js';
 import { runThroughputSection } from './throughput-section.js';
+import { memorySection } from './memory-report.js';
 import type { MeasuredSystem, ThroughputPlan } from './throughput-section.js';
 
-const sectionNames = ['standalone', 'ensemble', 'failover'] as const;
+const sectionNames = ['standalone', 'ensemble', 'failover', 'memory'] as const;
 type Section = (typeof sectionNames)[number];
 
 const program = new Command()
   .name('zoo-bench')
-  .option('--sections <list>', 'standalone,ensemble,failover', listOf(sectionNames), [
-    ...sectionNames,
+  .option('--sections <list>', 'standalone,ensemble,failover,memory', listOf(sectionNames), [
+    'standalone',
+    'ensemble',
+    'failover',
   ])
+  .option('--memory-writes <n>', 'memory section: writes per configuration', parseCount, 1_000_000)
   .option('--clients <n>', 'pipelining clients (same load generator for both)', parseCount, 8)
   .option('--depth <list>', 'requests in flight per client, one table each', parseDepths, [16, 50])
   .option('--seconds <s>', 'measured seconds per workload, depth and rep', Number, 3)
@@ -46,6 +50,7 @@ const program = new Command()
   .option('--failover-rounds <n>', 'leader kills per system (median reported)', Number, 3)
   .option('--zoo-ensemble <layout>', 'processes (one per member) or one-process', 'processes')
   .option('--zk-force-sync', 'let ZooKeeper fsync its txn log (forceSync=yes)', false)
+  .option('--durable', 'durable Zoo (a data dir) against ZooKeeper with forceSync=yes', false)
   .option('--zoo-cpu-prof <dir>', 'write node --cpu-prof profiles of Zoo servers into <dir>')
   .option(
     '--together',
@@ -69,17 +74,22 @@ interface Flags {
   failoverRounds: number;
   zooEnsemble: string;
   zkForceSync: boolean;
+  durable: boolean;
   zooCpuProf?: string;
   together: boolean;
   reference: boolean;
+  memoryWrites: number;
 }
 
 const flags = program.opts<Flags>();
 if (flags.zooEnsemble !== 'processes' && flags.zooEnsemble !== 'one-process') {
   program.error('--zoo-ensemble must be processes or one-process');
 }
+// ZooKeeper's default is forceSync=yes: the durable comparison uses it.
+if (flags.durable) flags.zkForceSync = true;
 const zooEnsembleOptions: ZooEnsembleOptions = {
   layout: flags.zooEnsemble === 'one-process' ? 'one-process' : 'processes',
+  durable: flags.durable,
   ...(flags.zooCpuProf === undefined ? {} : { cpuProfileDir: flags.zooCpuProf }),
 };
 const plan: ThroughputPlan = {
@@ -185,6 +195,7 @@ const sections: Record<Section, () => Promise<void>> = {
   standalone: standaloneSection,
   ensemble: ensembleSection,
   failover: failoverSection,
+  memory: () => memorySection({ writes: flags.memoryWrites, clients: flags.clients }),
 };
 for (const section of flags.sections) await sections[section]();
 process.stdout.write(

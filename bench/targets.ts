@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import {
   isApacheZooKeeperInstalled,
   startApacheZooKeeper,
@@ -71,11 +73,19 @@ export function spawnZooCli(options: {
   return { child, ready };
 }
 
+/** The CLI's storage flags: a data directory, or none at all. */
+export function storageArgs(dataDir: string | null): string[] {
+  return dataDir === null ? ['--in-memory'] : ['--data-dir', dataDir];
+}
+
 /** Zoo's CLI as a standalone server, as `pnpm start --servers 1 --port 0` runs it. */
-export async function startZoo(options: { cpuProfileDir?: string } = {}): Promise<RunningTarget> {
+export async function startZoo(
+  options: { cpuProfileDir?: string; durable?: boolean } = {},
+): Promise<RunningTarget> {
   const dir = options.cpuProfileDir;
+  const dataDir = options.durable === true ? await mkdtemp(join(tmpdir(), 'zoo-bench-')) : null;
   const { child, ready } = spawnZooCli({
-    args: ['--servers', '1', '--port', '0'],
+    args: ['--servers', '1', '--port', '0', ...storageArgs(dataDir)],
     nodeFlags: dir === undefined ? [] : cpuProfileFlags(dir),
     ready: /serving clients at [^:\s]+:\d+/,
   });
@@ -83,7 +93,9 @@ export async function startZoo(options: { cpuProfileDir?: string } = {}): Promis
   const port = Number(/serving clients at [^:\s]+:(\d+)/.exec(line)?.[1]);
   return {
     name: 'zoo',
-    description: 'Zoo: standalone server process (zoo-server --servers 1), in memory',
+    description:
+      'Zoo: standalone server process (zoo-server --servers 1), ' +
+      (dataDir === null ? 'in memory' : 'durable (data dir, fdatasync per batch)'),
     endpoints: [{ host: '127.0.0.1', port }],
     pids: () => (child.pid === undefined ? [] : [child.pid]),
     stop: async () => {
@@ -91,6 +103,7 @@ export async function startZoo(options: { cpuProfileDir?: string } = {}): Promis
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       await exited;
+      if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,6 +9,8 @@ export { describeInput } from './core/peer/peer-input.js';
 export type { ClientMessage, Ready } from './core/peer/ready.js';
 export { describeReady } from './core/peer/ready.js';
 export { PeerLoop } from './runtime/peer-loop.js';
+export { startServerOn } from './start-server.js';
+export type { DiskFs } from './adapters/disk/disk-fs.js';
 export type { ClientSink } from './runtime/peer-loop.js';
 export type { Clock, Env, Logger, PeerSender, Scheduler, TxnLog } from './runtime/env.js';
 export { MemoryTxnLog } from './runtime/memory-txn-log.js';
@@ -44,7 +46,6 @@ export { decodePeerMessage, encodePeerMessage } from './adapters/peer-codec.js';
 // The durable log and its recovery, which the simulator runs over its own simulated DiskFs.
 export { DiskTxnLog } from './adapters/disk/disk-txn-log.js';
 export type { DiskTxnLogOptions } from './adapters/disk/disk-txn-log.js';
-export type { DiskFs } from './adapters/disk/disk-fs.js';
 export { fsyncDirectory, writeFileDurably } from './adapters/disk/disk-fs.js';
 export { recover } from './adapters/disk/recover.js';
 export type { RecoveredState } from './adapters/disk/recover.js';

@@ -4,10 +4,11 @@
 // the epochs and the txns logged after the snapshot.
 
 import type { Logger, TxnLog } from './runtime/env.js';
-import { MemoryTxnLog } from './runtime/memory-txn-log.js';
+import { VolatileTxnLog } from './runtime/volatile-txn-log.js';
 import type { TreeSnapshot } from './core/tree/tree-snapshot.js';
 import type { DurableState } from './core/zab/zab-types.js';
 import { openDataDir } from './adapters/disk/data-dir.js';
+import type { DiskFs } from './adapters/disk/disk-fs.js';
 
 /** ZooKeeper's autopurge.snapRetainCount default (and its minimum). */
 export const snapRetainCountDefault = 3;
@@ -15,11 +16,13 @@ export const snapRetainCountDefault = 3;
 export interface StorageOptions {
   /** The member's data directory; null keeps its state in memory. */
   dataDir: string | null;
-  /** Snapshots kept (with the log they need) after each new one; default 3. */
-  snapRetainCount?: number;
+  /** Snapshots kept (with the log they need) after each new one; unset: 3. */
+  snapRetainCount?: number | null | undefined;
   logger: Logger;
   /** The disk failed: the member must stop (it acknowledges nothing more). */
   onFatal: (error: Error) => void;
+  /** The file system (tests inject failures); node:fs by default. */
+  fs?: DiskFs;
 }
 
 export interface MemberStorage {
@@ -33,21 +36,16 @@ export interface MemberStorage {
   close(): Promise<void>;
 }
 
-/**
- * Opens the member's storage. `memory` is reused across in-process restarts (startCluster keeps
- * one per member), as a disk would be.
- */
-export async function openMemberStorage(
-  options: StorageOptions,
-  memory: MemoryTxnLog = new MemoryTxnLog(),
-): Promise<MemberStorage> {
+/** Opens the member's storage: without a data directory it starts empty and keeps nothing. */
+export async function openMemberStorage(options: StorageOptions): Promise<MemberStorage> {
   if (options.dataDir === null) {
+    const volatile = new VolatileTxnLog();
     return {
-      txnLog: memory,
-      durable: { ...epochsOf(memory), log: [...memory.log] },
-      recovered: memory.snapshot,
+      txnLog: volatile,
+      durable: { acceptedEpoch: 0, currentEpoch: 0, log: [] },
+      recovered: null,
       dataDir: '',
-      close: () => memory.close(),
+      close: () => volatile.close(),
     };
   }
   const retainCount = options.snapRetainCount ?? snapRetainCountDefault;
@@ -59,6 +57,7 @@ export async function openMemberStorage(
   const opened = await openDataDir(options.dataDir, {
     logger,
     onFatal: options.onFatal,
+    ...(options.fs === undefined ? {} : { fs: options.fs }),
     afterSnapshot: async () => {
       await purge?.(retainCount);
     },
@@ -67,13 +66,13 @@ export async function openMemberStorage(
   const { recovered } = opened;
   return {
     txnLog: opened.txnLog,
-    durable: { ...epochsOf(recovered), log: recovered.log },
+    durable: {
+      acceptedEpoch: recovered.acceptedEpoch,
+      currentEpoch: recovered.currentEpoch,
+      log: recovered.log,
+    },
     recovered: recovered.snapshot,
     dataDir: options.dataDir,
     close: () => opened.close(),
   };
-}
-
-function epochsOf(from: { acceptedEpoch: number; currentEpoch: number }) {
-  return { acceptedEpoch: from.acceptedEpoch, currentEpoch: from.currentEpoch };
 }

@@ -4,7 +4,6 @@
 // Like Curator's TestingCluster, but in Node.
 
 import { join } from 'node:path';
-import { MemoryTxnLog } from './runtime/memory-txn-log.js';
 import { openMemberStorage, type MemberStorage } from './member-storage.js';
 import type { ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
@@ -70,9 +69,8 @@ interface MemberSlot {
   isObserver: boolean;
   port: number;
   peerPort: number;
-  /** The member's storage while it runs (its data directory, or `memory`). */
+  /** The member's storage while it runs (its data directory, or none: in memory). */
   storage: MemberStorage | null;
-  memory: MemoryTxnLog;
   instance: ServerInstance | null;
   network: PeerNetwork | null;
 }
@@ -121,7 +119,6 @@ function memberSlots(options: StartClusterOptions): MemberSlot[] {
       port,
       peerPort: 0,
       storage: null,
-      memory: new MemoryTxnLog(),
       instance: null,
       network: null,
     });
@@ -134,20 +131,15 @@ async function startSlot(cluster: ClusterState, slot: MemberSlot): Promise<void>
   const { options, host } = cluster;
   const log =
     options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: `zoo-${slot.id}` });
-  const storage = await openMemberStorage(
-    {
-      dataDir: memberDataDir(options, slot),
-      ...(options.snapRetainCount === undefined
-        ? {}
-        : { snapRetainCount: options.snapRetainCount }),
-      logger: log,
-      onFatal: (error) => {
-        log.error(`disk failure, member ${slot.id} stops: ${error.message}`);
-        void stopSlot(slot);
-      },
+  const storage = await openMemberStorage({
+    dataDir: memberDataDir(options, slot),
+    snapRetainCount: options.snapRetainCount,
+    logger: log,
+    onFatal: (error) => {
+      log.error(`disk failure, member ${slot.id} stops: ${error.message}`);
+      void stopSlot(slot);
     },
-    slot.memory,
-  );
+  });
   slot.storage = storage;
   let member: Awaited<ReturnType<typeof startEnsembleMember>>;
   try {
@@ -248,8 +240,6 @@ function clusterControls(cluster: ClusterState): ZooCluster {
     async restart(id) {
       const slot = slotOf(cluster, id);
       if (slot.instance !== null) throw new Error(`member ${id} is running`);
-      // In memory a restart is a member whose disk was lost; on disk it recovers its own.
-      if (cluster.options.dataDir === undefined) slot.memory = new MemoryTxnLog();
       await startSlot(cluster, slot);
       slot.network?.setPeers(cluster.peerAddresses);
     },

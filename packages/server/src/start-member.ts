@@ -45,11 +45,12 @@ export async function startMember(
     host: config.clientPortAddress,
     tickMs: config.tickMs,
     extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
+    ...optional('snapCount', options.snapCount ?? config.snapCount),
   };
   let stopOnFatal: () => void = () => undefined;
   const storage = await openMemberStorage({
     dataDir: options.dataDir === undefined ? config.dataDir : options.dataDir,
-    ...(options.snapRetainCount === undefined ? {} : { snapRetainCount: options.snapRetainCount }),
+    snapRetainCount: options.snapRetainCount ?? config.snapRetainCount,
     logger: log,
     onFatal: (error) => {
       log.error(`disk failure, member ${self.id} stops: ${error.message}`);
@@ -83,4 +84,9 @@ export async function startMember(
   };
   stopOnFatal = () => void close();
   return { instance: running, close };
+}
+
+/** `{ [key]: value }`, or nothing when the value is unset (exactOptionalPropertyTypes). */
+function optional<K extends string>(key: K, value: number | null | undefined) {
+  return value === null || value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

@@ -6,6 +6,7 @@ import { consoleLogger } from './adapters/node-env.js';
 import { openMemberStorage } from './member-storage.js';
 import { startServerInstance, type ServerInstance } from './server-instance.js';
 import type { ServerOptions } from './server-options.js';
+import type { DiskFs } from './adapters/disk/disk-fs.js';
 
 export { defaultFourLetterWordWhitelist } from './server-options.js';
 
@@ -27,13 +28,22 @@ export interface ZooServer {
   close(): Promise<void>;
 }
 
-export async function startServer(options: StartServerOptions = {}): Promise<ZooServer> {
+export function startServer(options: StartServerOptions = {}): Promise<ZooServer> {
+  return startServerOn(options, {});
+}
+
+/** startServer over an injected file system (`@zoo/server/internals`: tests of disk faults). */
+export async function startServerOn(
+  options: StartServerOptions,
+  disk: { fs?: DiskFs },
+): Promise<ZooServer> {
   const log = options.logger ?? consoleLogger({ level: options.logLevel ?? 'warn', name: 'zoo' });
   let instance: ServerInstance | null = null;
   const storage = await openMemberStorage({
     dataDir: options.dataDir ?? null,
-    ...(options.snapRetainCount === undefined ? {} : { snapRetainCount: options.snapRetainCount }),
+    snapRetainCount: options.snapRetainCount,
     logger: log,
+    ...disk,
     // Nothing more can be made durable, so nothing more may be acknowledged: stop serving.
     onFatal: (error) => {
       log.error(`disk failure, the server stops: ${error.message}`);

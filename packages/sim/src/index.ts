@@ -7,6 +7,8 @@ export { simulate, simTickMs, simSessionTimeoutMs } from './simulate.js';
 export { drawSchedule, scenarioArbitrary, scheduleArbitrary } from './arbitraries.js';
 export type { ScenarioBase } from './arbitraries.js';
 export { faultKinds } from './scenario.js';
+export { recipeBugs } from './workload/planted-recipe-bugs.js';
+export type { RecipeBug } from './workload/planted-recipe-bugs.js';
 export type {
   CrashWindow,
   Fault,

@@ -35,15 +35,24 @@ export function timelineOfHistory(history: History): TimelineEntry[] {
   for (const write of history.fencedWrites) {
     add(write.process, write.invokeMs, write.outcome, `fenced write 0x${write.token.toString(16)}`);
   }
-  for (const hold of history.lockHolds) {
-    entries.push({
-      lane: `c${hold.process}`,
-      startMs: hold.acquiredMs,
-      endMs: hold.releasedMs,
-      kind: 'op',
-      label: `holds lock 0x${hold.token.toString(16)}`,
-      status: 'ok',
-    });
+  for (const write of history.leaderWrites) {
+    add(write.process, write.invokeMs, write.outcome, `leader write 0x${write.token.toString(16)}`);
+  }
+  const roles = [
+    { holds: history.lockHolds, what: 'holds lock' },
+    { holds: history.leaderTerms, what: 'leads' },
+  ];
+  for (const { holds, what } of roles) {
+    for (const hold of holds) {
+      entries.push({
+        lane: `c${hold.process}`,
+        startMs: hold.acquiredMs,
+        endMs: hold.releasedMs,
+        kind: 'op',
+        label: `${what} 0x${hold.token.toString(16)}`,
+        status: 'ok',
+      });
+    }
   }
   return entries;
 }

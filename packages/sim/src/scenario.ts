@@ -2,6 +2,7 @@
 // result out. `simulate(scenario)` is a pure function of the scenario: same scenario, same trace.
 
 import type { History, Violation } from './history/history.js';
+import type { RecipeBug } from './workload/planted-recipe-bugs.js';
 
 /** The kinds of fault a schedule may draw from (`--faults`). */
 export const faultKinds = [
@@ -99,6 +100,8 @@ export interface Scenario {
   schedule?: readonly FaultStep[];
   /** Planted bugs that the suite uses to prove the checkers catch them. Never in production. */
   plantedBug?: PlantedBug;
+  /** A recipe bug planted in the workload, to prove the recipe checker catches it. */
+  plantedRecipeBug?: RecipeBug;
 }
 
 /** One row element of the HTML timeline (nodes × time). */

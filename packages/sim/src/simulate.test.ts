@@ -310,7 +310,7 @@ describe('simulate finds planted bugs', () => {
 
   test('a log answering before its fdatasync loses acked writes when power fails', async () => {
     // Every disk stalls 300 ms per sync, then all three servers lose power with their unsynced
-    // writes lost. The planted log answered each batch once written, so the leader committed
+    // writes lost. The planted disk answered each sync at once, so the leader committed
     // and clients were answered for txns no disk kept; the honest log answers only after sync.
     const schedule: FaultStep[] = [1, 2, 3].flatMap((server): FaultStep[] => [
       { atMs: 1_000, fault: { type: 'diskStall', server, extraMs: 300 } },
@@ -323,6 +323,46 @@ describe('simulate finds planted bugs', () => {
     expect(planted.violations.some((v) => v.checker === 'zab')).toBe(true);
     const honest = await simulate(base);
     expect(honest.violations, summary(honest)).toEqual([]);
+  });
+
+  // Every fsync stalls, so each write waits on the leader's disk long enough for a server reset
+  // to cut its reply off after it applied: the blind counter then applies it a second time.
+  test('a counter that blindly retries a lost reply double-counts, and is caught', async () => {
+    const schedule: FaultStep[] = [1, 2, 3].map((server) => ({
+      atMs: 0,
+      fault: { type: 'diskStall', server, extraMs: 100 },
+    }));
+    for (let i = 1; i <= 10; i += 1) {
+      schedule.push({ atMs: 700 * i - 200, fault: { type: 'reset', server: 1 + (i % 3) } });
+    }
+    const faults: FaultKind[] = ['reset', 'disk'];
+    const base = { nodes: 3, clients: 5, durationMs: 8_000, faults, schedule };
+    const caught: SimResult[] = [];
+    for (let seed = 1; seed <= 3; seed += 1) {
+      const result = await simulate({ ...base, seed, plantedRecipeBug: 'counterBlindRetry' });
+      const messages = result.violations.map((v) => `${v.checker}: ${v.message}`);
+      if (messages.some((m) => m.startsWith('recipe: Counter: final value'))) caught.push(result);
+    }
+    expect(caught.length).toBeGreaterThanOrEqual(1);
+    // The real Counter, under the same faults, decides every lost reply and counts once.
+    const { plantedRecipeBug, ...withoutBug } = caught[0]?.scenario ?? { ...base, seed: 0 };
+    expect(plantedRecipeBug).toBe('counterBlindRetry');
+    const honest = await simulate(withoutBug);
+    expect(honest.violations, summary(honest)).toEqual([]);
+    const acked = honest.history.counterIncrements.filter((i) => i.outcome.type === 'ok').length;
+    expect(honest.history.finalCounter).toBeGreaterThanOrEqual(acked);
+  });
+
+  test('a lock that orders its line by GUID lets two hold at once, and is caught', async () => {
+    const scenario: Scenario = { seed: 1, nodes: 3, clients: 5, durationMs: 5_000, faults: [] };
+    const planted = await simulate({ ...scenario, plantedRecipeBug: 'lockOrderedByName' });
+    const rules = new Set(
+      planted.violations.map((v) => `${v.checker}: ${v.message.split(':')[0] ?? ''}`),
+    );
+    expect([...rules]).toContain('recipe: LockExclusion');
+    const honest = await simulate(scenario);
+    expect(honest.violations, summary(honest)).toEqual([]);
+    expect(honest.history.lockHolds.length).toBeGreaterThan(10);
   });
 
   test('fast-check shrinks a planted-bug failure to a small schedule', async () => {

@@ -4,7 +4,8 @@
 
 import { performance } from 'node:perf_hooks';
 import { createClientWithEnv, ErrorCode, ZooError } from '@zoo/client';
-import type { ZooClient } from '@zoo/client';
+import type { ClientEnv, ZooClient } from '@zoo/client';
+import { Counter } from '@zoo/client/recipes';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
 import type { FaultStep, Scenario, SimResult } from './scenario.js';
@@ -19,7 +20,12 @@ import { SimProcess } from './node/sim-process.js';
 import { Nemesis } from './nemesis/nemesis.js';
 import { WorkloadClient } from './workload/workload-client.js';
 import { simClientEnv } from './workload/sim-client-env.js';
-import { counterPath, resourcePath, workloadParents } from './workload/op-context.js';
+import {
+  counterPath,
+  leaderResourcePath,
+  resourcePath,
+  workloadParents,
+} from './workload/op-context.js';
 import { convergence, leftoverEphemerals } from './final-checks.js';
 import { runChecks, timelineOfHistory } from './run-checks.js';
 
@@ -78,7 +84,7 @@ function buildRun(scenario: Scenario): SimRun {
         voters: ids,
         tickMs: simTickMs,
         // From the seed, not a random stream (adding one would change every existing trace).
-        snapCount: 20 + (scenario.seed % 181),
+        snapCount: 200 + (scenario.seed % 801),
         world,
         mesh,
         clientLinks: links,
@@ -125,7 +131,7 @@ async function runScenario(run: SimRun): Promise<void> {
   const { world, servers, nemesis, violations } = run;
   checkInvariantsEvery(world, servers);
   for (const server of servers) server.start();
-  const admin = adminClient(world, run.links, run.connectString);
+  const { admin, env } = adminClient(world, run.links, run.connectString);
   if (!(await settle(world, setup(admin), setupMaxMs))) {
     throw new Error(`setup did not finish within ${setupMaxMs} ms: no serving quorum`);
   }
@@ -142,7 +148,7 @@ async function runScenario(run: SimRun): Promise<void> {
       message: `clients still stuck ${healMaxMs} ms after heal`,
     });
   }
-  run.history.finalCounter = await finalCounter(world, admin);
+  run.history.finalCounter = await finalCounter(world, new Counter(admin, counterPath, { env }));
   const closes = [...run.clients.map((c) => c.close()), admin.close()];
   await settle(world, Promise.all(closes), 30_000);
   await checkEndState(run);
@@ -163,6 +169,7 @@ function addWorkloadClients(run: SimRun): void {
       random: world.random(`client-${i + 1}`),
       nextOpId: () => (opId += 1),
       violations: run.violations,
+      recipeBug: scenario.plantedRecipeBug ?? null,
     });
     run.clients.push(client);
   }
@@ -260,7 +267,9 @@ function opsIn(history: History): number {
     history.counterIncrements.length +
     history.idGrants.length +
     history.lockHolds.length +
-    history.fencedWrites.length
+    history.fencedWrites.length +
+    history.leaderTerms.length +
+    history.leaderWrites.length
   );
 }
 
@@ -273,24 +282,27 @@ function checkInvariantsEvery(world: World, servers: readonly SimServer[]): void
   world.after(invariantsIntervalMs, check);
 }
 
-function adminClient(world: World, links: ClientLinks, connectString: string): ZooClient {
+function adminClient(
+  world: World,
+  links: ClientLinks,
+  connectString: string,
+): { admin: ZooClient; env: ClientEnv } {
   const process = new SimProcess('c0', world);
   process.boot();
   const env = simClientEnv({ process, world, links, random: world.random('admin') });
-  return createClientWithEnv(connectString, { sessionTimeoutMs: 20 * simTickMs }, env);
+  const admin = createClientWithEnv(connectString, { sessionTimeoutMs: 20 * simTickMs }, env);
+  return { admin, env };
 }
 
-/** Creates the workload's parents and its counter, retrying through connection trouble. */
+/**
+ * Creates the workload's parents, its counter (no data: a Counter at its initial value, 0) and
+ * the resources the lock holders and leaders guard, retrying through connection trouble.
+ */
 async function setup(admin: ZooClient): Promise<void> {
-  const nodes: [string, string][] = [
-    ...workloadParents.map((path): [string, string] => [path, '']),
-    [counterPath, '0'],
-    [resourcePath, ''],
-  ];
-  for (const [path, data] of nodes) {
+  for (const path of [...workloadParents, counterPath, resourcePath, leaderResourcePath]) {
     for (;;) {
       try {
-        await admin.create(path, data);
+        await admin.create(path, '');
         break;
       } catch (error) {
         if (error instanceof ZooError && error.code === ErrorCode.NodeExists) break;
@@ -300,12 +312,9 @@ async function setup(admin: ZooClient): Promise<void> {
   }
 }
 
-async function finalCounter(world: World, admin: ZooClient): Promise<number | null> {
-  const read = (async () => {
-    await admin.sync(counterPath);
-    const { data } = await admin.getData(counterPath);
-    return Number(data?.toString('utf8') ?? 'NaN');
-  })();
+/** The counter's value as the leader has it (a synced read through the Counter recipe). */
+async function finalCounter(world: World, counter: Counter): Promise<number | null> {
+  const read = counter.get({ sync: true }).then(Number);
   let value: number | null = null;
   const isSettled = await settle(
     world,

@@ -39,8 +39,8 @@ export function validatePath(path: string): boolean {
 function componentProblem(path: string, start: number, end: number): string | null {
   const size = end - start;
   if (size === 0) return 'empty path component';
-  const isDot = (index: number): boolean => path.charCodeAt(index) === 0x2e;
-  if ((size === 1 && isDot(start)) || (size === 2 && isDot(start) && isDot(start + 1))) {
+  const isFirstDot = path.charCodeAt(start) === 0x2e;
+  if (isFirstDot && (size === 1 || (size === 2 && path.charCodeAt(start + 1) === 0x2e))) {
     return `relative component "${path.slice(start, end)}"`;
   }
   return null;

@@ -1,3 +1,5 @@
+import { SnapAssembly } from './snap-stream.js';
+import type { WireMessage } from './peer-codec.js';
 import { DecodeError } from '@zoo/client/protocol';
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
@@ -310,14 +312,29 @@ describe('peer codec: rejects ill-formed values with DecodeError', () => {
 
 /** Decoding hostile bytes may only ever give a usable message or a DecodeError. */
 function expectMessageOrDecodeError(bytes: Uint8Array): void {
-  let messages: PeerMessage[];
+  let messages: WireMessage[];
   try {
     messages = decodePeerMessages(bytes);
   } catch (error) {
     expect(error).toBeInstanceOf(DecodeError);
     return;
   }
-  for (const message of messages) expectUsable(message);
+  const assembly = new SnapAssembly();
+  for (const message of messages) {
+    if (message.type !== 'snapHead' && message.type !== 'snapNodes') {
+      expectUsable(message);
+      continue;
+    }
+    // SNAP parts go back together into a usable snap, or are refused as bad input.
+    let whole: PeerMessage | null;
+    try {
+      whole = assembly.accept(message);
+    } catch (error) {
+      expect(error).toBeInstanceOf(DecodeError);
+      return;
+    }
+    if (whole !== null) expectUsable(whole);
+  }
 }
 
 describe('peer codec: hostile bytes', () => {

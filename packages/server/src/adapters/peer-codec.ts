@@ -7,6 +7,8 @@ import type { Request } from '@zoo/client/protocol';
 import { DecodeError, JuteWriter, encodeRequest } from '@zoo/client/protocol';
 import { packValue, unpackValue, unpackValues } from './msgpack-value.js';
 import type { PeerMessage } from '../core/zab/messages.js';
+import { readSnapPart, snapPartTypes, type SnapPart } from './snap-stream.js';
+import { WireObject } from './wire-object.js';
 import {
   peerProtocolVersion,
   readPeerHello,
@@ -15,6 +17,7 @@ import {
 } from './read-peer-message.js';
 
 export { peerProtocolVersion, type PeerHello } from './read-peer-message.js';
+export type { SnapPart } from './snap-stream.js';
 
 export function encodePeerMessage(message: PeerMessage): Buffer {
   return packValue(toWire(message));
@@ -25,11 +28,22 @@ export function decodePeerMessage(bytes: Uint8Array): PeerMessage {
   return readPeerMessage(unpackOne(bytes));
 }
 
+/** What a frame carries: messages, or the parts of a SNAP (snap-stream.ts). */
+export type WireMessage = PeerMessage | SnapPart;
+
 /** A frame holding one or more encoded messages back to back (a batch); all or nothing. */
-export function decodePeerMessages(bytes: Uint8Array): PeerMessage[] {
+export function decodePeerMessages(bytes: Uint8Array): WireMessage[] {
   const values = unpackValues(bytes, 'peer frame');
   if (values.length === 0) throw new DecodeError('empty peer frame');
-  return values.map(readPeerMessage);
+  return values.map(readWireMessage);
+}
+
+function readWireMessage(value: unknown): WireMessage {
+  const type = typeof value === 'object' && value !== null ? Reflect.get(value, 'type') : null;
+  if (typeof type === 'string' && snapPartTypes.has(type)) {
+    return readSnapPart(WireObject.of(value, 'snap part'));
+  }
+  return readPeerMessage(value);
 }
 
 export function encodePeerHello(hello: PeerHello): Buffer {
@@ -51,9 +65,19 @@ function toWire(message: PeerMessage): unknown {
   return { ...message, request: { type: 'write', request: juteBytesOf(message.request.request) } };
 }
 
+/**
+ * One writer for every forwarded write: a fresh one would allocate its 4 KiB buffer per request.
+ * take() copies out what a request wrote and keeps the buffer for the next.
+ */
+const forwardWriter = new JuteWriter();
+
 /** RequestHeader (xid 0) + the request record, as a client sends it but without the length. */
 function juteBytesOf(request: Request): Buffer {
-  const writer = new JuteWriter();
-  encodeRequest(writer, 0, request);
-  return writer.take().subarray(4);
+  try {
+    encodeRequest(forwardWriter, 0, request);
+    return forwardWriter.take().subarray(4);
+  } finally {
+    // A request that failed to encode must not leave its half in front of the next one.
+    forwardWriter.reset();
+  }
 }

@@ -4,10 +4,10 @@
 
 import { DecodeError } from '@zoo/client/protocol';
 import type { RawData, WebSocket } from 'ws';
-import type { PeerMessage } from '../core/zab/messages.js';
 import {
   decodePeerHello,
   decodePeerMessages,
+  type WireMessage,
   encodePeerHello,
   type PeerHello,
 } from './peer-codec.js';
@@ -25,7 +25,7 @@ export interface PeerLinkLimits {
 export interface PeerLinkHandlers {
   /** Both hellos are through; `link.peerId` is set. */
   onUp(link: PeerLink): void;
-  onMessages(link: PeerLink, messages: PeerMessage[]): void;
+  onMessages(link: PeerLink, messages: WireMessage[]): void;
   /** Called once when the socket is gone, whether or not the link was ever up. */
   onDown(link: PeerLink, reason: string): void;
 }
@@ -53,6 +53,8 @@ export const closeCodes = {
   invalidPayload: 1007,
   refused: 4000,
   cut: 4001,
+  /** A lower id knocked: the acceptor refuses it and dials it back at once. */
+  callBack: 4002,
 } as const;
 
 export class PeerLink {
@@ -168,7 +170,7 @@ export class PeerLink {
       : Buffer.isBuffer(data)
         ? data
         : Buffer.from(data);
-    let decoded: PeerHello | PeerMessage[];
+    let decoded: PeerHello | WireMessage[];
     try {
       decoded = this.state === 'hello' ? decodePeerHello(bytes) : decodePeerMessages(bytes);
     } catch (error) {

@@ -116,30 +116,62 @@ function ownerOf(o: WireObject, key: string): bigint {
  */
 export function readTreeSnapshot(o: WireObject): TreeSnapshot {
   const zxid = o.int64('zxid');
-  const kinds = new Map<string, EphemeralKind>();
-  const nodes = o.list('nodes', (value, where): SnapshotNode => {
-    const node = readSnapshotNode(WireObject.of(value, where), zxid);
-    const { path } = node;
-    if (kinds.has(path)) decodeFail(where, `${path} listed twice`);
-    if (path === '/' ? kinds.size !== 0 : kinds.size === 0) decodeFail(where, 'root must be first');
-    if (path !== '/') {
-      const parentKind = kinds.get(parentOf(path));
-      if (parentKind === undefined) decodeFail(where, `${path} comes before its parent`);
-      if (parentKind === 'ephemeral') decodeFail(where, `${path} is under an ephemeral`);
-    }
-    kinds.set(path, ephemeralKindOf(node.ephemeralOwner));
-    return node;
-  });
-  if (nodes.length === 0) decodeFail(o.at('nodes'), 'no root');
-  const sessions = o.list('sessions', (value, where): SnapshotSession => {
-    const session = WireObject.of(value, where);
-    return { sessionId: session.int64('sessionId'), timeoutMs: session.int32('timeoutMs') };
-  });
-  return { zxid, nodes, sessions };
+  const nodes = o.list('nodes', (value, where) => readSnapshotNode(WireObject.of(value, where)));
+  checkSnapshotNodes(nodes, zxid, o.at('nodes'));
+  return { zxid, nodes, sessions: readSnapshotSessions(o.get('sessions'), o.at('sessions')) };
 }
 
-function readSnapshotNode(o: WireObject, snapshotZxid: bigint): SnapshotNode {
-  const node: SnapshotNode = {
+export function readSnapshotSessions(value: unknown, where: string): SnapshotSession[] {
+  return WireObject.of({ sessions: value }, where).list('sessions', (item, at) => {
+    const session = WireObject.of(item, at);
+    return { sessionId: session.int64('sessionId'), timeoutMs: session.int32('timeoutMs') };
+  });
+}
+
+/**
+ * What a tree can load, however the nodes were decoded: valid paths, root first, every other
+ * node after its parent, no duplicates, no child of an ephemeral, known owner types, no zxid
+ * above the snapshot's, times that are integers. Throws a DecodeError naming the node.
+ */
+export function checkSnapshotNodes(
+  nodes: readonly SnapshotNode[],
+  zxid: bigint,
+  where: string,
+): void {
+  const kinds = new Map<string, EphemeralKind>();
+  for (const [index, node] of nodes.entries()) {
+    const at = `${where}[${index}]`;
+    const path = validPathOf(node.path, `${at}.path`);
+    if (kinds.has(path)) decodeFail(at, `${path} listed twice`);
+    if (path === '/' ? kinds.size !== 0 : kinds.size === 0) decodeFail(at, 'root must be first');
+    if (path !== '/') {
+      const parentKind = kinds.get(parentOf(path));
+      if (parentKind === undefined) decodeFail(at, `${path} comes before its parent`);
+      if (parentKind === 'ephemeral') decodeFail(at, `${path} is under an ephemeral`);
+    }
+    if (node.czxid > zxid || node.mzxid > zxid || node.pzxid > zxid) {
+      decodeFail(at, `${path} has a zxid above the snapshot's 0x${zxid.toString(16)}`);
+    }
+    if (!Number.isSafeInteger(node.ctime) || !Number.isSafeInteger(node.mtime)) {
+      decodeFail(at, `${path} has a time that is not an integer`);
+    }
+    kinds.set(path, kindOfOwner(node.ephemeralOwner, at));
+  }
+  if (nodes.length === 0) decodeFail(where, 'no root');
+}
+
+function kindOfOwner(owner: bigint, where: string): EphemeralKind {
+  try {
+    return ephemeralKindOf(owner);
+  } catch (error) {
+    if (error instanceof AssertionError) return decodeFail(where, error.message);
+    throw error;
+  }
+}
+
+/** One node of a snapshot as the peer links send it (checkSnapshotNodes checks the whole). */
+export function readSnapshotNode(o: WireObject): SnapshotNode {
+  return {
     path: pathOf(o, 'path'),
     data: o.bytesOrNull('data'),
     acl: readAcls(o, 'acl'),
@@ -153,11 +185,4 @@ function readSnapshotNode(o: WireObject, snapshotZxid: bigint): SnapshotNode {
     aversion: o.int32('aversion'),
     ephemeralOwner: ownerOf(o, 'ephemeralOwner'),
   };
-  if (node.czxid > snapshotZxid || node.mzxid > snapshotZxid || node.pzxid > snapshotZxid) {
-    decodeFail(
-      o.where,
-      `${node.path} has a zxid above the snapshot's 0x${snapshotZxid.toString(16)}`,
-    );
-  }
-  return node;
 }

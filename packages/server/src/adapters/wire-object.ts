@@ -4,12 +4,7 @@
 import { DecodeError } from '@zoo/client/protocol';
 
 /** Keys that could reach a prototype if copied; msgpackr renames __proto__ to __proto_. */
-const forbiddenKeys: ReadonlySet<string> = new Set([
-  '__proto__',
-  '__proto_',
-  'constructor',
-  'prototype',
-]);
+const forbiddenKeys: readonly string[] = ['__proto__', '__proto_', 'constructor', 'prototype'];
 
 const int64Min = -(1n << 63n);
 const int64Max = (1n << 63n) - 1n;
@@ -55,8 +50,11 @@ export function bytesOf(value: unknown, where: string): Buffer {
 
 /** A plain map with string keys, read through its own properties only. */
 export class WireObject {
+  // The decoded map itself, not a copy: a field is read only by a known key and only when it
+  // is the map's own property, so nothing reaches a prototype. The place of a field in the
+  // message (`where.key`) is spelled out only when it is wrong.
   private constructor(
-    private readonly fields: ReadonlyMap<string, unknown>,
+    private readonly fields: Readonly<Record<string, unknown>>,
     readonly where: string,
   ) {}
 
@@ -68,18 +66,16 @@ export class WireObject {
     if (prototype !== Object.prototype && prototype !== null) {
       return decodeFail(where, `expected a plain map, got ${describeValue(value)}`);
     }
-    const fields = new Map<string, unknown>();
-    for (const [key, field] of Object.entries(value)) {
-      if (forbiddenKeys.has(key)) decodeFail(where, `forbidden key ${JSON.stringify(key)}`);
-      fields.set(key, field);
+    for (const key of forbiddenKeys) {
+      if (Object.hasOwn(value, key)) decodeFail(where, `forbidden key ${JSON.stringify(key)}`);
     }
-    return new WireObject(fields, where);
+    return new WireObject(value as Readonly<Record<string, unknown>>, where);
   }
 
   /** Unknown extra keys are ignored (nothing copies them); a missing one is an error. */
   get(key: string): unknown {
-    if (!this.fields.has(key)) return decodeFail(this.at(key), 'missing');
-    return this.fields.get(key);
+    if (!Object.hasOwn(this.fields, key)) return decodeFail(this.at(key), 'missing');
+    return this.fields[key];
   }
 
   at(key: string): string {
@@ -87,19 +83,27 @@ export class WireObject {
   }
 
   int32(key: string): number {
-    return int32Of(this.get(key), this.at(key));
+    const value = this.get(key);
+    if (typeof value === 'number' && value === (value | 0)) return value;
+    return int32Of(value, this.at(key));
   }
 
   safeInteger(key: string): number {
-    return safeIntegerOf(this.get(key), this.at(key));
+    const value = this.get(key);
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+    return safeIntegerOf(value, this.at(key));
   }
 
   int64(key: string): bigint {
-    return int64Of(this.get(key), this.at(key));
+    const value = this.get(key);
+    if (typeof value === 'bigint' && value >= int64Min && value <= int64Max) return value;
+    return int64Of(value, this.at(key));
   }
 
   string(key: string): string {
-    return stringOf(this.get(key), this.at(key));
+    const value = this.get(key);
+    if (typeof value === 'string') return value;
+    return stringOf(value, this.at(key));
   }
 
   boolean(key: string): boolean {
@@ -109,12 +113,14 @@ export class WireObject {
   }
 
   bytes(key: string): Buffer {
-    return bytesOf(this.get(key), this.at(key));
+    const value = this.get(key);
+    if (value instanceof Uint8Array) return Buffer.from(value);
+    return bytesOf(value, this.at(key));
   }
 
   bytesOrNull(key: string): Buffer | null {
     const value = this.get(key);
-    return value === null ? null : bytesOf(value, this.at(key));
+    return value === null ? null : this.bytes(key);
   }
 
   object(key: string): WireObject {

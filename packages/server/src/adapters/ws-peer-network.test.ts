@@ -1,99 +1,16 @@
+// A real ws peer mesh on 127.0.0.1: links, FIFO order, partitions, and peers that misbehave.
+
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { WebSocket } from 'ws';
-import type { PeerMessage } from '../core/zab/messages.js';
-import type { Logger } from '../runtime/env.js';
 import { decodePeerHello, encodePeerHello, encodePeerMessage } from './peer-codec.js';
 import {
-  startWsPeerNetwork,
-  type PeerAddresses,
-  type PeerNetwork,
-  type PeerNetworkTuning,
-} from './ws-peer-network.js';
-
-const host = '127.0.0.1';
-const fastTuning: Partial<PeerNetworkTuning> = {
-  reconnectDelayMinMs: 10,
-  reconnectDelayMaxMs: 100,
-};
-
-/** What one server's network reported, in order. */
-class Recorder {
-  readonly messages: { from: number; message: PeerMessage }[] = [];
-  readonly links: string[] = [];
-  readonly logLines: string[] = [];
-  readonly log: Logger = {
-    debug: (line) => this.logLines.push(`debug ${line}`),
-    info: (line) => this.logLines.push(`info ${line}`),
-    warn: (line) => this.logLines.push(`warn ${line}`),
-    error: (line) => this.logLines.push(`error ${line}`),
-  };
-  readonly events = {
-    onMessage: (from: number, message: PeerMessage) => this.messages.push({ from, message }),
-    onPeerConnected: (id: number) => this.links.push(`+${id}`),
-    onPeerDisconnected: (id: number) => this.links.push(`-${id}`),
-  };
-
-  from(id: number): PeerMessage[] {
-    return this.messages.filter((m) => m.from === id).map((m) => m.message);
-  }
-
-  /** The zxid of the last ack heard from `id`. */
-  lastAck(id: number): bigint | null {
-    const last = this.from(id).at(-1);
-    return last?.type === 'ack' ? last.zxid : null;
-  }
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const ack = (n: number): PeerMessage => ({ type: 'ack', zxid: BigInt(n) });
-
-interface Member {
-  network: PeerNetwork;
-  recorder: Recorder;
-}
-
-/** Starts servers 1..n on free ports, then hands every one the full address book. */
-async function startCluster(
-  n: number,
-  options: { extraPeers?: number[]; tuning?: Partial<PeerNetworkTuning> } = {},
-): Promise<Map<number, Member>> {
-  const members = new Map<number, Member>();
-  for (let id = 1; id <= n; id++) {
-    const recorder = new Recorder();
-    const network = await startWsPeerNetwork({
-      serverId: id,
-      host,
-      port: 0,
-      log: recorder.log,
-      events: recorder.events,
-      tuning: { ...fastTuning, ...options.tuning },
-    });
-    members.set(id, { network, recorder });
-  }
-  const peers = new Map<number, { host: string; port: number }>();
-  for (const [id, { network }] of members) peers.set(id, { host, port: network.port });
-  // Configured but never started: raw test sockets pose as these.
-  for (const id of options.extraPeers ?? []) peers.set(id, { host, port: 1 });
-  for (const { network } of members.values()) network.setPeers(peers);
-  await waitFor('every link up', () =>
-    [...members.values()].every(({ network }) => network.connectedPeers().length === n - 1),
-  );
-  return members;
-}
-
-function member(members: Map<number, Member>, id: number): Member {
-  const found = members.get(id);
-  if (found === undefined) throw new Error(`no server ${id}`);
-  return found;
-}
+  ack,
+  member,
+  rawPeer,
+  sleep,
+  startCluster,
+  waitFor,
+  type Member,
+} from './testing/peer-network-harness.js';
 
 describe('ws peer network: three servers on 127.0.0.1', () => {
   let members = new Map<number, Member>();
@@ -212,21 +129,6 @@ describe('ws peer network: three servers on 127.0.0.1', () => {
   });
 });
 
-/** A raw ws client posing as a peer, to send what a real server never would. */
-async function rawPeer(port: number, options: { path?: string; autoPong?: boolean } = {}) {
-  const socket = new WebSocket(`ws://${host}:${port}${options.path ?? '/zoo-peer'}`, {
-    autoPong: options.autoPong ?? true,
-  });
-  const frames: Buffer[] = [];
-  socket.on('message', (data) => frames.push(Buffer.isBuffer(data) ? data : Buffer.alloc(0)));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-  });
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.once('open', resolve));
-  return { socket, frames, closed };
-}
-
 describe('ws peer network: hostile or broken peers affect only their own link', () => {
   let members = new Map<number, Member>();
   const net = (id: number) => member(members, id).network;
@@ -284,8 +186,8 @@ describe('ws peer network: hostile or broken peers affect only their own link', 
     await expectHealthy();
   });
 
-  test('hellos from unknown, lower or misaddressed servers are refused (4000)', async () => {
-    for (const frame of [hello(9), hello(1), hello(4, 3)]) {
+  test('hellos from unknown, own or misaddressed servers are refused (4000)', async () => {
+    for (const frame of [hello(9), hello(2, 2), hello(4, 3)]) {
       const peer = await rawPeer(net(2).port);
       peer.socket.send(frame);
       expect((await peer.closed).code).toBe(4000);
@@ -293,6 +195,16 @@ describe('ws peer network: hostile or broken peers affect only their own link', 
     const wrongPath = await rawPeer(net(1).port, { path: '/' });
     expect((await wrongPath.closed).code).toBe(4000);
     expect(net(2).connectedPeers()).toEqual([1]);
+  });
+
+  test('a knock from an already linked lower id is refused (4002) and the link stays', async () => {
+    rec(2).links.length = 0;
+    const knock = await rawPeer(net(2).port);
+    knock.socket.send(hello(1, 2));
+    expect((await knock.closed).code).toBe(4002);
+    await sleep(100);
+    expect(rec(2).links).toEqual([]);
+    await expectHealthy();
   });
 
   test('a second connection from the same server replaces the first', async () => {
@@ -320,45 +232,5 @@ describe('ws peer network: hostile or broken peers affect only their own link', 
     const isLogged = () => rec(1).logLines.some((l) => /link to 4 down: peer silent for/.test(l));
     await waitFor('the reason logged', isLogged);
     await expectHealthy();
-  });
-});
-
-describe('ws peer network: lifecycle', () => {
-  test('peers given as a function are read when dialling; close tells the others', async () => {
-    const one = new Recorder();
-    const two = new Recorder();
-    const book = new Map<number, { host: string; port: number }>();
-    const peers = (): PeerAddresses => book;
-    const a = await startWsPeerNetwork({
-      serverId: 1,
-      host,
-      port: 0,
-      peers,
-      log: one.log,
-      events: one.events,
-    });
-    book.set(1, { host, port: a.port });
-    const b = await startWsPeerNetwork({
-      serverId: 2,
-      host,
-      port: 0,
-      peers,
-      log: two.log,
-      events: two.events,
-      tuning: fastTuning,
-    });
-    book.set(2, { host, port: b.port });
-    try {
-      // Each end reports the link when its own side of the handshake completes: a may count 2
-      // before b has heard back. Closing b in between left b's record empty (found under load).
-      await waitFor('linked', () => a.connectedPeers().includes(2) && two.links.includes('+1'));
-      await b.close();
-      await waitFor('1 sees 2 go', () => one.links.includes('-2'));
-      expect(() => b.send(1, ack(1))).not.toThrow();
-      expect(two.links).toEqual(['+1']);
-    } finally {
-      await a.close();
-      await b.close();
-    }
   });
 });

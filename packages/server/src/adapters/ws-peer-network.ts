@@ -1,12 +1,16 @@
 // The ensemble's peer mesh over ws: one link per pair of servers, dialled by the higher id (as
-// ZooKeeper's QuorumCnxManager keeps the connection initiated by the larger sid), redialled with
-// jittered exponential back-off. Messages to a peer whose link is down are dropped: ZAB learns of
-// it from onPeerDisconnected and resyncs. cut/heal/isolate simulate partitions in tests.
+// ZooKeeper's QuorumCnxManager keeps the connection initiated by the larger sid); who dials when,
+// and the lower id's knock that gets it called back, is peer-dialing.ts. Messages to a peer whose
+// link is down are dropped: ZAB learns of it from onPeerDisconnected and resyncs. cut/heal/isolate
+// simulate partitions in tests.
 
 import { WebSocket, WebSocketServer } from 'ws';
 import type { PeerMessage } from '../core/zab/messages.js';
 import type { Logger } from '../runtime/env.js';
-import { encodePeerMessage, type PeerHello } from './peer-codec.js';
+import { encodePeerMessage, type PeerHello, type WireMessage } from './peer-codec.js';
+import { encodeSnapParts, SnapAssembly } from './snap-stream.js';
+import { DecodeError } from '@zoo/client/protocol';
+import { PeerDialing } from './peer-dialing.js';
 import type { PeerAddresses, PeerNetwork, PeerNetworkEvents } from './peer-network.js';
 import {
   PeerLink,
@@ -36,7 +40,7 @@ export interface WsPeerNetworkOptions {
 export interface PeerNetworkTuning extends PeerLinkLimits {
   reconnectDelayMinMs: number;
   reconnectDelayMaxMs: number;
-  /** Largest frame accepted (ws maxPayload): a SNAP of the whole tree must fit. */
+  /** Largest frame accepted (ws maxPayload): a batch, or one SNAP part (snap-stream.ts). */
   frameBytesMax: number;
   /** Every interval each up link is pinged; one silent for linkSilenceMaxMs is closed. */
   heartbeatIntervalMs: number;
@@ -46,7 +50,7 @@ export interface PeerNetworkTuning extends PeerLinkLimits {
 export const peerNetworkTuningDefault: PeerNetworkTuning = {
   reconnectDelayMinMs: 50,
   reconnectDelayMaxMs: 2000,
-  frameBytesMax: 512 * 1024 * 1024,
+  frameBytesMax: 64 * 1024 * 1024,
   heartbeatIntervalMs: 1000,
   linkSilenceMaxMs: 10_000,
   batchBytesMax: 1024 * 1024,
@@ -55,13 +59,13 @@ export const peerNetworkTuningDefault: PeerNetworkTuning = {
   helloTimeoutMs: 5000,
 };
 
-/** Failed dials are logged at debug level; this many in a row earn one warning. */
-const dialFailuresBeforeWarning = 10;
-
-interface Dialer {
-  attempt: number;
-  timer: ReturnType<typeof setTimeout> | null;
-  link: PeerLink | null;
+/**
+ * A ws client masks every frame it sends (RFC 6455 §5.3) so that a browser's traffic cannot
+ * poison the caches of proxies on its way. Peer links run between servers: an all-zero mask,
+ * which ws skips on both ends, saves an XOR and a copy of every frame the dialling side sends.
+ */
+function zeroMask(mask: Buffer): void {
+  mask.fill(0);
 }
 
 export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise<PeerNetwork> {
@@ -90,19 +94,21 @@ export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise
 class WsPeerNetwork implements PeerNetwork {
   /** Encodings of recently sent messages, so a broadcast is packed once. */
   private readonly encoded = new WeakMap<PeerMessage, Buffer>();
+  /** Each link's SNAP being received, part by part. */
+  private readonly snaps = new WeakMap<PeerLink, SnapAssembly>();
   readonly serverId: number;
   readonly port: number;
   /** Up links by peer id: at most one per peer. */
   private readonly links = new Map<number, PeerLink>();
   /** Every socket we hold, up or still saying hello, to close them all. */
   private readonly sockets = new Set<PeerLink>();
-  private readonly dialers = new Map<number, Dialer>();
+  private readonly dialing: PeerDialing;
   private readonly cutIds = new Set<number>();
   private isIsolated = false;
   private isClosed = false;
   private peers: PeerAddresses | (() => PeerAddresses);
   private heartbeat: ReturnType<typeof setInterval> | null = null;
-  private readonly log: Logger;
+  readonly log: Logger;
 
   private readonly options: WsPeerNetworkOptions;
   private readonly tuning: PeerNetworkTuning;
@@ -121,6 +127,7 @@ class WsPeerNetwork implements PeerNetwork {
     this.port = init.port;
     this.peers = init.options.peers ?? new Map();
     this.log = init.options.log;
+    this.dialing = new PeerDialing(this, this.tuning);
   }
 
   start(): void {
@@ -135,6 +142,11 @@ class WsPeerNetwork implements PeerNetwork {
   send(to: number, message: PeerMessage): void {
     const link = this.links.get(to);
     if (link === undefined || this.isClosed) return;
+    if (message.type === 'snap') {
+      // Never one message of the whole tree: bounded parts, put back together on the far side.
+      for (const part of encodeSnapParts(message.snapshot)) link.send(part);
+      return;
+    }
     // A proposal or commit goes to every learner as the same object: encode it once.
     let bytes = this.encoded.get(message);
     if (bytes === undefined) {
@@ -156,7 +168,7 @@ class WsPeerNetwork implements PeerNetwork {
   cut(id: number): void {
     this.cutIds.add(id);
     this.log.info(`server ${this.serverId}: link to ${id} cut`);
-    this.stopDialling(id);
+    this.dialing.stop(id);
     this.closeLinksTo(id, 'link cut');
   }
 
@@ -169,7 +181,7 @@ class WsPeerNetwork implements PeerNetwork {
   isolate(): void {
     this.isIsolated = true;
     this.log.info(`server ${this.serverId}: isolated from every peer`);
-    for (const id of [...this.dialers.keys()]) this.stopDialling(id);
+    this.dialing.stopAll();
     for (const link of [...this.sockets]) link.close('server isolated');
   }
 
@@ -188,54 +200,46 @@ class WsPeerNetwork implements PeerNetwork {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
-    for (const id of [...this.dialers.keys()]) this.stopDialling(id);
+    this.dialing.stopAll();
     for (const link of [...this.sockets]) link.close('server closing');
     this.links.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.log.info(`server ${this.serverId}: peer network closed`);
   }
 
-  private currentPeers(): PeerAddresses {
+  currentPeers(): PeerAddresses {
     return typeof this.peers === 'function' ? this.peers() : this.peers;
   }
 
-  private isReachable(id: number): boolean {
+  isReachable(id: number): boolean {
     return !this.isClosed && !this.isIsolated && !this.cutIds.has(id);
   }
 
-  /** Dials every configured lower-id peer not yet dialled; drops peers no longer configured. */
-  private reconcile(): void {
-    const peers = this.currentPeers();
-    for (const id of [...this.dialers.keys()]) {
-      if (!peers.has(id)) this.stopDialling(id);
-    }
-    for (const id of [...this.links.keys()]) {
-      if (!peers.has(id)) this.closeLinksTo(id, 'no longer a configured peer');
-    }
-    const lower = [...peers.keys()].filter((id) => id < this.serverId).sort((a, b) => a - b);
-    for (const id of lower) {
-      if (this.dialers.has(id) || !this.isReachable(id)) continue;
-      this.dialers.set(id, { attempt: 0, timer: null, link: null });
-      this.dial(id);
-    }
+  isLinked(id: number): boolean {
+    return this.links.has(id);
   }
 
-  private dial(id: number): void {
-    const dialer = this.dialers.get(id);
+  /** A ws connection to the peer's configured address, as its dialler (null: it has none). */
+  connect(id: number): PeerLink | null {
     const address = this.currentPeers().get(id);
-    if (dialer === undefined) return;
-    dialer.timer = null;
-    if (address === undefined || !this.isReachable(id)) {
-      this.dialers.delete(id);
-      return;
-    }
+    if (address === undefined) return null;
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
     const socket = new WebSocket(`ws://${host}:${address.port}${peerPath}`, {
       maxPayload: this.tuning.frameBytesMax,
       perMessageDeflate: false,
       handshakeTimeout: this.tuning.helloTimeoutMs,
+      generateMask: zeroMask,
     });
-    dialer.link = this.track(socket, { kind: 'dialer', peerId: id });
+    return this.track(socket, { kind: 'dialer', peerId: id });
+  }
+
+  /** Drops peers no longer configured, then dials or knocks on the rest. */
+  private reconcile(): void {
+    const peers = this.currentPeers();
+    for (const id of [...this.links.keys()]) {
+      if (!peers.has(id)) this.closeLinksTo(id, 'no longer a configured peer');
+    }
+    this.dialing.reconcile();
   }
 
   private accept(socket: WebSocket, url: string | undefined): void {
@@ -268,19 +272,20 @@ class WsPeerNetwork implements PeerNetwork {
     return link;
   }
 
-  /** The dialler must be the higher id, configured, and not cut off from us. */
+  /**
+   * The dialler must be configured and not cut off from us. A higher id gets its link; a lower id
+   * is knocking, and is refused and called back, so every link stays dialled by the higher id.
+   */
   private refusalOf(hello: PeerHello): Refusal {
     const id = hello.serverId;
-    if (id <= this.serverId) {
-      return {
-        code: closeCodes.refused,
-        reason: `server ${id} must be dialled by ${this.serverId}`,
-      };
-    }
-    if (!this.currentPeers().has(id)) {
+    if (id === this.serverId || !this.currentPeers().has(id)) {
       return { code: closeCodes.refused, reason: `server ${id} is not a configured peer` };
     }
     if (!this.isReachable(id)) return { code: closeCodes.cut, reason: 'link cut' };
+    if (id < this.serverId) {
+      this.dialing.callBack(id);
+      return { code: closeCodes.callBack, reason: `server ${this.serverId} calls back` };
+    }
     return null;
   }
 
@@ -296,25 +301,45 @@ class WsPeerNetwork implements PeerNetwork {
       this.log.info(`server ${this.serverId}: link to ${id} down: replaced by a new connection`);
       this.options.events.onPeerDisconnected(id);
     }
-    const dialer = this.dialers.get(id);
-    if (dialer !== undefined) dialer.attempt = 0;
+    this.dialing.linkUp(id);
     this.links.set(id, link);
     this.log.info(`server ${this.serverId}: link to ${id} up`);
     this.options.events.onPeerConnected(id);
   }
 
-  private deliver(link: PeerLink, messages: PeerMessage[]): void {
+  private deliver(link: PeerLink, messages: WireMessage[]): void {
     const id = link.peerId;
     if (id === null) return;
-    for (const message of messages) {
+    for (const wire of messages) {
       // A link closed while delivering (the core cut it) delivers nothing more.
       if (this.links.get(id) !== link || !link.isUp) return;
-      this.options.events.onMessage(id, message);
+      const message = this.reassemble(link, wire);
+      if (message !== null) this.options.events.onMessage(id, message);
+    }
+  }
+
+  /** A message as the core knows it, or null while a SNAP's parts are still coming. */
+  private reassemble(link: PeerLink, wire: WireMessage): PeerMessage | null {
+    let assembly = this.snaps.get(link);
+    const isPart = wire.type === 'snapHead' || wire.type === 'snapNodes';
+    if (!isPart && assembly?.isOpen !== true) return wire;
+    try {
+      if (!isPart) throw new DecodeError(`${wire.type} inside a SNAP`);
+      if (assembly === undefined) {
+        assembly = new SnapAssembly();
+        this.snaps.set(link, assembly);
+      }
+      return assembly.accept(wire);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      link.close(`bad SNAP: ${error.message}`, closeCodes.invalidPayload);
+      return null;
     }
   }
 
   private linkDown(link: PeerLink, reason: string): void {
     this.sockets.delete(link);
+    this.dialing.linkDown(link, reason);
     const id = link.peerId;
     if (id === null) {
       this.log.debug(`server ${this.serverId}: unnamed peer connection gone: ${reason}`);
@@ -329,36 +354,6 @@ class WsPeerNetwork implements PeerNetwork {
     } else if (!this.isClosed) {
       this.log.debug(`server ${this.serverId}: connection with ${id} gone: ${reason}`);
     }
-    const dialer = this.dialers.get(id);
-    if (dialer !== undefined && dialer.link === link) {
-      dialer.link = null;
-      if (dialer.attempt === dialFailuresBeforeWarning) {
-        this.log.warn(`server ${this.serverId}: still cannot reach server ${id}: ${reason}`);
-      }
-      this.redialLater(id, dialer);
-    }
-  }
-
-  /** Exponential back-off from reconnectDelayMinMs to reconnectDelayMaxMs, jittered ±50%. */
-  private redialLater(id: number, dialer: Dialer): void {
-    if (!this.isReachable(id) || !this.currentPeers().has(id)) {
-      this.dialers.delete(id);
-      return;
-    }
-    const { reconnectDelayMinMs: min, reconnectDelayMaxMs: max } = this.tuning;
-    const base = Math.min(max, min * 2 ** Math.min(dialer.attempt, 30));
-    const delayMs = Math.round(base * (0.5 + Math.random()));
-    dialer.attempt++;
-    dialer.timer = setTimeout(() => this.dial(id), Math.min(max, delayMs));
-    dialer.timer.unref();
-  }
-
-  private stopDialling(id: number): void {
-    const dialer = this.dialers.get(id);
-    if (dialer === undefined) return;
-    if (dialer.timer !== null) clearTimeout(dialer.timer);
-    this.dialers.delete(id);
-    dialer.link?.close('stopped dialling');
   }
 
   private closeLinksTo(id: number, reason: string): void {

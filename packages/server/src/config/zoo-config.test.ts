@@ -33,6 +33,15 @@ admin.enableServer=false
     ]);
   });
 
+  test('snapCount and autopurge.snapRetainCount (at least 3, as ZooKeeper keeps)', () => {
+    expect(parseZooConfig('snapCount=5000\nautopurge.snapRetainCount=7')).toMatchObject({
+      snapCount: 5000,
+      snapRetainCount: 7,
+    });
+    expect(parseZooConfig('autopurge.snapRetainCount=1').snapRetainCount).toBe(3);
+    expect(parseZooConfig('')).toMatchObject({ snapCount: null, snapRetainCount: null });
+  });
+
   test('defaults follow ZooKeeper', () => {
     expect(parseZooConfig('')).toMatchObject({
       tickMs: 2000,

@@ -21,6 +21,10 @@ export interface ZooConfig {
   members: MemberAddress[];
   extendedTypesEnabled: boolean;
   fourLetterWordWhitelist: string | null;
+  /** snapCount (zookeeper.snapCount), or null for the default. */
+  snapCount: number | null;
+  /** autopurge.snapRetainCount, or null for the default (3). */
+  snapRetainCount: number | null;
 }
 
 export class ConfigError extends Error {
@@ -57,6 +61,8 @@ export function parseZooConfig(text: string): ZooConfig {
     members: [],
     extendedTypesEnabled: false,
     fourLetterWordWhitelist: null,
+    snapCount: null,
+    snapRetainCount: null,
   };
   for (const [index, rawLine] of text.split('\n').entries()) {
     const line = rawLine.trim();
@@ -105,6 +111,14 @@ function applySetting(config: ZooConfig, key: string, value: string): void {
       return;
     case '4lw.commands.whitelist':
       config.fourLetterWordWhitelist = value;
+      return;
+    case 'snapCount':
+    case 'zookeeper.snapCount':
+      config.snapCount = integerValue(key, value);
+      return;
+    case 'autopurge.snapRetainCount':
+      // ZooKeeper keeps at least 3 whatever the file says.
+      config.snapRetainCount = Math.max(3, integerValue(key, value));
       return;
     default:
       // ZooKeeper ignores settings it does not know (and so does Zoo): many zoo.cfg files carry

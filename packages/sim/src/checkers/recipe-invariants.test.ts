@@ -18,10 +18,15 @@ const hold = (process: number, counter: number, acquiredMs: number): LockHold =>
   releasedMs: acquiredMs + 10,
 });
 
-const fenced = (process: number, counter: number, zxid: number | null): FencedWrite => ({
+const fenced = (
+  process: number,
+  counter: number,
+  zxid: number | null,
+  invokeMs = 0,
+): FencedWrite => ({
   process,
   token: token(counter),
-  invokeMs: 0,
+  invokeMs,
   outcome: zxid === null ? { type: 'unknown', reason: 'timeout' } : ok(BigInt(zxid)),
 });
 
@@ -30,12 +35,21 @@ function ok(zxid: bigint): FencedWrite['outcome'] {
 }
 
 const grant = (process: number, invokeMs: number, result: number | null): IdGrant => ({
+  kind: 'sequential',
   process,
+  generator: `c${process}#1`,
   invokeMs,
   outcome:
     result === null
       ? { type: 'unknown', reason: 'session expired' }
-      : { type: 'ok', value: result, completeMs: invokeMs + 5 },
+      : { type: 'ok', value: BigInt(result), completeMs: invokeMs + 5 },
+});
+
+/** A segment ID from `generator`, granted in 1 ms. */
+const segment = (generator: string, invokeMs: number, id: number): IdGrant => ({
+  ...grant(1, invokeMs, id),
+  kind: 'segment',
+  generator,
 });
 
 const increment = (outcome: 'unknown' | 'fail' | number): History['counterIncrements'][number] => ({
@@ -55,11 +69,13 @@ function run(parts: Partial<History>): History {
 
 const failOutcome: FencedWrite['outcome'] = { type: 'fail', code: -103, completeMs: 10 };
 
-/** Locks held in turn (one overlap after an expiry), fenced in order, ids and a counter. */
+/** Locks and leaders in turn (one overlap after an expiry), fenced in order, ids, a counter. */
 function healthy(): History {
   return run({
     lockHolds: [hold(1, 3, 0), hold(2, 7, 5), hold(1, 9, 30)],
     fencedWrites: [fenced(1, 3, 4), fenced(2, 7, 8), fenced(1, 3, null), fenced(1, 9, 12)],
+    leaderTerms: [hold(2, 4, 0), hold(3, 8, 40)],
+    leaderWrites: [fenced(2, 4, 5, 1), fenced(3, 8, 14, 41)],
     idGrants: [
       grant(1, 0, 1),
       grant(2, 2, 2),
@@ -98,6 +114,21 @@ describe('checkRecipes accepts valid histories', () => {
     expect(checkRecipes(history)).toEqual([]);
   });
 
+  test('accepts a holder told late of its loss, its writes after the next holder fenced', () => {
+    // Process 1 still believed it held until 50ms; its ok write started before process 2
+    // acquired at 10ms, and its later one failed the fencing check.
+    const history = run({
+      lockHolds: [{ ...hold(1, 3, 0), releasedMs: 50 }, hold(2, 7, 10)],
+      fencedWrites: [fenced(1, 3, 4, 5), { ...fenced(1, 3, 9, 20), outcome: failOutcome }],
+    });
+    expect(checkRecipes(history)).toEqual([]);
+  });
+
+  test('accepts segment IDs of different generators interleaving in real time', () => {
+    const idGrants = [segment('c1#1', 0, 1), segment('c2#1', 5, 9), segment('c1#1', 20, 2)];
+    expect(checkRecipes(run({ idGrants }))).toEqual([]);
+  });
+
   test('accepts concurrent grants in either order and an unread counter', () => {
     const history = run({
       idGrants: [grant(1, 0, 2), grant(2, 1, 1)],
@@ -132,8 +163,44 @@ const cases: { name: string; rule: string; history: History; mentions: string[] 
     mentions: ["process 2's hold with token 0x100000007", 'at 5ms', 'at 20ms'],
   },
   {
+    name: "an older holder's fenced write succeeds after a newer holder acquired",
+    rule: 'LockExclusion',
+    history: run({
+      lockHolds: [hold(1, 3, 0), hold(2, 7, 10)],
+      fencedWrites: [fenced(1, 3, 9, 12)],
+    }),
+    mentions: ["process 1's guarded write with token 0x100000003", "process 2's hold", 'at 10ms'],
+  },
+  {
+    name: "a former leader's guarded write succeeds after the next leader was elected",
+    rule: 'LeaderExclusion',
+    history: run({
+      leaderTerms: [hold(1, 3, 0), hold(2, 7, 10)],
+      leaderWrites: [fenced(2, 7, 11, 10), fenced(1, 3, 9, 12)],
+    }),
+    mentions: ["process 1's guarded write", "process 2's term with token 0x100000007", 'elected'],
+  },
+  {
+    name: 'two leaders hold the same token',
+    rule: 'LeaderTokens',
+    history: run({ leaderTerms: [hold(1, 3, 0), hold(2, 3, 5)] }),
+    mentions: ['token 0x100000003', 'process 1 (elected 0ms)', 'process 2 (elected 5ms)'],
+  },
+  {
+    name: 'two segment generators hand out the same ID',
+    rule: 'UniqueIds',
+    history: run({ idGrants: [segment('c1#1', 0, 7), segment('c2#3', 1, 7)] }),
+    mentions: ['segment id 7 (generator c1#1', 'segment id 7 (generator c2#3'],
+  },
+  {
+    name: 'one segment generator hands out a smaller ID later',
+    rule: 'IdOrder',
+    history: run({ idGrants: [segment('c2#1', 0, 7), segment('c2#1', 10, 6)] }),
+    mentions: ['segment id 6 (generator c2#1', 'came after', 'segment id 7'],
+  },
+  {
     name: 'an older holder writes after a newer holder wrote',
-    rule: 'Fencing',
+    rule: 'LockFencing',
     history: run({ fencedWrites: [fenced(2, 7, 8), fenced(1, 3, 12)] }),
     mentions: ["process 1's write with token 0x100000003", 'zxid 0xc', 'newer token 0x100000007'],
   },
@@ -141,19 +208,19 @@ const cases: { name: string; rule: string; history: History; mentions: string[] 
     name: 'two ok grants return the same id',
     rule: 'UniqueIds',
     history: run({ idGrants: [grant(1, 0, 4), grant(2, 1, 4)] }),
-    mentions: ["process 1's grant of 4", "process 2's grant of 4"],
+    mentions: ["process 1's sequential id 4", "process 2's sequential id 4"],
   },
   {
     name: 'a process gets a smaller id for a later grant',
     rule: 'IdOrder',
     history: run({ idGrants: [grant(1, 0, 4), grant(1, 1, 3)] }),
-    mentions: ["process 1's grant of 3", "came after process 1's grant of 4"],
+    mentions: ["process 1's sequential id 3", "came after process 1's sequential id 4"],
   },
   {
     name: 'a grant invoked after another completed gets a smaller id',
     rule: 'IdRealTime',
     history: run({ idGrants: [grant(1, 0, 4), grant(2, 10, 3)] }),
-    mentions: ["process 2's grant of 3", "smaller than process 1's grant of 4"],
+    mentions: ["process 2's sequential id 3", "smaller than process 1's sequential id 4"],
   },
   {
     name: 'two increments produce the same value',
@@ -226,11 +293,13 @@ function validGrants(plan: GrantPlan): IdGrant[] {
       .map((t, i) => [t.order, i + 1]),
   );
   return timed.map((t) => ({
+    kind: 'sequential',
     process: t.process,
+    generator: `c${t.process}#1`,
     invokeMs: t.invokeMs,
     outcome: t.lost
       ? { type: 'unknown', reason: 'connection loss' }
-      : { type: 'ok', value: ids.get(t.order) ?? 0, completeMs: t.completeMs },
+      : { type: 'ok', value: BigInt(ids.get(t.order) ?? 0), completeMs: t.completeMs },
   }));
 }
 

@@ -1,115 +1,33 @@
-// The recipe checker: what the lock, unique-id and counter recipes promise their users — fencing
-// tokens that grow with acquisition and commit order, ids that are unique and grow in real time,
-// a counter that counts every acknowledged increment. Reads a run's History, nothing else.
+// The recipe checker: what the Lock, LeaderLatch, ID generator and Counter recipes promise their
+// users — fencing tokens that grow with each turn and with commit order, holds and terms that
+// never overlap while valid (recipe-invariants-locks.ts), IDs that are unique (and, sequential
+// ones, grow in real time), a counter that counts every acknowledged increment once. Reads a
+// run's History, nothing else.
 
-import type {
-  CounterIncrement,
-  FencedWrite,
-  History,
-  IdGrant,
-  LockHold,
-  Violation,
-} from '../history/history.js';
-import { formatZxid } from './zab-invariants.js';
+import type { CounterIncrement, History, IdGrant, Violation } from '../history/history.js';
+import { checkExclusiveRole, recipeViolation as violation } from './recipe-invariants-locks.js';
 
-const checker = 'recipe';
-
-function violation(rule: string, message: string): Violation {
-  return { checker, message: `${rule}: ${message}` };
-}
-
-function describeHold(hold: LockHold): string {
-  return `process ${hold.process}'s hold with token ${formatZxid(hold.token)}`;
-}
-
-// A lock's fencing token is the czxid of the holder's lock node (zxids grow with commit order),
-// so a larger token means a later acquisition. Overlapping holds are not by themselves wrong
-// (after a session expiry the old holder learns late): fencing is what must keep them apart.
-// The acquisition order is judged only among holds proven by an ok fenced write: a holder whose
-// session already expired can still see its node as lowest on a lagging follower and believe it
-// acquired after a newer holder — its fenced writes then fail, which is the recipe working.
-function checkLockHolds(holds: readonly LockHold[], writes: readonly FencedWrite[]): Violation[] {
-  const out: Violation[] = [];
-  const byToken = new Map<bigint, LockHold>();
-  for (const hold of holds) {
-    const other = byToken.get(hold.token);
-    if (other !== undefined) {
-      out.push(
-        violation(
-          'LockTokens',
-          `token ${formatZxid(hold.token)} held by process ${other.process} (acquired ` +
-            `${other.acquiredMs}ms) and by process ${hold.process} (acquired ${hold.acquiredMs}ms)`,
-        ),
-      );
-    } else byToken.set(hold.token, hold);
-  }
-  const proven = new Set(writes.filter((w) => w.outcome.type === 'ok').map((w) => w.token));
-  const sorted = holds
-    .filter((hold) => proven.has(hold.token))
-    .sort((a, b) => (a.token < b.token ? -1 : a.token > b.token ? 1 : 0));
-  sorted.forEach((hold, i) => {
-    const previous = sorted[i - 1];
-    if (previous === undefined || hold.acquiredMs >= previous.acquiredMs) return;
-    out.push(
-      violation(
-        'LockOrder',
-        `${describeHold(hold)} was acquired at ${hold.acquiredMs}ms, before ` +
-          `${describeHold(previous)} (a smaller token) at ${previous.acquiredMs}ms`,
-      ),
-    );
-  });
-  return out;
-}
-
-// ZooKeeper recipes: a fenced write is a multi (check the holder's lock node, then set), so the
-// resource sees writes in commit (zxid) order; a holder with an older token must never write
-// after a newer holder's write committed.
-function checkFencing(writes: readonly FencedWrite[]): Violation[] {
-  const committed: { write: FencedWrite; zxid: bigint }[] = [];
-  for (const write of writes) {
-    if (write.outcome.type !== 'ok' || write.outcome.value.zxid === null) continue;
-    committed.push({ write, zxid: write.outcome.value.zxid });
-  }
-  committed.sort((a, b) => (a.zxid < b.zxid ? -1 : a.zxid > b.zxid ? 1 : 0));
-  const out: Violation[] = [];
-  let newest: { write: FencedWrite; zxid: bigint } | null = null;
-  for (const entry of committed) {
-    if (newest !== null && entry.write.token < newest.write.token) {
-      out.push(
-        violation(
-          'Fencing',
-          `process ${entry.write.process}'s write with token ${formatZxid(entry.write.token)} ` +
-            `committed at zxid ${formatZxid(entry.zxid)}, after process ` +
-            `${newest.write.process}'s write with the newer token ` +
-            `${formatZxid(newest.write.token)} committed at zxid ${formatZxid(newest.zxid)}`,
-        ),
-      );
-      continue;
-    }
-    newest = entry;
-  }
-  return out;
-}
-
-type OkGrant = { grant: IdGrant; value: number; completeMs: number; order: number };
+type OkGrant = { grant: IdGrant; value: bigint; completeMs: number; order: number };
 
 function describeGrant(g: OkGrant): string {
   return (
-    `process ${g.grant.process}'s grant of ${g.value} (invoked ${g.grant.invokeMs}ms, ` +
-    `completed ${g.completeMs}ms)`
+    `process ${g.grant.process}'s ${g.grant.kind} id ${g.value} (generator ` +
+    `${g.grant.generator}, invoked ${g.grant.invokeMs}ms, completed ${g.completeMs}ms)`
   );
 }
 
-// Unique ids from sequential znodes: the parent's counter never repeats, a client's creates are
-// applied in its order, and a create that starts after another finished gets a larger number.
-function checkIdGrants(grants: readonly IdGrant[]): Violation[] {
+// SequentialIdGenerator: the parent's sequence never repeats, and a create that starts after
+// another finished commits later and gets a larger number. SegmentIdGenerator: ranges reserved
+// by counter updates that each apply at most once never overlap, and one generator hands its
+// ranges out in order; IDs of different generators interleave, so real time orders nothing.
+function checkIdGrants(grants: readonly IdGrant[], kind: IdGrant['kind']): Violation[] {
   const ok: OkGrant[] = [];
   grants.forEach((grant, order) => {
-    if (grant.outcome.type !== 'ok') return;
+    if (grant.kind !== kind || grant.outcome.type !== 'ok') return;
     ok.push({ grant, value: grant.outcome.value, completeMs: grant.outcome.completeMs, order });
   });
   const out: Violation[] = [];
-  const byValue = new Map<number, OkGrant>();
+  const byValue = new Map<bigint, OkGrant>();
   for (const g of ok) {
     const other = byValue.get(g.value);
     if (other === undefined) byValue.set(g.value, g);
@@ -118,15 +36,16 @@ function checkIdGrants(grants: readonly IdGrant[]): Violation[] {
   const invokeOrder = [...ok].sort(
     (a, b) => a.grant.invokeMs - b.grant.invokeMs || a.order - b.order,
   );
-  const lastOfProcess = new Map<number, OkGrant>();
+  const lastOfIssuer = new Map<string, OkGrant>();
   for (const g of invokeOrder) {
-    const previous = lastOfProcess.get(g.grant.process);
-    lastOfProcess.set(g.grant.process, g);
+    const issuer = kind === 'sequential' ? `c${g.grant.process}` : g.grant.generator;
+    const previous = lastOfIssuer.get(issuer);
+    lastOfIssuer.set(issuer, g);
     // Equal values are duplicates, already reported by UniqueIds.
     if (previous === undefined || g.value >= previous.value) continue;
     out.push(violation('IdOrder', `${describeGrant(g)} came after ${describeGrant(previous)}`));
   }
-  out.push(...checkIdRealTime(invokeOrder));
+  if (kind === 'sequential') out.push(...checkIdRealTime(invokeOrder));
   return out;
 }
 
@@ -154,8 +73,9 @@ function checkIdRealTime(invokeOrder: readonly OkGrant[]): Violation[] {
   return out;
 }
 
-// A counter increment is a read then a conditional set; acked increments must all be counted,
-// indeterminate ones may or may not be, and no two increments may produce the same value.
+// Every applied increment moves the counter by one from the value it read, so applied
+// increments produce distinct values 1..final: acked ones must all be counted, unknown ones at
+// most once each, failed ones never, and no two increments may produce the same value.
 function checkCounter(increments: readonly CounterIncrement[], final: number | null): Violation[] {
   const out: Violation[] = [];
   const values = new Map<number, CounterIncrement>();
@@ -197,12 +117,13 @@ function checkCounter(increments: readonly CounterIncrement[], final: number | n
   return out;
 }
 
-/** Checks the lock, unique-id and counter recipes' promises over a run's history. */
+/** Checks the lock, leader, unique-id and counter recipes' promises over a run's history. */
 export function checkRecipes(history: History): Violation[] {
   return [
-    ...checkLockHolds(history.lockHolds, history.fencedWrites),
-    ...checkFencing(history.fencedWrites),
-    ...checkIdGrants(history.idGrants),
+    ...checkExclusiveRole('Lock', history.lockHolds, history.fencedWrites),
+    ...checkExclusiveRole('Leader', history.leaderTerms, history.leaderWrites),
+    ...checkIdGrants(history.idGrants, 'sequential'),
+    ...checkIdGrants(history.idGrants, 'segment'),
     ...checkCounter(history.counterIncrements, history.finalCounter),
   ];
 }

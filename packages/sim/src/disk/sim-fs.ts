@@ -22,6 +22,12 @@ export class SimFs implements DiskFs {
   /** Extra latency of every sync (a stalling disk), set by the nemesis. */
   stallMs = 0;
   armedError: ArmedDiskError | null = null;
+  /**
+   * The planted bug logAckBeforeSync, from outside the log: a sync answers at once and reaches
+   * stable storage only after its latency (a device whose volatile cache acks flushes), so the
+   * log's `done` runs before its data is durable, as if it answered before its fdatasync.
+   */
+  acksSyncEarly = false;
   /** Runs after each write reaches the cache (its sync, if any, still to come). */
   onWritten: (() => void) | null = null;
   private readonly directories = new Map<string, SimDirectory>();
@@ -189,13 +195,18 @@ export class SimFs implements DiskFs {
   }
 
   private sync(fd: number, syscall: string): Promise<void> {
-    return this.call(this.syncMs(), () => {
-      this.throwArmed('sync', syscall);
-      const open = this.openFiles.get(fd);
-      if (open === undefined) throw fsError('EBADF', syscall, String(fd));
-      if (open.type === 'file') open.file.sync();
-      else open.directory.sync();
-    });
+    if (!this.acksSyncEarly) return this.call(this.syncMs(), () => this.syncNow(fd, syscall));
+    // The file is taken now: the log may close the fd (a segment rolled) before the flush lands.
+    const open = this.openFiles.get(fd);
+    void this.call(this.syncMs(), () => syncOpen(open)).catch(() => undefined);
+    return this.now(() => undefined);
+  }
+
+  private syncNow(fd: number, syscall: string): void {
+    this.throwArmed('sync', syscall);
+    const open = this.openFiles.get(fd);
+    if (open === undefined) throw fsError('EBADF', syscall, String(fd));
+    syncOpen(open);
   }
 
   /**
@@ -261,6 +272,11 @@ export class SimFs implements DiskFs {
       : 1 + this.random.nextFloat() * 9;
     return base + this.stallMs;
   }
+}
+
+function syncOpen(open: OpenFile | undefined): void {
+  if (open?.type === 'file') open.file.sync();
+  else open?.directory.sync();
 }
 
 /** An error as node:fs makes them: `code` is what callers test (isNotFound). */

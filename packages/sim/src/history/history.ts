@@ -47,16 +47,22 @@ export interface ZnodeOp {
   outcome: Outcome<ZnodeOpValue>;
 }
 
-/** A lock recipe's critical section, judged by its fencing token (the lock node's czxid). */
+/**
+ * A hold of the Lock recipe, judged by its fencing token (the lock node's czxid). `acquiredMs`
+ * is when acquire() resolved: the holder's server had by then shown every older node gone.
+ */
 export interface LockHold {
   process: number;
   token: bigint;
   acquiredMs: number;
-  /** When the holder released it or learned it lost it (session expiry); null: run ended. */
+  /** When the holder released it or was told it lost it (its signal); null: run ended. */
   releasedMs: number | null;
 }
 
-/** A write to the lock-protected resource, guarded by the holder's token (multi check+set). */
+/**
+ * A write to the lock-protected resource: a multi that checks the holder's lock node still
+ * exists, then sets the resource. An ok one proves the hold was still valid when it committed.
+ */
 export interface FencedWrite {
   process: number;
   token: bigint;
@@ -64,6 +70,11 @@ export interface FencedWrite {
   outcome: Outcome<{ zxid: bigint | null }>;
 }
 
+/**
+ * An increment by the Counter recipe. `unknown`: it threw CounterOutcomeUnknownError, or was in
+ * flight when the run (or its host) ended — applied once or not at all. `fail`: the recipe
+ * threw anything else, which it promises means the update did not apply.
+ */
 export interface CounterIncrement {
   process: number;
   invokeMs: number;
@@ -71,11 +82,18 @@ export interface CounterIncrement {
   outcome: Outcome<number>;
 }
 
+/**
+ * An ID from a generator recipe: `sequential` (SequentialIdGenerator: unique, and larger than
+ * every ID granted before it was asked for) or `segment` (SegmentIdGenerator: unique, and
+ * increasing per generator).
+ */
 export interface IdGrant {
+  kind: 'sequential' | 'segment';
   process: number;
+  /** The generator instance that granted it (one per client session). */
+  generator: string;
   invokeMs: number;
-  /** ok value: the sequence number of the created sequential node. */
-  outcome: Outcome<number>;
+  outcome: Outcome<bigint>;
 }
 
 /** What the servers did, as seen from outside the core (the sim wraps host and network). */
@@ -110,6 +128,10 @@ export interface History {
   znodeOps: ZnodeOp[];
   lockHolds: LockHold[];
   fencedWrites: FencedWrite[];
+  /** LeaderLatch terms, judged as holds: the token is the leader node's czxid. */
+  leaderTerms: LockHold[];
+  /** Leaders' guarded writes to their resource (a multi: check the leader node, then set). */
+  leaderWrites: FencedWrite[];
   counterIncrements: CounterIncrement[];
   idGrants: IdGrant[];
   /** The counter's value read after the run healed (null if it could not be read). */
@@ -127,6 +149,8 @@ export function emptyHistory(): History {
     znodeOps: [],
     lockHolds: [],
     fencedWrites: [],
+    leaderTerms: [],
+    leaderWrites: [],
     counterIncrements: [],
     idGrants: [],
     finalCounter: null,

@@ -31,7 +31,7 @@ export interface DiskHooks {
 
 export interface SimDiskOptions {
   dataDir: string;
-  /** The planted bug: the log answers each batch before its fdatasync. */
+  /** The planted bug: every sync answers before its data is durable (see SimFs). */
   plantedAckBeforeSync?: boolean;
 }
 
@@ -55,6 +55,7 @@ export class SimDisk {
   ) {
     this.fs = new SimFs(world, random.fork());
     this.fs.onWritten = () => this.hooks.written?.();
+    this.fs.acksSyncEarly = options.plantedAckBeforeSync === true;
   }
 
   get dataDir(): string {
@@ -87,7 +88,6 @@ export class SimDisk {
       afterSnapshot: async () => {
         await purge(dataDir, snapRetainCountDefault, { logger, fs });
       },
-      ...(this.options.plantedAckBeforeSync === true ? { plantedAckBeforeSync: true } : {}),
     });
     return { recovered, txnLog: this.txnLogOver(log) };
   }

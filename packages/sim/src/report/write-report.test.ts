@@ -17,6 +17,7 @@ import {
 } from '../scenario.js';
 import { fromJson } from './json.js';
 import { formatSummary, parseScenario, readScenario, writeReport } from './write-report.js';
+import { recipeBugs } from '../workload/planted-recipe-bugs.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -159,6 +160,7 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record(
     faults: fc.uniqueArray(fc.constantFrom(...faultKinds)),
     schedule: fc.array(fc.record({ atMs: fc.nat(), fault: faultArbitrary })),
     plantedBug: fc.constantFrom(...plantedBugs),
+    plantedRecipeBug: fc.constantFrom(...recipeBugs),
   },
   { requiredKeys: ['seed', 'nodes', 'clients', 'durationMs', 'faults'] },
 );
@@ -190,6 +192,10 @@ describe('readScenario', () => {
     [
       { nodes: 3, faults: [], seed: 1, clients: 1, durationMs: 1, plantedBug: 'x' },
       /scenario\.plantedBug must be one of commitWithoutQuorum, ackBeforePersist/,
+    ],
+    [
+      { nodes: 3, faults: [], seed: 1, clients: 1, durationMs: 1, plantedRecipeBug: 'x' },
+      /scenario\.plantedRecipeBug must be one of counterBlindRetry, lockOrderedByName/,
     ],
   ])('refuses %j', (value, message) => {
     expect(() => parseScenario(value)).toThrow(message);

@@ -18,6 +18,7 @@ import {
 } from '../scenario.js';
 import { fromJson, toJson } from './json.js';
 import { renderTimelineHtml } from './timeline-html.js';
+import { recipeBugs } from '../workload/planted-recipe-bugs.js';
 
 export interface ReportExtra {
   /** The one-line command that reruns this run. */
@@ -234,6 +235,10 @@ export function parseScenario(value: unknown): Scenario {
   }
   if (value['plantedBug'] !== undefined) {
     scenario.plantedBug = oneOf(value['plantedBug'], plantedBugs, 'scenario.plantedBug');
+  }
+  const recipeBug = value['plantedRecipeBug'];
+  if (recipeBug !== undefined) {
+    scenario.plantedRecipeBug = oneOf(recipeBug, recipeBugs, 'scenario.plantedRecipeBug');
   }
   rejectUnknownKeys(value, scenario, 'scenario');
   return scenario;

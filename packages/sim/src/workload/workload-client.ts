@@ -1,10 +1,12 @@
 // One simulated client process: it opens a session on the real ZooClient and keeps issuing a
-// random mix of register ops, counter increments, ID grants, lock cycles and ephemerals until
+// random mix of register ops and the real recipes' operations (counter increments, sequential
+// and segment IDs, lock cycles, leader terms) and ephemerals until
 // the run's stop time; when its session expires it records that and opens a new one. Its host
 // can crash (what it had in flight stays unknown; its session is left to expire) and restart.
 
 import { createClientWithEnv } from '@zoo/client';
-import type { ZooClient } from '@zoo/client';
+import type { ClientEnv, ZooClient } from '@zoo/client';
+import { SegmentIdGenerator } from '@zoo/client/recipes';
 import type { History, Violation } from '../history/history.js';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
@@ -15,7 +17,13 @@ import { simClientEnv, sleep } from './sim-client-env.js';
 import type { OpContext } from './op-context.js';
 import { registerOp } from './register-ops.js';
 import type { SeenVersions } from './seen-versions.js';
-import { createEphemeral, grantId, incrementCounter, lockCycle } from './recipe-ops.js';
+import { segmentsPath } from './op-context.js';
+import { incrementCounter } from './counter-op.js';
+import { grantSegmentId, grantSequentialId } from './id-ops.js';
+import { lockCycle } from './lock-op.js';
+import { leaderTerm } from './leader-op.js';
+import { createEphemeral } from './ephemeral-op.js';
+import type { RecipeBug } from './planted-recipe-bugs.js';
 
 export interface WorkloadClientOptions {
   world: World;
@@ -28,12 +36,21 @@ export interface WorkloadClientOptions {
   random: SeededRandom;
   nextOpId: () => number;
   violations: Violation[];
+  /** A recipe bug planted to prove the checker catches it; null in every honest run. */
+  recipeBug: RecipeBug | null;
 }
+
+/**
+ * Small segments, so that a short run reserves many ranges (each a counter update) and hands
+ * out prefetched ones: the generator's default of 1,000 IDs would last a whole run.
+ */
+const segmentOptions = { step: 4, stepMax: 32, prefetchAt: 0.5 };
 
 export class WorkloadClient {
   readonly process: SimProcess;
   private client: ZooClient | null = null;
   private writes = 0;
+  private sessions = 0;
   /** Resolves the wait of the run loop when the host crashes or restarts. */
   private wake: () => void = () => undefined;
 
@@ -121,7 +138,7 @@ export class WorkloadClient {
       await client.close();
       return;
     }
-    const context = this.context(client);
+    const context = this.context(client, env);
     const seen: SeenVersions = new Map();
     while (!isExpired && world.nowMs < stopMs) {
       await this.oneOp(context, seen);
@@ -134,19 +151,26 @@ export class WorkloadClient {
     const roll = context.random.nextFloat();
     if (roll < 0.55) return registerOp(context, seen);
     if (roll < 0.7) return incrementCounter(context);
-    if (roll < 0.8) return grantId(context);
-    if (roll < 0.92) return lockCycle(context);
+    if (roll < 0.75) return grantSequentialId(context);
+    if (roll < 0.8) return grantSegmentId(context);
+    if (roll < 0.9) return lockCycle(context);
+    if (roll < 0.94) return leaderTerm(context);
     return createEphemeral(context);
   }
 
-  private context(client: ZooClient): OpContext {
+  private context(client: ZooClient, env: ClientEnv): OpContext {
     const { world, history, random, process } = this.options;
+    this.sessions += 1;
+    const generator = new SegmentIdGenerator(client, segmentsPath, { ...segmentOptions, env });
     return {
       world,
       random,
       history,
       process,
       client,
+      env,
+      segmentIds: { generator, name: `c${process}#${this.sessions}` },
+      recipeBug: this.options.recipeBug,
       nextOpId: this.options.nextOpId,
       uniqueData: () => {
         this.writes += 1;

@@ -1,7 +1,8 @@
 // The durable TxnLog on real files: each write(ops, done) is one batch — its records appended to
-// the current preallocated segment, one fdatasync, then done — run strictly one after another,
-// so dones come in batch order and never before their data is on disk. A failed write or sync
-// stops the log for good and goes to onFatal; no later done is ever called.
+// the current preallocated segment, an fdatasync, then done — and batches that arrive while one
+// is being written share the next fdatasync (group commit); dones come in batch order and never
+// before their data is on disk. A failed write or sync stops the log for good and goes to
+// onFatal; no later done is ever called.
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
@@ -29,11 +30,6 @@ export interface DiskTxnLogOptions {
   segmentBytes?: number;
   /** Runs after each checkpoint's snapshot is durable (retention: purge what it made old). */
   afterSnapshot?: () => Promise<void>;
-  /**
-   * A planted bug for the simulator's self-test only (never set in production): each batch's
-   * `done` runs once its records are written, before the fdatasync that makes them durable.
-   */
-  plantedAckBeforeSync?: boolean;
 }
 
 type Done = (lastTxnZxid: bigint | null) => void;
@@ -57,6 +53,9 @@ export class DiskTxnLog implements TxnLog {
   private isDirty = false;
   /** The current line's segments and the first txn each holds (see LogResume.lineSegments). */
   private lineSegments: LineSegment[];
+  /** Batches handed to write() while another group was being written. */
+  private waiting: { ops: readonly PersistOp[]; done: Done }[] = [];
+  private isWriting = false;
   /** Checkpoint snapshots being written beside the log, one at a time. */
   private snapshotWrite: Promise<void> | null = null;
 
@@ -75,20 +74,34 @@ export class DiskTxnLog implements TxnLog {
     return log;
   }
 
+  /**
+   * Group commit: batches that arrive while one is being written wait, and the next write takes
+   * all of them with one fdatasync; each `done` still runs in order, once its data is on disk.
+   */
   write(ops: readonly PersistOp[], done: Done): void {
     if (this.isClosed) throw new Error('write after close');
-    this.queue = this.queue.then(async () => {
-      if (this.failure !== null) return;
-      let lastTxnZxid: bigint | null;
-      const early = this.options.plantedAckBeforeSync === true ? done : null;
-      try {
-        lastTxnZxid = await this.writeBatch(ops, early);
-      } catch (error) {
-        this.fail(error);
-        return;
+    this.waiting.push({ ops, done });
+    if (!this.isWriting) this.queue = this.writeWaiting();
+  }
+
+  private async writeWaiting(): Promise<void> {
+    this.isWriting = true;
+    try {
+      while (this.waiting.length > 0 && this.failure === null) {
+        const group = this.waiting;
+        this.waiting = [];
+        let lastTxnZxids: (bigint | null)[];
+        try {
+          lastTxnZxids = await this.writeGroup(group.map((batch) => batch.ops));
+        } catch (error) {
+          this.fail(error);
+          return;
+        }
+        group.forEach((batch, i) => callGuarded(() => batch.done(lastTxnZxids[i] ?? null)));
       }
-      if (early === null) callGuarded(() => done(lastTxnZxid));
-    });
+    } finally {
+      this.isWriting = false;
+    }
   }
 
   /** Resolves once the checkpoint snapshot being written (if any) and its retention are done. */
@@ -113,7 +126,24 @@ export class DiskTxnLog implements TxnLog {
     callGuarded(() => this.options.onFatal(failure));
   }
 
-  private async writeBatch(ops: readonly PersistOp[], early: Done | null): Promise<bigint | null> {
+  /** Writes the batches' records, syncs once, and returns each batch's last txn zxid. */
+  private async writeGroup(batches: readonly (readonly PersistOp[])[]): Promise<(bigint | null)[]> {
+    let checkpoint: SnapshotFile | null = null;
+    const lastTxnZxids: (bigint | null)[] = [];
+    for (const ops of batches) {
+      const written = await this.writeOps(ops);
+      lastTxnZxids.push(written.lastTxnZxid);
+      checkpoint = written.checkpoint ?? checkpoint;
+    }
+    await this.sync();
+    // Written once the log it names is durable, beside the batches that follow.
+    if (checkpoint !== null) this.writeCheckpoint(checkpoint);
+    return lastTxnZxids;
+  }
+
+  private async writeOps(
+    ops: readonly PersistOp[],
+  ): Promise<{ lastTxnZxid: bigint | null; checkpoint: SnapshotFile | null }> {
     let lastTxnZxid: bigint | null = null;
     let checkpoint: SnapshotFile | null = null;
     for (const op of ops) {
@@ -146,10 +176,7 @@ export class DiskTxnLog implements TxnLog {
           assertNever(op, 'persist op');
       }
     }
-    await this.sync(early === null ? null : () => callGuarded(() => early(lastTxnZxid)));
-    // Written once the log it names is durable, beside the batches that follow.
-    if (checkpoint !== null) this.writeCheckpoint(checkpoint);
-    return lastTxnZxid;
+    return { lastTxnZxid, checkpoint };
   }
 
   /**
@@ -205,7 +232,7 @@ export class DiskTxnLog implements TxnLog {
   }
 
   /** Writes the pending frames and fdatasyncs the segment if anything was written. */
-  private async sync(beforeFdatasync: (() => void) | null = null): Promise<void> {
+  private async sync(): Promise<void> {
     const fd = this.currentFd();
     if (this.pending.length > 0) {
       const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
@@ -217,7 +244,6 @@ export class DiskTxnLog implements TxnLog {
         this.isDirty = true;
       }
     }
-    beforeFdatasync?.();
     if (this.isDirty) {
       await this.disk.fdatasync(fd);
       this.isDirty = false;

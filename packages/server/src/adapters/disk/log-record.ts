@@ -1,28 +1,51 @@
 // What a log segment's records hold: a txn, or a truncation of the txns logged after a zxid.
-// Encoded with the peer links' msgpackr configuration and read back with read-txn.ts's
-// validation, so a txn on disk and a txn on the wire are one format.
+// A record is a kind byte and its zxid (big-endian int64), then, for a txn, the txn in the peer
+// links' msgpackr configuration read back with read-txn.ts's validation (a txn on disk and on
+// the wire are one format). The zxid up front lets recovery pass over the txns a snapshot
+// already holds without decoding them.
 
-import { assertNever } from '@zoo/client/protocol';
+import { assertNever, DecodeError } from '@zoo/client/protocol';
 import type { Txn } from '../../core/tree/txn.js';
 import { packValue, unpackValue } from '../msgpack-value.js';
 import { readTxn } from '../read-txn.js';
-import { WireObject } from '../wire-object.js';
 
 export type LogRecord = { type: 'txn'; txn: Txn } | { type: 'truncate'; afterZxid: bigint };
 
+const txnKind = 1;
+const truncateKind = 2;
+const prefixBytes = 9;
+
 export function encodeLogRecord(record: LogRecord): Buffer {
-  return packValue(record);
+  const body = record.type === 'txn' ? packValue(record.txn) : null;
+  const out = Buffer.allocUnsafe(prefixBytes + (body?.length ?? 0));
+  out.writeUInt8(record.type === 'txn' ? txnKind : truncateKind, 0);
+  out.writeBigInt64BE(record.type === 'txn' ? record.txn.zxid : record.afterZxid, 1);
+  body?.copy(out, prefixBytes);
+  return out;
+}
+
+/** The record's kind and zxid, read without decoding the txn. */
+export function peekLogRecord(payload: Buffer): { type: LogRecord['type']; zxid: bigint } {
+  if (payload.length < prefixBytes) throw new DecodeError('a log record cut short');
+  const kind = payload.readUInt8(0);
+  if (kind !== txnKind && kind !== truncateKind) throw new DecodeError(`record kind ${kind}`);
+  return { type: kind === txnKind ? 'txn' : 'truncate', zxid: payload.readBigInt64BE(1) };
 }
 
 /** Throws DecodeError when the bytes are no record (the checksum matched: a bug or a version). */
-export function decodeLogRecord(payload: Uint8Array): LogRecord {
-  const o = WireObject.of(unpackValue(payload, 'log record'), 'record');
-  const type = o.oneOf('type', ['txn', 'truncate'] as const);
+export function decodeLogRecord(payload: Buffer): LogRecord {
+  const { type, zxid } = peekLogRecord(payload);
   switch (type) {
-    case 'txn':
-      return { type, txn: readTxn(o.get('txn'), o.at('txn')) };
+    case 'txn': {
+      if (payload.length === prefixBytes) throw new DecodeError('a txn record without its txn');
+      const txn = readTxn(unpackValue(payload.subarray(prefixBytes), 'log record'), 'txn');
+      if (txn.zxid !== zxid)
+        throw new DecodeError(`txn 0x${txn.zxid.toString(16)} filed as ${zxid}`);
+      return { type, txn };
+    }
     case 'truncate':
-      return { type, afterZxid: o.int64('afterZxid') };
+      if (payload.length !== prefixBytes) throw new DecodeError('bytes after a truncation');
+      return { type, afterZxid: zxid };
     default:
       return assertNever(type, 'log record type');
   }

@@ -11,7 +11,7 @@ import { listDataDir, lineStartOf, type DataDirListing } from './data-dir-listin
 import { CorruptDataDirError } from './disk-errors.js';
 import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { readEpochs, type Epochs } from './epochs-file.js';
-import { replaySegment, type FirstTxn } from './replay-segment.js';
+import { replaySegment, type ReplayOptions, type ReplaySeen } from './replay-segment.js';
 import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
 import { readSnapshot, snapshotName } from './snapshot-file.js';
 
@@ -126,8 +126,13 @@ async function replayLog(
       `no readable snapshot has its log: the log from ${name} is gone`,
     );
   }
-  let log: Txn[] = [];
+  const log: Txn[] = [];
   let lineSegments: LineSegment[] = [];
+  const first = segments[start];
+  // Replay from inside a line (a checkpoint's fromSeq) passes over the snapshot's own txns.
+  const startsAtSnapshot = first?.startsLine === true && first.baseZxid === baseZxid;
+  const skipThrough = startsAtSnapshot ? null : baseZxid;
+  let reachesSnapshot = startsAtSnapshot;
   for (let index = start; index < segments.length; index++) {
     const header = segments[index];
     if (header === undefined) continue;
@@ -135,11 +140,13 @@ async function replayLog(
       crossLineStart(header, log, baseZxid, context);
       lineSegments = [];
     }
-    const seen: FirstTxn = { zxid: null };
-    await replayOne(context, header, { log, isLast: index === segments.length - 1, seen });
-    lineSegments.push({ seq: header.seq, firstZxid: seen.zxid });
+    const seen: ReplaySeen = { firstZxid: null, reachedSkipEnd: false };
+    const isLast = index === segments.length - 1;
+    await replayOne(context, header, { log, isLast, seen, skipThrough });
+    reachesSnapshot ||= seen.reachedSkipEnd;
+    lineSegments.push({ seq: header.seq, firstZxid: seen.firstZxid });
   }
-  if (baseZxid !== null) log = afterSnapshot(log, baseZxid, segments[start]);
+  if (baseZxid !== null) checkAfterSnapshot(log, baseZxid, { first, reachesSnapshot });
   const resumeZxid = last?.baseZxid ?? null;
   return { log, resume: { nextSeq, baseZxid: resumeZxid, startsLine: false, lineSegments } };
 }
@@ -152,23 +159,19 @@ function startOf(segments: readonly SegmentHeader[], base: Base): number | null 
 }
 
 /**
- * The log after the snapshot. Replay may start inside a line (a checkpoint's fromSeq): its
- * first records are the snapshot's own history and are dropped, but the snapshot's zxid must be
- * among them, or the log does not continue the snapshot and proves nothing.
+ * The log must continue the snapshot: a line that starts at it holds nothing from before it,
+ * and replay from inside a line must have passed the snapshot's own zxid on its way.
  */
-function afterSnapshot(
-  log: Txn[],
+function checkAfterSnapshot(
+  log: readonly Txn[],
   zxid: bigint,
-  first: SegmentHeader | undefined,
-): Txn[] {
-  const startsAtSnapshot = first?.startsLine === true && first.baseZxid === zxid;
-  const firstAfterIndex = log.findIndex((txn) => txn.zxid > zxid);
-  const end = firstAfterIndex < 0 ? log.length : firstAfterIndex;
-  const reachesSnapshot = startsAtSnapshot ? end === 0 : log[end - 1]?.zxid === zxid;
-  if (reachesSnapshot) return log.slice(end);
+  replay: { first: SegmentHeader | undefined; reachesSnapshot: boolean },
+): void {
+  const before = log[0] !== undefined && log[0].zxid <= zxid;
+  if (replay.reachesSnapshot && !before) return;
   throw new CorruptDataDirError(
-    segmentName(first?.seq ?? 0),
-    startsAtSnapshot
+    segmentName(replay.first?.seq ?? 0),
+    before
       ? 'txns from before its snapshot'
       : `does not reach ${snapshotName(zxid)}, which names it as its log`,
   );
@@ -202,7 +205,7 @@ function crossLineStart(
 async function replayOne(
   context: ReplayContext,
   header: SegmentHeader,
-  options: { log: Txn[]; isLast: boolean; seen: FirstTxn },
+  options: ReplayOptions,
 ): Promise<void> {
   const path = segmentPath(context.dataDir, header.seq);
   const file = segmentName(header.seq);

@@ -5,13 +5,25 @@
 
 import type { Txn } from '../../core/tree/txn.js';
 import { CorruptDataDirError } from './disk-errors.js';
-import { decodeLogRecord, replayRecord } from './log-record.js';
+import { decodeLogRecord, peekLogRecord, replayRecord } from './log-record.js';
 import { findFrameAfter, frameAt } from './record-frame.js';
 import { decodeSegmentHeader } from './segment-file.js';
 
 export interface TornTail {
   offsetBytes: number;
   problem: string;
+}
+
+export interface ReplayOptions {
+  log: Txn[];
+  isLast: boolean;
+  /** Filled in as the segment is read. */
+  seen?: ReplaySeen;
+  /**
+   * Txns up to this zxid (a snapshot's) are passed over undecoded: the snapshot holds them.
+   * Truncations still apply to what was kept, which gives what replaying all of them would.
+   */
+  skipThrough?: bigint | null;
 }
 
 /**
@@ -21,13 +33,13 @@ export interface TornTail {
 export function replaySegment(
   bytes: Buffer,
   file: string,
-  options: { log: Txn[]; isLast: boolean; seen?: FirstTxn },
+  options: ReplayOptions,
 ): TornTail | null {
   let offset = decodeSegmentHeader(bytes, file).recordsOffset;
   for (;;) {
     const frame = frameAt(bytes, offset);
     if (frame.type === 'record') {
-      replayPayload(frame.payload, { file, offset, log: options.log, seen: options.seen });
+      replayPayload(frame.payload, { ...options, file, offset });
       offset = frame.nextOffset;
       continue;
     }
@@ -49,23 +61,30 @@ export function replaySegment(
 }
 
 /** Filled in with the zxid of the first txn record a segment holds. */
-export interface FirstTxn {
-  zxid: bigint | null;
+export interface ReplaySeen {
+  /** The zxid of the segment's first txn record, or null. */
+  firstZxid: bigint | null;
+  /** A txn passed over had exactly the skipThrough zxid: the log reaches the snapshot. */
+  reachedSkipEnd: boolean;
 }
 
-interface ReplayWhere {
+interface ReplayWhere extends ReplayOptions {
   file: string;
   offset: number;
-  log: Txn[];
-  seen: FirstTxn | undefined;
 }
 
 function replayPayload(payload: Buffer, where: ReplayWhere): void {
   let problem: string | null;
   try {
-    const record = decodeLogRecord(payload);
-    if (record.type === 'txn' && where.seen !== undefined) where.seen.zxid ??= record.txn.zxid;
-    problem = replayRecord(where.log, record);
+    const { type, zxid } = peekLogRecord(payload);
+    const seen = where.seen;
+    if (type === 'txn' && seen !== undefined) seen.firstZxid ??= zxid;
+    const skipThrough = where.skipThrough ?? null;
+    if (type === 'txn' && skipThrough !== null && zxid <= skipThrough) {
+      if (zxid === skipThrough && seen !== undefined) seen.reachedSkipEnd = true;
+      return;
+    }
+    problem = replayRecord(where.log, decodeLogRecord(payload));
   } catch (error) {
     // The checksum matched, so these bytes were written as they are: a bug or a newer format.
     problem = `a record that checks but does not decode: ${String(error)}`;

@@ -8,7 +8,7 @@ import { WireObject } from '../wire-object.js';
 import { CorruptDataDirError } from './disk-errors.js';
 import { encodeCheckedFile, frameAt } from './record-frame.js';
 
-const segmentMagic = 'ZOOLOG01';
+const segmentMagic = 'ZOOLOG02';
 const namePattern = /^log\.([0-9a-f]{16})$/;
 /** A header is a few dozen bytes; reading this many always covers it. */
 export const segmentHeaderBytesMax = 256;

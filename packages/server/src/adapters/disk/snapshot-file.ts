@@ -1,22 +1,23 @@
 // Snapshot files: `snapshot.<zxid as 16 hex digits>`, a magic, then checksummed frames: a head
-// (zxid, the seq of the log segment recovery replays from, node count), the sessions, and the
-// nodes in chunks, in the peer links' msgpack form (read
-// back through read-txn.ts's validation). Chunks let a large tree be encoded and written a piece
-// at a time while the server goes on serving, and a flipped bit is caught in the chunk it hits.
+// (zxid, the seq of the log segment recovery replays from, node count), the sessions and ACL
+// lists (msgpack), and the nodes in binary chunks (snapshot-nodes-codec.ts), checked on reading
+// as read-txn.ts checks a SNAP. Chunks let a large tree be encoded and written a piece at a time
+// while the server goes on serving, and a flipped bit is caught in the chunk it hits.
 // Written to a temp file, fsynced, renamed and the directory fsynced: whole or absent.
 
 import { dirname, join } from 'node:path';
-import type { TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import type { SnapshotNode, TreeSnapshot } from '../../core/tree/tree-snapshot.js';
 import { packValue, unpackValue } from '../msgpack-value.js';
-import { readTreeSnapshot } from '../read-txn.js';
+import { checkSnapshotNodes, readAcls, readSnapshotSessions } from '../read-txn.js';
+import { AclTable, decodeNodeChunk, encodeNodeChunk } from './snapshot-nodes-codec.js';
 import { WireObject } from '../wire-object.js';
 import { CorruptDataDirError } from './disk-errors.js';
 import { fsyncDirectory, type DiskFs } from './disk-fs.js';
 import { encodeFrame, frameAt } from './record-frame.js';
 
-const snapshotMagic = Buffer.from('ZOOSNAP2', 'latin1');
+const snapshotMagic = Buffer.from('ZOOSNAP3', 'latin1');
 const namePattern = /^snapshot\.([0-9a-f]{16})$/;
-/** Nodes per frame: a few milliseconds of encoding, so serving goes on between chunks. */
+/** Nodes per frame: a millisecond or so of encoding, so serving goes on between chunks. */
 const nodesPerChunk = 4096;
 
 export function snapshotName(zxid: bigint): string {
@@ -42,13 +43,19 @@ export interface SnapshotFile {
 /** Head bytes are a few dozen; reading this many always covers them. */
 const headBytesMax = 256;
 
-/** The file's pieces in order: the magic with the head, the sessions, one frame per chunk. */
+/**
+ * The file's pieces in order: the magic with the head, the sessions and the ACL table, then one
+ * frame per chunk of nodes (snapshot-nodes-codec.ts).
+ */
 export function* encodeSnapshotPieces(file: SnapshotFile): Generator<Buffer> {
   const { zxid, sessions, nodes } = file.snapshot;
+  const acls = new AclTable();
+  for (const node of nodes) acls.indexFor(node.acl);
   const head = packValue({ zxid, fromSeq: file.fromSeq, nodeCount: nodes.length });
-  yield Buffer.concat([snapshotMagic, encodeFrame(head), encodeFrame(packValue(sessions))]);
+  const tables = packValue({ sessions, acls: acls.lists });
+  yield Buffer.concat([snapshotMagic, encodeFrame(head), encodeFrame(tables)]);
   for (let start = 0; start < nodes.length; start += nodesPerChunk) {
-    yield encodeFrame(packValue(nodes.slice(start, start + nodesPerChunk)));
+    yield encodeFrame(encodeNodeChunk(nodes.slice(start, start + nodesPerChunk), acls));
   }
 }
 
@@ -59,10 +66,10 @@ export function encodeSnapshot(file: SnapshotFile): Buffer {
 /** Throws CorruptDataDirError for a failed checksum, a bad shape, or a zxid unlike its name. */
 export function decodeSnapshot(bytes: Buffer, file: string): SnapshotFile {
   if (!bytes.subarray(0, snapshotMagic.length).equals(snapshotMagic)) {
-    throw new CorruptDataDirError(file, 'not a ZOOSNAP2 file', 0);
+    throw new CorruptDataDirError(file, 'not a ZOOSNAP3 file', 0);
   }
   const payloads: Buffer[] = [];
-  for (let offset = snapshotMagic.length; offset < bytes.length; ) {
+  for (let offset = snapshotMagic.length; offset < bytes.length;) {
     const frame = frameAt(bytes, offset);
     if (frame.type !== 'record') {
       const problem = frame.type === 'end' ? 'zeros before its end' : frame.problem;
@@ -87,25 +94,25 @@ function readHead(bytes: Buffer): WireObject {
   return WireObject.of(unpackValue(bytes, 'snapshot head'), 'head');
 }
 
-/** The head, the sessions and the chunks back into one snapshot, validated by read-txn.ts. */
+/** The head, the tables and the chunks back into one snapshot, checked as read-txn.ts does. */
 function joinPieces(payloads: readonly Buffer[]): SnapshotFile {
-  const [headBytes, sessionBytes, ...chunkBytes] = payloads;
-  if (headBytes === undefined || sessionBytes === undefined) throw new Error('no head');
+  const [headBytes, tableBytes, ...chunkBytes] = payloads;
+  if (headBytes === undefined || tableBytes === undefined) throw new Error('no head');
   const head = readHead(headBytes);
-  const nodes: unknown[] = [];
-  for (const [index, chunk] of chunkBytes.entries()) {
-    const value = unpackValue(chunk, `snapshot chunk ${index}`);
-    if (!Array.isArray(value)) throw new Error(`chunk ${index} is not a list`);
-    for (const node of value as unknown[]) nodes.push(node);
-  }
+  const zxid = head.int64('zxid');
+  const tables = WireObject.of(unpackValue(tableBytes, 'snapshot tables'), 'tables');
+  const acls = tables.list('acls', (value, where) =>
+    readAcls(WireObject.of({ acl: value }, where), 'acl'),
+  );
+  const nodes: SnapshotNode[] = [];
+  for (const chunk of chunkBytes) decodeNodeChunk(chunk, acls, nodes);
   const nodeCount = head.safeInteger('nodeCount');
   if (nodes.length !== nodeCount) {
     throw new Error(`${nodes.length} nodes where the head says ${nodeCount}`);
   }
-  const sessions = unpackValue(sessionBytes, 'snapshot sessions');
-  const value = { zxid: head.get('zxid'), sessions, nodes };
-  const snapshot = readTreeSnapshot(WireObject.of(value, 'snapshot'));
-  return { snapshot, fromSeq: head.safeInteger('fromSeq') };
+  checkSnapshotNodes(nodes, zxid, 'nodes');
+  const sessions = readSnapshotSessions(tables.get('sessions'), 'sessions');
+  return { snapshot: { zxid, nodes, sessions }, fromSeq: head.safeInteger('fromSeq') };
 }
 
 /**

@@ -19,6 +19,8 @@ export const outboxDestinationsMax = 1_024;
 
 type Phase = 'idle' | 'looking' | 'decided';
 
+const noMessages: readonly PeerEnvelope[] = [];
+
 export class FastLeaderElection {
   private readonly options: ElectionOptions;
   private readonly serverId: number;
@@ -149,7 +151,9 @@ export class FastLeaderElection {
   }
 
   /** 'vote' notifications to send, one per destination, in the order first queued. */
-  takeMessages(): PeerEnvelope[] {
+  takeMessages(): readonly PeerEnvelope[] {
+    // Asked after every input, and empty for all but the few inputs of an election.
+    if (this.outbox.size === 0) return noMessages;
     const out: PeerEnvelope[] = [];
     for (const [to, message] of this.outbox) out.push({ to, message });
     this.outbox.clear();

@@ -5,10 +5,9 @@
 // earlier writes; and each committed txn is applied here (tree, sessions, watch events) and
 // answers the request that waits for it, so every connection's replies keep its order.
 
-import { ErrorCode, OpCode, Perms, assert } from '@zoo/client/protocol';
+import { ErrorCode, OpCode, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import { checkAcl } from '../acl/check-acl.js';
-import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
+import type { TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { Identity } from '../acl/identity.js';
@@ -25,6 +24,7 @@ import {
 import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
 import { answerInOrderRequest, isWriteRequest } from './answer-in-order.js';
+import { applyTxn, readCheck, type ReadCheck } from './apply-txn.js';
 import { handleAuth } from './auth.js';
 import { completeHandshake, handleConnect } from './handshake.js';
 import type { RequestContext } from './request-context.js';
@@ -33,8 +33,11 @@ import type { LocalWrite } from './write-origins.js';
 
 export class RequestPipeline {
   private readonly origins = new WriteOrigins();
+  private readonly canRead: ReadCheck;
 
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: RequestContext) {
+    this.canRead = readCheck(context);
+  }
 
   /** Requests and session txns this server still waits for. */
   get pendingOriginCount(): number {
@@ -123,7 +126,7 @@ export class RequestPipeline {
 
   /** Applies a committed txn; it answers what waits for it on this server, if anything does. */
   applyCommitted(txn: Txn): void {
-    const result = applyTxn(this.context, txn);
+    const result = applyTxn(this.context, txn, this.canRead);
     const body = txn.body.type;
     if (body === 'createSession' || body === 'closeSession') {
       const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);
@@ -305,21 +308,27 @@ interface WriteOrigin {
 }
 
 function proposeWrite(context: RequestContext, request: WriteRequest, origin: WriteOrigin): void {
-  const options = context.options;
+  // Built field by field, once per write: this runs for every write the ensemble takes.
   const prep: PrepContext = {
-    ...txnContext(context, origin.sessionId, origin.cxid),
+    tree: context.tree,
+    pending: context.pending,
+    zxid: context.nextZxid(),
+    timeMs: context.nowMs,
+    sessionId: origin.sessionId,
+    cxid: origin.cxid,
     identities: origin.identities,
-    options: {
-      extendedTypesEnabled: options.extendedTypesEnabled,
-      skipAcl: options.skipAcl,
-      packetBytesMax: options.packetBytesMax,
-    },
-    checkSession: () => {
-      const session = context.sessions.get(origin.sessionId);
-      return session === undefined || session.isClosing ? ErrorCode.SessionExpired : 0;
-    },
+    options: context.options,
+    checkSession: sessionCheck(context, origin.sessionId),
   };
   context.propose(prepareWrite(request, prep));
+}
+
+/** ZooKeeper's checkSession at prep time: a closing or unknown session's write expires. */
+function sessionCheck(context: RequestContext, sessionId: bigint): () => number {
+  return () => {
+    const session = context.sessions.get(sessionId);
+    return session === undefined || session.isClosing ? ErrorCode.SessionExpired : 0;
+  };
 }
 
 function proposeCreateSession(context: RequestContext, sessionId: bigint, timeoutMs: number): void {
@@ -349,43 +358,4 @@ function txnContext(context: RequestContext, sessionId: bigint, cxid: number) {
     sessionId,
     cxid,
   };
-}
-
-// ---- every replica applies each committed txn in zxid order (FinalRequestProcessor's shared
-// half): the tree changes, sessions come and go, and fired watches become notifications,
-// which leave before the reply that follows ----
-
-function applyTxn(context: RequestContext, txn: Txn): TxnResult {
-  const { result, events } = context.tree.apply(txn);
-  context.pending.applied(txn.zxid);
-  trackSessions(context, txn);
-  notify(context, events);
-  return result;
-}
-
-/** Every replica tracks every session: created and removed by txns, in zxid order. */
-function trackSessions(context: RequestContext, txn: Txn): void {
-  const sessions = context.sessions;
-  if (txn.body.type === 'createSession')
-    sessions.add(txn.sessionId, txn.body.timeoutMs, context.nowMs);
-  if (txn.body.type === 'closeSession') sessions.remove(txn.sessionId);
-}
-
-function notify(context: RequestContext, events: readonly TreeEvent[]): void {
-  const skipAcl = context.options.skipAcl;
-  const canRead = (connectionId: number, acl: TreeEvent['acl']): boolean => {
-    const connection = context.connections.get(connectionId);
-    if (connection === undefined) return false;
-    return skipAcl || checkAcl(acl, Perms.read, connection.identities);
-  };
-  for (const event of events) {
-    for (const delivery of context.watches.trigger(event, canRead)) {
-      // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's).
-      context.emit({
-        kind: 'notification',
-        connectionId: delivery.connectionId,
-        notification: { zxid: -1n, event: delivery.event },
-      });
-    }
-  }
 }

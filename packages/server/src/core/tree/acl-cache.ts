@@ -12,9 +12,17 @@ interface Entry {
 export class AclCache {
   private readonly byKey = new Map<string, Entry>();
   private readonly keyOf = new Map<readonly Acl[], string>();
+  /** The list interned last: most writes in a row carry the same ACL (a fresh copy of it). */
+  private last: Entry | null = null;
 
   /** The shared copy of `acl`, its reference count raised by one. */
   intern(acl: readonly Acl[]): readonly Acl[] {
+    const last = this.last;
+    // An entry whose count fell to 0 is gone from byKey: it must not come back this way.
+    if (last !== null && last.refs > 0 && isSameAcl(last.acl, acl)) {
+      last.refs++;
+      return last.acl;
+    }
     const known = this.keyOf.get(acl);
     const key = known ?? aclKey(acl);
     let entry = this.byKey.get(key);
@@ -27,6 +35,7 @@ export class AclCache {
       this.keyOf.set(copy, key);
     }
     entry.refs++;
+    this.last = entry;
     return entry.acl;
   }
 
@@ -61,4 +70,16 @@ function aclKey(acl: readonly Acl[]): string {
     key += `${a.perms}\u0000${a.id.scheme.length}:${a.id.scheme}${a.id.id.length}:${a.id.id}\u0001`;
   }
   return key;
+}
+
+/** Same entries in the same order: what aclKey would tell, without building the key. */
+function isSameAcl(a: readonly Acl[], b: readonly Acl[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x.perms !== y.perms) return false;
+    if (x.id.scheme !== y.id.scheme || x.id.id !== y.id.id) return false;
+  }
+  return true;
 }

@@ -10,7 +10,8 @@ import { MutableZNode, type ZNode } from './z-node.js';
 export interface SnapshotNode {
   path: string;
   data: Buffer | null;
-  acl: Acl[];
+  /** The tree's interned (frozen, shared) list: nodes with one ACL share one array. */
+  acl: readonly Acl[];
   czxid: bigint;
   mzxid: bigint;
   pzxid: bigint;
@@ -63,7 +64,7 @@ export function snapshotNodeOf(path: string, node: ZNode): SnapshotNode {
   return {
     path,
     data: node.data,
-    acl: [...node.acl],
+    acl: node.acl,
     czxid: node.czxid,
     mzxid: node.mzxid,
     pzxid: node.pzxid,

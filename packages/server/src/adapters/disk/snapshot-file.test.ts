@@ -1,0 +1,74 @@
+import { describe, expect, test } from 'vitest';
+import type { Acl } from '@zoo/client/protocol';
+import type { SnapshotNode, TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import { CorruptDataDirError } from './disk-errors.js';
+import { decodeSnapshot, encodeSnapshot, snapshotName } from './snapshot-file.js';
+
+const world: readonly Acl[] = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
+const digest: readonly Acl[] = [
+  { perms: 1, id: { scheme: 'digest', id: 'bob:abc=' } },
+  { perms: 30, id: { scheme: 'ip', id: '10.0.0.0/8' } },
+];
+
+function node(path: string, i: number, overrides: Partial<SnapshotNode> = {}): SnapshotNode {
+  return {
+    path,
+    data: i % 3 === 0 ? null : Buffer.from(`data ${i} ✓`),
+    acl: i % 2 === 0 ? world : digest,
+    czxid: BigInt(i),
+    mzxid: BigInt(i) + 1n,
+    pzxid: BigInt(i) + 2n,
+    ctime: 1_700_000_000_000 + i,
+    mtime: 1_700_000_000_500 + i,
+    version: i,
+    childCreates: i % 7,
+    aversion: -1 - i,
+    ephemeralOwner: 0n,
+    ...overrides,
+  };
+}
+
+/** A root, 10,000 children (several chunks) with non-ASCII names, and an ephemeral leaf. */
+function bigSnapshot(): TreeSnapshot {
+  const nodes = [node('/', 0, { data: null })];
+  for (let i = 1; i <= 10_000; i++) nodes.push(node(`/n${i}-ü中`, i));
+  nodes.push(node('/n1-ü中/e', 3, { ephemeralOwner: 0x100000000000005n }));
+  return { zxid: 20_000n, nodes, sessions: [{ sessionId: 0x100000000000005n, timeoutMs: 4000 }] };
+}
+
+describe('snapshot files', () => {
+  test('a tree of several chunks round-trips exactly, sharing one array per ACL list', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const decoded = decodeSnapshot(encodeSnapshot({ snapshot, fromSeq: 3 }), file);
+    expect(decoded.fromSeq).toBe(3);
+    expect(decoded.snapshot).toEqual(snapshot);
+    const acls = new Set(decoded.snapshot.nodes.map((n) => n.acl));
+    expect(acls.size).toBe(2);
+  });
+
+  test('nodes the tree could not load are refused: order, zxids, owners', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const [root, first, second] = snapshot.nodes;
+    if (root === undefined || first === undefined || second === undefined) throw new Error();
+    const bad: [string, SnapshotNode[], RegExp][] = [
+      ['child first', [first, root], /root must be first/],
+      ['orphan', [root, node('/x/y', 1)], /comes before its parent/],
+      ['twice', [root, first, first], /listed twice/],
+      ['future zxid', [root, node('/a', 1, { mzxid: 30_000n })], /zxid above/],
+      ['fractional time', [root, node('/a', 1, { ctime: 1.5 })], /not an integer/],
+      ['bad path', [root, node('/a/', 1)], /path/],
+      [
+        'under an ephemeral',
+        [root, { ...second, ephemeralOwner: 5n }, node(`${second.path}/c`, 2)],
+        /under an ephemeral/,
+      ],
+    ];
+    for (const [what, nodes, message] of bad) {
+      const bytes = encodeSnapshot({ snapshot: { ...snapshot, nodes }, fromSeq: 0 });
+      expect(() => decodeSnapshot(bytes, file), what).toThrow(CorruptDataDirError);
+      expect(() => decodeSnapshot(bytes, file), what).toThrow(message);
+    }
+  });
+});
