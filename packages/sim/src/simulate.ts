@@ -26,7 +26,7 @@ import {
   resourcePath,
   workloadParents,
 } from './workload/op-context.js';
-import { convergence, leftoverEphemerals } from './final-checks.js';
+import { convergence, leftoverEphemerals, servingLeader } from './final-checks.js';
 import { runChecks, timelineOfHistory } from './run-checks.js';
 
 /** ZooKeeper's tickTime, shortened so that a simulated minute holds many sessions and elections. */
@@ -178,13 +178,21 @@ function addWorkloadClients(run: SimRun): void {
 /** After the heal: the replicas converge, and no ephemeral outlives its session. */
 async function checkEndState(run: SimRun): Promise<void> {
   const { world, servers, violations } = run;
-  // Sessions that were lost without a close must expire before ephemerals can be judged.
-  const expiredByMs = world.nowMs + 20 * simTickMs + 2 * simTickMs;
-  const converged = await waitFor(
-    world,
-    () => world.nowMs >= expiredByMs && convergence(servers).isConverged,
-    healMaxMs,
-  );
+  // Sessions that were lost without a close must expire before ephemerals can be judged: the
+  // longest timeout and a tick, counted from when the last leadership began (a soak found a
+  // 24.7 s election end with its leader's sessions, renewed at election, not yet expired).
+  const expiryMs = 20 * simTickMs + 2 * simTickMs;
+  let leader = servingLeader(servers);
+  let expiredByMs = world.nowMs + expiryMs;
+  const isSettled = (): boolean => {
+    const now = servingLeader(servers);
+    if (now !== leader) {
+      leader = now;
+      expiredByMs = Math.max(expiredByMs, world.nowMs + expiryMs);
+    }
+    return world.nowMs >= expiredByMs && convergence(servers).isConverged;
+  };
+  const converged = await waitFor(world, isSettled, healMaxMs + expiryMs);
   if (!converged) {
     violations.push({
       checker: 'convergence',
