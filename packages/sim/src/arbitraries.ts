@@ -3,7 +3,7 @@
 // runs (the CLI without fast-check, the suite's fixed seeds) draw from the same arbitrary.
 
 import fc from 'fast-check';
-import { unsyncedFates } from './scenario.js';
+import { serverIds, unsyncedFates } from './scenario.js';
 import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
@@ -14,7 +14,7 @@ const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAc
 interface FaultTargets {
   nodes: number;
   clients: number;
-  /** Every server id, 1..nodes. */
+  /** Every server id, voters then observers. */
   ids: number[];
   server: fc.Arbitrary<number>;
   client: fc.Arbitrary<number>;
@@ -22,7 +22,9 @@ interface FaultTargets {
 }
 
 function faultTargets(base: ScenarioBase): FaultTargets {
-  const { nodes, clients } = base;
+  const { clients } = base;
+  // Faults hit observers too: they crash, lose their disks and are cut off like any member.
+  const nodes = serverIds(base).length;
   const server = fc.integer({ min: 1, max: nodes });
   const client = fc.integer({ min: 1, max: Math.max(1, clients) });
   const serverOrLeader = fc.oneof(server, fc.constant('leader' as const));

@@ -88,10 +88,17 @@ export interface FaultStep {
   fault: Fault;
 }
 
+/** Every server id of a scenario: the voters 1..nodes, then the observers. */
+export function serverIds(scenario: Pick<Scenario, 'nodes' | 'observers'>): number[] {
+  return Array.from({ length: scenario.nodes + (scenario.observers ?? 0) }, (_, i) => i + 1);
+}
+
 export interface Scenario {
   seed: number;
-  /** Voting servers (1, 3, 5 or 7). */
+  /** Voting servers, 1 to 7: a majority of them is the quorum. */
   nodes: number;
+  /** Observers (ids after the voters): they serve and forward writes, never vote. */
+  observers?: number;
   clients: number;
   /** Virtual time the faults and workload run; a quiet heal-and-check phase follows. */
   durationMs: number;

@@ -9,6 +9,7 @@ import { Counter } from '@zoo/client/recipes';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
 import type { FaultStep, Scenario, SimResult } from './scenario.js';
+import { serverIds } from './scenario.js';
 import { drawSchedule } from './arbitraries.js';
 import { World } from './world/world.js';
 import { TimelineRecorder } from './world/timeline-recorder.js';
@@ -72,7 +73,9 @@ function buildRun(scenario: Scenario): SimRun {
   const history = emptyHistory();
   const violations: Violation[] = [];
   const timeline = new TimelineRecorder();
-  const ids = Array.from({ length: scenario.nodes }, (_, i) => i + 1);
+  const ids = serverIds(scenario);
+  const voters = ids.filter((id) => id <= scenario.nodes);
+  const observers = ids.filter((id) => id > scenario.nodes);
   const connectivity = new Connectivity(ids);
   const mesh = new PeerMesh(world, connectivity, world.random('peer-network'));
   const links = new ClientLinks(world, connectivity, world.random('client-network'));
@@ -81,7 +84,8 @@ function buildRun(scenario: Scenario): SimRun {
     (id) =>
       new SimServer({
         id,
-        voters: ids,
+        voters,
+        observers,
         tickMs: simTickMs,
         // From the seed, not a random stream (adding one would change every existing trace).
         snapCount: 200 + (scenario.seed % 801),
@@ -235,8 +239,12 @@ function finishRun(run: SimRun, wallStartMs: number): SimResult {
 
 function validateScenario(scenario: Scenario): void {
   const { nodes, clients, durationMs, seed } = scenario;
+  const observers = scenario.observers ?? 0;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) {
     throw new RangeError(`nodes must be 1..9, got ${nodes}`);
+  }
+  if (!Number.isInteger(observers) || observers < 0 || nodes + observers > 9) {
+    throw new RangeError(`observers must be 0..${9 - nodes}, got ${observers}`);
   }
   if (!Number.isInteger(clients) || clients < 0) throw new RangeError(`bad clients ${clients}`);
   if (!(durationMs >= 0)) throw new RangeError(`bad durationMs ${durationMs}`);

@@ -24,9 +24,12 @@ export class DiskDamage {
 
   /** Whether damaging this server's disk keeps the damaged ones a minority. */
   mayDamage(server: SimServer): boolean {
-    const minority = Math.floor((this.servers.length - 1) / 2);
-    const damaged = this.servers.filter((other) => this.isDamaged(other)).length;
-    if (this.isDamaged(server) || damaged + 1 <= minority) return true;
+    // Observers hold no quorum's data: damaging any of them loses nothing acknowledged.
+    if (server.isObserver || this.isDamaged(server)) return true;
+    const voters = this.servers.filter((other) => !other.isObserver);
+    const minority = Math.floor((voters.length - 1) / 2);
+    const damaged = voters.filter((other) => this.isDamaged(other)).length;
+    if (damaged + 1 <= minority) return true;
     this.world.record(`s${server.id} disk left alone: a minority's disks are damaged already`);
     return false;
   }

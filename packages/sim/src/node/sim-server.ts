@@ -38,6 +38,8 @@ import type { ReplicationObserver } from './observed-replication.js';
 export interface SimServerOptions {
   id: number;
   voters: readonly number[];
+  /** Non-voting members; this server is one if its id is among them. */
+  observers?: readonly number[];
   tickMs: number;
   /** Txns between checkpoints: small in the simulator, so that runs cross many of them. */
   snapCount: number;
@@ -103,6 +105,10 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
 
   get id(): number {
     return this.options.id;
+  }
+
+  get isObserver(): boolean {
+    return !this.options.voters.includes(this.options.id);
   }
 
   get peer(): Peer | null {
@@ -193,7 +199,12 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
   private replication(replicated: ReplicatedState, durable: DurableState): Replication {
     const { id, plantedBugs } = this.options;
     const zab = createZab(
-      { serverId: id, voters: this.options.voters, observers: [], tickMs: this.options.tickMs },
+      {
+        serverId: id,
+        voters: this.options.voters,
+        observers: this.options.observers ?? [],
+        tickMs: this.options.tickMs,
+      },
       replicated,
       durable,
       {

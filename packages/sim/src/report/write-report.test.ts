@@ -155,6 +155,7 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record(
   {
     seed: fc.integer(),
     nodes: fc.constant(5),
+    observers: fc.nat({ max: 2 }),
     clients: fc.nat({ max: 20 }),
     durationMs: fc.nat(),
     faults: fc.uniqueArray(fc.constantFrom(...faultKinds)),
@@ -179,7 +180,7 @@ describe('readScenario', () => {
 
   test.each([
     [[], /scenario must be an object/],
-    [{ nodes: 4 }, /scenario\.nodes must be 1, 3, 5 or 7, got 4/],
+    [{ nodes: 8 }, /scenario\.nodes must be 1 to 7, got 8/],
     [{ nodes: 3, faults: 'all' }, /scenario\.faults must be an array/],
     [
       { nodes: 3, faults: ['flood'], seed: 1, clients: 1, durationMs: 1 },

@@ -8,6 +8,7 @@ import type { Violation } from '../history/history.js';
 import {
   faultKinds,
   plantedBugs,
+  serverIds,
   unsyncedFates,
   type CrashWindow,
   type Fault,
@@ -90,7 +91,9 @@ export function formatSummary(result: SimResult, extra: ReportExtra): string {
   const { scenario, stats } = result;
   const perWall = stats.wallMs > 0 ? (stats.simulatedMs / stats.wallMs).toFixed(1) : 'n/a';
   const lines = [
-    `seed ${scenario.seed} · ${scenario.nodes} nodes · ${scenario.clients} clients · ` +
+    `seed ${scenario.seed} · ${scenario.nodes} nodes · ` +
+      (scenario.observers === undefined ? '' : `${scenario.observers} observers · `) +
+      `${scenario.clients} clients · ` +
       `duration ${seconds(scenario.durationMs)} s · faults ` +
       `${scenario.faults.length === 0 ? 'none' : scenario.faults.join(',')}` +
       (scenario.plantedBug === undefined ? '' : ` · planted bug ${scenario.plantedBug}`),
@@ -147,7 +150,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const nodeCounts = [1, 3, 5, 7];
+const nodeCounts = [1, 2, 3, 4, 5, 6, 7];
 const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
 /** Every fault type; a Record so that a new Fault type fails to compile until listed here. */
 const faultTypes: Record<Fault['type'], true> = {
@@ -213,7 +216,7 @@ export function parseScenario(value: unknown): Scenario {
   if (!isRecord(value)) return fail('scenario', 'an object', value);
   const nodes = value['nodes'];
   if (typeof nodes !== 'number' || !nodeCounts.includes(nodes)) {
-    return fail('scenario.nodes', '1, 3, 5 or 7', nodes);
+    return fail('scenario.nodes', '1 to 7', nodes);
   }
   const faults = value['faults'];
   if (!Array.isArray(faults)) return fail('scenario.faults', 'an array of fault kinds', faults);
@@ -221,6 +224,9 @@ export function parseScenario(value: unknown): Scenario {
     seed: integer(value['seed'], 'scenario.seed'),
     nodes,
     clients: integer(value['clients'], 'scenario.clients', 0),
+    ...(value['observers'] === undefined
+      ? {}
+      : { observers: integer(value['observers'], 'scenario.observers', 0) }),
     durationMs: finite(value['durationMs'], 'scenario.durationMs', 0),
     faults: faults.map((kind: unknown, index): FaultKind =>
       oneOf(kind, faultKinds, `scenario.faults[${index}]`),
@@ -230,7 +236,7 @@ export function parseScenario(value: unknown): Scenario {
   if (schedule !== undefined) {
     if (!Array.isArray(schedule)) return fail('scenario.schedule', 'an array', schedule);
     scenario.schedule = schedule.map((step: unknown, index) =>
-      parseFaultStep(step, `scenario.schedule[${index}]`, nodes),
+      parseFaultStep(step, `scenario.schedule[${index}]`, serverIds(scenario).length),
     );
   }
   if (value['plantedBug'] !== undefined) {
