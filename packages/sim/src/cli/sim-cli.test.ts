@@ -266,11 +266,11 @@ describe('pnpm sim arguments', () => {
     const cli = join(import.meta.dirname, 'sim-cli.ts');
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '--conditions=zoo-source', cli, '--nodes', '4'],
+      ['--import', 'tsx', '--conditions=zoo-source', cli, '--nodes', '8'],
       { encoding: 'utf8' },
     );
     expect(child.status).toBe(2);
-    expect(child.stdout).toContain("option '--nodes <n>' argument '4' is invalid");
+    expect(child.stdout).toContain("option '--nodes <n>' argument '8' is invalid");
   });
 
   test('ignores the -- that pnpm may pass on', async () => {

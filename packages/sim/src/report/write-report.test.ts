@@ -235,7 +235,7 @@ describe('readScenario', () => {
     await expect(readScenario(file)).rejects.toThrow(`cannot read scenario ${file}`);
     await writeFile(file, '{ nope');
     await expect(readScenario(file)).rejects.toThrow(`${file}: not JSON`);
-    await writeFile(file, '{ "nodes": 2 }');
-    await expect(readScenario(file)).rejects.toThrow(`${file}: scenario.nodes must be 1, 3, 5`);
+    await writeFile(file, '{ "nodes": 0 }');
+    await expect(readScenario(file)).rejects.toThrow(`${file}: scenario.nodes must be 1 to 7`);
   });
 });
