@@ -44,3 +44,12 @@ export { drainSnapshot, streamOfSnapshot } from './core/tree/tree-snapshot.js';
 export type { PeerMessage } from './core/zab/messages.js';
 export { describeMessage } from './core/zab/messages.js';
 export { decodePeerMessage, encodePeerMessage } from './adapters/peer-codec.js';
+// The durable log and its recovery, which the simulator runs over its own simulated DiskFs.
+export { DiskTxnLog } from './adapters/disk/disk-txn-log.js';
+export type { DiskTxnLogOptions } from './adapters/disk/disk-txn-log.js';
+export { fsyncDirectory, writeFileDurably } from './adapters/disk/disk-fs.js';
+export { recover } from './adapters/disk/recover.js';
+export type { RecoveredState } from './adapters/disk/recover.js';
+export { purge } from './adapters/disk/purge.js';
+export { CorruptDataDirError } from './adapters/disk/disk-errors.js';
+export { snapRetainCountDefault } from './member-storage.js';

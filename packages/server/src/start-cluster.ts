@@ -12,7 +12,7 @@ import { startEnsembleMember } from './start-ensemble-member.js';
 import type { EnsembleMemberAddress } from './admin/admin-snapshot.js';
 
 export interface StartClusterOptions extends ServerOptions {
-  /** Voting members: 1, 3, 5 or 7 (default 3). */
+  /** Voting members, any number from 1 (default 3): a majority of them is the quorum. */
   size?: number;
   /** Non-voting members that serve reads and forward writes (default 0). */
   observers?: number;
@@ -95,8 +95,6 @@ interface ClusterState {
   peerAddresses: Map<number, { host: string; port: number }>;
 }
 
-const quorumSizes = new Set([1, 3, 5, 7]);
-
 export async function startCluster(options: StartClusterOptions = {}): Promise<ZooCluster> {
   const slots = memberSlots(options);
   const cluster: ClusterState = {
@@ -115,9 +113,14 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<Z
 /** One slot per member, voters first: ids 1..size vote, the observers follow. */
 function memberSlots(options: StartClusterOptions): MemberSlot[] {
   const size = options.size ?? 3;
-  if (!quorumSizes.has(size))
-    throw new RangeError(`cluster size must be 1, 3, 5 or 7, got ${size}`);
+  // ZooKeeper takes any number of voters; an even one only tolerates no more failures.
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`cluster size must be a whole number of voters ≥ 1, got ${size}`);
+  }
   const observerCount = options.observers ?? 0;
+  if (!Number.isInteger(observerCount) || observerCount < 0) {
+    throw new RangeError(`observers must be a whole number ≥ 0, got ${observerCount}`);
+  }
   const slots: MemberSlot[] = [];
   for (let id = 1; id <= size + observerCount; id += 1) {
     const port =

@@ -3,6 +3,7 @@
 // runs (the CLI without fast-check, the suite's fixed seeds) draw from the same arbitrary.
 
 import fc from 'fast-check';
+import { serverIds, unsyncedFates } from './scenario.js';
 import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
@@ -13,7 +14,7 @@ const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAc
 interface FaultTargets {
   nodes: number;
   clients: number;
-  /** Every server id, 1..nodes. */
+  /** Every server id, voters then observers. */
   ids: number[];
   server: fc.Arbitrary<number>;
   client: fc.Arbitrary<number>;
@@ -21,7 +22,9 @@ interface FaultTargets {
 }
 
 function faultTargets(base: ScenarioBase): FaultTargets {
-  const { nodes, clients } = base;
+  const { clients } = base;
+  // Faults hit observers too: they crash, lose their disks and are cut off like any member.
+  const nodes = serverIds(base).length;
   const server = fc.integer({ min: 1, max: nodes });
   const client = fc.integer({ min: 1, max: Math.max(1, clients) });
   const serverOrLeader = fc.oneof(server, fc.constant('leader' as const));
@@ -59,12 +62,37 @@ function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fau
           .map(([id, extraMs]): Fault => ({ type: 'slow', server: id, extraMs })),
       ];
     case 'disk':
-      return [
-        fc
-          .tuple(server, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })))
-          .map(([id, extraMs]): Fault => ({ type: 'diskStall', server: id, extraMs })),
-      ];
+      return diskFaults(targets);
   }
+}
+
+/**
+ * A stalling disk, power lost with unsynced writes lost, kept or torn (also mid-write), a
+ * failed sync or a full disk, a flipped bit, and restarts to bring the stopped back.
+ */
+function diskFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
+  const { server, serverOrLeader } = targets;
+  const fate = fc.constantFrom(...unsyncedFates);
+  return [
+    fc
+      .tuple(server, fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })))
+      .map(([id, extraMs]): Fault => ({ type: 'diskStall', server: id, extraMs })),
+    fc
+      .tuple(serverOrLeader, fate)
+      .map(([target, unsynced]): Fault => ({ type: 'crash', server: target, unsynced })),
+    serverOrLeader.map((target): Fault => ({
+      type: 'crashAt',
+      server: target,
+      window: 'duringWrite',
+      unsynced: 'torn',
+    })),
+    fc
+      .tuple(serverOrLeader, fc.constantFrom('EIO' as const, 'ENOSPC' as const))
+      .map(([target, code]): Fault => ({ type: 'diskError', server: target, code })),
+    server.map((id): Fault => ({ type: 'bitFlip', server: id })),
+    server.map((id): Fault => ({ type: 'restart', server: id })),
+    server.map((id): Fault => ({ type: 'restart', server: id })),
+  ];
 }
 
 /** Splits, one-way links, leader isolation, heals; bridge and ring where the ensemble allows. */

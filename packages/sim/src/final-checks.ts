@@ -40,6 +40,20 @@ export function convergence(servers: readonly SimServer[]): ConvergenceState {
 }
 
 /**
+ * The serving leader as `id@epoch`, or null. A new leadership gives every session a full timeout
+ * from the moment it leads, so sessions lost without a close expire only that long after it.
+ */
+export function servingLeader(servers: readonly SimServer[]): string | null {
+  for (const server of servers) {
+    const replication = server.peer?.replication;
+    if (replication?.role === 'leading' && replication.isServing) {
+      return `${server.id}@${replication.epoch}`;
+    }
+  }
+  return null;
+}
+
+/**
  * After every client closed its session and every other session had time to expire, no server
  * may hold an ephemeral node or a session.
  */

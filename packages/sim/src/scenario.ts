@@ -31,13 +31,17 @@ export type Fault =
   /** The listed clients cannot reach the listed servers (packets lost both ways). */
   | { type: 'partitionClients'; clients: number[]; servers: number[] }
   | { type: 'heal' }
-  /** Crash at once (`leader`: whoever leads then); unsynced disk writes are lost. */
-  | { type: 'crash'; server: number | 'leader' }
   /**
-   * Crash in a dangerous window: right after the server's next durable write starts (before it
-   * completes), right after it completes (before the ACKs leave), or during a sync from a leader.
+   * Crash at once (`leader`: whoever leads then); what its disk had not synced is lost, kept or
+   * torn, as `unsynced` says (drawn from the seed when absent).
    */
-  | { type: 'crashAt'; server: number | 'leader'; window: CrashWindow }
+  | { type: 'crash'; server: number | 'leader'; unsynced?: UnsyncedFate }
+  /**
+   * Crash in a dangerous window: right after the server's next write reaches the page cache
+   * (before its fsync completes), right after the log says a write is durable (before the ACKs
+   * leave), or during a sync from a leader. `unsynced` as for `crash`.
+   */
+  | { type: 'crashAt'; server: number | 'leader'; window: CrashWindow; unsynced?: UnsyncedFate }
   | { type: 'restart'; server: number }
   /** Freeze a process (a long GC pause): it handles nothing until `forMs` later. */
   | { type: 'pause'; server: number | 'leader'; forMs: number }
@@ -50,6 +54,17 @@ export type Fault =
   /** Stall a server's fsyncs by `extraMs` each (a failing or overloaded disk), or end it (0). */
   | { type: 'diskStall'; server: number; extraMs: number }
   /**
+   * The server's next sync fails with EIO (a failing device) or its next write with ENOSPC (a
+   * full disk): its log stops, and the server with it, until a restart.
+   */
+  | { type: 'diskError'; server: number | 'leader'; code: 'EIO' | 'ENOSPC' }
+  /**
+   * The server crashes and one bit of its stored data flips. Only a minority's disks are ever
+   * damaged; a damaged member restarts only at the heal, once a leader serves, and its
+   * directory is wiped (to resync) if recovery refuses it.
+   */
+  | { type: 'bitFlip'; server: number }
+  /**
    * A client host dies: its connections reset, its session is left to expire, and what it had
    * in flight stays unknown. `restartClient` starts the process again with a new session.
    */
@@ -58,17 +73,32 @@ export type Fault =
   /** Freeze a client process (a long GC pause): its session may expire meanwhile. */
   | { type: 'pauseClient'; client: number; forMs: number };
 
+/** `logAckBeforeSync`: the durable log answers a batch before its fdatasync. */
+export const plantedBugs = ['commitWithoutQuorum', 'ackBeforePersist', 'logAckBeforeSync'] as const;
+export type PlantedBug = (typeof plantedBugs)[number];
+
 export type CrashWindow = 'duringWrite' | 'afterWriteBeforeAck' | 'duringSync';
+
+/** What a crash does to the disk's changes not yet synced: none, all, or a prefix torn inside. */
+export type UnsyncedFate = 'lost' | 'kept' | 'torn';
+export const unsyncedFates: readonly UnsyncedFate[] = ['lost', 'kept', 'torn'];
 
 export interface FaultStep {
   atMs: number;
   fault: Fault;
 }
 
+/** Every server id of a scenario: the voters 1..nodes, then the observers. */
+export function serverIds(scenario: Pick<Scenario, 'nodes' | 'observers'>): number[] {
+  return Array.from({ length: scenario.nodes + (scenario.observers ?? 0) }, (_, i) => i + 1);
+}
+
 export interface Scenario {
   seed: number;
-  /** Voting servers (1, 3, 5 or 7). */
+  /** Voting servers, 1 to 7: a majority of them is the quorum. */
   nodes: number;
+  /** Observers (ids after the voters): they serve and forward writes, never vote. */
+  observers?: number;
   clients: number;
   /** Virtual time the faults and workload run; a quiet heal-and-check phase follows. */
   durationMs: number;
@@ -76,7 +106,7 @@ export interface Scenario {
   /** The fault schedule; drawn from the seed when absent (fast-check passes its own). */
   schedule?: readonly FaultStep[];
   /** Planted bugs that the suite uses to prove the checkers catch them. Never in production. */
-  plantedBug?: 'commitWithoutQuorum' | 'ackBeforePersist';
+  plantedBug?: PlantedBug;
   /** A recipe bug planted in the workload, to prove the recipe checker catches it. */
   plantedRecipeBug?: RecipeBug;
 }

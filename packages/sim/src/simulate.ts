@@ -6,17 +6,17 @@ import { performance } from 'node:perf_hooks';
 import { createClientWithEnv, ErrorCode, ZooError } from '@zoo/client';
 import type { ClientEnv, ZooClient } from '@zoo/client';
 import { Counter } from '@zoo/client/recipes';
-import type { PlantedBugs } from '@zoo/server/internals';
 import { emptyHistory } from './history/history.js';
 import type { History, Violation } from './history/history.js';
 import type { FaultStep, Scenario, SimResult } from './scenario.js';
+import { serverIds } from './scenario.js';
 import { drawSchedule } from './arbitraries.js';
 import { World } from './world/world.js';
 import { TimelineRecorder } from './world/timeline-recorder.js';
 import { Connectivity } from './net/connectivity.js';
 import { PeerMesh } from './net/peer-mesh.js';
 import { ClientLinks } from './net/client-links.js';
-import { SimServer } from './node/sim-server.js';
+import { SimServer, type ServerStop, type SimPlantedBugs } from './node/sim-server.js';
 import { SimProcess } from './node/sim-process.js';
 import { Nemesis } from './nemesis/nemesis.js';
 import { WorkloadClient } from './workload/workload-client.js';
@@ -27,7 +27,7 @@ import {
   resourcePath,
   workloadParents,
 } from './workload/op-context.js';
-import { convergence, leftoverEphemerals } from './final-checks.js';
+import { convergence, leftoverEphemerals, servingLeader } from './final-checks.js';
 import { runChecks, timelineOfHistory } from './run-checks.js';
 
 /** ZooKeeper's tickTime, shortened so that a simulated minute holds many sessions and elections. */
@@ -73,7 +73,9 @@ function buildRun(scenario: Scenario): SimRun {
   const history = emptyHistory();
   const violations: Violation[] = [];
   const timeline = new TimelineRecorder();
-  const ids = Array.from({ length: scenario.nodes }, (_, i) => i + 1);
+  const ids = serverIds(scenario);
+  const voters = ids.filter((id) => id <= scenario.nodes);
+  const observers = ids.filter((id) => id > scenario.nodes);
   const connectivity = new Connectivity(ids);
   const mesh = new PeerMesh(world, connectivity, world.random('peer-network'));
   const links = new ClientLinks(world, connectivity, world.random('client-network'));
@@ -82,7 +84,8 @@ function buildRun(scenario: Scenario): SimRun {
     (id) =>
       new SimServer({
         id,
-        voters: ids,
+        voters,
+        observers,
         tickMs: simTickMs,
         // From the seed, not a random stream (adding one would change every existing trace).
         snapCount: 200 + (scenario.seed % 801),
@@ -95,6 +98,7 @@ function buildRun(scenario: Scenario): SimRun {
           const label = isServing ? role : `${role} (not serving)`;
           timeline.begin(`s${server}`, 'role', label, world.nowMs);
         },
+        onStopped: onServerStopped({ world, timeline }, violations),
         ...(plantedBugs === undefined ? {} : { plantedBugs }),
       }),
   );
@@ -178,13 +182,21 @@ function addWorkloadClients(run: SimRun): void {
 /** After the heal: the replicas converge, and no ephemeral outlives its session. */
 async function checkEndState(run: SimRun): Promise<void> {
   const { world, servers, violations } = run;
-  // Sessions that were lost without a close must expire before ephemerals can be judged.
-  const expiredByMs = world.nowMs + 20 * simTickMs + 2 * simTickMs;
-  const converged = await waitFor(
-    world,
-    () => world.nowMs >= expiredByMs && convergence(servers).isConverged,
-    healMaxMs,
-  );
+  // Sessions that were lost without a close must expire before ephemerals can be judged: the
+  // longest timeout and a tick, counted from when the last leadership began (a soak found a
+  // 24.7 s election end with its leader's sessions, renewed at election, not yet expired).
+  const expiryMs = 20 * simTickMs + 2 * simTickMs;
+  let leader = servingLeader(servers);
+  let expiredByMs = world.nowMs + expiryMs;
+  const isSettled = (): boolean => {
+    const now = servingLeader(servers);
+    if (now !== leader) {
+      leader = now;
+      expiredByMs = Math.max(expiredByMs, world.nowMs + expiryMs);
+    }
+    return world.nowMs >= expiredByMs && convergence(servers).isConverged;
+  };
+  const converged = await waitFor(world, isSettled, healMaxMs + expiryMs);
   if (!converged) {
     violations.push({
       checker: 'convergence',
@@ -227,18 +239,42 @@ function finishRun(run: SimRun, wallStartMs: number): SimResult {
 
 function validateScenario(scenario: Scenario): void {
   const { nodes, clients, durationMs, seed } = scenario;
+  const observers = scenario.observers ?? 0;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) {
     throw new RangeError(`nodes must be 1..9, got ${nodes}`);
+  }
+  if (!Number.isInteger(observers) || observers < 0 || nodes + observers > 9) {
+    throw new RangeError(`observers must be 0..${9 - nodes}, got ${observers}`);
   }
   if (!Number.isInteger(clients) || clients < 0) throw new RangeError(`bad clients ${clients}`);
   if (!(durationMs >= 0)) throw new RangeError(`bad durationMs ${durationMs}`);
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
 }
 
-function plantedBugOptions(bug: Scenario['plantedBug']): PlantedBugs | undefined {
+function plantedBugOptions(bug: Scenario['plantedBug']): SimPlantedBugs | undefined {
   if (bug === 'commitWithoutQuorum') return { commitWithoutQuorum: true };
   if (bug === 'ackBeforePersist') return { ackBeforePersist: true };
+  if (bug === 'logAckBeforeSync') return { logAckBeforeSync: true };
   return undefined;
+}
+
+/**
+ * A server that stopped by itself shows as down; one whose recovery refused a directory no
+ * fault had damaged is a violation (a crash alone must always leave a recoverable directory).
+ */
+function onServerStopped(
+  run: { world: World; timeline: TimelineRecorder },
+  violations: Violation[],
+) {
+  return (stop: ServerStop): void => {
+    run.timeline.begin(`s${stop.server}`, 'down', stop.cause, run.world.nowMs);
+    if (stop.isRefused && !stop.wasDamaged) {
+      violations.push({
+        checker: 'disk',
+        message: `s${stop.server} ${stop.cause}, and no fault had damaged its disk`,
+      });
+    }
+  };
 }
 
 function opsIn(history: History): number {

@@ -24,7 +24,7 @@ const allWords = 'srvr,ruok,isro,stat,mntr,conf,cons,envi,dirs,wchs,wchc,wchp,du
 const program = new Command()
   .name('zoo-server')
   .description('Run a ZooKeeper-compatible Zoo ensemble (or one server)')
-  .option('--servers <n>', 'voting members of the local ensemble: 1, 3, 5 or 7', integer, 3)
+  .option('--servers <n>', 'voting members of the local ensemble (any number ≥ 1)', integer, 3)
   .option('--observers <n>', 'non-voting members of the local ensemble', integer, 0)
   .option('--port <port>', 'client port of the first server (the next ones follow)', integer, 2181)
   .option('--host <address>', 'address to listen on', '127.0.0.1')

@@ -230,16 +230,17 @@ describe('pnpm sim --replay', () => {
 
   test('exits 2 naming the problem when the scenario file is bad', async () => {
     const file = join(dir, 'bad.json');
-    await writeFile(file, '{"nodes": 4}');
+    await writeFile(file, '{"nodes": 8}');
     const { code, text } = await run(['--replay', file], fakeDeps(() => false).deps);
     expect(code).toBe(2);
-    expect(text).toContain(`error: Error: ${file}: scenario.nodes must be 1, 3, 5 or 7, got 4`);
+    expect(text).toContain(`error: Error: ${file}: scenario.nodes must be 1 to 7, got 8`);
   });
 });
 
 describe('pnpm sim arguments', () => {
   test.each([
-    [['--nodes', '4'], /--nodes.*expected 1, 3, 5 or 7/],
+    [['--nodes', '8'], /--nodes.*expected 1 to 7/],
+    [['--observers', '3'], /--observers.*expected 0, 1 or 2/],
     [['--seeds', '0'], /--seeds.*whole number ≥ 1/],
     [['--duration', '60'], /--duration.*unit is required/],
     [['--faults', 'flood'], /unknown fault 'flood'/],
@@ -265,11 +266,11 @@ describe('pnpm sim arguments', () => {
     const cli = join(import.meta.dirname, 'sim-cli.ts');
     const child = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '--conditions=zoo-source', cli, '--nodes', '4'],
+      ['--import', 'tsx', '--conditions=zoo-source', cli, '--nodes', '8'],
       { encoding: 'utf8' },
     );
     expect(child.status).toBe(2);
-    expect(child.stdout).toContain("option '--nodes <n>' argument '4' is invalid");
+    expect(child.stdout).toContain("option '--nodes <n>' argument '8' is invalid");
   });
 
   test('ignores the -- that pnpm may pass on', async () => {

@@ -5,10 +5,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import fc from 'fast-check';
 import {
   faultKinds,
+  plantedBugs,
   type FaultKind,
   type Scenario,
   type SimResult,
@@ -21,7 +22,14 @@ import {
   writeCrashReport,
   writeReport,
 } from '../report/write-report.js';
-import { parseDuration } from './parse-duration.js';
+import {
+  durationArgument,
+  nodeCount,
+  observerCount,
+  parseFaults,
+  wholeNumber,
+} from './cli-arguments.js';
+export { parseFaults } from './cli-arguments.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
 
@@ -45,6 +53,7 @@ interface CliOptions {
   seeds: number;
   seed?: number;
   nodes: number;
+  observers: number;
   clients: number;
   /** --duration, in ms. */
   duration: number;
@@ -86,47 +95,7 @@ async function loadSimDeps(): Promise<SimDeps> {
   return { simulate, scenarioArbitrary };
 }
 
-function wholeNumber(min: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < min || text.trim() === '') {
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got '${text}'`);
-    }
-    return value;
-  };
-}
-
-function nodeCount(text: string): number {
-  const value = Number(text);
-  if (![1, 3, 5, 7].includes(value)) throw new InvalidArgumentError('expected 1, 3, 5 or 7');
-  return value;
-}
-
-function durationArgument(text: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-/** `all`, `none`, or a comma list of fault kinds. */
-export function parseFaults(text: string): FaultKind[] {
-  const trimmed = text.trim();
-  if (trimmed === 'all') return [...faultKinds];
-  if (trimmed === 'none' || trimmed === '') return [];
-  const kinds: FaultKind[] = [];
-  for (const name of trimmed.split(',').map((part) => part.trim())) {
-    const kind = faultKinds.find((candidate) => candidate === name);
-    if (kind === undefined) {
-      throw new InvalidArgumentError(`unknown fault '${name}' (${faultKinds.join(', ')})`);
-    }
-    if (!kinds.includes(kind)) kinds.push(kind);
-  }
-  return kinds;
-}
-
-const bugs = ['commitWithoutQuorum', 'ackBeforePersist'];
+const bugs = [...plantedBugs];
 
 function buildProgram(out: (line: string) => void): Command {
   const write = (text: string): void => out(text.replace(/\n$/, ''));
@@ -135,7 +104,8 @@ function buildProgram(out: (line: string) => void): Command {
     .description('Check Zoo under simulated faults: many seeded scenarios, one fast-check property')
     .option('--seeds <n>', 'scenarios to run', wholeNumber(1), 1000)
     .option('--seed <n>', 'fast-check base seed (default: from the clock)', wholeNumber(0))
-    .option('--nodes <n>', 'voting servers: 1, 3, 5 or 7', nodeCount, 5)
+    .option('--nodes <n>', 'voting servers: 1 to 7 (a majority is the quorum)', nodeCount, 5)
+    .option('--observers <n>', 'non-voting servers (observers), up to 2', observerCount, 0)
     .option('--clients <n>', 'simulated clients', wholeNumber(0), 10)
     .addOption(
       new Option('--duration <time>', 'virtual time of workload and faults (1500ms, 60s, 2m, 1h)')
@@ -237,6 +207,7 @@ function rerunCommand(options: CliOptions, seed: number): string {
   const bug = options.plantedBug === undefined ? '' : ` --planted-bug ${options.plantedBug}`;
   return (
     `pnpm sim --seed ${seed} --seeds ${options.seeds} --nodes ${options.nodes}` +
+    (options.observers === 0 ? '' : ` --observers ${options.observers}`) +
     ` --clients ${options.clients} --duration ${options.duration}ms --faults ${faults}${bug}`
   );
 }
@@ -248,6 +219,7 @@ async function checkScenarios(context: Context): Promise<number> {
   out(`seed ${seed} · rerun with: ${rerunCommand(options, seed)}`);
   const base: ScenarioBase = {
     nodes: options.nodes,
+    ...(options.observers === 0 ? {} : { observers: options.observers }),
     clients: options.clients,
     durationMs: options.duration,
     faults: options.faults,

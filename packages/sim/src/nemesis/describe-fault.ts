@@ -1,6 +1,6 @@
 // One line per fault, for traces, timelines and reports.
 
-import type { Fault } from '../scenario.js';
+import type { Fault, UnsyncedFate } from '../scenario.js';
 
 export function describeFault(fault: Fault): string {
   switch (fault.type) {
@@ -9,11 +9,15 @@ export function describeFault(fault: Fault): string {
     case 'oneWay':
       return `one-way ${fault.from}->${fault.to}`;
     case 'crash':
+      return `crash ${fault.server}${unsynced(fault.unsynced)}`;
     case 'restart':
     case 'reset':
+    case 'bitFlip':
       return `${fault.type} ${fault.server}`;
     case 'crashAt':
-      return `crash ${fault.server} ${fault.window}`;
+      return `crash ${fault.server} ${fault.window}${unsynced(fault.unsynced)}`;
+    case 'diskError':
+      return `diskError ${fault.server} ${fault.code}`;
     case 'pause':
       return `pause ${fault.server} ${fault.forMs}ms`;
     case 'clock':
@@ -34,4 +38,8 @@ export function describeFault(fault: Fault): string {
     case 'heal':
       return fault.type;
   }
+}
+
+function unsynced(fate: UnsyncedFate | undefined): string {
+  return fate === undefined ? '' : ` (unsynced ${fate})`;
 }

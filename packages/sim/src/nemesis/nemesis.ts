@@ -1,9 +1,10 @@
 // Applies a fault schedule to a simulated ensemble: partitions, crashes (also inside the windows
 // where ZAB implementations lost data: mid-write, after the write before the ACK, during sync),
-// restarts, pauses, clock skew, connection resets, slow links and stalling disks.
+// restarts, pauses, clock skew, connection resets, slow links, and disks that stall, lose or
+// tear unsynced writes at a crash, fail a call, or flip a bit.
 
 import type { PeerMessage } from '@zoo/server/internals';
-import type { CrashWindow, Fault, FaultStep } from '../scenario.js';
+import type { CrashWindow, Fault, FaultStep, UnsyncedFate } from '../scenario.js';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { TimelineRecorder } from '../world/timeline-recorder.js';
@@ -13,6 +14,7 @@ import type { PeerMesh } from '../net/peer-mesh.js';
 import type { SimServer } from '../node/sim-server.js';
 import type { WorkloadClient } from '../workload/workload-client.js';
 import { describeFault } from './describe-fault.js';
+import { armDiskError, DiskDamage } from './disk-damage.js';
 
 /** A crash armed for a window that never came is dropped after this long. */
 const armedCrashMaxMs = 10_000;
@@ -34,9 +36,11 @@ export class Nemesis {
   faultsInjected = 0;
   /** Servers armed to crash when a sync message reaches them, until the given time. */
   private readonly crashOnSync = new Map<number, number>();
+  private readonly disks: DiskDamage;
 
   constructor(private readonly parts: NemesisParts) {
     parts.mesh.observer = (_from, to, message) => this.onPeerDelivery(to, message);
+    this.disks = new DiskDamage(parts.world, parts.servers, () => this.leader());
   }
 
   /** Schedules every step, `startMs` being the schedule's time zero. */
@@ -77,20 +81,19 @@ export class Nemesis {
         connectivity.heal();
         return this.markPartitions();
       case 'crash':
-        return this.crash(this.target(fault.server));
+        return this.crash(this.target(fault.server), fault.unsynced);
       case 'crashAt':
-        return this.armCrash(this.target(fault.server), fault.window);
+        return this.armCrash(this.target(fault.server), fault.window, fault.unsynced);
       case 'restart':
         return this.restart(this.server(fault.server));
+      case 'diskError':
+        return armDiskError(this.target(fault.server), fault.code);
+      case 'bitFlip':
+        return this.flipBit(this.server(fault.server));
       case 'pause':
         return this.pause(this.target(fault.server), fault.forMs);
-      case 'clock': {
-        const server = this.server(fault.server);
-        if (server === null) return;
-        server.clock.offsetMs += fault.offsetMs;
-        server.clock.driftPpm = fault.driftPpm;
-        return;
-      }
+      case 'clock':
+        return this.skewClock(fault);
       case 'reset': {
         const server = this.server(fault.server);
         if (server === null || !server.isUp) return;
@@ -125,20 +128,46 @@ export class Nemesis {
     for (const server of servers) {
       server.disk.stallMs = 0;
       server.disk.hooks = {};
-      if (!server.isUp) this.restart(server);
+      server.disk.fs.armedError = null;
+      if (server.isUp) continue;
+      if (this.disks.isDamaged(server)) this.disks.restartOnceLed(server, (s) => this.start(s));
+      else this.restart(server);
     }
     for (const client of this.parts.clients) client.restart();
     this.markPartitions();
   }
 
-  private crash(server: SimServer | null): void {
+  private crash(server: SimServer | null, unsynced?: UnsyncedFate): void {
     if (server === null || !server.isUp) return;
-    server.crash();
+    server.crash(unsynced);
     this.parts.timeline.begin(`s${server.id}`, 'down', 'crashed', this.parts.world.nowMs);
   }
 
+  /** A damaged disk's member waits for the heal (see DiskDamage). */
   private restart(server: SimServer | null): void {
     if (server === null || server.isUp) return;
+    if (this.disks.isDamaged(server)) {
+      this.parts.world.record(`s${server.id} stays down: its damaged disk waits for the heal`);
+      return;
+    }
+    this.start(server);
+  }
+
+  private skewClock(fault: Extract<Fault, { type: 'clock' }>): void {
+    const server = this.server(fault.server);
+    if (server === null) return;
+    server.clock.offsetMs += fault.offsetMs;
+    server.clock.driftPpm = fault.driftPpm;
+  }
+
+  /** The server crashes and a bit of its disk flips, read back when it next recovers. */
+  private flipBit(server: SimServer | null): void {
+    if (server === null || !this.disks.mayDamage(server)) return;
+    this.crash(server);
+    this.disks.flipBit(server);
+  }
+
+  private start(server: SimServer): void {
     this.parts.timeline.end(`s${server.id}`, 'down', this.parts.world.nowMs);
     server.start();
   }
@@ -152,7 +181,7 @@ export class Nemesis {
     world.after(forMs, () => timeline.end(lane, 'paused', world.nowMs));
   }
 
-  private armCrash(server: SimServer | null, window: CrashWindow): void {
+  private armCrash(server: SimServer | null, window: CrashWindow, unsynced?: UnsyncedFate): void {
     if (server === null || !server.isUp) return;
     const { world } = this.parts;
     const untilMs = world.nowMs + armedCrashMaxMs;
@@ -161,11 +190,11 @@ export class Nemesis {
     };
     switch (window) {
       case 'duringWrite':
-        // The write's fsync is still running when the process dies: it is lost.
+        // Written but not yet synced when the process dies: lost, kept or torn.
         server.disk.hooks = {
-          writeStarted: () => {
+          written: () => {
             disarm();
-            if (world.nowMs <= untilMs) world.after(0, () => this.crash(server));
+            if (world.nowMs <= untilMs) world.after(0, () => this.crash(server, unsynced));
           },
         };
         return;
@@ -174,7 +203,7 @@ export class Nemesis {
         server.disk.hooks = {
           writeDurable: () => {
             disarm();
-            if (world.nowMs <= untilMs) this.crash(server);
+            if (world.nowMs <= untilMs) this.crash(server, unsynced);
           },
         };
         return;

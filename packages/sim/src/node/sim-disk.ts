@@ -1,64 +1,131 @@
-// A server's simulated disk: writes become durable after an fsync delay, in order; a crash loses
-// whatever was still in flight (never acknowledged). What is durable lives on a MemoryTxnLog —
-// the same bookkeeping of epochs, log and snapshot the embedded server keeps.
+// A server's simulated disk: its data directory on a simulated file system, read by the real
+// recover() at every boot and written by the real DiskTxnLog (segments, CRC32C frames, group
+// commit, background checkpoints, retention). A crash keeps what was synced; what was not is
+// lost, kept, or torn, as the seed or the fault says.
 
-import { MemoryTxnLog } from '@zoo/server/internals';
-import type { PersistOp, TxnLog } from '@zoo/server/internals';
-import type { SeededRandom } from '@zoo/server/internals';
-import type { EventHandle, World } from '../world/world.js';
+import { DiskTxnLog, purge, recover, snapRetainCountDefault } from '@zoo/server/internals';
+import type {
+  Logger,
+  PersistOp,
+  RecoveredState,
+  SeededRandom,
+  TxnLog,
+} from '@zoo/server/internals';
+import { SimFs } from '../disk/sim-fs.js';
+import { unsyncedFates, type UnsyncedFate } from '../scenario.js';
+import type { World } from '../world/world.js';
 import type { SimProcess } from './sim-process.js';
 
+/**
+ * Small segments, so that runs roll over, purge and recover across many of them (a real
+ * member's are 64 MiB, and would be held in memory here).
+ */
+const simSegmentBytes = 16 * 1024;
+
 export interface DiskHooks {
-  /** A write was handed to the disk (its fsync has not finished). */
-  writeStarted?: () => void;
-  /** A write is durable; its completion has not reached the server yet. */
+  /** Bytes of a write reached the page cache (their fdatasync has not finished). */
+  written?: () => void;
+  /** The log says a write is durable; its completion has not reached the server yet. */
   writeDurable?: () => void;
 }
 
-export class SimDisk implements TxnLog {
-  /** What survives a crash. */
-  readonly platter = new MemoryTxnLog();
+export interface SimDiskOptions {
+  dataDir: string;
+  /** The planted bug: every sync answers before its data is durable (see SimFs). */
+  plantedAckBeforeSync?: boolean;
+}
+
+/** What a boot finds on the disk, and the log it goes on writing. */
+export interface OpenedDisk {
+  recovered: RecoveredState;
+  txnLog: TxnLog;
+}
+
+export class SimDisk {
+  readonly fs: SimFs;
   hooks: DiskHooks = {};
-  /** Extra fsync latency (a stalling disk), set by the nemesis. */
-  stallMs = 0;
-  private readonly inFlight = new Set<EventHandle>();
-  private lastDurableAtMs = 0;
+  /** A bit was flipped on this disk since its directory was last wiped. */
+  isDamaged = false;
 
   constructor(
     private readonly world: World,
     private readonly process: SimProcess,
     private readonly random: SeededRandom,
-  ) {}
+    private readonly options: SimDiskOptions,
+  ) {
+    this.fs = new SimFs(world, random.fork());
+    this.fs.onWritten = () => this.hooks.written?.();
+    this.fs.acksSyncEarly = options.plantedAckBeforeSync === true;
+  }
 
-  write(ops: readonly PersistOp[], done: (lastTxnZxid: bigint | null) => void): void {
-    const incarnation = this.process.incarnation;
-    const atMs = Math.max(this.world.nowMs + this.fsyncMs(), this.lastDurableAtMs);
-    this.lastDurableAtMs = atMs;
-    const handle = this.world.at(atMs, () => {
-      this.inFlight.delete(handle);
-      this.platter.write(ops, (lastTxnZxid) => {
-        this.hooks.writeDurable?.();
-        this.process.run(incarnation, () => done(lastTxnZxid));
-      });
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
+  /** Extra fsync latency (a stalling disk), set by the nemesis. */
+  get stallMs(): number {
+    return this.fs.stallMs;
+  }
+
+  set stallMs(extraMs: number) {
+    this.fs.stallMs = extraMs;
+  }
+
+  /** Recovers the directory and opens the log after it, as a booting member does. */
+  async open(options: { logger: Logger; onFatal: (error: Error) => void }): Promise<OpenedDisk> {
+    // This boot's view: calls of a life a crash ended never reach the disk.
+    const fs = this.fs.view();
+    const { dataDir } = this.options;
+    const { logger } = options;
+    const recovered = await recover(dataDir, { logger, fs });
+    const log = await DiskTxnLog.open({
+      dataDir,
+      resume: recovered.resume,
+      onFatal: options.onFatal,
+      logger,
+      fs,
+      segmentBytes: simSegmentBytes,
+      afterSnapshot: async () => {
+        await purge(dataDir, snapRetainCountDefault, { logger, fs });
+      },
     });
-    this.inFlight.add(handle);
-    this.hooks.writeStarted?.();
+    return { recovered, txnLog: this.txnLogOver(log) };
   }
 
-  /** The process died: writes still in flight never happened. */
-  crash(): void {
-    for (const handle of this.inFlight) this.world.cancel(handle);
-    this.inFlight.clear();
-    this.lastDurableAtMs = 0;
+  /** The process died: what was not synced meets `fate` (drawn from the seed when not given). */
+  crash(fate?: UnsyncedFate): UnsyncedFate {
+    const met = fate ?? unsyncedFates[this.random.nextInt(0, unsyncedFates.length - 1)] ?? 'lost';
+    this.fs.crash(met);
+    return met;
   }
 
-  async close(): Promise<void> {}
+  /** Flips a bit of the stored data; the member learns of it only when it next recovers. */
+  flipBit(): string | null {
+    const where = this.fs.flipBit(this.options.dataDir);
+    if (where !== null) this.isDamaged = true;
+    return where;
+  }
 
-  /** Mostly a fraction of a millisecond (an SSD's fdatasync); sometimes a few ms. */
-  private fsyncMs(): number {
-    const base = this.random.chance(0.95)
-      ? 0.05 + this.random.nextFloat() * 0.5
-      : 1 + this.random.nextFloat() * 9;
-    return base + this.stallMs;
+  /** An operator's repair: the directory is emptied and the member resyncs from the leader. */
+  wipe(): void {
+    this.fs.wipe(this.options.dataDir);
+    this.isDamaged = false;
+  }
+
+  /** The log as the server's loop sees it: completions reach only the process that wrote. */
+  private txnLogOver(log: DiskTxnLog): TxnLog {
+    const { world, process } = this;
+    return {
+      write: (ops: readonly PersistOp[], done: (lastTxnZxid: bigint | null) => void) => {
+        const incarnation = process.incarnation;
+        world.hasPendingMicrotasks = true;
+        log.write(ops, (lastTxnZxid) => {
+          this.hooks.writeDurable?.();
+          process.run(incarnation, () => done(lastTxnZxid));
+        });
+      },
+      // The simulator never stops a server gently: a crash abandons the log where it stands.
+      close: async () => undefined,
+    };
   }
 }

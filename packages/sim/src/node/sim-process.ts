@@ -8,6 +8,9 @@ export class SimProcess {
   incarnation = 0;
   isUp = false;
   pausedUntilMs = 0;
+  /** Tasks that came during a pause, oldest first. */
+  private readonly held: { incarnation: number; task: () => void }[] = [];
+  private isWakeScheduled = false;
 
   constructor(
     readonly name: string,
@@ -18,14 +21,30 @@ export class SimProcess {
     return this.world.nowMs < this.pausedUntilMs;
   }
 
-  /** Runs `task` now if this incarnation is still up, or when a pause ends. */
+  /**
+   * Runs `task` now if this incarnation is still up, or when a pause ends. Tasks held by a pause
+   * run in the order they came, even when a second pause extends the first.
+   */
   run(incarnation: number, task: () => void): void {
     if (!this.isUp || incarnation !== this.incarnation) return;
-    if (this.isPaused) {
-      this.world.at(this.pausedUntilMs, () => this.run(incarnation, task));
+    if (this.isPaused || this.held.length > 0) {
+      this.held.push({ incarnation, task });
+      this.wakeAtPauseEnd();
       return;
     }
     task();
+  }
+
+  private wakeAtPauseEnd(): void {
+    if (this.isWakeScheduled) return;
+    this.isWakeScheduled = true;
+    this.world.at(this.pausedUntilMs, () => {
+      this.isWakeScheduled = false;
+      if (this.isPaused) return this.wakeAtPauseEnd();
+      for (const { incarnation, task } of this.held.splice(0)) {
+        if (this.isUp && incarnation === this.incarnation) task();
+      }
+    });
   }
 
   /** Schedules `task` on this incarnation of the process. */
@@ -43,6 +62,8 @@ export class SimProcess {
 
   crash(): void {
     this.isUp = false;
+    this.held.length = 0;
+    this.isWakeScheduled = false;
   }
 
   pause(forMs: number): void {

@@ -4,6 +4,7 @@
 
 import {
   ClientConnections,
+  CorruptDataDirError,
   Peer,
   PeerLoop,
   commitOnOwnAck,
@@ -12,10 +13,13 @@ import {
 } from '@zoo/server/internals';
 import type {
   ByteStream,
+  DurableState,
   Env,
   Logger,
   PeerInput,
   PlantedBugs,
+  ReplicatedState,
+  Replication,
   ReplicationRole,
   Scheduler,
 } from '@zoo/server/internals';
@@ -25,7 +29,8 @@ import type { World } from '../world/world.js';
 import type { AcceptedConnection, ClientAcceptor, ClientLinks } from '../net/client-links.js';
 import type { PeerEndpoint, PeerMesh } from '../net/peer-mesh.js';
 import { SimProcess } from './sim-process.js';
-import { SimDisk } from './sim-disk.js';
+import { SimDisk, type OpenedDisk } from './sim-disk.js';
+import type { UnsyncedFate } from '../scenario.js';
 import { SimClock } from './sim-clock.js';
 import { ObservedReplication } from './observed-replication.js';
 import type { ReplicationObserver } from './observed-replication.js';
@@ -33,6 +38,8 @@ import type { ReplicationObserver } from './observed-replication.js';
 export interface SimServerOptions {
   id: number;
   voters: readonly number[];
+  /** Non-voting members; this server is one if its id is among them. */
+  observers?: readonly number[];
   tickMs: number;
   /** Txns between checkpoints: small in the simulator, so that runs cross many of them. */
   snapCount: number;
@@ -44,7 +51,23 @@ export interface SimServerOptions {
   /** Role changes, for the timeline. */
   onRole?: (server: number, role: ReplicationRole, isServing: boolean) => void;
   /** Bugs planted from outside the server code, for the simulator's self-tests. */
-  plantedBugs?: PlantedBugs;
+  plantedBugs?: SimPlantedBugs;
+  /** The server stopped by itself: its disk failed, or its boot did. */
+  onStopped?: (stop: ServerStop) => void;
+}
+
+export type SimPlantedBugs = PlantedBugs & {
+  /** The durable log answers each batch before its fdatasync. */
+  logAckBeforeSync?: boolean;
+};
+
+export interface ServerStop {
+  server: number;
+  cause: string;
+  /** Recovery refused the data directory (CorruptDataDirError). */
+  isRefused: boolean;
+  /** A bit had been flipped on its disk (a refusal is then expected, and repaired at heal). */
+  wasDamaged: boolean;
 }
 
 interface Running {
@@ -58,6 +81,11 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
   readonly disk: SimDisk;
   readonly clock: SimClock;
   private running: Running | null = null;
+  private isBooting = false;
+  /** Counts boots, so that one a crash interrupted never carries on. */
+  private bootAttempt = 0;
+  /** Why the last boot refused the data directory (CorruptDataDirError), or null. */
+  refusedDataDir: string | null = null;
   /**
    * The history's incarnation: a new one at every boot and at every SNAP the server installs,
    * because either way its deliveries start over from a snapshot's zxid.
@@ -66,7 +94,10 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
 
   constructor(private readonly options: SimServerOptions) {
     this.process = new SimProcess(`s${options.id}`, options.world);
-    this.disk = new SimDisk(options.world, this.process, options.random.fork());
+    this.disk = new SimDisk(options.world, this.process, options.random.fork(), {
+      dataDir: `/s${options.id}`,
+      ...(options.plantedBugs?.logAckBeforeSync === true ? { plantedAckBeforeSync: true } : {}),
+    });
     this.clock = new SimClock(options.world);
     options.mesh.addServer(options.id, this);
     options.clientLinks.addServer(this.process.name, this);
@@ -76,21 +107,63 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
     return this.options.id;
   }
 
+  get isObserver(): boolean {
+    return !this.options.voters.includes(this.options.id);
+  }
+
   get peer(): Peer | null {
     return this.running?.peer ?? null;
   }
 
+  /** Running, or booting (recovering its data directory). */
   get isUp(): boolean {
-    return this.process.isUp;
+    return this.process.isUp || this.isBooting;
   }
 
+  /** Boots: recovers the data directory, then serves from what it holds. */
   start(): void {
+    if (this.isUp) return;
+    this.bootAttempt += 1;
+    this.isBooting = true;
+    this.options.world.hasPendingMicrotasks = true;
+    void this.boot(this.bootAttempt);
+  }
+
+  private async boot(attempt: number): Promise<void> {
+    const log = this.logger();
+    let incarnation = -1;
+    let opened: OpenedDisk;
+    try {
+      opened = await this.disk.open({
+        logger: log,
+        // Nothing more can be made durable, so nothing more may be acknowledged: the process
+        // stops, as the real server closes itself (start-server.ts).
+        onFatal: (error) => {
+          if (this.process.isUp && this.process.incarnation === incarnation) {
+            this.stop(`disk failure: ${error.message}`);
+          }
+        },
+      });
+    } catch (error) {
+      if (attempt === this.bootAttempt && this.isBooting) this.bootFailed(error);
+      return;
+    }
+    if (attempt !== this.bootAttempt || !this.isBooting) return;
+    this.isBooting = false;
+    this.refusedDataDir = null;
+    incarnation = this.process.boot();
+    this.run(opened, log);
+  }
+
+  private run(opened: OpenedDisk, log: Logger): void {
     const { id, mesh } = this.options;
-    this.process.boot();
-    const platter = this.disk.platter;
-    const fromZxid = platter.snapshot?.zxid ?? 0n;
-    this.beginDeliveryRun(fromZxid, 'start');
-    const observer = this.observer();
+    const { recovered } = opened;
+    this.beginDeliveryRun(recovered.snapshot?.zxid ?? 0n, 'start');
+    const durable = {
+      acceptedEpoch: recovered.acceptedEpoch,
+      currentEpoch: recovered.currentEpoch,
+      log: recovered.log,
+    };
     const peer = new Peer(
       {
         serverId: id,
@@ -99,24 +172,9 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
         startMs: this.clock.nowMs(),
         digestOf: sha1Digest,
       },
-      (replicated) => {
-        const zab = createZab(
-          { serverId: id, voters: this.options.voters, observers: [], tickMs: this.options.tickMs },
-          replicated,
-          platter,
-          {
-            random: this.options.random.fork(),
-            ...(this.options.plantedBugs?.commitWithoutQuorum === true
-              ? { commitRule: commitOnOwnAck(id) }
-              : {}),
-          },
-        );
-        const isAckBeforePersist = this.options.plantedBugs?.ackBeforePersist === true;
-        return new ObservedReplication(zab, observer, isAckBeforePersist);
-      },
-      platter.snapshot,
+      (replicated) => this.replication(replicated, durable),
+      recovered.snapshot,
     );
-    const log = this.logger();
     let loop: PeerLoop | null = null;
     const connections = new ClientConnections({
       packetBytesMax: peer.options.packetBytesMax,
@@ -128,7 +186,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
       clock: this.clock,
       scheduler: this.scheduler(),
       log,
-      txnLog: this.disk,
+      txnLog: opened.txnLog,
       peers: mesh.sender(id),
     };
     loop = new PeerLoop(peer, env, connections);
@@ -138,15 +196,75 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
     mesh.serverStarted(id);
   }
 
-  /** Dies at once: no goodbye to anyone, unsynced writes lost. */
-  crash(): void {
-    if (!this.process.isUp) return;
+  private replication(replicated: ReplicatedState, durable: DurableState): Replication {
+    const { id, plantedBugs } = this.options;
+    const zab = createZab(
+      {
+        serverId: id,
+        voters: this.options.voters,
+        observers: this.options.observers ?? [],
+        tickMs: this.options.tickMs,
+      },
+      replicated,
+      durable,
+      {
+        random: this.options.random.fork(),
+        ...(plantedBugs?.commitWithoutQuorum === true ? { commitRule: commitOnOwnAck(id) } : {}),
+      },
+    );
+    const isAckBeforePersist = plantedBugs?.ackBeforePersist === true;
+    return new ObservedReplication(zab, this.observer(), isAckBeforePersist);
+  }
+
+  /** Recovery threw: the member does not serve (a corrupt directory waits for its repair). */
+  private bootFailed(error: unknown): void {
+    const { id, world } = this.options;
+    const message = error instanceof Error ? error.message : String(error);
+    world.record(`s${id} refuses to start: ${message}`);
+    this.isBooting = false;
+    const isCorrupt = error instanceof CorruptDataDirError;
+    if (isCorrupt) this.refusedDataDir = message;
+    this.disk.crash();
+    this.options.onStopped?.({
+      server: id,
+      cause: isCorrupt ? `refused its data: ${message}` : `boot failed: ${message}`,
+      isRefused: isCorrupt,
+      wasDamaged: this.disk.isDamaged,
+    });
+  }
+
+  /** Dies at once: no goodbye to anyone; what the disk had not synced meets `fate`. */
+  crash(fate?: UnsyncedFate): void {
+    if (!this.isUp) return;
+    const { id, world } = this.options;
+    if (this.isBooting) {
+      // Mid-recovery: its calls in flight never complete, and the next boot starts over.
+      this.isBooting = false;
+      const met = this.disk.crash(fate);
+      world.record(`s${id} crash while recovering, unsynced ${met}`);
+      return;
+    }
+    this.halt(`crash #${this.process.incarnation}`, fate);
+  }
+
+  /** The process exits on its own (its disk failed): like a crash, told to the timeline. */
+  private stop(cause: string): void {
+    this.halt(`stops: ${cause}`);
+    this.options.onStopped?.({
+      server: this.options.id,
+      cause,
+      isRefused: false,
+      wasDamaged: this.disk.isDamaged,
+    });
+  }
+
+  private halt(what: string, fate?: UnsyncedFate): void {
     const { id, world, mesh, clientLinks } = this.options;
-    world.record(`s${id} crash #${this.process.incarnation}`);
     this.process.crash();
     this.running?.loop.close();
     this.running = null;
-    this.disk.crash();
+    const met = this.disk.crash(fate);
+    world.record(`s${id} ${what}, unsynced ${met}`);
     clientLinks.resetServer(this.process.name, { tellServer: false });
     mesh.serverStopped(id);
     this.options.onRole?.(id, 'looking', false);

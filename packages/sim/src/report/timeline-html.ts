@@ -3,6 +3,7 @@
 // positioned divs at percentage offsets keep ~20k entries cheap and let zoom be just a width.
 
 import type { FaultStep, SimResult, TimelineEntry } from '../scenario.js';
+import { serverIds } from '../scenario.js';
 
 export interface TimelineHtmlOptions {
   /** The one-line command that reruns this run; shown in the header. */
@@ -79,7 +80,7 @@ export function renderTimelineHtml(result: SimResult, options: TimelineHtmlOptio
 /** Servers s1..sN, then clients c1..cN, then any other lane an entry names (sorted). */
 function laneOrder(result: SimResult): string[] {
   const lanes: string[] = [];
-  for (let id = 1; id <= result.scenario.nodes; id++) lanes.push(`s${id}`);
+  for (const id of serverIds(result.scenario)) lanes.push(`s${id}`);
   for (let id = 1; id <= result.scenario.clients; id++) lanes.push(`c${id}`);
   const known = new Set(lanes);
   const others = new Set<string>();
@@ -232,6 +233,7 @@ function renderHeader(result: SimResult, options: TimelineHtmlOptions): string {
   const facts: [string, string][] = [
     ['seed', String(scenario.seed)],
     ['nodes', String(scenario.nodes)],
+    ['observers', String(scenario.observers ?? 0)],
     ['clients', String(scenario.clients)],
     ['duration', formatMs(scenario.durationMs)],
     ['faults', scenario.faults.length === 0 ? 'none' : scenario.faults.join(', ')],

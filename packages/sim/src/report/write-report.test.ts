@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { emptyHistory } from '../history/history.js';
-import { faultKinds, type Fault, type Scenario, type SimResult } from '../scenario.js';
+import {
+  faultKinds,
+  plantedBugs,
+  unsyncedFates,
+  type Fault,
+  type Scenario,
+  type SimResult,
+} from '../scenario.js';
 import { fromJson } from './json.js';
 import { formatSummary, parseScenario, readScenario, writeReport } from './write-report.js';
 import { recipeBugs } from '../workload/planted-recipe-bugs.js';
@@ -95,6 +102,7 @@ describe('writeReport', () => {
   });
 });
 
+const unsynced = fc.constantFrom(...unsyncedFates);
 const serverOrLeader = fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constant('leader' as const));
 const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({
@@ -107,14 +115,26 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
     from: fc.integer({ min: 1, max: 5 }),
     to: fc.integer({ min: 1, max: 5 }),
   }),
-  fc.record({ type: fc.constant('crash' as const), server: serverOrLeader }),
+  fc.record(
+    { type: fc.constant('crash' as const), server: serverOrLeader, unsynced },
+    { requiredKeys: ['type', 'server'] },
+  ),
+  fc.record(
+    {
+      type: fc.constant('crashAt' as const),
+      server: serverOrLeader,
+      window: fc.constantFrom('duringWrite', 'afterWriteBeforeAck', 'duringSync' as const),
+      unsynced,
+    },
+    { requiredKeys: ['type', 'server', 'window'] },
+  ),
   fc.record({
-    type: fc.constant('crashAt' as const),
+    type: fc.constant('diskError' as const),
     server: serverOrLeader,
-    window: fc.constantFrom('duringWrite', 'afterWriteBeforeAck', 'duringSync' as const),
+    code: fc.constantFrom('EIO', 'ENOSPC' as const),
   }),
   fc.record({
-    type: fc.constantFrom('restart', 'reset' as const),
+    type: fc.constantFrom('restart', 'reset', 'bitFlip' as const),
     server: fc.integer({ min: 1, max: 5 }),
   }),
   fc.record({ type: fc.constant('pause' as const), server: serverOrLeader, forMs: fc.nat() }),
@@ -135,11 +155,12 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record(
   {
     seed: fc.integer(),
     nodes: fc.constant(5),
+    observers: fc.nat({ max: 2 }),
     clients: fc.nat({ max: 20 }),
     durationMs: fc.nat(),
     faults: fc.uniqueArray(fc.constantFrom(...faultKinds)),
     schedule: fc.array(fc.record({ atMs: fc.nat(), fault: faultArbitrary })),
-    plantedBug: fc.constantFrom('commitWithoutQuorum', 'ackBeforePersist' as const),
+    plantedBug: fc.constantFrom(...plantedBugs),
     plantedRecipeBug: fc.constantFrom(...recipeBugs),
   },
   { requiredKeys: ['seed', 'nodes', 'clients', 'durationMs', 'faults'] },
@@ -159,7 +180,7 @@ describe('readScenario', () => {
 
   test.each([
     [[], /scenario must be an object/],
-    [{ nodes: 4 }, /scenario\.nodes must be 1, 3, 5 or 7, got 4/],
+    [{ nodes: 8 }, /scenario\.nodes must be 1 to 7, got 8/],
     [{ nodes: 3, faults: 'all' }, /scenario\.faults must be an array/],
     [
       { nodes: 3, faults: ['flood'], seed: 1, clients: 1, durationMs: 1 },
@@ -189,6 +210,11 @@ describe('readScenario', () => {
     [{ atMs: 1, fault: { type: 'heal', server: 1 } }, /fault has an unknown field 'server'/],
     [{ atMs: 1, fault: { type: 'pause', server: 1 } }, /fault\.forMs must be a number ≥ 0/],
     [
+      { atMs: 1, fault: { type: 'crash', server: 1, unsynced: 'gone' } },
+      /fault\.unsynced must be one of lost, kept, torn/,
+    ],
+    [{ atMs: 1, fault: { type: 'diskError', server: 1 } }, /fault\.code must be one of EIO/],
+    [
       { atMs: 1, fault: { type: 'partition', groups: [[1], [2, 9]] } },
       /schedule\[0\]\.fault\.groups\[1\]\[1\] must be a server id 1\.\.3, got 9/,
     ],
@@ -209,7 +235,7 @@ describe('readScenario', () => {
     await expect(readScenario(file)).rejects.toThrow(`cannot read scenario ${file}`);
     await writeFile(file, '{ nope');
     await expect(readScenario(file)).rejects.toThrow(`${file}: not JSON`);
-    await writeFile(file, '{ "nodes": 2 }');
-    await expect(readScenario(file)).rejects.toThrow(`${file}: scenario.nodes must be 1, 3, 5`);
+    await writeFile(file, '{ "nodes": 0 }');
+    await expect(readScenario(file)).rejects.toThrow(`${file}: scenario.nodes must be 1 to 7`);
   });
 });

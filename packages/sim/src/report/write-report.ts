@@ -7,6 +7,9 @@ import { assertNever } from '@zoo/client/protocol';
 import type { Violation } from '../history/history.js';
 import {
   faultKinds,
+  plantedBugs,
+  serverIds,
+  unsyncedFates,
   type CrashWindow,
   type Fault,
   type FaultKind,
@@ -88,7 +91,9 @@ export function formatSummary(result: SimResult, extra: ReportExtra): string {
   const { scenario, stats } = result;
   const perWall = stats.wallMs > 0 ? (stats.simulatedMs / stats.wallMs).toFixed(1) : 'n/a';
   const lines = [
-    `seed ${scenario.seed} · ${scenario.nodes} nodes · ${scenario.clients} clients · ` +
+    `seed ${scenario.seed} · ${scenario.nodes} nodes · ` +
+      (scenario.observers === undefined ? '' : `${scenario.observers} observers · `) +
+      `${scenario.clients} clients · ` +
       `duration ${seconds(scenario.durationMs)} s · faults ` +
       `${scenario.faults.length === 0 ? 'none' : scenario.faults.join(',')}` +
       (scenario.plantedBug === undefined ? '' : ` · planted bug ${scenario.plantedBug}`),
@@ -145,8 +150,7 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-const nodeCounts = [1, 3, 5, 7];
-const plantedBugs = ['commitWithoutQuorum', 'ackBeforePersist'] as const;
+const nodeCounts = [1, 2, 3, 4, 5, 6, 7];
 const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
 /** Every fault type; a Record so that a new Fault type fails to compile until listed here. */
 const faultTypes: Record<Fault['type'], true> = {
@@ -165,6 +169,8 @@ const faultTypes: Record<Fault['type'], true> = {
   reset: true,
   slow: true,
   diskStall: true,
+  diskError: true,
+  bitFlip: true,
   crashClient: true,
   restartClient: true,
   pauseClient: true,
@@ -210,7 +216,7 @@ export function parseScenario(value: unknown): Scenario {
   if (!isRecord(value)) return fail('scenario', 'an object', value);
   const nodes = value['nodes'];
   if (typeof nodes !== 'number' || !nodeCounts.includes(nodes)) {
-    return fail('scenario.nodes', '1, 3, 5 or 7', nodes);
+    return fail('scenario.nodes', '1 to 7', nodes);
   }
   const faults = value['faults'];
   if (!Array.isArray(faults)) return fail('scenario.faults', 'an array of fault kinds', faults);
@@ -218,6 +224,9 @@ export function parseScenario(value: unknown): Scenario {
     seed: integer(value['seed'], 'scenario.seed'),
     nodes,
     clients: integer(value['clients'], 'scenario.clients', 0),
+    ...(value['observers'] === undefined
+      ? {}
+      : { observers: integer(value['observers'], 'scenario.observers', 0) }),
     durationMs: finite(value['durationMs'], 'scenario.durationMs', 0),
     faults: faults.map((kind: unknown, index): FaultKind =>
       oneOf(kind, faultKinds, `scenario.faults[${index}]`),
@@ -227,7 +236,7 @@ export function parseScenario(value: unknown): Scenario {
   if (schedule !== undefined) {
     if (!Array.isArray(schedule)) return fail('scenario.schedule', 'an array', schedule);
     scenario.schedule = schedule.map((step: unknown, index) =>
-      parseFaultStep(step, `scenario.schedule[${index}]`, nodes),
+      parseFaultStep(step, `scenario.schedule[${index}]`, serverIds(scenario).length),
     );
   }
   if (value['plantedBug'] !== undefined) {
@@ -270,13 +279,12 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
       case 'oneWay':
         return { type, from: server('from'), to: server('to') };
       case 'crash':
-        return { type, server: serverOrLeader('server') };
-      case 'crashAt': {
-        const window = oneOf(field('window'), crashWindows, `${path}.window`);
-        return { type, server: serverOrLeader('server'), window };
-      }
+      case 'crashAt':
+      case 'diskError':
+        return parseDiskFault(type, { path, field, target: serverOrLeader('server') });
       case 'restart':
       case 'reset':
+      case 'bitFlip':
         return { type, server: server('server') };
       case 'pause':
         return {
@@ -319,6 +327,29 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
   })();
   rejectUnknownKeys(value, fault, path);
   return fault;
+}
+
+/** Crashes (with what their disk keeps) and disk errors, aimed at a server or the leader. */
+function parseDiskFault(
+  type: 'crash' | 'crashAt' | 'diskError',
+  at: { path: string; field: (name: string) => unknown; target: number | 'leader' },
+): Fault {
+  const { path, field, target } = at;
+  const fate = field('unsynced');
+  const unsynced =
+    fate === undefined ? {} : { unsynced: oneOf(fate, unsyncedFates, `${path}.unsynced`) };
+  switch (type) {
+    case 'crash':
+      return { type, server: target, ...unsynced };
+    case 'crashAt': {
+      const window = oneOf(field('window'), crashWindows, `${path}.window`);
+      return { type, server: target, window, ...unsynced };
+    }
+    case 'diskError': {
+      const code = oneOf(field('code'), ['EIO', 'ENOSPC'] as const, `${path}.code`);
+      return { type, server: target, code };
+    }
+  }
 }
 
 function idList(
