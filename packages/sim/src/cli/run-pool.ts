@@ -97,13 +97,20 @@ export function workerRunner(): ScenarioRunner {
   };
 }
 
+/**
+ * A run allocates many short-lived objects; a young generation of 2 × 32 MB (V8's default is
+ * 2 × 16) cut the CPU time of a run by about a tenth in measurements. `pnpm sim` gives the main
+ * thread the same with --max-semi-space-size=32.
+ */
+const workerLimits = { maxYoungGenerationSizeMb: 96 };
+
 function startWorker(): Worker {
   const isSource = import.meta.url.endsWith('.ts');
   const entry = new URL(isSource ? './sim-worker.ts' : './sim-worker.js', import.meta.url);
-  if (!isSource) return new Worker(entry);
+  if (!isSource) return new Worker(entry, { resourceLimits: workerLimits });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const code =
     `import(${JSON.stringify(tsxApi)})` +
     `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, resourceLimits: workerLimits });
 }
