@@ -84,8 +84,11 @@ export async function runSimCli(argv: readonly string[], io?: SimCliIo): Promise
 }
 
 async function loadSimDeps(): Promise<SimDeps> {
-  const { simulate } = await import('../simulate.js');
   const { scenarioArbitrary } = await import('../arbitraries.js');
+  // The simulator (the whole server and client) is loaded on first use: with worker threads,
+  // this thread runs it only to shrink a failure or to replay.
+  const simulate = async (scenario: Scenario): Promise<SimResult> =>
+    (await import('../simulate.js')).simulate(scenario);
   return { simulate, scenarioArbitrary };
 }
 
