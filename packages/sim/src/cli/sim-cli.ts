@@ -2,6 +2,7 @@
 // a small scenario and writing its report folder), or replays one scenario.json with --replay.
 // Exit code 0: no violations; 1: a violation (or a crash of the simulator); 2: bad input.
 
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import fc from 'fast-check';
@@ -161,9 +162,8 @@ function buildProgram(out: (line: string) => void): Command {
     .addOption(
       new Option('--workers <n>', 'seeds run in parallel on worker threads; same results for any n')
         .argParser(wholeNumber(1))
-        // Not yet the number of cores: a run on a worker thread measured 3-5 times slower than
-        // in the main thread (README, Speed), so one worker is the faster default until fixed.
-        .default(1),
+        // On a machine whose cores are busy with other work, --workers 1 is faster (README).
+        .default(availableParallelism(), 'the number of cores'),
     )
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: write });
