@@ -2,9 +2,8 @@
 // a small scenario and writing its report folder), or replays one scenario.json with --replay.
 // Exit code 0: no violations; 1: a violation (or a crash of the simulator); 2: bad input.
 
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import fc from 'fast-check';
 import {
@@ -13,15 +12,18 @@ import {
   type FaultKind,
   type Scenario,
   type SimResult,
-  type SimStats,
 } from '../scenario.js';
+import { formatSummary, formatViolations, readScenario } from '../report/write-report.js';
 import {
-  formatSummary,
-  formatViolations,
-  readScenario,
-  writeCrashReport,
-  writeReport,
-} from '../report/write-report.js';
+  describeError,
+  describeOutcome,
+  reportFolder,
+  simulateOutcome,
+  writeRunReport,
+} from './run-outcome.js';
+import { startProgress, type Progress } from './progress.js';
+import { inThreadRunner, sweep, workerRunner, type ScenarioRunner } from './run-pool.js';
+import { addRun, emptyTally, formatTally, summarizeRun, type Tally } from './run-tally.js';
 import {
   durationArgument,
   nodeCount,
@@ -62,9 +64,14 @@ interface CliOptions {
   replay?: string;
   report: boolean;
   plantedBug?: Scenario['plantedBug'];
+  workers: number;
 }
 
-type Context = Required<SimCliIo> & { options: CliOptions };
+type Context = Required<SimCliIo> & {
+  options: CliOptions;
+  /** Doubles from a test cannot cross into a worker thread: they run in this thread. */
+  isInjected: boolean;
+};
 
 /** Runs `pnpm sim` with `argv` (the arguments after the command); answers the exit code. */
 export async function runSimCli(argv: readonly string[], io?: SimCliIo): Promise<number> {
@@ -83,6 +90,7 @@ export async function runSimCli(argv: readonly string[], io?: SimCliIo): Promise
     isTTY: io?.isTTY ?? process.stdout.isTTY === true,
     now: io?.now ?? Date.now,
     deps: io?.deps ?? (await loadSimDeps()),
+    isInjected: io?.deps !== undefined,
   };
   return context.options.replay === undefined
     ? checkScenarios(context)
@@ -90,8 +98,11 @@ export async function runSimCli(argv: readonly string[], io?: SimCliIo): Promise
 }
 
 async function loadSimDeps(): Promise<SimDeps> {
-  const { simulate } = await import('../simulate.js');
   const { scenarioArbitrary } = await import('../arbitraries.js');
+  // The simulator (the whole server and client) is loaded on first use: with worker threads,
+  // this thread runs it only to shrink a failure or to replay.
+  const simulate = async (scenario: Scenario): Promise<SimResult> =>
+    (await import('../simulate.js')).simulate(scenario);
   return { simulate, scenarioArbitrary };
 }
 
@@ -123,83 +134,14 @@ function buildProgram(out: (line: string) => void): Command {
     .addOption(
       new Option('--planted-bug <bug>', 'plant a bug the checkers must catch').choices(bugs),
     )
+    .addOption(
+      new Option('--workers <n>', 'seeds run in parallel on worker threads; same results for any n')
+        .argParser(wholeNumber(1))
+        // On a machine whose cores are busy with other work, --workers 1 is faster (README).
+        .default(availableParallelism(), 'the number of cores'),
+    )
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: write });
-}
-
-/** Totals over the property's runs; runs during shrinking are only counted. */
-interface Tally extends SimStats {
-  runs: number;
-  shrinkRuns: number;
-  failedRuns: number;
-  violations: number;
-}
-
-const statKeys = ['simulatedMs', 'wallMs', 'events', 'faults', 'opsChecked'] as const;
-
-function emptyTally(): Tally {
-  const tally = { runs: 0, shrinkRuns: 0, failedRuns: 0, violations: 0 };
-  return { ...tally, simulatedMs: 0, wallMs: 0, events: 0, faults: 0, opsChecked: 0 };
-}
-
-function addRun(tally: Tally, result: SimResult): void {
-  tally.runs += 1;
-  tally.violations += result.violations.length;
-  if (result.violations.length > 0) tally.failedRuns += 1;
-  for (const key of statKeys) tally[key] += result.stats[key];
-}
-
-function formatTally(tally: Tally, elapsedMs: number): string[] {
-  const perWall = tally.wallMs > 0 ? (tally.simulatedMs / tally.wallMs).toFixed(1) : 'n/a';
-  return [
-    `runs ${tally.runs} (+${tally.shrinkRuns} shrink runs) · failing runs ${tally.failedRuns}` +
-      ` · violations ${tally.violations}`,
-    `simulated ${(tally.simulatedMs / 1000).toFixed(1)} s in ${(tally.wallMs / 1000).toFixed(1)}` +
-      ` s wall (${perWall} simulated s per wall s); took ${(elapsedMs / 1000).toFixed(1)} s`,
-    `events ${tally.events} · faults injected ${tally.faults} · ops checked ${tally.opsChecked}`,
-  ];
-}
-
-interface Progress {
-  update(tally: Tally): void;
-  /** Prints a line; a bar gives way to lines from then on (shrinking has no known total). */
-  note(line: string): void;
-  stop(): void;
-}
-
-/** A bar on a terminal; otherwise a line per ~5% of runs, and one per 25 shrink runs. */
-function startProgress(context: Context, total: number): Progress {
-  const step = Math.max(1, Math.ceil(total / 20));
-  let bar: cliProgress.SingleBar | null = null;
-  if (context.isTTY) {
-    const format = 'sim [{bar}] {value}/{total} runs | {failed} failing | ETA {eta_formatted}';
-    bar = new cliProgress.SingleBar(
-      { format, stream: process.stdout, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, 0, { failed: 0 });
-  }
-  const stopBar = (): void => {
-    bar?.stop();
-    bar = null;
-  };
-  return {
-    update: (tally) => {
-      if (bar !== null) {
-        bar.update(Math.min(tally.runs, total), { failed: tally.failedRuns });
-      } else if (tally.shrinkRuns === 0 && (tally.runs % step === 0 || tally.runs === total)) {
-        const percent = Math.floor((tally.runs / total) * 100);
-        context.out(`runs ${tally.runs}/${total} (${percent}%) · failing ${tally.failedRuns}`);
-      } else if (tally.shrinkRuns > 0 && tally.shrinkRuns % 25 === 0) {
-        context.out(`shrinking: ${tally.shrinkRuns} shrink runs`);
-      }
-    },
-    note: (line) => {
-      stopBar();
-      context.out(line);
-    },
-    stop: stopBar,
-  };
 }
 
 function rerunCommand(options: CliOptions, seed: number): string {
@@ -212,6 +154,11 @@ function rerunCommand(options: CliOptions, seed: number): string {
   );
 }
 
+/**
+ * Checks `--seeds` scenarios as one fast-check property. The sweep runs them on the workers and
+ * stops at the first failing one (in drawing order); fast-check then replays that run by its path
+ * in this thread and shrinks it, once. Output is the same for any number of workers.
+ */
 async function checkScenarios(context: Context): Promise<number> {
   const { options, deps, out } = context;
   const startedMs = context.now();
@@ -225,66 +172,112 @@ async function checkScenarios(context: Context): Promise<number> {
     faults: options.faults,
     ...(options.plantedBug === undefined ? {} : { plantedBug: options.plantedBug }),
   };
+  const arbitrary = deps.scenarioArbitrary(base);
   const tally = emptyTally();
   const progress = startProgress(context, options.seeds);
-  const property = fc.asyncProperty(deps.scenarioArbitrary(base), (scenario) =>
-    runProperty({ context, tally, progress }, scenario),
-  );
-  const details = await fc.check(property, { numRuns: options.seeds, seed });
+  const failedAt = await sweepScenarios(context, { arbitrary, seed, tally, progress });
+  const details =
+    failedAt === null
+      ? null
+      : await shrinkFailure(context, { arbitrary, seed, failedAt, tally, progress });
   progress.stop();
   formatTally(tally, context.now() - startedMs).forEach((line) => out(line));
-  if (!details.failed) {
+  if (failedAt === null || details === null) {
     out('no violations');
     return 0;
   }
-  return reportCounterexample(context, details);
+  if (!details.failed) {
+    out(`run ${failedAt + 1} passed when run again (not deterministic?)`);
+    return 1;
+  }
+  return reportCounterexample(context, details, failedAt + 1);
 }
 
-/** A run's result, or what the simulator threw (an AssertionError is a bug in Zoo). */
-type Outcome = { result: SimResult } | { error: unknown };
+/** The scenarios fast-check draws for `seed`: the same values, in the same order, as fc.check. */
+function drawScenarios(arbitrary: fc.Arbitrary<Scenario>, seed: number, count: number): Scenario[] {
+  const scenarios: Scenario[] = [];
+  const collect = fc.property(arbitrary, (scenario) => {
+    scenarios.push(scenario);
+    return true;
+  });
+  fc.assert(collect, { seed, numRuns: count });
+  return scenarios;
+}
 
-function simulateOutcome(deps: SimDeps, scenario: Scenario): Promise<Outcome> {
-  return deps.simulate(scenario).then(
-    (result): Outcome => ({ result }),
-    (error: unknown): Outcome => ({ error }),
+interface SweepState {
+  arbitrary: fc.Arbitrary<Scenario>;
+  seed: number;
+  tally: Tally;
+  progress: Progress;
+}
+
+/** Runs every scenario (in parallel); answers the index of the first failing one, if any. */
+async function sweepScenarios(context: Context, state: SweepState): Promise<number | null> {
+  const { options, deps } = context;
+  const { tally, progress } = state;
+  const scenarios = drawScenarios(state.arbitrary, state.seed, options.seeds);
+  const runnerCount = Math.min(options.workers, scenarios.length);
+  const runSimulate = (scenario: Scenario) =>
+    simulateOutcome(deps, scenario).then((o) => summarizeRun('result' in o ? o.result : o));
+  const runners: ScenarioRunner[] = Array.from({ length: runnerCount }, () =>
+    context.isInjected || runnerCount === 1 ? inThreadRunner(runSimulate) : workerRunner(),
   );
+  let failedAt: number | null = null;
+  const sweepStartedMs = context.now();
+  try {
+    await sweep({
+      scenarios,
+      runners,
+      onRun: (index, summary) => {
+        addRun(tally, summary);
+        progress.update(tally);
+        if (summary.stats === null || summary.violations > 0) failedAt = index;
+        return failedAt === null;
+      },
+    });
+  } finally {
+    tally.sweepWallMs = context.now() - sweepStartedMs;
+    await Promise.all(runners.map((runner) => runner.close()));
+  }
+  return failedAt;
 }
 
-/** One call of the property: simulate and tally; keep the first failure before shrinking it. */
-async function runProperty(
-  run: { context: Context; tally: Tally; progress: Progress },
-  scenario: Scenario,
-): Promise<boolean> {
-  const { context, tally, progress } = run;
-  // fast-check shrinks once a run fails: from then on every call is a shrink run.
-  const isShrinkRun = tally.failedRuns > 0;
-  const outcome = await simulateOutcome(context.deps, scenario);
-  if (isShrinkRun) {
-    tally.shrinkRuns += 1;
-  } else if ('result' in outcome) {
-    addRun(tally, outcome.result);
-  } else {
-    tally.runs += 1;
-    tally.failedRuns += 1;
-  }
-  progress.update(tally);
-  if (tally.failedRuns === 1 && !isShrinkRun) {
-    // Shrinking can take long: keep the unshrunk failure first, so Ctrl-C loses nothing.
-    const folder = `${reportFolder(context, scenario)}-unshrunk`;
-    await writeRunReport(folder, { scenario, outcome });
-    progress.note(`run ${tally.runs} ${describeOutcome(outcome)}; report: ${folder}; shrinking…`);
-  }
-  if ('error' in outcome) throw outcome.error;
-  return outcome.result.violations.length === 0;
+/** Replays the failing run by its fast-check path, keeps its report, and shrinks it. */
+async function shrinkFailure(
+  context: Context,
+  state: SweepState & { failedAt: number },
+): Promise<fc.RunDetails<[Scenario]>> {
+  const { tally, progress, failedAt } = state;
+  let isFirst = true;
+  const property = fc.asyncProperty(state.arbitrary, async (scenario) => {
+    const outcome = await simulateOutcome(context.deps, scenario);
+    if (isFirst) {
+      isFirst = false;
+      // Shrinking can take long: keep the unshrunk failure first, so Ctrl-C loses nothing.
+      const folder = `${reportFolder(context, scenario)}-unshrunk`;
+      await writeRunReport(folder, { scenario, outcome });
+      progress.note(
+        `run ${failedAt + 1} ${describeOutcome(outcome)}; report: ${folder}; shrinking…`,
+      );
+    } else {
+      tally.shrinkRuns += 1;
+      progress.update(tally);
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result.violations.length === 0;
+  });
+  const path = String(failedAt);
+  return fc.check(property, { seed: state.seed, numRuns: context.options.seeds, path });
 }
 
 async function reportCounterexample(
   context: Context,
   details: fc.RunDetails<[Scenario]>,
+  runs: number,
 ): Promise<number> {
   const { out } = context;
   const shrinkPath = details.counterexamplePath ?? '';
-  out(`FAILED after ${details.numRuns} runs, shrunk ${details.numShrinks} times`);
+  out(`FAILED after ${runs} runs, shrunk ${details.numShrinks} times`);
   out(`fast-check seed ${details.seed} path ${shrinkPath}`);
   if (details.counterexample === null) {
     out(`no counterexample to report: ${describeError(details.errorInstance)}`);
@@ -299,29 +292,6 @@ async function reportCounterexample(
   out(`report: ${folder}`);
   out(`replay: ${replayCommand}`);
   return 1;
-}
-
-function describeOutcome(outcome: Outcome): string {
-  if ('error' in outcome) return `crashed the simulator: ${describeError(outcome.error)}`;
-  const count = outcome.result.violations.length;
-  // A shrunk counterexample that passes when run again means the simulation is not deterministic.
-  return count === 0 ? 'passed (not deterministic?)' : `failed with ${count} violations`;
-}
-
-/** Writes the report folder of a run, or of a simulator crash; answers the replay command. */
-async function writeRunReport(
-  folder: string,
-  run: { scenario: Scenario; outcome: Outcome; shrinkPath?: string },
-): Promise<string> {
-  const replayCommand = `pnpm sim --replay ${shellQuote(join(folder, 'scenario.json'))}`;
-  const { scenario, outcome, shrinkPath } = run;
-  if ('error' in outcome) {
-    await writeCrashReport(folder, { scenario, error: outcome.error, replayCommand });
-  } else {
-    const extra = shrinkPath === undefined || shrinkPath === '' ? {} : { shrinkPath };
-    await writeReport(folder, outcome.result, { replayCommand, ...extra });
-  }
-  return replayCommand;
 }
 
 async function replayScenario(context: Context, file: string): Promise<number> {
@@ -347,19 +317,6 @@ async function replayScenario(context: Context, file: string): Promise<number> {
     out(`report: ${folder}`);
   }
   return isFailed ? 1 : 0;
-}
-
-function reportFolder(context: Context, scenario: Scenario): string {
-  const stamp = new Date(context.now()).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return join(context.options.reportDir, `seed-${scenario.seed}-${stamp}`);
-}
-
-function shellQuote(text: string): string {
-  return /^[\w./:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 // Run when executed directly (`tsx sim-cli.ts …`); an unexpected throw prints its stack, exit 1.

@@ -35,6 +35,11 @@ const reconnectDelayMaxMs = 2000;
 export class PeerMesh {
   private readonly endpoints = new Map<number, PeerEndpoint>();
   private readonly links = new Map<string, LinkState>();
+  /**
+   * A broadcast is one message object for every learner: encode it once, as the ws mesh does
+   * (messages are never changed once handed to the network).
+   */
+  private readonly encoded = new WeakMap<PeerMessage, Buffer>();
   observer: PeerDeliveryObserver | null = null;
 
   constructor(
@@ -86,7 +91,11 @@ export class PeerMesh {
       });
       return;
     }
-    const bytes = encodePeerMessage(message);
+    let bytes = this.encoded.get(message);
+    if (bytes === undefined) {
+      bytes = encodePeerMessage(message);
+      this.encoded.set(message, bytes);
+    }
     const atMs = Math.max(this.world.nowMs + this.latency(from, to), link.lastAtMs.get(to) ?? 0);
     link.lastAtMs.set(to, atMs);
     const generation = link.generation;

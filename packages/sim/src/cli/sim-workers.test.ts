@@ -1,0 +1,36 @@
+// `pnpm sim --workers 2` against the real simulator, as the command runs from the repository
+// (tsx, worker threads loading TypeScript): the same seeds on one worker and on two give the same
+// trace digests and the same summary.
+
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+function simLines(workers: number): string[] {
+  const cli = join(import.meta.dirname, 'sim-cli.ts');
+  const argv = ['--seeds', '4', '--seed', '21', '--nodes', '3', '--clients', '3'];
+  argv.push('--duration', '2s', '--workers', String(workers));
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=zoo-source', cli, ...argv],
+    { encoding: 'utf8' },
+  );
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  return child.stdout.trimEnd().split('\n');
+}
+
+/** Wall times and rates differ from run to run; everything else must not. */
+function withoutTimes(lines: readonly string[]): string[] {
+  return lines.filter((line) => !/wall|per wall s|per hour/.test(line));
+}
+
+describe('pnpm sim --workers', () => {
+  test('one worker and two give the same digests and summary', { timeout: 240_000 }, () => {
+    const one = simLines(1);
+    const two = simLines(2);
+    expect(one.find((line) => line.startsWith('sweep digest '))).toMatch(/[0-9a-f]{64}$/);
+    expect(one.find((line) => line.startsWith('runs 4 '))).toBeDefined();
+    expect(withoutTimes(two)).toEqual(withoutTimes(one));
+  });
+});
