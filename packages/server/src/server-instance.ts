@@ -104,13 +104,7 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   const running = new PeerLoop(peer, env, connections);
   loop = running;
   try {
-    listener = await listenTcp(connections, {
-      host,
-      port: options.port,
-      log,
-      maxClientCnxns: options.maxClientCnxns ?? connectionLimitDefaults.maxClientCnxns,
-      connectTimeoutMs: options.connectTimeoutMs ?? connectionLimitDefaults.connectTimeoutMs,
-    });
+    listener = await listenClients(connections, options, host, log);
   } catch (error) {
     running.close();
     wired.stop();
@@ -141,6 +135,22 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
       return closing;
     },
   };
+}
+
+/** The client port, with the per-address and connect-time limits (ZooKeeper's defaults). */
+function listenClients(
+  connections: ClientConnections,
+  options: ServerInstanceOptions,
+  host: string,
+  log: Logger,
+): Promise<TcpListener> {
+  return listenTcp(connections, {
+    host,
+    port: options.port,
+    log,
+    maxClientCnxns: options.maxClientCnxns ?? connectionLimitDefaults.maxClientCnxns,
+    connectTimeoutMs: options.connectTimeoutMs ?? connectionLimitDefaults.connectTimeoutMs,
+  });
 }
 
 /** What the admin answers take from the instance's options as they are. */
