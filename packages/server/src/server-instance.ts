@@ -112,15 +112,13 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   }
   const handlers = adminHttpHandlers(adminContext, wired.metrics);
   const admin = await listenAdmin(handlers, { host, port: options.adminPort, log });
-  const port = listener.port;
+  const { port } = listener;
   peer.start();
   running.drain();
   let closing: Promise<void> | null = null;
   return {
     serverId: options.serverId,
-    host,
-    port,
-    connectString: `${host}:${port}`,
+    ...{ host, port, connectString: `${host}:${port}` },
     adminPort: admin?.port ?? null,
     peer,
     log,
