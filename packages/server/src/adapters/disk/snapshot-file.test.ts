@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Acl } from '@zoo/client/protocol';
 import type { SnapshotNode, TreeSnapshot } from '../../core/tree/tree-snapshot.js';
 import { CorruptDataDirError } from './disk-errors.js';
+import { frameAt } from './record-frame.js';
 import { AssertionError } from '@zoo/client/protocol';
 import { DataTree } from '../../core/tree/data-tree.js';
 import {
@@ -116,5 +117,23 @@ describe('snapshot files', () => {
     const at = bytes.length - 100;
     bytes[at] = (bytes[at] ?? 0) ^ 1;
     expect(() => decodeSnapshotLazily(bytes, file)).toThrow(CorruptDataDirError);
+  });
+
+  test('a ZOOSNAP3 file (tables right after the head) is still read', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const v4 = encodeSnapshot({ snapshot, fromSeq: 3 });
+    const frames: Buffer[] = [];
+    for (let offset = 8; offset < v4.length;) {
+      const frame = frameAt(v4, offset);
+      if (frame.type !== 'record') throw new Error('an unreadable frame in a fresh file');
+      frames.push(v4.subarray(offset, frame.nextOffset));
+      offset = frame.nextOffset;
+    }
+    const [head, ...rest] = frames;
+    const tables = rest.pop();
+    if (head === undefined || tables === undefined) throw new Error('no head or tables');
+    const v3 = Buffer.concat([Buffer.from('ZOOSNAP3', 'latin1'), head, tables, ...rest]);
+    expect(decodeSnapshot(v3, file)).toEqual({ snapshot, fromSeq: 3 });
   });
 });

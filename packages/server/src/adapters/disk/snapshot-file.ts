@@ -23,6 +23,15 @@ import { fsyncDirectory, type DiskFs } from './disk-fs.js';
 import { encodeFrame, frameAt } from './record-frame.js';
 
 const snapshotMagic = Buffer.from('ZOOSNAP4', 'latin1');
+/** The format before checkpoints streamed: its tables frame came right after the head. */
+const snapshotMagicV3 = Buffer.from('ZOOSNAP3', 'latin1');
+
+/** 4 for a ZOOSNAP4 file, 3 for a ZOOSNAP3 one (still read), null for neither. */
+function snapshotVersionOf(bytes: Buffer): 3 | 4 | null {
+  const magic = bytes.subarray(0, snapshotMagic.length);
+  if (magic.equals(snapshotMagic)) return 4;
+  return magic.equals(snapshotMagicV3) ? 3 : null;
+}
 const namePattern = /^snapshot\.([0-9a-f]{16})$/;
 /** Nodes per frame: a few milliseconds of walking and encoding, so serving goes on between. */
 const nodesPerChunk = 1024;
@@ -105,9 +114,8 @@ export interface LazySnapshotFile {
  * and ints in range) is checked by the restore that reads them (DataTree.fromSnapshot).
  */
 export function decodeSnapshotLazily(bytes: Buffer, file: string): LazySnapshotFile {
-  if (!bytes.subarray(0, snapshotMagic.length).equals(snapshotMagic)) {
-    throw new CorruptDataDirError(file, 'not a ZOOSNAP4 file', 0);
-  }
+  const version = snapshotVersionOf(bytes);
+  if (version === null) throw new CorruptDataDirError(file, 'not a ZOOSNAP4 file', 0);
   const payloads: Buffer[] = [];
   for (let offset = snapshotMagic.length; offset < bytes.length;) {
     const frame = frameAt(bytes, offset);
@@ -120,7 +128,12 @@ export function decodeSnapshotLazily(bytes: Buffer, file: string): LazySnapshotF
   }
   let decoded: LazySnapshotFile;
   try {
-    decoded = joinPieces(payloads, file);
+    // A ZOOSNAP3 file's tables come second: move them last, where ZOOSNAP4 keeps them.
+    const ordered =
+      version === 3
+        ? [...payloads.slice(0, 1), ...payloads.slice(2), ...payloads.slice(1, 2)]
+        : payloads;
+    decoded = joinPieces(ordered, file);
   } catch (error) {
     throw new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
   }
@@ -237,7 +250,7 @@ export async function readSnapshotFromSeq(
   } finally {
     await disk.close(fd);
   }
-  if (!bytes.subarray(0, snapshotMagic.length).equals(snapshotMagic)) return null;
+  if (snapshotVersionOf(bytes) === null) return null;
   const frame = frameAt(bytes, snapshotMagic.length);
   if (frame.type !== 'record') return null;
   try {
