@@ -115,23 +115,23 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
   const { port } = listener;
   peer.start();
   running.drain();
+  const stopping = async (): Promise<void> => {
+    running.close();
+    wired.stop();
+    await admin?.close();
+    await listener?.close();
+  };
   let closing: Promise<void> | null = null;
   return {
     serverId: options.serverId,
-    ...{ host, port, connectString: `${host}:${port}` },
+    host,
+    port,
+    connectString: `${host}:${port}`,
     adminPort: admin?.port ?? null,
     peer,
     log,
     submit: (input) => running.submit(input),
-    close() {
-      closing ??= (async () => {
-        running.close();
-        wired.stop();
-        await admin?.close();
-        await listener?.close();
-      })();
-      return closing;
-    },
+    close: () => (closing ??= stopping()),
   };
 }
 

@@ -1,4 +1,4 @@
-// Strings that survive a Jute round trip as Java defines it: any UTF-16 unit but a surrogate.
+// Strings that survive a Jute round trip as Java defines it: every UTF-16 unit but a surrogate.
 // A non-BMP character goes out as two 3-byte surrogates and reads back as two U+FFFD, in Java
 // and so in Zoo (java-utf8.ts); the codec tests that expect equality draw from this set.
 

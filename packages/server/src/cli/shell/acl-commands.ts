@@ -23,7 +23,7 @@ const setAcl: ShellCommand = {
   flags: {
     stat: sharedFlags.stat,
     version: sharedFlags.version,
-    recursive: { type: 'boolean', short: 'R' },
+    recursive: sharedFlags.recursive,
   },
   operands: [2, 2],
   async run(context, args) {

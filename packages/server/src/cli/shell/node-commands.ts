@@ -23,7 +23,7 @@ const ls: ShellCommand = {
   flags: {
     stat: sharedFlags.stat,
     watch: sharedFlags.watch,
-    recursive: { type: 'boolean', short: 'R' },
+    recursive: sharedFlags.recursive,
   },
   operands: [1, 1],
   async run(context, args) {

@@ -22,6 +22,8 @@ export const sharedFlags = {
   watch: { type: 'boolean', short: 'w' },
   /** -v: the version the node must have. */
   version: { type: 'string', short: 'v' },
+  /** -R: the whole subtree. */
+  recursive: { type: 'boolean', short: 'R' },
 } as const satisfies Record<string, FlagSpec>;
 
 export interface CommandArgs {

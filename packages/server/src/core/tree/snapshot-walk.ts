@@ -95,7 +95,8 @@ export class SnapshotWalk {
   }
 
   private pushChildren(path: string, names: readonly string[] | ReadonlySet<string>): void {
-    const list = [...names];
+    // A preserved node's names are already a list of their own; a live set is copied once.
+    const list: readonly string[] = Array.isArray(names) ? names : [...names];
     for (let i = list.length - 1; i >= 0; i--) {
       const name = list[i];
       if (name !== undefined) this.stack.push(childPath(path, name));
