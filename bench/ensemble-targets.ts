@@ -89,7 +89,9 @@ async function writeMemberConfigs(dir: string, size: number, durable: boolean) {
     // Zoo needs no separate election port; a free one keeps the line in ZooKeeper's form.
     serverLines.push(`server.${id}=127.0.0.1:${await findFreePort()}:${await findFreePort()}`);
   }
-  const common = [`tickTime=${tickMs}`, 'initLimit=10', 'syncLimit=5'];
+  // No admin servers: three members on one host would contend for the default port 8080, and
+  // the Apache ensemble runs without one too.
+  const common = [`tickTime=${tickMs}`, 'initLimit=10', 'syncLimit=5', 'admin.enableServer=false'];
   for (const member of members) {
     const lines = [...common, 'clientPortAddress=127.0.0.1', `clientPort=${member.port}`];
     if (durable) lines.push(`dataDir=${join(dir, `data-${member.id}`)}`);
