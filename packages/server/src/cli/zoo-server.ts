@@ -145,6 +145,14 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
   return { line, close: () => cluster.close() };
 }
 
+// Whoever started us may have gone (a closed pipe): a line with nowhere to go must not turn a
+// stop into a crash, so EPIPE on our own output is dropped rather than thrown.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const running = await start();
 process.stdout.write(`${running.line}\n`);
 
