@@ -104,12 +104,12 @@ export class Learner {
 
   forward(message: Message<'request'>): void {
     assert(this.isServing, 'forward on a learner that does not serve');
-    this.context.outbox.sendNow(this.leaderId, message);
+    this.context.outbox.sendAhead(this.leaderId, message);
   }
 
   sync(origin: RequestOrigin, path: string): void {
     assert(this.isServing, 'sync on a learner that does not serve');
-    this.context.outbox.sendNow(this.leaderId, { type: 'sync', origin, path });
+    this.context.outbox.sendAhead(this.leaderId, { type: 'sync', origin, path });
   }
 
   invariants(): void {

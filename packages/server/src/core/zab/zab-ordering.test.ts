@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { SeededRandom } from '../replication/random.js';
 import type { Txn } from '../tree/txn.js';
 import { FakeHost } from './testing/fake-host.js';
+import { forwardedRequest } from './messages.js';
 import type { PeerMessage } from './messages.js';
 import { HostedZab } from './testing/hosted-zab.js';
 import { describeOutput } from './zab-outbox.js';
@@ -180,6 +181,31 @@ describe('zab ordering: learner broadcast and refusals', () => {
     const output = take();
     expect(output.send).toEqual([]);
     expect(types(output.sendAfterPersist)).toEqual(['3:ack', '3:pong']);
+  });
+
+  test('forwards requests at once, never behind an ACK: a later turn cannot overtake', () => {
+    const { step, zab, take } = follower();
+    for (const message of [
+      { type: 'leaderInfo', epoch: 1 },
+      { type: 'diff', zxid: 0n },
+    ] as const)
+      step(3, message);
+    step(3, { type: 'newLeader', epoch: 1, zxid: 0n });
+    step(3, { type: 'upToDate' });
+    const request = (cxid: number) =>
+      forwardedRequest(9n, cxid, [], {
+        type: 'write',
+        request: { type: 'delete', path: '/x', version: -1 },
+      });
+    zab.step(3, { type: 'proposal', txn: txn(e1(1)) }, 0);
+    zab.forward(request(1));
+    const first = take();
+    expect(types(first.sendAfterPersist)).toEqual(['3:ack']);
+    zab.forward(request(2));
+    // Were cxid 1 waiting for the write, cxid 2 would reach the leader first.
+    expect([...first.send, ...take().send]).toEqual(
+      [request(1), request(2)].map((message) => ({ to: 3, message })),
+    );
   });
 
   test('truncates an uncommitted tail on TRUNC, and the truncation is written first', () => {

@@ -1,8 +1,11 @@
 // Zab's pending output, in the shape of the Ready contract: messages that may leave at once,
 // durable writes, and messages that may leave only after those writes (ACKs, epoch ACKs,
-// votes). It keeps each link FIFO: once a peer has a message waiting for the write, every
-// later message to that peer waits behind it. It also holds the effects of the current call,
-// which the peer carries out as the call returns. describeOutput/describePersistOp print it.
+// votes). Within a turn it keeps each link FIFO: once a peer has a message waiting for the
+// write, every later message to that peer waits behind it. Across turns it does not: a message
+// sent at once in a later turn overtakes one still waiting for an earlier turn's write. So a
+// kind of message whose own order matters must never wait (see sendAhead). It also holds the
+// effects of the current call, which the peer carries out as the call returns.
+// describeOutput/describePersistOp print it.
 
 import { assert } from '@zoo/client/protocol';
 import type { ReplicationEffect } from '../replication/replication.js';
@@ -45,6 +48,18 @@ export class ZabOutbox {
       this.queueAfterPersist(to, message);
       return;
     }
+    this.send.push({ to, message });
+    assert(this.send.length <= outboxMessagesMax, 'zab outbox overflow');
+  }
+
+  /**
+   * A message that does not depend on any write and must keep its order against others of its
+   * kind: a client's request a learner forwards, or its sync. It never waits behind an ACK,
+   * because one that waited would be overtaken by the next turn's, which leaves at once (the
+   * leader would then commit a session's writes out of their order). ZooKeeper's learner
+   * likewise writes a request to its leader at once, apart from the ACKs its sync thread sends.
+   */
+  sendAhead(to: number, message: PeerMessage): void {
     this.send.push({ to, message });
     assert(this.send.length <= outboxMessagesMax, 'zab outbox overflow');
   }
