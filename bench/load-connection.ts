@@ -1,5 +1,8 @@
 // A lean pipelining ZooKeeper connection for the benchmark: raw frames through the Zoo codec,
 // many requests in flight, one socket write per event-loop turn, replies matched in order.
+// A socket that closes under it (a server that dropped the session, or died) fails loudly: the
+// requests still waiting are rejected, `whenLost` listeners hear it, a later send throws, and
+// if nobody is listening the error is thrown — a run never waits forever for lost replies.
 
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
@@ -15,25 +18,38 @@ import {
 import type { Request } from '@zoo/client/protocol';
 
 export type ReplyHandler = (err: number, latencyNs: bigint) => void;
+export type LostHandler = (error: Error) => void;
 
 export class LoadConnection {
   private readonly writer = new JuteWriter();
   private readonly frames = new FrameReader();
   private readonly sentAt: bigint[] = [];
   private readonly handlers: ReplyHandler[] = [];
+  /** Beside each handler: who to tell if its reply never comes (request() callers). */
+  private readonly onLost: (LostHandler | null)[] = [];
+  private readonly lostListeners: LostHandler[] = [];
   private head = 0;
   private nextXid = 1;
   private isFlushScheduled = false;
+  private isClosing = false;
+  private lost: Error | null = null;
 
-  private constructor(private readonly socket: Socket) {}
+  private constructor(
+    private readonly socket: Socket,
+    private readonly where: string,
+  ) {}
 
   static async open(host: string, port: number): Promise<LoadConnection> {
     const socket = connect({ host, port, noDelay: true });
+    const where = `${host}:${port}`;
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
+      socket.once('close', () => reject(new Error(`connection to ${where} closed`)));
     });
-    const connection = new LoadConnection(socket);
+    const connection = new LoadConnection(socket, where);
+    socket.on('error', () => undefined); // 'close' follows and reports it
+    socket.once('close', () => connection.closed());
     await connection.handshake();
     socket.on('data', (chunk: Buffer) => connection.receive(chunk));
     return connection;
@@ -43,11 +59,25 @@ export class LoadConnection {
     return this.handlers.length - this.head;
   }
 
-  send(request: Request, onReply: ReplyHandler): void {
+  /** Calls `listener` once if the socket closes before close() (at once if it has). */
+  whenLost(listener: LostHandler): void {
+    if (this.lost !== null) listener(this.lost);
+    else this.lostListeners.push(listener);
+  }
+
+  /** One request; resolves with its error code, rejects if the connection is lost first. */
+  request(request: Request): Promise<number> {
+    return new Promise((resolve, reject) => this.send(request, (err) => resolve(err), reject));
+  }
+
+  /** Throws if the connection was lost; `onLost` hears if it is lost before the reply. */
+  send(request: Request, onReply: ReplyHandler, onLost: LostHandler | null = null): void {
+    if (this.lost !== null) throw this.lost;
     encodeRequest(this.writer, this.nextXid, request);
     this.nextXid += 1;
     this.sentAt.push(process.hrtime.bigint());
     this.handlers.push(onReply);
+    this.onLost.push(onLost);
     if (!this.isFlushScheduled) {
       this.isFlushScheduled = true;
       setImmediate(() => {
@@ -58,7 +88,28 @@ export class LoadConnection {
   }
 
   close(): void {
+    this.isClosing = true;
     this.socket.destroy();
+  }
+
+  /** The socket closed: unless close() did it, every reply still awaited is lost. */
+  private closed(): void {
+    if (this.isClosing || this.lost !== null) return;
+    const waiting = this.inFlight;
+    const lost = new Error(
+      `bench connection to ${this.where} closed by the server with ${waiting} replies outstanding`,
+    );
+    this.lost = lost;
+    const pending = this.onLost.slice(this.head);
+    const listeners = this.lostListeners.splice(0);
+    for (const onLost of pending) onLost?.(lost);
+    for (const listener of listeners) listener(lost);
+    const isHeard = listeners.length > 0 || pending.some((onLost) => onLost !== null);
+    if (waiting > 0 && !isHeard) {
+      process.nextTick(() => {
+        throw lost;
+      });
+    }
   }
 
   private async handshake(): Promise<void> {
@@ -84,7 +135,8 @@ export class LoadConnection {
       };
       this.socket.on('data', onData);
       this.socket.once('error', reject);
-    });
+      this.whenLost(reject);
+    }).finally(() => this.lostListeners.splice(0));
   }
 
   private receive(chunk: Buffer): void {
@@ -104,6 +156,7 @@ export class LoadConnection {
       if (this.head > 4096) {
         this.handlers.splice(0, this.head);
         this.sentAt.splice(0, this.head);
+        this.onLost.splice(0, this.head);
         this.head = 0;
       }
       handler(header.err, now - sentAt);

@@ -39,10 +39,6 @@ export function rssMib(pids: readonly number[]): number | null {
   return kib / 1024;
 }
 
-function send(connection: LoadConnection, request: Request): Promise<number> {
-  return new Promise((resolve) => connection.send(request, (err) => resolve(err)));
-}
-
 const create = (path: string, flags = 0): Request => ({
   type: 'create',
   variant: 'create',
@@ -62,7 +58,8 @@ async function writeLoad(connection: LoadConnection, client: number, writes: num
   let sent = 0;
   let done = 0;
   let next = (): void => undefined;
-  const finished = new Promise<void>((resolve) => {
+  const finished = new Promise<void>((resolve, reject) => {
+    connection.whenLost(reject);
     next = () => {
       done += 1;
       if (done === writes) resolve();
@@ -94,9 +91,9 @@ export async function measureMemory(target: MemoryTarget, plan: MemoryPlan) {
   );
   const [first] = connections;
   if (first === undefined) throw new Error('no client');
-  await send(first, create('/memory'));
-  for (let i = 0; i < plan.clients; i++) await send(first, create(`/memory/c${i}`));
-  for (const connection of connections) await send(connection, { type: 'sync', path: '/' });
+  await first.request(create('/memory'));
+  for (let i = 0; i < plan.clients; i++) await first.request(create(`/memory/c${i}`));
+  for (const connection of connections) await connection.request({ type: 'sync', path: '/' });
   const samples: { writes: number; rssMib: number | null }[] = [];
   samples.push({ writes: 0, rssMib: rssMib(target.pids()) });
   const perSample = Math.ceil(plan.writes / plan.samples / plan.clients);

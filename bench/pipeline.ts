@@ -21,7 +21,9 @@ export function keepInFlight(
   return Promise.all(
     connections.map(
       (connection) =>
-        new Promise<void>((resolve) => {
+        new Promise<void>((resolve, reject) => {
+          // A lost connection fails the run instead of leaving it waiting for replies.
+          connection.whenLost(reject);
           const issue = (): void => {
             const request = source.next();
             if (request === null) {

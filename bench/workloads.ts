@@ -26,12 +26,8 @@ async function prepare(endpoint: Endpoint, run: string, nodeCount: number): Prom
   const data = Buffer.alloc(16);
   const paths = ['/bench', `/bench/${run}`];
   for (let i = 0; i < nodeCount; i += 1) paths.push(`/bench/${run}/n${i}`);
-  await Promise.all(paths.map((path) => roundTrip(connection, createRequest(path, data))));
+  await Promise.all(paths.map((path) => connection.request(createRequest(path, data))));
   connection.close();
-}
-
-function roundTrip(connection: LoadConnection, request: Request): Promise<number> {
-  return new Promise((resolve) => connection.send(request, (err) => resolve(err)));
 }
 
 /**
@@ -44,7 +40,7 @@ async function openClients(endpoints: readonly Endpoint[], count: number, run: s
       const endpoint = endpoints[index % endpoints.length];
       if (endpoint === undefined) throw new Error('no endpoint to connect to');
       const connection = await LoadConnection.open(endpoint.host, endpoint.port);
-      await roundTrip(connection, { type: 'sync', path: `/bench/${run}` });
+      await connection.request({ type: 'sync', path: `/bench/${run}` });
       return connection;
     }),
   );

@@ -1,7 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { DiskFs } from './disk-fs.js';
+import { nodeDiskFs, type DiskFs } from './disk-fs.js';
+import { peekLogRecord } from './log-record.js';
+import { frameAt } from './record-frame.js';
 import { recover } from './recover.js';
 import {
   createSnapshot,
@@ -18,6 +20,37 @@ import { openDiskLog, persist } from './testing/write-data-dir.js';
 const temp = useTempDir();
 
 const logger = recordingLogger();
+
+/**
+ * node:fs, logging when each write and fdatasync starts (`write>`) and returns (`write<`, with
+ * the zxids of the records written); every fdatasync takes `syncMs` longer, as a slow disk's.
+ */
+function timedDiskFs(events: string[], syncMs: number): DiskFs {
+  return {
+    ...nodeDiskFs,
+    async write(fd, bytes, position) {
+      events.push('write>');
+      await nodeDiskFs.write(fd, bytes, position);
+      events.push(['write<', ...zxidsIn(Buffer.from(bytes))].join(' '));
+    },
+    async fdatasync(fd) {
+      events.push('fdatasync>');
+      await new Promise((resolve) => setTimeout(resolve, syncMs));
+      await nodeDiskFs.fdatasync(fd);
+      events.push('fdatasync<');
+    },
+  };
+}
+
+/** The zxids of the log records framed in `bytes` (none in a segment's header). */
+function zxidsIn(bytes: Buffer): string[] {
+  const zxids: string[] = [];
+  for (let frame = frameAt(bytes, 0); frame.type === 'record';) {
+    zxids.push(String(peekLogRecord(frame.payload).zxid));
+    frame = frameAt(bytes, frame.nextOffset);
+  }
+  return zxids;
+}
 
 /** The log over this test's directory (64 KiB segments, as openDiskLog opens them). */
 function openLog(options: Parameters<typeof openDiskLog>[1] = {}): ReturnType<typeof openDiskLog> {
@@ -103,33 +136,49 @@ describe('DiskTxnLog', () => {
     expect((await recover(temp.dir, { logger })).log).toEqual([...txns.slice(0, 4), ...newer]);
   });
 
-  test('batches complete in order, only after an fdatasync; waiting ones share one', async () => {
-    const calls: string[] = [];
-    const log = await openLog({ fs: recordingDiskFs({ calls }) });
-    calls.length = 0;
-    const txns = createTxns(0x100000001n, 30);
-    const dones: Promise<bigint | null>[] = [];
-    for (let i = 0; i < 30; i += 3) {
-      // Every batch is handed over before the first completes: several are in flight.
-      dones.push(
+  test('a done follows an fdatasync begun after its write; writes overlap syncs', async () => {
+    const events: string[] = [];
+    const log = await openLog({ fs: timedDiskFs(events, 15) });
+    events.length = 0;
+    const txns = createTxns(0x100000001n, 60);
+    const handed: Promise<void>[] = [];
+    const hand = (index: number): void => {
+      const batch = txns.slice(index * 3, index * 3 + 3);
+      handed.push(
         new Promise((resolve) => {
-          log.write([{ type: 'txns', txns: txns.slice(i, i + 3) }], (zxid) => {
-            calls.push(`done:${String(zxid)}`);
-            resolve(zxid);
+          log.write([{ type: 'txns', txns: batch }], (zxid) => {
+            events.push(`done ${String(zxid)}`);
+            // Each answer brings a new batch, as a client does: they arrive while others sync.
+            if (index + 10 < 20) hand(index + 10);
+            resolve();
           });
         }),
       );
-    }
-    await Promise.all(dones);
+    };
+    for (let i = 0; i < 10; i++) hand(i);
+    while (handed.length < 20) await Promise.all(handed);
+    await Promise.all(handed);
     await log.close();
-    const doneCalls = calls.filter((call) => call.startsWith('done:'));
-    expect(doneCalls).toEqual(txns.filter((_, i) => i % 3 === 2).map((t) => `done:${t.zxid}`));
-    // Every done follows a write and an fdatasync of its records. The first batch goes alone;
-    // the nine handed over while it was on its way to disk share one write and one fdatasync
-    // (group commit).
-    const text = calls.join(' ');
-    expect(text).toMatch(/^(write:log\.\w+ fdatasync:log\.\w+ (done:\d+ ?)+)+close:log\.\w+$/);
-    expect(calls.filter((call) => call.startsWith('fdatasync:'))).toHaveLength(2);
+    const dones = events.filter((event) => event.startsWith('done '));
+    expect(dones).toEqual(txns.filter((_, i) => i % 3 === 2).map((t) => `done ${t.zxid}`));
+    for (const done of dones) {
+      const at = events.indexOf(done);
+      const zxid = done.slice('done '.length);
+      const written = events.findIndex(
+        (e) => e.startsWith('write< ') && e.split(' ').includes(zxid),
+      );
+      const syncStart = events.findIndex((e, i) => i > written && e === 'fdatasync>');
+      const syncEnd = events.indexOf('fdatasync<', syncStart);
+      expect({ done, written, syncStart, syncEnd, at }).toMatchObject({
+        written: expect.toSatisfy((i: number) => i >= 0),
+        syncStart: expect.toSatisfy((i: number) => i > written),
+        syncEnd: expect.toSatisfy((i: number) => i > syncStart && i < at),
+      });
+    }
+    // Group commit: far fewer fdatasyncs than batches, and a write while an fdatasync runs.
+    const syncs = events.filter((event) => event === 'fdatasync>').length;
+    expect(syncs).toBeLessThan(10);
+    expect(events.join(' ')).toMatch(/fdatasync> (done \d+ )*write> /);
   });
 
   test('epochs are renamed into place and the directory fsynced before done', async () => {

@@ -1,20 +1,26 @@
 // The durable TxnLog on real files: each write(ops, done) is one batch — its records appended to
-// the current preallocated segment, an fdatasync, then done — and batches that arrive while one
-// is being written share the next fdatasync (group commit); dones come in batch order and never
-// before their data is on disk. A failed write or sync stops the log for good and goes to
-// onFatal; no later done is ever called.
+// the current preallocated segment, an fdatasync, then done. Group commit (group-commit.ts):
+// batches that arrive while one group is being written or synced share the next write and the
+// next fdatasync, and the next group is written while the previous one syncs, so the disk never
+// waits for the event loop. Dones come in batch order and never before their data is on disk.
+// Batches of txns go that fast way; the rare batch that rolls the segment, restarts the log at
+// a snapshot or records epochs waits until everything before it is durable, then is written on
+// its own. A failed write or sync stops the log for good and goes to onFatal; no later done is
+// ever called.
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
 import { streamOfSnapshot, type TreeSnapshot } from '../../core/tree/tree-snapshot.js';
 import type { Logger, TxnLog } from '../../runtime/env.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
 import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { writeEpochs } from './epochs-file.js';
-import { encodeLogRecord, type LogRecord } from './log-record.js';
-import { encodeFrame } from './record-frame.js';
+import { GroupCommit, type TakenGroup } from './group-commit.js';
+import type { LogRecord } from './log-record.js';
+import { RecordBatch } from './record-batch.js';
 import type { LineSegment, LogResume } from './recover.js';
 import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
-import { snapshotName, writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
+import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
 /** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
 export const segmentBytesDefault = 64 * 1024 * 1024;
@@ -34,30 +40,46 @@ export interface DiskTxnLogOptions {
 
 type Done = (lastTxnZxid: bigint | null) => void;
 
+interface WaitingBatch {
+  ops: readonly PersistOp[];
+  done: Done;
+  /** Written on its own once everything before it is durable (see DiskTxnLog.writeAlone). */
+  isAlone: boolean;
+}
+
+/** A batch whose records are in a group written or being written. */
+interface GroupedBatch {
+  done: Done;
+  lastTxnZxid: bigint | null;
+  checkpoints: SnapshotFileSource[];
+}
+
 export class DiskTxnLog implements TxnLog {
   private readonly disk: DiskFs;
   private readonly segmentBytes: number;
-  /** The batch being written and those waiting, chained so that they run in order. */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly commit: GroupCommit<GroupedBatch>;
   private failure: Error | null = null;
   private isClosed = false;
   private fd: number | null = null;
   private seq: number;
   private baseZxid: bigint | null;
+  /** Where the next record goes: after every byte written or on its way. */
   private writeOffset = 0;
   private recordsOffset = 0;
-  /** Frames of the current batch not yet written, and their size. */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** Written to the current segment since its last fdatasync. */
+  /** The records of the next write; reused from write to write. */
+  private readonly records = new RecordBatch();
+  /** Written to the current segment since its last fdatasync (by writeAlone). */
   private isDirty = false;
   /** The current line's segments and the first txn each holds (see LogResume.lineSegments). */
   private lineSegments: LineSegment[];
-  /** Batches handed to write() while another group was being written. */
-  private waiting: { ops: readonly PersistOp[]; done: Done }[] = [];
-  private isWriting = false;
-  /** Checkpoint snapshots being written beside the log, one at a time. */
-  private snapshotWrite: Promise<void> | null = null;
+  /** Batches handed to write() and not yet taken into a write, the oldest first. */
+  private waiting: WaitingBatch[] = [];
+  /** A batch being written on its own: nothing else is written meanwhile. */
+  private isWritingAlone = false;
+  /** close() waiting for the batches before it. */
+  private settledWaiters: (() => void)[] = [];
+  /** Checkpoint snapshots, written beside the log once the log they name is durable. */
+  private readonly checkpoints: CheckpointWriter;
 
   private constructor(private readonly options: DiskTxnLogOptions) {
     this.disk = options.fs ?? nodeDiskFs;
@@ -65,6 +87,23 @@ export class DiskTxnLog implements TxnLog {
     this.seq = options.resume.nextSeq;
     this.baseZxid = options.resume.baseZxid;
     this.lineSegments = [...options.resume.lineSegments];
+    this.commit = new GroupCommit({
+      takeGroup: () => this.takeGroup(),
+      write: (bytes, position) =>
+        bytes.length === 0 ? Promise.resolve() : this.disk.write(this.currentFd(), bytes, position),
+      fdatasync: () => this.disk.fdatasync(this.currentFd()),
+      durable: (batches) => this.answer(batches),
+      failed: (error) => this.fail(error),
+      progressed: () => this.pump(),
+    });
+    this.checkpoints = new CheckpointWriter({
+      disk: this.disk,
+      dataDir: options.dataDir,
+      logger: options.logger,
+      ...(options.afterSnapshot === undefined ? {} : { afterSnapshot: options.afterSnapshot }),
+      hasFailed: () => this.failure !== null,
+      fail: (error) => this.fail(error),
+    });
   }
 
   /** Starts a new segment (a restarted member never appends to a segment it found). */
@@ -74,46 +113,131 @@ export class DiskTxnLog implements TxnLog {
     return log;
   }
 
-  /**
-   * Group commit: batches that arrive while one is being written wait, and the next write takes
-   * all of them with one fdatasync; each `done` still runs in order, once its data is on disk.
-   */
   write(ops: readonly PersistOp[], done: Done): void {
     if (this.isClosed) throw new Error('write after close');
-    this.waiting.push({ ops, done });
-    if (!this.isWriting) this.queue = this.writeWaiting();
+    this.waiting.push({ ops, done, isAlone: !ops.every(isGroupable) });
+    this.pump();
   }
 
-  private async writeWaiting(): Promise<void> {
-    this.isWriting = true;
-    try {
-      while (this.waiting.length > 0 && this.failure === null) {
-        const group = this.waiting;
-        this.waiting = [];
-        let lastTxnZxids: (bigint | null)[];
-        try {
-          lastTxnZxids = await this.writeGroup(group.map((batch) => batch.ops));
-        } catch (error) {
-          this.fail(error);
-          return;
-        }
-        group.forEach((batch, i) => callGuarded(() => batch.done(lastTxnZxids[i] ?? null)));
-      }
-    } finally {
-      this.isWriting = false;
+  /** Keeps the group commit going; once it is idle, writes a batch that must go alone. */
+  private pump(): void {
+    if (this.failure !== null || this.isWritingAlone) return;
+    this.commit.kick();
+    if (!this.commit.isIdle) return;
+    const head = this.waiting[0];
+    if (head === undefined) {
+      this.settle();
+    } else if (head.isAlone) {
+      this.waiting.shift();
+      void this.writeAlone(head);
     }
+  }
+
+  /**
+   * The waiting batches up to the first that must go alone (or that would not fit in the
+   * segment), framed into one write. Called only when no write is in flight, so the record
+   * buffer is free to reuse.
+   */
+  private takeGroup(): TakenGroup<GroupedBatch> | null {
+    if (this.isWritingAlone) return null;
+    this.records.clear();
+    const batches: GroupedBatch[] = [];
+    for (let head = this.waiting[0]; head !== undefined; head = this.waiting[0]) {
+      if (head.isAlone) break;
+      const grouped = this.group(head);
+      if (grouped === null) {
+        head.isAlone = true;
+        break;
+      }
+      batches.push(grouped);
+      this.waiting.shift();
+    }
+    if (batches.length === 0) return null;
+    const bytes = this.records.bytes();
+    const position = this.writeOffset;
+    this.writeOffset += bytes.length;
+    return { bytes, position, batches };
+  }
+
+  /** Frames a batch's records after the group's; null (and nothing framed) if they overflow. */
+  private group(batch: WaitingBatch): GroupedBatch | null {
+    const before = this.records.length;
+    let lastTxnZxid: bigint | null = null;
+    let firstTxnZxid: bigint | null = null;
+    for (const op of batch.ops) {
+      if (op.type === 'txns') {
+        for (const txn of op.txns) this.records.append({ type: 'txn', txn });
+        firstTxnZxid ??= op.txns[0]?.zxid ?? null;
+        lastTxnZxid = op.txns.at(-1)?.zxid ?? lastTxnZxid;
+      } else if (op.type === 'truncate') {
+        this.records.append({ type: 'truncate', afterZxid: op.afterZxid });
+      }
+    }
+    if (this.writeOffset + this.records.length > this.segmentBytes) {
+      this.records.truncate(before);
+      return null;
+    }
+    const current = this.lineSegments.at(-1);
+    if (current !== undefined) current.firstZxid ??= firstTxnZxid;
+    const checkpoints = batch.ops.flatMap((op) =>
+      op.type === 'checkpoint' ? [this.checkpointOf(op.snapshot)] : [],
+    );
+    return { done: batch.done, lastTxnZxid, checkpoints };
+  }
+
+  private answer(batches: readonly GroupedBatch[]): void {
+    for (const batch of batches) {
+      callGuarded(() => batch.done(batch.lastTxnZxid));
+      // Written once the log it names is durable, beside the batches that follow.
+      for (const checkpoint of batch.checkpoints) this.checkpoints.start(checkpoint);
+    }
+  }
+
+  /**
+   * Writes a batch the careful way, record by record, with nothing else in flight: it may roll
+   * the segment, restart the log at a snapshot, or record epochs after the txns before them.
+   */
+  private async writeAlone(batch: WaitingBatch): Promise<void> {
+    this.isWritingAlone = true;
+    let written: { lastTxnZxid: bigint | null; checkpoints: SnapshotFileSource[] };
+    try {
+      written = await this.writeOps(batch.ops);
+      await this.flush();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.isWritingAlone = false;
+    callGuarded(() => batch.done(written.lastTxnZxid));
+    for (const checkpoint of written.checkpoints) this.checkpoints.start(checkpoint);
+    this.pump();
+  }
+
+  /** Resolves close() once nothing is waiting or in flight (or the log failed). */
+  private settle(): void {
+    const waiters = this.settledWaiters;
+    this.settledWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  private settled(): Promise<void> {
+    const isSettled =
+      this.failure !== null ||
+      (this.waiting.length === 0 && !this.isWritingAlone && this.commit.isIdle);
+    if (isSettled) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   /** Resolves once the checkpoint snapshot being written (if any) and its retention are done. */
   async snapshotSettled(): Promise<void> {
-    await this.snapshotWrite;
+    await this.checkpoints.settled();
   }
 
   /** Waits for the batches already written, then closes the segment. */
   async close(): Promise<void> {
     this.isClosed = true;
-    await this.queue;
-    await this.snapshotWrite;
+    await this.settled();
+    await this.checkpoints.settled();
     const fd = this.fd;
     this.fd = null;
     if (fd !== null) await this.disk.close(fd);
@@ -122,30 +246,16 @@ export class DiskTxnLog implements TxnLog {
   private fail(error: unknown): void {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.failure = failure;
+    this.settle();
     this.options.logger.error(`txn log ${this.options.dataDir}: ${failure.message}`);
     callGuarded(() => this.options.onFatal(failure));
   }
 
-  /** Writes the batches' records, syncs once, and returns each batch's last txn zxid. */
-  private async writeGroup(batches: readonly (readonly PersistOp[])[]): Promise<(bigint | null)[]> {
-    let checkpoint: SnapshotFileSource | null = null;
-    const lastTxnZxids: (bigint | null)[] = [];
-    for (const ops of batches) {
-      const written = await this.writeOps(ops);
-      lastTxnZxids.push(written.lastTxnZxid);
-      checkpoint = written.checkpoint ?? checkpoint;
-    }
-    await this.sync();
-    // Written once the log it names is durable, beside the batches that follow.
-    if (checkpoint !== null) this.writeCheckpoint(checkpoint);
-    return lastTxnZxids;
-  }
-
   private async writeOps(
     ops: readonly PersistOp[],
-  ): Promise<{ lastTxnZxid: bigint | null; checkpoint: SnapshotFileSource | null }> {
+  ): Promise<{ lastTxnZxid: bigint | null; checkpoints: SnapshotFileSource[] }> {
     let lastTxnZxid: bigint | null = null;
-    let checkpoint: SnapshotFileSource | null = null;
+    const checkpoints: SnapshotFileSource[] = [];
     for (const op of ops) {
       switch (op.type) {
         case 'txns':
@@ -163,46 +273,24 @@ export class DiskTxnLog implements TxnLog {
           await this.restartAt(op.snapshot);
           break;
         case 'checkpoint':
-          // Its tail is already in the log: only where the snapshot's history is, is needed.
-          checkpoint = { snapshot: op.snapshot, fromSeq: this.segmentHolding(op.snapshot.zxid) };
+          checkpoints.push(this.checkpointOf(op.snapshot));
           break;
         case 'epochs':
           // The log written so far in this batch goes first, so a crash never keeps the new
           // epochs without the txns the core persisted before them.
-          await this.sync();
+          await this.flush();
           await writeEpochs(this.disk, this.options.dataDir, op);
           break;
         default:
           assertNever(op, 'persist op');
       }
     }
-    return { lastTxnZxid, checkpoint };
+    return { lastTxnZxid, checkpoints };
   }
 
-  /**
-   * Starts writing a checkpoint's snapshot without holding up the log. One at a time: while one
-   * is being written a newer one is skipped (as ZooKeeper skips a snapshot when "too busy to
-   * snap"); the log keeps what the skipped one would have let go, until the next one.
-   */
-  private writeCheckpoint(file: SnapshotFileSource): void {
-    if (this.snapshotWrite !== null) {
-      this.options.logger.warn(
-        `txn log ${this.options.dataDir}: still writing the last snapshot; skipping ` +
-          `${snapshotName(file.snapshot.zxid)}`,
-      );
-      file.snapshot.abandon();
-      return;
-    }
-    this.snapshotWrite = (async () => {
-      try {
-        await writeSnapshot(this.disk, this.options.dataDir, file);
-        if (this.failure === null) await this.options.afterSnapshot?.();
-      } catch (error) {
-        this.fail(error);
-      } finally {
-        this.snapshotWrite = null;
-      }
-    })();
+  /** Its tail is already in the log: only where the snapshot's history is, is needed. */
+  private checkpointOf(snapshot: SnapshotFileSource['snapshot']): SnapshotFileSource {
+    return { snapshot, fromSeq: this.segmentHolding(snapshot.zxid) };
   }
 
   /** The segment of the current line that holds txn `zxid`, or the line's first (its base). */
@@ -220,30 +308,29 @@ export class DiskTxnLog implements TxnLog {
     return first.seq;
   }
 
+  /** Frames a record into the next write, first rolling to a new segment if it would not fit. */
   private async append(record: LogRecord): Promise<void> {
-    const frame = encodeFrame(encodeLogRecord(record));
-    const end = this.writeOffset + this.pendingBytes;
+    const before = this.records.length;
+    this.records.append(record);
     // A record larger than a whole segment goes into one of its own, which grows past its size.
-    if (end + frame.length > this.segmentBytes && end > this.recordsOffset) {
-      await this.sync();
+    const isFull = this.writeOffset + this.records.length > this.segmentBytes;
+    if (isFull && this.writeOffset + before > this.recordsOffset) {
+      this.records.truncate(before);
+      await this.flush();
       await this.startSegment(false);
+      this.records.append(record);
     }
-    this.pending.push(frame);
-    this.pendingBytes += frame.length;
   }
 
-  /** Writes the pending frames and fdatasyncs the segment if anything was written. */
-  private async sync(): Promise<void> {
+  /** Writes the framed records and fdatasyncs the segment if anything was written. */
+  private async flush(): Promise<void> {
     const fd = this.currentFd();
-    if (this.pending.length > 0) {
-      const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-      this.pending = [];
-      this.pendingBytes = 0;
-      if (bytes !== undefined) {
-        await this.disk.write(fd, bytes, this.writeOffset);
-        this.writeOffset += bytes.length;
-        this.isDirty = true;
-      }
+    if (this.records.length > 0) {
+      const bytes = this.records.bytes();
+      await this.disk.write(fd, bytes, this.writeOffset);
+      this.writeOffset += bytes.length;
+      this.records.clear();
+      this.isDirty = true;
     }
     if (this.isDirty) {
       await this.disk.fdatasync(fd);
@@ -253,7 +340,7 @@ export class DiskTxnLog implements TxnLog {
 
   /** A snapshot replaces the log it covers: it is written, then a new line of the log starts. */
   private async restartAt(snapshot: TreeSnapshot): Promise<void> {
-    await this.sync();
+    await this.flush();
     await writeSnapshot(this.disk, this.options.dataDir, {
       snapshot: streamOfSnapshot(snapshot),
       fromSeq: this.seq,
@@ -291,6 +378,11 @@ export class DiskTxnLog implements TxnLog {
     if (this.fd === null) throw new Error('txn log has no open segment');
     return this.fd;
   }
+}
+
+/** Ops a group may hold: records, and checkpoints written once the group is durable. */
+function isGroupable(op: PersistOp): boolean {
+  return op.type === 'txns' || op.type === 'truncate' || op.type === 'checkpoint';
 }
 
 /**

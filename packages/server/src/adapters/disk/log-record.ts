@@ -13,15 +13,30 @@ export type LogRecord = { type: 'txn'; txn: Txn } | { type: 'truncate'; afterZxi
 
 const txnKind = 1;
 const truncateKind = 2;
-const prefixBytes = 9;
+/** The kind byte and the zxid, in front of a txn's msgpack. */
+export const logRecordPrefixBytes = 9;
+const prefixBytes = logRecordPrefixBytes;
 
 export function encodeLogRecord(record: LogRecord): Buffer {
-  const body = record.type === 'txn' ? packValue(record.txn) : null;
+  const body = logRecordBody(record);
   const out = Buffer.allocUnsafe(prefixBytes + (body?.length ?? 0));
-  out.writeUInt8(record.type === 'txn' ? txnKind : truncateKind, 0);
-  out.writeBigInt64BE(record.type === 'txn' ? record.txn.zxid : record.afterZxid, 1);
+  writeLogRecordPrefix(record, out, 0);
   body?.copy(out, prefixBytes);
   return out;
+}
+
+/**
+ * What follows the prefix: a txn's msgpack (a view of the packer's buffer, to be copied before
+ * the next pack), or null for a truncation, which is its prefix alone.
+ */
+export function logRecordBody(record: LogRecord): Buffer | null {
+  return record.type === 'txn' ? packValue(record.txn) : null;
+}
+
+/** Writes the record's kind and zxid at `offset` of `target`; its body goes right after. */
+export function writeLogRecordPrefix(record: LogRecord, target: Buffer, offset: number): void {
+  target[offset] = record.type === 'txn' ? txnKind : truncateKind;
+  target.writeBigInt64BE(record.type === 'txn' ? record.txn.zxid : record.afterZxid, offset + 1);
 }
 
 /** The record's kind and zxid, read without decoding the txn. */

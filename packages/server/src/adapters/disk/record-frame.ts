@@ -14,21 +14,37 @@ export const frameHeaderBytes = 8;
 /** No single record (a txn with its data, or a snapshot) may be larger. */
 export const recordBytesMax = 0x7fff_ffff;
 
+/** The frame's length field, checksummed first: one scratch buffer, not one per record. */
+const lengthBytes = Buffer.alloc(4);
+
 export function checksumOf(payload: Uint8Array): number {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(payload.length, 0);
-  return crc32c(Buffer.from(payload.buffer, payload.byteOffset, payload.length), crc32c(length));
+  lengthBytes.writeUInt32BE(payload.length, 0);
+  return crc32c(payload, crc32c(lengthBytes));
 }
 
 export function encodeFrame(payload: Uint8Array): Buffer {
-  if (payload.length === 0 || payload.length > recordBytesMax) {
-    throw new RangeError(`record of ${payload.length} bytes cannot be framed`);
-  }
+  assertFrameable(payload.length);
   const frame = Buffer.allocUnsafe(frameHeaderBytes + payload.length);
-  frame.writeUInt32BE(payload.length, 0);
-  frame.writeUInt32BE(checksumOf(payload), 4);
   frame.set(payload, frameHeaderBytes);
+  sealFrame(frame, 0, payload.length);
   return frame;
+}
+
+/**
+ * Frames in place the `payloadLength` bytes already at `offset + frameHeaderBytes` of `target`:
+ * writes their length and checksum in front, so a record is encoded once, where it is written.
+ */
+export function sealFrame(target: Buffer, offset: number, payloadLength: number): void {
+  assertFrameable(payloadLength);
+  const start = offset + frameHeaderBytes;
+  target.writeUInt32BE(payloadLength, offset);
+  target.writeUInt32BE(checksumOf(target.subarray(start, start + payloadLength)), offset + 4);
+}
+
+function assertFrameable(payloadLength: number): void {
+  if (payloadLength === 0 || payloadLength > recordBytesMax) {
+    throw new RangeError(`record of ${payloadLength} bytes cannot be framed`);
+  }
 }
 
 /**
