@@ -125,32 +125,30 @@ export class ChangeLog {
 
   /** Whether the node exists once every txn up to `zxid` has applied. */
   existsAt(path: string, zxid: bigint): boolean {
-    const last = lastAtOrBefore(
-      this.ofPath(path),
-      zxid,
-      (c) => c.type === 'created' || c.type === 'deleted',
-    );
+    const last = this.lastOf(path, zxid, 'deleted');
     return last === undefined ? isBuiltIn(path) : last.type === 'created';
   }
 
   /** The node's mzxid at `zxid` (its last create or setData), or null if never changed. */
   mzxidAt(path: string, zxid: bigint): bigint | null {
-    const last = lastAtOrBefore(
-      this.ofPath(path),
-      zxid,
-      (c) => c.type === 'created' || c.type === 'dataChanged',
-    );
-    return last?.zxid ?? null;
+    return this.lastOf(path, zxid, 'dataChanged')?.zxid ?? null;
   }
 
   /** The node's pzxid at `zxid` (its create, or a child's create or delete), or null. */
   pzxidAt(path: string, zxid: bigint): bigint | null {
-    const last = lastAtOrBefore(
-      this.ofPath(path),
-      zxid,
-      (c) => c.type === 'created' || c.type === 'childrenChanged',
-    );
-    return last?.zxid ?? null;
+    return this.lastOf(path, zxid, 'childrenChanged')?.zxid ?? null;
+  }
+
+  /** The path's last change up to `zxid` that is its create or of type `type`. */
+  private lastOf(path: string, zxid: bigint, type: ChangeType): TreeChange | undefined {
+    const list = this.ofPath(path);
+    for (let i = firstAfter(list, zxid) - 1; i >= 0; i -= 1) {
+      const change = list[i];
+      if (change !== undefined && (change.type === 'created' || change.type === type)) {
+        return change;
+      }
+    }
+    return undefined;
   }
 
   private applyOp(txn: { zxid: bigint; session: bigint }, op: TxnOp, nodes: NodeOwners): void {
@@ -211,16 +209,4 @@ export function firstAfter(list: readonly TreeChange[], zxid: bigint): number {
     else high = mid;
   }
   return low;
-}
-
-function lastAtOrBefore(
-  list: readonly TreeChange[],
-  zxid: bigint,
-  matches: (change: TreeChange) => boolean,
-): TreeChange | undefined {
-  for (let i = firstAfter(list, zxid) - 1; i >= 0; i -= 1) {
-    const change = list[i];
-    if (change !== undefined && matches(change)) return change;
-  }
-  return undefined;
 }

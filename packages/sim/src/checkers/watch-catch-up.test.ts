@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '@zoo/client/protocol';
-import { checkWatchOrder } from './watch-order.js';
 import {
   SessionScript,
   childrenChanged,
@@ -12,11 +11,8 @@ import {
   deleted,
   remove,
   setData,
+  watchMessages,
 } from './watch-test-history.js';
-
-function messages(script: SessionScript, server: ReturnType<typeof committed>): string[] {
-  return checkWatchOrder(script.history(server)).map((v) => `${v.checker}: ${v.message}`);
-}
 
 // 1 /reg, 2 /reg/a, 3 sets /reg/a, 4 creates /reg/b, 5 sets /reg/a, 6 deletes /reg/b.
 const server = committed(
@@ -52,7 +48,7 @@ describe('watch checker: setWatches after a reconnect', () => {
       .event(dataChanged, '/reg/a')
       .event(deleted, '/reg/b')
       .reply(6);
-    expect(messages(script, server)).toEqual([]);
+    expect(watchMessages(script, server)).toEqual([]);
   });
 
   test('rejects a missing catch-up event', () => {
@@ -60,7 +56,7 @@ describe('watch checker: setWatches after a reconnect', () => {
       .setWatches(2, allThree)
       .event(childrenChanged, '/reg')
       .setWatchesReply(4);
-    expect(messages(script, server)).toEqual([
+    expect(watchMessages(script, server)).toEqual([
       expect.stringMatching(
         /\(relative to 0x2, at 0x4\) owes a dataChanged event to its data watch on \/reg\/a/,
       ),
@@ -74,7 +70,7 @@ describe('watch checker: setWatches after a reconnect', () => {
       .event(dataChanged, '/reg/a')
       .event(created, '/reg/b')
       .setWatchesReply(2);
-    expect(messages(script, server)).toEqual([
+    expect(watchMessages(script, server)).toEqual([
       expect.stringMatching(/catch-up dataChanged event on \/reg\/a that setWatches .* not owe/),
       expect.stringMatching(/catch-up created event on \/reg\/b that setWatches .* not owe/),
     ]);
@@ -86,7 +82,7 @@ describe('watch checker: setWatches after a reconnect', () => {
       .event(childrenChanged, '/reg')
       .event(dataChanged, '/reg/a')
       .setWatchesReply(4);
-    expect(messages(script, server)).toEqual([
+    expect(watchMessages(script, server)).toEqual([
       expect.stringMatching(/relative to zxid 0x1, but the client had seen 0x2/),
     ]);
   });
@@ -97,7 +93,7 @@ describe('watch checker: setWatches after a reconnect', () => {
       .event(dataChanged, '/reg/a')
       .setWatchesReply(4)
       .reply(4);
-    expect(messages(forgot, server)).toEqual([
+    expect(watchMessages(forgot, server)).toEqual([
       expect.stringMatching(/did not re-register its child watch on \/reg/),
     ]);
     const invented = reconnected()
@@ -105,7 +101,7 @@ describe('watch checker: setWatches after a reconnect', () => {
       .event(childrenChanged, '/reg')
       .event(dataChanged, '/reg/a')
       .setWatchesReply(4);
-    expect(messages(invented, server)).toEqual([
+    expect(watchMessages(invented, server)).toEqual([
       expect.stringMatching(/re-registers a exist watch on \/reg\/x it does not hold/),
     ]);
   });
@@ -119,10 +115,10 @@ describe('watch checker: setWatches after a reconnect', () => {
         .lose()
         .connect()
         .setWatches(1, { exist: ['/reg/c'] });
-    expect(messages(away().setWatchesReply(3).reply(3), gone)).toEqual([]);
+    expect(watchMessages(away().setWatchesReply(3).reply(3), gone)).toEqual([]);
     // Judged at 2, the node exists: NodeCreated is owed.
-    expect(messages(away().event(created, '/reg/c').setWatchesReply(2), gone)).toEqual([]);
-    expect(messages(away().setWatchesReply(2), gone)).toEqual([
+    expect(watchMessages(away().event(created, '/reg/c').setWatchesReply(2), gone)).toEqual([]);
+    expect(watchMessages(away().setWatchesReply(2), gone)).toEqual([
       expect.stringMatching(/owes a created event to its exist watch on \/reg\/c/),
     ]);
   });
@@ -144,15 +140,15 @@ describe('watch checker: setWatches after a reconnect', () => {
       .event(dataChanged, '/reg/a')
       .event(deleted, '/reg/b')
       .reply(6);
-    expect(messages(lagging, server)).toEqual([]);
+    expect(watchMessages(lagging, server)).toEqual([]);
     const ahead = first()
       .setWatchesReply(4)
       .event(dataChanged, '/reg/a')
       .event(deleted, '/reg/b')
       .reply(6);
-    expect(messages(ahead, server)).toEqual([]);
+    expect(watchMessages(ahead, server)).toEqual([]);
     const skipped = first().setWatchesReply(4).event(deleted, '/reg/b');
-    expect(messages(skipped, server)).toEqual([
+    expect(watchMessages(skipped, server)).toEqual([
       expect.stringMatching(/deleted event on \/reg\/b, but .*dataChanged \/reg\/a at 0x5 first/),
     ]);
   });
@@ -165,8 +161,8 @@ describe('watch checker: setWatches after a reconnect', () => {
         .lose()
         .connect()
         .setWatches(2, { data: ['/reg/a'] });
-    expect(messages(lost().event(dataChanged, '/reg/a').lose(), server)).toEqual([]);
-    expect(messages(lost().event(deleted, '/reg/a').lose(), server)).toEqual([
+    expect(watchMessages(lost().event(dataChanged, '/reg/a').lose(), server)).toEqual([]);
+    expect(watchMessages(lost().event(deleted, '/reg/a').lose(), server)).toEqual([
       expect.stringMatching(/catch-up deleted event on \/reg\/a that no watch re-sent .* is owed/),
     ]);
     // Not fired, the watch is still the client's: the next setWatches must carry it.
@@ -174,7 +170,9 @@ describe('watch checker: setWatches after a reconnect', () => {
       .lose()
       .connect()
       .setWatches(2, { data: ['/reg/a'] });
-    expect(messages(again.event(dataChanged, '/reg/a').setWatchesReply(3), server)).toEqual([]);
+    expect(watchMessages(again.event(dataChanged, '/reg/a').setWatchesReply(3), server)).toEqual(
+      [],
+    );
   });
 });
 
@@ -194,13 +192,13 @@ describe('watch checker: the changes of a closed session', () => {
       .event(deleted, '/eph/x')
       .event(deleted, '/eph/y')
       .reply(4);
-    expect(messages(script, changes)).toEqual([]);
+    expect(watchMessages(script, changes)).toEqual([]);
     const oneOnly = new SessionScript()
       .connect()
       .addWatch('/eph', 1, 3)
       .event(deleted, '/eph/y')
       .reply(4);
-    expect(messages(oneOnly, changes)).toEqual([
+    expect(watchMessages(oneOnly, changes)).toEqual([
       expect.stringMatching(/reply at zxid 0x4 came before .*deleted \/eph\/x at 0x4/),
     ]);
   });

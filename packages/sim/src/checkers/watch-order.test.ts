@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { ErrorCode } from '@zoo/client/protocol';
-import { checkWatchOrder } from './watch-order.js';
 import {
   SessionScript,
   childrenChanged,
@@ -12,12 +11,8 @@ import {
   multi,
   remove,
   setData,
+  watchMessages,
 } from './watch-test-history.js';
-
-/** The rules the violations name, by their wording. */
-function messages(script: SessionScript, server: ReturnType<typeof committed>): string[] {
-  return checkWatchOrder(script.history(server)).map((v) => `${v.checker}: ${v.message}`);
-}
 
 // zxid 1 /reg, 2 /reg/a, 3 and 4 set /reg/a.
 const twoSets = committed(
@@ -38,7 +33,7 @@ describe('watch checker: one-shot watches', () => {
       .getData('/reg/a', 3)
       .event(dataChanged, '/reg/a')
       .reply(4);
-    expect(messages(script, twoSets)).toEqual([]);
+    expect(watchMessages(script, twoSets)).toEqual([]);
   });
 
   test('accepts a watch set twice before it fires: one event', () => {
@@ -49,7 +44,7 @@ describe('watch checker: one-shot watches', () => {
       .event(dataChanged, '/reg/a')
       .reply(4);
     // One registration: it fired at 3, and change 4 finds no watch left.
-    expect(messages(script, twoSets)).toEqual([]);
+    expect(watchMessages(script, twoSets)).toEqual([]);
   });
 
   test('rejects a one-shot watch that fires twice', () => {
@@ -58,21 +53,21 @@ describe('watch checker: one-shot watches', () => {
       .getData('/reg/a', 2)
       .event(dataChanged, '/reg/a')
       .event(dataChanged, '/reg/a');
-    expect(messages(script, twoSets)).toEqual([
+    expect(watchMessages(script, twoSets)).toEqual([
       expect.stringMatching(/dataChanged event on \/reg\/a, and the session holds no watch/),
     ]);
   });
 
   test('rejects an event for a change made before the watch was set', () => {
     const script = new SessionScript().connect().getData('/reg/a', 4).event(dataChanged, '/reg/a');
-    expect(messages(script, twoSets)).toEqual([
+    expect(watchMessages(script, twoSets)).toEqual([
       expect.stringMatching(/its watches expect data on \/reg\/a \(set at 0x4\): no change first/),
     ]);
   });
 
   test('rejects an event whose type is not the change that fired the watch', () => {
     const script = new SessionScript().connect().getData('/reg/a', 2).event(deleted, '/reg/a');
-    expect(messages(script, twoSets)).toEqual([
+    expect(watchMessages(script, twoSets)).toEqual([
       expect.stringMatching(/deleted event on \/reg\/a, but .*dataChanged \/reg\/a at 0x3 first/),
     ]);
   });
@@ -84,12 +79,14 @@ describe('watch checker: one-shot watches', () => {
       .exists('/reg/b', 1, ErrorCode.NoNode)
       .event(created, '/reg/b')
       .reply(2);
-    expect(messages(script, server)).toEqual([]);
+    expect(watchMessages(script, server)).toEqual([]);
     const wrong = new SessionScript()
       .connect()
       .exists('/reg/b', 1, ErrorCode.NoNode)
       .event(dataChanged, '/reg/b');
-    expect(messages(wrong, server)).toEqual([expect.stringMatching(/created \/reg\/b at 0x2/)]);
+    expect(watchMessages(wrong, server)).toEqual([
+      expect.stringMatching(/created \/reg\/b at 0x2/),
+    ]);
   });
 
   test('a delete fires a data and a child watch of one path with one event', () => {
@@ -102,8 +99,8 @@ describe('watch checker: one-shot watches', () => {
         .children('/reg', 2)
         .event(deleted, '/reg/a')
         .event(childrenChanged, '/reg');
-    expect(messages(once().reply(3), server)).toEqual([]);
-    expect(messages(once().event(deleted, '/reg/a'), server)).toEqual([
+    expect(watchMessages(once().reply(3), server)).toEqual([]);
+    expect(watchMessages(once().event(deleted, '/reg/a'), server)).toEqual([
       expect.stringMatching(/deleted event on \/reg\/a, and the session holds no watch/),
     ]);
   });
@@ -114,17 +111,17 @@ describe('watch checker: one-shot watches', () => {
       .getData('/reg/a', 2)
       .reply(2, { op: 'removeWatches', path: '/reg/a', watcherType: 2 })
       .reply(4);
-    expect(messages(removed, twoSets)).toEqual([]);
+    expect(watchMessages(removed, twoSets)).toEqual([]);
     const checked = () =>
       new SessionScript()
         .connect()
         .getData('/reg/a', 2)
         .reply(2, { op: 'checkWatches', path: '/reg/a', watcherType: 2 });
     // Still on the server: its event is owed, and the client need not re-send it.
-    expect(messages(checked().reply(3), twoSets)).toEqual([
+    expect(watchMessages(checked().reply(3), twoSets)).toEqual([
       expect.stringMatching(/reply at zxid 0x3 came before the event/),
     ]);
-    expect(messages(checked().lose().connect().reply(4), twoSets)).toEqual([]);
+    expect(watchMessages(checked().lose().connect().reply(4), twoSets)).toEqual([]);
   });
 
   test('a failed getData sets no watch', () => {
@@ -133,7 +130,7 @@ describe('watch checker: one-shot watches', () => {
       .getData('/reg/z', 2, ErrorCode.NoNode)
       .event(created, '/reg/z');
     const server = committed(1, create('/reg'), create('/reg/a'), create('/reg/z'));
-    expect(messages(script, server)).toEqual([expect.stringMatching(/holds no watch/)]);
+    expect(watchMessages(script, server)).toEqual([expect.stringMatching(/holds no watch/)]);
   });
 });
 
@@ -144,7 +141,7 @@ describe('watch checker: events before the new data', () => {
       .getData('/reg/a', 2)
       .reply(3)
       .event(dataChanged, '/reg/a');
-    expect(messages(script, twoSets)).toEqual([
+    expect(watchMessages(script, twoSets)).toEqual([
       expect.stringMatching(
         /a reply at zxid 0x3 came before the event its data watch on \/reg\/a owes for dataChanged/,
       ),
@@ -158,7 +155,7 @@ describe('watch checker: events before the new data', () => {
       .reply(2)
       .event(dataChanged, '/reg/a')
       .reply(3);
-    expect(messages(script, twoSets)).toEqual([]);
+    expect(watchMessages(script, twoSets)).toEqual([]);
   });
 
   test('rejects a reply older than an event already received', () => {
@@ -167,7 +164,7 @@ describe('watch checker: events before the new data', () => {
       .getData('/reg/a', 2)
       .event(dataChanged, '/reg/a')
       .reply(2);
-    expect(messages(script, twoSets)).toEqual([
+    expect(watchMessages(script, twoSets)).toEqual([
       expect.stringMatching(/reply at zxid 0x2 \(setData\) came after the event of a later change/),
     ]);
   });
@@ -191,7 +188,7 @@ describe('watch checker: persistent and recursive watches', () => {
       .event(dataChanged, '/reg/a')
       .event(deleted, '/reg/b')
       .reply(4);
-    expect(messages(script, server)).toEqual([]);
+    expect(watchMessages(script, server)).toEqual([]);
   });
 
   test('rejects a recursive watch that skips a change', () => {
@@ -199,18 +196,18 @@ describe('watch checker: persistent and recursive watches', () => {
       .event(created, '/reg/a')
       .event(created, '/reg/b')
       .event(deleted, '/reg/b');
-    expect(messages(script, server)).toEqual([
+    expect(watchMessages(script, server)).toEqual([
       expect.stringMatching(/deleted event on \/reg\/b, but .*dataChanged \/reg\/a at 0x3 first/),
     ]);
   });
 
   test('rejects events out of zxid order, and a reply past a missing one', () => {
     const outOfOrder = recursive().event(dataChanged, '/reg/a');
-    expect(messages(outOfOrder, server)).toEqual([
+    expect(watchMessages(outOfOrder, server)).toEqual([
       expect.stringMatching(/dataChanged event on \/reg\/a, but .*created \/reg\/a at 0x2 first/),
     ]);
     const missing = recursive().event(created, '/reg/a').reply(2);
-    expect(messages(missing, server)).toEqual([
+    expect(watchMessages(missing, server)).toEqual([
       expect.stringMatching(/reply at zxid 0x2 came before .*created \/reg\/b at 0x2/),
     ]);
   });
@@ -223,7 +220,7 @@ describe('watch checker: persistent and recursive watches', () => {
       .event(childrenChanged, '/reg')
       .event(childrenChanged, '/reg')
       .reply(4);
-    expect(messages(script, server)).toEqual([]);
+    expect(watchMessages(script, server)).toEqual([]);
     const extra = new SessionScript()
       .connect()
       .addWatch('/reg', 0, 1)
@@ -231,7 +228,9 @@ describe('watch checker: persistent and recursive watches', () => {
       .event(childrenChanged, '/reg')
       .event(childrenChanged, '/reg')
       .event(childrenChanged, '/reg');
-    expect(messages(extra, server)).toEqual([expect.stringMatching(/watches expect .*no change/)]);
+    expect(watchMessages(extra, server)).toEqual([
+      expect.stringMatching(/watches expect .*no change/),
+    ]);
   });
 
   test('one event serves a recursive and a one-shot watch on one change', () => {
@@ -241,8 +240,8 @@ describe('watch checker: persistent and recursive watches', () => {
         .addWatch('/reg', 1, 2)
         .getData('/reg/a', 2)
         .event(dataChanged, '/reg/a');
-    expect(messages(both().event(deleted, '/reg/b').reply(4), server)).toEqual([]);
-    expect(messages(both().event(dataChanged, '/reg/a'), server)).toEqual([
+    expect(watchMessages(both().event(deleted, '/reg/b').reply(4), server)).toEqual([]);
+    expect(watchMessages(both().event(dataChanged, '/reg/a'), server)).toEqual([
       expect.stringMatching(/dataChanged event on \/reg\/a, but .*deleted \/reg\/b at 0x4 first/),
     ]);
   });

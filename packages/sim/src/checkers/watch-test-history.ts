@@ -13,6 +13,7 @@ import type {
   WatchKind,
 } from '../history/history.js';
 import { txnFingerprint } from '../node/observed-replication.js';
+import { checkWatchOrder } from './watch-order.js';
 
 export function create(path: string, owner = 0n): TxnBody {
   const data = Buffer.from('x');
@@ -135,6 +136,11 @@ export class SessionScript {
     this.entries.push({ ...entry, atMs: this.atMs, connection: this.connection });
     return this;
   }
+}
+
+/** What the watch checker says of one session's script over these committed txns. */
+export function watchMessages(script: SessionScript, server: ServerEvent[]): string[] {
+  return checkWatchOrder(script.history(server)).map((v) => `${v.checker}: ${v.message}`);
 }
 
 export const created = 1;
