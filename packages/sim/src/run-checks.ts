@@ -7,6 +7,7 @@ import { checkLinearizability, describeZnodeOp } from './checkers/linearizabilit
 import { checkSessionOrder } from './checkers/session-order.js';
 import { checkZabInvariants } from './checkers/zab-invariants.js';
 import { checkRecipes } from './checkers/recipe-invariants.js';
+import { checkWatchOrder } from './checkers/watch-order.js';
 
 export function runChecks(history: History): Violation[] {
   return [
@@ -14,6 +15,7 @@ export function runChecks(history: History): Violation[] {
     ...checkSessionOrder(history.znodeOps),
     ...checkZabInvariants(history.server),
     ...checkRecipes(history),
+    ...checkWatchOrder(history),
   ];
 }
 

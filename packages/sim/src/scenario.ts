@@ -73,8 +73,17 @@ export type Fault =
   /** Freeze a client process (a long GC pause): its session may expire meanwhile. */
   | { type: 'pauseClient'; client: number; forMs: number };
 
-/** `logAckBeforeSync`: the durable log answers a batch before its fdatasync. */
-export const plantedBugs = ['commitWithoutQuorum', 'ackBeforePersist', 'logAckBeforeSync'] as const;
+/**
+ * `logAckBeforeSync`: the durable log answers a batch before its fdatasync. `watchAfterReply`:
+ * each watch event reaches its client only after the next reply (planted on the client's
+ * connections, workload/planted-watch-bugs.ts).
+ */
+export const plantedBugs = [
+  'commitWithoutQuorum',
+  'ackBeforePersist',
+  'logAckBeforeSync',
+  'watchAfterReply',
+] as const;
 export type PlantedBug = (typeof plantedBugs)[number];
 
 export type CrashWindow = 'duringWrite' | 'afterWriteBeforeAck' | 'duringSync';

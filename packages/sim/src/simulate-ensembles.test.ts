@@ -37,19 +37,18 @@ describe('simulate: every ensemble shape', () => {
     // Cut off with the leader, the planted 4-voter ensemble's leader commits alone; the other
     // three voters are a majority, elect a new leader without those txns, and the observer
     // follows it: the checkers see the lost commits. The same run without the bug is clean.
+    // Whether a client write falls into that window depends on the seed (about half do): the
+    // first of a few that is caught is judged.
     const schedule: FaultStep[] = [{ atMs: 1_000, fault: { type: 'isolateLeader' } }];
-    const scenario: Scenario = {
-      seed: 1,
-      nodes: 4,
-      observers: 1,
-      clients: 4,
-      durationMs: 6_000,
-      faults: ['partition'],
-      schedule,
-    };
-    const planted = await simulate({ ...scenario, plantedBug: 'commitWithoutQuorum' });
-    expect(planted.violations.some((v) => v.checker === 'zab')).toBe(true);
-    const honest = await simulate(scenario);
+    const base = { nodes: 4, observers: 1, clients: 4, durationMs: 6_000, schedule };
+    let caught: Scenario | null = null;
+    for (let seed = 11; seed <= 14 && caught === null; seed += 1) {
+      const scenario: Scenario = { ...base, seed, faults: ['partition'] };
+      const planted = await simulate({ ...scenario, plantedBug: 'commitWithoutQuorum' });
+      if (planted.violations.some((v) => v.checker === 'zab')) caught = scenario;
+    }
+    expect(caught).not.toBeNull();
+    const honest = await simulate(caught ?? { ...base, seed: 0, faults: [] });
     expect(honest.violations, summary(honest)).toEqual([]);
     expect(observingLanes(honest)).toEqual(['s5']);
   });

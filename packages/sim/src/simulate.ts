@@ -174,6 +174,7 @@ function addWorkloadClients(run: SimRun): void {
       nextOpId: () => (opId += 1),
       violations: run.violations,
       recipeBug: scenario.plantedRecipeBug ?? null,
+      watchBug: scenario.plantedBug === 'watchAfterReply' ? 'watchAfterReply' : null,
     });
     run.clients.push(client);
   }

@@ -124,6 +124,61 @@ export type ServerEvent =
    */
   | { type: 'started'; atMs: number; server: number; incarnation: number; fromZxid: bigint };
 
+/** The watches a client holds, by the list setWatches re-sends them in. */
+export type WatchKind = 'data' | 'exist' | 'child' | 'persistent' | 'persistentRecursive';
+
+/** The request a reply answers, as far as the watch checker needs it. */
+export type RecordedCall =
+  /** exists / getData / getChildren(2): `watch` says whether it asked for a one-shot watch. */
+  | { op: 'exists' | 'getData' | 'getChildren'; path: string; watch: boolean }
+  /** addWatch: mode 0 persistent, 1 persistent-recursive. */
+  | { op: 'addWatch'; path: string; mode: number }
+  /**
+   * removeWatches drops the watches of a WatcherType on the path, on the server and in the
+   * client; checkWatches (what the client sends to remove one listener) only in the client.
+   */
+  | { op: 'checkWatches' | 'removeWatches'; path: string; watcherType: number }
+  | { op: 'setWatches' }
+  /** Anything else (its reply still carries a zxid the ordering rule judges). */
+  | { op: 'other'; name: string };
+
+/**
+ * What one session's connections brought to its client, in arrival order, as the client's
+ * transport saw it (a tap on the wire: it never changes a byte). Pings and auth replies are left
+ * out: their zxid shows the client nothing. `connection` numbers the session's connections.
+ */
+export type SessionEntry =
+  /** The handshake was answered: the session lives on this connection from now on. */
+  | { type: 'connected'; atMs: number; connection: number; server: string }
+  /** The connection closed (either side); what was in flight on it is lost. */
+  | { type: 'lost'; atMs: number; connection: number }
+  /** A setWatches(2) the client sent after reconnecting: its lastZxidSeen and the lists. */
+  | {
+      type: 'setWatches';
+      atMs: number;
+      connection: number;
+      relativeZxid: bigint;
+      watches: Record<WatchKind, string[]>;
+    }
+  /** A reply, with the zxid of its header: the server state it reflects. */
+  | {
+      type: 'reply';
+      atMs: number;
+      connection: number;
+      zxid: bigint;
+      err: number;
+      call: RecordedCall;
+    }
+  /** A watch notification (its header's zxid is −1, as in ZooKeeper 3.8). */
+  | { type: 'event'; atMs: number; connection: number; eventType: number; path: string };
+
+export interface SessionLog {
+  process: number;
+  /** From the first handshake answer; null if none came. */
+  sessionId: bigint | null;
+  entries: SessionEntry[];
+}
+
 export interface History {
   znodeOps: ZnodeOp[];
   lockHolds: LockHold[];
@@ -137,6 +192,8 @@ export interface History {
   /** The counter's value read after the run healed (null if it could not be read). */
   finalCounter: number | null;
   server: ServerEvent[];
+  /** Every workload session's replies, watch events and reconnects (the watch checker's input). */
+  sessions: SessionLog[];
 }
 
 export interface Violation {
@@ -155,5 +212,6 @@ export function emptyHistory(): History {
     idGrants: [],
     finalCounter: null,
     server: [],
+    sessions: [],
   };
 }

@@ -7,7 +7,7 @@
 import { createClientWithEnv } from '@zoo/client';
 import type { ClientEnv, ZooClient } from '@zoo/client';
 import { SegmentIdGenerator } from '@zoo/client/recipes';
-import type { History, Violation } from '../history/history.js';
+import type { History, SessionLog, Violation } from '../history/history.js';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { TimelineRecorder } from '../world/timeline-recorder.js';
@@ -24,6 +24,10 @@ import { lockCycle } from './lock-op.js';
 import { leaderTerm } from './leader-op.js';
 import { createEphemeral } from './ephemeral-op.js';
 import type { RecipeBug } from './planted-recipe-bugs.js';
+import type { WatchBug } from './planted-watch-bugs.js';
+import { tapSession } from './session-tap.js';
+import { addPlannedWatch, drawWatchPlan, watchRead } from './watch-ops.js';
+import type { WatchPlan } from './watch-ops.js';
 
 export interface WorkloadClientOptions {
   world: World;
@@ -38,6 +42,8 @@ export interface WorkloadClientOptions {
   violations: Violation[];
   /** A recipe bug planted to prove the checker catches it; null in every honest run. */
   recipeBug: RecipeBug | null;
+  /** A watch bug planted on the client's connections; null (or absent) in every honest run. */
+  watchBug?: WatchBug | null;
 }
 
 /**
@@ -119,7 +125,12 @@ export class WorkloadClient {
   private async session(stopMs: number): Promise<void> {
     const { world, links, random, timeline } = this.options;
     const name = this.process.name;
-    const env = simClientEnv({ process: this.process, world, links, random: random.fork() });
+    const log: SessionLog = { process: this.options.process, sessionId: null, entries: [] };
+    this.options.history.sessions.push(log);
+    const env = tapSession(
+      simClientEnv({ process: this.process, world, links, random: random.fork() }),
+      { world, log, watchBug: this.options.watchBug ?? null },
+    );
     const client = createClientWithEnv(
       this.options.connectString,
       { sessionTimeoutMs: this.options.sessionTimeoutMs },
@@ -140,15 +151,18 @@ export class WorkloadClient {
     }
     const context = this.context(client, env);
     const seen: SeenVersions = new Map();
+    const watchPlan = drawWatchPlan(context);
+    await addPlannedWatch(context, watchPlan);
     while (!isExpired && world.nowMs < stopMs) {
-      await this.oneOp(context, seen);
+      await this.oneOp(context, seen, watchPlan);
       await sleep(world, this.process, random.nextInt(0, 40));
     }
     if (isExpired) await client.close();
   }
 
-  private async oneOp(context: OpContext, seen: SeenVersions): Promise<void> {
+  private async oneOp(context: OpContext, seen: SeenVersions, plan: WatchPlan): Promise<void> {
     const roll = context.random.nextFloat();
+    if (roll < 0.07) return watchRead(context, plan);
     if (roll < 0.55) return registerOp(context, seen);
     if (roll < 0.7) return incrementCounter(context);
     if (roll < 0.75) return grantSequentialId(context);
