@@ -11,7 +11,7 @@
 // ZOO_CONNECT_FIELDS_SEED=<seed>.
 
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { fieldVariants, type FieldVariant } from './support/field-variants.js';
 import type { FieldKind } from './support/field-trace.js';
 import {
@@ -24,13 +24,8 @@ import {
   type ConnectResponse,
 } from './support/protocol.js';
 import { RawSession, hasReply } from './support/raw-session.js';
-import { useTargetServer, type SuiteContext } from './support/target-suite.js';
-import { resolveTargets, warnUnavailable } from './support/targets.js';
-
-const targets = await resolveTargets({ ensemble: true });
-warnUnavailable('differential-connect-fields', targets);
-const byName = (name: string) => targets.find((t) => t.target.name === name);
-const [apache, zoo, ensemble] = ['apache', 'zoo', 'zoo-ensemble'].map(byName);
+import type { SuiteContext } from './support/target-suite.js';
+import { describeThreeWay } from './support/three-way-suites.js';
 
 const numRuns = Number(process.env['ZOO_CONNECT_FIELDS_RUNS'] ?? 3);
 const seedText = process.env['ZOO_CONNECT_FIELDS_SEED'];
@@ -154,16 +149,8 @@ async function runConnectCase(
   }
 }
 
-const isRunnable = apache?.isAvailable === true && zoo?.isAvailable === true;
 const title = 'differential ConnectRequest fields: Zoo against Apache ZooKeeper 3.8';
-const skipReason = apache?.isAvailable === true ? zoo?.reason : apache?.reason;
-describe.skipIf(!isRunnable)(isRunnable ? title : `${title} (SKIPPED: ${skipReason})`, () => {
-  const options = { tickMs: 2000 };
-  const apacheSuite = useTargetServer(apache!.target, options);
-  const zooSuites = [zoo, ensemble]
-    .filter((t) => t?.isAvailable === true)
-    .map((t) => ({ name: t!.target.name, suite: useTargetServer(t!.target, options) }));
-
+await describeThreeWay('differential-connect-fields', title, { tickMs: 2000 }, (suites) => {
   for (const mode of ['new', 'resume'] as const) {
     for (const [index, field] of fields.entries()) {
       test(`${mode} session, ${field.name} as ZooKeeper reads it`, async () => {
@@ -172,13 +159,13 @@ describe.skipIf(!isRunnable)(isRunnable ? title : `${title} (SKIPPED: ${skipReas
           fc.asyncProperty(variantsOf(index, payload, spans[index]!), async (variant) => {
             const change = { index, variant };
             const [expected, ...actual] = await Promise.all(
-              [apacheSuite, ...zooSuites.map((z) => z.suite)].map((suite) =>
+              [suites.apache, ...suites.zoos.map((z) => z.suite)].map((suite) =>
                 runConnectCase(suite, mode, change),
               ),
             );
             const label = `${mode} ${field.name} ← ${variant.name}`;
             for (const [at, outcome] of actual.entries()) {
-              const target = zooSuites[at]!.name;
+              const target = suites.zoos[at]?.name;
               expect({ label, target, ...outcome }).toEqual({ label, target, ...expected });
             }
           }),

@@ -5,17 +5,18 @@
 // ConnectRequest (ZooKeeper answers the connect first, then closes). Deliberate differences are
 // gated by support/known-differences.ts (`isCornerCase`), as everywhere else.
 
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { cornerDifference } from './support/known-differences.js';
 import { decodeConnectResponse, decodeReplyHeader, JuteReader } from './support/protocol.js';
-import { connectFrame, exchangeRaw, headerOnlyFrame, rawFrame } from './support/raw-socket.js';
-import { useTargetServer, type SuiteContext } from './support/target-suite.js';
-import { resolveTargets, warnUnavailable } from './support/targets.js';
-
-const targets = await resolveTargets({ ensemble: true });
-warnUnavailable('differential-corners', targets);
-const byName = (name: string) => targets.find((t) => t.target.name === name);
-const [apache, zoo, ensemble] = ['apache', 'zoo', 'zoo-ensemble'].map(byName);
+import {
+  connectFrame,
+  createFrame,
+  exchangeRaw,
+  headerOnlyFrame,
+  rawFrame,
+} from './support/raw-socket.js';
+import type { SuiteContext } from './support/target-suite.js';
+import { describeThreeWay } from './support/three-way-suites.js';
 
 const whoAmIXid = 7;
 const closeXid = 99;
@@ -32,18 +33,6 @@ const digestAuth = (user: string): Buffer =>
     w.writeInt(0);
     w.writeUstring('digest');
     w.writeBuffer(Buffer.from(`${user}:secret`));
-  });
-
-/** create `path` (op 19 for a container, else 1), world-open. */
-const create = (xid: number, path: string, isContainer: boolean): Buffer =>
-  rawFrame(xid, isContainer ? 19 : 1, (w) => {
-    w.writeUstring(path);
-    w.writeBuffer(Buffer.from('x'));
-    w.writeInt(1);
-    w.writeInt(31);
-    w.writeUstring('world');
-    w.writeUstring('anyone');
-    w.writeInt(isContainer ? 4 : 0);
   });
 
 const exists = (xid: number, path: string): Buffer =>
@@ -81,10 +70,10 @@ const cases: CornerCase[] = [
     name: 'deleteContainer (20) naming an empty container',
     bytes: (path) =>
       Buffer.concat([
-        create(1, path, true),
+        createFrame(1, path, { isContainer: true }),
         rawFrame(2, 20, (w) => w.writeUstring(path)),
         exists(3, path),
-        create(4, `${path}-after`, false),
+        createFrame(4, `${path}-after`),
         closeSession,
       ]),
   },
@@ -92,9 +81,9 @@ const cases: CornerCase[] = [
     name: 'deleteContainer (20) with no body',
     bytes: (path) =>
       Buffer.concat([
-        create(1, path, false),
+        createFrame(1, path),
         headerOnlyFrame(2, 20),
-        create(3, `${path}-after`, false),
+        createFrame(3, `${path}-after`),
         closeSession,
       ]),
   },
@@ -103,7 +92,7 @@ const cases: CornerCase[] = [
     bytes: (path) =>
       Buffer.concat([
         rawFrame(2, -10, (w) => w.writeInt(5_000)),
-        create(3, path, false),
+        createFrame(3, path),
         closeSession,
       ]),
   },
@@ -111,9 +100,9 @@ const cases: CornerCase[] = [
     name: 'createSession (−10) with no body',
     bytes: (path) =>
       Buffer.concat([
-        create(1, path, false),
+        createFrame(1, path),
         headerOnlyFrame(2, -10),
-        create(3, `${path}-after`, false),
+        createFrame(3, `${path}-after`),
         closeSession,
       ]),
   },
@@ -121,9 +110,9 @@ const cases: CornerCase[] = [
     name: 'createSession (−10) with a short body',
     bytes: (path) =>
       Buffer.concat([
-        create(1, path, false),
+        createFrame(1, path),
         rawFrame(2, -10, (w) => w.writeBool(true)),
-        create(3, `${path}-after`, false),
+        createFrame(3, `${path}-after`),
         closeSession,
       ]),
   },
@@ -194,24 +183,18 @@ async function runCorner(suite: SuiteContext, corner: CornerCase): Promise<Corne
   return { frames: describeFrames(exchange.frames), isClosedByServer: exchange.isClosedByServer };
 }
 
-const isRunnable = apache?.isAvailable === true && zoo?.isAvailable === true;
 const title = 'differential corners: Zoo against Apache ZooKeeper 3.8';
-const skipReason = apache?.isAvailable === true ? zoo?.reason : apache?.reason;
-describe.skipIf(!isRunnable)(isRunnable ? title : `${title} (SKIPPED: ${skipReason})`, () => {
-  const options = { tickMs: 2000 };
-  const apacheSuite = useTargetServer(apache!.target, options);
-  const zooSuites = [zoo, ensemble]
-    .filter((t) => t?.isAvailable === true)
-    .map((t) => ({ name: t!.target.name, suite: useTargetServer(t!.target, options) }));
-
+await describeThreeWay('differential-corners', title, { tickMs: 2000 }, (suites) => {
   for (const corner of cases) {
     test(corner.name, async () => {
       const [expected, ...actual] = await Promise.all(
-        [apacheSuite, ...zooSuites.map((z) => z.suite)].map((suite) => runCorner(suite, corner)),
+        [suites.apache, ...suites.zoos.map((z) => z.suite)].map((suite) =>
+          runCorner(suite, corner),
+        ),
       );
       console.info(`[differential-corners] ${corner.name}: ${JSON.stringify(expected)}`);
       for (const [index, outcome] of actual.entries()) {
-        const target = zooSuites[index]!.name;
+        const target = suites.zoos[index]?.name;
         if (corner.zoo !== undefined)
           expect({ target, ...outcome }).toEqual({ target, ...corner.zoo });
         const gated = cornerDifference({ name: corner.name, apache: expected!, zoo: outcome });
