@@ -217,8 +217,7 @@ export const knownDifferences: readonly KnownDifference[] = [
   },
   {
     id: 'client-create-session',
-    zookeeper:
-      'Apache behaviour, in 3.8: PrepRequestProcessor + FinalRequestProcessor (createSession)',
+    zookeeper: 'Apache bug, in 3.8: PrepRequestProcessor + FinalRequestProcessor (createSession)',
     gate: 'patched',
     description:
       'a createSession (op −10) sent by a client, with a body of 4 bytes or more: ZooKeeper ' +
@@ -236,7 +235,7 @@ export const knownDifferences: readonly KnownDifference[] = [
   },
   {
     id: 'connect-response-lost-to-garbage',
-    zookeeper: 'Apache race, in 3.8: NIOServerCnxn (finishSessionInit queues, a bad length closes)',
+    zookeeper: 'Apache bug (a race), in 3.8: NIOServerCnxn finishSessionInit vs. a bad length',
     gate: 'patched',
     description:
       'bytes that are no frame right behind a ConnectRequest: ZooKeeper queues the ' +
