@@ -6,7 +6,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { decodeReplyHeader, JuteReader, type JuteWriter } from './support/protocol.js';
-import { connectFrame, exchangeRaw, rawFrame } from './support/raw-socket.js';
+import { connectFrame, createFrame, exchangeRaw, rawFrame } from './support/raw-socket.js';
 import { useTargetServer } from './support/target-suite.js';
 import { resolveTargets, warnUnavailable } from './support/targets.js';
 
@@ -32,19 +32,6 @@ const cases: Case[] = [
     err: -123,
   },
 ];
-
-/** create /<name> with data 'x', world-open, persistent: a write that succeeds. */
-function createFrame(xid: number, path: string): Buffer {
-  return rawFrame(xid, 1, (w) => {
-    w.writeUstring(path);
-    w.writeBuffer(Buffer.from('x'));
-    w.writeInt(1);
-    w.writeInt(31);
-    w.writeUstring('world');
-    w.writeUstring('anyone');
-    w.writeInt(0);
-  });
-}
 
 for (const { target, isAvailable, reason } of targets) {
   const title = `refused writes take a zxid on ${target.name}`;

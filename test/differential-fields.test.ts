@@ -2,11 +2,13 @@
 // baseline is encoded and its fields are found by tracing Zoo's own decoder (field-trace.ts), so
 // a new field is covered without editing this file. fast-check replaces one field at a time with
 // null, empty, negative, too long, non-BMP, invalid UTF-8 or unknown values, the same raw frames
-// go to Apache ZooKeeper 3.8 and to Zoo, and every frame that comes back (headers, bodies, watch
-// events) and whether the connection closed early must agree. Known differences are gated by the
-// one table in support/known-differences.ts.
+// go to Apache ZooKeeper 3.8, to Zoo and to a follower of a 3-member Zoo ensemble, and every
+// frame that comes back (headers, bodies, watch events) and whether the connection closed early
+// must agree. Known differences are gated by the one table in support/known-differences.ts.
 //
-// Longer runs: ZOO_FIELDS_RUNS=<variants per field> (default 2); replay: ZOO_FIELDS_SEED=<seed>.
+// Longer runs: ZOO_FIELDS_RUNS=<variants per field> (default 2); ZOO_FIELDS_ENSEMBLE=0 leaves the
+// follower out; replay: ZOO_FIELDS_SEED=<seed>. The follower answers every case, not a share of
+// them: a read of `/` lists every case's base, so all servers must have seen the same cases.
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -25,12 +27,15 @@ import {
 import { useTargetServer } from './support/target-suite.js';
 import { apacheTarget, resolveTargets, warnUnavailable } from './support/targets.js';
 
-const targets = await resolveTargets({});
+const targets = await resolveTargets({ ensemble: true });
 warnUnavailable('differential-fields', targets);
 const apache = targets.find((t) => t.target.name === 'apache');
 const zoo = targets.find((t) => t.target.name === 'zoo');
+const ensemble = targets.find((t) => t.target.name === 'zoo-ensemble');
 
 const numRuns = Number(process.env['ZOO_FIELDS_RUNS'] ?? 2);
+/** Whether the ensemble's follower answers the cases too (its request path). */
+const withEnsemble = process.env['ZOO_FIELDS_ENSEMBLE'] !== '0';
 const seedText = process.env['ZOO_FIELDS_SEED'];
 const seed = seedText === undefined ? {} : { seed: Number(seedText) };
 /** Bases of one length keep every field at the same offset from case to case. */
@@ -76,6 +81,8 @@ describe.skipIf(!isRunnable)(isRunnable ? title : `${title} (SKIPPED: ${skipReas
   const options = { tickMs: 2000, containerCheckIntervalMs: 3_600_000 };
   const apacheSuite = useTargetServer(apacheTarget, options);
   const zooSuite = useTargetServer(zoo?.target ?? apacheTarget, options);
+  const hasFollower = ensemble?.isAvailable === true && withEnsemble;
+  const followerSuite = hasFollower ? useTargetServer(ensemble.target, options) : null;
   const gated = new Map<string, number>();
 
   async function compareCase(opCode: number, fieldIndex: number, variant: FieldVariant) {
@@ -86,10 +93,12 @@ describe.skipIf(!isRunnable)(isRunnable ? title : `${title} (SKIPPED: ${skipReas
     const field = requestFields(payload)[fieldIndex];
     if (field === undefined) throw new Error(`no field ${fieldIndex} in ${opCode}`);
     const mutated = spliceField(payload, field, variant.bytes);
-    const [a, b] = await Promise.all(
-      [apacheSuite, zooSuite].map((suite) => runFieldCase(suite.server(), base, mutated)),
+    const suites = [apacheSuite, zooSuite];
+    if (followerSuite !== null) suites.push(followerSuite);
+    const [a, ...zoos] = await Promise.all(
+      suites.map((suite) => runFieldCase(suite.server(), base, mutated)),
     );
-    return { apache: a as CaseOutcome, zoo: b as CaseOutcome, field, payload: mutated };
+    return { apache: a as CaseOutcome, zoos: zoos as CaseOutcome[], field, payload: mutated };
   }
 
   for (const { opCode, name, fields } of baselines) {
@@ -101,14 +110,18 @@ describe.skipIf(!isRunnable)(isRunnable ? title : `${title} (SKIPPED: ${skipReas
         await fc.assert(
           fc.asyncProperty(variants, async (variant) => {
             const outcome = await compareCase(opCode, fieldIndex, variant);
-            const isEqual = JSON.stringify(outcome.zoo) === JSON.stringify(outcome.apache);
-            const difference = isEqual ? null : fieldDifference({ opCode, ...outcome });
-            if (difference !== null) {
-              gated.set(difference, (gated.get(difference) ?? 0) + 1);
-              return;
+            for (const [index, zooOutcome] of outcome.zoos.entries()) {
+              const target = index === 0 ? 'zoo' : 'zoo-ensemble follower';
+              const isEqual = JSON.stringify(zooOutcome) === JSON.stringify(outcome.apache);
+              const compared = { opCode, ...outcome, zoo: zooOutcome };
+              const difference = isEqual ? null : fieldDifference(compared);
+              if (difference !== null) {
+                gated.set(difference, (gated.get(difference) ?? 0) + 1);
+                continue;
+              }
+              const label = `${describeCase(name, field, variant)} on ${target}`;
+              expect({ label, ...zooOutcome }).toEqual({ label, ...outcome.apache });
             }
-            const label = describeCase(name, field, variant);
-            expect({ label, ...outcome.zoo }).toEqual({ label, ...outcome.apache });
           }),
           { numRuns, ...seed },
         );

@@ -1,7 +1,8 @@
 // A watch storm: one multi sets 1,000 nodes, each watched by every watcher connection, so one
 // write fires watchers × 1,000 watches at once. Another session's round trips stay under 1 s
 // through it, every reading watcher gets all its events, and watchers that stopped reading their
-// socket hold no one up.
+// socket hold no one up. The server hands the events out over several loop turns; a watcher
+// that asks for a node after the write was answered still gets every event before that reply.
 //
 // `pnpm test` fires 10,000 watches. The long run: ZOO_STORM_WATCHERS=100 (100,000 watches) npx
 // vitest run test/server-watch-storm.test.ts; the numbers are printed.
@@ -33,14 +34,20 @@ interface Watcher {
   socket: net.Socket;
   /** Frames received: the ConnectResponse, one reply per getData, then the notifications. */
   frames: number;
+  /** Notifications (xid −1) received before the reply with xid `probeXid`, once it came. */
+  eventsBeforeProbe: number | null;
+  events: number;
 }
+
+/** A read sent by one watcher once the storm's write was answered. */
+const probeXid = 1_000_000;
 
 function watchEveryNode(target: ZooServer): Promise<Watcher> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: target.host, port: target.port });
     sockets.push(socket);
     const reader = new FrameReader();
-    const watcher: Watcher = { socket, frames: 0 };
+    const watcher: Watcher = { socket, frames: 0, eventsBeforeProbe: null, events: 0 };
     const writer = new JuteWriter();
     for (let index = 0; index < nodes; index += 1) {
       encodeRequest(writer, index + 1, { type: 'getData', path: nodePath(index), watch: true });
@@ -48,7 +55,12 @@ function watchEveryNode(target: ZooServer): Promise<Watcher> {
     socket.once('connect', () => socket.write(Buffer.concat([connectFrame(), writer.take()])));
     socket.on('data', (chunk: Buffer) => {
       reader.push(chunk);
-      for (let frame = reader.next(); frame !== null; frame = reader.next()) watcher.frames += 1;
+      for (let frame = reader.next(); frame !== null; frame = reader.next()) {
+        watcher.frames += 1;
+        const xid = watcher.frames > 1 ? frame.readInt32BE(0) : 0;
+        if (xid === -1) watcher.events += 1;
+        if (xid === probeXid) watcher.eventsBeforeProbe = watcher.events;
+      }
       if (watcher.frames === nodes + 1) resolve(watcher);
     });
     socket.once('error', reject);
@@ -102,12 +114,19 @@ describe('watch storm', () => {
     }));
     expect((await writer.request({ type: 'multi', ops })).err).toBe(0);
     const reading = all.slice(stalled.length);
-    while (reading.some((watcher) => watcher.frames < 2 * nodes + 1)) {
+    // The write is answered: a read of a changed node must come after every event about it.
+    const probe = reading.at(-1)!;
+    const probeFrame = new JuteWriter();
+    encodeRequest(probeFrame, probeXid, { type: 'getData', path: nodePath(0), watch: false });
+    probe.socket.write(probeFrame.take());
+    while (reading.some((watcher) => watcher.events < nodes)) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    while (probe.eventsBeforeProbe === null) await new Promise((resolve) => setTimeout(resolve, 5));
     const stormMs = Math.round(performance.now() - startedAt);
     isStorming = false;
     await timing;
+    expect(probe.eventsBeforeProbe).toBe(nodes);
     const summary = { watches: watchers * nodes, stormMs, slowestMs: Math.round(slowestMs) };
     console.log(`watch storm: ${JSON.stringify(summary)}`);
     expect(slowestMs).toBeLessThan(1_000);

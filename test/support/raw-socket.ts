@@ -85,3 +85,17 @@ export function rawFrame(xid: number, opCode: number, write: (writer: JuteWriter
   length.writeInt32BE(body.length, 0);
   return Buffer.concat([length, body]);
 }
+
+/** create `path` with data 'x', world-open: persistent (op 1), or a container (op 19). */
+export function createFrame(xid: number, path: string, options: { isContainer?: boolean } = {}) {
+  const isContainer = options.isContainer === true;
+  return rawFrame(xid, isContainer ? 19 : 1, (w) => {
+    w.writeUstring(path);
+    w.writeBuffer(Buffer.from('x'));
+    w.writeInt(1);
+    w.writeInt(31);
+    w.writeUstring('world');
+    w.writeUstring('anyone');
+    w.writeInt(isContainer ? 4 : 0);
+  });
+}

@@ -9,6 +9,7 @@ import type { PeerInput } from './core/peer/peer-input.js';
 import type { RestorableSnapshot } from './core/tree/tree-snapshot.js';
 import { PeerLoop } from './runtime/peer-loop.js';
 import { ClientConnections } from './runtime/client-connections.js';
+import { pacedNotificationsPerTurn } from './runtime/paced-delivery.js';
 import type { Logger, PeerSender, TxnLog } from './runtime/env.js';
 import { nodeScheduler, sha1Digest, systemClock } from './adapters/node-env.js';
 import { listenTcp } from './adapters/tcp-listener.js';
@@ -96,8 +97,7 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     log,
     submit: (input) => loop?.submit(input),
     fourLetterWord: (code) => answerFourLetterWord(code, adminContext),
-    globalOutstandingLimit:
-      options.globalOutstandingLimit ?? connectionLimitDefaults.globalOutstandingLimit,
+    ...connectionLimitsOf(options),
     defer: (task) => nodeScheduler.defer(task),
   });
   const env = { ...world, log, txnLog: wired.txnLog, peers: wired.peers };
@@ -132,6 +132,16 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     log,
     submit: (input) => running.submit(input),
     close: () => (closing ??= stopping()),
+  };
+}
+
+/** What the client connections may hold: requests in flight, bytes queued, events per turn. */
+function connectionLimitsOf(options: ServerInstanceOptions) {
+  return {
+    globalOutstandingLimit:
+      options.globalOutstandingLimit ?? connectionLimitDefaults.globalOutstandingLimit,
+    queuedBytesMax: options.queuedBytesMax ?? connectionLimitDefaults.queuedBytesMax,
+    notificationsPerTurn: pacedNotificationsPerTurn,
   };
 }
 

@@ -51,6 +51,12 @@ export interface ServerOptions {
    * ConnectRequest is closed. Once established, the silence allowed is the session timeout.
    */
   connectTimeoutMs?: number;
+  /**
+   * Bytes queued for one client, written but not yet taken by its socket, past which the
+   * connection is closed as a slow consumer (default 64 MiB). ZooKeeper 3.8 has no such limit:
+   * its connections queue replies and events for a client that does not read without bound.
+   */
+  queuedBytesMax?: number;
   logLevel?: LogLevel;
   /** How the default logger writes: `text` lines (default) or `json`, one object a line. */
   logFormat?: LogFormat;
@@ -77,6 +83,7 @@ export const connectionLimitDefaults = {
   maxClientCnxns: 60,
   globalOutstandingLimit: 1000,
   connectTimeoutMs: 10_000,
+  queuedBytesMax: 64 * 1024 * 1024,
 } as const;
 
 /** Zoo's default whitelist adds the two read-only health probes to ZooKeeper's `srvr`. */

@@ -53,6 +53,7 @@ export async function listenTcp(
       pause: () => void socket.pause(),
       resume: () => void socket.resume(),
       setIdleTimeoutMs: (ms) => void socket.setTimeout(ms),
+      queuedBytes: () => socket.writableLength,
     });
     socket.on('data', (chunk: Buffer) => connection.receive(chunk));
     socket.on('timeout', () => {

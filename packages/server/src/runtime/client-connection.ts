@@ -7,6 +7,7 @@ import {
   DecodeError,
   FrameReader,
   JuteWriter,
+  OpCode,
   decodeConnectRequest,
   decodeRequest,
   encodeConnectResponse,
@@ -31,7 +32,12 @@ export interface ByteStream {
   resume?(): void;
   /** Closes the stream once it has been silent this long (the session timeout, once known). */
   setIdleTimeoutMs?(ms: number): void;
+  /** Bytes written and not yet taken by the transport (a client that does not read). */
+  queuedBytes?(): number;
 }
+
+/** xid, opcode and the 4-byte int ZooKeeper reads from a createSession packet. */
+const createSessionBytesMin = 12;
 
 export interface ClientConnectionOptions {
   packetBytesMax: number;
@@ -41,14 +47,28 @@ export interface ClientConnectionOptions {
   fourLetterWord: (word: number) => string | null;
   /** zookeeper.globalOutstandingLimit; absent: no limit (the simulator). */
   globalOutstandingLimit?: number;
-  /** Runs a task after the current turn (a held connection resumes reading there). */
+  /**
+   * Runs a task after the current turn (a held connection resumes reading there, a paced watch
+   * storm goes on there).
+   */
   defer?: (task: () => void) => void;
+  /** Watch events handed to connections per loop turn; absent: all at once (the simulator). */
+  notificationsPerTurn?: number;
+  /** Bytes queued for one client past which it is closed as a slow consumer; absent: no limit. */
+  queuedBytesMax?: number;
 }
 
 export class ClientConnection implements Throttleable {
   private readonly frames: FrameReader;
   private readonly writer = new JuteWriter();
   private hasHandshake = false;
+  /** The ConnectRequest was answered (the ConnectResponse is encoded). */
+  private isAnswered = false;
+  /**
+   * Why the connection must close once its ConnectResponse is out: bytes that are no frame came
+   * right behind the ConnectRequest, and ZooKeeper reads them only after it has answered it.
+   */
+  private closeAfterConnect: string | null = null;
   private isClosing = false;
   private isGone = false;
   /** The OutstandingGate paused this connection: frames wait in the reader and the stream. */
@@ -75,7 +95,7 @@ export class ClientConnection implements Throttleable {
 
   /** Bytes from the client. */
   receive(chunk: Buffer): void {
-    if (this.isGone || this.isClosing) return;
+    if (this.isGone || this.isClosing || this.closeAfterConnect !== null) return;
     this.frames.push(chunk);
     this.readFrames();
   }
@@ -104,6 +124,12 @@ export class ClientConnection implements Throttleable {
       case 'connectResponse':
         encodeConnectResponse(this.writer, message.response);
         this.answered();
+        this.isAnswered = true;
+        if (this.closeAfterConnect !== null) {
+          // Closed once the response is written; replies behind it are not sent.
+          this.options.log.debug(`connection ${this.id} closing: ${this.closeAfterConnect}`);
+          this.isClosing = true;
+        }
         // Established, the connection may stay silent as long as its session may.
         if (message.response.timeoutMs > 0)
           this.stream.setIdleTimeoutMs?.(message.response.timeoutMs);
@@ -121,6 +147,7 @@ export class ClientConnection implements Throttleable {
         break;
     }
     this.isDirty = true;
+    this.closeIfSlowConsumer();
   }
 
   flush(): void {
@@ -133,11 +160,30 @@ export class ClientConnection implements Throttleable {
     }
   }
 
+  /**
+   * After each message: the bytes waiting for the client (the transport's and this turn's) past
+   * queuedBytesMax close it as a slow consumer, before more is encoded, so its memory is bounded
+   * by the limit plus one message.
+   */
+  private closeIfSlowConsumer(): void {
+    const limit = this.options.queuedBytesMax;
+    if (limit === undefined) return;
+    const queued = this.writer.length + (this.stream.queuedBytes?.() ?? 0);
+    if (queued <= limit) return;
+    this.options.log.warn(
+      `connection ${this.id} from ${this.describeRemote()}: ${queued} bytes queued, more than ` +
+        `${limit}; closing it as a slow consumer`,
+    );
+    this.writer.reset();
+    this.stream.destroy();
+    this.gone();
+  }
+
   /** Hands the peer every whole frame buffered, until the gate holds this connection back. */
   private readFrames(): void {
     try {
       if (!this.hasHandshake && this.answerFourLetterWord()) return;
-      while (!this.isHeld && !this.isClosing && !this.isGone) {
+      while (!this.isHeld && !this.isClosing && !this.isGone && this.closeAfterConnect === null) {
         const frame = this.frames.next();
         if (frame === null) return;
         this.receiveRequest(frame);
@@ -147,6 +193,12 @@ export class ClientConnection implements Throttleable {
       this.options.log.warn(
         `connection ${this.id} from ${this.describeRemote()}: ${error.message}; closing it`,
       );
+      if (this.hasHandshake && !this.isAnswered) {
+        // ZooKeeper stops reading a connection until its handshake is answered: the answer
+        // goes out first, then the bad bytes are read and the connection closes.
+        this.closeAfterConnect = error.message;
+        return;
+      }
       this.stream.destroy();
       this.gone();
     }
@@ -192,6 +244,12 @@ export class ClientConnection implements Throttleable {
         );
         return { type: 'malformedRequest', connectionId, xid, opCode, reason: decoded.reason };
       case 'unknownOp':
+        if (opCode === OpCode.createSession && frame.length < createSessionBytesMin) {
+          // ZooKeeper takes a client's createSession as a write and reads an int from it; too
+          // short for one, it fails to parse (MarshallingError, with a zxid).
+          const reason = 'createSession too short for its timeout';
+          return { type: 'malformedRequest', connectionId, xid, opCode, reason };
+        }
         return { type: 'unknownOp', connectionId, xid, opCode };
     }
   }

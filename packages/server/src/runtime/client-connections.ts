@@ -1,11 +1,13 @@
-// The registry of a server's client connections: routes the peer's messages to them and
-// flushes each dirty one once per loop turn (one socket write per connection per turn).
+// The registry of a server's client connections: routes the peer's messages to them (a watch
+// storm paced over turns, paced-delivery.ts) and flushes each dirty one once per loop turn (one
+// socket write per connection per turn).
 
 import type { ClientMessage } from '../core/peer/ready.js';
 import type { ClientSink } from './peer-loop.js';
 import { ClientConnection } from './client-connection.js';
 import type { ByteStream, ClientConnectionOptions } from './client-connection.js';
 import { OutstandingGate } from './outstanding-gate.js';
+import { PacedDelivery } from './paced-delivery.js';
 
 export class ClientConnections implements ClientSink {
   private readonly byId = new Map<number, ClientConnection>();
@@ -13,10 +15,20 @@ export class ClientConnections implements ClientSink {
   private nextId = 1;
   /** Requests in flight on every connection, against globalOutstandingLimit. */
   readonly gate: OutstandingGate;
+  private readonly paced: PacedDelivery<ClientConnection>;
 
   constructor(private readonly options: ClientConnectionOptions) {
     const defer = options.defer ?? ((task: () => void) => task());
     this.gate = new OutstandingGate(options.globalOutstandingLimit ?? Infinity, defer);
+    this.paced = new PacedDelivery(options.notificationsPerTurn ?? Infinity, defer, {
+      deliverNow: (connection, message) => this.deliverNow(connection, message),
+      flush: () => this.flush(),
+    });
+  }
+
+  /** Messages held for a later turn (a watch storm being paced). */
+  get backlog(): number {
+    return this.paced.backlog;
   }
 
   open(stream: ByteStream): ClientConnection {
@@ -30,6 +42,7 @@ export class ClientConnections implements ClientSink {
   /** The transport of a connection closed: forget it and tell the peer. */
   closed(connection: ClientConnection): void {
     this.byId.delete(connection.id);
+    this.paced.forget(connection);
     connection.gone();
   }
 
@@ -39,14 +52,18 @@ export class ClientConnections implements ClientSink {
 
   deliver(message: ClientMessage): void {
     const connection = this.byId.get(message.connectionId);
-    if (connection === undefined) return;
-    if (!connection.isDirty) this.dirty.push(connection);
-    connection.deliver(message);
+    if (connection !== undefined) this.paced.deliver(connection, message);
   }
 
   flush(): void {
     for (const connection of this.dirty) connection.flush();
     this.dirty.length = 0;
+    this.paced.turnEnded();
+  }
+
+  private deliverNow(connection: ClientConnection, message: ClientMessage): void {
+    if (!connection.isDirty) this.dirty.push(connection);
+    connection.deliver(message);
   }
 
   /** Every open connection, e.g. to close them all on shutdown. */

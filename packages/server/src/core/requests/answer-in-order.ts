@@ -15,6 +15,7 @@ import { executeRead } from '../reads/execute-read.js';
 import type { WriteRequest } from '../prep/prepare-request.js';
 import type { ConnectionState, QueuedRequest } from './connection-state.js';
 import type { RequestContext } from './request-context.js';
+import { javaConcurrentSetOrder } from './java-set-order.js';
 
 export function isWriteRequest(request: Request): request is WriteRequest {
   switch (request.type) {
@@ -42,6 +43,10 @@ const writeOpCodes: ReadonlySet<number> = new Set([
   OpCode.setData,
   OpCode.setACL,
   OpCode.multi,
+  // Server-internal, but ZooKeeper 3.8 takes them from a client too: a deleteContainer is always
+  // refused in prep, a createSession too short to read is MarshallingError (request-pipeline).
+  OpCode.deleteContainer,
+  OpCode.createSession,
 ]);
 
 export function isWriteOpCode(opCode: number): boolean {
@@ -220,8 +225,9 @@ function answerCheckWatches(
   return { err: ErrorCode.Ok, body: null };
 }
 
+/** ZooKeeper: AuthUtil.getClientInfos over the connection's authInfo, in its hash order. */
 function whoAmI(connection: ConnectionState): ClientInfo[] {
-  return connection.identities.map((identity) => {
+  return javaConcurrentSetOrder(connection.identities).map((identity) => {
     if (identity.scheme === 'digest') {
       const colon = identity.id.indexOf(':');
       return { authScheme: 'digest', user: colon < 0 ? identity.id : identity.id.slice(0, colon) };

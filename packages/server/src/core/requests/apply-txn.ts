@@ -38,13 +38,14 @@ export function readCheck(context: RequestContext): ReadCheck {
 
 function notify(context: RequestContext, events: readonly TreeEvent[], canRead: ReadCheck): void {
   for (const event of events) {
-    for (const delivery of context.watches.trigger(event, canRead)) {
-      // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's).
-      context.emit({
-        kind: 'notification',
-        connectionId: delivery.connectionId,
-        notification: { zxid: -1n, event: delivery.event },
-      });
+    const deliveries = context.watches.trigger(event, canRead);
+    const first = deliveries[0];
+    if (first === undefined) continue;
+    // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's). One notification
+    // object for every watcher of the event, as the registry shares one event.
+    const notification = { zxid: -1n, event: first.event };
+    for (const delivery of deliveries) {
+      context.emit({ kind: 'notification', connectionId: delivery.connectionId, notification });
     }
   }
 }

@@ -160,11 +160,11 @@ export class RequestPipeline {
   // ---- internals ----
 
   private processRequest(connection: ConnectionState, frame: IncomingRequest): void {
-    if (frame.request === 'unknownOp') {
+    if (frame.request === 'unknownOp' && frame.opCode !== OpCode.deleteContainer) {
       this.answerUnknownOp(connection, frame.xid);
       return;
     }
-    const request = frame.request === 'malformed' ? null : frame.request;
+    const request = typeof frame.request === 'string' ? null : frame.request;
     const { xid, opCode } = frame;
     if (request === null && (opCode === OpCode.auth || opCode === OpCode.sasl)) {
       // ZooKeeper reads auth and SASL packets on its I/O thread, where a body that fails to
@@ -194,8 +194,12 @@ export class RequestPipeline {
     }
     const receivedMs = context.nowMs;
     if (request === null && isWriteOpCode(opCode)) {
+      // ZooKeeper 3.8 takes a client's deleteContainer as a write and reads its path from the
+      // whole packet, header included: never a valid path, so always BadArguments, with a zxid.
+      const err = opCode === OpCode.deleteContainer ? ErrorCode.BadArguments : null;
       connection.queue.push({ kind: 'write', xid, opCode, request, receivedMs });
-      this.submitWrite(connection, { type: 'refused', err: ErrorCode.MarshallingError }, xid);
+      const refused = { type: 'refused', err: err ?? ErrorCode.MarshallingError } as const;
+      this.submitWrite(connection, refused, xid);
       return;
     }
     if (request === null) {

@@ -78,7 +78,8 @@ export class WatchRegistry {
   }
 
   /**
-   * The notifications one tree event causes, at most one per connection, in a defined order.
+   * The notifications one tree event causes, at most one per connection, in a defined order,
+   * all sharing one (read-only) event.
    * Standard watches are consumed even when the READ filter drops the event (CVE-2024-23944).
    */
   trigger(
@@ -94,12 +95,13 @@ export class WatchRegistry {
     if (isChildrenChanged || event.type === 'nodeDeleted') {
       this.childTable.collect(event.path, isChildrenChanged, matched);
     }
-    const type = eventTypeOf(event.type);
+    // One event object shared by every delivery: a storm of many watchers makes one, not many.
+    const fired = syncConnectedEvent(eventTypeOf(event.type), event.path);
     const deliveries: WatchDelivery[] = [];
     for (const connectionId of matched) {
       // ZooKeeper: NIOServerCnxn.process(event, znodeAcl) — filtered after the watch fired.
       if (!canRead(connectionId, event.acl)) continue;
-      deliveries.push({ connectionId, event: syncConnectedEvent(type, event.path) });
+      deliveries.push({ connectionId, event: fired });
     }
     return deliveries;
   }

@@ -77,14 +77,35 @@ export class WatchTable {
       const connections = this.connectionsByPath.get(localPath);
       if (connections === undefined) continue;
       const isAtPath = localPath === path;
-      for (const [connectionId, mode] of [...connections]) {
+      let standardCount = 0;
+      for (const [connectionId, mode] of connections) {
         if (mode === 'persistentRecursive') {
           if (!isChildrenChanged) matched.add(connectionId);
         } else if (isAtPath) {
           matched.add(connectionId);
-          if (mode === 'standard') this.forget(connections, connectionId, localPath);
+          if (mode === 'standard') standardCount += 1;
         }
       }
+      if (standardCount > 0) this.consumeStandard(connections, localPath, standardCount);
+    }
+  }
+
+  /** The standard watches on `path` fired: they are gone (all at once when nothing else is). */
+  private consumeStandard(
+    connections: Map<number, WatchMode>,
+    path: string,
+    standardCount: number,
+  ): void {
+    if (standardCount < connections.size) {
+      for (const [connectionId, mode] of connections) {
+        if (mode === 'standard') this.forget(connections, connectionId, path);
+      }
+      return;
+    }
+    // A storm's common case: every watcher of the path was one-shot.
+    this.connectionsByPath.delete(path);
+    for (const connectionId of connections.keys()) {
+      this.pathsByConnection.get(connectionId)?.delete(path);
     }
   }
 
