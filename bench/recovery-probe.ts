@@ -12,6 +12,7 @@ import {
   encodeConnectRequest,
   encodeRequest,
 } from '@zoo/client/protocol';
+import { newSessionRequest } from './load-connection.js';
 import type { Endpoint } from './targets.js';
 
 /** True when `path` was read Ok within `timeoutMs`; false on refusal, close, error or timeout. */
@@ -30,13 +31,7 @@ export function readsOk(endpoint: Endpoint, path: string, timeoutMs: number): Pr
     socket.on('close', () => finish(false));
     socket.on('connect', () => {
       const writer = new JuteWriter();
-      encodeConnectRequest(writer, {
-        protocolVersion: 0,
-        lastZxidSeen: 0n,
-        timeoutMs: 30_000,
-        sessionId: 0n,
-        passwd: Buffer.alloc(16),
-      });
+      encodeConnectRequest(writer, newSessionRequest);
       encodeRequest(writer, 1, { type: 'getData', path, watch: false });
       socket.write(writer.take());
     });
