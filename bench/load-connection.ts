@@ -15,10 +15,19 @@ import {
   encodeConnectRequest,
   encodeRequest,
 } from '@zoo/client/protocol';
-import type { Request } from '@zoo/client/protocol';
+import type { ConnectRequest, Request } from '@zoo/client/protocol';
 
 export type ReplyHandler = (err: number, latencyNs: bigint) => void;
 export type LostHandler = (error: Error) => void;
+
+/** The handshake of a new 30 s session, as every benchmark connection opens one. */
+export const newSessionRequest: ConnectRequest = {
+  protocolVersion: 0,
+  lastZxidSeen: 0n,
+  timeoutMs: 30_000,
+  sessionId: 0n,
+  passwd: Buffer.alloc(16),
+};
 
 export class LoadConnection {
   private readonly writer = new JuteWriter();
@@ -113,13 +122,7 @@ export class LoadConnection {
   }
 
   private async handshake(): Promise<void> {
-    encodeConnectRequest(this.writer, {
-      protocolVersion: 0,
-      lastZxidSeen: 0n,
-      timeoutMs: 30_000,
-      sessionId: 0n,
-      passwd: Buffer.alloc(16),
-    });
+    encodeConnectRequest(this.writer, newSessionRequest);
     this.socket.write(this.writer.take());
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {

@@ -18,6 +18,7 @@ export const sectionNames = [
   'leader',
   'znodes',
   'memory',
+  'recovery',
 ] as const;
 export type Section = (typeof sectionNames)[number];
 
@@ -104,7 +105,7 @@ export function parseFlags(argv: readonly string[] = process.argv): Flags {
     .option('--handovers <n>', 'handover section: hand-overs timed per count', parseCount, 200)
     .option('--participants <n>', 'leader section: LeaderLatch participants', parseCount, 3)
     .option('--latch-rounds <n>', 'leader section: leader sessions closed', parseCount, 20)
-    .option('--znodes <n>', 'znodes section: znodes created', parseCount, 1_000_000)
+    .option('--znodes <n>', 'znodes and recovery sections: znodes created', parseCount, 1_000_000)
     .option(
       '--memory-writes <n>',
       'memory section: writes per configuration',

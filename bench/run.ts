@@ -27,6 +27,7 @@ import {
 } from './system-sections.js';
 import type { SectionContext } from './system-sections.js';
 import { handoverSection, leaderSection, znodesSection } from './recipe-sections.js';
+import { recoverySection } from './recovery-section.js';
 
 const flags = parseFlags();
 if (flags.zooEnsemble !== 'processes' && flags.zooEnsemble !== 'one-process') {
@@ -74,6 +75,7 @@ const sections: Record<Section, (context: SectionContext) => Promise<void>> = {
   leader: leaderSection,
   znodes: znodesSection,
   memory: () => memorySection({ writes: flags.memoryWrites, clients: flags.clients }),
+  recovery: recoverySection,
 };
 try {
   for (const section of flags.sections) await sections[section](context);

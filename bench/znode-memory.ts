@@ -16,7 +16,7 @@ const childrenPerParent = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates `paths` over `connections`, each keeping `depth` creates in flight; counts errors. */
-async function createAll(
+export async function createAll(
   connections: readonly LoadConnection[],
   paths: readonly string[],
   options: { depth: number; data: Buffer; onDone: (done: number) => void },

@@ -4,7 +4,7 @@
 
 import type { Acl, Stat } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
-import { nameOf, parentOf } from './path.js';
+import { isChildOf, nameOf, parentOf } from './path.js';
 import type { CreateTxnBody, Txn, TxnBody } from './txn.js';
 import { AclCache } from './acl-cache.js';
 import { ephemeralKindOf } from './ephemeral-type.js';
@@ -60,13 +60,14 @@ export class DataTree {
 
   private addSystemNode(path: string, acl: readonly Acl[]): MutableZNode {
     const node = new MutableZNode({
+      path,
       data: Buffer.alloc(0),
       acl: this.acls.intern(acl),
       zxid: 0n,
       timeMs: 0,
       ephemeralOwner: 0n,
     });
-    if (path !== '/') this.mustGet(parentOf(path)).addChild(nameOf(path));
+    if (path !== '/') this.mustGet(parentOf(path)).addChild(node);
     this.nodes.set(path, node);
     this.dataSize += path.length;
     return node;
@@ -112,10 +113,10 @@ export class DataTree {
     let parentPath = '';
     let parent: MutableZNode | undefined;
     for (const node of snapshot.nodes) {
-      const path = node.path === '/' ? '' : parentOf(node.path);
-      if (path !== parentPath) {
-        parentPath = path;
-        parent = tree.nodes.get(path);
+      // Checked in place: slicing out each node's parent path costs a string per node.
+      if (parent === undefined || !isChildOf(node.path, parentPath)) {
+        parentPath = node.path === '/' ? '' : parentOf(node.path);
+        parent = tree.nodes.get(parentPath);
       }
       tree.restoreNode(node, snapshot.zxid, parent);
     }
@@ -135,8 +136,8 @@ export class DataTree {
     const size = this.nodes.size;
     this.nodes.set(s.path, node);
     if (this.nodes.size === size) assert(false, `snapshot node ${s.path}: listed twice`);
-    parent?.addChild(nameOf(s.path));
-    this.dataSize += s.path.length + lengthOf(node.data);
+    parent?.addChild(node);
+    this.dataSize += s.path.length + node.dataLength;
     this.track(s.path, node.ephemeralOwner);
   }
 
@@ -193,9 +194,10 @@ export class DataTree {
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
     assert(!this.nodes.has(path), () => `create of existing node ${path} at ${txn.zxid}`);
-    const data = body.data === null ? null : Buffer.from(body.data);
+    // The node keeps its own copy of the data (as a string), never the txn's buffer.
     const node = new MutableZNode({
-      data,
+      path,
+      data: body.data,
       acl: this.acls.intern(body.acl),
       zxid: txn.zxid,
       timeMs: txn.timeMs,
@@ -207,13 +209,13 @@ export class DataTree {
     this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    parent.addChild(nameOf(path));
+    parent.addChild(node);
     this.nodes.set(path, node);
-    this.dataSize += path.length + (data === null ? 0 : data.length);
+    this.dataSize += path.length + node.dataLength;
     this.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
     const result: TxnResult = { type: 'create', path, stat: statOfNode(node) };
-    this.dataSize += this.quotas.afterCreate(path, lengthOf(data));
+    this.dataSize += this.quotas.afterCreate(path, node.dataLength);
     events.push({ type: 'nodeCreated', path, acl: node.acl });
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
     return result;
@@ -223,17 +225,17 @@ export class DataTree {
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
     const node = this.mustGet(path);
-    assert(node.children.size === 0, () => `delete of non-empty node ${path} at ${zxid}`);
+    assert(node.numChildren === 0, () => `delete of non-empty node ${path} at ${zxid}`);
     this.beforeChange(path, node);
     this.beforeChange(parentPath, parent);
-    parent.removeChild(nameOf(path));
+    parent.removeChild(node);
     // ZooKeeper: deleteNode — pzxid only moves forward; childCreates is untouched.
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.nodes.delete(path);
     this.acls.release(node.acl);
-    this.dataSize -= path.length + (node.data === null ? 0 : node.data.length);
+    this.dataSize -= path.length + node.dataLength;
     this.untrack(path, node.ephemeralOwner);
-    this.dataSize += this.quotas.afterDelete(path, lengthOf(node.data));
+    this.dataSize += this.quotas.afterDelete(path, node.dataLength);
     events.push({ type: 'nodeDeleted', path, acl: node.acl });
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
   }
@@ -245,9 +247,8 @@ export class DataTree {
   ): Stat {
     const node = this.mustGet(body.path);
     this.beforeChange(body.path, node);
-    const data = body.data === null ? null : Buffer.from(body.data);
-    const bytesDiff = lengthOf(data) - lengthOf(node.data);
-    node.data = data;
+    const bytesDiff = lengthOf(body.data) - node.dataLength;
+    node.data = body.data;
     node.mtimeMs = txn.timeMs;
     node.mzxid = txn.zxid;
     node.version = body.version;
@@ -321,7 +322,7 @@ export class DataTree {
 
   /** Child names, in insertion order (ZooKeeper's order is unspecified). */
   childrenOf(node: ZNode): string[] {
-    return Array.from(node.children);
+    return Array.from(node.children, (child) => nameOf(child.path));
   }
 
   ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
@@ -348,7 +349,7 @@ export class DataTree {
   /** ZooKeeper: approximateDataSize — path lengths plus data lengths, the root alias included. */
   approximateDataSize(): number {
     const root = this.mustGet('/');
-    return this.dataSize + (root.data === null ? 0 : root.data.length);
+    return this.dataSize + root.dataLength;
   }
 
   /**

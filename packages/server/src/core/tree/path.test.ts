@@ -1,7 +1,7 @@
 // The parent/name split of znode paths (validation is tested beside the shared protocol code).
 
 import { describe, expect, test } from 'vitest';
-import { childPath, nameOf, parentOf } from './path.js';
+import { childPath, isChildOf, nameOf, parentOf } from './path.js';
 
 describe('parentOf / nameOf / childPath', () => {
   test.each([
@@ -18,5 +18,21 @@ describe('parentOf / nameOf / childPath', () => {
   test('childPath does not double the root slash', () => {
     expect(childPath('/', 'a')).toBe('/a');
     expect(childPath('/a', 'b')).toBe('/a/b');
+  });
+
+  test.each([
+    ['/a', '/', true],
+    ['/a/b', '/a', true],
+    ['/a/b/c', '/a/b', true],
+    ['/a/b/c', '/a', false],
+    ['/ab/c', '/a', false],
+    ['/ab', '/a', false],
+    ['/a', '/a', false],
+    ['/', '/', false],
+    ['/', '', false],
+    ['/a', '', false],
+  ])('isChildOf(%j, %j) is %j, as parentOf tells', (path, parent, isChild) => {
+    expect(isChildOf(path, parent)).toBe(isChild);
+    expect(path !== '/' && parentOf(path) === parent).toBe(isChild);
   });
 });

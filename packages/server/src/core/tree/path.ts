@@ -28,3 +28,10 @@ export function nameOf(path: string): string {
 export function childPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
+
+/** Whether `path` is a child of `parent` ('' has none), told without slicing a string. */
+export function isChildOf(path: string, parent: string): boolean {
+  const slash = path.lastIndexOf('/');
+  if (parent === '/') return slash === 0 && path.length > 1;
+  return slash > 0 && slash === parent.length && path.startsWith(parent);
+}

@@ -3,7 +3,6 @@
 // each create, delete and setData below <P>. ZooKeeper: DataTree quota code, PathTrie, StatsTrack.
 
 import { assert } from '@zoo/client/protocol';
-import { childPath } from './path.js';
 import type { MutableZNode } from './z-node.js';
 
 /** ZooKeeper: Quotas.quotaZookeeper, Quotas.limitNode and Quotas.statNode. */
@@ -77,10 +76,6 @@ function isBlank(part: string): boolean {
 export function quotaPathKey(path: string): string | null {
   const parts = path.split('/').filter((part) => !isBlank(part));
   return parts.length === 0 ? null : `/${parts.join('/')}`;
-}
-
-function lengthOf(data: Buffer | null): number {
-  return data === null ? 0 : data.length;
 }
 
 /**
@@ -235,8 +230,8 @@ export class QuotaStats {
       const current = this.nodes.get(path);
       if (current === undefined) continue;
       count += 1n;
-      bytes += BigInt(lengthOf(current.data));
-      for (const name of current.children) stack.push(childPath(path, name));
+      bytes += BigInt(current.dataLength);
+      for (const child of current.children) stack.push(child.path);
     }
     const stats = new Map([
       ['count', count],
@@ -267,7 +262,7 @@ function quotaKeyOfLimit(path: string): string | null {
 /** Sets the node's data to `text`; returns the change in data length. */
 function replaceData(node: MutableZNode, text: string): number {
   const data = Buffer.from(text, 'utf8');
-  const change = data.length - lengthOf(node.data);
+  const change = data.length - node.dataLength;
   node.data = data;
   return change;
 }

@@ -1,7 +1,6 @@
 // Whole-tree queries kept out of DataTree: the nodes a reaper may delete, and descendant counts.
 
 import { assert } from '@zoo/client/protocol';
-import { childPath } from './path.js';
 import { ttlOf } from './ephemeral-type.js';
 import type { ZNode } from './z-node.js';
 
@@ -27,13 +26,11 @@ export function countDescendants(nodes: ReadonlyMap<string, ZNode>, path: string
   const start = nodes.get(path);
   if (start === undefined) return 0;
   let count = 0;
-  const stack: string[] = [path];
-  for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
-    const node = nodes.get(current);
-    if (node === undefined) continue;
-    for (const name of node.children) {
+  const stack: ZNode[] = [start];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    for (const child of node.children) {
       count++;
-      stack.push(childPath(current, name));
+      stack.push(child);
     }
   }
   return count;

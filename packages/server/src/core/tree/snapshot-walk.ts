@@ -7,7 +7,6 @@
 // insertion order), so a restore from it gives back the same child order.
 
 import { assert } from '@zoo/client/protocol';
-import { childPath } from './path.js';
 import {
   snapshotNodeOf,
   type SnapshotNode,
@@ -16,10 +15,10 @@ import {
 } from './tree-snapshot.js';
 import type { MutableZNode } from './z-node.js';
 
-/** A node as the walk must emit it, with its child names as they were. */
+/** A node as the walk must emit it, with its children's paths as they were. */
 interface PreservedNode {
   node: SnapshotNode;
-  children: string[];
+  childPaths: string[];
 }
 
 export class SnapshotWalk {
@@ -58,7 +57,8 @@ export class SnapshotWalk {
   preserve(path: string, node: MutableZNode): void {
     if (node.czxid > this.zxid || node.walkedBy === this.generation) return;
     if (this.preserved.has(path)) return;
-    this.preserved.set(path, { node: snapshotNodeOf(path, node), children: [...node.children] });
+    const childPaths = Array.from(node.children, (child) => child.path);
+    this.preserved.set(path, { node: snapshotNodeOf(path, node), childPaths });
   }
 
   /** Up to `max` more nodes in snapshot order; an empty list once every node was emitted. */
@@ -74,12 +74,12 @@ export class SnapshotWalk {
       if (kept !== undefined) {
         this.preserved.delete(path);
         out.push(kept.node);
-        this.pushChildren(path, kept.children);
+        this.pushPaths(kept.childPaths);
       } else {
         // Untouched since the walk began (a change would have preserved it), so as it was.
         assert(live !== undefined, () => `snapshot walk lost ${path}`);
         out.push(snapshotNodeOf(path, live));
-        this.pushChildren(path, live.children);
+        if (live.numChildren > 0) this.pushPaths(Array.from(live.children, (c) => c.path));
       }
     }
     if (this.stack.length === 0) this.end();
@@ -94,12 +94,11 @@ export class SnapshotWalk {
     this.end();
   }
 
-  private pushChildren(path: string, names: readonly string[] | ReadonlySet<string>): void {
-    // A preserved node's names are already a list of their own; a live set is copied once.
-    const list: readonly string[] = Array.isArray(names) ? names : [...names];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const name = list[i];
-      if (name !== undefined) this.stack.push(childPath(path, name));
+  /** Pushes children's paths so that the first is visited next. */
+  private pushPaths(paths: readonly string[]): void {
+    for (let i = paths.length - 1; i >= 0; i--) {
+      const path = paths[i];
+      if (path !== undefined) this.stack.push(path);
     }
   }
 

@@ -28,13 +28,14 @@ class Hasher {
     for (let i = 0; i < text.length; i++) this.int(text.charCodeAt(i));
   }
 
-  bytes(data: Buffer | null): void {
-    if (data === null) {
+  /** Data bytes as a latin1 string (one char per byte), null for null data. */
+  bytes(latin1: string | null): void {
+    if (latin1 === null) {
       this.int(-1);
       return;
     }
-    this.int(data.length);
-    for (let i = 0; i < data.length; i++) this.int(data[i] ?? 0);
+    this.int(latin1.length);
+    for (let i = 0; i < latin1.length; i++) this.int(latin1.charCodeAt(i));
   }
 
   finish(): bigint {
@@ -62,7 +63,7 @@ function fmix32(input: number): number {
 export function nodeDigest(path: string, node: ZNode): bigint {
   const h = new Hasher();
   h.string(path);
-  h.bytes(node.data);
+  h.bytes(node.latin1Data);
   h.long(node.czxid);
   h.long(node.mzxid);
   h.long(BigInt(node.ctimeMs));

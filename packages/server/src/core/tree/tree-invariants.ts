@@ -3,7 +3,7 @@
 
 import type { Acl } from '@zoo/client/protocol';
 import { assert } from '@zoo/client/protocol';
-import { childPath, parentOf } from './path.js';
+import { parentOf } from './path.js';
 import type { AclCache } from './acl-cache.js';
 import { ephemeralKindOf } from './ephemeral-type.js';
 import type { ZNode } from './z-node.js';
@@ -23,15 +23,18 @@ export function treeInvariants(state: TreeState): void {
   let dataSize = 0;
   const aclRefs = new Map<readonly Acl[], number>();
   for (const [path, node] of nodes) {
-    dataSize += path.length + (node.data === null ? 0 : node.data.length);
+    assert(node.path === path, () => `${path} is keyed as ${node.path}`);
+    dataSize += path.length + node.dataLength;
     aclRefs.set(node.acl, (aclRefs.get(node.acl) ?? 0) + 1);
-    for (const name of node.children) {
-      assert(nodes.has(childPath(path, name)), () => `${path} lists missing child ${name}`);
+    for (const child of node.children) {
+      const isLive = nodes.get(child.path) === child;
+      assert(isLive, () => `${path} lists a child not in the tree: ${child.path}`);
+      assert(parentOf(child.path) === path, () => `${path} lists ${child.path} as a child`);
     }
     if (path !== '/') {
       const parent = nodes.get(parentOf(path));
       assert(parent !== undefined, () => `${path} has no parent`);
-      assert(parent.children.has(path.slice(path.lastIndexOf('/') + 1)), () => `${path} unlinked`);
+      assert(parent.children.has(node), () => `${path} unlinked`);
       const parentKind = ephemeralKindOf(parent.ephemeralOwner);
       assert(parentKind !== 'ephemeral', () => `${path} is under an ephemeral`);
     }

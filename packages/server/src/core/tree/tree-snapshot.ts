@@ -3,7 +3,6 @@
 // ZooKeeper: DataTree.serialize / deserialize (serializeNode walks the tree parents first).
 
 import type { Acl } from '@zoo/client/protocol';
-import { childPath } from './path.js';
 import { MutableZNode, type ZNode } from './z-node.js';
 
 /** One znode as stored: the raw fields from which its Stat is computed. */
@@ -93,19 +92,18 @@ export function drainSnapshot(stream: SnapshotStream): TreeSnapshot {
  * Every node in pre-order from '/', each node's children in insertion order: parents come before
  * their children, and a restore that re-adds children in this order gives back the same order
  * getChildren answers with. The order is a function of the applied txns, so replicas agree.
- * Data buffers are shared with the tree, which never mutates one in place.
+ * Each node's data is a copy of its own.
  */
 export function snapshotNodes(nodes: ReadonlyMap<string, ZNode>): SnapshotNode[] {
   const out: SnapshotNode[] = [];
-  const stack: string[] = ['/'];
-  for (let path = stack.pop(); path !== undefined; path = stack.pop()) {
-    const node = nodes.get(path);
-    if (node === undefined) continue;
-    out.push(snapshotNodeOf(path, node));
-    const names = Array.from(node.children);
-    for (let i = names.length - 1; i >= 0; i--) {
-      const name = names[i];
-      if (name !== undefined) stack.push(childPath(path, name));
+  const root = nodes.get('/');
+  const stack: ZNode[] = root === undefined ? [] : [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    out.push(snapshotNodeOf(node.path, node));
+    const children = Array.from(node.children);
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined) stack.push(child);
     }
   }
   return out;
@@ -131,8 +129,9 @@ export function snapshotNodeOf(path: string, node: ZNode): SnapshotNode {
 /** A stored node for `s`, with no children yet; `acl` is the tree's interned copy. */
 export function zNodeOfSnapshot(s: SnapshotNode, acl: readonly Acl[]): MutableZNode {
   const node = new MutableZNode({
-    // The tree owns its buffers (as apply copies a txn's data), so the snapshot can be dropped.
-    data: s.data === null ? null : Buffer.from(s.data),
+    path: s.path,
+    // Copied (into the node's string), so the snapshot's buffers can be dropped.
+    data: s.data,
     acl,
     zxid: s.czxid,
     timeMs: s.ctime,

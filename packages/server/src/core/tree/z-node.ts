@@ -1,12 +1,22 @@
 // One znode as the DataTree stores it, and how its Stat is shown to clients.
 // ZooKeeper: DataNode + StatPersisted; `childCreates` is StatPersisted.cversion (creates only).
+// Laid out for a million znodes (docs/architecture.md, "The znode tree in memory"): the data is
+// a one-byte string, not a Buffer (a Buffer object costs ~90 bytes more), the children are the
+// child nodes themselves (no name strings), and the times are kept as small integers (a double
+// field would point to a boxed number of its own).
 
 import type { Acl, Stat } from '@zoo/client/protocol';
 import { visibleEphemeralOwner } from './ephemeral-type.js';
 
 /** Read-only view of a stored znode. Never mutate what DataTree hands out. */
 export interface ZNode {
+  /** The tree's key for this node (the same string, not a copy). */
+  readonly path: string;
+  /** A fresh copy of the data on every read. */
   readonly data: Buffer | null;
+  /** The data as a latin1 string (one char per byte), as stored; null for null data. */
+  readonly latin1Data: string | null;
+  readonly dataLength: number;
   /** Interned: many nodes share one array. */
   readonly acl: readonly Acl[];
   readonly czxid: bigint;
@@ -20,12 +30,13 @@ export interface ZNode {
   /** Raw owner (session id, container or TTL marker); see ephemeral-type.ts. */
   readonly ephemeralOwner: bigint;
   readonly pzxid: bigint;
-  /** Child names, in insertion order (ZooKeeper's order is unspecified). */
-  readonly children: ReadonlySet<string>;
+  /** The child nodes, in insertion order (ZooKeeper's order is unspecified). */
+  readonly children: ReadonlySet<ZNode>;
   readonly numChildren: number;
 }
 
 export interface ZNodeInit {
+  path: string;
   data: Buffer | null;
   acl: readonly Acl[];
   zxid: bigint;
@@ -35,58 +46,111 @@ export interface ZNodeInit {
 
 /** One shared zero: an owner decoded from a peer message is a fresh BigInt each time. */
 const noOwner = 0n;
+/** A time is kept as high × 2^31 + low, both small integers (V8 stores them unboxed). */
+const timeSplit = 2 ** 31;
+
+function highOf(ms: number): number {
+  return Math.floor(ms / timeSplit);
+}
+
+/** The latin1 string of `data`: each byte one char, so the round trip is exact. */
+function latin1Of(data: Buffer | null): string | null {
+  return data === null ? null : data.toString('latin1');
+}
 
 /** The tree's own, mutable node. ZooKeeper: DataTree.createStat fills a new node the same way. */
 export class MutableZNode implements ZNode {
-  data: Buffer | null;
+  readonly path: string;
+  latin1Data: string | null;
   acl: readonly Acl[];
   czxid: bigint;
   mzxid: bigint;
-  ctimeMs: number;
-  mtimeMs: number;
-  version = 0;
-  childCreates = 0;
-  aversion = 0;
-  ephemeralOwner: bigint;
   pzxid: bigint;
+  ephemeralOwner: bigint;
+  private ctimeHigh: number;
+  private ctimeLow: number;
+  private mtimeHigh: number;
+  private mtimeLow: number;
+  version: number;
+  childCreates: number;
+  aversion: number;
   /** The last snapshot walk that emitted this node (snapshot-walk.ts); 0: none. */
-  walkedBy = 0;
+  walkedBy: number;
   /** Null until the first child: most znodes are leaves, and an empty Set costs ~100 bytes. */
-  private childNames: Set<string> | null = null;
+  private childNodes: Set<MutableZNode> | null;
 
+  // Every field is set here, in one order, so all nodes share one hidden class.
   constructor(init: ZNodeInit) {
-    this.data = init.data;
+    this.path = init.path;
+    this.latin1Data = latin1Of(init.data);
     this.acl = init.acl;
     this.czxid = init.zxid;
     this.mzxid = init.zxid;
     this.pzxid = init.zxid;
-    this.ctimeMs = init.timeMs;
-    this.mtimeMs = init.timeMs;
     this.ephemeralOwner = init.ephemeralOwner === 0n ? noOwner : init.ephemeralOwner;
+    this.ctimeHigh = highOf(init.timeMs);
+    this.ctimeLow = init.timeMs - this.ctimeHigh * timeSplit;
+    this.mtimeHigh = this.ctimeHigh;
+    this.mtimeLow = this.ctimeLow;
+    this.version = 0;
+    this.childCreates = 0;
+    this.aversion = 0;
+    this.walkedBy = 0;
+    this.childNodes = null;
   }
 
-  get children(): ReadonlySet<string> {
-    return this.childNames ?? noChildren;
+  get data(): Buffer | null {
+    return this.latin1Data === null ? null : Buffer.from(this.latin1Data, 'latin1');
+  }
+
+  set data(data: Buffer | null) {
+    this.latin1Data = latin1Of(data);
+  }
+
+  get dataLength(): number {
+    return this.latin1Data === null ? 0 : this.latin1Data.length;
+  }
+
+  get ctimeMs(): number {
+    return this.ctimeHigh * timeSplit + this.ctimeLow;
+  }
+
+  set ctimeMs(ms: number) {
+    this.ctimeHigh = highOf(ms);
+    this.ctimeLow = ms - this.ctimeHigh * timeSplit;
+  }
+
+  get mtimeMs(): number {
+    return this.mtimeHigh * timeSplit + this.mtimeLow;
+  }
+
+  set mtimeMs(ms: number) {
+    this.mtimeHigh = highOf(ms);
+    this.mtimeLow = ms - this.mtimeHigh * timeSplit;
+  }
+
+  get children(): ReadonlySet<MutableZNode> {
+    return this.childNodes ?? noChildren;
   }
 
   get numChildren(): number {
-    return this.childNames === null ? 0 : this.childNames.size;
+    return this.childNodes === null ? 0 : this.childNodes.size;
   }
 
-  addChild(name: string): void {
-    (this.childNames ??= new Set()).add(name);
+  addChild(child: MutableZNode): void {
+    (this.childNodes ??= new Set()).add(child);
   }
 
-  removeChild(name: string): void {
-    const names = this.childNames;
-    if (names === null) return;
-    names.delete(name);
+  removeChild(child: MutableZNode): void {
+    const nodes = this.childNodes;
+    if (nodes === null) return;
+    nodes.delete(child);
     // A fresh Set later keeps insertion order just as well; an empty one only holds memory.
-    if (names.size === 0) this.childNames = null;
+    if (nodes.size === 0) this.childNodes = null;
   }
 }
 
-const noChildren: ReadonlySet<string> = new Set();
+const noChildren: ReadonlySet<MutableZNode> = new Set();
 
 /**
  * The client-visible Stat. ZooKeeper: DataNode.copyStat — cversion = 2 × childCreates −
@@ -103,7 +167,7 @@ export function statOfNode(node: ZNode): Stat {
     cversion: (node.childCreates * 2 - node.numChildren) | 0,
     aversion: node.aversion,
     ephemeralOwner: visibleEphemeralOwner(node.ephemeralOwner),
-    dataLength: node.data === null ? 0 : node.data.length,
+    dataLength: node.dataLength,
     numChildren: node.numChildren,
     pzxid: node.pzxid,
   };
