@@ -3,20 +3,12 @@ import { DiskTxnLog, recover } from '@zoo/server/internals';
 import type { Logger, PersistOp, Txn } from '@zoo/server/internals';
 import { World } from '../world/world.js';
 import { SimFs } from './sim-fs.js';
+import { onWorld } from './on-world.js';
 import { durableStateOf } from './durable-state.js';
 import { checkRecoveredState } from '../checkers/recovered-state.js';
 import { unsyncedFates } from '../scenario.js';
 
 const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-
-/** Runs `work` on virtual time to its end, as the simulator runs a server's disk calls. */
-async function onWorld<T>(world: World, work: Promise<T>): Promise<T> {
-  let settled = false;
-  const settle = (): void => void (settled = true);
-  work.then(settle, settle);
-  while (!settled) await world.runUntil(world.nowMs + 1);
-  return work;
-}
 
 function txn(epoch: number, counter: number): Txn {
   return {

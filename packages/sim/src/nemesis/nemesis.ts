@@ -204,25 +204,19 @@ export class Nemesis {
         };
         return;
       case 'afterWriteBeforeAck':
-        // Durable, but the ACKs (and the leader's self-ACK) never leave.
-        server.disk.hooks = {
-          writeDurable: () => {
-            disarm();
-            if (world.nowMs <= untilMs) this.crash(server, unsynced);
-          },
+      case 'afterEpochsBeforeAck': {
+        // Durable, but the ACKs (and the leader's self-ACK) never leave; for the epochs window,
+        // a new epoch accepted (or, at NEWLEADER, made current) is durable, its ACK never sent.
+        const crash = (): void => {
+          disarm();
+          if (world.nowMs <= untilMs) this.crash(server, unsynced);
         };
+        const isEpochs = window === 'afterEpochsBeforeAck';
+        server.disk.hooks = isEpochs ? { epochsDurable: crash } : { writeDurable: crash };
         return;
+      }
       case 'duringSync':
         this.crashOnSync.set(server.id, untilMs);
-        return;
-      case 'afterEpochsBeforeAck':
-        // A new epoch accepted (or, at NEWLEADER, made current) is durable; its ACK never leaves.
-        server.disk.hooks = {
-          epochsDurable: () => {
-            disarm();
-            if (world.nowMs <= untilMs) this.crash(server, unsynced);
-          },
-        };
         return;
     }
   }
