@@ -52,4 +52,10 @@ export { recover } from './adapters/disk/recover.js';
 export type { RecoveredState } from './adapters/disk/recover.js';
 export { purge } from './adapters/disk/purge.js';
 export { CorruptDataDirError } from './adapters/disk/disk-errors.js';
+// The data directory's decoders, for the simulator's own reading of what a crash left durable.
+export { decodeEpochs, epochsFileName } from './adapters/disk/epochs-file.js';
+export { frameAt } from './adapters/disk/record-frame.js';
+export { decodeLogRecord } from './adapters/disk/log-record.js';
+export { decodeSegmentHeader, segmentSeqOf } from './adapters/disk/segment-file.js';
+export { decodeSnapshotLazily, snapshotZxidOf } from './adapters/disk/snapshot-file.js';
 export { snapRetainCountDefault } from './member-storage.js';

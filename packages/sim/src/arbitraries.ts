@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { serverIds, unsyncedFates } from './scenario.js';
 import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
+import { scheduleTemplates, sessionRaceArbitrary, withTemplates } from './schedule-templates.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
 
@@ -63,6 +64,11 @@ function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fau
       ];
     case 'disk':
       return diskFaults(targets);
+    // Several steps each: drawn as schedule templates (scheduleTemplates).
+    case 'multiCrash':
+      return [];
+    case 'sessionRace':
+      return [sessionRaceArbitrary(base)];
   }
 }
 
@@ -169,6 +175,9 @@ function pauseFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
 /** A fault schedule for `base`: about one fault every 1.5 s of the run, at most. */
 export function scheduleArbitrary(base: ScenarioBase): fc.Arbitrary<FaultStep[]> {
   const faults = base.faults.flatMap((kind) => faultArbitraries(kind, base));
+  // Without templates, exactly the draws of before: a seed's schedule stays what it was.
+  const templates = scheduleTemplates(base);
+  if (templates.length > 0) return withTemplates(base, faults, templates);
   if (faults.length === 0) return fc.constant([]);
   const step = fc.record({
     atMs: fc.integer({ min: 0, max: base.durationMs }),

@@ -13,6 +13,10 @@ export const faultKinds = [
   'reset',
   'slow',
   'disk',
+  /** Multi-crash schedules in the windows where ZAB implementations lost data (templates). */
+  'multiCrash',
+  /** Ephemeral creates racing their session's close or expiry (ZOOKEEPER-1208 class). */
+  'sessionRace',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -71,22 +75,36 @@ export type Fault =
   | { type: 'crashClient'; client: number }
   | { type: 'restartClient'; client: number }
   /** Freeze a client process (a long GC pause): its session may expire meanwhile. */
-  | { type: 'pauseClient'; client: number; forMs: number };
+  | { type: 'pauseClient'; client: number; forMs: number }
+  /**
+   * A new client of `server` creates an ephemeral while its session ends: it closes the session
+   * with the create in flight (`close`), or goes silent for `pauseMs` and creates the moment it
+   * wakes, about when its session expires (`expire`). See nemesis/session-race.ts.
+   */
+  | { type: 'sessionRace'; server: number; ending: SessionEnding; pauseMs: number };
+
+export type SessionEnding = 'close' | 'expire';
 
 /**
  * `logAckBeforeSync`: the durable log answers a batch before its fdatasync. `watchAfterReply`:
  * each watch event reaches its client only after the next reply (planted on the client's
- * connections, workload/planted-watch-bugs.ts).
+ * connections, workload/planted-watch-bugs.ts). `epochsRollBack`: after a crash the disk hands
+ * back the epochs file a version behind. `ephemeralAfterClose`: the leader proposes a session's
+ * last ephemeral create again right after its close.
  */
 export const plantedBugs = [
   'commitWithoutQuorum',
   'ackBeforePersist',
   'logAckBeforeSync',
   'watchAfterReply',
+  'epochsRollBack',
+  'ephemeralAfterClose',
 ] as const;
 export type PlantedBug = (typeof plantedBugs)[number];
 
-export type CrashWindow = 'duringWrite' | 'afterWriteBeforeAck' | 'duringSync';
+/** `afterEpochsBeforeAck`: new epochs are durable, the epoch's ACK has not left. */
+export type CrashWindow =
+  'duringWrite' | 'afterWriteBeforeAck' | 'duringSync' | 'afterEpochsBeforeAck';
 
 /** What a crash does to the disk's changes not yet synced: none, all, or a prefix torn inside. */
 export type UnsyncedFate = 'lost' | 'kept' | 'torn';

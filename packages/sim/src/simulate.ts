@@ -29,6 +29,7 @@ import {
 } from './workload/op-context.js';
 import { convergence, leftoverEphemerals, servingLeader } from './final-checks.js';
 import { runChecks, timelineOfHistory } from './run-checks.js';
+import { EphemeralLifetimes } from './checkers/ephemeral-lifetimes.js';
 
 /** ZooKeeper's tickTime, shortened so that a simulated minute holds many sessions and elections. */
 export const simTickMs = 1000;
@@ -80,6 +81,7 @@ function buildRun(scenario: Scenario): SimRun {
   const mesh = new PeerMesh(world, connectivity, world.random('peer-network'));
   const links = new ClientLinks(world, connectivity, world.random('client-network'));
   const plantedBugs = plantedBugOptions(scenario.plantedBug);
+  const ephemerals = new EphemeralLifetimes();
   const servers = ids.map(
     (id) =>
       new SimServer({
@@ -99,6 +101,8 @@ function buildRun(scenario: Scenario): SimRun {
           timeline.begin(`s${server}`, 'role', label, world.nowMs);
         },
         onStopped: onServerStopped({ world, timeline }, violations),
+        onViolation: (violation) => violations.push(violation),
+        ephemerals,
         ...(plantedBugs === undefined ? {} : { plantedBugs }),
       }),
   );
@@ -256,6 +260,8 @@ function plantedBugOptions(bug: Scenario['plantedBug']): SimPlantedBugs | undefi
   if (bug === 'commitWithoutQuorum') return { commitWithoutQuorum: true };
   if (bug === 'ackBeforePersist') return { ackBeforePersist: true };
   if (bug === 'logAckBeforeSync') return { logAckBeforeSync: true };
+  if (bug === 'epochsRollBack') return { epochsRollBack: true };
+  if (bug === 'ephemeralAfterClose') return { ephemeralAfterClose: true };
   return undefined;
 }
 

@@ -41,6 +41,10 @@ describe('ws peer network: lifecycle', () => {
       });
       const isLinked = (network: PeerNetwork) => network.connectedPeers().length === 2;
       await waitFor('1 linked again', () => again !== null && isLinked(again), 2000);
+      // 1 reports a link once it has read the dialler's hello and sent its own, before the
+      // dialler has read that reply: wait for 2 and 3 to report theirs, then for anything more.
+      const seeOne = () => [2, 3].every((id) => member(members, id).recorder.links.includes('+1'));
+      await waitFor('2 and 3 see 1 again', seeOne);
       await sleep(200);
       expect(restarted.links.sort()).toEqual(['+2', '+3']);
       for (const id of [2, 3]) expect(member(members, id).recorder.links).toEqual(['+1']);

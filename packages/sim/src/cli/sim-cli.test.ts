@@ -287,6 +287,8 @@ describe('pnpm sim arguments', () => {
       'reset',
       'slow',
       'disk',
+      'multiCrash',
+      'sessionRace',
     ]);
     expect(parseFaults('none')).toEqual([]);
     expect(parseFaults('crash, partition,crash')).toEqual(['crash', 'partition']);

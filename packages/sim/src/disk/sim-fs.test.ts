@@ -2,15 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { fsyncDirectory, writeFileDurably } from '@zoo/server/internals';
 import { World } from '../world/world.js';
 import { SimFs } from './sim-fs.js';
-
-/** Runs `work` on virtual time to its end, as the simulator runs a server's disk calls. */
-async function onWorld<T>(world: World, work: Promise<T>): Promise<T> {
-  let settled = false;
-  const settle = (): void => void (settled = true);
-  work.then(settle, settle);
-  while (!settled) await world.runUntil(world.nowMs + 1);
-  return work;
-}
+import { onWorld } from './on-world.js';
 
 function freshDisk(seed = 1): { world: World; fs: SimFs } {
   const world = new World({ seed });

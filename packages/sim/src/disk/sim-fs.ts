@@ -28,8 +28,16 @@ export class SimFs implements DiskFs {
    * log's `done` runs before its data is durable, as if it answered before its fdatasync.
    */
   acksSyncEarly = false;
+  /**
+   * The planted bug epochsRollBack, from outside the server: once a crash has happened, reading
+   * the `epochs` file hands back the version its last rename replaced, though the platter holds
+   * the new one (a stale read after a restart).
+   */
+  rollsBackEpochs = false;
   /** Runs after each write reaches the cache (its sync, if any, still to come). */
   onWritten: (() => void) | null = null;
+  /** For rollsBackEpochs: each epochs path's file before its last replacement. */
+  private readonly replacedEpochs = new Map<string, SimFile>();
   private readonly directories = new Map<string, SimDirectory>();
   private readonly openFiles = new Map<number, OpenFile>();
   private nextFd = 3;
@@ -102,6 +110,9 @@ export class SimFs implements DiskFs {
       const directory = this.directoryOf(from, 'rename');
       if (this.directoryOf(to, 'rename') !== directory) throw fsError('EXDEV', 'rename', to);
       if (!directory.entries.has(basename(from))) throw fsError('ENOENT', 'rename', from);
+      const replaced = directory.entries.get(basename(to));
+      if (basename(to) === 'epochs' && replaced !== undefined)
+        this.replacedEpochs.set(to, replaced);
       directory.change({ type: 'rename', from: basename(from), to: basename(to) });
     });
   }
@@ -133,7 +144,8 @@ export class SimFs implements DiskFs {
     return this.now(() => {
       const file = this.directoryOf(path, 'open').entries.get(basename(path));
       if (file === undefined) throw fsError('ENOENT', 'open', path);
-      return Buffer.from(file.bytes);
+      const stale = this.rollsBackEpochs && this.life > 0 ? this.replacedEpochs.get(path) : null;
+      return Buffer.from((stale ?? file).bytes);
     });
   }
 
@@ -187,6 +199,21 @@ export class SimFs implements DiskFs {
     file.durable[offset] = (file.durable[offset] ?? 0) ^ mask;
     if (offset < file.bytes.length) file.bytes[offset] = (file.bytes[offset] ?? 0) ^ mask;
     return `${name} byte ${offset} bit ${Math.log2(mask)}`;
+  }
+
+  /**
+   * What stable storage holds under `path`, read off the platter (not through a process's view):
+   * each durably named file's durably written bytes, copied. Empty when there is no such
+   * directory.
+   */
+  durableFiles(path: string): Map<string, Buffer> {
+    const files = new Map<string, Buffer>();
+    const directory = this.directories.get(path);
+    if (directory === undefined) return files;
+    for (const [name, file] of [...directory.durable].sort(byKey)) {
+      files.set(name, Buffer.from(file.durable));
+    }
+    return files;
   }
 
   /** An operator wiped the directory: the member starts over empty and resyncs. */

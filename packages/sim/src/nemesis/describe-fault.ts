@@ -30,6 +30,8 @@ export function describeFault(fault: Fault): string {
       return `${fault.type} c${fault.client}`;
     case 'pauseClient':
       return `pause c${fault.client} ${fault.forMs}ms`;
+    case 'sessionRace':
+      return `session race on s${fault.server}: ${fault.ending} (pause ${fault.pauseMs}ms)`;
     case 'partitionClients':
       return `cut clients ${fault.clients.join(',')} from servers ${fault.servers.join(',')}`;
     case 'isolateLeader':

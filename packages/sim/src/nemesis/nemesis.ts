@@ -15,6 +15,7 @@ import type { SimServer } from '../node/sim-server.js';
 import type { WorkloadClient } from '../workload/workload-client.js';
 import { describeFault } from './describe-fault.js';
 import { armDiskError, DiskDamage } from './disk-damage.js';
+import { SessionRaces } from './session-race.js';
 
 /** A crash armed for a window that never came is dropped after this long. */
 const armedCrashMaxMs = 10_000;
@@ -37,10 +38,12 @@ export class Nemesis {
   /** Servers armed to crash when a sync message reaches them, until the given time. */
   private readonly crashOnSync = new Map<number, number>();
   private readonly disks: DiskDamage;
+  private readonly races: SessionRaces;
 
   constructor(private readonly parts: NemesisParts) {
     parts.mesh.observer = (_from, to, message) => this.onPeerDelivery(to, message);
     this.disks = new DiskDamage(parts.world, parts.servers, () => this.leader());
+    this.races = new SessionRaces(parts);
   }
 
   /** Schedules every step, `startMs` being the schedule's time zero. */
@@ -115,6 +118,8 @@ export class Nemesis {
         return this.client(fault.client)?.restart();
       case 'pauseClient':
         return this.client(fault.client)?.pause(fault.forMs);
+      case 'sessionRace':
+        return this.races.start(fault);
     }
   }
 
@@ -199,14 +204,17 @@ export class Nemesis {
         };
         return;
       case 'afterWriteBeforeAck':
-        // Durable, but the ACKs (and the leader's self-ACK) never leave.
-        server.disk.hooks = {
-          writeDurable: () => {
-            disarm();
-            if (world.nowMs <= untilMs) this.crash(server, unsynced);
-          },
+      case 'afterEpochsBeforeAck': {
+        // Durable, but the ACKs (and the leader's self-ACK) never leave; for the epochs window,
+        // a new epoch accepted (or, at NEWLEADER, made current) is durable, its ACK never sent.
+        const crash = (): void => {
+          disarm();
+          if (world.nowMs <= untilMs) this.crash(server, unsynced);
         };
+        const isEpochs = window === 'afterEpochsBeforeAck';
+        server.disk.hooks = isEpochs ? { epochsDurable: crash } : { writeDurable: crash };
         return;
+      }
       case 'duringSync':
         this.crashOnSync.set(server.id, untilMs);
         return;

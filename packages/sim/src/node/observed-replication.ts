@@ -44,6 +44,8 @@ export class ObservedReplication implements Replication {
     private readonly observer: ReplicationObserver,
     /** The planted bug: learners' ACKs leave before the write they acknowledge. */
     private readonly isAckBeforePersist = false,
+    /** A planted bug's txn to propose right after one the leader proposed (or null). */
+    private readonly plantedFollowUp?: (txn: Txn, nextZxid: () => bigint) => Txn | null,
   ) {}
 
   get role(): ReplicationRole {
@@ -81,7 +83,12 @@ export class ObservedReplication implements Replication {
   }
   propose(txn: Txn): ReplicationEffect[] {
     this.observer.proposed(txn, txnFingerprint(txn));
-    return this.observe(this.zab.propose(txn));
+    const effects = this.observe(this.zab.propose(txn));
+    const isLeading = this.zab.role === 'leading' && this.zab.isServing;
+    const next = isLeading
+      ? (this.plantedFollowUp?.(txn, () => this.zab.nextZxid()) ?? null)
+      : null;
+    return next === null ? effects : [...effects, ...this.propose(next)];
   }
   forward(message: Parameters<Replication['forward']>[0]): void {
     this.zab.forward(message);

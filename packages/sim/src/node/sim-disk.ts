@@ -12,6 +12,7 @@ import type {
   TxnLog,
 } from '@zoo/server/internals';
 import { SimFs } from '../disk/sim-fs.js';
+import { durableStateOf, type DurableState } from '../disk/durable-state.js';
 import { unsyncedFates, type UnsyncedFate } from '../scenario.js';
 import type { World } from '../world/world.js';
 import type { SimProcess } from './sim-process.js';
@@ -27,18 +28,28 @@ export interface DiskHooks {
   written?: () => void;
   /** The log says a write is durable; its completion has not reached the server yet. */
   writeDurable?: () => void;
+  /** As writeDurable, for a write that holds new epochs (a new epoch accepted, or led). */
+  epochsDurable?: () => void;
 }
 
 export interface SimDiskOptions {
   dataDir: string;
   /** The planted bug: every sync answers before its data is durable (see SimFs). */
   plantedAckBeforeSync?: boolean;
+  /** The planted bug: after a crash, reads of the epochs file are a version behind (SimFs). */
+  plantedEpochsRollBack?: boolean;
 }
 
 /** What a boot finds on the disk, and the log it goes on writing. */
 export interface OpenedDisk {
   recovered: RecoveredState;
   txnLog: TxnLog;
+  /**
+   * What the platter held durably when the last life ended (read off it at the crash), for
+   * checkers/recovered-state.ts; null when a fault damaged the disk since (a flipped bit: the
+   * recovery may then refuse or fall back), or its files could not be read.
+   */
+  durableBefore: DurableState | null;
 }
 
 export class SimDisk {
@@ -46,6 +57,8 @@ export class SimDisk {
   hooks: DiskHooks = {};
   /** A bit was flipped on this disk since its directory was last wiped. */
   isDamaged = false;
+  /** What the platter held when the last life ended; null before the first crash, or wiped. */
+  private durableAtCrash: DurableState | null = null;
 
   constructor(
     private readonly world: World,
@@ -56,6 +69,7 @@ export class SimDisk {
     this.fs = new SimFs(world, random.fork());
     this.fs.onWritten = () => this.hooks.written?.();
     this.fs.acksSyncEarly = options.plantedAckBeforeSync === true;
+    this.fs.rollsBackEpochs = options.plantedEpochsRollBack === true;
   }
 
   get dataDir(): string {
@@ -76,6 +90,8 @@ export class SimDisk {
     // This boot's view: calls of a life a crash ended never reach the disk.
     const fs = this.fs.view();
     const { dataDir } = this.options;
+    // Never crashed (a first boot, or wiped since): the platter now is what the last life left.
+    const durableBefore = this.isDamaged ? null : (this.durableAtCrash ?? this.readPlatter());
     const { logger } = options;
     const recovered = await recover(dataDir, { logger, fs });
     const log = await DiskTxnLog.open({
@@ -89,13 +105,14 @@ export class SimDisk {
         await purge(dataDir, snapRetainCountDefault, { logger, fs });
       },
     });
-    return { recovered, txnLog: this.txnLogOver(log) };
+    return { recovered, txnLog: this.txnLogOver(log), durableBefore };
   }
 
   /** The process died: what was not synced meets `fate` (drawn from the seed when not given). */
   crash(fate?: UnsyncedFate): UnsyncedFate {
     const met = fate ?? unsyncedFates[this.random.nextInt(0, unsyncedFates.length - 1)] ?? 'lost';
     this.fs.crash(met);
+    this.durableAtCrash = this.readPlatter();
     return met;
   }
 
@@ -110,6 +127,16 @@ export class SimDisk {
   wipe(): void {
     this.fs.wipe(this.options.dataDir);
     this.isDamaged = false;
+    this.durableAtCrash = null;
+  }
+
+  /** The durable state on the platter now, or null if its files are unreadable (damaged). */
+  private readPlatter(): DurableState | null {
+    try {
+      return durableStateOf(this.fs.durableFiles(this.options.dataDir));
+    } catch {
+      return null;
+    }
   }
 
   /** The log as the server's loop sees it: completions reach only the process that wrote. */
@@ -121,6 +148,7 @@ export class SimDisk {
         world.hasPendingMicrotasks = true;
         log.write(ops, (lastTxnZxid) => {
           this.hooks.writeDurable?.();
+          if (ops.some((op) => op.type === 'epochs')) this.hooks.epochsDurable?.();
           process.run(incarnation, () => done(lastTxnZxid));
         });
       },

@@ -23,7 +23,10 @@ import type {
   ReplicationRole,
   Scheduler,
 } from '@zoo/server/internals';
-import type { ServerEvent } from '../history/history.js';
+import type { ServerEvent, Violation } from '../history/history.js';
+import { checkRecoveredState } from '../checkers/recovered-state.js';
+import type { EphemeralLifetimes } from '../checkers/ephemeral-lifetimes.js';
+import { EphemeralAfterClose } from './planted-ephemeral-after-close.js';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { AcceptedConnection, ClientAcceptor, ClientLinks } from '../net/client-links.js';
@@ -54,11 +57,19 @@ export interface SimServerOptions {
   plantedBugs?: SimPlantedBugs;
   /** The server stopped by itself: its disk failed, or its boot did. */
   onStopped?: (stop: ServerStop) => void;
+  /** What the server's own checks found: its recovery, its ephemerals (see invariants()). */
+  onViolation?: (violation: Violation) => void;
+  /** The ensemble's ended sessions, whose ephemerals no member may keep. */
+  ephemerals?: EphemeralLifetimes;
 }
 
 export type SimPlantedBugs = PlantedBugs & {
   /** The durable log answers each batch before its fdatasync. */
   logAckBeforeSync?: boolean;
+  /** After a crash, the disk hands back the epochs file a version behind (SimFs). */
+  epochsRollBack?: boolean;
+  /** The leader proposes a session's last ephemeral create again after its close. */
+  ephemeralAfterClose?: boolean;
 };
 
 export interface ServerStop {
@@ -91,12 +102,14 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
    * because either way its deliveries start over from a snapshot's zxid.
    */
   private deliveryRun = 0;
+  private readonly ephemeralAfterClose = new EphemeralAfterClose();
 
   constructor(private readonly options: SimServerOptions) {
     this.process = new SimProcess(`s${options.id}`, options.world);
     this.disk = new SimDisk(options.world, this.process, options.random.fork(), {
       dataDir: `/s${options.id}`,
       ...(options.plantedBugs?.logAckBeforeSync === true ? { plantedAckBeforeSync: true } : {}),
+      ...(options.plantedBugs?.epochsRollBack === true ? { plantedEpochsRollBack: true } : {}),
     });
     this.clock = new SimClock(options.world);
     options.mesh.addServer(options.id, this);
@@ -151,6 +164,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
     if (attempt !== this.bootAttempt || !this.isBooting) return;
     this.isBooting = false;
     this.refusedDataDir = null;
+    this.checkRecovered(opened);
     incarnation = this.process.boot();
     this.run(opened, log);
   }
@@ -213,7 +227,16 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
       },
     );
     const isAckBeforePersist = plantedBugs?.ackBeforePersist === true;
-    return new ObservedReplication(zab, this.observer(), isAckBeforePersist);
+    const planted = plantedBugs?.ephemeralAfterClose === true ? this.ephemeralAfterClose : null;
+    const followUp = planted?.followUp.bind(planted);
+    return new ObservedReplication(zab, this.observer(), isAckBeforePersist, followUp);
+  }
+
+  /** What recovery handed back must be what the platter held when the last life ended. */
+  private checkRecovered(opened: OpenedDisk): void {
+    if (opened.durableBefore === null) return;
+    const found = checkRecoveredState(this.id, opened.durableBefore, opened.recovered);
+    for (const violation of found) this.options.onViolation?.(violation);
   }
 
   /** Recovery threw: the member does not serve (a corrupt directory waits for its repair). */
@@ -286,7 +309,11 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
 
   /** The core's own consistency checks (DESIGN: invariants() after every step). */
   invariants(): void {
-    this.running?.peer.replication.invariants();
+    const peer = this.running?.peer;
+    if (peer === undefined) return;
+    peer.replication.invariants();
+    const ended = this.options.ephemerals?.check(this.id, peer.tree) ?? [];
+    for (const violation of ended) this.options.onViolation?.(violation);
   }
 
   private beginDeliveryRun(fromZxid: bigint, cause: string): void {
@@ -301,7 +328,8 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
     const { id, world, record } = this.options;
     return {
       snapshotInstalled: (zxid) => this.beginDeliveryRun(zxid, 'installs a SNAP'),
-      delivered: (txn, fingerprint) =>
+      delivered: (txn, fingerprint) => {
+        this.options.ephemerals?.delivered(txn);
         record({
           type: 'delivered',
           atMs: world.nowMs,
@@ -309,7 +337,8 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
           incarnation: this.deliveryRun,
           zxid: txn.zxid,
           fingerprint,
-        }),
+        });
+      },
       proposed: (txn, fingerprint) =>
         record({
           type: 'proposed',

@@ -123,7 +123,12 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
     {
       type: fc.constant('crashAt' as const),
       server: serverOrLeader,
-      window: fc.constantFrom('duringWrite', 'afterWriteBeforeAck', 'duringSync' as const),
+      window: fc.constantFrom(
+        'duringWrite',
+        'afterWriteBeforeAck',
+        'duringSync',
+        'afterEpochsBeforeAck' as const,
+      ),
       unsynced,
     },
     { requiredKeys: ['type', 'server', 'window'] },
@@ -138,6 +143,12 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
     server: fc.integer({ min: 1, max: 5 }),
   }),
   fc.record({ type: fc.constant('pause' as const), server: serverOrLeader, forMs: fc.nat() }),
+  fc.record({
+    type: fc.constant('sessionRace' as const),
+    server: fc.integer({ min: 1, max: 5 }),
+    ending: fc.constantFrom('close', 'expire' as const),
+    pauseMs: fc.nat(),
+  }),
   fc.record({
     type: fc.constant('clock' as const),
     server: fc.integer({ min: 1, max: 5 }),

@@ -151,7 +151,12 @@ function errorMessage(error: unknown): string {
 }
 
 const nodeCounts = [1, 2, 3, 4, 5, 6, 7];
-const crashWindows: readonly CrashWindow[] = ['duringWrite', 'afterWriteBeforeAck', 'duringSync'];
+const crashWindows: readonly CrashWindow[] = [
+  'duringWrite',
+  'afterWriteBeforeAck',
+  'duringSync',
+  'afterEpochsBeforeAck',
+];
 /** Every fault type; a Record so that a new Fault type fails to compile until listed here. */
 const faultTypes: Record<Fault['type'], true> = {
   partition: true,
@@ -168,6 +173,7 @@ const faultTypes: Record<Fault['type'], true> = {
   clock: true,
   reset: true,
   slow: true,
+  sessionRace: true,
   diskStall: true,
   diskError: true,
   bitFlip: true,
@@ -314,6 +320,8 @@ function parseFault(value: unknown, path: string, nodes: number): Fault {
           client: integer(field('client'), `${path}.client`, 1),
           forMs: finite(field('forMs'), `${path}.forMs`, 0),
         };
+      case 'sessionRace':
+        return parseSessionRace({ path, field, target: server('server') });
       case 'slow':
       case 'diskStall':
         return {
@@ -350,6 +358,13 @@ function parseDiskFault(
       return { type, server: target, code };
     }
   }
+}
+
+function parseSessionRace(at: { path: string; field: (name: string) => unknown; target: number }) {
+  const { path, field, target } = at;
+  const ending = oneOf(field('ending'), ['close', 'expire'] as const, `${path}.ending`);
+  const pauseMs = finite(field('pauseMs'), `${path}.pauseMs`, 0);
+  return { type: 'sessionRace' as const, server: target, ending, pauseMs };
 }
 
 function idList(

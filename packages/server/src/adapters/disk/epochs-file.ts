@@ -31,6 +31,11 @@ export async function readEpochs(disk: DiskFs, dataDir: string): Promise<Epochs>
     if (isNotFound(error)) return { acceptedEpoch: 0, currentEpoch: 0 };
     throw error;
   }
+  return decodeEpochs(bytes);
+}
+
+/** The epochs an `epochs` file's bytes hold; a bad file throws CorruptDataDirError. */
+export function decodeEpochs(bytes: Buffer): Epochs {
   const payload = decodeCheckedFile(bytes, epochsMagic, epochsFileName);
   try {
     const o = WireObject.of(unpackValue(payload, 'epochs'), 'epochs');
