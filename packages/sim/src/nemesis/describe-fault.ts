@@ -32,6 +32,10 @@ export function describeFault(fault: Fault): string {
       return `pause c${fault.client} ${fault.forMs}ms`;
     case 'partitionClients':
       return `cut clients ${fault.clients.join(',')} from servers ${fault.servers.join(',')}`;
+    case 'isolateLeaderPair':
+      return `isolate leader with ${fault.follower}`;
+    case 'lagMember':
+      return `lag ${fault.server} +${fault.delayMs}ms for ${fault.forMs}ms`;
     case 'isolateLeader':
     case 'ring':
     case 'bridge':
