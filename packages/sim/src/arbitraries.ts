@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { serverIds, unsyncedFates } from './scenario.js';
 import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
 import { scheduleTemplates, sessionRaceArbitrary, withTemplates } from './schedule-templates.js';
+import { profiledFault } from './nemesis/fault-profiles.js';
+import { laggingFaults, leaderPairFaults } from './targeted-arbitraries.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
 
@@ -69,6 +71,12 @@ function faultArbitraries(kind: FaultKind, base: ScenarioBase): fc.Arbitrary<Fau
       return [];
     case 'sessionRace':
       return [sessionRaceArbitrary(base)];
+    case 'leaderPair':
+      return leaderPairFaults(base);
+    case 'lagging':
+      return laggingFaults(base);
+    case 'client':
+      return clientFaults(targets);
   }
 }
 
@@ -153,6 +161,21 @@ function crashFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
   return arbitraries;
 }
 
+/** Only the clients' faults: their hosts crash, restart and pause, and links to servers break. */
+function clientFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
+  if (targets.clients === 0) return [];
+  const { client } = targets;
+  const forMs = fc.integer({ min: 100, max: 10_000 });
+  return [
+    clientPartitionFault(targets),
+    client.map((id): Fault => ({ type: 'crashClient', client: id })),
+    client.map((id): Fault => ({ type: 'restartClient', client: id })),
+    fc
+      .tuple(client, forMs)
+      .map(([id, ms]): Fault => ({ type: 'pauseClient', client: id, forMs: ms })),
+  ];
+}
+
 /** A server or a client stops for a while, then carries on. */
 function pauseFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
   const { clients, client, serverOrLeader } = targets;
@@ -172,17 +195,21 @@ function pauseFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
   return arbitraries;
 }
 
-/** A fault schedule for `base`: about one fault every 1.5 s of the run, at most. */
+/**
+ * A fault schedule for `base`: about one fault every 1.5 s of the run, at most, its kinds
+ * weighted by the base's profile.
+ */
 export function scheduleArbitrary(base: ScenarioBase): fc.Arbitrary<FaultStep[]> {
-  const faults = base.faults.flatMap((kind) => faultArbitraries(kind, base));
+  const arbitrariesOf = (kind: FaultKind) => faultArbitraries(kind, base);
+  const fault = profiledFault(base.faults, base.profile, arbitrariesOf);
   // Without templates, exactly the draws of before: a seed's schedule stays what it was.
   const templates = scheduleTemplates(base);
-  if (templates.length > 0) return withTemplates(base, faults, templates);
-  if (faults.length === 0) return fc.constant([]);
-  const step = fc.record({
-    atMs: fc.integer({ min: 0, max: base.durationMs }),
-    fault: fc.oneof(...faults),
-  });
+  if (templates.length > 0) {
+    const singleWeight = base.faults.flatMap(arbitrariesOf).length;
+    return withTemplates(base, fault, singleWeight, templates);
+  }
+  if (fault === null) return fc.constant([]);
+  const step = fc.record({ atMs: fc.integer({ min: 0, max: base.durationMs }), fault });
   const maxLength = Math.max(4, Math.floor(base.durationMs / 1500));
   return fc
     .array(step, { maxLength, size: 'max' })

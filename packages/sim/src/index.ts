@@ -6,13 +6,15 @@ export { SeededRandom } from '@zoo/server/internals';
 export { simulate, simTickMs, simSessionTimeoutMs } from './simulate.js';
 export { drawSchedule, scenarioArbitrary, scheduleArbitrary } from './arbitraries.js';
 export type { ScenarioBase } from './arbitraries.js';
-export { faultKinds } from './scenario.js';
+export { faultKinds, faultProfiles } from './scenario.js';
+export { profileWeights } from './nemesis/fault-profiles.js';
 export { recipeBugs } from './workload/planted-recipe-bugs.js';
 export type { RecipeBug } from './workload/planted-recipe-bugs.js';
 export type {
   CrashWindow,
   Fault,
   FaultKind,
+  FaultProfile,
   FaultStep,
   Scenario,
   SimResult,

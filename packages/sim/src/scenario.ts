@@ -17,6 +17,12 @@ export const faultKinds = [
   'multiCrash',
   /** Ephemeral creates racing their session's close or expiry (ZOOKEEPER-1208 class). */
   'sessionRace',
+  /** The leader cut off with exactly one follower (2 | 3 of 5). */
+  'leaderPair',
+  /** One member's replication slowed, and reconnecting clients sent to it. */
+  'lagging',
+  /** Client hosts crash, restart and pause; clients are cut from servers. */
+  'client',
 ] as const;
 export type FaultKind = (typeof faultKinds)[number];
 
@@ -81,7 +87,19 @@ export type Fault =
    * with the create in flight (`close`), or goes silent for `pauseMs` and creates the moment it
    * wakes, about when its session expires (`expire`). See nemesis/session-race.ts.
    */
-  | { type: 'sessionRace'; server: number; ending: SessionEnding; pauseMs: number };
+  | { type: 'sessionRace'; server: number; ending: SessionEnding; pauseMs: number }
+  /**
+   * Cut whoever leads at that moment, together with one follower, from everyone else: the
+   * follower is the voter `follower`, or the next voter after it if that one leads.
+   */
+  | { type: 'isolateLeaderPair'; follower: number }
+  /**
+   * Peer messages to `server` (or, if it leads then, to the next member after it) arrive
+   * `delayMs` late for `forMs`: it falls behind without being cut off. While it lags, clients'
+   * connection attempts go to it, and after `delayMs` every client connection to another server
+   * is reset, so that the clients try to resume their sessions on the lagging member.
+   */
+  | { type: 'lagMember'; server: number; delayMs: number; forMs: number };
 
 export type SessionEnding = 'close' | 'expire';
 
@@ -91,6 +109,7 @@ export type SessionEnding = 'close' | 'expire';
  * connections, workload/planted-watch-bugs.ts). `epochsRollBack`: after a crash the disk hands
  * back the epochs file a version behind. `ephemeralAfterClose`: the leader proposes a session's
  * last ephemeral create again right after its close.
+ * `lastZxidSeenZeroed`: the simulated client link zeroes a ConnectRequest's lastZxidSeen.
  */
 export const plantedBugs = [
   'commitWithoutQuorum',
@@ -99,6 +118,7 @@ export const plantedBugs = [
   'watchAfterReply',
   'epochsRollBack',
   'ephemeralAfterClose',
+  'lastZxidSeenZeroed',
 ] as const;
 export type PlantedBug = (typeof plantedBugs)[number];
 
@@ -109,6 +129,19 @@ export type CrashWindow =
 /** What a crash does to the disk's changes not yet synced: none, all, or a prefix torn inside. */
 export type UnsyncedFate = 'lost' | 'kept' | 'torn';
 export const unsyncedFates: readonly UnsyncedFate[] = ['lost', 'kept', 'torn'];
+
+/**
+ * Weights over the fault kinds a schedule draws (nemesis/fault-profiles.ts). `even`, the
+ * default, draws every fault of every enabled kind alike, as before profiles existed.
+ */
+export const faultProfiles = [
+  'even',
+  'partition-heavy',
+  'crash-heavy',
+  'disk-heavy',
+  'client-heavy',
+] as const;
+export type FaultProfile = (typeof faultProfiles)[number];
 
 export interface FaultStep {
   atMs: number;
@@ -130,6 +163,8 @@ export interface Scenario {
   /** Virtual time the faults and workload run; a quiet heal-and-check phase follows. */
   durationMs: number;
   faults: readonly FaultKind[];
+  /** How the schedule weights the enabled kinds; `even` when absent. */
+  profile?: FaultProfile;
   /** The fault schedule; drawn from the seed when absent (fast-check passes its own). */
   schedule?: readonly FaultStep[];
   /** Planted bugs that the suite uses to prove the checkers catch them. Never in production. */

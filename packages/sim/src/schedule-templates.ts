@@ -70,18 +70,21 @@ export function templateArbitrary(
  */
 export function withTemplates(
   base: TemplateBase,
-  faults: readonly fc.Arbitrary<Fault>[],
+  /** One fault of the enabled single-step kinds (weighted by the profile), or null if none. */
+  fault: fc.Arbitrary<Fault> | null,
+  /** How much a single fault outweighs one template: the number of single-fault arbitraries. */
+  singleWeight: number,
   templates: readonly fc.Arbitrary<FaultStep[]>[],
 ): fc.Arbitrary<FaultStep[]> {
   // As many units as scheduleArbitrary draws faults; only a few when they are all templates.
   const maxLength = Math.max(4, Math.floor(base.durationMs / 1500));
   const atMs = fc.integer({ min: 0, max: base.durationMs });
-  const single = faults.length === 0 ? [] : [fc.record({ atMs, fault: fc.oneof(...faults) })];
+  const single = fault === null ? [] : [fc.record({ atMs, fault })];
   const units = fc.oneof(
-    ...single.map((step) => ({ arbitrary: step.map((s) => [s]), weight: faults.length })),
+    ...single.map((step) => ({ arbitrary: step.map((s) => [s]), weight: singleWeight })),
     ...templates.map((arbitrary) => ({ arbitrary, weight: 1 })),
   );
-  const unitsMax = faults.length === 0 ? Math.max(1, Math.floor(maxLength / 3)) : maxLength;
+  const unitsMax = fault === null ? Math.max(1, Math.floor(maxLength / 3)) : maxLength;
   return fc
     .array(units, { maxLength: unitsMax, size: 'max' })
     .map((all) => all.flat().sort((a, b) => a.atMs - b.atMs));

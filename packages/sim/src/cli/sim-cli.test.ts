@@ -159,6 +159,50 @@ describe('pnpm sim', () => {
   });
 });
 
+describe('pnpm sim --profile', () => {
+  test('passes a named profile to the arbitrary and into the rerun line', async () => {
+    const { deps, bases } = fakeDeps(() => false);
+    const argv = ['--seeds', '3', '--seed', '2', '--nodes', '3', '--profile', 'crash-heavy'];
+    const { code, text } = await run(argv, deps);
+    expect(code).toBe(0);
+    expect(bases.map((base) => base.profile)).toEqual(['crash-heavy']);
+    expect(text).toMatch(/ --faults [\w,]+ --profile crash-heavy\n/);
+    const even = await run(['--seeds', '1', '--profile', 'even'], deps);
+    expect(even.text).not.toContain('--profile');
+  });
+
+  test('rotate gives each seed the next profile in turn, same seeds as without', async () => {
+    const rotating = fakeDeps(() => false);
+    const { text } = await run(
+      ['--seeds', '12', '--seed', '4', '--profile', 'rotate'],
+      rotating.deps,
+    );
+    expect(text).toContain('--profile rotate');
+    const profiles = rotating.simulated.map((scenario) => scenario.profile ?? 'even');
+    const cycle = ['even', 'partition-heavy', 'crash-heavy', 'disk-heavy', 'client-heavy'];
+    expect(profiles).toEqual([...cycle, ...cycle, ...cycle.slice(0, 2)]);
+    // Run i comes from the i-th random stream of the seed, whatever its profile.
+    const plain = fakeDeps(() => false);
+    await run(['--seeds', '12', '--seed', '4'], plain.deps);
+    expect(rotating.simulated.map((s) => s.seed)).toEqual(plain.simulated.map((s) => s.seed));
+  });
+
+  test('shrinks a failure within its run profile, and its report carries the profile', async () => {
+    const isBad = (scenario: Scenario) =>
+      scenario.profile === 'disk-heavy' && scenario.seed >= 1000;
+    const { deps } = fakeDeps(isBad);
+    const reportDir = join(dir, 'reports');
+    const argv = ['--seeds', '50', '--seed', '3', '--profile', 'rotate', '--report-dir', reportDir];
+    const { code, text } = await run(argv, deps);
+    expect(code).toBe(1);
+    expect(text).toContain('the shrunk scenario failed with 1 violations');
+    const folder = join(reportDir, 'seed-1000-20250102T030405');
+    const scenario = await readScenario(join(folder, 'scenario.json'));
+    expect(scenario.profile).toBe('disk-heavy');
+    expect(await readFile(join(folder, 'summary.txt'), 'utf8')).toContain('profile disk-heavy');
+  });
+});
+
 describe('pnpm sim on a failure that does not repeat', () => {
   test('says the shrunk scenario passed when run again, and still exits 1', async () => {
     const seen = new Set<number>();
@@ -245,6 +289,7 @@ describe('pnpm sim arguments', () => {
     [['--duration', '60'], /--duration.*unit is required/],
     [['--faults', 'flood'], /unknown fault 'flood'/],
     [['--planted-bug', 'typo'], /--planted-bug.*Allowed choices/],
+    [['--profile', 'mixed'], /--profile.*Allowed choices/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const { deps, simulated } = fakeDeps(() => false);
@@ -289,6 +334,9 @@ describe('pnpm sim arguments', () => {
       'disk',
       'multiCrash',
       'sessionRace',
+      'leaderPair',
+      'lagging',
+      'client',
     ]);
     expect(parseFaults('none')).toEqual([]);
     expect(parseFaults('crash, partition,crash')).toEqual(['crash', 'partition']);

@@ -32,6 +32,12 @@ import {
   wholeNumber,
 } from './cli-arguments.js';
 export { parseFaults } from './cli-arguments.js';
+import {
+  drawScenarios,
+  profileChoices,
+  profiledArbitraries,
+  type ProfileOption,
+} from './profile-rotation.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
 
@@ -60,6 +66,7 @@ interface CliOptions {
   /** --duration, in ms. */
   duration: number;
   faults: FaultKind[];
+  profile: ProfileOption;
   reportDir: string;
   replay?: string;
   report: boolean;
@@ -128,6 +135,11 @@ function buildProgram(out: (line: string) => void): Command {
         .argParser(parseFaults)
         .default([...faultKinds], 'all'),
     )
+    .addOption(
+      new Option('--profile <name>', 'weights of the fault kinds, or rotate: each seed the next')
+        .choices(profileChoices)
+        .default('even'),
+    )
     .option('--report-dir <dir>', 'where report folders go', 'sim-reports')
     .option('--replay <scenario.json>', 'run one scenario from a report folder')
     .option('--report', 'with --replay: write a report even when the run passes', false)
@@ -147,10 +159,12 @@ function buildProgram(out: (line: string) => void): Command {
 function rerunCommand(options: CliOptions, seed: number): string {
   const faults = options.faults.length === 0 ? 'none' : options.faults.join(',');
   const bug = options.plantedBug === undefined ? '' : ` --planted-bug ${options.plantedBug}`;
+  const profile = options.profile === 'even' ? '' : ` --profile ${options.profile}`;
   return (
     `pnpm sim --seed ${seed} --seeds ${options.seeds} --nodes ${options.nodes}` +
     (options.observers === 0 ? '' : ` --observers ${options.observers}`) +
-    ` --clients ${options.clients} --duration ${options.duration}ms --faults ${faults}${bug}`
+    ` --clients ${options.clients} --duration ${options.duration}ms` +
+    ` --faults ${faults}${profile}${bug}`
   );
 }
 
@@ -172,14 +186,14 @@ async function checkScenarios(context: Context): Promise<number> {
     faults: options.faults,
     ...(options.plantedBug === undefined ? {} : { plantedBug: options.plantedBug }),
   };
-  const arbitrary = deps.scenarioArbitrary(base);
+  const arbitraryFor = profiledArbitraries(base, options.profile, deps.scenarioArbitrary);
   const tally = emptyTally();
   const progress = startProgress(context, options.seeds);
-  const failedAt = await sweepScenarios(context, { arbitrary, seed, tally, progress });
+  const failedAt = await sweepScenarios(context, { arbitraryFor, seed, tally, progress });
   const details =
     failedAt === null
       ? null
-      : await shrinkFailure(context, { arbitrary, seed, failedAt, tally, progress });
+      : await shrinkFailure(context, { arbitraryFor, seed, failedAt, tally, progress });
   progress.stop();
   formatTally(tally, context.now() - startedMs).forEach((line) => out(line));
   if (failedAt === null || details === null) {
@@ -193,19 +207,9 @@ async function checkScenarios(context: Context): Promise<number> {
   return reportCounterexample(context, details, failedAt + 1);
 }
 
-/** The scenarios fast-check draws for `seed`: the same values, in the same order, as fc.check. */
-function drawScenarios(arbitrary: fc.Arbitrary<Scenario>, seed: number, count: number): Scenario[] {
-  const scenarios: Scenario[] = [];
-  const collect = fc.property(arbitrary, (scenario) => {
-    scenarios.push(scenario);
-    return true;
-  });
-  fc.assert(collect, { seed, numRuns: count });
-  return scenarios;
-}
-
 interface SweepState {
-  arbitrary: fc.Arbitrary<Scenario>;
+  /** Run i's arbitrary (its profile's, under --profile rotate). */
+  arbitraryFor: (index: number) => fc.Arbitrary<Scenario>;
   seed: number;
   tally: Tally;
   progress: Progress;
@@ -215,7 +219,7 @@ interface SweepState {
 async function sweepScenarios(context: Context, state: SweepState): Promise<number | null> {
   const { options, deps } = context;
   const { tally, progress } = state;
-  const scenarios = drawScenarios(state.arbitrary, state.seed, options.seeds);
+  const scenarios = drawScenarios(state.arbitraryFor, state.seed, options.seeds);
   const runnerCount = Math.min(options.workers, scenarios.length);
   const runSimulate = (scenario: Scenario) =>
     simulateOutcome(deps, scenario).then((o) => summarizeRun('result' in o ? o.result : o));
@@ -249,7 +253,7 @@ async function shrinkFailure(
 ): Promise<fc.RunDetails<[Scenario]>> {
   const { tally, progress, failedAt } = state;
   let isFirst = true;
-  const property = fc.asyncProperty(state.arbitrary, async (scenario) => {
+  const property = fc.asyncProperty(state.arbitraryFor(failedAt), async (scenario) => {
     const outcome = await simulateOutcome(context.deps, scenario);
     if (isFirst) {
       isFirst = false;

@@ -34,6 +34,10 @@ export function describeFault(fault: Fault): string {
       return `session race on s${fault.server}: ${fault.ending} (pause ${fault.pauseMs}ms)`;
     case 'partitionClients':
       return `cut clients ${fault.clients.join(',')} from servers ${fault.servers.join(',')}`;
+    case 'isolateLeaderPair':
+      return `isolate leader with ${fault.follower}`;
+    case 'lagMember':
+      return `lag ${fault.server} +${fault.delayMs}ms for ${fault.forMs}ms`;
     case 'isolateLeader':
     case 'ring':
     case 'bridge':

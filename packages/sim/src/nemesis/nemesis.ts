@@ -16,6 +16,8 @@ import type { WorkloadClient } from '../workload/workload-client.js';
 import { describeFault } from './describe-fault.js';
 import { armDiskError, DiskDamage } from './disk-damage.js';
 import { SessionRaces } from './session-race.js';
+import { LaggingMember } from './lagging-member.js';
+import { leaderPairGroups } from './leader-pair.js';
 
 /** A crash armed for a window that never came is dropped after this long. */
 const armedCrashMaxMs = 10_000;
@@ -39,11 +41,13 @@ export class Nemesis {
   private readonly crashOnSync = new Map<number, number>();
   private readonly disks: DiskDamage;
   private readonly races: SessionRaces;
+  private readonly lagging: LaggingMember;
 
   constructor(private readonly parts: NemesisParts) {
     parts.mesh.observer = (_from, to, message) => this.onPeerDelivery(to, message);
     this.disks = new DiskDamage(parts.world, parts.servers, () => this.leader());
     this.races = new SessionRaces(parts);
+    this.lagging = new LaggingMember(parts);
   }
 
   /** Schedules every step, `startMs` being the schedule's time zero. */
@@ -68,6 +72,9 @@ export class Nemesis {
         if (leader !== null) connectivity.isolate(leader.id);
         return this.markPartitions();
       }
+      case 'isolateLeaderPair':
+      case 'lagMember':
+        return this.applyTargeted(fault);
       case 'oneWay':
         connectivity.oneWay(fault.from, fault.to);
         return this.markPartitions();
@@ -129,6 +136,7 @@ export class Nemesis {
     world.record('heal all');
     connectivity.heal();
     connectivity.clearSlow();
+    this.lagging.end();
     this.crashOnSync.clear();
     for (const server of servers) {
       server.disk.stallMs = 0;
@@ -156,6 +164,17 @@ export class Nemesis {
       return;
     }
     this.start(server);
+  }
+
+  /** The faults aimed at the leader's pair or at a lagging member, who depend on the leader. */
+  private applyTargeted(fault: Extract<Fault, { type: 'isolateLeaderPair' | 'lagMember' }>) {
+    if (fault.type === 'lagMember') return this.lagging.start(fault, this.leader()?.id ?? null);
+    const { servers, connectivity } = this.parts;
+    const ids = servers.map((server) => server.id);
+    const voters = servers.filter((server) => !server.isObserver).map((server) => server.id);
+    const groups = leaderPairGroups(this.leader()?.id ?? null, fault.follower, { voters, ids });
+    if (groups !== null) connectivity.partition(groups);
+    this.markPartitions();
   }
 
   private skewClock(fault: Extract<Fault, { type: 'clock' }>): void {

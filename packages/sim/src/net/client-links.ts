@@ -8,6 +8,7 @@ import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { SimProcess } from '../node/sim-process.js';
 import type { Connectivity } from './connectivity.js';
+import type { LinkEnds } from './single-system-image.js';
 
 /** The server end of a connection, as the server node hands it out on accept. */
 export interface AcceptedConnection {
@@ -27,6 +28,7 @@ class SimClientConnection {
   serverEnd: AcceptedConnection | null = null;
   toServerAtMs = 0;
   toClientAtMs = 0;
+  hasWritten = false;
 
   readonly clientIncarnation: number;
 
@@ -73,6 +75,15 @@ export class ClientLinks {
   private readonly servers = new Map<string, ClientAcceptor>();
   private readonly open = new Set<SimClientConnection>();
   private nextId = 1;
+  /** Sends a client's connection attempt elsewhere than it chose (the lagging-member fault). */
+  route: ((client: string, chosen: string) => string) | null = null;
+  /** Rewrites the first bytes a connection sends (a planted bug; null in honest runs). */
+  rewriteFirstWrite: ((bytes: Buffer) => Buffer) | null = null;
+  /** Sees what each end writes to the other (the single-system-image check). */
+  observer: {
+    toServer(connection: LinkEnds, bytes: Buffer): void;
+    toClient(connection: LinkEnds, bytes: Buffer): void;
+  } | null = null;
 
   constructor(
     private readonly world: World,
@@ -84,8 +95,9 @@ export class ClientLinks {
     this.servers.set(name, acceptor);
   }
 
-  /** The client's TransportFactory: `server.host` names the server (`s1`). */
-  connect(client: SimProcess, server: ServerAddress, handlers: TransportHandlers): Transport {
+  /** The client's TransportFactory: `chosen.host` names the server (`s1`), unless routed. */
+  connect(client: SimProcess, chosen: ServerAddress, handlers: TransportHandlers): Transport {
+    const server = { host: this.route?.(client.name, chosen.host) ?? chosen.host };
     const acceptor = this.servers.get(server.host);
     const process = acceptor?.process;
     const incarnation = process?.incarnation ?? -1;
@@ -162,11 +174,16 @@ export class ClientLinks {
     connection.serverEnd = acceptor.accept(stream);
   }
 
-  private sendToServer(connection: SimClientConnection, bytes: Buffer): void {
+  private sendToServer(connection: SimClientConnection, written: Buffer): void {
     if (connection.isBroken) return;
     if (this.isCut(connection)) return;
     const acceptor = this.servers.get(connection.server);
     if (acceptor === undefined) return;
+    const isFirst = !connection.hasWritten;
+    connection.hasWritten = true;
+    this.observer?.toServer(connection, written);
+    const bytes =
+      isFirst && this.rewriteFirstWrite !== null ? this.rewriteFirstWrite(written) : written;
     for (const piece of this.pieces(bytes)) {
       const atMs = this.deliveryTime(connection, 'toServer');
       this.world.at(atMs, () =>
@@ -180,6 +197,7 @@ export class ClientLinks {
   private sendToClient(connection: SimClientConnection, bytes: Buffer): void {
     if (connection.isBroken) return;
     if (this.isCut(connection)) return;
+    this.observer?.toClient(connection, bytes);
     for (const piece of this.pieces(bytes)) {
       const atMs = this.deliveryTime(connection, 'toClient');
       this.world.at(atMs, () =>

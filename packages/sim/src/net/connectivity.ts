@@ -10,6 +10,8 @@ export class Connectivity {
   private readonly extraLatencyMs = new Map<string, number>();
   /** `c3|s1`: client 3 and server 1 cannot reach each other. */
   private readonly clientCuts = new Set<string>();
+  /** Extra latency of peer messages into a server (`s3`): a member that lags behind. */
+  private readonly peerLagMs = new Map<string, number>();
 
   constructor(private readonly serverIds: readonly number[]) {}
 
@@ -96,6 +98,13 @@ export class Connectivity {
 
   clearSlow(): void {
     this.extraLatencyMs.clear();
+    this.peerLagMs.clear();
+  }
+
+  /** Peer messages to `server` (`s3`) take `extraMs` longer (0: no longer); clients' do not. */
+  lagPeersTo(server: string, extraMs: number): void {
+    if (extraMs <= 0) this.peerLagMs.delete(server);
+    else this.peerLagMs.set(server, extraMs);
   }
 
   /**
@@ -108,6 +117,9 @@ export class Connectivity {
     if (roll < 0.9) base = 0.1 + random.nextFloat() * 0.9;
     else if (roll < 0.99) base = 1 + random.nextFloat() * 9;
     else base = 10 + random.nextFloat() * 90;
-    return base + (this.extraLatencyMs.get(from) ?? 0) + (this.extraLatencyMs.get(to) ?? 0);
+    const lag = this.peerLagMs.size > 0 && from.startsWith('s') ? this.peerLagMs.get(to) : 0;
+    return (
+      base + (this.extraLatencyMs.get(from) ?? 0) + (this.extraLatencyMs.get(to) ?? 0) + (lag ?? 0)
+    );
   }
 }

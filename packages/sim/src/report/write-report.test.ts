@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { emptyHistory } from '../history/history.js';
 import {
   faultKinds,
+  faultProfiles,
   plantedBugs,
   unsyncedFates,
   type Fault,
@@ -160,6 +161,16 @@ const faultArbitrary: fc.Arbitrary<Fault> = fc.oneof(
     server: fc.integer({ min: 1, max: 5 }),
     extraMs: fc.nat(),
   }),
+  fc.record({
+    type: fc.constant('isolateLeaderPair' as const),
+    follower: fc.integer({ min: 1, max: 5 }),
+  }),
+  fc.record({
+    type: fc.constant('lagMember' as const),
+    server: fc.integer({ min: 1, max: 5 }),
+    delayMs: fc.nat(),
+    forMs: fc.nat(),
+  }),
 );
 
 const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record(
@@ -170,6 +181,7 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record(
     clients: fc.nat({ max: 20 }),
     durationMs: fc.nat(),
     faults: fc.uniqueArray(fc.constantFrom(...faultKinds)),
+    profile: fc.constantFrom(...faultProfiles),
     schedule: fc.array(fc.record({ atMs: fc.nat(), fault: faultArbitrary })),
     plantedBug: fc.constantFrom(...plantedBugs),
     plantedRecipeBug: fc.constantFrom(...recipeBugs),
@@ -208,6 +220,10 @@ describe('readScenario', () => {
     [
       { nodes: 3, faults: [], seed: 1, clients: 1, durationMs: 1, plantedRecipeBug: 'x' },
       /scenario\.plantedRecipeBug must be one of counterBlindRetry, lockOrderedByName/,
+    ],
+    [
+      { nodes: 3, faults: [], seed: 1, clients: 1, durationMs: 1, profile: 'rotate' },
+      /scenario\.profile must be one of even, partition-heavy/,
     ],
   ])('refuses %j', (value, message) => {
     expect(() => parseScenario(value)).toThrow(message);

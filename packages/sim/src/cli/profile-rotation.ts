@@ -1,0 +1,61 @@
+// `--profile`: one fault profile for every seed, or `rotate`, each seed the next profile in
+// turn. Run i of a sweep is drawn by fast-check from its i-th random stream, whatever the
+// arbitrary; so the sweep draws run i from its profile's arbitrary, and the shrinker, replaying
+// run i by its path with that same arbitrary, starts from the very scenario that failed.
+
+import fc from 'fast-check';
+import { faultProfiles, type FaultProfile, type Scenario } from '../scenario.js';
+import { profileAt } from '../nemesis/fault-profiles.js';
+
+export type ProfileOption = FaultProfile | 'rotate';
+export const profileChoices: readonly string[] = [...faultProfiles, 'rotate'];
+
+type Base = Omit<Scenario, 'seed' | 'schedule'>;
+
+/** The arbitrary of each run: the base with run i's profile (`even` leaves the base as is). */
+export function profiledArbitraries(
+  base: Base,
+  option: ProfileOption,
+  scenarioArbitrary: (base: Base) => fc.Arbitrary<Scenario>,
+): (index: number) => fc.Arbitrary<Scenario> {
+  const byProfile = new Map<FaultProfile, fc.Arbitrary<Scenario>>();
+  return (index) => {
+    const profile = profileAt(option, index);
+    let arbitrary = byProfile.get(profile);
+    if (arbitrary === undefined) {
+      arbitrary = scenarioArbitrary(profile === 'even' ? base : { ...base, profile });
+      byProfile.set(profile, arbitrary);
+    }
+    return arbitrary;
+  };
+}
+
+/** The scenarios fast-check draws for `seed`: the same values, in the same order, as fc.check. */
+export function drawScenarios(
+  arbitraryFor: (index: number) => fc.Arbitrary<Scenario>,
+  seed: number,
+  count: number,
+): Scenario[] {
+  const drawn = new Map<fc.Arbitrary<Scenario>, Scenario[]>();
+  return Array.from({ length: count }, (_, index) => {
+    const arbitrary = arbitraryFor(index);
+    let scenarios = drawn.get(arbitrary);
+    if (scenarios === undefined) {
+      scenarios = drawAll(arbitrary, seed, count);
+      drawn.set(arbitrary, scenarios);
+    }
+    const scenario = scenarios[index];
+    if (scenario === undefined) throw new Error(`fast-check drew no run ${index}`);
+    return scenario;
+  });
+}
+
+function drawAll(arbitrary: fc.Arbitrary<Scenario>, seed: number, count: number): Scenario[] {
+  const scenarios: Scenario[] = [];
+  const collect = fc.property(arbitrary, (scenario) => {
+    scenarios.push(scenario);
+    return true;
+  });
+  fc.assert(collect, { seed, numRuns: count });
+  return scenarios;
+}
