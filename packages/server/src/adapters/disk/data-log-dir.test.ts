@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { PersistOp } from '../../core/replication/replication.js';
-import { openDataDir, type OpenDataDirOptions } from './data-dir.js';
+import { openDataDir, type OpenDataDir, type OpenDataDirOptions } from './data-dir.js';
 import { DataDirLockedError } from './disk-errors.js';
 import { inspectDataDir } from './inspect-data-dir.js';
 import { snapshotName } from './snapshot-file.js';
@@ -23,13 +23,12 @@ import { persist } from './testing/write-data-dir.js';
 
 const temp = useTempDir();
 
-const options: OpenDataDirOptions = {
-  logger: recordingLogger(),
-  onFatal: (error) => {
-    throw error;
-  },
-  segmentBytes: 1024,
-};
+/** Small segments, so that retention has whole segments to remove. */
+const options: OpenDataDirOptions = { logger: recordingLogger(), onFatal, segmentBytes: 1024 };
+
+function onFatal(error: Error): never {
+  throw error;
+}
 
 const segmentsIn = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('log.'));
 const snapshotsIn = (dir: string): string[] =>
@@ -46,13 +45,19 @@ function history(): PersistOp[][] {
   return batches;
 }
 
+/** Writes history() into a dataDir with its log in a log directory; leaves it open. */
+async function openSplit(): Promise<{ dataDir: string; logDir: string; opened: OpenDataDir }> {
+  const dataDir = join(temp.dir, 'data');
+  const logDir = join(temp.dir, 'log');
+  const opened = await openDataDir(dataDir, { ...options, logDir });
+  for (const batch of history()) await persist(opened.txnLog, batch);
+  return { dataDir, logDir, opened };
+}
+
 describe('dataLogDir', () => {
   test('segments go to the log directory; snapshots and epochs stay in dataDir', async () => {
-    const dataDir = join(temp.dir, 'data');
-    const logDir = join(temp.dir, 'log');
-    const first = await openDataDir(dataDir, { ...options, logDir });
-    for (const batch of history()) await persist(first.txnLog, batch);
-    await first.close();
+    const { dataDir, logDir, opened } = await openSplit();
+    await opened.close();
     expect(segmentsIn(logDir).length).toBeGreaterThan(1);
     expect(segmentsIn(dataDir)).toEqual([]);
     expect(snapshotsIn(dataDir)).toHaveLength(4);
@@ -68,11 +73,8 @@ describe('dataLogDir', () => {
   });
 
   test('recovery without the log directory does not find the log', async () => {
-    const dataDir = join(temp.dir, 'data');
-    const logDir = join(temp.dir, 'log');
-    const first = await openDataDir(dataDir, { ...options, logDir });
-    for (const batch of history()) await persist(first.txnLog, batch);
-    await first.close();
+    const { dataDir, opened } = await openSplit();
+    await opened.close();
     // The snapshot names segments that are not in dataDir: recovery refuses, it does not guess.
     await expect(openDataDir(dataDir, options)).rejects.toThrow(/log from .* is gone/);
   });
@@ -90,10 +92,7 @@ describe('dataLogDir', () => {
   });
 
   test('retention removes old snapshots from dataDir and old segments from the log', async () => {
-    const dataDir = join(temp.dir, 'data');
-    const logDir = join(temp.dir, 'log');
-    const opened = await openDataDir(dataDir, { ...options, logDir });
-    for (const batch of history()) await persist(opened.txnLog, batch);
+    const { dataDir, logDir, opened } = await openSplit();
     const segmentsBefore = segmentsIn(logDir).length;
     const removed = await opened.purge(2);
     await opened.close();
@@ -106,10 +105,7 @@ describe('dataLogDir', () => {
   });
 
   test('the inspector reads segments from the log directory and checks them', async () => {
-    const dataDir = join(temp.dir, 'data');
-    const logDir = join(temp.dir, 'log');
-    const opened = await openDataDir(dataDir, { ...options, logDir });
-    for (const batch of history()) await persist(opened.txnLog, batch);
+    const { dataDir, logDir, opened } = await openSplit();
     await opened.close();
     const report = await inspectDataDir(dataDir, logDir);
     expect(report.problems).toEqual([]);
