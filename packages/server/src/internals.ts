@@ -41,8 +41,9 @@ export type { Txn, TxnBody } from './core/tree/txn.js';
 export { describeTxn } from './core/tree/txn.js';
 export type { SnapshotStream, TreeSnapshot } from './core/tree/tree-snapshot.js';
 export { drainSnapshot, streamOfSnapshot } from './core/tree/tree-snapshot.js';
-export type { PeerMessage } from './core/zab/messages.js';
+export type { OutgoingMessage, PeerMessage } from './core/zab/messages.js';
 export { describeMessage } from './core/zab/messages.js';
+export { snapMessages } from './core/zab/snap-messages.js';
 export { decodePeerMessage, encodePeerMessage } from './adapters/peer-codec.js';
 // The durable log and its recovery, which the simulator runs over its own simulated DiskFs.
 export { DiskTxnLog } from './adapters/disk/disk-txn-log.js';

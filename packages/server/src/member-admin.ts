@@ -28,6 +28,7 @@ export interface MemberAdminContext {
   /** The bound client port, or the configured one before the listener is up. */
   clientPort: () => number;
   dataDir: string;
+  dataLogDir: string;
   /** Every member's addresses (an ensemble member), for conf, leader and voting_view. */
   ensembleAddresses: () => readonly EnsembleMemberAddress[];
   lastSnapshot: () => { zxid: bigint; timestampMs: number } | null;
@@ -42,6 +43,7 @@ export function captureMemberState(context: MemberAdminContext): ServerSnapshot 
     isEnsemble: context.isEnsemble,
     clientPort: context.clientPort(),
     dataDir: context.dataDir,
+    dataLogDir: context.dataLogDir,
     startedAtMs,
     builtAtMs: startedAtMs,
     traceMask: 306n,

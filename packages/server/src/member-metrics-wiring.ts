@@ -3,7 +3,7 @@
 // commits and learner syncs leave the leader, and a sampler of the replication role (elections).
 
 import type { Peer } from './core/peer/peer.js';
-import type { PeerMessage } from './core/zab/messages.js';
+import type { OutgoingMessage } from './core/zab/messages.js';
 import type { Clock, PeerSender, Scheduler, TxnLog } from './runtime/env.js';
 import { MemberMetrics } from './admin/member-metrics.js';
 
@@ -70,7 +70,10 @@ export function wireMemberMetrics(
 }
 
 /** A leader sends each proposal and commit to every learner: count and time each zxid once. */
-function sentMessageObserver(metrics: MemberMetrics, clock: Clock): (message: PeerMessage) => void {
+function sentMessageObserver(
+  metrics: MemberMetrics,
+  clock: Clock,
+): (message: OutgoingMessage) => void {
   const proposedAtMs = new Map<bigint, number>();
   let lastProposed = -1n;
   return (message) => {
@@ -96,8 +99,10 @@ function sentMessageObserver(metrics: MemberMetrics, clock: Clock): (message: Pe
       }
       case 'diff':
       case 'trunc':
-      case 'snap':
         metrics.learnerSynced(message.type);
+        return;
+      case 'snapSend':
+        metrics.learnerSynced('snap');
         return;
       default:
         return;

@@ -16,6 +16,8 @@ export const snapRetainCountDefault = 3;
 export interface StorageOptions {
   /** The member's data directory; null keeps its state in memory. */
   dataDir: string | null;
+  /** zoo.cfg's dataLogDir: the log segments go there, snapshots and epochs stay in dataDir. */
+  dataLogDir?: string | null | undefined;
   /** Snapshots kept (with the log they need) after each new one; unset: 3. */
   snapRetainCount?: number | null | undefined;
   logger: Logger;
@@ -33,6 +35,8 @@ export interface MemberStorage {
   recovered: RestorableSnapshot | null;
   /** Where the data lives, for logs and the `dirs`/`conf` words ('' in memory). */
   dataDir: string;
+  /** Where the log segments are: dataLogDir, or dataDir ('' in memory). */
+  dataLogDir: string;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function openMemberStorage(options: StorageOptions): Promise<Member
       durable: { acceptedEpoch: 0, currentEpoch: 0, log: [] },
       recovered: null,
       dataDir: '',
+      dataLogDir: '',
       close: () => volatile.close(),
     };
   }
@@ -57,6 +62,7 @@ export async function openMemberStorage(options: StorageOptions): Promise<Member
   const opened = await openDataDir(options.dataDir, {
     logger,
     onFatal: options.onFatal,
+    ...(options.dataLogDir == null ? {} : { logDir: options.dataLogDir }),
     ...(options.fs === undefined ? {} : { fs: options.fs }),
     afterSnapshot: async () => {
       await purge?.(retainCount);
@@ -73,6 +79,7 @@ export async function openMemberStorage(options: StorageOptions): Promise<Member
     },
     recovered: recovered.snapshot,
     dataDir: options.dataDir,
+    dataLogDir: options.dataLogDir ?? options.dataDir,
     close: () => opened.close(),
   };
 }

@@ -43,6 +43,8 @@ export interface ServerInstanceOptions extends ServerOptions {
   recovered?: RestorableSnapshot | null;
   /** Where the member's data lives ('' in memory), for the `conf` and `dirs` words. */
   dataDir?: string;
+  /** Where its txn log lives (zoo.cfg's dataLogDir; dataDir when unset). */
+  dataLogDir?: string;
   /** `conf`/`srvr` quorum details, when a member of an ensemble. */
   mode?: 'standalone' | 'ensemble';
   /** Every member's addresses, when a member of an ensemble (conf, leader, voting_view). */
@@ -166,12 +168,19 @@ function adminOptionsOf(
   options: ServerInstanceOptions,
 ): Pick<
   MemberAdminContext,
-  'whitelist' | 'isEnsemble' | 'dataDir' | 'ensembleAddresses' | 'initLimitTicks' | 'syncLimitTicks'
+  | 'whitelist'
+  | 'isEnsemble'
+  | 'dataDir'
+  | 'dataLogDir'
+  | 'ensembleAddresses'
+  | 'initLimitTicks'
+  | 'syncLimitTicks'
 > {
   return {
     whitelist: parseWhitelist(options.fourLetterWordWhitelist ?? defaultFourLetterWordWhitelist),
     isEnsemble: options.mode === 'ensemble',
     dataDir: options.dataDir ?? '',
+    dataLogDir: options.dataLogDir ?? options.dataDir ?? '',
     ensembleAddresses: options.ensembleAddresses ?? (() => []),
     initLimitTicks: options.initLimitTicks ?? 10,
     syncLimitTicks: options.syncLimitTicks ?? 5,

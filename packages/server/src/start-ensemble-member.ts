@@ -65,6 +65,7 @@ export async function startEnsembleMember(
       txnLog: storage.txnLog,
       recovered: storage.recovered,
       dataDir: storage.dataDir,
+      dataLogDir: storage.dataLogDir,
       peers: network,
       mode: 'ensemble',
       ensembleAddresses: member.ensembleAddresses,

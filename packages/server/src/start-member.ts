@@ -19,12 +19,15 @@ export interface RunningMember {
 type MemberOptions = Omit<ServerOptions, 'adminPort'> & {
   myid: number;
   dataDir?: string | null;
+  /** Overrides the config's dataLogDir (null: the log goes in dataDir). */
+  dataLogDir?: string | null;
   adminPort?: number | null;
 };
 
 /**
  * `dataDir` overrides the config's (null: keep the state in memory); by default the config's
- * dataDir is used, as ZooKeeper does, and a config without one keeps the state in memory.
+ * dataDir is used, as ZooKeeper does, and a config without one keeps the state in memory. The
+ * config's dataLogDir (unless `dataLogDir` overrides it) takes the txn log, as in ZooKeeper.
  */
 export async function startMember(
   config: ZooConfig,
@@ -50,6 +53,7 @@ export async function startMember(
   let stopOnFatal: () => void = () => undefined;
   const storage = await openMemberStorage({
     dataDir: options.dataDir === undefined ? config.dataDir : options.dataDir,
+    dataLogDir: options.dataLogDir === undefined ? config.dataLogDir : options.dataLogDir,
     snapRetainCount: options.snapRetainCount ?? config.snapRetainCount,
     logger: log,
     onFatal: (error) => {
@@ -95,6 +99,10 @@ function serverOptionsOf(config: ZooConfig, options: MemberOptions): ServerOptio
     host: config.clientPortAddress,
     tickMs: config.tickMs,
     extendedTypesEnabled: options.extendedTypesEnabled ?? config.extendedTypesEnabled,
+    // 4lw.commands.whitelist, which was parsed but not applied.
+    ...(options.fourLetterWordWhitelist === undefined && config.fourLetterWordWhitelist !== null
+      ? { fourLetterWordWhitelist: config.fourLetterWordWhitelist }
+      : {}),
     ...optional('snapCount', options.snapCount ?? config.snapCount),
     // admin.serverPort unless the caller chose (null: admin.enableServer=false, or off).
     ...optional('adminPort', adminPort === undefined ? config.adminServerPort : adminPort),

@@ -60,6 +60,7 @@ export async function startServerOn(
       txnLog: storage.txnLog,
       recovered: storage.recovered,
       dataDir: storage.dataDir,
+      dataLogDir: storage.dataLogDir,
       createReplication: (state) => new StandaloneReplication(1, state, storage.durable.log),
       peers: { send: () => undefined },
       mode: 'standalone',

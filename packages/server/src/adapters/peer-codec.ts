@@ -7,8 +7,6 @@ import type { Request } from '@zoo/client/protocol';
 import { DecodeError, JuteWriter, encodeRequest } from '@zoo/client/protocol';
 import { packValue, unpackValue, unpackValues } from './msgpack-value.js';
 import type { PeerMessage } from '../core/zab/messages.js';
-import { readSnapPart, snapPartTypes, type SnapPart } from './snap-stream.js';
-import { WireObject } from './wire-object.js';
 import {
   peerProtocolVersion,
   readPeerHello,
@@ -17,7 +15,6 @@ import {
 } from './read-peer-message.js';
 
 export { peerProtocolVersion, type PeerHello } from './read-peer-message.js';
-export type { SnapPart } from './snap-stream.js';
 
 export function encodePeerMessage(message: PeerMessage): Buffer {
   return packValue(toWire(message));
@@ -28,22 +25,11 @@ export function decodePeerMessage(bytes: Uint8Array): PeerMessage {
   return readPeerMessage(unpackOne(bytes));
 }
 
-/** What a frame carries: messages, or the parts of a SNAP (snap-stream.ts). */
-export type WireMessage = PeerMessage | SnapPart;
-
 /** A frame holding one or more encoded messages back to back (a batch); all or nothing. */
-export function decodePeerMessages(bytes: Uint8Array): WireMessage[] {
+export function decodePeerMessages(bytes: Uint8Array): PeerMessage[] {
   const values = unpackValues(bytes, 'peer frame');
   if (values.length === 0) throw new DecodeError('empty peer frame');
-  return values.map(readWireMessage);
-}
-
-function readWireMessage(value: unknown): WireMessage {
-  const type = typeof value === 'object' && value !== null ? Reflect.get(value, 'type') : null;
-  if (typeof type === 'string' && snapPartTypes.has(type)) {
-    return readSnapPart(WireObject.of(value, 'snap part'));
-  }
-  return readPeerMessage(value);
+  return values.map(readPeerMessage);
 }
 
 export function encodePeerHello(hello: PeerHello): Buffer {

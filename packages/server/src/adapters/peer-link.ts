@@ -4,10 +4,10 @@
 
 import { DecodeError } from '@zoo/client/protocol';
 import type { RawData, WebSocket } from 'ws';
+import type { PeerMessage } from '../core/zab/messages.js';
 import {
   decodePeerHello,
   decodePeerMessages,
-  type WireMessage,
   encodePeerHello,
   type PeerHello,
 } from './peer-codec.js';
@@ -25,7 +25,7 @@ export interface PeerLinkLimits {
 export interface PeerLinkHandlers {
   /** Both hellos are through; `link.peerId` is set. */
   onUp(link: PeerLink): void;
-  onMessages(link: PeerLink, messages: WireMessage[]): void;
+  onMessages(link: PeerLink, messages: PeerMessage[]): void;
   /** Called once when the socket is gone, whether or not the link was ever up. */
   onDown(link: PeerLink, reason: string): void;
 }
@@ -112,6 +112,16 @@ export class PeerLink {
     }
   }
 
+  /**
+   * Sends one encoded message in a frame of its own, after this turn's batch, and calls
+   * `onWritten` once the socket has taken it (or failed to): how a SNAP paces its parts.
+   */
+  write(bytes: Buffer, onWritten: () => void): void {
+    if (this.state !== 'up') return;
+    this.flush();
+    this.socket.send(bytes, { binary: true }, () => onWritten());
+  }
+
   /** A ws ping; the pong (or any frame) refreshes lastHeardMs. */
   ping(): void {
     if (this.state === 'up') this.socket.ping();
@@ -170,7 +180,7 @@ export class PeerLink {
       : Buffer.isBuffer(data)
         ? data
         : Buffer.from(data);
-    let decoded: PeerHello | WireMessage[];
+    let decoded: PeerHello | PeerMessage[];
     try {
       decoded = this.state === 'hello' ? decodePeerHello(bytes) : decodePeerMessages(bytes);
     } catch (error) {

@@ -2,7 +2,7 @@
 // sockets; a simulated network can implement the same. Links are FIFO; a message to a peer whose
 // link is down is dropped, and the events say when links come and go so ZAB can resync.
 
-import type { PeerMessage } from '../core/zab/messages.js';
+import type { OutgoingMessage, PeerMessage } from '../core/zab/messages.js';
 
 export interface PeerAddress {
   host: string;
@@ -20,8 +20,8 @@ export interface PeerNetwork {
   readonly serverId: number;
   /** The port the listener got (useful when started with port 0). */
   readonly port: number;
-  /** FIFO per peer; dropped when the link to `to` is down. */
-  send(to: number, message: PeerMessage): void;
+  /** FIFO per peer; dropped when the link to `to` is down (a SNAP's stream is abandoned). */
+  send(to: number, message: OutgoingMessage): void;
   /** Replaces the address book: links to removed peers close, new lower-id peers are dialled. */
   setPeers(peers: PeerAddresses): void;
   /** Ids whose link is up, ascending. */

@@ -11,7 +11,7 @@ import type {
   ServerState,
   Vote,
 } from '../core/zab/messages.js';
-import { readTreeSnapshot, readTxn } from './read-txn.js';
+import { readSnapshotNode, readSnapshotSessions, readTxn } from './read-txn.js';
 import { WireObject, decodeFail, int64Of } from './wire-object.js';
 
 /** The first frame each side of a peer link sends: who it is, and whom it meant to reach. */
@@ -21,7 +21,7 @@ export interface PeerHello {
 }
 
 /** Raised (as a DecodeError) when a peer speaks another version; bump on any wire change. */
-export const peerProtocolVersion = 1;
+export const peerProtocolVersion = 2;
 
 const serverStates: readonly ServerState[] = ['looking', 'following', 'leading', 'observing'];
 
@@ -69,7 +69,19 @@ const messageReaders: MessageReaders = {
   }),
   diff: (o) => ({ type: 'diff', zxid: o.int64('zxid') }),
   trunc: (o) => ({ type: 'trunc', zxid: o.int64('zxid') }),
-  snap: (o) => ({ type: 'snap', snapshot: readTreeSnapshot(o.object('snapshot')) }),
+  snap: (o) => ({
+    type: 'snap',
+    zxid: o.int64('zxid'),
+    nodeCount: o.safeInteger('nodeCount'),
+    sessions: readSnapshotSessions(o.get('sessions'), o.at('sessions')),
+  }),
+  // Each node's fields are checked here; how the nodes fit together, by the learner's tree as it
+  // links them (DataTree.restore), which refuses the SNAP on the first that does not fit.
+  snapNodes: (o) => ({
+    type: 'snapNodes',
+    zxid: o.int64('zxid'),
+    nodes: o.list('nodes', (value, where) => readSnapshotNode(WireObject.of(value, where))),
+  }),
   newLeader: (o) => ({ type: 'newLeader', epoch: o.safeInteger('epoch'), zxid: o.int64('zxid') }),
   ackNewLeader: (o) => ({ type: 'ackNewLeader', zxid: o.int64('zxid') }),
   upToDate: () => ({ type: 'upToDate' }),

@@ -1,12 +1,12 @@
-// Validates a Txn and a TreeSnapshot decoded from a peer's bytes: every field typed and in range,
-// paths well formed, owners of a known kind, a snapshot's nodes parents first: a txn's shape
-// never trips a DataTree assertion (whether it fits the tree is the leader's to get right).
+// Validates a Txn and snapshot nodes decoded from a peer's (or a file's) bytes: every field typed
+// and in range, paths well formed, owners of a known kind, a snapshot file's nodes parents first:
+// a txn's shape never trips a DataTree assertion (whether it fits is the leader's to get right).
 
 import type { Acl } from '@zoo/client/protocol';
 import { AssertionError, validatePath } from '@zoo/client/protocol';
 import { parentOf } from '../core/tree/path.js';
 import { ephemeralKindOf, type EphemeralKind } from '../core/tree/ephemeral-type.js';
-import type { SnapshotNode, SnapshotSession, TreeSnapshot } from '../core/tree/tree-snapshot.js';
+import type { SnapshotNode, SnapshotSession } from '../core/tree/tree-snapshot.js';
 import type { Txn, TxnBody } from '../core/tree/txn.js';
 import { WireObject, decodeFail, int32Of, stringOf } from './wire-object.js';
 
@@ -110,17 +110,6 @@ function ownerOf(o: WireObject, key: string): bigint {
   }
 }
 
-/**
- * A snapshot the tree can load: root first, every other node after its parent, no duplicates,
- * no child of an ephemeral, no zxid above the snapshot's. DataTree.fromSnapshot asserts the same.
- */
-export function readTreeSnapshot(o: WireObject): TreeSnapshot {
-  const zxid = o.int64('zxid');
-  const nodes = o.list('nodes', (value, where) => readSnapshotNode(WireObject.of(value, where)));
-  checkSnapshotNodes(nodes, zxid, o.at('nodes'));
-  return { zxid, nodes, sessions: readSnapshotSessions(o.get('sessions'), o.at('sessions')) };
-}
-
 export function readSnapshotSessions(value: unknown, where: string): SnapshotSession[] {
   return WireObject.of({ sessions: value }, where).list('sessions', (item, at) => {
     const session = WireObject.of(item, at);
@@ -169,7 +158,10 @@ function kindOfOwner(owner: bigint, where: string): EphemeralKind {
   }
 }
 
-/** One node of a snapshot as the peer links send it (checkSnapshotNodes checks the whole). */
+/**
+ * One node of a snapshot, its fields checked (a snapshot file's nodes, checkSnapshotNodes checks
+ * as a whole; a SNAP's, the learner's tree as it links them).
+ */
 export function readSnapshotNode(o: WireObject): SnapshotNode {
   return {
     path: pathOf(o, 'path'),

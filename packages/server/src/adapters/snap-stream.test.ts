@@ -1,103 +1,161 @@
-// A SNAP crosses a peer link as bounded parts and arrives as the one snap message it was; parts
-// out of order, or anything between them, close the link as bad input.
+// A SNAP leaves a leader as a walk of its tree, read a part at a time only as the socket takes
+// the parts, while the tree goes on changing; it arrives as a head and bounded parts, with what
+// was sent after it behind it, and the parts rebuild the tree as it was when the SNAP began.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { TreeSnapshot } from '../core/tree/tree-snapshot.js';
 import { DataTree } from '../core/tree/data-tree.js';
-import { encodePeerHello, encodePeerMessage } from './peer-codec.js';
-import { packValue } from './msgpack-value.js';
-import { encodeSnapParts } from './snap-stream.js';
-import {
-  ack,
-  member,
-  rawPeer,
-  startCluster,
-  waitFor,
-  type Member,
-} from './testing/peer-network-harness.js';
+import { streamOfWalk } from '../core/tree/snapshot-walk.js';
+import type { SnapshotStream } from '../core/tree/tree-snapshot.js';
+import type { PeerMessage } from '../core/zab/messages.js';
+import { decodePeerMessage } from './peer-codec.js';
+import { PeerSendQueue, type PacedLink } from './snap-stream.js';
+import { ack, member, startCluster, waitFor, type Member } from './testing/peer-network-harness.js';
 
 const world = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 
-/** A root and `count` children with `dataBytes` each. */
-function snapshotOf(count: number, dataBytes: number): TreeSnapshot {
-  const node = (path: string, i: number) => ({
-    path,
-    data: path === '/' ? null : Buffer.alloc(dataBytes, i % 251),
-    acl: world,
-    czxid: BigInt(i),
-    mzxid: BigInt(i),
-    pzxid: BigInt(i),
-    ctime: i,
-    mtime: i,
-    version: 0,
-    childCreates: 0,
-    aversion: 0,
-    ephemeralOwner: 0n,
-  });
-  const nodes = [node('/', 0)];
-  for (let i = 1; i <= count; i++) nodes.push(node(`/n${i}`, i));
-  return { zxid: BigInt(count), nodes, sessions: [{ sessionId: 7n, timeoutMs: 4000 }] };
+/** A root's `count` children with `dataBytes` each (and the system nodes), at zxid `count`. */
+function treeOf(count: number, dataBytes: number): DataTree {
+  const tree = new DataTree();
+  for (let i = 1; i <= count; i++) {
+    const data = Buffer.alloc(dataBytes, i % 251);
+    const body = { type: 'create' as const, path: `/n${i}`, data, acl: world };
+    tree.apply({
+      zxid: BigInt(i),
+      timeMs: i,
+      sessionId: 0n,
+      cxid: i,
+      body: { ...body, ephemeralOwner: 0n, parentCVersion: i },
+    });
+  }
+  return tree;
+}
+
+/** Changes every node after the first hundred: a walk begun before must not see it. */
+function rewrite(tree: DataTree, count: number): void {
+  for (let i = 100; i <= count; i++) {
+    const zxid = tree.lastZxid + 1n;
+    const body = { type: 'setData' as const, path: `/n${i}`, data: Buffer.from('x'), version: 1 };
+    tree.apply({ zxid, timeMs: 0, sessionId: 0n, cxid: 0, body });
+  }
+}
+
+function walkOf(tree: DataTree): SnapshotStream {
+  return streamOfWalk(tree.beginSnapshotWalk(), [{ sessionId: 7n, timeoutMs: 4000 }]);
+}
+
+/** Rebuilds the tree a SNAP's messages carry. */
+function restored(messages: readonly PeerMessage[]): { tree: DataTree; sessions: unknown } {
+  const [head, ...parts] = messages;
+  if (head?.type !== 'snap') throw new Error(`expected the SNAP head, got ${head?.type}`);
+  const restore = DataTree.restore(head.zxid);
+  let count = 0;
+  for (const part of parts) {
+    if (part.type !== 'snapNodes') throw new Error(`expected SNAP nodes, got ${part.type}`);
+    for (const node of part.nodes) expect(restore.add(node)).toBeNull();
+    count += part.nodes.length;
+  }
+  expect(count).toBe(head.nodeCount);
+  return { tree: restore.finish(), sessions: head.sessions };
 }
 
 describe('SNAP over a peer link', () => {
   let members = new Map<number, Member>();
   beforeAll(async () => {
     // Frames far smaller than the snapshot: only parts can get it across.
-    members = await startCluster(2, {
-      extraPeers: [4],
-      tuning: { frameBytesMax: 2 * 1024 * 1024 },
-    });
+    members = await startCluster(2, { tuning: { frameBytesMax: 2 * 1024 * 1024 } });
   });
   afterAll(async () => {
     for (const { network } of members.values()) await network.close();
   });
 
-  test('a snapshot many frames large arrives whole, as one snap message', async () => {
-    const snapshot = snapshotOf(20_000, 300);
-    const parts = [...encodeSnapParts(snapshot)];
-    expect(parts.length).toBeGreaterThan(4);
-    for (const part of parts) expect(part.length).toBeLessThan(2 * 1024 * 1024);
+  test('a tree of many frames arrives as it was at the SNAP, and then the rest', async () => {
+    const count = 20_000;
+    const tree = treeOf(count, 300);
+    const digest = tree.digest();
     const received = member(members, 2).recorder;
-    member(members, 1).network.send(2, { type: 'snap', snapshot });
+    member(members, 1).network.send(2, { type: 'snapSend', snapshot: walkOf(tree) });
     member(members, 1).network.send(2, ack(5));
-    await waitFor('snap and ack', () => received.from(1).length === 2, 10_000);
-    const [snap, after] = received.from(1);
-    expect(after).toEqual(ack(5));
-    if (snap?.type !== 'snap') throw new Error(`expected the snap first, got ${snap?.type}`);
-    // A deep equality of 20,000 nodes takes vitest seconds: compare the trees' digests.
-    expect(snap.snapshot.zxid).toBe(snapshot.zxid);
-    expect(snap.snapshot.sessions).toEqual(snapshot.sessions);
-    expect(snap.snapshot.nodes.length).toBe(snapshot.nodes.length);
-    expect(DataTree.fromSnapshot(snap.snapshot).digest()).toBe(
-      DataTree.fromSnapshot(snapshot).digest(),
-    );
+    // The leader goes on changing the tree while the parts go out.
+    rewrite(tree, count);
+    await waitFor('snap and ack', () => received.from(1).at(-1)?.type === 'ack', 10_000);
+    const messages = received.from(1);
+    expect(messages.at(-1)).toEqual(ack(5));
+    expect(messages.length).toBeGreaterThan(5);
+    const snap = restored(messages.slice(0, -1));
+    expect(snap.tree.digest()).toBe(digest);
+    expect(snap.sessions).toEqual([{ sessionId: 7n, timeoutMs: 4000 }]);
+    expect(tree.isWalking).toBe(false);
   });
 
-  test.each([
-    ['nodes without a head', () => [part('snapNodes', { nodes: [] })]],
-    [
-      'a message between the parts',
-      () => {
-        const [head] = encodeSnapParts(snapshotOf(3, 1));
-        return [head ?? Buffer.alloc(0), encodePeerMessage(ack(1))];
-      },
-    ],
-    [
-      'more nodes than the head announced',
-      () => {
-        const [head, nodes] = encodeSnapParts(snapshotOf(3, 1));
-        return [head ?? Buffer.alloc(0), nodes ?? Buffer.alloc(0), nodes ?? Buffer.alloc(0)];
-      },
-    ],
-  ])('%s closes the link (1007)', async (_what, frames) => {
-    const peer = await rawPeer(member(members, 1).network.port);
-    peer.socket.send(encodePeerHello({ serverId: 4, to: 1 }));
-    await waitFor('hello answered', () => peer.frames.length === 1);
-    for (const frame of frames()) peer.socket.send(frame);
-    expect((await peer.closed).code).toBe(1007);
+  test('a SNAP to a peer whose link is down is abandoned', () => {
+    const tree = treeOf(10, 1);
+    member(members, 1).network.send(9, { type: 'snapSend', snapshot: walkOf(tree) });
+    expect(tree.isWalking).toBe(false);
   });
 });
 
-function part(type: string, fields: Record<string, unknown>): Buffer {
-  return packValue({ type, zxid: 1n, ...fields });
+/** A link whose socket takes a frame only when the test says so. */
+class SlowLink implements PacedLink {
+  readonly sent: Buffer[] = [];
+  readonly unwritten: (() => void)[] = [];
+  closedFor: string | null = null;
+  send(bytes: Buffer): void {
+    this.sent.push(bytes);
+  }
+  write(bytes: Buffer, onWritten: () => void): void {
+    this.sent.push(bytes);
+    this.unwritten.push(onWritten);
+  }
+  close(reason: string): void {
+    this.closedFor = reason;
+  }
+  messages(): PeerMessage[] {
+    return this.sent.map((bytes) => decodePeerMessage(bytes));
+  }
 }
+
+describe('SNAP pacing: a slow learner does not make the leader read the whole tree', () => {
+  test('reads the next part only as the socket takes one, and holds later messages', () => {
+    const tree = treeOf(20_000, 10);
+    const link = new SlowLink();
+    const queue = new PeerSendQueue(link, 1024 * 1024);
+    queue.sendSnap(walkOf(tree));
+    queue.sendBytes(Buffer.from('after'));
+    // The head and two parts of at most 4,096 nodes: the rest of the walk is not read yet.
+    expect(link.sent.length).toBe(3);
+    while (link.unwritten.length > 0) {
+      expect(link.unwritten.length).toBeLessThanOrEqual(2);
+      link.unwritten.shift()?.();
+    }
+    // The head, every part, and only then what was sent after the SNAP.
+    expect(link.sent.length - 2).toBe(Math.ceil(tree.snapshot().nodes.length / 4096));
+    expect(link.sent.map((bytes) => bytes.toString()).indexOf('after')).toBe(link.sent.length - 1);
+    const snap = restored(link.sent.slice(0, -1).map((bytes) => decodePeerMessage(bytes)));
+    expect(snap.tree.digest()).toBe(tree.digest());
+    expect(tree.isWalking).toBe(false);
+  });
+
+  test('a link that goes mid-SNAP abandons the walk and every SNAP queued behind it', () => {
+    const tree = treeOf(10_000, 10);
+    const other = treeOf(10, 1);
+    const link = new SlowLink();
+    const queue = new PeerSendQueue(link, 1024 * 1024);
+    queue.sendSnap(walkOf(tree));
+    queue.sendSnap(walkOf(other));
+    expect(tree.isWalking && other.isWalking).toBe(true);
+    queue.abandon();
+    expect(tree.isWalking || other.isWalking).toBe(false);
+    link.unwritten.shift()?.();
+    expect(link.messages().length).toBe(3);
+  });
+
+  test('too much held behind a SNAP closes the link: the peer is not reading', () => {
+    const link = new SlowLink();
+    const queue = new PeerSendQueue(link, 100);
+    queue.sendSnap(walkOf(treeOf(10_000, 10)));
+    queue.sendBytes(Buffer.alloc(60));
+    expect(link.closedFor).toBeNull();
+    queue.sendBytes(Buffer.alloc(60));
+    expect(link.closedFor).toMatch(/not reading: 120 bytes held behind a SNAP/);
+  });
+});

@@ -1,85 +1,122 @@
-// A SNAP on the peer links goes as a stream of bounded parts, never as one message of the whole
-// tree: a head (zxid, sessions, node count), then the nodes in chunks of at most 4,096 nodes or
-// about 4 MiB. The receiving link puts them back together and hands the core one `snap` message,
-// checked as a whole snapshot is, so the core never sees the parts.
+// A peer link's outgoing messages, in order, where a SNAP is read from the leader's tree only as
+// fast as the socket takes it: a SnapSend carries a walk of the tree (nothing copied), and its
+// nodes are read and encoded a part at a time, the next part only once fewer than
+// `partsInFlightMax` are unwritten, so neither the leader's heap nor the socket ever holds the
+// whole tree while the leader goes on committing. Messages to the peer meanwhile wait behind the
+// SNAP, in order (ZooKeeper's LearnerHandler queues its packets behind the snapshot the same way).
 
-import { DecodeError } from '@zoo/client/protocol';
-import type { PeerMessage } from '../core/zab/messages.js';
-import type { SnapshotNode, TreeSnapshot } from '../core/tree/tree-snapshot.js';
-import { packValue } from './msgpack-value.js';
-import { checkSnapshotNodes, readSnapshotNode, readSnapshotSessions } from './read-txn.js';
-import { WireObject, decodeFail } from './wire-object.js';
+import type { SnapshotNode, SnapshotStream } from '../core/tree/tree-snapshot.js';
+import { snapHeadOf } from '../core/zab/snap-messages.js';
+import { encodePeerMessage } from './peer-codec.js';
 
-const nodesPerPartMax = 4096;
-const partBytesTarget = 4 * 1024 * 1024;
+/** A part holds at most this many nodes, or about this many bytes (bounded frames). */
+export const snapPartNodesMax = 4096;
+export const snapPartBytesTarget = 4 * 1024 * 1024;
+/** Parts encoded and handed to the socket, not yet written out by it. */
+const partsInFlightMax = 2;
+/** Nodes read from the walk at a time while filling a part (a node may hold 1 MiB of data). */
+const nodesPerReadMax = 64;
 
-export type SnapPart =
-  | { type: 'snapHead'; zxid: bigint; sessions: TreeSnapshot['sessions']; nodeCount: number }
-  | { type: 'snapNodes'; zxid: bigint; nodes: SnapshotNode[] };
+/** What the queue needs of a link (PeerLink). */
+export interface PacedLink {
+  /** Batched with this turn's other messages. */
+  send(bytes: Buffer): void;
+  /** A frame of its own; `onWritten` once the socket has taken it. */
+  write(bytes: Buffer, onWritten: () => void): void;
+  close(reason: string): void;
+}
 
-export const snapPartTypes: ReadonlySet<string> = new Set(['snapHead', 'snapNodes']);
+type Outgoing = { kind: 'bytes'; bytes: Buffer } | { kind: 'snap'; snapshot: SnapshotStream };
 
-/** The encoded parts of a SNAP, in order. */
-export function* encodeSnapParts(snapshot: TreeSnapshot): Generator<Buffer> {
-  const { zxid, sessions, nodes } = snapshot;
-  yield packValue({ type: 'snapHead', zxid, sessions, nodeCount: nodes.length });
-  let start = 0;
-  while (start < nodes.length) {
-    let end = start;
-    let bytes = 0;
-    while (end < nodes.length && end - start < nodesPerPartMax && bytes < partBytesTarget) {
-      const node = nodes[end];
-      bytes += 128 + (node?.path.length ?? 0) + (node?.data?.length ?? 0);
-      end++;
+export class PeerSendQueue {
+  /** Messages (and any further SNAP) waiting behind the SNAP being sent. */
+  private readonly held: Outgoing[] = [];
+  private heldBytes = 0;
+  private current: SnapshotStream | null = null;
+  private partsInFlight = 0;
+  private isAbandoned = false;
+
+  constructor(
+    private readonly link: PacedLink,
+    /** Bytes held behind a SNAP before the peer counts as not reading (the link closes). */
+    private readonly heldBytesMax: number,
+  ) {}
+
+  sendBytes(bytes: Buffer): void {
+    if (this.isAbandoned) return;
+    if (this.current === null) return this.link.send(bytes);
+    this.held.push({ kind: 'bytes', bytes });
+    this.heldBytes += bytes.length;
+    if (this.heldBytes > this.heldBytesMax) {
+      this.link.close(`peer is not reading: ${this.heldBytes} bytes held behind a SNAP`);
     }
-    yield packValue({ type: 'snapNodes', zxid, nodes: nodes.slice(start, end) });
-    start = end;
+  }
+
+  sendSnap(snapshot: SnapshotStream): void {
+    if (this.isAbandoned) snapshot.abandon();
+    else if (this.current === null) this.start(snapshot);
+    else this.held.push({ kind: 'snap', snapshot });
+  }
+
+  /** The link is gone: nothing more is sent, and every SNAP not read to its end is abandoned. */
+  abandon(): void {
+    this.isAbandoned = true;
+    this.current?.abandon();
+    this.current = null;
+    for (const item of this.held) if (item.kind === 'snap') item.snapshot.abandon();
+    this.held.length = 0;
+    this.heldBytes = 0;
+  }
+
+  private start(snapshot: SnapshotStream): void {
+    this.current = snapshot;
+    this.link.send(encodePeerMessage(snapHeadOf(snapshot)));
+    this.pump();
+  }
+
+  /** Reads and sends parts while few are unwritten; each written part calls it again. */
+  private pump(): void {
+    const snapshot = this.current;
+    while (snapshot !== null && this.current === snapshot) {
+      if (this.partsInFlight >= partsInFlightMax) return;
+      const nodes = readPart(snapshot);
+      if (nodes.length === 0) return this.finish();
+      this.partsInFlight += 1;
+      const part = encodePeerMessage({ type: 'snapNodes', zxid: snapshot.zxid, nodes });
+      this.link.write(part, () => {
+        this.partsInFlight -= 1;
+        if (!this.isAbandoned) this.pump();
+      });
+    }
+  }
+
+  /** The last part is out: what waited behind the SNAP follows, in order. */
+  private finish(): void {
+    this.current = null;
+    while (this.current === null) {
+      const item = this.held.shift();
+      if (item === undefined) return;
+      if (item.kind === 'snap') {
+        this.start(item.snapshot);
+      } else {
+        this.heldBytes -= item.bytes.length;
+        this.link.send(item.bytes);
+      }
+    }
   }
 }
 
-export function readSnapPart(o: WireObject): SnapPart {
-  const zxid = o.int64('zxid');
-  if (o.string('type') === 'snapHead') {
-    const nodeCount = o.safeInteger('nodeCount');
-    if (nodeCount < 1) decodeFail(o.at('nodeCount'), 'a snapshot has at least its root');
-    const sessions = readSnapshotSessions(o.get('sessions'), o.at('sessions'));
-    return { type: 'snapHead', zxid, sessions, nodeCount };
-  }
-  const nodes = o.list('nodes', (value, where) => readSnapshotNode(WireObject.of(value, where)));
-  if (nodes.length === 0) decodeFail(o.at('nodes'), 'an empty part');
-  return { type: 'snapNodes', zxid, nodes };
-}
-
-/**
- * One link's SNAP being received. Parts must come in order, head first, nothing else between
- * them; a violation is the peer's bad input (DecodeError: the link closes).
- */
-export class SnapAssembly {
-  private head: Extract<SnapPart, { type: 'snapHead' }> | null = null;
-  private nodes: SnapshotNode[] = [];
-
-  get isOpen(): boolean {
-    return this.head !== null;
-  }
-
-  /** Takes one part; returns the whole snap message once its last part is in. */
-  accept(part: SnapPart): PeerMessage | null {
-    if (part.type === 'snapHead') {
-      if (this.head !== null) throw new DecodeError('a SNAP began inside another');
-      this.head = part;
-      this.nodes = [];
-      return null;
+/** The next part's nodes (none once the stream is read to its end). */
+function readPart(snapshot: SnapshotStream): SnapshotNode[] {
+  const nodes: SnapshotNode[] = [];
+  let bytes = 0;
+  while (nodes.length < snapPartNodesMax && bytes < snapPartBytesTarget) {
+    const read = snapshot.next(Math.min(nodesPerReadMax, snapPartNodesMax - nodes.length));
+    if (read.length === 0) break;
+    for (const node of read) {
+      nodes.push(node);
+      bytes += 128 + node.path.length + (node.data?.length ?? 0);
     }
-    const head = this.head;
-    if (head === null) throw new DecodeError('SNAP nodes without a head');
-    if (part.zxid !== head.zxid) throw new DecodeError('SNAP nodes of another snapshot');
-    for (const node of part.nodes) this.nodes.push(node);
-    if (this.nodes.length > head.nodeCount) throw new DecodeError('more SNAP nodes than announced');
-    if (this.nodes.length < head.nodeCount) return null;
-    const nodes = this.nodes;
-    this.head = null;
-    this.nodes = [];
-    checkSnapshotNodes(nodes, head.zxid, 'snap');
-    return { type: 'snap', snapshot: { zxid: head.zxid, nodes, sessions: head.sessions } };
   }
+  return nodes;
 }

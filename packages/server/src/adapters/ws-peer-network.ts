@@ -5,11 +5,10 @@
 // simulate partitions in tests.
 
 import { WebSocket, WebSocketServer } from 'ws';
-import type { PeerMessage } from '../core/zab/messages.js';
+import type { OutgoingMessage, PeerMessage } from '../core/zab/messages.js';
 import type { Logger } from '../runtime/env.js';
-import { encodePeerMessage, type PeerHello, type WireMessage } from './peer-codec.js';
-import { encodeSnapParts, SnapAssembly } from './snap-stream.js';
-import { DecodeError } from '@zoo/client/protocol';
+import { encodePeerMessage, type PeerHello } from './peer-codec.js';
+import { PeerSendQueue } from './snap-stream.js';
 import { PeerDialing } from './peer-dialing.js';
 import type { PeerAddresses, PeerNetwork, PeerNetworkEvents } from './peer-network.js';
 import {
@@ -94,8 +93,8 @@ export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise
 class WsPeerNetwork implements PeerNetwork {
   /** Encodings of recently sent messages, so a broadcast is packed once. */
   private readonly encoded = new WeakMap<PeerMessage, Buffer>();
-  /** Each link's SNAP being received, part by part. */
-  private readonly snaps = new WeakMap<PeerLink, SnapAssembly>();
+  /** Each link's outgoing messages, paced while a SNAP streams (snap-stream.ts). */
+  private readonly sendQueues = new WeakMap<PeerLink, PeerSendQueue>();
   readonly serverId: number;
   readonly port: number;
   /** Up links by peer id: at most one per peer. */
@@ -139,21 +138,27 @@ class WsPeerNetwork implements PeerNetwork {
     this.reconcile();
   }
 
-  send(to: number, message: PeerMessage): void {
+  send(to: number, message: OutgoingMessage): void {
     const link = this.links.get(to);
-    if (link === undefined || this.isClosed) return;
-    if (message.type === 'snap') {
-      // Never one message of the whole tree: bounded parts, put back together on the far side.
-      for (const part of encodeSnapParts(message.snapshot)) link.send(part);
+    if (link === undefined || this.isClosed) {
+      // Nothing will read this SNAP: the tree must stop keeping copies for it.
+      if (message.type === 'snapSend') message.snapshot.abandon();
       return;
     }
+    let queue = this.sendQueues.get(link);
+    if (queue === undefined) {
+      queue = new PeerSendQueue(link, this.tuning.sendBufferBytesMax);
+      this.sendQueues.set(link, queue);
+    }
+    // Never one message of the whole tree: bounded parts, read as the socket drains.
+    if (message.type === 'snapSend') return queue.sendSnap(message.snapshot);
     // A proposal or commit goes to every learner as the same object: encode it once.
     let bytes = this.encoded.get(message);
     if (bytes === undefined) {
       bytes = encodePeerMessage(message);
       this.encoded.set(message, bytes);
     }
-    link.send(bytes);
+    queue.sendBytes(bytes);
   }
 
   setPeers(peers: PeerAddresses): void {
@@ -307,37 +312,18 @@ class WsPeerNetwork implements PeerNetwork {
     this.options.events.onPeerConnected(id);
   }
 
-  private deliver(link: PeerLink, messages: WireMessage[]): void {
+  private deliver(link: PeerLink, messages: PeerMessage[]): void {
     const id = link.peerId;
     if (id === null) return;
-    for (const wire of messages) {
+    for (const message of messages) {
       // A link closed while delivering (the core cut it) delivers nothing more.
       if (this.links.get(id) !== link || !link.isUp) return;
-      const message = this.reassemble(link, wire);
-      if (message !== null) this.options.events.onMessage(id, message);
-    }
-  }
-
-  /** A message as the core knows it, or null while a SNAP's parts are still coming. */
-  private reassemble(link: PeerLink, wire: WireMessage): PeerMessage | null {
-    let assembly = this.snaps.get(link);
-    const isPart = wire.type === 'snapHead' || wire.type === 'snapNodes';
-    if (!isPart && assembly?.isOpen !== true) return wire;
-    try {
-      if (!isPart) throw new DecodeError(`${wire.type} inside a SNAP`);
-      if (assembly === undefined) {
-        assembly = new SnapAssembly();
-        this.snaps.set(link, assembly);
-      }
-      return assembly.accept(wire);
-    } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      link.close(`bad SNAP: ${error.message}`, closeCodes.invalidPayload);
-      return null;
+      this.options.events.onMessage(id, message);
     }
   }
 
   private linkDown(link: PeerLink, reason: string): void {
+    this.sendQueues.get(link)?.abandon();
     this.sockets.delete(link);
     this.dialing.linkDown(link, reason);
     const id = link.peerId;

@@ -11,6 +11,7 @@ import {
   flipBit,
   lastSegmentRecords,
   tearLastRecord,
+  snapshotOp,
   useTempDir,
 } from '../adapters/disk/testing/disk-fixtures.js';
 import { writeDataDir } from '../adapters/disk/testing/write-data-dir.js';
@@ -39,12 +40,35 @@ async function writeSample(dir: string): Promise<void> {
   const snapshot = createSnapshot(0x20000000an);
   await writeDataDir(dir, [
     [{ type: 'txns', txns: createTxns(0x100000001n, 10) }],
-    [{ type: 'snapshot', snapshot }],
+    [snapshotOp(snapshot)],
     [{ type: 'txns', txns: createTxns(0x20000000bn, 5) }],
   ]);
 }
 
 describe('zoo-data', () => {
+  test('--log-dir reads the segments zoo.cfg’s dataLogDir put elsewhere', async () => {
+    const dataDir = join(temp.dir, 'data');
+    const logDir = join(temp.dir, 'log');
+    await writeDataDir(
+      dataDir,
+      [
+        [{ type: 'txns', txns: createTxns(0x100000001n, 10) }],
+        [snapshotOp(createSnapshot(0x10000000an))],
+        [{ type: 'txns', txns: createTxns(0x10000000bn, 5) }],
+      ],
+      { logDir },
+    );
+    const verify = await zooData('verify', dataDir, '--log-dir', logDir);
+    expect(verify).toMatchObject({ code: 0, stderr: '' });
+    expect(verify.stdout).toMatch(/1 snapshots, 2 log segments, 15 records read/);
+    const list = await zooData('list', dataDir, '--log-dir', logDir);
+    expect(list.stdout).toContain(`log segments in ${logDir} (2):`);
+    const log = await zooData('log', dataDir, '--log-dir', logDir, '--from', '0x10000000f');
+    expect(log.stdout).toMatch(/0x10000000f/);
+    // Without it, the directory holds the snapshot and no log at all.
+    expect((await zooData('verify', dataDir)).stdout).toMatch(/1 snapshots, 0 log segments/);
+  }, 30_000);
+
   test('verify exits 0 on a clean directory; list shows files, zxid ranges and lines', async () => {
     await writeSample(temp.dir);
     const verify = await zooData('verify', temp.dir);

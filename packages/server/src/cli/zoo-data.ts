@@ -28,9 +28,14 @@ function print(lines: readonly string[]): void {
   process.stdout.write(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
 }
 
-async function inspect(dir: string): Promise<DataDirReport> {
+/** Every command's options: where the log segments are, when not in the data directory. */
+interface WhereOptions {
+  logDir?: string;
+}
+
+async function inspect(dir: string, where: WhereOptions): Promise<DataDirReport> {
   try {
-    return await inspectDataDir(dir);
+    return await inspectDataDir(dir, where.logDir ?? dir);
   } catch (error) {
     // Only an unreadable directory gets here: every file's trouble is a reported problem.
     process.stderr.write(`zoo-data: cannot read ${dir}: ${String(error)}\n`);
@@ -38,12 +43,15 @@ async function inspect(dir: string): Promise<DataDirReport> {
   }
 }
 
-async function list(dir: string): Promise<void> {
-  print(formatListing(await inspect(dir)));
+async function list(dir: string, options: WhereOptions): Promise<void> {
+  print(formatListing(await inspect(dir, options)));
 }
 
-async function log(dir: string, options: { from?: bigint; to?: bigint }): Promise<void> {
-  const report = await inspect(dir);
+async function log(
+  dir: string,
+  options: WhereOptions & { from?: bigint; to?: bigint },
+): Promise<void> {
+  const report = await inspect(dir, options);
   const isShown = (value: bigint): boolean =>
     (options.from === undefined || value >= options.from) &&
     (options.to === undefined || value <= options.to);
@@ -60,8 +68,12 @@ async function log(dir: string, options: { from?: bigint; to?: bigint }): Promis
   if (report.problems.length > 0) print(formatProblems(report));
 }
 
-async function snapshot(dir: string, zxidText: string | undefined, options: { nodes: boolean }) {
-  const report = await inspect(dir);
+async function snapshot(
+  dir: string,
+  zxidText: string | undefined,
+  options: WhereOptions & { nodes: boolean },
+) {
+  const report = await inspect(dir, options);
   const wanted = zxidText === undefined ? undefined : zxid(zxidText);
   const found = report.snapshots.find((s) => wanted === undefined || s.zxid === wanted);
   if (found === undefined) {
@@ -76,8 +88,8 @@ async function snapshot(dir: string, zxidText: string | undefined, options: { no
   print(formatSnapshot(found, found.content, options.nodes));
 }
 
-async function verify(dir: string): Promise<void> {
-  const report = await inspect(dir);
+async function verify(dir: string, options: WhereOptions): Promise<void> {
+  const report = await inspect(dir, options);
   const records = report.segments.reduce((sum, segment) => sum + segment.records.length, 0);
   print([
     `${dir}: ${report.snapshots.length} snapshots, ${report.segments.length} log segments, ` +
@@ -89,6 +101,11 @@ async function verify(dir: string): Promise<void> {
   process.exitCode = exitCodes[code];
 }
 
+const logDirOption = [
+  '--log-dir <dir>',
+  'where the log segments are, when zoo.cfg’s dataLogDir put them outside <dir>',
+] as const;
+
 const program = new Command()
   .name('zoo-data')
   .description('Inspect a Zoo data directory (read-only; safe while a member runs)');
@@ -96,6 +113,7 @@ program
   .command('list')
   .description('snapshots and log segments: zxid ranges, sizes, line structure, problems')
   .argument('<dir>', 'a member’s data directory')
+  .option(...logDirOption)
   .action(list);
 program
   .command('log')
@@ -103,6 +121,7 @@ program
   .argument('<dir>', 'a member’s data directory')
   .option('--from <zxid>', 'only from this zxid on', zxid)
   .option('--to <zxid>', 'only up to this zxid', zxid)
+  .option(...logDirOption)
   .action(log);
 program
   .command('snapshot')
@@ -110,6 +129,7 @@ program
   .argument('<dir>', 'a member’s data directory')
   .argument('[zxid]', 'which snapshot (decimal, or hex as 0x…)')
   .option('--nodes', 'also list every node', false)
+  .option(...logDirOption)
   .action(snapshot);
 program
   .command('verify')
@@ -118,6 +138,7 @@ program
       'refuse, 2 when only a torn tail (which recovery cuts off) is wrong',
   )
   .argument('<dir>', 'a member’s data directory')
+  .option(...logDirOption)
   .action(verify);
 
 await program.parseAsync();

@@ -99,18 +99,21 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
     if (myid === null) {
       throw new InvalidArgumentError('--config needs --myid (or myid= in the file)');
     }
-    // zoo.cfg's dataDir, as ZooKeeper uses it, unless --data-dir or --in-memory says otherwise.
+    // zoo.cfg's dataDir (and dataLogDir for the txn log), as ZooKeeper uses them, unless
+    // --data-dir (everything there) or --in-memory says otherwise.
     const dataDir = flags.inMemory ? null : isDataDirGiven ? dataRoot : config.dataDir;
     const member = await startMember(config, {
       ...options,
       myid,
       dataDir,
+      ...(isDataDirGiven ? { dataLogDir: null } : {}),
       ...(isAdminPortGiven ? { adminPort } : {}),
     });
+    const logDir = dataDir !== null && !isDataDirGiven ? config.dataLogDir : null;
     const line =
       `Zoo member ${myid} of ${config.members.length} up: listening for clients at ` +
       `${member.instance.connectString}; it serves once a quorum of its peers is up ` +
-      `(${whereData(dataDir)})`;
+      `(${whereData(dataDir)}${logDir === null ? '' : `, txn log in ${logDir}`})`;
     return { line, close: () => member.close() };
   }
   if (flags.servers === 1 && flags.observers === 0) {

@@ -35,6 +35,14 @@ admin.enableServer=false
     ]);
   });
 
+  test('dataLogDir is read when given, and null (the log in dataDir) when not', () => {
+    expect(parseZooConfig('dataDir=/d\ndataLogDir=/fast/log')).toMatchObject({
+      dataDir: '/d',
+      dataLogDir: '/fast/log',
+    });
+    expect(parseZooConfig('dataDir=/d').dataLogDir).toBeNull();
+  });
+
   test('snapCount and autopurge.snapRetainCount (at least 3, as ZooKeeper keeps)', () => {
     expect(parseZooConfig('snapCount=5000\nautopurge.snapRetainCount=7')).toMatchObject({
       snapCount: 5000,

@@ -1,5 +1,6 @@
 // Parses a ZooKeeper-style `zoo.cfg` for running one member of an ensemble per host:
-// tickTime, clientPort, clientPortAddress, dataDir, initLimit, syncLimit, server.N lines, and
+// tickTime, clientPort, clientPortAddress, dataDir, dataLogDir, initLimit, syncLimit, server.N
+// lines, and
 // the member's own id (from `myid=` in the file, a `myid` file in dataDir, or the caller), and
 // the client limits maxClientCnxns and globalOutstandingLimit.
 
@@ -18,6 +19,11 @@ export interface ZooConfig {
   clientPort: number;
   clientPortAddress: string;
   dataDir: string | null;
+  /**
+   * Where the txn log goes, when not in dataDir (ZooKeeper keeps its version-2 log there and its
+   * snapshots and epoch files in dataDir, so the log can have a disk of its own).
+   */
+  dataLogDir: string | null;
   initLimitTicks: number;
   syncLimitTicks: number;
   myid: number | null;
@@ -65,6 +71,7 @@ export function parseZooConfig(text: string): ZooConfig {
     clientPort: 2181,
     clientPortAddress: '0.0.0.0',
     dataDir: null,
+    dataLogDir: null,
     initLimitTicks: 10,
     syncLimitTicks: 5,
     myid: null,
@@ -108,6 +115,9 @@ function applySetting(config: ZooConfig, key: string, value: string): void {
       return;
     case 'dataDir':
       config.dataDir = value;
+      return;
+    case 'dataLogDir':
+      config.dataLogDir = value;
       return;
     case 'initLimit':
       config.initLimitTicks = integerValue(key, value);

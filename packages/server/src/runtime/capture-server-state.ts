@@ -18,6 +18,8 @@ export interface ServerStateContext {
   isEnsemble: boolean;
   clientPort: number;
   dataDir: string;
+  /** zoo.cfg's dataLogDir, when the txn log is not in dataDir. */
+  dataLogDir?: string;
   startedAtMs: number;
   builtAtMs: number;
   traceMask: bigint;
@@ -64,7 +66,7 @@ export function captureServerState(context: ServerStateContext): ServerSnapshot 
       secureClientPort: -1,
       dataDir: context.dataDir,
       dataDirSize: 0,
-      dataLogDir: context.dataDir,
+      dataLogDir: context.dataLogDir ?? context.dataDir,
       dataLogSize: 0,
       tickTime: peer.options.tickMs,
       maxClientCnxns: 0,

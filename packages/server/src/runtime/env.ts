@@ -2,7 +2,7 @@
 // adapters/ implement it with Node (Date.now, setImmediate, fs); the simulator with virtual ones.
 
 import type { PersistOp } from '../core/replication/replication.js';
-import type { PeerMessage } from '../core/zab/messages.js';
+import type { OutgoingMessage } from '../core/zab/messages.js';
 
 /** Structured details of a log line (a JSON logger writes them as its `fields`). */
 export type LogFields = Readonly<Record<string, string | number | bigint | boolean | null>>;
@@ -35,9 +35,12 @@ export interface TxnLog {
   close(): Promise<void>;
 }
 
-/** Where messages to other members of the ensemble go (dropped while a link is down). */
+/**
+ * Where messages to other members of the ensemble go (dropped while a link is down). A SnapSend
+ * is read to its end or abandoned (messages.ts).
+ */
 export interface PeerSender {
-  send(to: number, message: PeerMessage): void;
+  send(to: number, message: OutgoingMessage): void;
 }
 
 export interface Env {

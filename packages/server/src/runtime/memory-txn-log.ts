@@ -43,7 +43,7 @@ export class MemoryTxnLog implements TxnLog {
         }
         case 'snapshot':
           // A snapshot replaces the history it covers (SNAP sync): older txns are not needed.
-          this.snapshot = op.snapshot;
+          this.snapshot = drainSnapshot(op.snapshot);
           this.txns.length = 0;
           break;
         case 'checkpoint': {

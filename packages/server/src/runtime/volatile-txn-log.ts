@@ -12,8 +12,8 @@ export class VolatileTxnLog implements TxnLog {
     let lastTxnZxid: bigint | null = null;
     for (const op of ops) {
       if (op.type === 'txns') lastTxnZxid = op.txns.at(-1)?.zxid ?? lastTxnZxid;
-      // Nothing reads a checkpoint back: let the tree stop keeping copies for it.
-      if (op.type === 'checkpoint') op.snapshot.abandon();
+      // Nothing reads a snapshot back: let the tree stop keeping copies for it.
+      if (op.type === 'checkpoint' || op.type === 'snapshot') op.snapshot.abandon();
     }
     done(lastTxnZxid);
   }

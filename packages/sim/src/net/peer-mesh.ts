@@ -3,8 +3,8 @@
 // the link (both ends see peerDisconnected) instead of vanishing; links redial with back-off
 // while the pair cannot reach each other, as the ws mesh does.
 
-import { decodePeerMessage, encodePeerMessage } from '@zoo/server/internals';
-import type { PeerInput, PeerMessage, PeerSender } from '@zoo/server/internals';
+import { decodePeerMessage, encodePeerMessage, snapMessages } from '@zoo/server/internals';
+import type { OutgoingMessage, PeerInput, PeerMessage, PeerSender } from '@zoo/server/internals';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { SimProcess } from '../node/sim-process.js';
@@ -80,8 +80,15 @@ export class PeerMesh {
     }
   }
 
-  private send(from: number, to: number, message: PeerMessage): void {
+  private send(from: number, to: number, message: OutgoingMessage): void {
     const link = this.link(from, to);
+    if (message.type === 'snapSend') {
+      // A SNAP goes as its head and parts, read from the leader's walk at once (the ws links
+      // pace it by the socket); on a link that is down nothing reads it.
+      if (!link.isUp) message.snapshot.abandon();
+      else for (const part of snapMessages(message.snapshot)) this.send(from, to, part);
+      return;
+    }
     if (!link.isUp) return;
     if (this.connectivity.blocks(from, to)) {
       // The packet is lost: TCP gives up on the connection rather than skipping a message.

@@ -1,5 +1,6 @@
 // What a data directory holds, by name and header only (no records read): its snapshots, newest
-// first, and its log segments in seq order. Recovery and purge both start here.
+// first, and its log segments in seq order — in zoo.cfg's dataLogDir when one is given, as
+// ZooKeeper keeps its txn log there and its snapshots in dataDir. Recovery and purge start here.
 
 import { basename, join } from 'node:path';
 import type { Logger } from '../../runtime/env.js';
@@ -15,6 +16,18 @@ import {
 } from './segment-file.js';
 import { snapshotZxidOf } from './snapshot-file.js';
 
+/** Where a member's files live: snapshots and epochs in `dataDir`, log segments in `logDir`. */
+export interface DataDirs {
+  dataDir: string;
+  /** zoo.cfg's dataLogDir; the same as dataDir when none is given. */
+  logDir: string;
+}
+
+/** The directories of a member that keeps everything in one. */
+export function oneDataDir(dataDir: string): DataDirs {
+  return { dataDir, logDir: dataDir };
+}
+
 export interface DataDirListing {
   /** Newest first. */
   snapshotZxids: bigint[];
@@ -29,22 +42,24 @@ export interface DataDirListing {
  */
 export async function listDataDir(
   disk: DiskFs,
-  dataDir: string,
-  logger: Logger,
-  isLive = false,
+  dirs: DataDirs,
+  options: { logger: Logger; isLive?: boolean },
 ): Promise<DataDirListing> {
-  const names = await disk.readdir(dataDir);
+  const { logger, isLive = false } = options;
+  const names = await disk.readdir(dirs.dataDir);
+  const logNames = dirs.logDir === dirs.dataDir ? names : await disk.readdir(dirs.logDir);
+  const logDir = dirs.logDir;
   const snapshotZxids = names
     .map(snapshotZxidOf)
     .filter((zxid) => zxid !== null)
     .sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-  const seqs = names
+  const seqs = logNames
     .map(segmentSeqOf)
     .filter((seq) => seq !== null)
     .sort((a, b) => a - b);
   const segments: SegmentHeader[] = [];
   for (const [index, seq] of seqs.entries()) {
-    const header = await readHeader(disk, dataDir, seq);
+    const header = await readHeader(disk, logDir, seq);
     if (header !== null) {
       segments.push(header);
       continue;
@@ -53,7 +68,7 @@ export async function listDataDir(
       throw new CorruptDataDirError(segmentName(seq), 'unreadable header before other segments');
     }
     if (isLive) continue;
-    await removeTornSegment(disk, join(dataDir, segmentName(seq)), logger);
+    await removeTornSegment(disk, join(logDir, segmentName(seq)), logger);
   }
   segments.forEach((header, index) => {
     const previous = segments[index - 1];
@@ -81,11 +96,11 @@ async function removeTornSegment(disk: DiskFs, path: string, logger: Logger): Pr
 
 async function readHeader(
   disk: DiskFs,
-  dataDir: string,
+  logDir: string,
   seq: number,
 ): Promise<SegmentHeader | null> {
   const file = segmentName(seq);
-  const fd = await disk.open(join(dataDir, file), 'r');
+  const fd = await disk.open(join(logDir, file), 'r');
   let bytes: Buffer;
   try {
     bytes = await disk.read(fd, segmentHeaderBytesMax, 0);

@@ -10,6 +10,7 @@ import {
   useTempDir,
   recordingLogger,
   listed,
+  snapshotOp,
 } from './testing/disk-fixtures.js';
 import { persist } from './testing/write-data-dir.js';
 
@@ -32,7 +33,7 @@ describe('openDataDir', () => {
     const txns = createTxns(0x200000001n, 5);
     await persist(first.txnLog, [
       { type: 'epochs', acceptedEpoch: 2, currentEpoch: 2 },
-      { type: 'snapshot', snapshot },
+      snapshotOp(snapshot),
       { type: 'txns', txns },
     ]);
     await first.close();

@@ -1,9 +1,11 @@
 // A member's data directory opened for use, in the one safe order: lock it, recover what it
 // holds, then open the txn log after it. What startServer / startCluster will call to boot a
 // member from disk (DurableState and the Peer's recovered snapshot come from `recovered`).
+// With zoo.cfg's dataLogDir the log segments live there, and that directory is locked too.
 
 import type { Logger } from '../../runtime/env.js';
-import { lockDataDir, type LockOptions } from './data-dir-lock.js';
+import { lockDataDir, type DataDirLock, type LockOptions } from './data-dir-lock.js';
+import type { DataDirs } from './data-dir-listing.js';
 import type { DiskFs } from './disk-fs.js';
 import { DiskTxnLog } from './disk-txn-log.js';
 import { purge } from './purge.js';
@@ -18,6 +20,8 @@ export interface OpenDataDirOptions {
   lock?: LockOptions;
   /** See DiskTxnLogOptions.afterSnapshot. */
   afterSnapshot?: () => Promise<void>;
+  /** zoo.cfg's dataLogDir: where the log segments go (dataDir when unset). */
+  logDir?: string;
 }
 
 export interface OpenDataDir {
@@ -35,11 +39,13 @@ export async function openDataDir(
 ): Promise<OpenDataDir> {
   const { logger, fs } = options;
   const disk = fs === undefined ? {} : { fs };
-  const lock = await lockDataDir(dataDir, options.lock);
+  const dirs: DataDirs = { dataDir, logDir: options.logDir ?? dataDir };
+  const lock = await lockDirs(dirs, options.lock);
   try {
-    const recovered = await recover(dataDir, { logger, ...disk });
+    const recovered = await recover(dataDir, { logger, logDir: dirs.logDir, ...disk });
     const txnLog = await DiskTxnLog.open({
       dataDir,
+      logDir: dirs.logDir,
       resume: recovered.resume,
       onFatal: options.onFatal,
       logger,
@@ -50,7 +56,7 @@ export async function openDataDir(
     return {
       recovered,
       txnLog,
-      purge: (retainCount) => purge(dataDir, retainCount, { logger, ...disk }),
+      purge: (retainCount) => purge(dirs, retainCount, { logger, ...disk }),
       async close() {
         try {
           await txnLog.close();
@@ -63,4 +69,27 @@ export async function openDataDir(
     await lock.release();
     throw error;
   }
+}
+
+/** Locks dataDir, and the log's directory when it is another one (both, or neither). */
+async function lockDirs(dirs: DataDirs, options: LockOptions | undefined): Promise<DataDirLock> {
+  const dataLock = await lockDataDir(dirs.dataDir, options);
+  if (dirs.logDir === dirs.dataDir) return dataLock;
+  let logLock: DataDirLock;
+  try {
+    logLock = await lockDataDir(dirs.logDir, options);
+  } catch (error) {
+    await dataLock.release();
+    throw error;
+  }
+  return {
+    dataDir: dirs.dataDir,
+    async release() {
+      try {
+        await logLock.release();
+      } finally {
+        await dataLock.release();
+      }
+    },
+  };
 }

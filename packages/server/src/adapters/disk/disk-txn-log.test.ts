@@ -14,6 +14,7 @@ import {
   recordingDiskFs,
   recordingLogger,
   listed,
+  snapshotOp,
 } from './testing/disk-fixtures.js';
 import { openDiskLog, persist } from './testing/write-data-dir.js';
 
@@ -112,10 +113,7 @@ describe('DiskTxnLog', () => {
     await persist(log, [{ type: 'txns', txns: createTxns(0x100000001n, 5) }]);
     const snapshot = createSnapshot(0x200000003n);
     const after = createTxns(0x200000004n, 4);
-    await persist(log, [
-      { type: 'snapshot', snapshot },
-      { type: 'txns', txns: after },
-    ]);
+    await persist(log, [snapshotOp(snapshot), { type: 'txns', txns: after }]);
     await log.close();
     const recovered = await recover(temp.dir, { logger });
     expect(listed(recovered.snapshot)).toEqual(snapshot);

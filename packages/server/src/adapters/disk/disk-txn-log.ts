@@ -10,7 +10,7 @@
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
-import { streamOfSnapshot, type TreeSnapshot } from '../../core/tree/tree-snapshot.js';
+import type { SnapshotStream } from '../../core/tree/tree-snapshot.js';
 import type { Logger, TxnLog } from '../../runtime/env.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
@@ -26,7 +26,10 @@ import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 export const segmentBytesDefault = 64 * 1024 * 1024;
 
 export interface DiskTxnLogOptions {
+  /** Snapshots and the epochs file go here. */
   dataDir: string;
+  /** Log segments go here (zoo.cfg's dataLogDir); dataDir when unset. */
+  logDir?: string;
   /** From recover(): where the log goes on. */
   resume: LogResume;
   /** A write or fsync failed: the member must stop acknowledging (nothing more is written). */
@@ -338,13 +341,13 @@ export class DiskTxnLog implements TxnLog {
     }
   }
 
-  /** A snapshot replaces the log it covers: it is written, then a new line of the log starts. */
-  private async restartAt(snapshot: TreeSnapshot): Promise<void> {
+  /**
+   * A snapshot replaces the log it covers: it is written (read a chunk at a time from the new
+   * tree, which goes on applying meanwhile), then a new line of the log starts.
+   */
+  private async restartAt(snapshot: SnapshotStream): Promise<void> {
     await this.flush();
-    await writeSnapshot(this.disk, this.options.dataDir, {
-      snapshot: streamOfSnapshot(snapshot),
-      fromSeq: this.seq,
-    });
+    await writeSnapshot(this.disk, this.options.dataDir, { snapshot, fromSeq: this.seq });
     this.baseZxid = snapshot.zxid;
     await this.startSegment(true);
   }
@@ -355,18 +358,18 @@ export class DiskTxnLog implements TxnLog {
    * extends the file sparsely: cheap to create, and zeros where no record was written.
    */
   private async startSegment(startsLine: boolean): Promise<void> {
-    const { dataDir } = this.options;
+    const logDir = this.options.logDir ?? this.options.dataDir;
     const previous = this.fd;
     this.fd = null;
     if (previous !== null) await this.disk.close(previous);
     const header = encodeSegmentHeader({ seq: this.seq, baseZxid: this.baseZxid, startsLine });
-    const fd = await this.disk.open(segmentPath(dataDir, this.seq), 'wx');
+    const fd = await this.disk.open(segmentPath(logDir, this.seq), 'wx');
     this.fd = fd;
     await this.disk.write(fd, header, 0);
     if (header.length < this.segmentBytes) await this.disk.ftruncate(fd, this.segmentBytes);
     await this.disk.fsync(fd);
-    await fsyncDirectory(this.disk, dataDir);
-    this.options.logger.debug(`txn log ${dataDir}: started ${segmentName(this.seq)}`);
+    await fsyncDirectory(this.disk, logDir);
+    this.options.logger.debug(`txn log ${logDir}: started ${segmentName(this.seq)}`);
     if (startsLine) this.lineSegments = [];
     this.lineSegments.push({ seq: this.seq, firstZxid: null });
     this.seq++;

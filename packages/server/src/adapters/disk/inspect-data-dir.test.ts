@@ -12,6 +12,7 @@ import {
   lastSegmentRecords,
   tearLastRecord,
   useTempDir,
+  snapshotOp,
 } from './testing/disk-fixtures.js';
 import { writeDataDir } from './testing/write-data-dir.js';
 
@@ -42,7 +43,7 @@ async function writeTwoLines(dir: string): Promise<void> {
   batches.push([{ type: 'truncate', afterZxid: 0x100000380n }]);
   batches.push([{ type: 'txns', txns: createTxns(0x200000001n, 5) }]);
   batches.push([{ type: 'epochs', acceptedEpoch: 3, currentEpoch: 3 }]);
-  batches.push([{ type: 'snapshot', snapshot: createSnapshot(0x300000000n) }]);
+  batches.push([snapshotOp(createSnapshot(0x300000000n))]);
   batches.push([{ type: 'txns', txns: createTxns(0x300000001n, 10) }]);
   await writeDataDir(dir, batches);
 }

@@ -1,6 +1,7 @@
 // The data-directory inspector's one read of a directory (zoo-data): every file named and read,
 // every checksum and record checked, nothing written — not even the repairs recovery makes —
-// and no lock taken, so it runs beside a live member. Problems are collected, not thrown.
+// and no lock taken, so it runs beside a live member. Problems are collected, not thrown. With
+// zoo.cfg's dataLogDir the segments are read from there, snapshots and epochs from the dir.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -40,6 +41,8 @@ export interface Problem {
 
 export interface DataDirReport {
   dir: string;
+  /** Where the log segments were read (zoo.cfg's dataLogDir); `dir` when the same. */
+  logDir: string;
   /** Null when the file is unreadable (see `problems`); zeros when there is none. */
   epochs: Epochs | null;
   /** The pid in the lock file, or null without one. */
@@ -53,21 +56,24 @@ export interface DataDirReport {
   problems: Problem[];
 }
 
-export async function inspectDataDir(dir: string): Promise<DataDirReport> {
+export async function inspectDataDir(dir: string, logDir = dir): Promise<DataDirReport> {
   const names = await readdir(dir);
+  const logNames = logDir === dir ? names : await readdir(logDir);
   const problems: Problem[] = [];
   const snapshots = await inspectSnapshots(dir, names, problems);
-  const segments = await inspectSegments(dir, names, problems);
+  const segments = await inspectSegments(logDir, logNames, problems);
   checkLines(segments, problems);
   const known = new Set([...snapshots, ...segments].map((report) => report.file));
   known.add(epochsFileName).add(lockFileName);
+  const others = new Set([...names, ...logNames].filter((name) => !known.has(name)));
   return {
     dir,
+    logDir,
     epochs: await inspectEpochs(dir, problems),
     lockPid: await readLockPid(dir),
     snapshots,
     segments,
-    otherFiles: names.filter((name) => !known.has(name)).sort(),
+    otherFiles: [...others].sort(),
     problems,
   };
 }

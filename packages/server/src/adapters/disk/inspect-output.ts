@@ -35,7 +35,8 @@ export function formatListing(report: DataDirReport): string[] {
       : `acceptedEpoch ${report.epochs.acceptedEpoch}, currentEpoch ${report.epochs.currentEpoch}`;
   const lines = [`${report.dir}: ${lock}; ${epochs}`, `snapshots (${report.snapshots.length}):`];
   for (const snapshot of report.snapshots) lines.push(`  ${formatSnapshotLine(snapshot)}`);
-  lines.push(`log segments (${report.segments.length}):`);
+  const where = report.logDir === report.dir ? '' : ` in ${report.logDir}`;
+  lines.push(`log segments${where} (${report.segments.length}):`);
   for (const segment of report.segments) lines.push(`  ${formatSegmentLine(segment)}`);
   if (report.otherFiles.length > 0) lines.push(`other files: ${report.otherFiles.join(', ')}`);
   lines.push(...formatProblems(report));

@@ -11,6 +11,7 @@ import {
   flipBit,
   useTempDir,
   recordingLogger,
+  snapshotOp,
 } from './testing/disk-fixtures.js';
 import { writeDataDir } from './testing/write-data-dir.js';
 
@@ -24,7 +25,7 @@ async function writeHistory(): Promise<void> {
   const batches: PersistOp[][] = [[{ type: 'txns', txns: createTxns(1n, 10) }]];
   for (let i = 1; i <= 4; i++) {
     const zxid = BigInt(i * 10);
-    batches.push([{ type: 'snapshot', snapshot: createSnapshot(zxid) }]);
+    batches.push([snapshotOp(createSnapshot(zxid))]);
     batches.push([{ type: 'txns', txns: createTxns(zxid + 1n, 10) }]);
   }
   await writeDataDir(temp.dir, batches, { segmentBytes: 1024 });

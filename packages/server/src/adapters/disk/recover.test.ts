@@ -14,6 +14,7 @@ import {
   recordingLogger,
   tearLastRecord,
   listed,
+  snapshotOp,
 } from './testing/disk-fixtures.js';
 import { openDiskLog, persist, writeDataDir } from './testing/write-data-dir.js';
 
@@ -125,10 +126,10 @@ async function writeCase(snapshotCase: SnapshotCase, logCase: LogCase) {
   const base = snapshotCase === 'no snapshot' ? 0x100000000n : newest.zxid;
   const after = logCase === 'empty log' ? [] : createTxns(base + 1n, 4);
   const batches: PersistOp[][] = [];
-  if (snapshotCase === 'one snapshot') batches.push([{ type: 'snapshot', snapshot: newest }]);
+  if (snapshotCase === 'one snapshot') batches.push([snapshotOp(newest)]);
   if (snapshotCase === 'two snapshots, the newest corrupt') {
-    batches.push([{ type: 'snapshot', snapshot: old }], [{ type: 'txns', txns: beforeNewest }]);
-    batches.push([{ type: 'snapshot', snapshot: newest }]);
+    batches.push([snapshotOp(old)], [{ type: 'txns', txns: beforeNewest }]);
+    batches.push([snapshotOp(newest)]);
   }
   if (after.length > 0) batches.push([{ type: 'txns', txns: after }]);
   await writeDataDir(temp.dir, batches);
@@ -162,9 +163,9 @@ describe('recover: snapshots × logs', () => {
 
   test('a corrupt newest snapshot whose older log does not reach it is refused', async () => {
     await writeDataDir(temp.dir, [
-      [{ type: 'snapshot', snapshot: createSnapshot(0x100000005n) }],
+      [snapshotOp(createSnapshot(0x100000005n))],
       [{ type: 'txns', txns: createTxns(0x100000006n, 2) }],
-      [{ type: 'snapshot', snapshot: createSnapshot(0x200000004n) }],
+      [snapshotOp(createSnapshot(0x200000004n))],
       [{ type: 'txns', txns: createTxns(0x200000005n, 2) }],
     ]);
     flipBit(join(temp.dir, snapshotName(0x200000004n)), -10);
@@ -174,7 +175,7 @@ describe('recover: snapshots × logs', () => {
   });
 
   test('the only snapshot corrupt, its log gone: refused', async () => {
-    await writeDataDir(temp.dir, [[{ type: 'snapshot', snapshot: createSnapshot(0x5n) }]]);
+    await writeDataDir(temp.dir, [[snapshotOp(createSnapshot(0x5n))]]);
     const log = await openDiskLog(temp.dir);
     await persist(log, [{ type: 'txns', txns: createTxns(0x6n, 2) }]);
     await log.close();

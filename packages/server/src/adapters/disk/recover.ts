@@ -46,6 +46,8 @@ export interface RecoveredState extends Epochs {
 export interface RecoverOptions {
   logger: Logger;
   fs?: DiskFs;
+  /** Where the log segments are (zoo.cfg's dataLogDir); dataDir when unset. */
+  logDir?: string;
 }
 
 export async function recover(dataDir: string, options: RecoverOptions): Promise<RecoveredState> {
@@ -56,7 +58,9 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
     logger.warn(`data dir ${dataDir}: ${message}`);
     repairs.push(message);
   };
+  const logDir = options.logDir ?? dataDir;
   await disk.mkdir(dataDir);
+  if (logDir !== dataDir) await disk.mkdir(logDir);
   for (const name of await disk.readdir(dataDir)) {
     // A snapshot or epochs file whose write a crash interrupted before its rename.
     if (/^(snapshot\.[0-9a-f]{16}|epochs)\.tmp$/.test(name)) {
@@ -64,9 +68,9 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
     }
   }
   const epochs = await readEpochs(disk, dataDir);
-  const listing = await listDataDir(disk, dataDir, logger);
+  const listing = await listDataDir(disk, { dataDir, logDir }, { logger });
   const base = await newestReadableSnapshot({ disk, dataDir, listing }, report);
-  const context = { disk, dataDir, listing, report };
+  const context = { disk, dataDir, logDir, listing, report };
   const { log, resume } = await replayLog(context, base);
   const baseText = base.snapshot === null ? 'the empty tree' : snapshotName(base.snapshot.zxid);
   logger.info(`data dir ${dataDir}: recovered ${baseText} and ${log.length} txns after it`);
@@ -84,12 +88,13 @@ interface Base {
 interface ReplayContext {
   disk: DiskFs;
   dataDir: string;
+  logDir: string;
   listing: DataDirListing;
   report: (message: string) => void;
 }
 
 async function newestReadableSnapshot(
-  context: Omit<ReplayContext, 'report'>,
+  context: Omit<ReplayContext, 'report' | 'logDir'>,
   report: (message: string) => void,
 ): Promise<Base> {
   const { snapshotZxids } = context.listing;
@@ -207,7 +212,7 @@ async function replayOne(
   header: SegmentHeader,
   options: ReplayOptions,
 ): Promise<void> {
-  const path = segmentPath(context.dataDir, header.seq);
+  const path = segmentPath(context.logDir, header.seq);
   const file = segmentName(header.seq);
   const torn = replaySegment(await context.disk.readFile(path), file, options);
   if (torn === null) return;

@@ -6,13 +6,9 @@
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Response } from '@zoo/client/protocol';
 import { DataTree } from '../tree/data-tree.js';
-import type {
-  RestorableSnapshot,
-  SnapshotSession,
-  SnapshotStream,
-  TreeSnapshot,
-} from '../tree/tree-snapshot.js';
+import type { RestorableSnapshot, SnapshotSession, SnapshotStream } from '../tree/tree-snapshot.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
+import { RestoredTree, beginTreeRestore } from './snap-restore.js';
 import { streamOfWalk } from '../tree/snapshot-walk.js';
 import { PendingChanges } from '../prep/pending-changes.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
@@ -31,6 +27,8 @@ import { StandaloneReplication } from '../replication/standalone-replication.js'
 import type {
   ForwardedRequestMessage,
   ReplicatedState,
+  SnapshotHead,
+  SnapshotRestore,
   Replication,
   ReplicationEffect,
   ReplicationRole,
@@ -79,7 +77,7 @@ export class Peer implements ReplicatedState, RequestContext {
     this.pipeline = new RequestPipeline(this);
     this.checkpoints = new CheckpointSchedule(this.options.snapCount, this.options.serverId);
     this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
-    if (recovered !== null) this.restoreSnapshot(recovered);
+    if (recovered !== null) this.install(DataTree.fromSnapshot(recovered), recovered.sessions);
     this.replication =
       createReplication === undefined
         ? new StandaloneReplication(this.options.serverId, this)
@@ -227,12 +225,12 @@ export class Peer implements ReplicatedState, RequestContext {
   }
 
   /** The applied state, read while txns go on applying: a large tree is not copied at once. */
-  private beginCheckpoint(): SnapshotStream {
+  streamSnapshot(): SnapshotStream {
     return streamOfWalk(this.currentTree.beginSnapshotWalk(), this.sessionList());
   }
 
-  takeSnapshot(): TreeSnapshot {
-    return { ...this.currentTree.snapshot(), sessions: this.sessionList() };
+  beginRestore(head: SnapshotHead): SnapshotRestore {
+    return beginTreeRestore(head);
   }
 
   private sessionList(): SnapshotSession[] {
@@ -252,7 +250,8 @@ export class Peer implements ReplicatedState, RequestContext {
           this.checkpoints.noteApplied();
           break;
         case 'restore':
-          this.restoreSnapshot(effect.snapshot);
+          assert(effect.snapshot instanceof RestoredTree, 'a SNAP state this peer built');
+          this.install(effect.snapshot.tree, effect.snapshot.sessions);
           this.checkpoints.restart();
           break;
         case 'roleChanged':
@@ -275,17 +274,17 @@ export class Peer implements ReplicatedState, RequestContext {
       this.checkpoints.restart();
       // One at a time: while the last one is still being read, this one is skipped (ZooKeeper's
       // "too busy to snap"); the log keeps its txns until the next.
-      if (!this.currentTree.isWalking) this.replication.checkpoint(this.beginCheckpoint());
+      if (!this.currentTree.isWalking) this.replication.checkpoint(this.streamSnapshot());
     }
   }
 
-  private restoreSnapshot(snapshot: RestorableSnapshot): void {
-    this.currentTree = DataTree.fromSnapshot(snapshot);
+  /** The tree and sessions of a snapshot (recovered from disk, or built from a SNAP). */
+  private install(tree: DataTree, sessions: readonly SnapshotSession[]): void {
+    this.currentTree = tree;
     this.pending = new PendingChanges(this.currentTree);
     for (const session of [...this.sessions.sessions()]) this.sessions.remove(session.sessionId);
-    for (const session of snapshot.sessions)
+    for (const session of sessions)
       this.sessions.add(session.sessionId, session.timeoutMs, this.nowMs);
-    assert(this.lastAppliedZxid() === snapshot.zxid, 'the snapshot restored its zxid');
   }
 
   private roleChanged(role: ReplicationRole, isServing: boolean): void {

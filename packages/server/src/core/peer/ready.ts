@@ -3,7 +3,7 @@
 
 import type { ConnectResponse, Notification, Reply } from '@zoo/client/protocol';
 import type { PersistOp, ReplicationOutput } from '../replication/replication.js';
-import type { PeerEnvelope } from '../zab/messages.js';
+import type { OutgoingEnvelope } from '../zab/messages.js';
 
 export type ClientMessage =
   | { kind: 'connectResponse'; connectionId: number; response: ConnectResponse }
@@ -14,11 +14,11 @@ export type ClientMessage =
 
 export interface Ready {
   /** Messages to other peers that may go before the local write (proposals, commits, pings). */
-  send: PeerEnvelope[];
+  send: OutgoingEnvelope[];
   /** Durable writes (txns, truncation, snapshot, epochs) to make before `sendAfterPersist`. */
   persist: PersistOp[];
   /** Messages that may only leave once `persist` is durable (ACKs, epoch ACKs). */
-  sendAfterPersist: PeerEnvelope[];
+  sendAfterPersist: OutgoingEnvelope[];
   /** Client-bound messages in the order they must reach each connection. */
   messages: ClientMessage[];
 }
@@ -33,7 +33,7 @@ export function describeReady(ready: Ready): string {
 
 /** Where the parts of a Ready go; the loop, the core's test harness and the zab test network. */
 export interface ReadyTarget {
-  send(envelope: PeerEnvelope): void;
+  send(envelope: OutgoingEnvelope): void;
   /** Makes `ops` durable, then calls `done` with the last txn's zxid — at once or later. */
   persist(ops: readonly PersistOp[], done: (lastTxnZxid: bigint | null) => void): void;
   /** Steps `{ type: 'persisted', upTo }` into the peer: the self-ACK of the batch. */

@@ -3,8 +3,8 @@
 // applies commits; replication decides zxids, durability order and what is committed.
 
 import type { Txn } from '../tree/txn.js';
-import type { SnapshotStream, TreeSnapshot } from '../tree/tree-snapshot.js';
-import type { PeerEnvelope, PeerMessage, RequestOrigin } from '../zab/messages.js';
+import type { SnapshotNode, SnapshotSession, SnapshotStream } from '../tree/tree-snapshot.js';
+import type { OutgoingEnvelope, PeerMessage, RequestOrigin } from '../zab/messages.js';
 
 export type ReplicationRole = 'looking' | 'leading' | 'following' | 'observing';
 
@@ -12,7 +12,8 @@ export type ReplicationRole = 'looking' | 'leading' | 'following' | 'observing';
 export type PersistOp =
   | { type: 'txns'; txns: Txn[] }
   | { type: 'truncate'; afterZxid: bigint }
-  | { type: 'snapshot'; snapshot: TreeSnapshot }
+  /** A SNAP's state, read from the new tree while it goes on applying (a walk of it). */
+  | { type: 'snapshot'; snapshot: SnapshotStream }
   /**
    * A periodic snapshot of the applied state (ZooKeeper's takeSnapshot every snapCount txns).
    * Unlike a SNAP's 'snapshot' it keeps the history: `tail` is every txn logged after
@@ -23,9 +24,9 @@ export type PersistOp =
   | { type: 'epochs'; acceptedEpoch: number; currentEpoch: number };
 
 export interface ReplicationOutput {
-  send: PeerEnvelope[];
+  send: OutgoingEnvelope[];
   persist: PersistOp[];
-  sendAfterPersist: PeerEnvelope[];
+  sendAfterPersist: OutgoingEnvelope[];
 }
 
 export type ForwardedRequestMessage = Extract<PeerMessage, { type: 'request' }>;
@@ -37,8 +38,8 @@ export type ForwardedRequestMessage = Extract<PeerMessage, { type: 'request' }>;
 export type ReplicationEffect =
   /** A committed txn, in zxid order, exactly once: apply it to the tree. */
   | { type: 'apply'; txn: Txn }
-  /** A SNAP replaced the state: install it (the log already starts after it). */
-  | { type: 'restore'; snapshot: TreeSnapshot }
+  /** A SNAP replaced the state: install this one, built from it (the log starts after it). */
+  | { type: 'restore'; snapshot: RestoredState }
   | { type: 'roleChanged'; role: ReplicationRole; leader: number | null; isServing: boolean }
   /** Leader: a learner forwarded a client's request; prepare and propose it. */
   | { type: 'forwarded'; from: number; message: ForwardedRequestMessage }
@@ -53,7 +54,36 @@ export type ReplicationEffect =
  */
 export interface ReplicatedState {
   lastAppliedZxid(): bigint;
-  takeSnapshot(): TreeSnapshot;
+  /**
+   * The applied state as a stream, read a chunk at a time while txns go on applying (a SNAP to
+   * a learner; nothing is copied at once). Its reader must read it to its end or abandon it.
+   */
+  streamSnapshot(): SnapshotStream;
+  /**
+   * A new state, built from a SNAP's nodes as they arrive. It does not touch this state: a
+   * 'restore' effect installs what it finished.
+   */
+  beginRestore(head: SnapshotHead): SnapshotRestore;
+}
+
+/** What a SNAP announces before its nodes: its zxid, how many nodes follow, the sessions. */
+export interface SnapshotHead {
+  zxid: bigint;
+  nodeCount: number;
+  sessions: readonly SnapshotSession[];
+}
+
+/** A state being built from a SNAP, a part at a time (ReplicatedState.beginRestore). */
+export interface SnapshotRestore {
+  /** Takes the next nodes in snapshot order: what is wrong with them (refuse it), or null. */
+  add(nodes: readonly SnapshotNode[]): string | null;
+  /** After the last node: the state to install, and its snapshot to make durable. */
+  finish(): { state: RestoredState; snapshot: SnapshotStream };
+}
+
+/** A state built from a SNAP, opaque to replication; the host that built it installs it. */
+export interface RestoredState {
+  readonly zxid: bigint;
 }
 
 /** Every call that can decide something returns what the peer must carry out. */

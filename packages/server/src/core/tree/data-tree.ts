@@ -14,6 +14,7 @@ import { treeDigest } from './tree-digest.js';
 import { snapshotNodes, zNodeOfSnapshot, type SnapshotNode } from './tree-snapshot.js';
 import { snapshotNodeProblem } from './snapshot-node-problem.js';
 import { SnapshotWalk } from './snapshot-walk.js';
+import type { TreeRestore } from './tree-restore.js';
 import { countDescendants, findReapable } from './reapable-nodes.js';
 import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
 import type { TreeEvent, TxnResult } from './tree-results.js';
@@ -42,8 +43,8 @@ export class DataTree {
   private readonly quotas = new QuotaStats(this.nodes, (path, node) =>
     this.beforeChange(path, node),
   );
-  /** The snapshot walk in progress, which must see nodes as they were when it began. */
-  private walk: SnapshotWalk | null = null;
+  /** Snapshot walks in progress (a checkpoint's, SNAPs'), which must see nodes as they began. */
+  private walks: SnapshotWalk[] = [];
   private walkGeneration = 0;
   /** Sum of path lengths and data lengths (ZooKeeper: nodeDataSize). */
   private dataSize = 0;
@@ -74,24 +75,23 @@ export class DataTree {
   }
 
   /**
-   * Starts a snapshot of the tree as it is now, read a chunk at a time (SnapshotWalk.next) while
-   * txns go on applying. One walk at a time: call it only when isWalking is false.
+   * A snapshot read a chunk at a time while txns go on applying. Walks may overlap (checkpoint,
+   * SNAPs): a node marks the last walk that read it, so another may copy it needlessly, never miss.
    */
   beginSnapshotWalk(): SnapshotWalk {
-    assert(this.walk === null, 'a snapshot walk began while another was in progress');
     const walk = new SnapshotWalk(this.nodes, this.lastZxid, ++this.walkGeneration, () => {
-      if (this.walk === walk) this.walk = null;
+      this.walks = this.walks.filter((other) => other !== walk);
     });
-    this.walk = walk;
+    this.walks.push(walk);
     return walk;
   }
 
   get isWalking(): boolean {
-    return this.walk !== null;
+    return this.walks.length > 0;
   }
 
   private beforeChange(path: string, node: MutableZNode): void {
-    this.walk?.preserve(path, node);
+    for (const walk of this.walks) walk.preserve(path, node);
   }
 
   /** Every node, parents first (tree-snapshot.ts), at lastZxid. ZooKeeper: DataTree.serialize. */
@@ -99,12 +99,19 @@ export class DataTree {
     return { zxid: this.lastZxid, nodes: snapshotNodes(this.nodes) };
   }
 
-  /**
-   * The tree that took `snapshot`: same digest, stats, child order, indexes and lastZxid. Like
-   * ZooKeeper's DataTree.deserialize it rebuilds the ephemeral lists from the nodes, so a session
-   * whose ephemerals were all deleted has no (empty) entry until it makes another.
-   */
+  /** The tree that took `snapshot` (same digest, stats, child order, indexes and lastZxid). Like
+   * ZooKeeper's DataTree.deserialize, a session whose ephemerals are all gone has no entry. */
   static fromSnapshot(snapshot: { zxid: bigint; nodes: Iterable<SnapshotNode> }): DataTree {
+    const restore = DataTree.restore(snapshot.zxid);
+    for (const node of snapshot.nodes) {
+      const problem = restore.add(node);
+      if (problem !== null) assert(false, `snapshot node ${node.path}: ${problem}`);
+    }
+    return restore.finish();
+  }
+
+  /** fromSnapshot a node at a time (a SNAP's parts, as they come); a bad node is named. */
+  static restore(zxid: bigint): TreeRestore<DataTree> {
     const tree = new DataTree();
     for (const node of tree.nodes.values()) tree.acls.release(node.acl);
     tree.nodes.clear();
@@ -112,33 +119,38 @@ export class DataTree {
     // Pre-order lists siblings together: one parent lookup serves a whole run of them.
     let parentPath = '';
     let parent: MutableZNode | undefined;
-    for (const node of snapshot.nodes) {
-      // Checked in place: slicing out each node's parent path costs a string per node.
-      if (parent === undefined || !isChildOf(node.path, parentPath)) {
-        parentPath = node.path === '/' ? '' : parentOf(node.path);
-        parent = tree.nodes.get(parentPath);
-      }
-      tree.restoreNode(node, snapshot.zxid, parent);
-    }
-    assert(tree.nodes.has('/'), 'snapshot has no root');
-    tree.quotas.rebuild();
-    tree.lastZxid = snapshot.zxid;
-    // No O(n) invariants() pass here: restoreNode checks each node as it links it, and a
-    // million-node recovery is measured in seconds (tests and the simulator still run it).
-    return tree;
+    return {
+      add(node) {
+        // Checked in place: slicing out each node's parent path costs a string per node.
+        if (parent === undefined || !isChildOf(node.path, parentPath)) {
+          parentPath = node.path === '/' ? '' : parentOf(node.path);
+          parent = tree.nodes.get(parentPath);
+        }
+        return tree.restoreNode(node, zxid, parent);
+      },
+      finish() {
+        assert(tree.nodes.has('/'), 'snapshot has no root');
+        tree.quotas.rebuild();
+        tree.lastZxid = zxid;
+        // No O(n) invariants() pass here: restoreNode checks each node as it links it, and a
+        // million-node recovery is measured in seconds (tests and the simulator still run it).
+        return tree;
+      },
+    };
   }
 
   /** Checks one snapshot node (parents come first) and links it; messages are built on failure. */
-  private restoreNode(s: SnapshotNode, zxid: bigint, parent: MutableZNode | undefined): void {
+  private restoreNode(s: SnapshotNode, zxid: bigint, parent?: MutableZNode): string | null {
     const problem = snapshotNodeProblem(s, zxid, this.nodes.size === 0, parent);
-    if (problem !== null) assert(false, `snapshot node ${s.path}: ${problem}`);
+    if (problem !== null) return problem;
     const node = zNodeOfSnapshot(s, this.acls.intern(s.acl));
     const size = this.nodes.size;
     this.nodes.set(s.path, node);
-    if (this.nodes.size === size) assert(false, `snapshot node ${s.path}: listed twice`);
+    if (this.nodes.size === size) return 'listed twice'; // the whole restore is refused
     parent?.addChild(node);
     this.dataSize += s.path.length + node.dataLength;
     this.track(s.path, node.ephemeralOwner);
+    return null;
   }
 
   /** Applies one committed txn. Txns must come in increasing zxid order. */

@@ -63,13 +63,15 @@ function sendSyncStart(
       outbox.sendNow(to, { type: 'diff', zxid: log.committedZxid });
       return plan.truncZxid;
     case 'snap': {
-      const snapshot = replicated.takeSnapshot();
+      // A walk of the tree, not a copy: the transport reads it as the link drains, while this
+      // leader goes on committing; the txns after its zxid follow it on the link, as here.
+      const snapshot = replicated.streamSnapshot();
       // The leader applies exactly what is committed, so its state is the committed prefix.
       assert(
         snapshot.zxid === log.appliedZxid && log.appliedZxid === log.committedZxid,
         () => `snapshot at ${hexZxid(snapshot.zxid)}, committed ${hexZxid(log.committedZxid)}`,
       );
-      outbox.sendNow(to, { type: 'snap', snapshot });
+      outbox.sendNow(to, { type: 'snapSend', snapshot });
       return snapshot.zxid;
     }
   }

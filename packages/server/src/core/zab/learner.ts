@@ -5,6 +5,7 @@
 
 import { assert } from '@zoo/client/protocol';
 import type { Txn } from '../tree/txn.js';
+import type { SnapshotRestore } from '../replication/replication.js';
 import type { PeerMessage, RequestOrigin } from './messages.js';
 import type { ZabContext } from './zab-types.js';
 import { epochOf, hexZxid } from './zxid.js';
@@ -13,11 +14,18 @@ type Message<T extends PeerMessage['type']> = Extract<PeerMessage, { type: T }>;
 
 /**
  * discovery: FOLLOWERINFO sent · epochAcked: ACKEPOCH sent · truncated: TRUNC done, DIFF next ·
- * syncing: taking the sync txns · newLeaderAcked: history and epoch durable, ACK sent ·
- * serving: UPTODATE arrived.
+ * snapping: taking a SNAP's parts · syncing: taking the sync txns · newLeaderAcked: history and
+ * epoch durable, ACK sent · serving: UPTODATE arrived.
  */
 export type LearnerStage =
-  'discovery' | 'epochAcked' | 'truncated' | 'syncing' | 'newLeaderAcked' | 'serving';
+  'discovery' | 'epochAcked' | 'truncated' | 'snapping' | 'syncing' | 'newLeaderAcked' | 'serving';
+
+/** A SNAP being received: the state built so far, and how many nodes are still to come. */
+interface SnapInProgress {
+  zxid: bigint;
+  restore: SnapshotRestore;
+  nodesLeft: number;
+}
 
 export class Learner {
   private stage: LearnerStage = 'discovery';
@@ -25,6 +33,8 @@ export class Learner {
   private epoch: number | null = null;
   private readonly startMs: number;
   private lastHeardMs: number;
+  /** Set in the snapping stage only; dropped with the learner if it goes looking. */
+  private snap: SnapInProgress | null = null;
 
   constructor(
     private readonly context: ZabContext,
@@ -53,6 +63,8 @@ export class Learner {
         return this.onDiff(message);
       case 'snap':
         return this.onSnap(message);
+      case 'snapNodes':
+        return this.onSnapNodes(message);
       case 'proposal':
         return this.onProposal(message.txn);
       case 'commit':
@@ -124,6 +136,7 @@ export class Learner {
       assert(currentEpoch === epoch, () => `learner current epoch ${currentEpoch} ≠ ${epoch}`);
     }
     assert(this.leaderId !== this.context.options.serverId, 'learner of itself');
+    assert((this.stage === 'snapping') === (this.snap !== null), 'a SNAP only while snapping');
   }
 
   describe(): string {
@@ -194,15 +207,45 @@ export class Learner {
     if (committed > log.committedZxid) this.context.commitTo(committed);
   }
 
+  /**
+   * SNAP: the state is rebuilt from the parts that follow as they arrive (never all the parts
+   * and the tree at once), each checked as it is linked; a bad one refuses the whole SNAP.
+   */
   private onSnap(message: Message<'snap'>): void {
     if (this.stage !== 'epochAcked') return this.unexpected('SNAP');
+    const { zxid, nodeCount, sessions } = message;
+    if (nodeCount < 1) return this.refuseSnap('a snapshot without a root');
+    const restore = this.context.replicated.beginRestore({ zxid, nodeCount, sessions });
+    this.snap = { zxid, restore, nodesLeft: nodeCount };
+    this.stage = 'snapping';
+  }
+
+  private onSnapNodes(message: Message<'snapNodes'>): void {
+    const snap = this.snap;
+    if (this.stage !== 'snapping' || snap === null) return this.unexpected('SNAP nodes');
+    if (message.zxid !== snap.zxid) return this.refuseSnap('nodes of another snapshot');
+    if (message.nodes.length > snap.nodesLeft) return this.refuseSnap('more nodes than announced');
+    const problem = snap.restore.add(message.nodes);
+    if (problem !== null) return this.refuseSnap(problem);
+    snap.nodesLeft -= message.nodes.length;
+    if (snap.nodesLeft === 0) this.installSnap(snap);
+  }
+
+  private installSnap(snap: SnapInProgress): void {
     const { log, outbox } = this.context;
-    const snapshot = message.snapshot;
+    const { state, snapshot } = snap.restore.finish();
+    this.snap = null;
     // The snapshot replaces state and log alike; it is durable before any ACK that follows.
-    this.context.emit({ type: 'restore', snapshot });
-    log.resetToSnapshot(snapshot.zxid);
+    this.context.emit({ type: 'restore', snapshot: state });
+    log.resetToSnapshot(snap.zxid);
     outbox.persist({ type: 'snapshot', snapshot });
     this.stage = 'syncing';
+  }
+
+  /** A SNAP the state cannot take (the leader's bug, or bad bytes): start over, elsewhere. */
+  private refuseSnap(problem: string): void {
+    this.snap = null;
+    this.context.goLooking(`refused a SNAP from leader ${this.leaderId}: ${problem}`);
   }
 
   private onProposal(txn: Txn): void {

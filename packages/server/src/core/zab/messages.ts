@@ -4,7 +4,7 @@
 
 import type { Request } from '@zoo/client/protocol';
 import type { Txn } from '../tree/txn.js';
-import type { TreeSnapshot } from '../tree/tree-snapshot.js';
+import type { SnapshotNode, SnapshotSession, SnapshotStream } from '../tree/tree-snapshot.js';
 
 /** A peer's state as election notifications report it. */
 export type ServerState = 'looking' | 'following' | 'leading' | 'observing';
@@ -45,8 +45,12 @@ export type PeerMessage =
   | { type: 'diff'; zxid: bigint }
   /** Leader → learner: TRUNC — drop every logged txn after `zxid`. */
   | { type: 'trunc'; zxid: bigint }
-  /** Leader → learner: SNAP — replace the whole state by this snapshot. */
-  | { type: 'snap'; snapshot: TreeSnapshot }
+  /**
+   * Leader → learner: SNAP — replace the whole state by the snapshot at `zxid`, whose
+   * `nodeCount` nodes follow in snapNodes parts, in snapshot order, with nothing between them.
+   */
+  | { type: 'snap'; zxid: bigint; nodeCount: number; sessions: SnapshotSession[] }
+  | { type: 'snapNodes'; zxid: bigint; nodes: SnapshotNode[] }
   /** Leader → learner: NEWLEADER — after the sync txns; the learner persists, then acks. */
   | { type: 'newLeader'; epoch: number; zxid: bigint }
   /** Learner → leader: ACK of NEWLEADER. */
@@ -101,12 +105,32 @@ export function forwardedRequest(
   };
 }
 
+/**
+ * What a leader hands its transport for a SNAP: the snapshot as a stream (a walk of the tree,
+ * nothing copied). The transport sends it as a `snap` head and `snapNodes` parts, reading the
+ * stream only as fast as the link drains, and holds every later message to that peer behind
+ * the last part. It reads the stream to its end, or abandons it if the link is down or goes.
+ */
+export interface SnapSend {
+  type: 'snapSend';
+  snapshot: SnapshotStream;
+}
+
+/** What a peer sends: a message, or a SNAP its transport streams as messages. */
+export type OutgoingMessage = PeerMessage | SnapSend;
+
 export interface PeerEnvelope {
   to: number;
   message: PeerMessage;
 }
 
-export function describeMessage(message: PeerMessage): string {
+/** What Zab hands the loop to send: a message, or a SNAP for the transport to stream. */
+export interface OutgoingEnvelope {
+  to: number;
+  message: OutgoingMessage;
+}
+
+export function describeMessage(message: OutgoingMessage): string {
   const hex = (zxid: bigint): string => `0x${zxid.toString(16)}`;
   switch (message.type) {
     case 'vote':
@@ -128,7 +152,11 @@ export function describeMessage(message: PeerMessage): string {
     case 'ackNewLeader':
       return `${message.type} ${hex(message.zxid)}`;
     case 'snap':
-      return `snap ${hex(message.snapshot.zxid)}`;
+      return `snap ${hex(message.zxid)} nodes=${message.nodeCount}`;
+    case 'snapNodes':
+      return `snapNodes ${hex(message.zxid)} ×${message.nodes.length}`;
+    case 'snapSend':
+      return `snap ${hex(message.snapshot.zxid)} nodes=${message.snapshot.nodeCount} (streamed)`;
     case 'newLeader':
       return `newLeader e${message.epoch} ${hex(message.zxid)}`;
     case 'upToDate':

@@ -3,93 +3,10 @@
 // Persistence order is where real ZAB lost data (ZOOKEEPER-3911, 4394, 4643, 4646, 4685).
 
 import { describe, expect, test } from 'vitest';
-import { SeededRandom } from '../replication/random.js';
-import type { Txn } from '../tree/txn.js';
-import { FakeHost } from './testing/fake-host.js';
 import { forwardedRequest } from './messages.js';
-import type { PeerMessage } from './messages.js';
-import { HostedZab } from './testing/hosted-zab.js';
 import { describeOutput } from './zab-outbox.js';
-import type { DurableState } from './zab-types.js';
 import type { ReplicationOutput } from '../replication/replication.js';
-
-const e1 = (counter: number): bigint => (1n << 32n) | BigInt(counter);
-
-function txn(zxid: bigint): Txn {
-  return {
-    zxid,
-    timeMs: 0,
-    sessionId: 1n,
-    cxid: Number(zxid & 0xffn),
-    body: { type: 'delete', path: '/x' },
-  };
-}
-
-interface Driven {
-  zab: HostedZab;
-  host: FakeHost;
-  /** Steps a message in and returns the output it produced. */
-  step(from: number, message: PeerMessage): ReplicationOutput;
-  take(): ReplicationOutput;
-}
-
-function drive(
-  serverId: number,
-  durable: Partial<DurableState> = {},
-  host = new FakeHost(),
-): Driven {
-  const zab = new HostedZab(
-    {
-      serverId,
-      voters: [1, 2, 3],
-      observers: [],
-      tickMs: 100,
-      initLimitTicks: 10,
-      syncLimitTicks: 5,
-      random: new SeededRandom(serverId),
-      committedLogMax: 500,
-    },
-    host,
-    { acceptedEpoch: 0, currentEpoch: 0, log: [], ...durable },
-  );
-  zab.start(0);
-  const take = (): ReplicationOutput => {
-    const output = zab.takeOutput();
-    zab.invariants();
-    return output;
-  };
-  return {
-    zab,
-    host,
-    take,
-    step: (from, message) => {
-      zab.step(from, message, zab.nowMs);
-      return take();
-    },
-  };
-}
-
-/** Peer 2, told by 3 (leading) and 1 (following) that 3 leads: it follows 3. */
-function follower(durable: Partial<DurableState> = {}, host = new FakeHost()): Driven {
-  const driven = drive(2, durable, host);
-  driven.take();
-  const vote = { leader: 3, zxid: 0n, epoch: 0 };
-  driven.step(3, { type: 'vote', round: 1, vote, state: 'leading' });
-  const output = driven.step(1, { type: 'vote', round: 1, vote, state: 'following' });
-  expect(driven.zab.role).toBe('following');
-  expect(output.send).toEqual([
-    {
-      to: 3,
-      message: {
-        type: 'followerInfo',
-        acceptedEpoch: durable.acceptedEpoch ?? 0,
-        lastZxid: durable.log?.at(-1)?.zxid ?? 0n,
-        isObserver: false,
-      },
-    },
-  ]);
-  return driven;
-}
+import { drive, e1, follower, txn, type Driven } from './testing/driven-zab.js';
 
 /** Peer 3 elected by 1 and 2, with 1 and 2 registered: it has chosen epoch 1. */
 function leader(): Driven {
@@ -220,22 +137,6 @@ describe('zab ordering: learner broadcast and refusals', () => {
     const output = step(3, { type: 'newLeader', epoch: 2, zxid: e1(1) });
     expect(output.sendAfterPersist).toEqual([
       { to: 3, message: { type: 'ackNewLeader', zxid: e1(1) } },
-    ]);
-  });
-
-  test('replaces state and log on SNAP and writes the snapshot before acking', () => {
-    const host = new FakeHost();
-    const { step, zab } = follower({}, host);
-    step(3, { type: 'leaderInfo', epoch: 2 });
-    const snapshotHost = new FakeHost([txn(e1(1)), txn(e1(2))]);
-    const snapshot = snapshotHost.takeSnapshot();
-    const snap = step(3, { type: 'snap', snapshot });
-    expect(snap.persist).toEqual([{ type: 'snapshot', snapshot }]);
-    expect(host.state.map((t) => t.zxid)).toEqual([e1(1), e1(2)]);
-    expect(zab.log.lastZxid).toBe(e1(2));
-    const output = step(3, { type: 'newLeader', epoch: 2, zxid: e1(2) });
-    expect(output.sendAfterPersist).toEqual([
-      { to: 3, message: { type: 'ackNewLeader', zxid: e1(2) } },
     ]);
   });
 

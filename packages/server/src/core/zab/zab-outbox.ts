@@ -9,7 +9,7 @@
 
 import { assert } from '@zoo/client/protocol';
 import type { ReplicationEffect } from '../replication/replication.js';
-import type { PeerEnvelope, PeerMessage } from './messages.js';
+import type { OutgoingEnvelope, OutgoingMessage } from './messages.js';
 import { describeMessage } from './messages.js';
 // Straight from replication.ts, not via zab-types.ts, which imports this file.
 import type { PersistOp, ReplicationOutput } from '../replication/replication.js';
@@ -19,9 +19,9 @@ import { hexZxid } from './zxid.js';
 export const outboxMessagesMax = 1_000_000;
 
 export class ZabOutbox {
-  private send: PeerEnvelope[] = [];
+  private send: OutgoingEnvelope[] = [];
   private persistOps: PersistOp[] = [];
-  private sendAfterPersist: PeerEnvelope[] = [];
+  private sendAfterPersist: OutgoingEnvelope[] = [];
   /** Peers that have a message in sendAfterPersist. */
   private readonly waitingPeers = new Set<number>();
   private persistCount = 0;
@@ -43,7 +43,7 @@ export class ZabOutbox {
   }
 
   /** A message that does not depend on this turn's writes (proposals, commits, pings). */
-  sendNow(to: number, message: PeerMessage): void {
+  sendNow(to: number, message: OutgoingMessage): void {
     if (this.waitingPeers.has(to)) {
       this.queueAfterPersist(to, message);
       return;
@@ -59,13 +59,13 @@ export class ZabOutbox {
    * leader would then commit a session's writes out of their order). ZooKeeper's learner
    * likewise writes a request to its leader at once, apart from the ACKs its sync thread sends.
    */
-  sendAhead(to: number, message: PeerMessage): void {
+  sendAhead(to: number, message: OutgoingMessage): void {
     this.send.push({ to, message });
     assert(this.send.length <= outboxMessagesMax, 'zab outbox overflow');
   }
 
   /** A message that may leave only once everything persisted so far is durable. */
-  sendAfterPersisted(to: number, message: PeerMessage): void {
+  sendAfterPersisted(to: number, message: OutgoingMessage): void {
     this.queueAfterPersist(to, message);
   }
 
@@ -122,7 +122,7 @@ export class ZabOutbox {
     assert(!this.hasEffects, 'effects left behind by a call');
   }
 
-  private queueAfterPersist(to: number, message: PeerMessage): void {
+  private queueAfterPersist(to: number, message: OutgoingMessage): void {
     const last = this.sendAfterPersist.at(-1);
     // An ACK means "durable up to here", so a later ACK to the same peer supersedes an earlier
     // one queued right before it: one ACK per batch of proposals (group commit).
@@ -138,7 +138,7 @@ export class ZabOutbox {
 }
 
 export function describeOutput(output: ReplicationOutput): string {
-  const line = (envelope: PeerEnvelope): string =>
+  const line = (envelope: OutgoingEnvelope): string =>
     `→${envelope.to} ${describeMessage(envelope.message)}`;
   const parts = [
     `send[${output.send.map(line).join('; ')}]`,

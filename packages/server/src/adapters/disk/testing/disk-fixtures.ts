@@ -13,6 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RestorableSnapshot, TreeSnapshot } from '../../../core/tree/tree-snapshot.js';
+import { streamOfSnapshot } from '../../../core/tree/tree-snapshot.js';
+import type { PersistOp } from '../../../core/replication/replication.js';
 import type { Txn } from '../../../core/tree/txn.js';
 import type { Logger } from '../../../runtime/env.js';
 import { nodeDiskFs, type DiskFs } from '../disk-fs.js';
@@ -40,6 +42,11 @@ export function useTempDir(): { readonly dir: string } {
       return temp.dir;
     },
   };
+}
+
+/** A SNAP's durable write of `snapshot` (the op carries it as a stream, read once). */
+export function snapshotOp(snapshot: TreeSnapshot): PersistOp {
+  return { type: 'snapshot', snapshot: streamOfSnapshot(snapshot) };
 }
 
 export function createTxn(zxid: bigint, dataBytes = 8): Txn {

@@ -11,7 +11,8 @@ export async function openDiskLog(
   options: Partial<Omit<DiskTxnLogOptions, 'dataDir' | 'resume'>> = {},
 ): Promise<DiskTxnLog> {
   const logger = options.logger ?? recordingLogger();
-  const recovered = await recover(dataDir, { logger });
+  const logDir = options.logDir === undefined ? {} : { logDir: options.logDir };
+  const recovered = await recover(dataDir, { logger, ...logDir });
   return DiskTxnLog.open({
     dataDir,
     resume: recovered.resume,

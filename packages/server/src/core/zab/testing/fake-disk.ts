@@ -26,7 +26,7 @@ export class FakeDisk {
         this.log = this.log.filter((txn) => txn.zxid <= op.afterZxid);
         return;
       case 'snapshot':
-        this.snapshot = op.snapshot;
+        this.snapshot = drainSnapshot(op.snapshot);
         this.log = [];
         return;
       case 'checkpoint':

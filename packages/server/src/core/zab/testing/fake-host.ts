@@ -3,25 +3,59 @@
 
 import { assert } from '@zoo/client/protocol';
 import type { Txn } from '../../tree/txn.js';
-import type { TreeSnapshot } from '../../tree/tree-snapshot.js';
+import { streamOfSnapshot } from '../../tree/tree-snapshot.js';
+import type { SnapshotNode, SnapshotStream, TreeSnapshot } from '../../tree/tree-snapshot.js';
 import type { PeerMessage, RequestOrigin } from '../messages.js';
-import type { ReplicatedState, ReplicationEffect } from '../../replication/replication.js';
+import type {
+  ReplicatedState,
+  ReplicationEffect,
+  RestoredState,
+  SnapshotHead,
+  SnapshotRestore,
+} from '../../replication/replication.js';
 import type { ReplicationRole } from '../../replication/replication.js';
 import { hexZxid } from '../zxid.js';
 
-/** A snapshot's contents, by identity: the fake state travels inside the opaque TreeSnapshot. */
-const snapshotContents = new WeakMap<TreeSnapshot, readonly Txn[]>();
+/**
+ * The txn each node of a fake snapshot stands for: the fake state travels, by identity, in the
+ * nodes (a root, then a node per txn), so it survives being cut into a SNAP's parts.
+ */
+const txnOfNode = new WeakMap<SnapshotNode, Txn>();
 
-export function snapshotOf(txns: readonly Txn[]): TreeSnapshot {
-  const snapshot: TreeSnapshot = { zxid: txns.at(-1)?.zxid ?? 0n, nodes: [], sessions: [] };
-  snapshotContents.set(snapshot, [...txns]);
-  return snapshot;
+function fakeNode(path: string): SnapshotNode {
+  return {
+    ...{ path, data: null, acl: [], czxid: 0n, mzxid: 0n, pzxid: 0n, ctime: 0, mtime: 0 },
+    ...{ version: 0, childCreates: 0, aversion: 0, ephemeralOwner: 0n },
+  };
 }
 
-export function contentsOf(snapshot: TreeSnapshot): readonly Txn[] {
-  const txns = snapshotContents.get(snapshot);
-  assert(txns !== undefined, 'a snapshot made by a fake host');
+export function snapshotOf(txns: readonly Txn[]): TreeSnapshot {
+  const nodes = [fakeNode('/')];
+  txns.forEach((txn, i) => {
+    const node = fakeNode(`/t${i}`);
+    txnOfNode.set(node, txn);
+    nodes.push(node);
+  });
+  return { zxid: txns.at(-1)?.zxid ?? 0n, nodes, sessions: [] };
+}
+
+export function contentsOf(snapshot: { nodes: Iterable<SnapshotNode> }): readonly Txn[] {
+  const txns: Txn[] = [];
+  for (const node of snapshot.nodes) {
+    if (node.path === '/') continue;
+    const txn = txnOfNode.get(node);
+    assert(txn !== undefined, 'a snapshot made by a fake host');
+    txns.push(txn);
+  }
   return txns;
+}
+
+/** A fake state a SNAP built. */
+class FakeRestored implements RestoredState {
+  constructor(
+    readonly zxid: bigint,
+    readonly txns: readonly Txn[],
+  ) {}
 }
 
 /** Called on every apply with the txn's position in the applied sequence. */
@@ -35,6 +69,7 @@ export class FakeHost implements ReplicatedState {
   readonly syncsDone: { origin: RequestOrigin; path: string }[] = [];
   readonly sessionsReported: bigint[] = [];
   restores = 0;
+  snapshotsStreamed = 0;
 
   constructor(
     initial: readonly Txn[] = [],
@@ -55,7 +90,8 @@ export class FakeHost implements ReplicatedState {
           this.apply(effect.txn);
           break;
         case 'restore':
-          this.state = [...contentsOf(effect.snapshot)];
+          assert(effect.snapshot instanceof FakeRestored, 'a state a fake host built');
+          this.state = [...effect.snapshot.txns];
           this.restores += 1;
           break;
         case 'roleChanged':
@@ -86,7 +122,23 @@ export class FakeHost implements ReplicatedState {
     this.state.push(txn);
   }
 
-  takeSnapshot(): TreeSnapshot {
-    return snapshotOf(this.state);
+  streamSnapshot(): SnapshotStream {
+    this.snapshotsStreamed += 1;
+    return streamOfSnapshot(snapshotOf(this.state));
+  }
+
+  beginRestore(head: SnapshotHead): SnapshotRestore {
+    const nodes: SnapshotNode[] = [];
+    return {
+      add(more) {
+        nodes.push(...more);
+        return null;
+      },
+      finish() {
+        const snapshot = { zxid: head.zxid, nodes, sessions: [...head.sessions] };
+        const state = new FakeRestored(head.zxid, contentsOf(snapshot));
+        return { state, snapshot: streamOfSnapshot(snapshot) };
+      },
+    };
   }
 }

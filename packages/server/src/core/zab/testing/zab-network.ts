@@ -9,14 +9,12 @@ import type { Txn } from '../../tree/txn.js';
 import { FakeDisk } from './fake-disk.js';
 import { ZabChecks } from './zab-checks.js';
 import { FakeHost, contentsOf } from './fake-host.js';
-import { describeMessage } from '../messages.js';
-import type { PeerMessage } from '../messages.js';
+import { describeMessage, type OutgoingMessage, type PeerMessage } from '../messages.js';
+import { snapMessages } from '../snap-messages.js';
 import { Zab } from '../zab.js';
 import type { PersistOp, ZabOptions, ZabTestingOptions } from '../zab-types.js';
-import { carryOutReady } from '../../peer/ready.js';
-import { commitOnOwnAck, sendAcksBeforePersist } from '../planted-bugs.js';
-import type { PlantedBugs } from '../planted-bugs.js';
-import type { ReadyTarget } from '../../peer/ready.js';
+import { carryOutReady, type ReadyTarget } from '../../peer/ready.js';
+import { commitOnOwnAck, sendAcksBeforePersist, type PlantedBugs } from '../planted-bugs.js';
 
 export interface ZabNetworkOptions {
   voters: readonly number[];
@@ -372,12 +370,14 @@ export class ZabNetwork {
     write.done(node.disk.log.at(-1)?.zxid ?? null);
   }
 
-  private enqueue(from: number, to: number, message: PeerMessage): void {
+  private enqueue(from: number, to: number, message: OutgoingMessage): void {
     if (!this.isLinkUp(from, to)) return;
     const key = `${from}>${to}`;
+    // A SNAP goes as its parts, read at once: there is nothing to pace here.
+    const parts = message.type === 'snapSend' ? [...snapMessages(message.snapshot)] : [message];
     const queue = this.links.get(key);
-    if (queue === undefined) this.links.set(key, [message]);
-    else queue.push(message);
+    if (queue === undefined) this.links.set(key, parts);
+    else queue.push(...parts);
   }
 
   private notifyLink(a: number, b: number, isUp: boolean): void {
