@@ -101,9 +101,10 @@ function checkIntegrity(events: readonly ServerEvent[], run: Run, report: RuleRe
     if (e.type === 'proposed') {
       const epoch = epochOfZxid(e.zxid);
       const life = run.lifeOf[index] as Incarnation;
-      const unestablished = `proposed:${e.server}/${e.incarnation}/${epoch}`;
       const establishedAt = life.establishedAt.get(epoch);
-      if ((establishedAt === undefined || establishedAt > index) && !reported.has(unestablished)) {
+      const isEstablished = establishedAt !== undefined && establishedAt < index;
+      const unestablished = isEstablished ? '' : `proposed:${e.server}/${e.incarnation}/${epoch}`;
+      if (!isEstablished && !reported.has(unestablished)) {
         reported.add(unestablished);
         report.add(
           'Integrity',
