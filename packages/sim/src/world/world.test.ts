@@ -10,7 +10,7 @@ const starts = {
 
 describe('World.runUntil', () => {
   for (const [name, start] of Object.entries(starts)) {
-    test(`a client event's promise chain ends before the next event (started in a ${name})`, async () => {
+    test(`a client event's promise chain ends before the next event (from a ${name})`, async () => {
       const world = new World({ seed: 1 });
       const seen: string[] = [];
       for (const label of ['a', 'b']) {
@@ -29,7 +29,7 @@ describe('World.runUntil', () => {
     });
   }
 
-  test('many client events in a row each drain before the next (past an event-loop turn)', async () => {
+  test('3000 client events each drain before the next, past the periodic turn', async () => {
     const world = new World({ seed: 1 });
     const order: number[] = [];
     const early: number[] = [];
