@@ -13,6 +13,7 @@ import {
   Xid,
   ZooError,
   assert,
+  replyError,
   decodeNotification,
   decodeReplyHeader,
   decodeResponseBody,
@@ -305,7 +306,7 @@ export class RequestTracker<T, L> {
   private finish(call: SessionCall<T, L>, err: number, body: Response | null): void {
     this.updateWatches(call, err);
     if (err !== ErrorCode.Ok || body === null) {
-      this.fail(call.token, new ZooError(err, pathOfRequest(call.request)));
+      this.fail(call.token, replyError(err, pathOfRequest(call.request)));
       return;
     }
     const response = this.chroot.responseToClient(body);

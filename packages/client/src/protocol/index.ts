@@ -83,7 +83,7 @@ export type {
   WhoAmIRequest,
   WhoAmIResponse,
 } from './messages.js';
-export { ZooError } from './zoo-error.js';
+export { ZooError, replyError } from './zoo-error.js';
 export { pathAndAncestors, pathProblem, validatePath } from './znode-path.js';
 
 export { JuteReader, juteLimitsDefault, type JuteLimits } from './jute-reader.js';

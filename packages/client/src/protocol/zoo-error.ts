@@ -19,3 +19,18 @@ export class ZooError extends Error {
     return errorCodeName(this.code);
   }
 }
+
+/**
+ * A ZooError for a code a server's reply carried, built without capturing a stack: it is
+ * created while the reply is decoded, so its stack would show only the client's own reply
+ * handling (never the caller's code), and capturing it cost more than the rest of that handling.
+ */
+export function replyError(code: number, path?: string): ZooError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ZooError(code, path);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

@@ -3,6 +3,10 @@
 // protocol-spec/Zab.tla). It sees only ServerEvents; each failure names servers, epochs and zxids.
 
 import type { ServerEvent, Violation } from '../history/history.js';
+import { epochOfZxid, firstPositions, indexRun } from './zab-run-index.js';
+import type { Delivery, Establishment, Incarnation, Run } from './zab-run-index.js';
+
+export { epochOfZxid };
 
 const checker = 'zab';
 
@@ -12,11 +16,6 @@ export const zabViolationsPerRuleMax = 20;
 /** A zxid as ZooKeeper prints it (hex; the epoch is the high 32 bits). */
 export function formatZxid(zxid: bigint): string {
   return `0x${zxid.toString(16)}`;
-}
-
-/** ZooKeeper: ZxidUtils.getEpochFromZxid — the high 32 bits. */
-export function epochOfZxid(zxid: bigint): number {
-  return Number(zxid >> 32n);
 }
 
 /** One line per server event, for traces and messages. */
@@ -54,94 +53,8 @@ class RuleReport {
   }
 }
 
-interface Delivery {
-  zxid: bigint;
-  fingerprint: string;
-  atMs: number;
-  /** Position in the event list: "before" means a smaller index. */
-  index: number;
-}
-
-/** One life of one server: from a (re)start, deliveries run on from its snapshot `fromZxid`. */
-interface Incarnation {
-  server: number;
-  incarnation: number;
-  fromZxid: bigint;
-  deliveries: Delivery[];
-  /** Where each zxid first appears in `deliveries`. */
-  firstAt: Map<bigint, number>;
-}
-
-interface Establishment {
-  server: number;
-  incarnation: number;
-  epoch: number;
-  atMs: number;
-}
-
-/** The run, indexed once for every rule. */
-interface Run {
-  incarnations: Incarnation[];
-  establishments: Establishment[];
-  /** Per epoch, the zxids in the order they were first proposed; and each one's place there. */
-  proposalOrder: Map<number, bigint[]>;
-  proposalIndex: Map<bigint, number>;
-  /** Every zxid anyone delivered, ascending: the run's committed sequence. */
-  committed: bigint[];
-  /** Who delivered each zxid first, to name a witness in messages. */
-  firstDelivery: Map<bigint, Delivery & { server: number }>;
-  /** Event index of each incarnation's first proposal per epoch (`server/incarnation/epoch`). */
-  firstProposalIndex: Map<string, number>;
-}
-
 function who(server: number, incarnation: number): string {
   return `server ${server} (incarnation ${incarnation})`;
-}
-
-function incarnationKey(server: number, incarnation: number): string {
-  return `${server}/${incarnation}`;
-}
-
-function indexRun(events: readonly ServerEvent[]): Run {
-  const incarnations = new Map<string, Incarnation>();
-  const run: Run = {
-    incarnations: [],
-    establishments: [],
-    proposalOrder: new Map(),
-    proposalIndex: new Map(),
-    committed: [],
-    firstDelivery: new Map(),
-    firstProposalIndex: new Map(),
-  };
-  events.forEach((e, index) => {
-    const key = incarnationKey(e.server, e.incarnation);
-    let life = incarnations.get(key);
-    if (life === undefined) {
-      const { server, incarnation } = e;
-      life = { server, incarnation, fromZxid: 0n, deliveries: [], firstAt: new Map() };
-      incarnations.set(key, life);
-    }
-    if (e.type === 'started') life.fromZxid = e.fromZxid;
-    if (e.type === 'established') run.establishments.push(e);
-    if (e.type === 'delivered') {
-      const delivery = { zxid: e.zxid, fingerprint: e.fingerprint, atMs: e.atMs, index };
-      const at = life.deliveries.push(delivery) - 1;
-      if (!life.firstAt.has(e.zxid)) life.firstAt.set(e.zxid, at);
-      if (!run.firstDelivery.has(e.zxid)) run.firstDelivery.set(e.zxid, { ...e, ...delivery });
-    }
-    if (e.type === 'proposed') {
-      const epoch = epochOfZxid(e.zxid);
-      const firstKey = `${key}/${epoch}`;
-      if (!run.firstProposalIndex.has(firstKey)) run.firstProposalIndex.set(firstKey, index);
-      if (run.proposalIndex.has(e.zxid)) return;
-      const order = run.proposalOrder.get(epoch) ?? [];
-      run.proposalIndex.set(e.zxid, order.push(e.zxid) - 1);
-      run.proposalOrder.set(epoch, order);
-    }
-  });
-  run.incarnations = [...incarnations.values()];
-  run.committed = [...run.firstDelivery.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return run;
 }
 
 /** Index of the first element of ascending `sorted` greater than `zxid`. */
@@ -180,17 +93,18 @@ function checkLeadership(run: Run, report: RuleReport): void {
 
 // ZooKeeper: Zab.tla Integrity — a delivered txn was broadcast by a primary; here also: only by
 // the incarnation that established the txn's epoch, and before anyone delivered it.
-function checkIntegrity(events: readonly ServerEvent[], report: RuleReport): void {
-  const proposals = new Map<bigint, Map<string, number>>();
-  const established = new Set<string>();
+function checkIntegrity(events: readonly ServerEvent[], run: Run, report: RuleReport): void {
+  /** Per zxid, the distinct fingerprints proposed for it so far (almost always one). */
+  const proposals = new Map<bigint, string[]>();
   const reported = new Set<string>();
-  for (const e of events) {
-    const key = incarnationKey(e.server, e.incarnation);
-    if (e.type === 'established') established.add(`${key}/${e.epoch}`);
+  events.forEach((e, index) => {
     if (e.type === 'proposed') {
       const epoch = epochOfZxid(e.zxid);
-      const unestablished = `proposed:${key}/${epoch}`;
-      if (!established.has(`${key}/${epoch}`) && !reported.has(unestablished)) {
+      const life = run.lifeOf[index] as Incarnation;
+      const establishedAt = life.establishedAt.get(epoch);
+      const isEstablished = establishedAt !== undefined && establishedAt < index;
+      const unestablished = isEstablished ? '' : `proposed:${e.server}/${e.incarnation}/${epoch}`;
+      if (!isEstablished && !reported.has(unestablished)) {
         reported.add(unestablished);
         report.add(
           'Integrity',
@@ -198,17 +112,16 @@ function checkIntegrity(events: readonly ServerEvent[], report: RuleReport): voi
             `without having established epoch ${epoch}`,
         );
       }
-      const byFingerprint = proposals.get(e.zxid) ?? new Map<string, number>();
-      if (!byFingerprint.has(e.fingerprint)) byFingerprint.set(e.fingerprint, e.server);
-      proposals.set(e.zxid, byFingerprint);
+      const fingerprints = proposals.get(e.zxid);
+      if (fingerprints === undefined) proposals.set(e.zxid, [e.fingerprint]);
+      else if (!fingerprints.includes(e.fingerprint)) fingerprints.push(e.fingerprint);
     }
-    if (e.type !== 'delivered') continue;
-    const byFingerprint = proposals.get(e.zxid);
-    if (byFingerprint?.has(e.fingerprint) === true) continue;
+    if (e.type !== 'delivered') return;
+    const other = proposals.get(e.zxid) ?? [];
+    if (other.includes(e.fingerprint)) return;
     const pair = `delivered:${e.zxid}/${e.fingerprint}`;
-    if (reported.has(pair)) continue;
+    if (reported.has(pair)) return;
     reported.add(pair);
-    const other = byFingerprint === undefined ? [] : [...byFingerprint.keys()];
     const why =
       other.length === 0
         ? 'no leader had proposed that zxid'
@@ -218,7 +131,7 @@ function checkIntegrity(events: readonly ServerEvent[], report: RuleReport): voi
       `${who(e.server, e.incarnation)} delivered ${formatZxid(e.zxid)} fp=${e.fingerprint} ` +
         `at ${e.atMs}ms but ${why}`,
     );
-  }
+  });
 }
 
 // ZooKeeper: Zab.tla Agreement / PrefixConsistency — one txn per zxid on every server.
@@ -268,8 +181,9 @@ function checkTotalOrder(run: Run, report: RuleReport): void {
 
 function comparePairOrder(pair: { a: Incarnation; b: Incarnation }, report: RuleReport): void {
   let last: { zxid: bigint; at: number } | null = null;
+  const firstAt = firstPositions(pair.b);
   for (const d of pair.a.deliveries) {
-    const at = pair.b.firstAt.get(d.zxid);
+    const at = firstAt.get(d.zxid);
     if (at === undefined) continue;
     if (last !== null && at < last.at) {
       report.add(
@@ -355,12 +269,9 @@ function checkLocalPrimaryOrder(run: Run, report: RuleReport): void {
 // ZooKeeper: Zab.tla PrimaryIntegrity — a leader of epoch e holds, before it broadcasts in e,
 // every txn of an older epoch that any server delivers at any time in the run.
 function checkPrimaryIntegrity(run: Run, report: RuleReport): void {
-  const lives = new Map(run.incarnations.map((l) => [incarnationKey(l.server, l.incarnation), l]));
   for (const e of run.establishments) {
-    const key = incarnationKey(e.server, e.incarnation);
-    const life = lives.get(key);
-    if (life === undefined) continue;
-    const cut = run.firstProposalIndex.get(`${key}/${e.epoch}`) ?? Number.POSITIVE_INFINITY;
+    const life = e.life;
+    const cut = life.firstProposalAt.get(e.epoch) ?? Number.POSITIVE_INFINITY;
     const held = new Set(life.deliveries.filter((d) => d.index < cut).map((d) => d.zxid));
     const missing: bigint[] = [];
     for (const z of run.committed) {
@@ -387,7 +298,7 @@ export function checkZabInvariants(events: readonly ServerEvent[]): Violation[] 
   const run = indexRun(events);
   const report = new RuleReport();
   checkLeadership(run, report);
-  checkIntegrity(events, report);
+  checkIntegrity(events, run, report);
   checkAgreement(events, run, report);
   checkTotalOrder(run, report);
   checkPrefix(run, report);

@@ -99,10 +99,11 @@ export function workerRunner(): ScenarioRunner {
 
 /**
  * A run allocates many short-lived objects; a young generation of 2 × 32 MB (V8's default is
- * 2 × 16) cut the CPU time of a run by about a tenth in measurements. `pnpm sim` gives the main
- * thread the same with --max-semi-space-size=32.
+ * 2 × 16) cut the CPU time of a run by about a tenth in measurements, and 2 × 64 MB about a
+ * twelfth more (issue #16). `pnpm sim` gives the main thread the same with
+ * --max-semi-space-size=64.
  */
-const workerLimits = { maxYoungGenerationSizeMb: 96 };
+const workerLimits = { maxYoungGenerationSizeMb: 192 };
 
 function startWorker(): Worker {
   const isSource = import.meta.url.endsWith('.ts');

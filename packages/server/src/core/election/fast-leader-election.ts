@@ -65,7 +65,7 @@ export class FastLeaderElection {
   start(self: { zxid: bigint; epoch: number }, nowMs: number): void {
     assert(self.zxid >= 0n, `election: start with zxid ${self.zxid}`);
     assert(Number.isSafeInteger(self.epoch) && self.epoch >= 0, `election: epoch ${self.epoch}`);
-    assert(Number.isFinite(nowMs), `election: now ${nowMs}`);
+    assert(Number.isFinite(nowMs), () => `election: now ${nowMs}`);
     this.phase = 'looking';
     this.logicalClock += 1;
     this.decision = null;
@@ -133,7 +133,7 @@ export class FastLeaderElection {
 
   /** Re-notify with back-off when nothing arrived; decide once finalizeWait has passed. */
   tick(nowMs: number): void {
-    assert(Number.isFinite(nowMs), `election: now ${nowMs}`);
+    assert(Number.isFinite(nowMs), () => `election: now ${nowMs}`);
     if (this.phase !== 'looking') return;
     if (this.finalizeAtMs !== null) {
       if (nowMs >= this.finalizeAtMs) this.decide(this.proposal, this.logicalClock);

@@ -147,6 +147,8 @@ export class SessionTable {
    */
   expire(nowMs: number): bigint[] {
     // ZooKeeper: SessionTrackerImpl.run + ExpiryQueue.poll — the whole bucket expires at once.
+    // A leader's loop asks at every turn, and almost always nothing is due: answer that cheaply.
+    if (!this.hasBucketDue(nowMs)) return [];
     const due = [...this.buckets.keys()].filter((deadline) => deadline <= nowMs);
     due.sort((left, right) => left - right);
     const expired: bigint[] = [];
@@ -165,6 +167,11 @@ export class SessionTable {
 
   get size(): number {
     return this.sessionsById.size;
+  }
+
+  private hasBucketDue(nowMs: number): boolean {
+    for (const deadline of this.buckets.keys()) if (deadline <= nowMs) return true;
+    return false;
   }
 
   /** Every tracked session, ordered by expiry then id (the `dump` four-letter word). */

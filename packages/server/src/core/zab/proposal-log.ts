@@ -18,6 +18,12 @@ export class ProposalLog {
   private committed: bigint;
   private applied: bigint;
   private readonly committedLogMax: number;
+  /**
+   * invariants() has seen entries[head…checkedUpTo) in increasing order. Logged txns never
+   * change, so each later call checks only what came since: the window holds up to
+   * committedLogMax entries and the simulator checks every member every 100 ms.
+   */
+  private checkedUpTo = 0;
 
   /**
    * Rebuilds the window from the durable log and the host's applied state. The host restored
@@ -116,6 +122,7 @@ export class ProposalLog {
       () => `truncate to ${hexZxid(zxid)} below committed ${hexZxid(this.committed)}`,
     );
     this.entries.length = this.indexAfter(zxid);
+    this.checkedUpTo = Math.min(this.checkedUpTo, this.entries.length);
   }
 
   /** SNAP: the state is now the snapshot at `zxid`; the log restarts empty after it. */
@@ -123,6 +130,7 @@ export class ProposalLog {
     assert(zxid >= 0n, () => `snapshot zxid ${zxid}`);
     this.entries = [];
     this.head = 0;
+    this.checkedUpTo = 0;
     this.base = zxid;
     this.committed = zxid;
     this.applied = zxid;
@@ -163,6 +171,7 @@ export class ProposalLog {
     this.base = newBase.zxid;
     if (this.head > compactAfterEntries && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
+      this.checkedUpTo = Math.max(0, this.checkedUpTo - this.head);
       this.head = 0;
     }
   }
@@ -175,13 +184,17 @@ export class ProposalLog {
     assert(this.committed <= last, () => `committed ${hexZxid(this.committed)} > last logged`);
     assert(this.has(this.applied), () => `applied ${hexZxid(this.applied)} is not a log point`);
     assert(this.has(this.committed), () => `committed ${hexZxid(this.committed)} not a point`);
-    let previous = this.base;
-    for (let i = this.head; i < this.entries.length; i += 1) {
+    // From the base, or from the last entry already seen in order (its predecessors were).
+    const from = Math.max(this.head, this.checkedUpTo);
+    const seen = from === this.head ? undefined : this.entries[from - 1];
+    let previous = seen === undefined ? this.base : seen.zxid;
+    for (let i = from; i < this.entries.length; i += 1) {
       const txn = this.entries[i];
       assert(txn !== undefined, 'log slot');
       assert(txn.zxid > previous, () => `log zxids not increasing at ${hexZxid(txn.zxid)}`);
       previous = txn.zxid;
     }
+    this.checkedUpTo = this.entries.length;
     const appliedCount = this.indexAfter(this.applied) - this.head;
     assert(appliedCount <= this.committedLogMax, () => `window keeps ${appliedCount} applied`);
   }

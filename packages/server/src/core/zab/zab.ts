@@ -330,7 +330,7 @@ export class Zab implements Replication, ZabContext {
   }
 
   private advanceTime(nowMs: number): void {
-    assert(Number.isFinite(nowMs), `zab time ${nowMs}`);
+    assert(Number.isFinite(nowMs), () => `zab time ${nowMs}`);
     // A clock that steps back must not rewind timeouts: time here only moves forward.
     if (nowMs > this.nowMs) this.nowMs = nowMs;
   }

@@ -13,10 +13,10 @@ const counterBits = 32n;
 const counterMask = 0xffffffffn;
 
 export function makeZxid(epoch: number, counter: number): bigint {
-  assert(Number.isSafeInteger(epoch) && epoch >= 0, `zxid epoch ${epoch}`);
+  assert(Number.isSafeInteger(epoch) && epoch >= 0, () => `zxid epoch ${epoch}`);
   assert(
     Number.isSafeInteger(counter) && counter >= 0 && counter <= zxidCounterMax,
-    `zxid counter ${counter}`,
+    () => `zxid counter ${counter}`,
   );
   return (BigInt(epoch) << counterBits) | BigInt(counter);
 }
