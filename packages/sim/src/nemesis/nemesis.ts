@@ -104,13 +104,8 @@ export class Nemesis {
         return this.pause(this.target(fault.server), fault.forMs);
       case 'clock':
         return this.skewClock(fault);
-      case 'reset': {
-        const server = this.server(fault.server);
-        if (server === null || !server.isUp) return;
-        this.parts.links.resetServer(server.process.name, { tellServer: true });
-        this.parts.mesh.resetServer(server.id);
-        return;
-      }
+      case 'reset':
+        return this.reset(fault.server);
       case 'slow':
         connectivity.slow(`s${fault.server}`, fault.extraMs);
         return;
@@ -128,6 +123,14 @@ export class Nemesis {
       case 'sessionRace':
         return this.races.start(fault);
     }
+  }
+
+  /** Drops every client connection and peer link of the server, if it is up. */
+  private reset(id: number): void {
+    const server = this.server(id);
+    if (server === null || !server.isUp) return;
+    this.parts.links.resetServer(server.process.name, { tellServer: true });
+    this.parts.mesh.resetServer(server.id);
   }
 
   /** The end of the faults: heal, wake, restart, and let disks and links run normally. */

@@ -341,10 +341,7 @@ export class DiskTxnLog implements TxnLog {
     }
   }
 
-  /**
-   * A snapshot replaces the log it covers: it is written (read a chunk at a time from the new
-   * tree, which goes on applying meanwhile), then a new line of the log starts.
-   */
+  /** A snapshot (read a chunk at a time) replaces the log it covers; a new line starts. */
   private async restartAt(snapshot: SnapshotStream): Promise<void> {
     await this.flush();
     await writeSnapshot(this.disk, this.options.dataDir, { snapshot, fromSeq: this.seq });

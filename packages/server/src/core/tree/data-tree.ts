@@ -20,14 +20,11 @@ import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
 import type { TreeEvent, TxnResult } from './tree-results.js';
 
 export type { ZNode } from './z-node.js';
-
 export type { TreeEvent, TxnResult } from './tree-results.js';
 
 const emptyPaths: ReadonlySet<string> = new Set();
 
-function lengthOf(data: Buffer | null): number {
-  return data === null ? 0 : data.length;
-}
+const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.length);
 
 export class DataTree {
   /** Highest applied txn zxid. */
@@ -132,8 +129,7 @@ export class DataTree {
         assert(tree.nodes.has('/'), 'snapshot has no root');
         tree.quotas.rebuild();
         tree.lastZxid = zxid;
-        // No O(n) invariants() pass here: restoreNode checks each node as it links it, and a
-        // million-node recovery is measured in seconds (tests and the simulator still run it).
+        // No O(n) invariants() pass: restoreNode checked each node as it linked it.
         return tree;
       },
     };

@@ -56,6 +56,16 @@ describe('a stored znode', () => {
     expect(node.data?.toString()).toBe('xyz');
   });
 
+  test('keeps large data as one Buffer of its own, copied in and handed out without a copy', () => {
+    const source = Buffer.alloc(500_000, 7);
+    const node = nodeAt('/big', { data: source });
+    source.fill(0);
+    expect(node.data).toBe(node.data);
+    expect(node.data?.equals(Buffer.alloc(500_000, 7))).toBe(true);
+    expect(node.dataLength).toBe(500_000);
+    expect(node.latin1Data).toBe(Buffer.alloc(500_000, 7).toString('latin1'));
+  });
+
   test('links its children as nodes, in insertion order, and forgets them on removal', () => {
     const parent = nodeAt('/p');
     const [a, b] = [nodeAt('/p/a'), nodeAt('/p/b')];

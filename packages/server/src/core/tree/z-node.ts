@@ -53,15 +53,24 @@ function highOf(ms: number): number {
   return Math.floor(ms / timeSplit);
 }
 
-/** The latin1 string of `data`: each byte one char, so the round trip is exact. */
-function latin1Of(data: Buffer | null): string | null {
-  return data === null ? null : data.toString('latin1');
+/**
+ * Data up to this size is kept as a latin1 string, one char per byte (one small object, where a
+ * Buffer costs about 90 bytes more); larger data stays a Buffer of its own, handed out without a
+ * copy, so that clients reading a big znode over and over do not copy it per read.
+ */
+const stringDataBytesMax = 1024;
+
+/** What a node stores for `data`: a copy, never the caller's buffer. */
+function storedOf(data: Buffer | null): string | Buffer | null {
+  if (data === null) return null;
+  return data.length <= stringDataBytesMax ? data.toString('latin1') : Buffer.from(data);
 }
 
 /** The tree's own, mutable node. ZooKeeper: DataTree.createStat fills a new node the same way. */
 export class MutableZNode implements ZNode {
   readonly path: string;
-  latin1Data: string | null;
+  /** The data: a latin1 string when small, a Buffer when large (storedOf), null for none. */
+  private stored: string | Buffer | null;
   acl: readonly Acl[];
   czxid: bigint;
   mzxid: bigint;
@@ -82,7 +91,7 @@ export class MutableZNode implements ZNode {
   // Every field is set here, in one order, so all nodes share one hidden class.
   constructor(init: ZNodeInit) {
     this.path = init.path;
-    this.latin1Data = latin1Of(init.data);
+    this.stored = storedOf(init.data);
     this.acl = init.acl;
     this.czxid = init.zxid;
     this.mzxid = init.zxid;
@@ -99,16 +108,23 @@ export class MutableZNode implements ZNode {
     this.childNodes = null;
   }
 
+  /** A small node's data as a fresh Buffer; a large node's own Buffer (never to be changed). */
   get data(): Buffer | null {
-    return this.latin1Data === null ? null : Buffer.from(this.latin1Data, 'latin1');
+    const stored = this.stored;
+    return typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored;
   }
 
   set data(data: Buffer | null) {
-    this.latin1Data = latin1Of(data);
+    this.stored = storedOf(data);
+  }
+
+  get latin1Data(): string | null {
+    const stored = this.stored;
+    return stored === null || typeof stored === 'string' ? stored : stored.toString('latin1');
   }
 
   get dataLength(): number {
-    return this.latin1Data === null ? 0 : this.latin1Data.length;
+    return this.stored === null ? 0 : this.stored.length;
   }
 
   get ctimeMs(): number {
