@@ -156,15 +156,18 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const running = await start();
-process.stdout.write(`${running.line}\n`);
-
+// The signal handlers are in place before the ready line goes out, so whoever waits for that
+// line and stops us at once finds them (a stop during start-up waits for the start to finish).
+const starting = start();
 let isStopping = false;
 const stop = (signal: string): void => {
   if (isStopping) return;
   isStopping = true;
   process.stdout.write(`${signal}: stopping Zoo\n`);
-  void running.close().then(() => process.exit(0));
+  void starting.then((running) => running.close()).then(() => process.exit(0));
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+const running = await starting;
+process.stdout.write(`${running.line}\n`);
