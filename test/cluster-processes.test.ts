@@ -41,11 +41,16 @@ function startMember(configPath: string, myid: number): Promise<Member> {
       '--log-level',
       'warn',
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
+    // Kept for the failure message: vitest may not show a child's own stderr.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      process.stderr.write(chunk);
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening for clients at ([^;\s]+)/.exec(output);
@@ -64,11 +69,11 @@ interface Member {
 /** Writes one zoo.cfg per member of a three-member ensemble and starts a process for each. */
 async function startEnsemble(name: string): Promise<Member[]> {
   const clientPorts = [await findFreePort(), await findFreePort(), await findFreePort()];
-  const peerPorts = [await findFreePort(), await findFreePort(), await findFreePort()];
   const lines = ['tickTime=500', 'initLimit=10', 'syncLimit=5', 'clientPortAddress=127.0.0.1'];
-  peerPorts.forEach((port, index) =>
-    lines.push(`server.${index + 1}=127.0.0.1:${port}:${port + 1}`),
-  );
+  for (let id = 1; id <= 3; id += 1) {
+    // Zoo needs no election port, but the line names one as ZooKeeper's does; it is free too.
+    lines.push(`server.${id}=127.0.0.1:${await findFreePort()}:${await findFreePort()}`);
+  }
   const members: Member[] = [];
   for (let id = 1; id <= 3; id += 1) {
     const memberConfig = join(dir, `${name}-${id}.cfg`);

@@ -31,15 +31,31 @@ export function fourLetterWord(
   });
 }
 
-/** A port that was free on 127.0.0.1 a moment ago (the OS picks it; we release it at once). */
-export function findFreePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Ports the OS hands out for listen(0) and for every outgoing connection's local end come from
+// the ephemeral range (32768–60999 here). A port picked there and released can be taken by any
+// test's client socket before the server under test binds it — CI saw a member exit that way.
+// Picking below that range leaves only other pickers as rivals, and they pick at random.
+const pickFrom = 20_000;
+const pickTo = 32_000;
+const handedOut = new Set<number>();
+
+/** A port below the ephemeral range that was free on `host` a moment ago, never one twice. */
+export async function findFreePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = pickFrom + Math.floor(Math.random() * (pickTo - pickFrom));
+    if (handedOut.has(port)) continue;
+    if (await isFree(port, host)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${pickFrom}–${pickTo} on ${host} after 50 tries`);
+}
+
+function isFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }

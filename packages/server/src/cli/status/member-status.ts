@@ -31,9 +31,13 @@ export interface MemberStatus {
 export async function sampleMember(address: string, timeoutMs: number): Promise<MemberStatus> {
   const sampledAtMs = Date.now();
   try {
-    const [srvr, mntr, conf] = await Promise.all(
-      ['srvr', 'mntr', 'conf'].map((word) => askFourLetterWord(address, word, timeoutMs)),
-    );
+    // One after another, in the same order every sample: the packet counter that mntr (or
+    // srvr) reads then always includes the same own words, which ops/s subtracts. Asked at once,
+    // the server could count a word of the previous sample after that sample's read (CI saw
+    // 3 ops/s on an idle ZooKeeper).
+    const conf = await askFourLetterWord(address, 'conf', timeoutMs);
+    const srvr = await askFourLetterWord(address, 'srvr', timeoutMs);
+    const mntr = await askFourLetterWord(address, 'mntr', timeoutMs);
     return fromAnswers(
       address,
       { srvr: srvr ?? '', mntr: mntr ?? '', conf: conf ?? '' },
