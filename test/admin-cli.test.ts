@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { findFreePort } from './support/four-letter-word.js';
+import { findFreePort, fourLetterWord } from './support/four-letter-word.js';
 import { adminCommand } from './support/admin-http.js';
 import { stopChild } from './support/child-exit.js';
 
@@ -81,6 +81,34 @@ test('pnpm start --config: zoo.cfg’s admin.serverPort places the admin server'
         learner_type: 'participant',
       },
     });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('pnpm start --config: zoo.cfg’s 4lw.commands.whitelist rules unless the flag is given', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zoo-words-cfg-'));
+  try {
+    // srvr is always enabled (as in ZooKeeper), so conf shows the whitelist at work.
+    const wordsOf = async (extra: string[]): Promise<{ ruok: string; conf: string }> => {
+      const [port, peerPort] = [await findFreePort(), await findFreePort()];
+      const configPath = join(dir, `zoo-${port}.cfg`);
+      const lines = ['tickTime=500', `clientPort=${port}`, 'clientPortAddress=127.0.0.1'];
+      lines.push(`server.1=127.0.0.1:${peerPort}:${peerPort}`, '4lw.commands.whitelist=ruok');
+      writeFileSync(configPath, `${lines.join('\n')}\n`);
+      const args = ['--config', configPath, '--myid', '1', '--in-memory', '--admin-port', '0'];
+      await startZooServer([...args, '--log-level', 'warn', ...extra], /listening for clients/);
+      const endpoint = { host: '127.0.0.1', port };
+      return {
+        ruok: await fourLetterWord(endpoint, 'ruok'),
+        conf: await fourLetterWord(endpoint, 'conf'),
+      };
+    };
+    const fromFile = await wordsOf([]);
+    expect(fromFile.ruok).toBe('imok');
+    expect(fromFile.conf).toBe('conf is not executed because it is not in the whitelist.\n');
+    const fromFlag = await wordsOf(['--four-letter-words', 'ruok,conf']);
+    expect(fromFlag.conf).toMatch(/^clientPort=/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -102,8 +102,11 @@ async function start(): Promise<{ line: string; close: () => Promise<void> }> {
     // zoo.cfg's dataDir (and dataLogDir for the txn log), as ZooKeeper uses them, unless
     // --data-dir (everything there) or --in-memory says otherwise.
     const dataDir = flags.inMemory ? null : isDataDirGiven ? dataRoot : config.dataDir;
+    // zoo.cfg's 4lw.commands.whitelist rules unless --four-letter-words is given.
+    const { fourLetterWordWhitelist, ...withoutWords } = options;
+    const isWordsGiven = program.getOptionValueSource('fourLetterWords') === 'cli';
     const member = await startMember(config, {
-      ...options,
+      ...(isWordsGiven || config.fourLetterWordWhitelist === null ? options : withoutWords),
       myid,
       dataDir,
       ...(isDataDirGiven ? { dataLogDir: null } : {}),
