@@ -86,7 +86,7 @@ test('pnpm start --config: zoo.cfg’s admin.serverPort places the admin server'
   }
 });
 
-test('pnpm start --config: zoo.cfg’s 4lw.commands.whitelist rules unless the flag is given', async () => {
+test('pnpm start --config: zoo.cfg’s 4lw.commands.whitelist rules unless a flag says', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'zoo-words-cfg-'));
   try {
     // srvr is always enabled (as in ZooKeeper), so conf shows the whitelist at work.
