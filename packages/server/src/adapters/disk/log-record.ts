@@ -9,7 +9,7 @@ import { assertNever, DecodeError } from '@zoo/client/protocol';
 import type { Txn } from '../../core/tree/txn.js';
 import { unpackValue } from '../msgpack-value.js';
 import { readTxn } from '../read-txn.js';
-import { readTxnAt, txnBytesMax, writeTxn } from './txn-record-codec.js';
+import { readTxnAt, txnBytesMax, writeInt64, writeTxn } from './txn-record-codec.js';
 
 export type LogRecord = { type: 'txn'; txn: Txn } | { type: 'truncate'; afterZxid: bigint };
 
@@ -40,7 +40,7 @@ export function writeLogRecord(record: LogRecord, target: Buffer, offset: number
     return target.writeBigInt64BE(record.afterZxid, offset + 1);
   }
   target[offset] = txnKind;
-  target.writeBigInt64BE(record.txn.zxid, offset + 1);
+  writeInt64(record.txn.zxid, target, offset + 1);
   return writeTxn(record.txn, target, offset + prefixBytes);
 }
 

@@ -59,6 +59,13 @@ describe('txn log records in binary (segment format 3)', () => {
     expect(decodeLogRecord(encoded)).toEqual({ type: 'txn', txn });
   });
 
+  test('times before 1970 and past 2^32 ms keep their value (int64, two halves)', () => {
+    for (const timeMs of [-1, -(2 ** 40) - 5, 2 ** 53 - 1, -(2 ** 53) + 1]) {
+      const txn = { ...createTxn(0x500000007n), timeMs };
+      expect(decodeLogRecord(encodeLogRecord({ type: 'txn', txn }))).toEqual({ type: 'txn', txn });
+    }
+  });
+
   test('a truncation is its kind and zxid alone', () => {
     const encoded = encodeLogRecord({ type: 'truncate', afterZxid: 0x500000003n });
     expect(encoded.toString('hex')).toBe('02' + '0000000500000003');

@@ -85,10 +85,31 @@ const aclMax = (acl: readonly Acl[]): number =>
  * returns the offset after it.
  */
 export function writeTxn(txn: Txn, target: Buffer, offset: number): number {
-  let at = target.writeBigInt64BE(BigInt(txn.timeMs), offset);
-  at = target.writeBigInt64BE(txn.sessionId, at);
+  let at = writeSafeInteger(txn.timeMs, target, offset);
+  at = writeInt64(txn.sessionId, target, at);
   at = target.writeInt32BE(txn.cxid, at);
   return writeBody(txn.body, target, at);
+}
+
+/** A safe integer as a big-endian int64, without making a bigint of it. */
+function writeSafeInteger(n: number, b: Buffer, offset: number): number {
+  const high = Math.floor(n / 0x1_0000_0000);
+  b.writeInt32BE(high, offset);
+  return b.writeUInt32BE(n - high * 0x1_0000_0000, offset + 4);
+}
+
+/** The view writeInt64 last wrote through (the batch buffer, reused from record to record). */
+let int64View: DataView = new DataView(new ArrayBuffer(8));
+let int64ViewOf: Buffer | null = null;
+
+/** As Buffer.writeBigInt64BE, through a DataView: about half its cost (no bigint arithmetic). */
+export function writeInt64(n: bigint, b: Buffer, offset: number): number {
+  if (int64ViewOf !== b) {
+    int64View = new DataView(b.buffer, b.byteOffset, b.length);
+    int64ViewOf = b;
+  }
+  int64View.setBigInt64(offset, n);
+  return offset + 8;
 }
 
 function writeBody(body: TxnBody, b: Buffer, offset: number): number {
@@ -99,7 +120,7 @@ function writeBody(body: TxnBody, b: Buffer, offset: number): number {
       at = writeString(body.path, b, at);
       at = writeData(body.data, b, at);
       at = writeAcl(body.acl, b, at);
-      at = b.writeBigInt64BE(body.ephemeralOwner, at);
+      at = writeInt64(body.ephemeralOwner, b, at);
       return b.writeInt32BE(body.parentCVersion, at);
     case 'delete':
     case 'deleteContainer':
