@@ -61,15 +61,21 @@ function bodyBytesMax(body: TxnBody): number {
       return stringMax(body.path) + aclMax(body.acl) + 4;
     case 'check':
       return stringMax(body.path) + 4;
-    case 'multi':
-      return body.ops.reduce((sum, op) => sum + 1 + bodyBytesMax(op), 4);
+    case 'multi': {
+      let sum = 4;
+      for (const op of body.ops) sum += 1 + bodyBytesMax(op);
+      return sum;
+    }
     case 'error':
     case 'createSession':
       return 4;
     case 'multiError':
       return 4 + 4 * body.errs.length;
-    case 'closeSession':
-      return body.ephemeralPaths.reduce((sum, path) => sum + stringMax(path), 4);
+    case 'closeSession': {
+      let sum = 4;
+      for (const path of body.ephemeralPaths) sum += stringMax(path);
+      return sum;
+    }
     default:
       return assertNever(body, 'txn body');
   }
@@ -77,8 +83,12 @@ function bodyBytesMax(body: TxnBody): number {
 
 const stringMax = (s: string): number => 4 + 3 * s.length;
 const dataMax = (data: Buffer | null): number => 4 + (data?.length ?? 0);
-const aclMax = (acl: readonly Acl[]): number =>
-  acl.reduce((sum, a) => sum + 4 + stringMax(a.id.scheme) + stringMax(a.id.id), 4);
+
+function aclMax(acl: readonly Acl[]): number {
+  let sum = 4;
+  for (const { id } of acl) sum += 4 + stringMax(id.scheme) + stringMax(id.id);
+  return sum;
+}
 
 /**
  * Writes `txn` at `offset` of `target`, which must have txnBytesMax(txn) bytes free there;
