@@ -88,6 +88,7 @@ export { pathAndAncestors, pathProblem, validatePath } from './znode-path.js';
 
 export { JuteReader, juteLimitsDefault, type JuteLimits } from './jute-reader.js';
 export { JuteWriter } from './jute-writer.js';
+export { hasSurrogate, writeJavaUtf8 } from './java-utf8.js';
 export { FrameReader } from './frame-reader.js';
 export {
   decodeConnectRequest,

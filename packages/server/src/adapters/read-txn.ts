@@ -88,7 +88,7 @@ export function readAcls(o: WireObject, key: string): Acl[] {
   });
 }
 
-function validPathOf(value: unknown, where: string): string {
+export function validPathOf(value: unknown, where: string): string {
   const path = stringOf(value, where);
   if (!validatePath(path)) decodeFail(where, `invalid path ${JSON.stringify(path.slice(0, 80))}`);
   return path;
@@ -100,14 +100,13 @@ function pathOf(o: WireObject, key: string): string {
 
 /** A raw owner the tree can classify; ephemeralKindOf asserts on an unknown extended type. */
 function ownerOf(o: WireObject, key: string): bigint {
-  const owner = o.int64(key);
-  try {
-    ephemeralKindOf(owner);
-    return owner;
-  } catch (error) {
-    if (error instanceof AssertionError) return decodeFail(o.at(key), error.message);
-    throw error;
-  }
+  return checkedOwner(o.int64(key), o.at(key));
+}
+
+/** `owner`, if the tree can classify it; a DecodeError naming `where` if not. */
+export function checkedOwner(owner: bigint, where: string): bigint {
+  kindOfOwner(owner, where);
+  return owner;
 }
 
 export function readSnapshotSessions(value: unknown, where: string): SnapshotSession[] {

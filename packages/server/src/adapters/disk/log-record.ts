@@ -1,51 +1,63 @@
 // What a log segment's records hold: a txn, or a truncation of the txns logged after a zxid.
-// A record is a kind byte and its zxid (big-endian int64), then, for a txn, the txn in the peer
-// links' msgpackr configuration read back with read-txn.ts's validation (a txn on disk and on
-// the wire are one format). The zxid up front lets recovery pass over the txns a snapshot
-// already holds without decoding them.
+// A record is a kind byte and its zxid (big-endian int64), then, for a txn, the txn's bytes. The
+// zxid up front lets recovery pass over the txns a snapshot already holds without decoding them.
+// Kinds: 3 is a txn in Jute-like binary (txn-record-codec.ts), the only txn kind written since
+// segment format 3 (magic ZOOLOG03); 1 is a txn as msgpack (format 2, ZOOLOG02), still read so a
+// data directory written before keeps its log; 2 is a truncation, its prefix alone.
 
 import { assertNever, DecodeError } from '@zoo/client/protocol';
 import type { Txn } from '../../core/tree/txn.js';
-import { packValue, unpackValue } from '../msgpack-value.js';
+import { unpackValue } from '../msgpack-value.js';
 import { readTxn } from '../read-txn.js';
+import { readTxnAt, txnBytesMax, writeInt64, writeTxn } from './txn-record-codec.js';
 
 export type LogRecord = { type: 'txn'; txn: Txn } | { type: 'truncate'; afterZxid: bigint };
 
-const txnKind = 1;
+/** Format 2's txn kind: read, never written. */
+const msgpackTxnKind = 1;
 const truncateKind = 2;
-/** The kind byte and the zxid, in front of a txn's msgpack. */
-export const logRecordPrefixBytes = 9;
-const prefixBytes = logRecordPrefixBytes;
+const txnKind = 3;
+/** The kind byte and the zxid, in front of a txn's bytes. */
+const prefixBytes = 9;
 
 export function encodeLogRecord(record: LogRecord): Buffer {
-  const body = logRecordBody(record);
-  const out = Buffer.allocUnsafe(prefixBytes + (body?.length ?? 0));
-  writeLogRecordPrefix(record, out, 0);
-  body?.copy(out, prefixBytes);
-  return out;
+  const out = Buffer.allocUnsafe(logRecordBytesMax(record));
+  return out.subarray(0, writeLogRecord(record, out, 0));
+}
+
+/** At least the bytes writeLogRecord writes for `record`. */
+export function logRecordBytesMax(record: LogRecord): number {
+  return prefixBytes + (record.type === 'txn' ? txnBytesMax(record.txn) : 0);
 }
 
 /**
- * What follows the prefix: a txn's msgpack (a view of the packer's buffer, to be copied before
- * the next pack), or null for a truncation, which is its prefix alone.
+ * Writes `record` at `offset` of `target`, which must have logRecordBytesMax(record) bytes free
+ * there; returns the offset after it.
  */
-export function logRecordBody(record: LogRecord): Buffer | null {
-  return record.type === 'txn' ? packValue(record.txn) : null;
-}
-
-/** Writes the record's kind and zxid at `offset` of `target`; its body goes right after. */
-export function writeLogRecordPrefix(record: LogRecord, target: Buffer, offset: number): void {
-  target[offset] = record.type === 'txn' ? txnKind : truncateKind;
-  target.writeBigInt64BE(record.type === 'txn' ? record.txn.zxid : record.afterZxid, offset + 1);
+export function writeLogRecord(record: LogRecord, target: Buffer, offset: number): number {
+  if (record.type === 'truncate') {
+    target[offset] = truncateKind;
+    return target.writeBigInt64BE(record.afterZxid, offset + 1);
+  }
+  target[offset] = txnKind;
+  writeInt64(record.txn.zxid, target, offset + 1);
+  return writeTxn(record.txn, target, offset + prefixBytes);
 }
 
 /** The record's kind and zxid, read without decoding the txn. */
 export function peekLogRecord(payload: Buffer): { type: LogRecord['type']; zxid: bigint } {
   if (payload.length < prefixBytes) throw new DecodeError('a log record cut short');
   const kind = payload.readUInt8(0);
-  if (kind !== txnKind && kind !== truncateKind) throw new DecodeError(`record kind ${kind}`);
-  return { type: kind === txnKind ? 'txn' : 'truncate', zxid: payload.readBigInt64BE(1) };
+  const type = kindTypes.get(kind);
+  if (type === undefined) throw new DecodeError(`record kind ${kind}`);
+  return { type, zxid: payload.readBigInt64BE(1) };
 }
+
+const kindTypes = new Map<number, LogRecord['type']>([
+  [msgpackTxnKind, 'txn'],
+  [truncateKind, 'truncate'],
+  [txnKind, 'txn'],
+]);
 
 /** Throws DecodeError when the bytes are no record (the checksum matched: a bug or a version). */
 export function decodeLogRecord(payload: Buffer): LogRecord {
@@ -53,6 +65,7 @@ export function decodeLogRecord(payload: Buffer): LogRecord {
   switch (type) {
     case 'txn': {
       if (payload.length === prefixBytes) throw new DecodeError('a txn record without its txn');
+      if (payload[0] === txnKind) return { type, txn: readTxnAt(payload, prefixBytes, zxid) };
       const txn = readTxn(unpackValue(payload.subarray(prefixBytes), 'log record'), 'txn');
       if (txn.zxid !== zxid)
         throw new DecodeError(`txn 0x${txn.zxid.toString(16)} filed as ${zxid}`);

@@ -1,9 +1,8 @@
 // The records of the next write, framed where they will be written from: one buffer, kept and
-// reused from batch to batch, so that a record costs one pack and one copy of its msgpack — no
-// buffer of its own, no frame of its own, no concatenation — and a batch is one write.
+// reused from batch to batch, so that a record is encoded once, in place — no buffer of its own,
+// no frame of its own, no concatenation — and a batch is one write.
 
-import { logRecordBody, logRecordPrefixBytes, writeLogRecordPrefix } from './log-record.js';
-import type { LogRecord } from './log-record.js';
+import { logRecordBytesMax, writeLogRecord, type LogRecord } from './log-record.js';
 import { frameHeaderBytes, sealFrame } from './record-frame.js';
 
 /** Enough for a few hundred small txns; a larger batch grows the buffer. */
@@ -22,15 +21,12 @@ export class RecordBatch {
 
   /** Frames `record` after the records already in the batch. */
   append(record: LogRecord): void {
-    const body = logRecordBody(record);
-    const payloadBytes = logRecordPrefixBytes + (body?.length ?? 0);
     const at = this.used;
-    this.reserve(frameHeaderBytes + payloadBytes);
+    this.reserve(frameHeaderBytes + logRecordBytesMax(record));
     const payloadAt = at + frameHeaderBytes;
-    writeLogRecordPrefix(record, this.buffer, payloadAt);
-    body?.copy(this.buffer, payloadAt + logRecordPrefixBytes);
-    sealFrame(this.buffer, at, payloadBytes);
-    this.used = payloadAt + payloadBytes;
+    const end = writeLogRecord(record, this.buffer, payloadAt);
+    sealFrame(this.buffer, at, end - payloadAt);
+    this.used = end;
   }
 
   /**

@@ -43,7 +43,7 @@ describe('record framing', () => {
     expect(findFrameAfter(Buffer.concat([garbage, Buffer.alloc(100_000)]), 0)).toBeNull();
   });
 
-  test('a txn log record round-trips through the peer codec’s msgpack form', () => {
+  test('a txn log record and a truncation round-trip', () => {
     const txn = createTxn(0x500000007n, 100);
     expect(decodeLogRecord(encodeLogRecord({ type: 'txn', txn }))).toEqual({ type: 'txn', txn });
     const truncate = { type: 'truncate', afterZxid: 0x500000003n } as const;

@@ -16,10 +16,26 @@ export const recordBytesMax = 0x7fff_ffff;
 
 /** The frame's length field, checksummed first: one scratch buffer, not one per record. */
 const lengthBytes = Buffer.alloc(4);
+/**
+ * The CRC32C of a length field, by length: a log's records come in few sizes, so most frames
+ * need one native call (the payload's) instead of two. Bounded; cleared when full.
+ */
+const lengthChecksums = new Map<number, number>();
+const lengthChecksumsMax = 4096;
 
 export function checksumOf(payload: Uint8Array): number {
-  lengthBytes.writeUInt32BE(payload.length, 0);
-  return crc32c(payload, crc32c(lengthBytes));
+  return crc32c(payload, lengthChecksumOf(payload.length));
+}
+
+function lengthChecksumOf(length: number): number {
+  let checksum = lengthChecksums.get(length);
+  if (checksum === undefined) {
+    lengthBytes.writeUInt32BE(length, 0);
+    checksum = crc32c(lengthBytes);
+    if (lengthChecksums.size >= lengthChecksumsMax) lengthChecksums.clear();
+    lengthChecksums.set(length, checksum);
+  }
+  return checksum;
 }
 
 export function encodeFrame(payload: Uint8Array): Buffer {

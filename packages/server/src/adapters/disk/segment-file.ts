@@ -8,7 +8,12 @@ import { WireObject } from '../wire-object.js';
 import { CorruptDataDirError } from './disk-errors.js';
 import { encodeCheckedFile, frameAt } from './record-frame.js';
 
-const segmentMagic = 'ZOOLOG02';
+/**
+ * Format 3 (binary txn records, see log-record.ts) is written; format 2's segments (msgpack txn
+ * records) are still read. An older Zoo refuses a format 3 segment at its magic.
+ */
+const segmentMagic = 'ZOOLOG03';
+const segmentMagicsRead = ['ZOOLOG03', 'ZOOLOG02'].map((magic) => Buffer.from(magic, 'latin1'));
 const namePattern = /^log\.([0-9a-f]{16})$/;
 /** A header is a few dozen bytes; reading this many always covers it. */
 export const segmentHeaderBytesMax = 256;
@@ -50,9 +55,13 @@ export function decodeSegmentHeader(
   bytes: Buffer,
   file: string,
 ): { header: SegmentHeader; recordsOffset: number } {
-  const magic = Buffer.from(segmentMagic, 'latin1');
-  if (!bytes.subarray(0, magic.length).equals(magic)) {
-    throw new CorruptDataDirError(file, 'no segment magic', 0);
+  const magic = segmentMagicsRead.find((known) => bytes.subarray(0, known.length).equals(known));
+  if (magic === undefined) {
+    const name = bytes.subarray(0, 8).toString('latin1');
+    const problem = name.startsWith('ZOOLOG')
+      ? `segment format ${JSON.stringify(name)} is not one this Zoo reads (ZOOLOG02, ZOOLOG03)`
+      : 'no segment magic';
+    throw new CorruptDataDirError(file, problem, 0);
   }
   const frame = frameAt(bytes, magic.length);
   if (frame.type !== 'record') {
