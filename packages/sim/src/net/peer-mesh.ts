@@ -31,10 +31,13 @@ interface LinkState {
 
 const reconnectDelayMinMs = 50;
 const reconnectDelayMaxMs = 2000;
+/** Above every server id (at most 9), so that a pair's number is unique. */
+const linkKeyBase = 1024;
 
 export class PeerMesh {
   private readonly endpoints = new Map<number, PeerEndpoint>();
-  private readonly links = new Map<string, LinkState>();
+  /** By the pair's number (`linkKey`): a lookup per message builds no string. */
+  private readonly links = new Map<number, LinkState>();
   /**
    * A broadcast is one message object for every learner: encode it once, as the ws mesh does
    * (messages are never changed once handed to the network).
@@ -192,7 +195,7 @@ export class PeerMesh {
   }
 
   private link(a: number, b: number): LinkState {
-    const key = a < b ? `${a}-${b}` : `${b}-${a}`;
+    const key = a < b ? a * linkKeyBase + b : b * linkKeyBase + a;
     let link = this.links.get(key);
     if (link === undefined) {
       link = {
