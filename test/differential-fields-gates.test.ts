@@ -14,7 +14,9 @@ function multiWithNullPath(base: string): Buffer {
   const writer = new JuteWriter({ initialBytes: 256 });
   encodeRequest(writer, xidFor(request), request);
   const payload = writer.take().subarray(4);
-  const pathField = requestFields(payload).findLast((field) => field.kind === 'ustring');
+  const pathField = requestFields(payload)
+    .filter((field) => field.kind === 'ustring')
+    .at(-1);
   if (pathField === undefined) throw new Error('the baseline multi has no path');
   return spliceField(payload, pathField, Buffer.from('ffffffff', 'hex'));
 }

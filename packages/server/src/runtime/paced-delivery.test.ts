@@ -101,6 +101,15 @@ describe('PacedDelivery', () => {
     ]);
   });
 
+  test('a set within the budget goes at once, each connection once across its groups', () => {
+    const { pacer, turns, sent, runTurns, endTurn } = harness(10);
+    pacer.deliver(fired('/a', [1, 2], [2, 3], [1]));
+    endTurn();
+    expect(runTurns()).toBe(0);
+    expect(turns[0]).toEqual(['1:/a', '2:/a', '3:/a']);
+    expect(sent).toEqual([1, 2, 3]);
+  });
+
   test('a connection in no pending set is answered at once, past the budget', () => {
     const { pacer, turns } = harness(1);
     pacer.deliver(fired('/a', [1, 2, 3]));

@@ -85,6 +85,10 @@ export class PacedDelivery<C> {
 
   deliver(message: ClientMessage): void {
     if (message.kind === 'notifications') {
+      if (this.fitsNow(message.watchers)) {
+        this.fanOutNow(message.notification, message.watchers);
+        return;
+      }
       this.fanOuts.push(new FanOut(message.notification, message.watchers));
       this.handOver();
       return;
@@ -105,6 +109,30 @@ export class PacedDelivery<C> {
       this.handOver();
       this.target.flush();
     });
+  }
+
+  /** Nothing pending and the whole set within this turn's budget: the common, small case. */
+  private fitsNow(watchers: readonly ReadonlySet<number>[]): boolean {
+    if (this.head < this.fanOuts.length) return false;
+    let size = 0;
+    for (const group of watchers) size += group.size;
+    return size <= this.budget;
+  }
+
+  /** Fans a set out at once; with nothing pending, no connection owes an older event. */
+  private fanOutNow(notification: Notification, watchers: readonly ReadonlySet<number>[]): void {
+    const served = watchers.length > 1 ? new Set<number>() : null;
+    for (const group of watchers) {
+      for (const connectionId of group) {
+        if (served !== null) {
+          if (served.has(connectionId)) continue;
+          served.add(connectionId);
+        }
+        this.budget -= 1;
+        const connection = this.target.connectionOf(connectionId);
+        if (connection !== undefined) this.notify(connectionId, connection, notification);
+      }
+    }
   }
 
   /** Before any other message to a connection: the events it is owed, oldest first. */
