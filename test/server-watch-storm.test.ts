@@ -7,7 +7,7 @@
 //
 // `pnpm test` fires 10,000 watches. The long run: ZOO_STORM_WATCHERS=100 (100,000 watches) npx
 // vitest run test/server-watch-storm.test.ts; the numbers are printed. The bound stays 1 s: with
-// 100,000 watches the slowest round trip measured 99–172 ms at load 11–12 on 2 cores, but with
+// 100,000 watches the slowest round trip measured 37–109 ms at load 12–13 on 2 cores, but with
 // 10,000 it reached 317 ms at load 15, all of it scheduling noise of a shared machine.
 
 import net from 'node:net';

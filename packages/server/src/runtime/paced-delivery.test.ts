@@ -101,6 +101,16 @@ describe('PacedDelivery', () => {
     ]);
   });
 
+  test('a catch-up looks again only at the sets added since, and still finds them', () => {
+    const { pacer, turns } = harness(1);
+    pacer.deliver(fired('/a', [1, 2, 3]));
+    pacer.deliver(reply(3, 1));
+    pacer.deliver(fired('/b', [2], [3]));
+    pacer.deliver(reply(3, 2));
+    pacer.deliver(reply(3, 3));
+    expect(turns[0]).toEqual(['1:/a', '3:/a', '3:r1', '3:/b', '3:r2', '3:r3']);
+  });
+
   test('a set within the budget goes at once, each connection once across its groups', () => {
     const { pacer, turns, sent, runTurns, endTurn } = harness(10);
     pacer.deliver(fired('/a', [1, 2], [2, 3], [1]));

@@ -63,6 +63,14 @@ export class PacedDelivery<C> {
   /** Sets still being fanned out, oldest first, from `head` on. */
   private fanOuts: (FanOut | undefined)[] = [];
   private head = 0;
+  /** How many sets were ever dropped off the front of `fanOuts` (an index's absolute base). */
+  private dropped = 0;
+  /**
+   * Per connection, the absolute index of the first set its catch-up has not looked at: a set
+   * looked at owes it nothing any more, so each message scans only the sets added since.
+   * Cleared whenever nothing is pending.
+   */
+  private readonly scannedTo = new Map<number, number>();
   private budget: number;
   private isScheduled = false;
 
@@ -138,12 +146,16 @@ export class PacedDelivery<C> {
   /** Before any other message to a connection: the events it is owed, oldest first. */
   private catchUp(connectionId: number, connection: C): number {
     let count = 0;
-    for (let index = this.head; index < this.fanOuts.length; index += 1) {
+    const from = Math.max(this.head, (this.scannedTo.get(connectionId) ?? 0) - this.dropped);
+    for (let index = from; index < this.fanOuts.length; index += 1) {
       const fanOut = this.fanOuts[index];
       if (fanOut === undefined || !fanOut.isOwedTo(connectionId)) continue;
       fanOut.done.add(connectionId);
       this.notify(connectionId, connection, fanOut.notification);
       count += 1;
+    }
+    if (this.fanOuts.length > this.head) {
+      this.scannedTo.set(connectionId, this.dropped + this.fanOuts.length);
     }
     return count;
   }
@@ -169,8 +181,10 @@ export class PacedDelivery<C> {
     }
     if (this.head === this.fanOuts.length || this.head > 1024) {
       this.fanOuts = this.fanOuts.slice(this.head);
+      this.dropped += this.head;
       this.head = 0;
     }
+    if (this.fanOuts.length === 0) this.scannedTo.clear();
   }
 
   private notify(connectionId: number, connection: C, notification: Notification): void {
