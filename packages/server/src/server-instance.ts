@@ -99,6 +99,7 @@ export async function startServerInstance(options: ServerInstanceOptions): Promi
     log,
     submit: (input) => loop?.submit(input),
     fourLetterWord: (code) => answerFourLetterWord(code, adminContext),
+    packetSent: (connectionId) => peer.packetSent(connectionId),
     ...connectionLimitsOf(options),
     defer: (task) => nodeScheduler.defer(task),
   });

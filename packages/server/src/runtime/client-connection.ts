@@ -14,7 +14,7 @@ import {
   encodeNotification,
   encodeReply,
 } from '@zoo/client/protocol';
-import type { ClientMessage } from '../core/peer/ready.js';
+import type { ConnectionMessage } from '../core/peer/ready.js';
 import type { PeerInput } from '../core/peer/peer-input.js';
 import type { Logger } from './env.js';
 import type { OutstandingGate, Throttleable } from './outstanding-gate.js';
@@ -54,6 +54,8 @@ export interface ClientConnectionOptions {
   defer?: (task: () => void) => void;
   /** Watch events handed to connections per loop turn; absent: all at once (the simulator). */
   notificationsPerTurn?: number;
+  /** Counts a fired watch's event handed to a connection (the peer's packet statistics). */
+  packetSent?: (connectionId: number) => void;
   /** Bytes queued for one client past which it is closed as a slow consumer; absent: no limit. */
   queuedBytesMax?: number;
 }
@@ -118,7 +120,7 @@ export class ClientConnection implements Throttleable {
     this.options.submit({ type: 'connectionClosed', connectionId: this.id });
   }
 
-  deliver(message: ClientMessage): void {
+  deliver(message: ConnectionMessage): void {
     if (this.isGone || this.isClosing) return;
     switch (message.kind) {
       case 'connectResponse':

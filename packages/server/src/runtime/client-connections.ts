@@ -2,7 +2,7 @@
 // storm paced over turns, paced-delivery.ts) and flushes each dirty one once per loop turn (one
 // socket write per connection per turn).
 
-import type { ClientMessage } from '../core/peer/ready.js';
+import type { ClientMessage, ConnectionMessage } from '../core/peer/ready.js';
 import type { ClientSink } from './peer-loop.js';
 import { ClientConnection } from './client-connection.js';
 import type { ByteStream, ClientConnectionOptions } from './client-connection.js';
@@ -20,13 +20,17 @@ export class ClientConnections implements ClientSink {
   constructor(private readonly options: ClientConnectionOptions) {
     const defer = options.defer ?? ((task: () => void) => task());
     this.gate = new OutstandingGate(options.globalOutstandingLimit ?? Infinity, defer);
-    this.paced = new PacedDelivery(options.notificationsPerTurn ?? Infinity, defer, {
-      deliverNow: (connection, message) => this.deliverNow(connection, message),
+    const target = {
+      connectionOf: (connectionId: number) => this.byId.get(connectionId),
+      deliverNow: (connection: ClientConnection, message: ConnectionMessage) =>
+        this.deliverNow(connection, message),
       flush: () => this.flush(),
-    });
+    };
+    const perTurn = options.notificationsPerTurn ?? Infinity;
+    this.paced = new PacedDelivery(perTurn, defer, target, options.packetSent);
   }
 
-  /** Messages held for a later turn (a watch storm being paced). */
+  /** Fired watch sets still being fanned out (a watch storm being paced). */
   get backlog(): number {
     return this.paced.backlog;
   }
@@ -42,7 +46,6 @@ export class ClientConnections implements ClientSink {
   /** The transport of a connection closed: forget it and tell the peer. */
   closed(connection: ClientConnection): void {
     this.byId.delete(connection.id);
-    this.paced.forget(connection);
     connection.gone();
   }
 
@@ -51,8 +54,7 @@ export class ClientConnections implements ClientSink {
   }
 
   deliver(message: ClientMessage): void {
-    const connection = this.byId.get(message.connectionId);
-    if (connection !== undefined) this.paced.deliver(connection, message);
+    this.paced.deliver(message);
   }
 
   flush(): void {
@@ -61,7 +63,7 @@ export class ClientConnections implements ClientSink {
     this.paced.turnEnded();
   }
 
-  private deliverNow(connection: ClientConnection, message: ClientMessage): void {
+  private deliverNow(connection: ClientConnection, message: ConnectionMessage): void {
     if (!connection.isDirty) this.dirty.push(connection);
     connection.deliver(message);
   }

@@ -195,6 +195,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
       log,
       submit: (input) => loop?.submit(input),
       fourLetterWord: () => null,
+      packetSent: (connectionId) => peer.packetSent(connectionId),
     });
     const env: Env = {
       clock: this.clock,

@@ -13,10 +13,8 @@ import { streamOfWalk } from '../tree/snapshot-walk.js';
 import { PendingChanges } from '../prep/pending-changes.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { SessionTable } from '../sessions/session-table.js';
-import { resolvePeerOptions } from './peer-options.js';
-import type { PeerOptions, PeerOptionsInput } from './peer-options.js';
-import { createConnectionState } from '../requests/connection-state.js';
-import type { ConnectionState } from '../requests/connection-state.js';
+import { resolvePeerOptions, type PeerOptions, type PeerOptionsInput } from './peer-options.js';
+import { createConnectionState, type ConnectionState } from '../requests/connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from '../tree/txn.js';
@@ -337,12 +335,17 @@ export class Peer implements ReplicatedState, RequestContext {
   }
 
   emit(message: ClientMessage): void {
-    if (message.kind !== 'close') {
-      const connection = this.connections.get(message.connectionId);
-      if (connection !== undefined) connection.stats.packetsSent += 1;
-      this.stats.packetsSent += 1;
-    }
+    // The runtime counts a fired watch set per connection as it fans it out (packetSent).
+    const isCounted = message.kind !== 'close' && message.kind !== 'notifications';
+    if (isCounted) this.packetSent(message.connectionId);
     this.messages.push(message);
+  }
+
+  /** ZooKeeper counts a packet on its send path. */
+  packetSent(connectionId: number): void {
+    const connection = this.connections.get(connectionId);
+    if (connection !== undefined) connection.stats.packetsSent += 1;
+    this.stats.packetsSent += 1;
   }
 
   reply(

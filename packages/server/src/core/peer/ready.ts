@@ -9,8 +9,17 @@ export type ClientMessage =
   | { kind: 'connectResponse'; connectionId: number; response: ConnectResponse }
   | { kind: 'reply'; connectionId: number; reply: Reply }
   | { kind: 'notification'; connectionId: number; notification: Notification }
+  /**
+   * One notification for every connection in any of `watchers`, once each: the watches one tree
+   * event fired, handed over whole so that the core's turn does not grow with the watchers. The
+   * runtime fans it out; to each connection it goes before any later message to that connection.
+   */
+  | { kind: 'notifications'; watchers: readonly ReadonlySet<number>[]; notification: Notification }
   /** Close after everything queued before it has been written. */
   | { kind: 'close'; connectionId: number; reason: string };
+
+/** A message for one connection: any but a fired watch set. */
+export type ConnectionMessage = Exclude<ClientMessage, { kind: 'notifications' }>;
 
 export interface Ready {
   /** Messages to other peers that may go before the local write (proposals, commits, pings). */

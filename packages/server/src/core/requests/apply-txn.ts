@@ -24,28 +24,39 @@ function trackSessions(context: RequestContext, txn: Txn): void {
   if (txn.body.type === 'closeSession') sessions.remove(txn.sessionId);
 }
 
-/** Whether a watcher's connection may read the node an event is about. */
-export type ReadCheck = (connectionId: number, acl: TreeEvent['acl']) => boolean;
+/**
+ * Which watchers of a node with `acl` may read it: null when every connection may (ACLs skipped,
+ * or an open ACL), which spares the check per watcher.
+ */
+export type ReadCheck = (acl: TreeEvent['acl']) => ((connectionId: number) => boolean) | null;
 
 /** Made once per pipeline, not per applied txn. */
 export function readCheck(context: RequestContext): ReadCheck {
-  return (connectionId, acl) => {
+  const canRead = (acl: TreeEvent['acl'], connectionId: number): boolean => {
     const connection = context.connections.get(connectionId);
-    if (connection === undefined) return false;
-    return context.options.skipAcl || checkAcl(acl, Perms.read, connection.identities);
+    return connection !== undefined && checkAcl(acl, Perms.read, connection.identities);
   };
+  return (acl) => {
+    if (context.options.skipAcl || isOpenToAll(acl)) return null;
+    return (connectionId) => canRead(acl, connectionId);
+  };
+}
+
+/** ZooKeeper: ZooKeeperServer.checkACL passes anyone for an empty ACL or world:anyone READ. */
+function isOpenToAll(acl: TreeEvent['acl']): boolean {
+  if (acl.length === 0) return true;
+  return acl.some(
+    (entry) =>
+      (entry.perms & Perms.read) !== 0 && entry.id.scheme === 'world' && entry.id.id === 'anyone',
+  );
 }
 
 function notify(context: RequestContext, events: readonly TreeEvent[], canRead: ReadCheck): void {
   for (const event of events) {
-    const deliveries = context.watches.trigger(event, canRead);
-    const first = deliveries[0];
-    if (first === undefined) continue;
-    // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's). One notification
-    // object for every watcher of the event, as the registry shares one event.
-    const notification = { zxid: -1n, event: first.event };
-    for (const delivery of deliveries) {
-      context.emit({ kind: 'notification', connectionId: delivery.connectionId, notification });
-    }
+    const fired = context.watches.trigger(event, canRead(event.acl));
+    if (fired === null) continue;
+    // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's).
+    const notification = { zxid: -1n, event: fired.event };
+    context.emit({ kind: 'notifications', watchers: fired.watchers, notification });
   }
 }

@@ -15,7 +15,8 @@ import { carryOutReady } from '../peer/ready.js';
 import type { PersistOp } from '../replication/replication.js';
 import { drainSnapshot, streamOfSnapshot, type SnapshotStream } from '../tree/tree-snapshot.js';
 import type { ReplicationFactory } from '../peer/peer.js';
-import type { ClientMessage, ReadyTarget } from '../peer/ready.js';
+import type { ClientMessage, ConnectionMessage, ReadyTarget } from '../peer/ready.js';
+import { watchersOf } from '../watches/watch-registry.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
 const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
@@ -23,7 +24,8 @@ const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash($
 export class PeerHarness {
   readonly peer: Peer;
   nowMs: number;
-  readonly messages: ClientMessage[] = [];
+  /** What each connection was sent, a fired watch set fanned out at once as the runtime does. */
+  readonly messages: ConnectionMessage[] = [];
   /** Every durable write the peer asked for, in order. */
   readonly persistOps: PersistOp[] = [];
   private nextConnectionId = 1;
@@ -34,6 +36,18 @@ export class PeerHarness {
     this.peer = new Peer(input, createReplication);
     this.peer.start();
     this.settle();
+  }
+
+  private collect(message: ClientMessage): void {
+    if (message.kind !== 'notifications') {
+      this.messages.push(message);
+      return;
+    }
+    const { notification } = message;
+    for (const connectionId of watchersOf(message)) {
+      this.peer.packetSent(connectionId);
+      this.messages.push({ kind: 'notification', connectionId, notification });
+    }
   }
 
   /** Carries out Readys until none is left, as PeerLoop.drain does, with a disk that is instant. */
@@ -53,7 +67,7 @@ export class PeerHarness {
         done(txns.at(-1)?.zxid ?? null);
       },
       persisted: (upTo) => peer.step({ type: 'persisted', upTo }),
-      deliver: (message) => this.messages.push(message),
+      deliver: (message) => this.collect(message),
     };
     while (peer.hasReady()) {
       carryOutReady(peer.ready(), target);
@@ -138,7 +152,7 @@ export class PeerHarness {
   }
 }
 
-export function describeMessage(message: ClientMessage): string {
+export function describeMessage(message: ConnectionMessage): string {
   switch (message.kind) {
     case 'connectResponse':
       return `connected timeout=${message.response.timeoutMs}`;

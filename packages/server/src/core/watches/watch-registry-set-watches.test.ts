@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { EventType, OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import type { SetWatchesRequest } from '@zoo/client/protocol';
-import { WatchRegistry } from './watch-registry.js';
+import { WatchRegistry, watchersOf } from './watch-registry.js';
 import type { NodeView } from './watch-registry.js';
 
 /** relativeZxid is 10: /old is unchanged, /changed has new data, /parent has new children. */
@@ -98,9 +98,7 @@ describe('WatchRegistry.setWatches: catch-up per §5.5', () => {
     );
     expect(events).toEqual([]);
     const created = (path: string): number[] =>
-      registry
-        .trigger({ type: 'nodeCreated', path, acl: OPEN_ACL_UNSAFE }, () => true)
-        .map((delivery) => delivery.connectionId);
+      watchersOf(registry.trigger({ type: 'nodeCreated', path, acl: OPEN_ACL_UNSAFE }, null));
     expect(created('/gone')).toEqual([4]);
     expect(created('/r/x')).toEqual([4]);
     expect(created('/elsewhere')).toEqual([]);
@@ -124,9 +122,10 @@ describe('WatchRegistry.setWatches: catch-up per §5.5', () => {
     const registry = new WatchRegistry();
     registry.setWatches(4, setWatches({ dataWatches: ['/old'] }), view);
     const event = { type: 'nodeDataChanged' as const, path: '/old', acl: OPEN_ACL_UNSAFE };
-    expect(registry.trigger(event, () => true)).toEqual([
-      { connectionId: 4, event: { type: EventType.nodeDataChanged, state: 3, path: '/old' } },
-    ]);
-    expect(registry.trigger(event, () => true)).toEqual([]);
+    expect(registry.trigger(event, () => true)).toEqual({
+      event: { type: EventType.nodeDataChanged, state: 3, path: '/old' },
+      watchers: [new Set([4])],
+    });
+    expect(registry.trigger(event, () => true)).toBeNull();
   });
 });

@@ -5,9 +5,9 @@
 import { assert, assertNever, EventType, KeeperState, WatcherType } from '@zoo/client/protocol';
 import type { Acl, SetWatchesRequest, WatcherEvent } from '@zoo/client/protocol';
 import { WatchTable } from './watch-table.js';
-import type { WatchMode } from './watch-table.js';
+import type { WatchMode, WatcherGroup } from './watch-table.js';
 
-export type { WatchMode } from './watch-table.js';
+export type { WatchMode, WatcherGroup } from './watch-table.js';
 
 /** The data tree's event, restated here so that watches need not import the tree. */
 export interface WatchTriggerEvent {
@@ -17,10 +17,14 @@ export interface WatchTriggerEvent {
   acl: readonly Acl[];
 }
 
-/** One notification to write to one connection (state is always 3, SyncConnected). */
-export interface WatchDelivery {
-  connectionId: number;
+/**
+ * The connections one tree event notifies: each connection in any of `watchers` gets `event`
+ * once. The groups are handed out whole (never copied per watcher) and never change afterwards:
+ * the runtime fans the event out over later loop turns.
+ */
+export interface FiredWatches {
   event: WatcherEvent;
+  watchers: readonly WatcherGroup[];
 }
 
 /** The little of the tree setWatches needs: which nodes exist, and their mzxid / pzxid. */
@@ -78,32 +82,33 @@ export class WatchRegistry {
   }
 
   /**
-   * The notifications one tree event causes, at most one per connection, in a defined order,
-   * all sharing one (read-only) event.
+   * The watches one tree event fires, or null if none does. Costs O(paths visited), not
+   * O(watchers), unless `canRead` must filter: it is null when every connection may read the
+   * node (an open ACL, or ACLs skipped), else the event goes only to the connections it passes.
    * Standard watches are consumed even when the READ filter drops the event (CVE-2024-23944).
    */
   trigger(
     event: WatchTriggerEvent,
-    canRead: (connectionId: number, acl: readonly Acl[]) => boolean,
-  ): WatchDelivery[] {
-    const matched = new Set<number>();
+    canRead: ((connectionId: number) => boolean) | null,
+  ): FiredWatches | null {
+    const groups: WatcherGroup[] = [];
     const isChildrenChanged = event.type === 'nodeChildrenChanged';
     // ZooKeeper: DataTree.createNode/deleteNode/setData — NodeCreated and NodeDataChanged go to
     // the data table, NodeChildrenChanged to the child table, NodeDeleted to the data table and
-    // then to the child table with the connections already matched suppressed.
-    if (!isChildrenChanged) this.dataTable.collect(event.path, false, matched);
+    // then to the child table (a connection in both gets it once).
+    if (!isChildrenChanged) this.dataTable.collect(event.path, false, groups);
     if (isChildrenChanged || event.type === 'nodeDeleted') {
-      this.childTable.collect(event.path, isChildrenChanged, matched);
+      this.childTable.collect(event.path, isChildrenChanged, groups);
     }
-    // One event object shared by every delivery: a storm of many watchers makes one, not many.
+    if (groups.length === 0) return null;
     const fired = syncConnectedEvent(eventTypeOf(event.type), event.path);
-    const deliveries: WatchDelivery[] = [];
-    for (const connectionId of matched) {
-      // ZooKeeper: NIOServerCnxn.process(event, znodeAcl) — filtered after the watch fired.
-      if (!canRead(connectionId, event.acl)) continue;
-      deliveries.push({ connectionId, event: fired });
+    if (canRead === null) return { event: fired, watchers: groups };
+    // ZooKeeper: NIOServerCnxn.process(event, znodeAcl) — filtered after the watch fired.
+    const readers = new Set<number>();
+    for (const group of groups) {
+      for (const connectionId of group) if (canRead(connectionId)) readers.add(connectionId);
     }
-    return deliveries;
+    return readers.size === 0 ? null : { event: fired, watchers: [readers] };
   }
 
   /**
@@ -176,7 +181,7 @@ export class WatchRegistry {
     return this.connectionsOverLimit.has(connectionId);
   }
 
-  /** Registrations of this connection, both tables. */
+  /** Registrations of this connection, both tables (exact: settles the reverse indexes). */
   watchCountOf(connectionId: number): number {
     return this.dataTable.countOf(connectionId) + this.childTable.countOf(connectionId);
   }
@@ -228,7 +233,11 @@ export class WatchRegistry {
   ): void {
     const { connectionId, path, mode } = watch;
     const isNew = !table.has(connectionId, path);
-    if (isNew && this.watchCountOf(connectionId) >= this.watchesPerConnectionMax) {
+    // The cheap bound first: the exact count settles fired watches out of the reverse indexes.
+    const countAtMost =
+      this.dataTable.countAtMostOf(connectionId) + this.childTable.countAtMostOf(connectionId);
+    const isFull = countAtMost >= this.watchesPerConnectionMax;
+    if (isNew && isFull && this.watchCountOf(connectionId) >= this.watchesPerConnectionMax) {
       this.connectionsOverLimit.add(connectionId);
       return;
     }
@@ -266,4 +275,12 @@ function eventTypeOf(type: WatchTriggerEvent['type']): number {
 
 function syncConnectedEvent(type: number, path: string): WatcherEvent {
   return { type, state: KeeperState.syncConnected, path };
+}
+
+/** Each connection a fired event goes to, once, in the order of its groups (tests, harnesses). */
+export function watchersOf(fired: Pick<FiredWatches, 'watchers'> | null): number[] {
+  const ids = new Set<number>();
+  for (const group of fired?.watchers ?? [])
+    for (const connectionId of group) ids.add(connectionId);
+  return [...ids];
 }
