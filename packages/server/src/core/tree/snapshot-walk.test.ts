@@ -48,16 +48,7 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
     const tree = new DataTree();
     const workload = new Workload(tree);
     const create = (path: string, i: number): void => {
-      const request: CreateRequest = {
-        type: 'create',
-        variant: 'create2',
-        path,
-        data: null,
-        acl: openAcl,
-        flags: 0,
-        ttl: -1n,
-      };
-      workload.run({ kind: 'write', request, session: 0 }, i);
+      workload.run({ kind: 'write', request: createOf(path), session: 0 }, i);
     };
     for (let i = 0; i < 50; i++) create(`/n${i}`, i);
     const walk = tree.beginSnapshotWalk();
@@ -86,21 +77,13 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
     const write = (request: WriteRequest): void => {
       workload.run({ kind: 'write', request, session: 0 }, i++);
     };
-    const create = (path: string): void =>
-      write({
-        type: 'create',
-        variant: 'create2',
-        path,
-        data: null,
-        acl: openAcl,
-        flags: 0,
-        ttl: -1n,
-      });
+    const create = (path: string): void => write(createOf(path));
     create('/p');
     for (let n = 0; n < 20; n++) create(`/p/c${n}`);
     const expected = tree.snapshot().nodes;
     const walk = tree.beginSnapshotWalk();
-    const walked = walk.next(4 + 10); // '/', '/p', '/p/c0' … '/p/c9' (and /zookeeper first)
+    // '/', the three /zookeeper nodes, '/p', then '/p/c0' … '/p/c8'.
+    const walked = walk.next(14);
     write({ type: 'delete', path: '/p/c15', version: -1 }); // not read yet: kept as it was
     write({ type: 'delete', path: '/p/c2', version: -1 }); // read already
     create('/p/c15'); // a new node at a path not read yet: not in the snapshot
@@ -113,3 +96,7 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
 });
 
 const openAcl = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
+
+function createOf(path: string): CreateRequest {
+  return { type: 'create', variant: 'create2', path, data: null, acl: openAcl, flags: 0, ttl: -1n };
+}
