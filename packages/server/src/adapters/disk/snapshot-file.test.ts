@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Acl } from '@zoo/client/protocol';
 import type { SnapshotNode, TreeSnapshot } from '../../core/tree/tree-snapshot.js';
 import { CorruptDataDirError } from './disk-errors.js';
-import { frameAt } from './record-frame.js';
+import { frameAt, sealFrame } from './record-frame.js';
 import { AssertionError } from '@zoo/client/protocol';
 import { DataTree } from '../../core/tree/data-tree.js';
 import {
@@ -89,6 +89,49 @@ describe('snapshot files', () => {
     expect(DataTree.fromSnapshot(lazy.snapshot).digest()).toBe(
       DataTree.fromSnapshot(snapshot).digest(),
     );
+  });
+
+  test('read the way recovery reads it (stored data), wide values come back exactly', () => {
+    const wide = [
+      node('/', 0, { data: null }),
+      node('/big', 1, { data: Buffer.alloc(5000, 0xe9) }),
+      node('/edge', 2, { data: Buffer.alloc(1024, 0xff) }),
+      node('/empty', 3, { data: Buffer.alloc(0), ephemeralOwner: -(2n ** 63n) }),
+      node('/late', 4, {
+        czxid: 0x7fff_fff0_0000_0001n,
+        mzxid: 0x0020_0000_0000_0000n,
+        pzxid: 0x001f_ffff_ffff_ffffn,
+        ephemeralOwner: 0x7f00_0000_0000_0001n,
+      }),
+    ];
+    const snapshot = { zxid: 0x7fff_ffff_0000_0000n, nodes: wide, sessions: [] };
+    const file = snapshotName(snapshot.zxid);
+    const lazy = decodeSnapshotLazily(encodeSnapshot({ snapshot, fromSeq: 1 }), file);
+    const seen: SnapshotNode[] = [];
+    lazy.snapshot.forEachStoredNode?.(({ stored, ...fields }) => {
+      const data = typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored;
+      seen.push({ ...fields, data: data === null ? null : Buffer.from(data) });
+    });
+    expect(seen).toEqual(wide);
+    const tree = DataTree.fromSnapshot(lazy.snapshot);
+    expect(tree.digest()).toBe(DataTree.fromSnapshot(snapshot).digest());
+    expect(tree.getNode('/big')?.data).toEqual(Buffer.alloc(5000, 0xe9));
+  });
+
+  test('read the way recovery reads it, a chunk that checks but does not parse is refused', () => {
+    const snapshot = bigSnapshot();
+    const file = snapshotName(snapshot.zxid);
+    const bytes = encodeSnapshot({ snapshot, fromSeq: 0 });
+    const chunkAt = frameAt(bytes, 8);
+    if (chunkAt.type !== 'record') throw new Error('no head frame');
+    // The first chunk claims one node more than it holds; its frame is sealed again to match.
+    const payloadAt = chunkAt.nextOffset + 8;
+    bytes.writeUInt32BE(bytes.readUInt32BE(payloadAt) + 1, payloadAt);
+    const length = bytes.readUInt32BE(chunkAt.nextOffset);
+    sealFrame(bytes, chunkAt.nextOffset, length);
+    const lazy = decodeSnapshotLazily(bytes, file);
+    expect(() => DataTree.fromSnapshot(lazy.snapshot)).toThrow(CorruptDataDirError);
+    expect(() => DataTree.fromSnapshot(lazy.snapshot)).toThrow(/unreadable snapshot/);
   });
 
   test('read lazily, a node list the tree could not load fails its restore, named', () => {

@@ -12,11 +12,18 @@ import {
   type RestorableSnapshot,
   type SnapshotNode,
   type SnapshotStream,
+  type StoredSnapshotNode,
   type TreeSnapshot,
 } from '../../core/tree/tree-snapshot.js';
 import { packValue, unpackValue } from '../msgpack-value.js';
 import { checkSnapshotNodes, readAcls, readSnapshotSessions } from '../read-txn.js';
-import { AclTable, decodeNodeChunk, encodeNodeChunk } from './snapshot-nodes-codec.js';
+import {
+  AclTable,
+  NodeChunkError,
+  decodeNodeChunk,
+  decodeStoredNodes,
+  encodeNodeChunk,
+} from './snapshot-nodes-codec.js';
 import { WireObject } from '../wire-object.js';
 import { CorruptDataDirError } from './disk-errors.js';
 import { fsyncDirectory, type DiskFs } from './disk-fs.js';
@@ -98,7 +105,8 @@ export function decodeSnapshot(bytes: Buffer, file: string): SnapshotFile {
   } catch (error) {
     throw new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
   }
-  return { snapshot: { ...lazy.snapshot, nodes }, fromSeq: lazy.fromSeq };
+  const { zxid, sessions } = lazy.snapshot;
+  return { snapshot: { zxid, nodes, sessions }, fromSeq: lazy.fromSeq };
 }
 
 /** A snapshot file whose nodes are decoded a chunk at a time, as recovery restores them. */
@@ -163,6 +171,13 @@ function joinPieces(payloads: readonly Buffer[], file: string): LazySnapshotFile
   );
   const nodeCount = head.safeInteger('nodeCount');
   const sessions = readSnapshotSessions(tables.get('sessions'), 'sessions');
+  const unreadable = (error: unknown): CorruptDataDirError =>
+    new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
+  const checkCount = (count: number): void => {
+    if (count !== nodeCount) {
+      throw new CorruptDataDirError(file, `${count} nodes where the head says ${nodeCount}`);
+    }
+  };
   const nodes: Iterable<SnapshotNode> = {
     *[Symbol.iterator]() {
       let count = 0;
@@ -171,17 +186,28 @@ function joinPieces(payloads: readonly Buffer[], file: string): LazySnapshotFile
         try {
           decodeNodeChunk(chunk, acls, decoded);
         } catch (error) {
-          throw new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
+          throw unreadable(error);
         }
         count += decoded.length;
         yield* decoded;
       }
-      if (count !== nodeCount) {
-        throw new CorruptDataDirError(file, `${count} nodes where the head says ${nodeCount}`);
-      }
+      checkCount(count);
     },
   };
-  return { snapshot: { zxid, nodes, sessions }, fromSeq: head.safeInteger('fromSeq') };
+  const forEachStoredNode = (visit: (node: StoredSnapshotNode) => void): void => {
+    let count = 0;
+    for (const chunk of chunkBytes) {
+      try {
+        count += decodeStoredNodes(chunk, acls, visit);
+      } catch (error) {
+        // What the visitor throws (a restore's refusal) goes on as it is.
+        throw error instanceof NodeChunkError ? unreadable(error) : error;
+      }
+    }
+    checkCount(count);
+  };
+  const snapshot = { zxid, nodes, sessions, forEachStoredNode };
+  return { snapshot, fromSeq: head.safeInteger('fromSeq') };
 }
 
 /**

@@ -7,7 +7,8 @@
 //   version, childCreates, aversion: i32 · ephemeralOwner: i64
 
 import type { Acl } from '@zoo/client/protocol';
-import type { SnapshotNode } from '../../core/tree/tree-snapshot.js';
+import type { SnapshotNode, StoredSnapshotNode } from '../../core/tree/tree-snapshot.js';
+import { storedOfRange, type StoredData } from '../../core/tree/z-node.js';
 
 /** The ACL lists of a snapshot's nodes, each once, by identity (the tree's interned arrays). */
 export class AclTable {
@@ -56,6 +57,18 @@ export function encodeNodeChunk(nodes: readonly SnapshotNode[], acls: AclTable):
 }
 
 const noOwner = 0n;
+/** Below this magnitude the high word times 2^32 plus the low one is an exact double. */
+const exactHighMax = 0x20_0000;
+
+/**
+ * The int64 at `at`: one BigInt made from an exact double when it fits (every zxid of an epoch
+ * below 2^21), where readBigInt64BE builds it from several.
+ */
+function int64At(bytes: Buffer, at: number): bigint {
+  const high = bytes.readInt32BE(at);
+  if (high >= exactHighMax || high < -exactHighMax) return bytes.readBigInt64BE(at);
+  return BigInt(high * 0x1_0000_0000 + bytes.readUInt32BE(at + 4));
+}
 
 /**
  * Whether the int64 at `at` equals the one at `other` (−1: zero). A million nodes mostly have
@@ -69,47 +82,90 @@ function sameInt64(bytes: Buffer, at: number, other: number): boolean {
   );
 }
 
-/** Appends the chunk's nodes to `into`; throws on a chunk that does not parse exactly. */
-export function decodeNodeChunk(
+/** A chunk that does not parse: told apart from what a visitor throws. */
+export class NodeChunkError extends Error {}
+
+/** The one node a decode hands out, its fields overwritten for the next (one object per chunk). */
+class DecodedNode implements StoredSnapshotNode {
+  path = '';
+  stored: StoredData = null;
+  acl: readonly Acl[] = [];
+  czxid = noOwner;
+  mzxid = noOwner;
+  pzxid = noOwner;
+  ctime = 0;
+  mtime = 0;
+  version = 0;
+  childCreates = 0;
+  aversion = 0;
+  ephemeralOwner = noOwner;
+}
+
+/**
+ * Hands the chunk's nodes to `visit` in order, each valid only during its call (a restore copies
+ * what it keeps), with no object made per node besides the strings and BigInts the tree keeps.
+ * Throws NodeChunkError on a chunk that does not parse exactly.
+ */
+export function decodeStoredNodes(
   bytes: Buffer,
   acls: readonly (readonly Acl[])[],
-  into: SnapshotNode[],
-): void {
+  visit: (node: StoredSnapshotNode) => void,
+): number {
   const need = (at: number, length: number): void => {
-    if (length < 0 || at + length > bytes.length) throw new Error(`chunk cut short at ${at}`);
+    if (length < 0 || at + length > bytes.length) throw new NodeChunkError(`cut short at ${at}`);
   };
   need(0, 4);
   const count = bytes.readUInt32BE(0);
+  const node = new DecodedNode();
   let at = 4;
   for (let n = 0; n < count; n++) {
     need(at, 4);
     const pathLength = bytes.readUInt32BE(at);
     need(at + 4, pathLength + 4);
-    const path = bytes.toString('utf8', at + 4, at + 4 + pathLength);
+    node.path = bytes.toString('utf8', at + 4, at + 4 + pathLength);
     at += 4 + pathLength;
     const dataLength = bytes.readInt32BE(at);
     at += 4;
     need(at, (dataLength < 0 ? 0 : dataLength) + fixedBytes - 8);
-    const data = dataLength < 0 ? null : bytes.subarray(at, at + dataLength);
+    node.stored = dataLength < 0 ? null : storedOfRange(bytes, at, at + dataLength);
     at += dataLength < 0 ? 0 : dataLength;
     const acl = acls[bytes.readUInt32BE(at)];
-    if (acl === undefined) throw new Error(`${path}: ACL index out of the table`);
-    const czxid = bytes.readBigInt64BE(at + 4);
-    into.push({
-      path,
-      data,
-      acl,
-      czxid,
-      mzxid: sameInt64(bytes, at + 12, at + 4) ? czxid : bytes.readBigInt64BE(at + 12),
-      pzxid: sameInt64(bytes, at + 20, at + 4) ? czxid : bytes.readBigInt64BE(at + 20),
-      ctime: bytes.readDoubleBE(at + 28),
-      mtime: bytes.readDoubleBE(at + 36),
-      version: bytes.readInt32BE(at + 44),
-      childCreates: bytes.readInt32BE(at + 48),
-      aversion: bytes.readInt32BE(at + 52),
-      ephemeralOwner: sameInt64(bytes, at + 56, -1) ? noOwner : bytes.readBigInt64BE(at + 56),
-    });
+    if (acl === undefined) throw new NodeChunkError(`${node.path}: ACL index out of the table`);
+    node.acl = acl;
+    readStat(bytes, at + 4, node);
+    visit(node);
     at += 64;
   }
-  if (at !== bytes.length) throw new Error(`${bytes.length - at} bytes after the chunk's nodes`);
+  if (at !== bytes.length) {
+    throw new NodeChunkError(`${bytes.length - at} bytes after the chunk's nodes`);
+  }
+  return count;
 }
+
+/** The fixed-width fields from czxid on, at `at`. */
+function readStat(bytes: Buffer, at: number, node: DecodedNode): void {
+  const czxid = int64At(bytes, at);
+  node.czxid = czxid;
+  node.mzxid = sameInt64(bytes, at + 8, at) ? czxid : int64At(bytes, at + 8);
+  node.pzxid = sameInt64(bytes, at + 16, at) ? czxid : int64At(bytes, at + 16);
+  node.ctime = bytes.readDoubleBE(at + 24);
+  node.mtime = bytes.readDoubleBE(at + 32);
+  node.version = bytes.readInt32BE(at + 40);
+  node.childCreates = bytes.readInt32BE(at + 44);
+  node.aversion = bytes.readInt32BE(at + 48);
+  node.ephemeralOwner = sameInt64(bytes, at + 52, -1) ? noOwner : int64At(bytes, at + 52);
+}
+
+/** Appends the chunk's nodes to `into` as SnapshotNodes (inspection and tests). */
+export function decodeNodeChunk(
+  bytes: Buffer,
+  acls: readonly (readonly Acl[])[],
+  into: SnapshotNode[],
+): void {
+  decodeStoredNodes(bytes, acls, ({ stored, ...fields }) => {
+    const data = stored === null ? null : typeof stored === 'string' ? latin1(stored) : stored;
+    into.push({ ...fields, data });
+  });
+}
+
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');

@@ -11,27 +11,31 @@ import { ephemeralKindOf } from './ephemeral-type.js';
 import { QuotaStats } from './quota-stats.js';
 import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
-import { snapshotNodes, zNodeOfSnapshot, type SnapshotNode } from './tree-snapshot.js';
+import {
+  snapshotNodes,
+  zNodeOfSnapshot,
+  type RestorableSnapshot,
+  type SnapshotNode,
+  type SnapshotNodeFields,
+} from './tree-snapshot.js';
 import { snapshotNodeProblem } from './snapshot-node-problem.js';
 import { SnapshotWalk } from './snapshot-walk.js';
-import type { TreeRestore } from './tree-restore.js';
+import { restoreAll, type TreeRestore } from './tree-restore.js';
 import { countDescendants, findReapable } from './reapable-nodes.js';
-import { MutableZNode, statOfNode, type ZNode } from './z-node.js';
+import { MutableZNode, statOfNode, storedOf, type StoredData, type ZNode } from './z-node.js';
 import type { TreeEvent, TxnResult } from './tree-results.js';
 
 export type { ZNode } from './z-node.js';
 export type { TreeEvent, TxnResult } from './tree-results.js';
 
 const emptyPaths: ReadonlySet<string> = new Set();
-
 const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.length);
 
 export class DataTree {
   /** Highest applied txn zxid. */
   lastZxid = 0n;
   private readonly nodes = new Map<string, MutableZNode>();
-  /** Ordinary ephemerals per owning session. ZooKeeper keeps a session's (possibly empty) set
-   * until the session closes; so does Zoo, which `dump` shows. */
+  /** Ordinary ephemerals per owning session: a (possibly empty) set until it closes, as in ZK. */
   private readonly ephemerals = new Map<bigint, Set<string>>();
   private readonly containers = new Set<string>();
   private readonly ttls = new Set<string>();
@@ -59,7 +63,7 @@ export class DataTree {
   private addSystemNode(path: string, acl: readonly Acl[]): MutableZNode {
     const node = new MutableZNode({
       path,
-      data: Buffer.alloc(0),
+      stored: '',
       acl: this.acls.intern(acl),
       zxid: 0n,
       timeMs: 0,
@@ -96,15 +100,10 @@ export class DataTree {
     return { zxid: this.lastZxid, nodes: snapshotNodes(this.nodes) };
   }
 
-  /** The tree that took `snapshot` (same digest, stats, child order, indexes and lastZxid). Like
-   * ZooKeeper's DataTree.deserialize, a session whose ephemerals are all gone has no entry. */
-  static fromSnapshot(snapshot: { zxid: bigint; nodes: Iterable<SnapshotNode> }): DataTree {
-    const restore = DataTree.restore(snapshot.zxid);
-    for (const node of snapshot.nodes) {
-      const problem = restore.add(node);
-      if (problem !== null) assert(false, `snapshot node ${node.path}: ${problem}`);
-    }
-    return restore.finish();
+  /** The tree that took `snapshot` (same digest, stats, child order, indexes and lastZxid); no
+   * entry for a session with no ephemeral left, as ZooKeeper's DataTree.deserialize. */
+  static fromSnapshot(snapshot: Omit<RestorableSnapshot, 'sessions'>): DataTree {
+    return restoreAll(DataTree.restore(snapshot.zxid), snapshot);
   }
 
   /** fromSnapshot a node at a time (a SNAP's parts, as they come); a bad node is named. */
@@ -113,33 +112,39 @@ export class DataTree {
     for (const node of tree.nodes.values()) tree.acls.release(node.acl);
     tree.nodes.clear();
     tree.dataSize = 0;
-    // Pre-order lists siblings together: one parent lookup serves a whole run of them.
+    // Pre-order lists siblings together: one parent lookup serves a whole run of them, checked
+    // in place (slicing out each node's parent path would cost a string per node).
     let parentPath = '';
     let parent: MutableZNode | undefined;
+    const parentOfNode = (path: string): MutableZNode | undefined => {
+      if (parent === undefined || !isChildOf(path, parentPath)) {
+        parentPath = path === '/' ? '' : parentOf(path);
+        parent = tree.nodes.get(parentPath);
+      }
+      return parent;
+    };
     return {
-      add(node) {
-        // Checked in place: slicing out each node's parent path costs a string per node.
-        if (parent === undefined || !isChildOf(node.path, parentPath)) {
-          parentPath = node.path === '/' ? '' : parentOf(node.path);
-          parent = tree.nodes.get(parentPath);
-        }
-        return tree.restoreNode(node, zxid, parent);
-      },
+      add: (node) => tree.restoreNode(node, storedOf(node.data), zxid, parentOfNode(node.path)),
+      addStored: (node) => tree.restoreNode(node, node.stored, zxid, parentOfNode(node.path)),
       finish() {
         assert(tree.nodes.has('/'), 'snapshot has no root');
         tree.quotas.rebuild();
         tree.lastZxid = zxid;
-        // No O(n) invariants() pass: restoreNode checked each node as it linked it.
-        return tree;
+        return tree; // no O(n) invariants() pass: restoreNode checked each node as it linked it
       },
     };
   }
 
   /** Checks one snapshot node (parents come first) and links it; messages are built on failure. */
-  private restoreNode(s: SnapshotNode, zxid: bigint, parent?: MutableZNode): string | null {
+  private restoreNode(
+    s: SnapshotNodeFields,
+    stored: StoredData,
+    zxid: bigint,
+    parent?: MutableZNode,
+  ) {
     const problem = snapshotNodeProblem(s, zxid, this.nodes.size === 0, parent);
     if (problem !== null) return problem;
-    const node = zNodeOfSnapshot(s, this.acls.intern(s.acl));
+    const node = zNodeOfSnapshot(s, stored, this.acls.intern(s.acl));
     const size = this.nodes.size;
     this.nodes.set(s.path, node);
     if (this.nodes.size === size) return 'listed twice'; // the whole restore is refused
@@ -205,7 +210,7 @@ export class DataTree {
     // The node keeps its own copy of the data (as a string), never the txn's buffer.
     const node = new MutableZNode({
       path,
-      data: body.data,
+      stored: storedOf(body.data),
       acl: this.acls.intern(body.acl),
       zxid: txn.zxid,
       timeMs: txn.timeMs,
@@ -297,12 +302,9 @@ export class DataTree {
     if (kind === 'container') this.containers.add(path);
     else if (kind === 'ttl') this.ttls.add(path);
     else if (kind === 'ephemeral') {
-      let paths = this.ephemerals.get(owner);
-      if (paths === undefined) {
-        paths = new Set();
-        this.ephemerals.set(owner, paths);
-      }
-      paths.add(path);
+      const paths = this.ephemerals.get(owner);
+      if (paths === undefined) this.ephemerals.set(owner, new Set([path]));
+      else paths.add(path);
     }
   }
 

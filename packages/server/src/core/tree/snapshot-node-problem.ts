@@ -3,7 +3,7 @@
 
 import { validatePath } from '@zoo/client/protocol';
 import { ephemeralKindOf } from './ephemeral-type.js';
-import type { SnapshotNode } from './tree-snapshot.js';
+import type { SnapshotNodeFields } from './tree-snapshot.js';
 import type { ZNode } from './z-node.js';
 
 function isInt32(n: number): boolean {
@@ -12,7 +12,7 @@ function isInt32(n: number): boolean {
 
 /** What is wrong with `s` as the next node of a snapshot at `zxid`, or null. */
 export function snapshotNodeProblem(
-  s: SnapshotNode,
+  s: SnapshotNodeFields,
   zxid: bigint,
   isFirst: boolean,
   parent: ZNode | undefined,

@@ -1,4 +1,5 @@
 import type { CreateRequest } from '@zoo/client/protocol';
+import type { WriteRequest } from '../prep/prep-context.js';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stepArb, Workload, type Step } from '../testing/tree-workload.js';
@@ -47,16 +48,7 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
     const tree = new DataTree();
     const workload = new Workload(tree);
     const create = (path: string, i: number): void => {
-      const request: CreateRequest = {
-        type: 'create',
-        variant: 'create2',
-        path,
-        data: null,
-        acl: openAcl,
-        flags: 0,
-        ttl: -1n,
-      };
-      workload.run({ kind: 'write', request, session: 0 }, i);
+      workload.run({ kind: 'write', request: createOf(path), session: 0 }, i);
     };
     for (let i = 0; i < 50; i++) create(`/n${i}`, i);
     const walk = tree.beginSnapshotWalk();
@@ -77,6 +69,34 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
     // A new walk may begin once the last one ended.
     expect(tree.beginSnapshotWalk().nodeCount).toBe(tree.snapshot().nodes.length);
   });
+
+  test('children changed while they are being read come out as they were, copying no node', () => {
+    const tree = new DataTree();
+    const workload = new Workload(tree);
+    let i = 0;
+    const write = (request: WriteRequest): void => {
+      workload.run({ kind: 'write', request, session: 0 }, i++);
+    };
+    const create = (path: string): void => write(createOf(path));
+    create('/p');
+    for (let n = 0; n < 20; n++) create(`/p/c${n}`);
+    const expected = tree.snapshot().nodes;
+    const walk = tree.beginSnapshotWalk();
+    // '/', the three /zookeeper nodes, '/p', then '/p/c0' … '/p/c8'.
+    const walked = walk.next(14);
+    write({ type: 'delete', path: '/p/c15', version: -1 }); // not read yet: kept as it was
+    write({ type: 'delete', path: '/p/c2', version: -1 }); // read already
+    create('/p/c15'); // a new node at a path not read yet: not in the snapshot
+    create('/p/new');
+    expect(walk.preservedCount).toBe(1);
+    while (!walk.isDone) walked.push(...walk.next(3));
+    expect(walked).toEqual(expected);
+    expect(tree.isWalking).toBe(false);
+  });
 });
 
 const openAcl = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
+
+function createOf(path: string): CreateRequest {
+  return { type: 'create', variant: 'create2', path, data: null, acl: openAcl, flags: 0, ttl: -1n };
+}

@@ -15,15 +15,48 @@ import {
 } from './tree-snapshot.js';
 import type { MutableZNode } from './z-node.js';
 
-/** A node as the walk must emit it, with its children's paths as they were. */
+/** A node as the walk must emit it, with its children as they were. */
 interface PreservedNode {
   node: SnapshotNode;
-  childPaths: string[];
+  children: MutableZNode[];
+}
+
+/**
+ * The children of one emitted node still to visit, one looked ahead: read from the node's live
+ * set while it is unchanged (nothing copied), or from a copy of the rest taken just before the
+ * set changed (freeze). So the walk holds one cursor per level, not the paths of every child.
+ */
+class ChildCursor {
+  current: MutableZNode | undefined;
+
+  constructor(
+    private children: Iterator<MutableZNode>,
+    /** The node whose live set is read; null once frozen, or for a copy. */
+    public owner: MutableZNode | null,
+  ) {
+    this.current = this.children.next().value;
+  }
+
+  advance(): void {
+    this.current = this.children.next().value;
+  }
+
+  /** The owner's set is about to change: the rest is read from a copy of it as it is now. */
+  freeze(): void {
+    const rest: MutableZNode[] = [];
+    for (let step = this.children.next(); step.done !== true; step = this.children.next()) {
+      rest.push(step.value);
+    }
+    this.children = rest.values();
+    this.owner = null;
+  }
 }
 
 export class SnapshotWalk {
-  /** Paths still to visit, the next on top. */
-  private readonly stack: string[] = ['/'];
+  /** One cursor per level below the root, the deepest on top. */
+  private readonly cursors: ChildCursor[];
+  /** The cursors reading a node's live set, by that node. */
+  private readonly liveCursors = new Map<MutableZNode, ChildCursor>();
   private readonly preserved = new Map<string, PreservedNode>();
   private isAbandoned = false;
   private hasEnded = false;
@@ -39,13 +72,15 @@ export class SnapshotWalk {
     private readonly onEnd: () => void,
   ) {
     this.nodeCount = nodes.size;
+    const root = nodes.get('/');
+    this.cursors = root === undefined ? [] : [new ChildCursor([root].values(), null)];
   }
 
   /** How many nodes the walk emits in all: the tree's at zxid. */
   readonly nodeCount: number;
 
   get isDone(): boolean {
-    return this.stack.length === 0;
+    return this.cursors.length === 0;
   }
 
   /** Nodes copied for the walk and not emitted yet: the memory the walk holds beyond the tree. */
@@ -55,10 +90,15 @@ export class SnapshotWalk {
 
   /** Called by the tree before it changes or deletes `node` at `path`. */
   preserve(path: string, node: MutableZNode): void {
+    const cursor = this.liveCursors.get(node);
+    if (cursor !== undefined) {
+      // Emitted, its children being read: the ones not read yet are kept as they are now.
+      cursor.freeze();
+      this.liveCursors.delete(node);
+    }
     if (node.czxid > this.zxid || node.walkedBy === this.generation) return;
     if (this.preserved.has(path)) return;
-    const childPaths = Array.from(node.children, (child) => child.path);
-    this.preserved.set(path, { node: snapshotNodeOf(path, node), childPaths });
+    this.preserved.set(path, { node: snapshotNodeOf(path, node), children: [...node.children] });
   }
 
   /** Up to `max` more nodes in snapshot order; an empty list once every node was emitted. */
@@ -66,40 +106,51 @@ export class SnapshotWalk {
     assert(!this.isAbandoned, 'read of an abandoned snapshot walk');
     const out: SnapshotNode[] = [];
     while (out.length < max) {
-      const path = this.stack.pop();
-      if (path === undefined) break;
-      const live = this.nodes.get(path);
-      if (live !== undefined) live.walkedBy = this.generation;
-      const kept = this.preserved.get(path);
-      if (kept !== undefined) {
-        this.preserved.delete(path);
-        out.push(kept.node);
-        this.pushPaths(kept.childPaths);
-      } else {
-        // Untouched since the walk began (a change would have preserved it), so as it was.
-        assert(live !== undefined, () => `snapshot walk lost ${path}`);
-        out.push(snapshotNodeOf(path, live));
-        if (live.numChildren > 0) this.pushPaths(Array.from(live.children, (c) => c.path));
-      }
+      const cursor = this.cursors.at(-1);
+      const child = cursor?.current;
+      if (cursor === undefined || child === undefined) break;
+      cursor.advance();
+      if (cursor.current === undefined) this.pop();
+      out.push(this.emit(child));
     }
-    if (this.stack.length === 0) this.end();
+    if (this.cursors.length === 0) this.end();
     return out;
+  }
+
+  /** `node` as it was at zxid; its children are read next. */
+  private emit(node: MutableZNode): SnapshotNode {
+    const path = node.path;
+    const live = this.nodes.get(path);
+    if (live !== undefined) live.walkedBy = this.generation;
+    const kept = this.preserved.get(path);
+    if (kept !== undefined) {
+      this.preserved.delete(path);
+      if (kept.children.length > 0)
+        this.cursors.push(new ChildCursor(kept.children.values(), null));
+      return kept.node;
+    }
+    // Untouched since the walk began (a change would have preserved it), so as it was.
+    assert(live === node, () => `snapshot walk lost ${path}`);
+    if (node.numChildren > 0) {
+      const cursor = new ChildCursor(node.children.values(), node);
+      this.cursors.push(cursor);
+      this.liveCursors.set(node, cursor);
+    }
+    return snapshotNodeOf(path, node);
+  }
+
+  private pop(): void {
+    const cursor = this.cursors.pop();
+    if (cursor?.owner != null) this.liveCursors.delete(cursor.owner);
   }
 
   /** Stops the walk: the tree stops preserving for it, and it can no longer be read. */
   abandon(): void {
     if (this.isAbandoned) return;
     this.isAbandoned = true;
-    this.stack.length = 0;
+    this.cursors.length = 0;
+    this.liveCursors.clear();
     this.end();
-  }
-
-  /** Pushes children's paths so that the first is visited next. */
-  private pushPaths(paths: readonly string[]): void {
-    for (let i = paths.length - 1; i >= 0; i--) {
-      const path = paths[i];
-      if (path !== undefined) this.stack.push(path);
-    }
   }
 
   private end(): void {

@@ -3,7 +3,7 @@
 // ZooKeeper: DataTree.serialize / deserialize (serializeNode walks the tree parents first).
 
 import type { Acl } from '@zoo/client/protocol';
-import { MutableZNode, type ZNode } from './z-node.js';
+import { MutableZNode, type StoredData, type ZNode } from './z-node.js';
 
 /** One znode as stored: the raw fields from which its Stat is computed. */
 export interface SnapshotNode {
@@ -23,6 +23,17 @@ export interface SnapshotNode {
   aversion: number;
   /** Raw, including the container and TTL markers (ephemeral-type.ts). */
   ephemeralOwner: bigint;
+}
+
+/** A node's fields besides its data: what a restore checks and copies. */
+export type SnapshotNodeFields = Omit<SnapshotNode, 'data'>;
+
+/**
+ * A node as a snapshot file's decoder hands it to a restore: the data already in the form a node
+ * keeps it (z-node.ts storedOf), which the restored node takes over without a copy.
+ */
+export interface StoredSnapshotNode extends SnapshotNodeFields {
+  stored: StoredData;
 }
 
 export interface SnapshotSession {
@@ -45,6 +56,13 @@ export interface RestorableSnapshot {
   zxid: bigint;
   nodes: Iterable<SnapshotNode>;
   sessions: SnapshotSession[];
+  /**
+   * When present, a restore reads the nodes this way instead of `nodes`: each handed to `visit`
+   * in snapshot order with its data already stored, and valid only during the call (a decoder
+   * may reuse one object for every node), so a million-node recovery makes no object per node
+   * beyond the ones the tree keeps.
+   */
+  forEachStoredNode?: (visit: (node: StoredSnapshotNode) => void) => void;
 }
 
 /**
@@ -126,12 +144,18 @@ export function snapshotNodeOf(path: string, node: ZNode): SnapshotNode {
   };
 }
 
-/** A stored node for `s`, with no children yet; `acl` is the tree's interned copy. */
-export function zNodeOfSnapshot(s: SnapshotNode, acl: readonly Acl[]): MutableZNode {
+/**
+ * A stored node for `s`, with no children yet; `stored` is its data as the node keeps it (no
+ * longer the snapshot's), `acl` the tree's interned copy.
+ */
+export function zNodeOfSnapshot(
+  s: SnapshotNodeFields,
+  stored: StoredData,
+  acl: readonly Acl[],
+): MutableZNode {
   const node = new MutableZNode({
     path: s.path,
-    // Copied (into the node's string), so the snapshot's buffers can be dropped.
-    data: s.data,
+    stored,
     acl,
     zxid: s.czxid,
     timeMs: s.ctime,

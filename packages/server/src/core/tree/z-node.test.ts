@@ -1,11 +1,11 @@
 import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
-import { MutableZNode, statOfNode } from './z-node.js';
+import { MutableZNode, statOfNode, storedOf } from './z-node.js';
 
 function nodeAt(path: string, options: { data?: Buffer | null; timeMs?: number } = {}) {
   return new MutableZNode({
     path,
-    data: options.data === undefined ? null : options.data,
+    stored: storedOf(options.data ?? null),
     acl: OPEN_ACL_UNSAFE,
     zxid: 5n,
     timeMs: options.timeMs ?? 0,

@@ -35,9 +35,13 @@ export interface ZNode {
   readonly numChildren: number;
 }
 
+/** A node's data as it keeps it: see storedOf. */
+export type StoredData = string | Buffer | null;
+
 export interface ZNodeInit {
   path: string;
-  data: Buffer | null;
+  /** Taken as is: storedOf (or storedOfRange) made it, and nobody else holds it. */
+  stored: StoredData;
   acl: readonly Acl[];
   zxid: bigint;
   timeMs: number;
@@ -61,16 +65,25 @@ function highOf(ms: number): number {
 const stringDataBytesMax = 1024;
 
 /** What a node stores for `data`: a copy, never the caller's buffer. */
-function storedOf(data: Buffer | null): string | Buffer | null {
+export function storedOf(data: Buffer | null): StoredData {
   if (data === null) return null;
   return data.length <= stringDataBytesMax ? data.toString('latin1') : Buffer.from(data);
+}
+
+/**
+ * storedOf for the `start`–`end` bytes of `bytes` (a snapshot file's), copied straight out of
+ * it: no Buffer view is made for a small node's data, and the file's buffer can be dropped.
+ */
+export function storedOfRange(bytes: Buffer, start: number, end: number): string | Buffer {
+  if (end - start <= stringDataBytesMax) return bytes.toString('latin1', start, end);
+  return Buffer.from(bytes.subarray(start, end));
 }
 
 /** The tree's own, mutable node. ZooKeeper: DataTree.createStat fills a new node the same way. */
 export class MutableZNode implements ZNode {
   readonly path: string;
   /** The data: a latin1 string when small, a Buffer when large (storedOf), null for none. */
-  private stored: string | Buffer | null;
+  private stored: StoredData;
   acl: readonly Acl[];
   czxid: bigint;
   mzxid: bigint;
@@ -91,7 +104,7 @@ export class MutableZNode implements ZNode {
   // Every field is set here, in one order, so all nodes share one hidden class.
   constructor(init: ZNodeInit) {
     this.path = init.path;
-    this.stored = storedOf(init.data);
+    this.stored = init.stored;
     this.acl = init.acl;
     this.czxid = init.zxid;
     this.mzxid = init.zxid;

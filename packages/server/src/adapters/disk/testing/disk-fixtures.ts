@@ -72,7 +72,8 @@ export function createTxns(fromZxid: bigint, count: number): Txn[] {
 
 /** A recovered snapshot with its (lazily decoded) nodes read into a list, to compare. */
 export function listed(snapshot: RestorableSnapshot | null): TreeSnapshot | null {
-  return snapshot === null ? null : { ...snapshot, nodes: [...snapshot.nodes] };
+  if (snapshot === null) return null;
+  return { zxid: snapshot.zxid, nodes: [...snapshot.nodes], sessions: snapshot.sessions };
 }
 
 export function createSnapshot(zxid: bigint): TreeSnapshot {
