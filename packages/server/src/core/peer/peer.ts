@@ -15,7 +15,7 @@ import { WatchRegistry } from '../watches/watch-registry.js';
 import { SessionTable } from '../sessions/session-table.js';
 import { resolvePeerOptions } from './peer-options.js';
 import type { PeerOptions, PeerOptionsInput } from './peer-options.js';
-import { createConnectionState } from '../requests/connection-state.js';
+import { carrierInvariants, createConnectionState } from '../requests/connection-state.js';
 import type { ConnectionState } from '../requests/connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
@@ -25,7 +25,6 @@ import type { RequestContext } from '../requests/request-context.js';
 import { PeerStats } from './peer-stats.js';
 import { StandaloneReplication } from '../replication/standalone-replication.js';
 import type {
-  ForwardedRequestMessage,
   ReplicatedState,
   SnapshotHead,
   SnapshotRestore,
@@ -33,7 +32,7 @@ import type {
   ReplicationEffect,
   ReplicationRole,
 } from '../replication/replication.js';
-import type { RequestOrigin } from '../zab/messages.js';
+import type { LeaderBoundMessage, RequestOrigin } from '../zab/messages.js';
 
 /** Builds the replication a peer runs over its state; the default is a standalone server. */
 export type ReplicationFactory = (state: ReplicatedState) => Replication;
@@ -197,17 +196,7 @@ export class Peer implements ReplicatedState, RequestContext {
 
   invariants(): void {
     this.replication.invariants();
-    for (const [sessionId, connectionId] of this.connectionBySession) {
-      const connection = this.connections.get(connectionId);
-      assert(
-        connection !== undefined,
-        `session 0x${sessionId.toString(16)} maps to a gone connection`,
-      );
-      assert(
-        connection.sessionId === sessionId,
-        'connectionBySession disagrees with the connection',
-      );
-    }
+    carrierInvariants(this.connections, this.connectionBySession);
   }
 
   /** The `crst` four-letter word: zero every connection's counters. */
@@ -231,6 +220,11 @@ export class Peer implements ReplicatedState, RequestContext {
 
   beginRestore(head: SnapshotHead): SnapshotRestore {
     return beginTreeRestore(head);
+  }
+
+  isLiveSession(sessionId: bigint): boolean {
+    const session = this.sessions.get(sessionId);
+    return session !== undefined && !session.isClosing;
   }
 
   private sessionList(): SnapshotSession[] {
@@ -265,6 +259,9 @@ export class Peer implements ReplicatedState, RequestContext {
           break;
         case 'sessionsTouched':
           for (const sessionId of effect.sessionIds) this.sessions.touch(sessionId, this.nowMs);
+          break;
+        case 'revalidated':
+          this.pipeline.revalidated(effect);
           break;
         default:
           assertNever(effect, 'replication effect');
@@ -322,7 +319,7 @@ export class Peer implements ReplicatedState, RequestContext {
     this.carryOut(this.replication.propose(txn));
   }
 
-  forward(message: ForwardedRequestMessage): void {
+  forward(message: LeaderBoundMessage): void {
     this.replication.forward(message);
   }
 

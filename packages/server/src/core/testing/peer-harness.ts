@@ -18,7 +18,7 @@ import type { ReplicationFactory } from '../peer/peer.js';
 import type { ClientMessage, ReadyTarget } from '../peer/ready.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
-const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
+export const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
 
 export class PeerHarness {
   readonly peer: Peer;
@@ -80,16 +80,8 @@ export class PeerHarness {
   }
 
   connect(connectionId: number, request: Partial<ConnectRequest> = {}): ConnectResponse | null {
-    const full: ConnectRequest = {
-      protocolVersion: 0,
-      lastZxidSeen: 0n,
-      timeoutMs: 10_000,
-      sessionId: 0n,
-      passwd: Buffer.alloc(16),
-      ...request,
-    };
     const before = this.messages.length;
-    this.peer.step({ type: 'connect', connectionId, request: full });
+    this.peer.step({ type: 'connect', connectionId, request: connectRequest(request) });
     this.settle();
     const response = this.messages
       .slice(before)
@@ -149,6 +141,18 @@ export function describeMessage(message: ClientMessage): string {
     case 'close':
       return 'close';
   }
+}
+
+/** A new session's ConnectRequest (10 s, nothing seen), with `fields` changed. */
+export function connectRequest(fields: Partial<ConnectRequest> = {}): ConnectRequest {
+  return {
+    protocolVersion: 0,
+    lastZxidSeen: 0n,
+    timeoutMs: 10_000,
+    sessionId: 0n,
+    passwd: Buffer.alloc(16),
+    ...fields,
+  };
 }
 
 /** A stream read to its end, as a stream again (over the list it gave). */
