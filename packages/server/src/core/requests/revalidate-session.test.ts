@@ -92,6 +92,18 @@ describe('a session resumed on a learner', () => {
     expect(net.transcript(b, connectionId)).toEqual(['close']);
   });
 
+  test('on an observer waits for the leader too', () => {
+    const net = new EnsembleHarness([1, 2, 3], [4]);
+    const leader = net.elect();
+    const follower = [1, 2, 3].find((id) => id !== leader) ?? 0;
+    net.hold(leader, 4);
+    const session = sessionThrough(net, follower);
+    const connectionId = net.open(4);
+    expect(net.connect(4, connectionId, session)).toBeNull();
+    net.release(leader, 4);
+    expect(net.connectResponse(4, connectionId)).toMatchObject({ sessionId: session.sessionId });
+  });
+
   test('on the leader itself is answered at once', () => {
     const { net, leader, a } = ensemble();
     const session = sessionThrough(net, a);

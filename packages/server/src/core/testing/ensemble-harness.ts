@@ -25,14 +25,18 @@ export class EnsembleHarness {
   private readonly held = new Set<string>();
   private nextConnectionId = 1;
 
-  constructor(readonly ids: readonly number[] = [1, 2, 3]) {
+  readonly ids: readonly number[];
+
+  constructor(voters: readonly number[] = [1, 2, 3], observers: readonly number[] = []) {
+    const ids = [...voters, ...observers];
+    this.ids = ids;
     for (const id of ids) {
       const options = { digestOf: fakeDigest, startMs: this.nowMs, serverId: id };
       const replication = (state: ConstructorParameters<typeof Zab>[1]): Zab => {
         const zabOptions = {
           serverId: id,
-          voters: ids,
-          observers: [],
+          voters,
+          observers,
           tickMs: this.tickMs,
           initLimitTicks: 10,
           syncLimitTicks: 5,
