@@ -21,7 +21,8 @@ export interface PeerHello {
 }
 
 /** Raised (as a DecodeError) when a peer speaks another version; bump on any wire change. */
-export const peerProtocolVersion = 2;
+// 3: REVALIDATE and its answer (a learner asks its leader about a session a client resumes).
+export const peerProtocolVersion = 3;
 
 const serverStates: readonly ServerState[] = ['looking', 'following', 'leading', 'observing'];
 
@@ -105,6 +106,18 @@ const messageReaders: MessageReaders = {
     type: 'syncDone',
     origin: readOrigin(o.object('origin')),
     path: o.string('path'),
+  }),
+  revalidate: (o) => ({
+    type: 'revalidate',
+    sessionId: o.int64('sessionId'),
+    timeoutMs: o.int32('timeoutMs'),
+    connectionId: o.safeInteger('connectionId'),
+  }),
+  revalidated: (o) => ({
+    type: 'revalidated',
+    sessionId: o.int64('sessionId'),
+    connectionId: o.safeInteger('connectionId'),
+    isValid: o.boolean('isValid'),
   }),
 };
 

@@ -207,4 +207,16 @@ export const peerMessageArb: fc.Arbitrary<PeerMessage> = fc.oneof(
     origin: originArb,
     path: textArb,
   }),
+  fc.record({
+    type: fc.constant('revalidate' as const),
+    sessionId: int64Arb,
+    timeoutMs: int32Arb,
+    connectionId: fc.maxSafeNat(),
+  }),
+  fc.record({
+    type: fc.constant('revalidated' as const),
+    sessionId: int64Arb,
+    connectionId: fc.maxSafeNat(),
+    isValid: fc.boolean(),
+  }),
 );

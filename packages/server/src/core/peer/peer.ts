@@ -3,8 +3,7 @@
 // committed txns to the tree, fires watches and answers each connection in request order.
 // No I/O, timers or clocks: see runtime/peer-loop.ts for the loop that drives it.
 
-import { assert, assertNever } from '@zoo/client/protocol';
-import type { Response } from '@zoo/client/protocol';
+import { assert, assertNever, type Response } from '@zoo/client/protocol';
 import { DataTree } from '../tree/data-tree.js';
 import type { RestorableSnapshot, SnapshotSession, SnapshotStream } from '../tree/tree-snapshot.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
@@ -14,7 +13,11 @@ import { PendingChanges } from '../prep/pending-changes.js';
 import { WatchRegistry } from '../watches/watch-registry.js';
 import { SessionTable } from '../sessions/session-table.js';
 import { resolvePeerOptions, type PeerOptions, type PeerOptionsInput } from './peer-options.js';
-import { createConnectionState, type ConnectionState } from '../requests/connection-state.js';
+import {
+  carrierInvariants,
+  createConnectionState,
+  type ConnectionState,
+} from '../requests/connection-state.js';
 import type { PeerInput } from './peer-input.js';
 import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from '../tree/txn.js';
@@ -23,7 +26,6 @@ import type { RequestContext } from '../requests/request-context.js';
 import { PeerStats } from './peer-stats.js';
 import { StandaloneReplication } from '../replication/standalone-replication.js';
 import type {
-  ForwardedRequestMessage,
   ReplicatedState,
   SnapshotHead,
   SnapshotRestore,
@@ -31,7 +33,7 @@ import type {
   ReplicationEffect,
   ReplicationRole,
 } from '../replication/replication.js';
-import type { RequestOrigin } from '../zab/messages.js';
+import type { LeaderBoundMessage, RequestOrigin } from '../zab/messages.js';
 
 /** Builds the replication a peer runs over its state; the default is a standalone server. */
 export type ReplicationFactory = (state: ReplicatedState) => Replication;
@@ -195,17 +197,7 @@ export class Peer implements ReplicatedState, RequestContext {
 
   invariants(): void {
     this.replication.invariants();
-    for (const [sessionId, connectionId] of this.connectionBySession) {
-      const connection = this.connections.get(connectionId);
-      assert(
-        connection !== undefined,
-        `session 0x${sessionId.toString(16)} maps to a gone connection`,
-      );
-      assert(
-        connection.sessionId === sessionId,
-        'connectionBySession disagrees with the connection',
-      );
-    }
+    carrierInvariants(this.connections, this.connectionBySession);
   }
 
   /** The `crst` four-letter word: zero every connection's counters. */
@@ -229,6 +221,11 @@ export class Peer implements ReplicatedState, RequestContext {
 
   beginRestore(head: SnapshotHead): SnapshotRestore {
     return beginTreeRestore(head);
+  }
+
+  isLiveSession(sessionId: bigint): boolean {
+    const session = this.sessions.get(sessionId);
+    return session !== undefined && !session.isClosing;
   }
 
   private sessionList(): SnapshotSession[] {
@@ -263,6 +260,9 @@ export class Peer implements ReplicatedState, RequestContext {
           break;
         case 'sessionsTouched':
           for (const sessionId of effect.sessionIds) this.sessions.touch(sessionId, this.nowMs);
+          break;
+        case 'revalidated':
+          this.pipeline.revalidated(effect);
           break;
         default:
           assertNever(effect, 'replication effect');
@@ -320,7 +320,7 @@ export class Peer implements ReplicatedState, RequestContext {
     this.carryOut(this.replication.propose(txn));
   }
 
-  forward(message: ForwardedRequestMessage): void {
+  forward(message: LeaderBoundMessage): void {
     this.replication.forward(message);
   }
 

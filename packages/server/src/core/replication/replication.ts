@@ -4,7 +4,13 @@
 
 import type { Txn } from '../tree/txn.js';
 import type { SnapshotNode, SnapshotSession, SnapshotStream } from '../tree/tree-snapshot.js';
-import type { OutgoingEnvelope, PeerMessage, RequestOrigin } from '../zab/messages.js';
+import type {
+  LeaderBoundMessage,
+  OutgoingEnvelope,
+  PeerMessage,
+  RequestOrigin,
+  RevalidatedMessage,
+} from '../zab/messages.js';
 
 export type ReplicationRole = 'looking' | 'leading' | 'following' | 'observing';
 
@@ -46,7 +52,9 @@ export type ReplicationEffect =
   /** Everything committed before this sync has been applied here: answer it. */
   | { type: 'syncDone'; origin: RequestOrigin; path: string }
   /** Leader: learners' clients touched these sessions. */
-  | { type: 'sessionsTouched'; sessionIds: readonly bigint[] };
+  | { type: 'sessionsTouched'; sessionIds: readonly bigint[] }
+  /** Learner: the leader's answer to a revalidation: finish that connection's handshake. */
+  | RevalidatedMessage;
 
 /**
  * What replication may read of the state it replicates, between steps (etcd-raft's Storage, in
@@ -64,6 +72,8 @@ export interface ReplicatedState {
    * 'restore' effect installs what it finished.
    */
   beginRestore(head: SnapshotHead): SnapshotRestore;
+  /** Leader: the session is tracked and not closing (a learner asks when a client resumes it). */
+  isLiveSession(sessionId: bigint): boolean;
 }
 
 /** What a SNAP announces before its nodes: its zxid, how many nodes follow, the sessions. */
@@ -99,7 +109,8 @@ export interface Replication {
   peerDisconnected(id: number, nowMs: number): ReplicationEffect[];
   nextZxid(): bigint;
   propose(txn: Txn): ReplicationEffect[];
-  forward(message: ForwardedRequestMessage): void;
+  /** Learner: a client's write or session txn, or a revalidation of a resumed session. */
+  forward(message: LeaderBoundMessage): void;
   sync(origin: RequestOrigin, path: string): ReplicationEffect[];
   /**
    * Queues a checkpoint of `snapshot`, the state as last applied: a persist op carrying it and

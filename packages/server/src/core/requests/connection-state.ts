@@ -2,6 +2,7 @@
 // the requests waiting behind its own uncommitted writes, and the counters `cons`/`stat` print.
 
 import type { Request } from '@zoo/client/protocol';
+import { assert } from '@zoo/client/protocol';
 import type { Identity } from '../acl/identity.js';
 
 /** A request of this connection that cannot be answered yet (replies leave in request order). */
@@ -38,6 +39,8 @@ export type ConnectionPhase =
   | 'handshake'
   /** A new session's createSession txn is proposed; requests wait in `beforeEstablished`. */
   | 'creatingSession'
+  /** Learner: the leader is asked whether the resumed session lives; requests wait too. */
+  | 'revalidating'
   | 'established'
   /** closeSession was requested: later frames are ignored until its txn closes the connection. */
   | 'closing'
@@ -113,6 +116,18 @@ export function createConnectionState(
       establishedMs: nowMs,
     },
   };
+}
+
+/** Every session's carrier is a live connection that carries that session. */
+export function carrierInvariants(
+  connections: ReadonlyMap<number, ConnectionState>,
+  connectionBySession: ReadonlyMap<bigint, number>,
+): void {
+  for (const [sessionId, connectionId] of connectionBySession) {
+    const connection = connections.get(connectionId);
+    assert(connection !== undefined, () => `session 0x${sessionId.toString(16)} has no connection`);
+    assert(connection.sessionId === sessionId, 'connectionBySession disagrees with the connection');
+  }
 }
 
 /** ZooKeeper's four-letter abbreviations of the last operation, as `cons` prints them. */

@@ -1,7 +1,10 @@
 // The connect handshake (ZooKeeperServer.processConnectRequest): a new session is a
-// createSession txn, and the handshake is answered once it is applied (completeHandshake); a
-// resumed session is checked by id and password and answered at once; anything else gets the
-// "expired" response, then the connection closes.
+// createSession txn, and the handshake is answered once it is applied (completeHandshake). A
+// resumed session's password is checked here; then the leader (or a standalone server) checks
+// the session in its own table and answers at once, while a learner asks its leader, which
+// expires sessions, and answers when it replies (finishRevalidation: ZooKeeper's
+// Learner.validateSession). A session found invalid gets the "expired" response, then the
+// connection closes.
 
 import { assert } from '@zoo/client/protocol';
 import type { ConnectRequest, ConnectResponse } from '@zoo/client/protocol';
@@ -123,31 +126,61 @@ function resumeSession(
   resume: { sessionId: bigint; passwd: Buffer | null; timeoutMs: number },
 ): void {
   const { sessionId, passwd, timeoutMs } = resume;
-  const previousId = context.connectionBySession.get(sessionId);
-  if (previousId !== undefined && previousId !== connection.id) {
-    const previous = context.connections.get(previousId);
-    // ZooKeeper closes any other live connection of the session first; its watches die with it.
-    if (previous !== undefined)
-      context.closeConnection(previous, 'session moved to another connection');
+  // ZooKeeper closes any other live connection of the session first; its watches die with it.
+  closeOtherCarrier(context, connection, sessionId);
+  // ZooKeeper: reopenSession checks the password where the client connected, before any
+  // revalidation; the password is a function of the session id, so no table is needed.
+  if (passwd === null || !passwd.equals(sessionPassword(sessionId))) {
+    return refuseSession(context, connection, sessionId);
   }
-  const session = context.sessions.get(sessionId);
-  const isValid =
-    session !== undefined &&
-    !session.isClosing &&
-    passwd !== null &&
-    passwd.equals(sessionPassword(sessionId));
-  if (!isValid) {
-    context.emit({
-      kind: 'connectResponse',
-      connectionId: connection.id,
-      response: expiredResponse(connection),
-    });
-    context.closeConnection(
-      connection,
-      `session 0x${sessionId.toString(16)} is expired or invalid`,
-    );
+  if (!context.isLeading) {
+    // A learner's table lags the leader's: a session created through another member may not be
+    // applied here yet, and one the leader is closing still looks alive. The requests pipelined
+    // behind the ConnectRequest wait, as they do for a new session. If this learner loses its
+    // leader meanwhile it closes every client connection, this one too: the client retries.
+    connection.sessionId = sessionId;
+    connection.phase = 'revalidating';
+    context.forward({ type: 'revalidate', sessionId, timeoutMs, connectionId: connection.id });
     return;
   }
+  const session = context.sessions.get(sessionId);
+  if (session === undefined || session.isClosing) {
+    return refuseSession(context, connection, sessionId);
+  }
+  establishResumed(context, starter, connection, { sessionId, timeoutMs });
+}
+
+/** Learner: the leader answered the revalidation of the session `connectionId` resumes. */
+export function finishRevalidation(
+  context: RequestContext,
+  starter: SessionStarter,
+  answer: { sessionId: bigint; connectionId: number; isValid: boolean },
+): void {
+  const { sessionId, connectionId, isValid } = answer;
+  const connection = context.connections.get(connectionId);
+  // The client left, or this learner closed the connection: nobody waits for the answer.
+  if (connection?.phase !== 'revalidating' || connection.sessionId !== sessionId) return;
+  if (!isValid) return refuseSession(context, connection, sessionId);
+  if (context.sessions.get(sessionId) === undefined) {
+    // Cannot happen while links are FIFO (the leader's commit of the createSession precedes
+    // its answer); if it ever did, the client retries rather than lose a live session.
+    context.closeConnection(connection, `session 0x${sessionId.toString(16)} not applied here`);
+    return;
+  }
+  // Another connection resumed the session here while this one waited, and was answered first.
+  closeOtherCarrier(context, connection, sessionId);
+  const timeoutMs = connection.sessionTimeoutMs;
+  establishResumed(context, starter, connection, { sessionId, timeoutMs });
+}
+
+/** The session is alive: track its (newly negotiated) timeout here and answer the client. */
+function establishResumed(
+  context: RequestContext,
+  starter: SessionStarter,
+  connection: ConnectionState,
+  resume: { sessionId: bigint; timeoutMs: number },
+): void {
+  const { sessionId, timeoutMs } = resume;
   context.sessions.add(sessionId, timeoutMs, context.nowMs);
   connection.sessionId = sessionId;
   connection.phase = 'established';
@@ -168,6 +201,31 @@ function resumeSession(
     'resumed session is carried here',
   );
   starter.releaseBeforeEstablished(connection);
+}
+
+function closeOtherCarrier(
+  context: RequestContext,
+  connection: ConnectionState,
+  sessionId: bigint,
+): void {
+  const previousId = context.connectionBySession.get(sessionId);
+  if (previousId === undefined || previousId === connection.id) return;
+  const previous = context.connections.get(previousId);
+  if (previous !== undefined)
+    context.closeConnection(previous, 'session moved to another connection');
+}
+
+function refuseSession(
+  context: RequestContext,
+  connection: ConnectionState,
+  sessionId: bigint,
+): void {
+  context.emit({
+    kind: 'connectResponse',
+    connectionId: connection.id,
+    response: expiredResponse(connection),
+  });
+  context.closeConnection(connection, `session 0x${sessionId.toString(16)} is expired or invalid`);
 }
 
 /** ZooKeeper tells a client its session is gone with timeout 0, id 0 and 16 zero bytes. */

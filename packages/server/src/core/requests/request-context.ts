@@ -6,13 +6,12 @@ import type { ClientMessage } from '../peer/ready.js';
 import type { Response } from '@zoo/client/protocol';
 import type { PeerOptions } from '../peer/peer-options.js';
 import type { PeerStats } from '../peer/peer-stats.js';
-import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { DataTree } from '../tree/data-tree.js';
 import type { PendingChanges } from '../prep/pending-changes.js';
 import type { SessionTable } from '../sessions/session-table.js';
 import type { WatchRegistry } from '../watches/watch-registry.js';
 import type { Txn } from '../tree/txn.js';
-import type { RequestOrigin } from '../zab/messages.js';
+import type { LeaderBoundMessage, RequestOrigin } from '../zab/messages.js';
 import type { ConnectionState } from './connection-state.js';
 
 export interface RequestContext {
@@ -37,8 +36,8 @@ export interface RequestContext {
   nextZxid(): bigint;
   /** Leader: hands a prepared txn to replication. */
   propose(txn: Txn): void;
-  /** Learner: sends a client's request to the leader. */
-  forward(message: ForwardedRequestMessage): void;
+  /** Learner: sends a client's request, or a resumed session's revalidation, to the leader. */
+  forward(message: LeaderBoundMessage): void;
   /** Answered (syncDone) once everything committed before it has been applied here. */
   sync(origin: RequestOrigin, path: string): void;
   /** Learner: a client touched its session; the leader hears of it with the next pong. */

@@ -26,7 +26,7 @@ import { isWindingDown, lastOpName } from './connection-state.js';
 import { answerInOrderRequest, isWriteOpCode, isWriteRequest } from './answer-in-order.js';
 import { applyTxn, readCheck, type ReadCheck } from './apply-txn.js';
 import { handleAuth } from './auth.js';
-import { completeHandshake, handleConnect } from './handshake.js';
+import { completeHandshake, finishRevalidation, handleConnect } from './handshake.js';
 import type { RequestContext } from './request-context.js';
 import { WriteOrigins } from './write-origins.js';
 import type { LocalWrite } from './write-origins.js';
@@ -51,6 +51,11 @@ export class RequestPipeline {
 
   connect(connectionId: number, request: ConnectRequest): void {
     handleConnect(this.context, this, { connectionId, request });
+  }
+
+  /** Learner: the leader's answer to a resumed session's revalidation. */
+  revalidated(answer: { sessionId: bigint; connectionId: number; isValid: boolean }): void {
+    finishRevalidation(this.context, this, answer);
   }
 
   receiveRequest(connectionId: number, frame: IncomingRequest): void {

@@ -19,7 +19,7 @@ import type { ClientMessage, ConnectionMessage, ReadyTarget } from '../peer/read
 import { watchersOf } from '../watches/watch-registry.js';
 
 /** Digest auth without crypto: good enough to tell identities apart in tests. */
-const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
+export const fakeDigest = (text: string): string => `${text.split(':')[0] ?? ''}:hash(${text})`;
 
 export class PeerHarness {
   readonly peer: Peer;
@@ -39,15 +39,7 @@ export class PeerHarness {
   }
 
   private collect(message: ClientMessage): void {
-    if (message.kind !== 'notifications') {
-      this.messages.push(message);
-      return;
-    }
-    const { notification } = message;
-    for (const connectionId of watchersOf(message)) {
-      this.peer.packetSent(connectionId);
-      this.messages.push({ kind: 'notification', connectionId, notification });
-    }
+    forEachConnectionMessage(this.peer, message, (one) => this.messages.push(one));
   }
 
   /** Carries out Readys until none is left, as PeerLoop.drain does, with a disk that is instant. */
@@ -94,16 +86,8 @@ export class PeerHarness {
   }
 
   connect(connectionId: number, request: Partial<ConnectRequest> = {}): ConnectResponse | null {
-    const full: ConnectRequest = {
-      protocolVersion: 0,
-      lastZxidSeen: 0n,
-      timeoutMs: 10_000,
-      sessionId: 0n,
-      passwd: Buffer.alloc(16),
-      ...request,
-    };
     const before = this.messages.length;
-    this.peer.step({ type: 'connect', connectionId, request: full });
+    this.peer.step({ type: 'connect', connectionId, request: connectRequest(request) });
     this.settle();
     const response = this.messages
       .slice(before)
@@ -152,6 +136,23 @@ export class PeerHarness {
   }
 }
 
+/** A fired watch set becomes one notification per watching connection, as the runtime does. */
+export function forEachConnectionMessage(
+  peer: Peer,
+  message: ClientMessage,
+  take: (message: ConnectionMessage) => void,
+): void {
+  if (message.kind !== 'notifications') {
+    take(message);
+    return;
+  }
+  const { notification } = message;
+  for (const connectionId of watchersOf(message)) {
+    peer.packetSent(connectionId);
+    take({ kind: 'notification', connectionId, notification });
+  }
+}
+
 export function describeMessage(message: ConnectionMessage): string {
   switch (message.kind) {
     case 'connectResponse':
@@ -163,6 +164,18 @@ export function describeMessage(message: ConnectionMessage): string {
     case 'close':
       return 'close';
   }
+}
+
+/** A new session's ConnectRequest (10 s, nothing seen), with `fields` changed. */
+export function connectRequest(fields: Partial<ConnectRequest> = {}): ConnectRequest {
+  return {
+    protocolVersion: 0,
+    lastZxidSeen: 0n,
+    timeoutMs: 10_000,
+    sessionId: 0n,
+    passwd: Buffer.alloc(16),
+    ...fields,
+  };
 }
 
 /** A stream read to its end, as a stream again (over the list it gave). */

@@ -18,6 +18,7 @@ import {
 } from './learner-handler.js';
 import type { LearnerHandler } from './learner-handler.js';
 import { hasQuorum } from './quorum.js';
+import { answerRevalidation } from './revalidate-session.js';
 import type { ZabContext } from './zab-types.js';
 import { counterOf, epochOf, hexZxid, makeZxid } from './zxid.js';
 
@@ -84,6 +85,9 @@ export class Leader {
         // Every commit sent so far is ahead of this answer on the link.
         if (this.isServing)
           this.context.outbox.sendNow(handler.id, { ...message, type: 'syncDone' });
+        return;
+      case 'revalidate':
+        if (this.isServing) answerRevalidation(this.context, handler.id, message);
         return;
       default:
         return;

@@ -6,7 +6,7 @@
 import { assert } from '@zoo/client/protocol';
 import type { Txn } from '../tree/txn.js';
 import type { SnapshotRestore } from '../replication/replication.js';
-import type { PeerMessage, RequestOrigin } from './messages.js';
+import type { LeaderBoundMessage, PeerMessage, RequestOrigin } from './messages.js';
 import type { ZabContext } from './zab-types.js';
 import { epochOf, hexZxid } from './zxid.js';
 
@@ -86,6 +86,10 @@ export class Learner {
           this.context.emit({ type: 'syncDone', origin: message.origin, path: message.path });
         }
         return;
+      case 'revalidated':
+        // Not serving, this learner has closed every client connection: nothing waits for it.
+        if (this.isServing) this.context.emit(message);
+        return;
       default:
         return this.unexpected(message.type);
     }
@@ -114,7 +118,8 @@ export class Learner {
     this.context.goLooking(`link to leader ${id} ${isUp ? 'replaced' : 'lost'}`);
   }
 
-  forward(message: Message<'request'>): void {
+  /** A client's write, session txn or revalidation: in its order among the others. */
+  forward(message: LeaderBoundMessage): void {
     assert(this.isServing, 'forward on a learner that does not serve');
     this.context.outbox.sendAhead(this.leaderId, message);
   }

@@ -80,7 +80,32 @@ export type PeerMessage =
     }
   /** Learner → leader: a client's sync; the leader answers after every commit sent so far. */
   | { type: 'sync'; origin: RequestOrigin; path: string }
-  | { type: 'syncDone'; origin: RequestOrigin; path: string };
+  | { type: 'syncDone'; origin: RequestOrigin; path: string }
+  /**
+   * Learner → leader: REVALIDATE — a client resumes this session here; is it alive? The
+   * learner's connection id travels along (ZooKeeper keys by session only) so that an answer
+   * can only ever finish the handshake that asked for it.
+   */
+  | RevalidateMessage
+  /** Leader → learner: the session exists and is not closing (it has been touched), or not. */
+  | RevalidatedMessage;
+
+export interface RevalidateMessage {
+  type: 'revalidate';
+  sessionId: bigint;
+  timeoutMs: number;
+  connectionId: number;
+}
+
+export interface RevalidatedMessage {
+  type: 'revalidated';
+  sessionId: bigint;
+  connectionId: number;
+  isValid: boolean;
+}
+
+/** What a learner sends its leader for its clients: their writes and session revalidations. */
+export type LeaderBoundMessage = Extract<PeerMessage, { type: 'request' }> | RevalidateMessage;
 
 /** What a learner forwards: a client write, or a session's creation/close. */
 export type ForwardedRequest =
@@ -171,6 +196,13 @@ export function describeMessage(message: OutgoingMessage): string {
     case 'sync':
     case 'syncDone':
       return `${message.type} ${describeOrigin(message.origin)} ${message.path}`;
+    case 'revalidate':
+      return `revalidate 0x${message.sessionId.toString(16)} conn ${message.connectionId}`;
+    case 'revalidated':
+      return (
+        `revalidated 0x${message.sessionId.toString(16)} conn ${message.connectionId} ` +
+        (message.isValid ? 'valid' : 'invalid')
+      );
   }
 }
 

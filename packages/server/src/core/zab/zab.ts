@@ -17,7 +17,7 @@ import type {
 } from '../replication/replication.js';
 import { Leader } from './leader.js';
 import { Learner } from './learner.js';
-import type { PeerMessage, RequestOrigin } from './messages.js';
+import type { LeaderBoundMessage, PeerMessage, RequestOrigin } from './messages.js';
 import { ProposalLog } from './proposal-log.js';
 import { ZabOutbox } from './zab-outbox.js';
 import { resolveZabOptions } from './zab-types.js';
@@ -174,7 +174,7 @@ export class Zab implements Replication, ZabContext {
     return this.afterInput();
   }
 
-  forward(message: Extract<PeerMessage, { type: 'request' }>): void {
+  forward(message: LeaderBoundMessage): void {
     assert(this.state.kind === 'learning', 'forward on a peer that does not follow');
     this.state.learner.forward(message);
   }

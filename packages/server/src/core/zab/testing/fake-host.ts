@@ -82,6 +82,17 @@ export class FakeHost implements ReplicatedState {
     return this.state.at(-1)?.zxid ?? 0n;
   }
 
+  /** A session whose createSession is applied and whose closeSession is not. */
+  isLiveSession(sessionId: bigint): boolean {
+    let isLive = false;
+    for (const txn of this.state) {
+      if (txn.sessionId !== sessionId) continue;
+      if (txn.body.type === 'createSession') isLive = true;
+      if (txn.body.type === 'closeSession') isLive = false;
+    }
+    return isLive;
+  }
+
   /** Carries out what one Zab call handed out, in order; returns them for tests to inspect. */
   carryOut(effects: readonly ReplicationEffect[]): readonly ReplicationEffect[] {
     for (const effect of effects) {
