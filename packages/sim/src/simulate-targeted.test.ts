@@ -1,7 +1,8 @@
-// The targeted faults in whole runs: the leader cut off with exactly one follower, a member
-// that lags while the clients are sent to it, and a planted bug in the client link (a
-// ConnectRequest's lastZxidSeen zeroed) that the lagging member no longer exposes, since a
-// learner asks its leader about every resumed session.
+// The targeted faults in whole runs: the leader cut off with exactly one follower, and a member
+// that lags while the clients are sent to it. There, a planted client link zeroing lastZxidSeen
+// alone is harmless (a learner asks its leader about every resumed session), and with a planted
+// peer network that answers those questions at once (`staleResume`) SingleSystemImage catches
+// the lagging member serving resumed sessions from an older view.
 
 import { describe, expect, test } from 'vitest';
 import { simulate } from './simulate.js';
@@ -133,5 +134,25 @@ describe('a lagging member', () => {
       expect(honest.violations, violationsOf(honest)).toEqual([]);
     }
     expect(resumedWhileLagging).toBeGreaterThanOrEqual(1);
+  });
+
+  // Planted from outside the server: lastZxidSeen zeroed as above, and the peer network answers
+  // the lagging learner's revalidation "valid" at once instead of taking it to the leader, so
+  // the learner finishes the handshake without waiting behind the commits it lags on. Pinned
+  // seeds: 6 of 8 tripped in a sweep (1..8); the same seeds without the plant are clean.
+  test('a learner that does not wait for its leader (staleResume) is caught', async () => {
+    for (const seed of [1, 2, 3]) {
+      const planted = await simulate({ ...base, seed, plantedBug: 'staleResume' });
+      const member = memberOtherThan(1, leaderAt(planted, faultAtMs(planted)), [1, 2, 3]);
+      const olderView = planted.violations.filter(
+        (v) =>
+          v.checker === 'session' &&
+          v.message.startsWith(`SingleSystemImage: s${member} answered`) &&
+          v.message.includes('older than the lastZxidSeen'),
+      );
+      expect(olderView, violationsOf(planted)).not.toEqual([]);
+      const honest = await simulate({ ...base, seed });
+      expect(honest.violations, violationsOf(honest)).toEqual([]);
+    }
   });
 });

@@ -16,7 +16,7 @@ import { TimelineRecorder } from './world/timeline-recorder.js';
 import { Connectivity } from './net/connectivity.js';
 import { PeerMesh } from './net/peer-mesh.js';
 import { ClientLinks } from './net/client-links.js';
-import { zeroLastZxidSeen } from './net/planted-link-bugs.js';
+import { plantNetworkBugs } from './net/plant-network-bugs.js';
 import { SingleSystemImageCheck } from './net/single-system-image.js';
 import { SimServer, type ServerStop, type SimPlantedBugs } from './node/sim-server.js';
 import { SimProcess } from './node/sim-process.js';
@@ -82,7 +82,7 @@ function buildRun(scenario: Scenario): SimRun {
   const connectivity = new Connectivity(ids);
   const mesh = new PeerMesh(world, connectivity, world.random('peer-network'));
   const links = new ClientLinks(world, connectivity, world.random('client-network'));
-  if (scenario.plantedBug === 'lastZxidSeenZeroed') links.rewriteFirstWrite = zeroLastZxidSeen;
+  plantNetworkBugs(scenario.plantedBug, { links, mesh });
   links.observer = new SingleSystemImageCheck(violations, () => world.nowMs);
   const plantedBugs = plantedBugOptions(scenario.plantedBug);
   const ephemerals = new EphemeralLifetimes();

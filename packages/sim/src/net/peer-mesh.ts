@@ -9,6 +9,7 @@ import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { SimProcess } from '../node/sim-process.js';
 import type { Connectivity } from './connectivity.js';
+import type { PeerSendRewrite } from './planted-peer-bugs.js';
 
 export interface PeerEndpoint {
   readonly process: SimProcess;
@@ -44,6 +45,8 @@ export class PeerMesh {
    */
   private readonly encoded = new WeakMap<PeerMessage, Buffer>();
   observer: PeerDeliveryObserver | null = null;
+  /** Delivers something else for some messages sent (a planted bug; null in honest runs). */
+  rewriteSend: PeerSendRewrite | null = null;
 
   constructor(
     private readonly world: World,
@@ -93,6 +96,14 @@ export class PeerMesh {
       return;
     }
     if (!link.isUp) return;
+    const planted = this.rewriteSend?.(from, to, message) ?? null;
+    if (planted !== null) {
+      // At once, through the codec, ahead of whatever the link still carries that way.
+      const plantedLink = this.link(planted.from, planted.to);
+      const bytes = encodePeerMessage(planted.message);
+      this.deliver(plantedLink, planted.from, planted.to, bytes, this.world.nowMs);
+      return;
+    }
     if (this.connectivity.blocks(from, to)) {
       // The packet is lost: TCP gives up on the connection rather than skipping a message.
       const generation = link.generation;
@@ -108,6 +119,11 @@ export class PeerMesh {
     }
     const atMs = Math.max(this.world.nowMs + this.latency(from, to), link.lastAtMs.get(to) ?? 0);
     link.lastAtMs.set(to, atMs);
+    this.deliver(link, from, to, bytes, atMs);
+  }
+
+  /** `bytes` reach `to` at `atMs`, unless the link breaks or `to` restarts meanwhile. */
+  private deliver(link: LinkState, from: number, to: number, bytes: Buffer, atMs: number): void {
     const generation = link.generation;
     const target = this.endpoints.get(to);
     const incarnation = link.incarnations.get(to) ?? -1;
