@@ -110,6 +110,7 @@ export type SessionEnding = 'close' | 'expire';
  * back the epochs file a version behind. `ephemeralAfterClose`: the leader proposes a session's
  * last ephemeral create again right after its close.
  * `lastZxidSeenZeroed`: the simulated client link zeroes a ConnectRequest's lastZxidSeen.
+ * `forwardBehindAck`: a learner's forwarded requests wait behind its queued ACKs.
  */
 export const plantedBugs = [
   'commitWithoutQuorum',
@@ -119,6 +120,7 @@ export const plantedBugs = [
   'epochsRollBack',
   'ephemeralAfterClose',
   'lastZxidSeenZeroed',
+  'forwardBehindAck',
 ] as const;
 export type PlantedBug = (typeof plantedBugs)[number];
 
