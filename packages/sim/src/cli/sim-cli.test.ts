@@ -160,7 +160,7 @@ describe('pnpm sim', () => {
 });
 
 describe('pnpm sim --nodes 2-6 --observers 0-2', () => {
-  test('draws each run its shape from the seed, again the same; the rerun line has it', async () => {
+  test('draws each run a shape from the seed, the same again; the rerun line has it', async () => {
     const argv = ['--seeds', '60', '--seed', '9', '--nodes', '2-6', '--observers', '0-2'];
     const first = fakeDeps(() => false);
     const { code, text } = await run([...argv, '--profile', 'rotate'], first.deps);
