@@ -157,10 +157,12 @@ async function runScenario(run: SimRun): Promise<void> {
   nemesis.schedule(run.schedule, startMs);
   addWorkloadClients(run);
   const stopMs = startMs + run.scenario.durationMs;
-  const runs = Promise.all(run.clients.map((client) => client.run(stopMs)));
+  const clientRuns = run.clients.map((client) => client.run(stopMs));
+  const runs = Promise.all(clientRuns);
   await world.runUntil(stopMs);
   nemesis.healAll();
-  await healedLiveness({ world, clients: run.clients, requests: run.requests, runs, violations });
+  const { clients, requests } = run;
+  await healedLiveness({ world, clients, requests, runs: clientRuns, violations });
   if (!(await settle(world, runs, healMaxMs))) {
     violations.push({
       checker: 'liveness',
