@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { serverIds, unsyncedFates } from './scenario.js';
 import type { CrashWindow, Fault, FaultKind, FaultStep, Scenario } from './scenario.js';
-import { scheduleTemplates, sessionRaceArbitrary, withTemplates } from './schedule-templates.js';
-import { profiledFault } from './nemesis/fault-profiles.js';
+import { scheduleTemplates, sessionRaceArbitrary, stepsOf } from './schedule-templates.js';
+import { withTemplates, type ScheduleUnit } from './schedule-templates.js';
+import { profiledFault, unitWeights } from './nemesis/fault-profiles.js';
 import { laggingFaults, leaderPairFaults } from './targeted-arbitraries.js';
 
 export type ScenarioBase = Omit<Scenario, 'seed' | 'schedule'>;
@@ -200,20 +201,25 @@ function pauseFaults(targets: FaultTargets): fc.Arbitrary<Fault>[] {
  * weighted by the base's profile.
  */
 export function scheduleArbitrary(base: ScenarioBase): fc.Arbitrary<FaultStep[]> {
+  return scheduleUnitsArbitrary(base).map(stepsOf);
+}
+
+/** The schedule as fast-check draws it: single faults and whole templates, each one unit. */
+export function scheduleUnitsArbitrary(base: ScenarioBase): fc.Arbitrary<ScheduleUnit[]> {
   const arbitrariesOf = (kind: FaultKind) => faultArbitraries(kind, base);
   const fault = profiledFault(base.faults, base.profile, arbitrariesOf);
   // Without templates, exactly the draws of before: a seed's schedule stays what it was.
   const templates = scheduleTemplates(base);
   if (templates.length > 0) {
-    const singleWeight = base.faults.flatMap(arbitrariesOf).length;
-    return withTemplates(base, fault, singleWeight, templates);
+    const weights = unitWeights(base.faults, base.profile, arbitrariesOf);
+    return withTemplates(base, fault, weights, templates);
   }
   if (fault === null) return fc.constant([]);
   const step = fc.record({ atMs: fc.integer({ min: 0, max: base.durationMs }), fault });
   const maxLength = Math.max(4, Math.floor(base.durationMs / 1500));
   return fc
     .array(step, { maxLength, size: 'max' })
-    .map((steps) => [...steps].sort((a, b) => a.atMs - b.atMs));
+    .map((steps) => steps.map((s): ScheduleUnit => ({ template: null, steps: [s] })));
 }
 
 export function scenarioArbitrary(base: ScenarioBase): fc.Arbitrary<Scenario> {

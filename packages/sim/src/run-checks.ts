@@ -8,6 +8,8 @@ import { checkSessionOrder } from './checkers/session-order.js';
 import { checkZabInvariants } from './checkers/zab-invariants.js';
 import { checkRecipes } from './checkers/recipe-invariants.js';
 import { checkWatchOrder } from './checkers/watch-order.js';
+import { checkReplyOrder } from './checkers/reply-order.js';
+import { checkCommitOrder } from './checkers/commit-order.js';
 
 export function runChecks(history: History): Violation[] {
   return [
@@ -16,6 +18,8 @@ export function runChecks(history: History): Violation[] {
     ...checkZabInvariants(history.server),
     ...checkRecipes(history),
     ...checkWatchOrder(history),
+    ...checkReplyOrder(history.sessions),
+    ...checkCommitOrder(history.server),
   ];
 }
 

@@ -111,6 +111,7 @@ export type SessionEnding = 'close' | 'expire';
  * last ephemeral create again right after its close.
  * `lastZxidSeenZeroed`: the simulated client link zeroes a ConnectRequest's lastZxidSeen.
  * `staleResume`: that, and the peer network answers a learner's revalidation "valid" at once.
+ * `forwardBehindAck`: a learner's forwarded requests wait behind its queued ACKs.
  */
 export const plantedBugs = [
   'commitWithoutQuorum',
@@ -121,6 +122,7 @@ export const plantedBugs = [
   'ephemeralAfterClose',
   'lastZxidSeenZeroed',
   'staleResume',
+  'forwardBehindAck',
 ] as const;
 export type PlantedBug = (typeof plantedBugs)[number];
 

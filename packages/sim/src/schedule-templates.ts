@@ -33,12 +33,31 @@ export const crashTemplateNames = [
 ] as const;
 export type TemplateName = (typeof crashTemplateNames)[number] | 'raceThenLeaderCrash';
 
+/** The fault kinds that bring templates. */
+export type TemplateKind = 'multiCrash' | 'sessionRace';
+
+export interface ScheduleTemplate {
+  name: TemplateName;
+  kind: TemplateKind;
+  arbitrary: fc.Arbitrary<FaultStep[]>;
+}
+
+/** One unit of a schedule: a single fault (template null) or a whole template's steps. */
+export interface ScheduleUnit {
+  template: TemplateName | null;
+  steps: FaultStep[];
+}
+
 /** The templates `base` enables: `multiCrash` for the crash ones, `sessionRace` for its own. */
-export function scheduleTemplates(base: TemplateBase): fc.Arbitrary<FaultStep[]>[] {
-  const names: TemplateName[] = [];
-  if (base.faults.includes('multiCrash')) names.push(...crashTemplateNames);
-  if (base.faults.includes('sessionRace')) names.push('raceThenLeaderCrash');
-  return names.map((name) => templateArbitrary(name, base));
+export function scheduleTemplates(base: TemplateBase): ScheduleTemplate[] {
+  const named: { name: TemplateName; kind: TemplateKind }[] = [];
+  if (base.faults.includes('multiCrash')) {
+    named.push(...crashTemplateNames.map((name) => ({ name, kind: 'multiCrash' as const })));
+  }
+  if (base.faults.includes('sessionRace')) {
+    named.push({ name: 'raceThenLeaderCrash', kind: 'sessionRace' });
+  }
+  return named.map(({ name, kind }) => ({ name, kind, arbitrary: templateArbitrary(name, base) }));
 }
 
 /** One template's schedules for `base`, every step within the run. */
@@ -64,30 +83,39 @@ export function templateArbitrary(
 }
 
 /**
- * A schedule of single faults and templates, by time. A template is one unit of several steps:
- * shrinking drops it whole or shrinks inside it. Each template weighs as much as one fault
- * arbitrary, so that in a mixed schedule they are a part, not the whole.
+ * A schedule of single faults and templates, as units. A template is one unit of several steps:
+ * shrinking drops it whole or shrinks inside it. The weights say how often each unit is drawn
+ * (nemesis/fault-profiles.ts: under `even` a template weighs as much as one fault arbitrary, so
+ * that in a mixed schedule they are a part, not the whole; a profile weighs them by their kind).
  */
 export function withTemplates(
   base: TemplateBase,
   /** One fault of the enabled single-step kinds (weighted by the profile), or null if none. */
   fault: fc.Arbitrary<Fault> | null,
-  /** How much a single fault outweighs one template: the number of single-fault arbitraries. */
-  singleWeight: number,
-  templates: readonly fc.Arbitrary<FaultStep[]>[],
-): fc.Arbitrary<FaultStep[]> {
+  weights: { single: number; template: (kind: TemplateKind) => number },
+  templates: readonly ScheduleTemplate[],
+): fc.Arbitrary<ScheduleUnit[]> {
   // As many units as scheduleArbitrary draws faults; only a few when they are all templates.
   const maxLength = Math.max(4, Math.floor(base.durationMs / 1500));
   const atMs = fc.integer({ min: 0, max: base.durationMs });
   const single = fault === null ? [] : [fc.record({ atMs, fault })];
+  const singleUnit = (step: FaultStep): ScheduleUnit => ({ template: null, steps: [step] });
   const units = fc.oneof(
-    ...single.map((step) => ({ arbitrary: step.map((s) => [s]), weight: singleWeight })),
-    ...templates.map((arbitrary) => ({ arbitrary, weight: 1 })),
+    ...single.map((step) => ({ arbitrary: step.map(singleUnit), weight: weights.single })),
+    ...templates
+      .map(({ name, kind, arbitrary }) => ({
+        arbitrary: arbitrary.map((steps): ScheduleUnit => ({ template: name, steps })),
+        weight: weights.template(kind),
+      }))
+      .filter((unit) => unit.weight > 0),
   );
   const unitsMax = fault === null ? Math.max(1, Math.floor(maxLength / 3)) : maxLength;
-  return fc
-    .array(units, { maxLength: unitsMax, size: 'max' })
-    .map((all) => all.flat().sort((a, b) => a.atMs - b.atMs));
+  return fc.array(units, { maxLength: unitsMax, size: 'max' });
+}
+
+/** A schedule's steps, by time. */
+export function stepsOf(units: readonly ScheduleUnit[]): FaultStep[] {
+  return units.flatMap((unit) => unit.steps).sort((a, b) => a.atMs - b.atMs);
 }
 
 /** A race of one member's new client: its ephemeral create against its session's end. */

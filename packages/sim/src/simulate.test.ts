@@ -258,7 +258,8 @@ describe('simulate', () => {
       }),
       { numRuns: 30, seed: 20261125, endOnFailure: true },
     );
-  });
+    // 30 runs with pipelined bursts: about 20 s alone on a loaded machine, more beside others.
+  }, 90_000);
 });
 
 describe('simulate finds planted bugs', () => {

@@ -32,6 +32,9 @@ import {
 import { convergence, leftoverEphemerals, servingLeader } from './final-checks.js';
 import { runChecks, timelineOfHistory } from './run-checks.js';
 import { EphemeralLifetimes } from './checkers/ephemeral-lifetimes.js';
+import { settle, waitFor } from './settle.js';
+import { InFlightRequests } from './workload/in-flight-requests.js';
+import { healedLiveness } from './healed-liveness.js';
 
 /** ZooKeeper's tickTime, shortened so that a simulated minute holds many sessions and elections. */
 export const simTickMs = 1000;
@@ -67,6 +70,8 @@ interface SimRun {
   clients: WorkloadClient[];
   nemesis: Nemesis;
   connectString: string;
+  /** Every workload request in flight, for the liveness check after the heal. */
+  requests: InFlightRequests;
 }
 
 /** The world, its network and servers, and the nemesis, for the scenario's seed. */
@@ -135,6 +140,7 @@ function buildRun(scenario: Scenario): SimRun {
     clients,
     nemesis,
     connectString,
+    requests: new InFlightRequests(),
   };
 }
 
@@ -151,9 +157,12 @@ async function runScenario(run: SimRun): Promise<void> {
   nemesis.schedule(run.schedule, startMs);
   addWorkloadClients(run);
   const stopMs = startMs + run.scenario.durationMs;
-  const runs = Promise.all(run.clients.map((client) => client.run(stopMs)));
+  const clientRuns = run.clients.map((client) => client.run(stopMs));
+  const runs = Promise.all(clientRuns);
   await world.runUntil(stopMs);
   nemesis.healAll();
+  const { clients, requests } = run;
+  await healedLiveness({ world, clients, requests, runs: clientRuns, violations });
   if (!(await settle(world, runs, healMaxMs))) {
     violations.push({
       checker: 'liveness',
@@ -183,6 +192,7 @@ function addWorkloadClients(run: SimRun): void {
       violations: run.violations,
       recipeBug: scenario.plantedRecipeBug ?? null,
       watchBug: scenario.plantedBug === 'watchAfterReply' ? 'watchAfterReply' : null,
+      requests: run.requests,
     });
     run.clients.push(client);
   }
@@ -266,6 +276,7 @@ function plantedBugOptions(bug: Scenario['plantedBug']): SimPlantedBugs | undefi
   if (bug === 'logAckBeforeSync') return { logAckBeforeSync: true };
   if (bug === 'epochsRollBack') return { epochsRollBack: true };
   if (bug === 'ephemeralAfterClose') return { ephemeralAfterClose: true };
+  if (bug === 'forwardBehindAck') return { forwardBehindAck: true };
   return undefined;
 }
 
@@ -349,23 +360,4 @@ async function finalCounter(world: World, counter: Counter): Promise<number | nu
     30_000,
   );
   return isSettled ? value : null;
-}
-
-/** Runs the world until `promise` settles or `maxMs` of virtual time pass; true if it settled. */
-async function settle(world: World, promise: Promise<unknown>, maxMs: number): Promise<boolean> {
-  let isSettled = false;
-  promise.then(
-    () => (isSettled = true),
-    () => (isSettled = true),
-  );
-  return waitFor(world, () => isSettled, maxMs);
-}
-
-async function waitFor(world: World, condition: () => boolean, maxMs: number): Promise<boolean> {
-  const limitMs = world.nowMs + maxMs;
-  while (!condition()) {
-    if (world.nowMs >= limitMs) return false;
-    await world.runUntil(Math.min(limitMs, world.nowMs + 50));
-  }
-  return true;
 }

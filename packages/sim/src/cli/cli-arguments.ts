@@ -15,22 +15,6 @@ export function wholeNumber(min: number): (text: string) => number {
   };
 }
 
-export function nodeCount(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 7) {
-    throw new InvalidArgumentError('expected 1 to 7');
-  }
-  return value;
-}
-
-export function observerCount(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 2) {
-    throw new InvalidArgumentError('expected 0, 1 or 2');
-  }
-  return value;
-}
-
 export function durationArgument(text: string): number {
   try {
     return parseDuration(text);

@@ -12,19 +12,31 @@ export const profileChoices: readonly string[] = [...faultProfiles, 'rotate'];
 
 type Base = Omit<Scenario, 'seed' | 'schedule'>;
 
-/** The arbitrary of each run: the base with run i's profile (`even` leaves the base as is). */
+/**
+ * The arbitrary of each run: the base with run i's profile (`even` leaves the base as is) and,
+ * given `shapeFor`, run i's voter and observer counts (no observers leaves them out).
+ */
 export function profiledArbitraries(
   base: Base,
   option: ProfileOption,
   scenarioArbitrary: (base: Base) => fc.Arbitrary<Scenario>,
+  shapeFor?: (index: number) => { nodes: number; observers: number },
 ): (index: number) => fc.Arbitrary<Scenario> {
-  const byProfile = new Map<FaultProfile, fc.Arbitrary<Scenario>>();
+  const byKey = new Map<string, fc.Arbitrary<Scenario>>();
   return (index) => {
     const profile = profileAt(option, index);
-    let arbitrary = byProfile.get(profile);
+    const shape = shapeFor?.(index);
+    const key = `${profile} ${shape?.nodes ?? ''} ${shape?.observers ?? ''}`;
+    let arbitrary = byKey.get(key);
     if (arbitrary === undefined) {
-      arbitrary = scenarioArbitrary(profile === 'even' ? base : { ...base, profile });
-      byProfile.set(profile, arbitrary);
+      let shaped: Base = base;
+      if (shape !== undefined) {
+        const { observers: _, ...rest } = base;
+        shaped = { ...rest, nodes: shape.nodes };
+        if (shape.observers > 0) shaped.observers = shape.observers;
+      }
+      arbitrary = scenarioArbitrary(profile === 'even' ? shaped : { ...shaped, profile });
+      byKey.set(key, arbitrary);
     }
     return arbitrary;
   };
@@ -37,11 +49,14 @@ export function drawScenarios(
   count: number,
 ): Scenario[] {
   const drawn = new Map<fc.Arbitrary<Scenario>, Scenario[]>();
+  // Each arbitrary draws only as far as the last run that uses it.
+  const lastUse = new Map<fc.Arbitrary<Scenario>, number>();
+  for (let index = 0; index < count; index += 1) lastUse.set(arbitraryFor(index), index);
   return Array.from({ length: count }, (_, index) => {
     const arbitrary = arbitraryFor(index);
     let scenarios = drawn.get(arbitrary);
     if (scenarios === undefined) {
-      scenarios = drawAll(arbitrary, seed, count);
+      scenarios = drawAll(arbitrary, seed, (lastUse.get(arbitrary) ?? index) + 1);
       drawn.set(arbitrary, scenarios);
     }
     const scenario = scenarios[index];
@@ -50,6 +65,7 @@ export function drawScenarios(
   });
 }
 
+/** The first `count` values fast-check draws from `arbitrary` for `seed`. */
 function drawAll(arbitrary: fc.Arbitrary<Scenario>, seed: number, count: number): Scenario[] {
   const scenarios: Scenario[] = [];
   const collect = fc.property(arbitrary, (scenario) => {

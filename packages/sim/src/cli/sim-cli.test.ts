@@ -159,6 +159,23 @@ describe('pnpm sim', () => {
   });
 });
 
+describe('pnpm sim --nodes 2-6 --observers 0-2', () => {
+  test('draws each run a shape from the seed, the same again; the rerun line has it', async () => {
+    const argv = ['--seeds', '60', '--seed', '9', '--nodes', '2-6', '--observers', '0-2'];
+    const first = fakeDeps(() => false);
+    const { code, text } = await run([...argv, '--profile', 'rotate'], first.deps);
+    expect(code).toBe(0);
+    expect(text).toContain('--nodes 2-6 --observers 0-2');
+    const shapes = first.simulated.map((s) => `${s.nodes}+${s.observers ?? 0}`);
+    expect(new Set(shapes).size).toBeGreaterThan(10);
+    expect(first.simulated.every((s) => s.nodes >= 2 && s.nodes <= 6)).toBe(true);
+    expect(first.simulated.some((s) => s.observers === undefined)).toBe(true);
+    const again = fakeDeps(() => false);
+    await run([...argv, '--profile', 'rotate'], again.deps);
+    expect(again.simulated).toEqual(first.simulated);
+  });
+});
+
 describe('pnpm sim --profile', () => {
   test('passes a named profile to the arbitrary and into the rerun line', async () => {
     const { deps, bases } = fakeDeps(() => false);
@@ -284,7 +301,9 @@ describe('pnpm sim --replay', () => {
 describe('pnpm sim arguments', () => {
   test.each([
     [['--nodes', '8'], /--nodes.*expected 1 to 7/],
-    [['--observers', '3'], /--observers.*expected 0, 1 or 2/],
+    [['--observers', '3'], /--observers.*expected 0 to 2/],
+    [['--nodes', '6-2'], /--nodes.*expected 1 to 7, or a range like 2-6/],
+    [['--nodes', '0-3'], /--nodes.*expected 1 to 7/],
     [['--seeds', '0'], /--seeds.*whole number ≥ 1/],
     [['--duration', '60'], /--duration.*unit is required/],
     [['--faults', 'flood'], /unknown fault 'flood'/],

@@ -22,15 +22,10 @@ import {
   writeRunReport,
 } from './run-outcome.js';
 import { startProgress, type Progress } from './progress.js';
+import { countRange, formatRange, shapeAt, type CountRange } from './ensemble-shapes.js';
 import { inThreadRunner, sweep, workerRunner, type ScenarioRunner } from './run-pool.js';
 import { addRun, emptyTally, formatTally, summarizeRun, type Tally } from './run-tally.js';
-import {
-  durationArgument,
-  nodeCount,
-  observerCount,
-  parseFaults,
-  wholeNumber,
-} from './cli-arguments.js';
+import { durationArgument, parseFaults, wholeNumber } from './cli-arguments.js';
 export { parseFaults } from './cli-arguments.js';
 import {
   drawScenarios,
@@ -60,8 +55,8 @@ export interface SimCliIo {
 interface CliOptions {
   seeds: number;
   seed?: number;
-  nodes: number;
-  observers: number;
+  nodes: CountRange;
+  observers: CountRange;
   clients: number;
   /** --duration, in ms. */
   duration: number;
@@ -122,8 +117,16 @@ function buildProgram(out: (line: string) => void): Command {
     .description('Check Zoo under simulated faults: many seeded scenarios, one fast-check property')
     .option('--seeds <n>', 'scenarios to run', wholeNumber(1), 1000)
     .option('--seed <n>', 'fast-check base seed (default: from the clock)', wholeNumber(0))
-    .option('--nodes <n>', 'voting servers: 1 to 7 (a majority is the quorum)', nodeCount, 5)
-    .option('--observers <n>', 'non-voting servers (observers), up to 2', observerCount, 0)
+    .addOption(
+      new Option('--nodes <n>', 'voting servers: 1 to 7 (a majority is the quorum), or a range')
+        .argParser(countRange(1, 7))
+        .default({ min: 5, max: 5 }, '5'),
+    )
+    .addOption(
+      new Option('--observers <n>', 'non-voting servers (observers), up to 2, or a range')
+        .argParser(countRange(0, 2))
+        .default({ min: 0, max: 0 }, '0'),
+    )
     .option('--clients <n>', 'simulated clients', wholeNumber(0), 10)
     .addOption(
       new Option('--duration <time>', 'virtual time of workload and faults (1500ms, 60s, 2m, 1h)')
@@ -161,8 +164,8 @@ function rerunCommand(options: CliOptions, seed: number): string {
   const bug = options.plantedBug === undefined ? '' : ` --planted-bug ${options.plantedBug}`;
   const profile = options.profile === 'even' ? '' : ` --profile ${options.profile}`;
   return (
-    `pnpm sim --seed ${seed} --seeds ${options.seeds} --nodes ${options.nodes}` +
-    (options.observers === 0 ? '' : ` --observers ${options.observers}`) +
+    `pnpm sim --seed ${seed} --seeds ${options.seeds} --nodes ${formatRange(options.nodes)}` +
+    (options.observers.max === 0 ? '' : ` --observers ${formatRange(options.observers)}`) +
     ` --clients ${options.clients} --duration ${options.duration}ms` +
     ` --faults ${faults}${profile}${bug}`
   );
@@ -179,14 +182,20 @@ async function checkScenarios(context: Context): Promise<number> {
   const seed = options.seed ?? Math.floor(startedMs) % 0x7fffffff;
   out(`seed ${seed} · rerun with: ${rerunCommand(options, seed)}`);
   const base: ScenarioBase = {
-    nodes: options.nodes,
-    ...(options.observers === 0 ? {} : { observers: options.observers }),
+    nodes: options.nodes.min,
+    ...(options.observers.max === 0 ? {} : { observers: options.observers.min }),
     clients: options.clients,
     durationMs: options.duration,
     faults: options.faults,
     ...(options.plantedBug === undefined ? {} : { plantedBug: options.plantedBug }),
   };
-  const arbitraryFor = profiledArbitraries(base, options.profile, deps.scenarioArbitrary);
+  const ranges = { nodes: options.nodes, observers: options.observers };
+  const isRanged =
+    ranges.nodes.min < ranges.nodes.max || ranges.observers.min < ranges.observers.max;
+  // A fixed shape leaves the base alone: its runs draw exactly what they always drew.
+  const shapeFor = isRanged ? (index: number) => shapeAt(ranges, seed, index) : undefined;
+  const { scenarioArbitrary } = deps;
+  const arbitraryFor = profiledArbitraries(base, options.profile, scenarioArbitrary, shapeFor);
   const tally = emptyTally();
   const progress = startProgress(context, options.seeds);
   const failedAt = await sweepScenarios(context, { arbitraryFor, seed, tally, progress });
@@ -288,6 +297,8 @@ async function reportCounterexample(
     return 1;
   }
   const [scenario] = details.counterexample;
+  const shape = `${scenario.nodes} voters, ${scenario.observers ?? 0} observers`;
+  out(`the failing run: ${shape}, profile ${scenario.profile ?? 'even'}`);
   const outcome = await simulateOutcome(context.deps, scenario);
   out(`the shrunk scenario ${describeOutcome(outcome)}`);
   if ('result' in outcome) out(formatViolations(outcome.result.violations).trimEnd());

@@ -106,6 +106,8 @@ export type ServerEvent =
       incarnation: number;
       zxid: bigint;
       fingerprint: string;
+      /** The session and cxid of the request it came from (absent in hand-made histories). */
+      origin?: { sessionId: bigint; cxid: number };
     }
   /** A server became an established (serving) leader of `epoch`. */
   | { type: 'established'; atMs: number; server: number; incarnation: number; epoch: number }
@@ -165,6 +167,8 @@ export type SessionEntry =
       type: 'reply';
       atMs: number;
       connection: number;
+      /** The request's xid (absent in hand-made test histories). */
+      xid?: number;
       zxid: bigint;
       err: number;
       call: RecordedCall;

@@ -4,18 +4,17 @@
 
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { scheduleArbitrary, type ScenarioBase } from '../arbitraries.js';
+import { scheduleArbitrary, scheduleUnitsArbitrary, type ScenarioBase } from '../arbitraries.js';
 import { faultKinds, faultProfiles } from '../scenario.js';
 import type { Fault, FaultProfile, FaultStep } from '../scenario.js';
 import { profileAt, profileRotation } from './fault-profiles.js';
 
-// Every kind without schedule templates (multiCrash; sessionRace brings one too): a template is
+// Every kind, the two with schedule templates (multiCrash; sessionRace) included: a template is
 // a unit of its own (a crash-and-restart schedule of many steps, drawn beside the single
-// faults), which the profiles do not weigh.
-const singleKinds = faultKinds.filter((kind) => kind !== 'multiCrash' && kind !== 'sessionRace');
-const base: ScenarioBase = { nodes: 5, clients: 10, durationMs: 20_000, faults: singleKinds };
+// faults), counted as one draw of its kind.
+const base: ScenarioBase = { nodes: 5, clients: 10, durationMs: 20_000, faults: [...faultKinds] };
 
-type Category = 'partition' | 'crash' | 'disk' | 'client';
+type Category = 'partition' | 'crash' | 'disk' | 'client' | 'multiCrash' | 'sessionRace';
 
 /**
  * What a fault mostly exercises; heals, server pauses, clocks and slow links count as none. A
@@ -45,24 +44,39 @@ function categoryOf(fault: Fault): Category | null {
     case 'partitionClients':
     case 'lagMember':
       return 'client';
+    case 'sessionRace':
+      return 'sessionRace';
     default:
       return null;
   }
 }
 
-/** The share of each category (and of the leader-pair shape) among the faults drawn. */
+/**
+ * The share of each category (and of the leader-pair shape) among the units drawn: a single
+ * fault counts by what it exercises, a whole template as one draw of its kind.
+ */
 function shares(profile: FaultProfile | undefined): Map<string, number> {
-  const schedules = fc.sample(scheduleArbitrary({ ...base, ...(profile && { profile }) }), {
-    seed: 17,
-    numRuns: 300,
-  });
-  const faults = schedules.flat().map((step) => step.fault);
+  const arbitrary = scheduleUnitsArbitrary({ ...base, ...(profile && { profile }) });
+  const units = fc.sample(arbitrary, { seed: 17, numRuns: 300 }).flat();
   const counts = new Map<string, number>();
-  for (const fault of faults) {
-    const keys = [categoryOf(fault), fault.type === 'isolateLeaderPair' ? 'leaderPair' : null];
+  for (const unit of units) {
+    const [first] = unit.steps;
+    if (first === undefined) continue;
+    const fault = first.fault;
+    const template = unit.template === null ? null : templateKindOf(unit.template);
+    const keys = [
+      template ?? categoryOf(fault),
+      // A multi-crash template is crashes too.
+      template === 'multiCrash' ? 'crash' : null,
+      unit.template === null && fault.type === 'isolateLeaderPair' ? 'leaderPair' : null,
+    ];
     for (const key of keys) if (key !== null) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return new Map([...counts].map(([key, count]) => [key, count / faults.length]));
+  return new Map([...counts].map(([key, count]) => [key, count / units.length]));
+}
+
+function templateKindOf(name: string): Category {
+  return name === 'raceThenLeaderCrash' ? 'sessionRace' : 'multiCrash';
 }
 
 describe('fault profiles', () => {
@@ -91,6 +105,16 @@ describe('fault profiles', () => {
     for (const other of others) {
       expect(heavy.get(category) ?? 0).toBeGreaterThan(heavy.get(other) ?? 0);
     }
+  });
+
+  test.each([
+    ['crash-heavy', 'multiCrash'],
+    ['client-heavy', 'sessionRace'],
+  ] as const)('%s draws the %s templates and faults far more often than even', (p, kind) => {
+    const even = shares(undefined).get(kind) ?? 0;
+    const heavy = shares(p).get(kind) ?? 0;
+    expect(even).toBeGreaterThan(0);
+    expect(heavy).toBeGreaterThan(2 * even);
   });
 
   test('partition-heavy cuts the leader off with one follower several times as often', () => {

@@ -2,7 +2,8 @@
 // wrapped to see every proposal going in and every effect coming out (delivered txns, installed
 // snapshots, role changes). What it sees becomes the history's server events.
 
-import { describeTxn, sendAcksBeforePersist } from '@zoo/server/internals';
+import { describeTxn } from '@zoo/server/internals';
+import type { PlantedOutput } from './planted-forward-behind-ack.js';
 import type {
   PeerMessage,
   Replication,
@@ -42,8 +43,11 @@ export class ObservedReplication implements Replication {
   constructor(
     readonly zab: Zab,
     private readonly observer: ReplicationObserver,
-    /** The planted bug: learners' ACKs leave before the write they acknowledge. */
-    private readonly isAckBeforePersist = false,
+    /**
+     * A planted bug's rewrite of the output the loop is handed (ACKs sent before their write,
+     * forwards held behind ACKs), or null.
+     */
+    private readonly plantedOutput: PlantedOutput | null,
     /** A planted bug's txn to propose right after one the leader proposed (or null). */
     private readonly plantedFollowUp?: (txn: Txn, nextZxid: () => bigint) => Txn | null,
   ) {}
@@ -101,9 +105,10 @@ export class ObservedReplication implements Replication {
   }
   takeOutput(): ReplicationOutput {
     const output = this.zab.takeOutput();
-    return this.isAckBeforePersist ? sendAcksBeforePersist(output) : output;
+    return this.plantedOutput === null ? output : this.plantedOutput.rewrite(output);
   }
   persisted(upToZxid: bigint): ReplicationEffect[] {
+    this.plantedOutput?.persisted();
     return this.observe(this.zab.persisted(upToZxid));
   }
   invariants(): void {

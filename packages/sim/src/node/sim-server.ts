@@ -27,6 +27,7 @@ import type { ServerEvent, Violation } from '../history/history.js';
 import { checkRecoveredState } from '../checkers/recovered-state.js';
 import type { EphemeralLifetimes } from '../checkers/ephemeral-lifetimes.js';
 import { EphemeralAfterClose } from './planted-ephemeral-after-close.js';
+import { plantedOutput } from './planted-forward-behind-ack.js';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { AcceptedConnection, ClientAcceptor, ClientLinks } from '../net/client-links.js';
@@ -70,6 +71,8 @@ export type SimPlantedBugs = PlantedBugs & {
   epochsRollBack?: boolean;
   /** The leader proposes a session's last ephemeral create again after its close. */
   ephemeralAfterClose?: boolean;
+  /** A learner's forwards wait behind its ACKs (planted-forward-behind-ack.ts). */
+  forwardBehindAck?: boolean;
 };
 
 export interface ServerStop {
@@ -227,10 +230,9 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
         ...(plantedBugs?.commitWithoutQuorum === true ? { commitRule: commitOnOwnAck(id) } : {}),
       },
     );
-    const isAckBeforePersist = plantedBugs?.ackBeforePersist === true;
     const planted = plantedBugs?.ephemeralAfterClose === true ? this.ephemeralAfterClose : null;
     const followUp = planted?.followUp.bind(planted);
-    return new ObservedReplication(zab, this.observer(), isAckBeforePersist, followUp);
+    return new ObservedReplication(zab, this.observer(), plantedOutput(plantedBugs), followUp);
   }
 
   /** What recovery handed back must be what the platter held when the last life ended. */
@@ -338,6 +340,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
           incarnation: this.deliveryRun,
           zxid: txn.zxid,
           fingerprint,
+          origin: { sessionId: txn.sessionId, cxid: txn.cxid },
         });
       },
       proposed: (txn, fingerprint) =>

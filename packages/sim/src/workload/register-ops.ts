@@ -11,7 +11,15 @@ import { registerKeys, sessionIdOf } from './op-context.js';
 import type { SeenVersions } from './seen-versions.js';
 import { written } from './seen-versions.js';
 
-export async function registerOp(context: OpContext, seen: SeenVersions): Promise<void> {
+/**
+ * One register op. `isPipelined`: it is one of a burst sent without waiting (burst-ops.ts), so a
+ * sync-then-read sends its read right behind its sync, as one pair in the session's order.
+ */
+export async function registerOp(
+  context: OpContext,
+  seen: SeenVersions,
+  isPipelined = false,
+): Promise<void> {
   const { random } = context;
   const path = registerKeys[random.nextInt(0, registerKeys.length - 1)] ?? '/reg/k0';
   const roll = random.nextFloat();
@@ -24,14 +32,16 @@ export async function registerOp(context: OpContext, seen: SeenVersions): Promis
   } else if (roll < 0.6) call = { kind: 'delete', path, expectedVersion: guess() };
   else if (roll < 0.8) call = { kind: 'read', path };
   else call = { kind: 'syncRead', path };
-  await runZnodeCall(context, call, seen);
+  await runZnodeCall(context, call, seen, isPipelined);
 }
 
-async function runZnodeCall(
+/** Issues `call` (its request leaves before this returns) and records it; resolves to the op. */
+export async function runZnodeCall(
   context: OpContext,
   call: ZnodeCall,
   seen: SeenVersions,
-): Promise<void> {
+  isPipelined: boolean,
+): Promise<ZnodeOp> {
   const { client, world } = context;
   const op: ZnodeOp = {
     id: context.nextOpId(),
@@ -56,6 +66,11 @@ async function runZnodeCall(
       case 'read':
         return read(await client.getData(call.path));
       case 'syncRead':
+        // FIFO order makes the read follow the sync whether or not it waits for its reply.
+        if (isPipelined) {
+          const [, result] = await Promise.all([client.sync(call.path), client.getData(call.path)]);
+          return read(result);
+        }
         await client.sync(call.path);
         return read(await client.getData(call.path));
       case 'check':
@@ -68,6 +83,7 @@ async function runZnodeCall(
   } else if (outcome.type === 'ok' && outcome.value.state !== undefined) {
     seen.set(call.path, outcome.value.state?.version ?? 0);
   }
+  return op;
 }
 
 function read(result: { data: Buffer | null; stat: Stat }): ZnodeOpValue {

@@ -18,6 +18,7 @@ import {
 import type { RecordedCall, SessionEntry, SessionLog } from '../history/history.js';
 import type { World } from '../world/world.js';
 import { watchBugHandlers, type WatchBug } from './planted-watch-bugs.js';
+import type { ConnectionLedger, InFlightRequests } from './in-flight-requests.js';
 
 /** The opcodes whose request the watch checker reads (the rest are known by name only). */
 const watchOpCodes: ReadonlySet<number> = new Set([
@@ -32,8 +33,8 @@ const watchOpCodes: ReadonlySet<number> = new Set([
   OpCode.setWatches2,
 ]);
 
-const opNames = new Map<number, RecordedCall>(
-  Object.entries(OpCode).map(([name, code]) => [code, { op: 'other', name }]),
+const opCodeNames = new Map<number, string>(
+  Object.entries(OpCode).map(([name, code]) => [code, name]),
 );
 
 /**
@@ -42,14 +43,25 @@ const opNames = new Map<number, RecordedCall>(
  */
 export function tapSession(
   env: ClientEnv,
-  options: { world: World; log: SessionLog; watchBug: WatchBug | null },
+  options: {
+    world: World;
+    log: SessionLog;
+    watchBug: WatchBug | null;
+    /** Where the liveness checker sees the requests in flight, and when they stop counting. */
+    requests?: { ledger: InFlightRequests; isCurrent: () => boolean };
+  },
 ): ClientEnv {
   let connections = 0;
   return {
     ...env,
     connect: (server, handlers): Transport => {
       connections += 1;
-      const tap = new ConnectionTap(options.world, options.log, connections, server.host);
+      const { requests } = options;
+      const ledger = requests?.ledger.open(requests.isCurrent) ?? null;
+      const tap = new ConnectionTap(options.world, options.log, ledger, {
+        connection: connections,
+        server: server.host,
+      });
       const tapped: TransportHandlers = {
         onData: (chunk) => {
           tap.received(chunk);
@@ -86,12 +98,18 @@ class ConnectionTap {
   /** The requests in flight, by xid. */
   private readonly calls = new Map<number, RecordedCall>();
 
+  private readonly connection: number;
+  private readonly server: string;
+
   constructor(
     private readonly world: World,
     private readonly log: SessionLog,
-    private readonly connection: number,
-    private readonly server: string,
-  ) {}
+    private readonly ledger: ConnectionLedger | null,
+    where: { connection: number; server: string },
+  ) {
+    this.connection = where.connection;
+    this.server = where.server;
+  }
 
   sent(bytes: Buffer): void {
     if (this.isClosed) return;
@@ -131,6 +149,7 @@ class ConnectionTap {
   closed(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.ledger?.closed();
     if (this.isConnected)
       this.record({ type: 'lost', atMs: this.world.nowMs, connection: this.connection });
   }
@@ -139,8 +158,18 @@ class ConnectionTap {
     const xid = frame.readInt32BE(0);
     if (xid === Xid.ping || xid === Xid.auth) return;
     const opCode = frame.readInt32BE(4);
+    const name = opCodeNames.get(opCode) ?? `op ${opCode}`;
+    this.ledger?.sent({
+      process: this.log.process,
+      sessionId: this.log.sessionId,
+      connection: this.connection,
+      server: this.server,
+      xid,
+      name,
+      sentMs: this.world.nowMs,
+    });
     if (!watchOpCodes.has(opCode)) {
-      this.calls.set(xid, opNames.get(opCode) ?? { op: 'other', name: `op ${opCode}` });
+      this.calls.set(xid, { op: 'other', name });
       return;
     }
     const decoded = decodeRequest(frame);
@@ -203,9 +232,10 @@ class ConnectionTap {
     if (header.xid === Xid.ping || header.xid === Xid.auth) return;
     const call = this.calls.get(header.xid) ?? { op: 'other', name: `xid ${header.xid}` };
     this.calls.delete(header.xid);
-    const { zxid, err } = header;
+    this.ledger?.answered(header.xid);
+    const { zxid, err, xid } = header;
     const { connection } = this;
-    this.record({ type: 'reply', atMs: this.world.nowMs, connection, zxid, err, call });
+    this.record({ type: 'reply', atMs: this.world.nowMs, connection, xid, zxid, err, call });
   }
 
   private record(entry: SessionEntry): void {

@@ -28,6 +28,9 @@ import type { WatchBug } from './planted-watch-bugs.js';
 import { tapSession } from './session-tap.js';
 import { addPlannedWatch, drawWatchPlan, watchRead } from './watch-ops.js';
 import type { WatchPlan } from './watch-ops.js';
+import { burstOps } from './burst-ops.js';
+import type { InFlightRequests } from './in-flight-requests.js';
+import { startProbe, type ProbeRecord } from './liveness-probe.js';
 
 export interface WorkloadClientOptions {
   world: World;
@@ -44,6 +47,14 @@ export interface WorkloadClientOptions {
   recipeBug: RecipeBug | null;
   /** A watch bug planted on the client's connections; null (or absent) in every honest run. */
   watchBug?: WatchBug | null;
+  /** Where the session tap leaves every request in flight, for the liveness checker. */
+  requests?: InFlightRequests;
+}
+
+/** The session the client runs now: what a probe after the heal needs. */
+interface LiveSession {
+  context: OpContext;
+  seen: SeenVersions;
 }
 
 /**
@@ -55,6 +66,7 @@ const segmentOptions = { step: 4, stepMax: 32, prefetchAt: 0.5 };
 export class WorkloadClient {
   readonly process: SimProcess;
   private client: ZooClient | null = null;
+  private live: LiveSession | null = null;
   private writes = 0;
   private sessions = 0;
   /** Resolves the wait of the run loop when the host crashes or restarts. */
@@ -98,6 +110,7 @@ export class WorkloadClient {
     world.record(`${this.process.name} host crash`);
     this.process.crash();
     this.client = null;
+    this.live = null;
     links.resetClient(this.process.name);
     timeline.begin(this.process.name, 'down', 'host crashed', world.nowMs);
     world.hasPendingMicrotasks = true;
@@ -127,9 +140,10 @@ export class WorkloadClient {
     const name = this.process.name;
     const log: SessionLog = { process: this.options.process, sessionId: null, entries: [] };
     this.options.history.sessions.push(log);
+    this.live = null;
     const env = tapSession(
       simClientEnv({ process: this.process, world, links, random: random.fork() }),
-      { world, log, watchBug: this.options.watchBug ?? null },
+      { world, log, watchBug: this.options.watchBug ?? null, ...this.requestsOption() },
     );
     const client = createClientWithEnv(
       this.options.connectString,
@@ -151,6 +165,7 @@ export class WorkloadClient {
     }
     const context = this.context(client, env);
     const seen: SeenVersions = new Map();
+    this.live = { context, seen };
     const watchPlan = drawWatchPlan(context);
     await addPlannedWatch(context, watchPlan);
     while (!isExpired && world.nowMs < stopMs) {
@@ -163,6 +178,7 @@ export class WorkloadClient {
   private async oneOp(context: OpContext, seen: SeenVersions, plan: WatchPlan): Promise<void> {
     const roll = context.random.nextFloat();
     if (roll < 0.07) return watchRead(context, plan);
+    if (roll < 0.12) return burstOps(context, seen);
     if (roll < 0.55) return registerOp(context, seen);
     if (roll < 0.7) return incrementCounter(context);
     if (roll < 0.75) return grantSequentialId(context);
@@ -170,6 +186,28 @@ export class WorkloadClient {
     if (roll < 0.9) return lockCycle(context);
     if (roll < 0.94) return leaderTerm(context);
     return createEphemeral(context);
+  }
+
+  /**
+   * After the heal: the live session (if any) sends a probe that must be answered, or its
+   * session must end, within the liveness bound; null when the client has no live session.
+   */
+  probe(): { record: ProbeRecord; done: Promise<void> } | null {
+    const live = this.live;
+    const client = this.client;
+    if (live === null || client === null || !this.process.isUp) return null;
+    const isOver = (): boolean =>
+      client.state === 'expired' || client.state === 'closed' || client.state === 'authFailed';
+    if (isOver()) return null;
+    return startProbe(live.context, live.seen, isOver);
+  }
+
+  private requestsOption(): { requests?: { ledger: InFlightRequests; isCurrent: () => boolean } } {
+    const ledger = this.options.requests;
+    if (ledger === undefined) return {};
+    const { incarnation } = this.process;
+    const isCurrent = (): boolean => this.process.isUp && this.process.incarnation === incarnation;
+    return { requests: { ledger, isCurrent } };
   }
 
   private context(client: ZooClient, env: ClientEnv): OpContext {
