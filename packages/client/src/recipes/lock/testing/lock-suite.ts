@@ -161,6 +161,9 @@ async function lostCreateReply(r: RecipeRig): Promise<void> {
   expect(children.map((name) => `${path}/${name}`)).toEqual([handle.path]);
   expect((await observer.exists(handle.path))?.ephemeralOwner).toBe(client.sessionId);
   await handle.release();
+  // The observer may be connected to another member: sync so it reads past the delete (a
+  // ZooKeeper follower can lag; this failed once against Apache ZooKeeper without it).
+  await observer.sync(path);
   expect(await childrenOf(observer, path)).toEqual([]);
 }
 
