@@ -157,6 +157,7 @@ async function lostCreateReply(r: RecipeRig): Promise<void> {
   expect(dropping.dropped()).toBe(1);
   // Found again by its GUID, not created a second time.
   expect(counting.counts.calls.get('createWithStat')).toBe(1);
+  await observer.sync(path);
   const children = await childrenOf(observer, path);
   expect(children.map((name) => `${path}/${name}`)).toEqual([handle.path]);
   expect((await observer.exists(handle.path))?.ephemeralOwner).toBe(client.sessionId);
