@@ -4,7 +4,9 @@
 // (the hang fixed in commit 0eba01a); the follower that owed the replies never sent them, and
 // the client only learned of it when its connection was lost, so no reply shows the order.
 // Judged on every member's applied txns (a restart or a SNAP starts a new run of them); the
-// session's own createSession and closeSession (cxid 0) and the server's own txns are left out.
+// session's own createSession and closeSession (cxid 0) and the server's own txns are left out,
+// and so is a SessionMoved error txn: the leader's refusal of a request that came through a
+// member the session had left (ZooKeeper's session owners), which takes a zxid but no effect.
 
 import type { ServerEvent, Violation } from '../history/history.js';
 import { formatZxid } from './zab-invariants.js';
@@ -23,7 +25,7 @@ export function checkCommitOrder(events: readonly ServerEvent[]): Violation[] {
     if (event.type === 'started') last.set(event.server, new Map());
     if (event.type !== 'delivered' || event.origin === undefined) continue;
     const { sessionId, cxid } = event.origin;
-    if (cxid <= 0 || reported.has(sessionId)) continue;
+    if (cxid <= 0 || reported.has(sessionId) || isSessionMoved(event.fingerprint)) continue;
     let bySession = last.get(event.server);
     if (bySession === undefined) last.set(event.server, (bySession = new Map()));
     const before = bySession.get(sessionId);
@@ -39,4 +41,9 @@ export function checkCommitOrder(events: readonly ServerEvent[]): Violation[] {
     });
   }
   return out;
+}
+
+/** A txn fingerprint whose body is the error txn SessionMoved (−118). */
+function isSessionMoved(fingerprint: string): boolean {
+  return /^txn \S+ s=\S+ cxid=\S+ t=\S+ error -118\b/.test(fingerprint);
 }

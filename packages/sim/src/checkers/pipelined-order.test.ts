@@ -44,9 +44,15 @@ describe('reply order', () => {
   });
 });
 
-function delivered(server: number, zxid: bigint, sessionId: bigint, cxid: number): ServerEvent {
+function delivered(
+  server: number,
+  zxid: bigint,
+  sessionId: bigint,
+  cxid: number,
+  fingerprint = '',
+): ServerEvent {
   const origin = { sessionId, cxid };
-  return { type: 'delivered', atMs: 0, server, incarnation: 1, zxid, fingerprint: '', origin };
+  return { type: 'delivered', atMs: 0, server, incarnation: 1, zxid, fingerprint, origin };
 }
 
 describe('commit order', () => {
@@ -69,6 +75,18 @@ describe('commit order', () => {
       'CommitOrder: session 0x7: s2 applied cxid 4 at zxid 0x2, after cxid 5 at zxid 0x1: ' +
         'its requests took effect out of the order it sent them',
     ]);
+  });
+
+  test('a late request refused as SessionMoved took no effect; any other error txn counts', () => {
+    const txn = (zxid: number, cxid: number, body: string) =>
+      `txn 0x${zxid.toString(16)} s=0x7 cxid=${cxid} t=1 ${body} `;
+    const moved = [
+      delivered(2, 1n, 7n, 7, txn(1, 7, 'setData /c v=2 data=0B')),
+      delivered(2, 2n, 7n, 5, txn(2, 5, 'error -118')),
+    ];
+    expect(checkCommitOrder(moved)).toEqual([]);
+    const late = [moved[0], delivered(2, 2n, 7n, 5, txn(2, 5, 'error -103'))];
+    expect(checkCommitOrder(late.filter((e) => e !== undefined))).toHaveLength(1);
   });
 });
 

@@ -253,13 +253,13 @@ export class Peer implements ReplicatedState, RequestContext {
           this.roleChanged(effect.role, effect.isServing);
           break;
         case 'forwarded':
-          this.pipeline.onForwarded(effect.message);
+          this.pipeline.onForwarded(effect.message, effect.from);
           break;
         case 'syncDone':
           this.pipeline.syncDone(effect.origin);
           break;
         case 'sessionsTouched':
-          for (const sessionId of effect.sessionIds) this.sessions.touch(sessionId, this.nowMs);
+          this.sessions.touchAll(effect.sessionIds, this.nowMs, effect.revalidatedBy);
           break;
         case 'revalidated':
           this.pipeline.revalidated(effect);

@@ -51,8 +51,11 @@ export type ReplicationEffect =
   | { type: 'forwarded'; from: number; message: ForwardedRequestMessage }
   /** Everything committed before this sync has been applied here: answer it. */
   | { type: 'syncDone'; origin: RequestOrigin; path: string }
-  /** Leader: learners' clients touched these sessions. */
-  | { type: 'sessionsTouched'; sessionIds: readonly bigint[] }
+  /**
+   * Leader: learners' clients touched these sessions; `revalidatedBy` names the learner a
+   * client resumed its session on, which becomes the session's owner (ZooKeeper: setOwner).
+   */
+  | { type: 'sessionsTouched'; sessionIds: readonly bigint[]; revalidatedBy?: number }
   /** Learner: the leader's answer to a revalidation: finish that connection's handshake. */
   | RevalidatedMessage;
 

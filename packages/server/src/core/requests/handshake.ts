@@ -147,6 +147,8 @@ function resumeSession(
   if (session === undefined || session.isClosing) {
     return refuseSession(context, connection, sessionId);
   }
+  // ZooKeeper: ZooKeeperServer.revalidateSession — the leader's own connection owns it now.
+  context.sessions.owners.set(sessionId, context.options.serverId);
   establishResumed(context, starter, connection, { sessionId, timeoutMs });
 }
 

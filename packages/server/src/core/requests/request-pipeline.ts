@@ -10,17 +10,10 @@ import type { ConnectRequest, Request } from '@zoo/client/protocol';
 import type { TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
-import type { Identity } from '../acl/identity.js';
 import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
 import { forwardedRequest } from '../zab/messages.js';
 import { writeReply } from '../prep/to-reply.js';
-import type { PrepContext, SubmittedWrite } from '../prep/prepare-request.js';
-import {
-  prepareCloseSession,
-  prepareCreateSession,
-  prepareDeleteContainer,
-  prepareWrite,
-} from '../prep/prepare-request.js';
+import type { SubmittedWrite } from '../prep/prepare-request.js';
 import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
 import { answerInOrderRequest, isWriteOpCode, isWriteRequest } from './answer-in-order.js';
@@ -28,6 +21,12 @@ import { applyTxn, readCheck, type ReadCheck } from './apply-txn.js';
 import { handleAuth } from './auth.js';
 import { completeHandshake, finishRevalidation, handleConnect } from './handshake.js';
 import type { RequestContext } from './request-context.js';
+import {
+  proposeCloseSession,
+  proposeCreateSession,
+  proposeDeleteContainer,
+  proposeWrite,
+} from './leader-prep.js';
 import { WriteOrigins } from './write-origins.js';
 import type { LocalWrite } from './write-origins.js';
 
@@ -89,7 +88,7 @@ export class RequestPipeline {
     assert(sessionId !== null, 'createSession needs the allocated session id');
     this.origins.addSessionTxn(sessionId, 'createSession', connection.id);
     if (this.context.isLeading) {
-      proposeCreateSession(this.context, sessionId, timeoutMs);
+      proposeCreateSession(this.context, sessionId, timeoutMs, this.context.options.serverId);
       return;
     }
     this.context.forward(forwardedRequest(sessionId, 0, [], { type: 'createSession', timeoutMs }));
@@ -105,19 +104,23 @@ export class RequestPipeline {
     this.context.forward(forwardedRequest(sessionId, 0, [], { type: 'closeSession' }));
   }
 
-  /** Leader: a learner forwarded a client's request; prepare and propose it like a local one. */
-  onForwarded(message: ForwardedRequestMessage): void {
+  /**
+   * Leader: learner `from` forwarded a client's request; prepare and propose it like a local
+   * one. The learner is the request's owner (ZooKeeper: Request.getOwner, the LearnerHandler).
+   */
+  onForwarded(message: ForwardedRequestMessage, from: number): void {
     const { origin, request } = message;
+    const writeOrigin = { ...origin, identities: message.identities, owner: from };
     switch (request.type) {
       case 'write':
         if (!isWriteRequest(request.request)) return;
-        proposeWrite(this.context, request.request, { ...origin, identities: message.identities });
+        proposeWrite(this.context, request.request, writeOrigin);
         return;
       case 'refused':
-        proposeWrite(this.context, request, { ...origin, identities: message.identities });
+        proposeWrite(this.context, request, writeOrigin);
         return;
       case 'createSession':
-        proposeCreateSession(this.context, origin.sessionId, request.timeoutMs);
+        proposeCreateSession(this.context, origin.sessionId, request.timeoutMs, from);
         return;
       case 'closeSession':
         proposeCloseSession(this.context, origin.sessionId);
@@ -253,7 +256,8 @@ export class RequestPipeline {
     this.origins.addWrite(sessionId, { cxid: xid, connectionId: connection.id, request });
     const identities = connection.identities;
     if (this.context.isLeading) {
-      proposeWrite(this.context, request, { sessionId, cxid: xid, identities });
+      const owner = this.context.options.serverId;
+      proposeWrite(this.context, request, { sessionId, cxid: xid, identities, owner });
       return;
     }
     const forwarded: ForwardedRequest =
@@ -323,66 +327,4 @@ export class RequestPipeline {
     // ZooKeeper closes the socket of an expired session; the client learns of it on reconnect.
     if (carrier !== undefined) context.closeConnection(carrier, 'session expired');
   }
-}
-
-// ---- the leader's side of a write (ZooKeeper's PrepRequestProcessor): prepared against the
-// tree and the pending changes (prep/) into a txn, and handed to replication to propose ----
-
-interface WriteOrigin {
-  sessionId: bigint;
-  cxid: number;
-  identities: readonly Identity[];
-}
-
-function proposeWrite(context: RequestContext, request: SubmittedWrite, origin: WriteOrigin): void {
-  // Built field by field, once per write: this runs for every write the ensemble takes.
-  const prep: PrepContext = {
-    tree: context.tree,
-    pending: context.pending,
-    zxid: context.nextZxid(),
-    timeMs: context.nowMs,
-    sessionId: origin.sessionId,
-    cxid: origin.cxid,
-    identities: origin.identities,
-    options: context.options,
-    checkSession: sessionCheck(context, origin.sessionId),
-  };
-  context.propose(prepareWrite(request, prep));
-}
-
-/** ZooKeeper's checkSession at prep time: a closing or unknown session's write expires. */
-function sessionCheck(context: RequestContext, sessionId: bigint): () => number {
-  return () => {
-    const session = context.sessions.get(sessionId);
-    return session === undefined || session.isClosing ? ErrorCode.SessionExpired : 0;
-  };
-}
-
-function proposeCreateSession(context: RequestContext, sessionId: bigint, timeoutMs: number): void {
-  context.propose(prepareCreateSession(txnContext(context, sessionId, 0), timeoutMs));
-}
-
-function proposeCloseSession(context: RequestContext, sessionId: bigint): void {
-  context.sessions.setClosing(sessionId);
-  context.propose(prepareCloseSession(txnContext(context, sessionId, 0), sessionId));
-}
-
-function proposeDeleteContainer(context: RequestContext, path: string): void {
-  const txn = prepareDeleteContainer(path, txnContext(context, 0n, 0), {
-    maxNeverUsedIntervalMs: context.options.containerMaxNeverUsedIntervalMs,
-  });
-  // A node that stopped being reapable since the scan needs no txn at all.
-  if (txn !== null) context.propose(txn);
-}
-
-/** The next txn's header and what prep checks it against. */
-function txnContext(context: RequestContext, sessionId: bigint, cxid: number) {
-  return {
-    tree: context.tree,
-    pending: context.pending,
-    zxid: context.nextZxid(),
-    timeMs: context.nowMs,
-    sessionId,
-    cxid,
-  };
 }

@@ -2,16 +2,7 @@
 // Learner.validateSession): the learner's own table lags the leader's, in both directions.
 
 import { describe, expect, test } from 'vitest';
-import { EnsembleHarness } from '../testing/ensemble-harness.js';
-
-/** An elected three-member ensemble: the leader, and its two followers. */
-function ensemble(): { net: EnsembleHarness; leader: number; a: number; b: number } {
-  const net = new EnsembleHarness();
-  const leader = net.elect();
-  const [a, b] = net.ids.filter((id) => id !== leader);
-  if (a === undefined || b === undefined) throw new Error('two followers');
-  return { net, leader, a, b };
-}
+import { EnsembleHarness, electedTrio as ensemble } from '../testing/ensemble-harness.js';
 
 /** A new session through member `via`, whose connection the client then drops. */
 function sessionThrough(net: EnsembleHarness, via: number, timeoutMs = 10_000) {

@@ -4,6 +4,8 @@
 
 import { assert } from '@zoo/client/protocol';
 
+import { SessionOwners } from './session-owners.js';
+
 export { sessionPassword } from './session-password.js';
 
 export interface SessionInfo {
@@ -50,6 +52,8 @@ export class SessionTable {
   // ZooKeeper: ExpiryQueue.expiryMap — bucket deadline → sessions in it.
   private readonly buckets = new Map<number, Set<bigint>>();
   private nextId: bigint;
+  /** Leader: the member each session's requests come through (see session-owners.ts). */
+  readonly owners = new SessionOwners();
 
   constructor(options: SessionTableOptions) {
     const { tickMs, serverId, startMs } = options;
@@ -100,6 +104,13 @@ export class SessionTable {
     if (!session.isClosing) this.moveToBucket(session, nowMs);
   }
 
+  /** Leader: learners' clients touched these sessions; a revalidation names the new owner. */
+  touchAll(sessionIds: readonly bigint[], nowMs: number, owner?: number): void {
+    for (const sessionId of sessionIds) {
+      if (this.touch(sessionId, nowMs) && owner !== undefined) this.owners.set(sessionId, owner);
+    }
+  }
+
   /** Every request refreshes its session. False if the session is unknown or closing. */
   touch(sessionId: bigint, nowMs: number): boolean {
     // ZooKeeper: SessionTrackerImpl.touchSession.
@@ -124,9 +135,11 @@ export class SessionTable {
    * Forgets every closing mark: they belong to a leadership whose closeSession proposals may
    * never commit. Each such session is tracked again with a full timeout from now, so whoever
    * leads next expires (and closes) it afresh. ZooKeeper: a new leader's SessionTrackerImpl is
-   * built from the database's sessions, with no closing state carried over.
+   * built from the database's sessions, with no closing state carried over. Called on every
+   * role change, it forgets every session's owner too: a new leader starts with none.
    */
   reopenClosing(nowMs: number): void {
+    this.owners.clear();
     for (const session of this.sessionsById.values()) {
       if (!session.isClosing) continue;
       session.isClosing = false;
@@ -139,6 +152,7 @@ export class SessionTable {
     if (session === undefined) return;
     this.buckets.get(session.expiresAtMs)?.delete(sessionId);
     this.sessionsById.delete(sessionId);
+    this.owners.delete(sessionId);
   }
 
   /**

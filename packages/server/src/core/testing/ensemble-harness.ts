@@ -190,3 +190,12 @@ export class EnsembleHarness {
     }
   }
 }
+
+/** An elected three-member ensemble: the leader, and its two followers. */
+export function electedTrio(): { net: EnsembleHarness; leader: number; a: number; b: number } {
+  const net = new EnsembleHarness();
+  const leader = net.elect();
+  const [a, b] = net.ids.filter((id) => id !== leader);
+  assert(a !== undefined && b !== undefined, 'two followers');
+  return { net, leader, a, b };
+}

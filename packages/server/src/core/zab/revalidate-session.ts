@@ -19,6 +19,9 @@ export function answerRevalidation(
 ): void {
   const { sessionId, connectionId } = message;
   const isValid = context.replicated.isLiveSession(sessionId);
-  if (isValid) context.emit({ type: 'sessionsTouched', sessionIds: [sessionId] });
+  // ZooKeeper: Leader.revalidateSession — a valid session now belongs to this learner.
+  if (isValid) {
+    context.emit({ type: 'sessionsTouched', sessionIds: [sessionId], revalidatedBy: learnerId });
+  }
   context.outbox.sendNow(learnerId, { type: 'revalidated', sessionId, connectionId, isValid });
 }
