@@ -18,7 +18,7 @@ export type ClientMessage =
   /** Close after everything queued before it has been written. */
   | { kind: 'close'; connectionId: number; reason: string };
 
-/** A message for one connection: any but a fired watch set. */
+/** A message for one connection: every kind except a fired watch set. */
 export type ConnectionMessage = Exclude<ClientMessage, { kind: 'notifications' }>;
 
 export interface Ready {
