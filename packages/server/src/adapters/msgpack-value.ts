@@ -33,15 +33,6 @@ export function unpackValue(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-/** One or more values back to back; all or nothing. */
-export function unpackValues(bytes: Uint8Array, what: string): unknown[] {
-  try {
-    return unpackr.unpackMultiple(bytes);
-  } catch (error) {
-    throw new DecodeError(`undecodable ${what} of ${bytes.length} bytes: ${messageOf(error)}`);
-  }
-}
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.slice(0, 200) : String(error);
 }

@@ -11,14 +11,19 @@ import {
   decodePeerMessages,
   encodePeerHello,
   encodePeerMessage,
+  envelopeOf,
 } from './peer-codec.js';
+import { messageKinds } from './peer-codec-binary.js';
 import { peerMessageTypes, peerProtocolVersion } from './read-peer-message.js';
 import { txnBodyTypes } from './read-txn.js';
 import { peerMessageArb, snapshotArb } from './testing/peer-message-arbitraries.js';
 
 /** Packs arbitrary values as a (possibly hostile) peer would. */
 const raw = new Packr({ useRecords: false });
-const decodeRaw = (value: unknown): PeerMessage => decodePeerMessage(raw.pack(value));
+const decodeRaw = (value: unknown): PeerMessage =>
+  decodePeerMessage(envelopeOf(messageKinds.msgpack, raw.pack(value)));
+/** The msgpack value in a kind-0 envelope. */
+const unpackEnveloped = (bytes: Buffer): unknown => raw.unpack(bytes.subarray(5));
 
 /**
  * A decoded message must be one the rest of the server can use: it re-encodes to itself, and a
@@ -107,7 +112,8 @@ describe('peer codec: round trip', () => {
       request: { type: 'write', request },
       identities: [],
     });
-    const wire: unknown = raw.unpack(bytes);
+    expect(bytes[4]).toBe(messageKinds.msgpack);
+    const wire: unknown = unpackEnveloped(bytes);
     expect(wire).toMatchObject({ request: { type: 'write', request: expect.any(Uint8Array) } });
     const decoded = decodePeerMessage(bytes);
     expect(decoded).toMatchObject({ request: { type: 'write', request } });

@@ -1,12 +1,21 @@
-// PeerMessage ↔ bytes for the peer links, with msgpack-value.ts: plain maps, int64 zxids and
-// session ids as msgpack int64 ↔ bigint, data as bin, a forwarded client write as its Jute bytes.
-// Decoding goes bytes → unknown → validated message (read-peer-message.ts); bad bytes give
-// DecodeError.
+// PeerMessage ↔ bytes for the peer links. A frame holds one or more messages back to back, each
+// in an envelope: [u32 body length][u8 kind][body]. The messages every write sends (PROPOSAL,
+// INFORM, ACK, COMMIT) have hand-laid bodies (peer-codec-binary.ts); every other message is one
+// msgpack value (kind 0) with msgpack-value.ts: plain maps, int64 zxids and session ids as msgpack
+// int64 ↔ bigint, data as bin, a forwarded client write as its Jute bytes, validated on the way in
+// (read-peer-message.ts). Bad bytes give DecodeError. The hello is a bare msgpack value.
 
 import type { Request } from '@zoo/client/protocol';
 import { DecodeError, JuteWriter, encodeRequest } from '@zoo/client/protocol';
-import { packValue, unpackValue, unpackValues } from './msgpack-value.js';
+import { packValue, unpackValue } from './msgpack-value.js';
 import type { PeerMessage } from '../core/zab/messages.js';
+import {
+  binaryBodyBytesMax,
+  isBinaryMessage,
+  messageKinds,
+  readBinaryBody,
+  writeBinaryBody,
+} from './peer-codec-binary.js';
 import {
   peerProtocolVersion,
   readPeerHello,
@@ -16,20 +25,76 @@ import {
 
 export { peerProtocolVersion, type PeerHello } from './read-peer-message.js';
 
+/** The body length and the kind byte. */
+const envelopeBytes = 5;
+
+/** One message in its envelope: a frame of its own, or one to put in a frame with others. */
 export function encodePeerMessage(message: PeerMessage): Buffer {
-  return packValue(toWire(message));
+  if (isBinaryMessage(message)) {
+    const kind = messageKinds[message.type];
+    // Never more than a few hundred bytes over: from Node's pool, and kept as a view.
+    const target = Buffer.allocUnsafe(envelopeBytes + binaryBodyBytesMax(message));
+    const end = writeBinaryBody(message, target, envelopeBytes);
+    return sealEnvelope(target, kind, end);
+  }
+  return envelopeOf(messageKinds.msgpack, packValue(toWire(message)));
+}
+
+/** `body`, already packed, in an envelope of kind `kind`. */
+export function envelopeOf(kind: number, body: Uint8Array): Buffer {
+  const target = Buffer.allocUnsafe(envelopeBytes + body.length);
+  target.set(body, envelopeBytes);
+  return sealEnvelope(target, kind, target.length);
+}
+
+function sealEnvelope(target: Buffer, kind: number, end: number): Buffer {
+  target.writeUInt32BE(end - envelopeBytes, 0);
+  target[4] = kind;
+  return end === target.length ? target : target.subarray(0, end);
 }
 
 /** Exactly one message; trailing bytes are an error. */
 export function decodePeerMessage(bytes: Uint8Array): PeerMessage {
-  return readPeerMessage(unpackOne(bytes));
+  const frame = bufferOf(bytes);
+  const end = envelopeEnd(frame, 0);
+  if (end !== frame.length) throw new DecodeError(`${frame.length - end} bytes after a message`);
+  return readEnveloped(frame, 0, end);
 }
 
-/** A frame holding one or more encoded messages back to back (a batch); all or nothing. */
+/** A frame holding one or more messages back to back (a batch); all or nothing. */
 export function decodePeerMessages(bytes: Uint8Array): PeerMessage[] {
-  const values = unpackValues(bytes, 'peer frame');
-  if (values.length === 0) throw new DecodeError('empty peer frame');
-  return values.map(readPeerMessage);
+  const frame = bufferOf(bytes);
+  if (frame.length === 0) throw new DecodeError('empty peer frame');
+  const messages: PeerMessage[] = [];
+  for (let at = 0; at < frame.length;) {
+    const end = envelopeEnd(frame, at);
+    messages.push(readEnveloped(frame, at, end));
+    at = end;
+  }
+  return messages;
+}
+
+/** Where the message whose envelope starts at `at` ends; DecodeError if past the frame. */
+function envelopeEnd(frame: Buffer, at: number): number {
+  if (frame.length - at < envelopeBytes) {
+    throw new DecodeError(`peer frame of ${frame.length} bytes cut short at ${at}`);
+  }
+  const end = at + envelopeBytes + frame.readUInt32BE(at);
+  if (end > frame.length) {
+    throw new DecodeError(`peer message at ${at} ends at ${end}, past the frame's ${frame.length}`);
+  }
+  return end;
+}
+
+function readEnveloped(frame: Buffer, at: number, end: number): PeerMessage {
+  const kind = frame[at + 4] ?? messageKinds.msgpack;
+  const body = frame.subarray(at + envelopeBytes, end);
+  if (kind === messageKinds.msgpack) return readPeerMessage(unpackValue(body, 'peer message'));
+  return readBinaryBody(kind, body);
+}
+
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 export function encodePeerHello(hello: PeerHello): Buffer {
@@ -38,11 +103,7 @@ export function encodePeerHello(hello: PeerHello): Buffer {
 }
 
 export function decodePeerHello(bytes: Uint8Array): PeerHello {
-  return readPeerHello(unpackOne(bytes));
-}
-
-function unpackOne(bytes: Uint8Array): unknown {
-  return unpackValue(bytes, 'peer frame');
+  return readPeerHello(unpackValue(bytes, 'peer hello'));
 }
 
 /** The message as sent: identical, except that a forwarded client write becomes its Jute bytes. */

@@ -22,7 +22,9 @@ export interface PeerHello {
 
 /** Raised (as a DecodeError) when a peer speaks another version; bump on any wire change. */
 // 3: REVALIDATE and its answer (a learner asks its leader about a session a client resumes).
-export const peerProtocolVersion = 3;
+// 4: each message of a frame in an envelope (length, kind); PROPOSAL, INFORM, ACK and COMMIT
+//    hand-laid (peer-codec-binary.ts), the rest msgpack as before.
+export const peerProtocolVersion = 4;
 
 const serverStates: readonly ServerState[] = ['looking', 'following', 'leading', 'observing'];
 

@@ -91,8 +91,13 @@ export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise
 }
 
 class WsPeerNetwork implements PeerNetwork {
-  /** Encodings of recently sent messages, so a broadcast is packed once. */
-  private readonly encoded = new WeakMap<PeerMessage, Buffer>();
+  /**
+   * The last message encoded and its bytes: a proposal or commit goes to every learner as the
+   * same object, one learner after the other, so a broadcast is encoded once. (A WeakMap of
+   * every message sent did the same for twice the cost of the lookups and more GC work.)
+   */
+  private lastMessage: PeerMessage | null = null;
+  private lastBytes: Buffer = Buffer.alloc(0);
   /** Each link's outgoing messages, paced while a SNAP streams (snap-stream.ts). */
   private readonly sendQueues = new WeakMap<PeerLink, PeerSendQueue>();
   readonly serverId: number;
@@ -152,13 +157,15 @@ class WsPeerNetwork implements PeerNetwork {
     }
     // Never one message of the whole tree: bounded parts, read as the socket drains.
     if (message.type === 'snapSend') return queue.sendSnap(message.snapshot);
-    // A proposal or commit goes to every learner as the same object: encode it once.
-    let bytes = this.encoded.get(message);
-    if (bytes === undefined) {
-      bytes = encodePeerMessage(message);
-      this.encoded.set(message, bytes);
+    queue.sendBytes(this.encode(message));
+  }
+
+  private encode(message: PeerMessage): Buffer {
+    if (message !== this.lastMessage) {
+      this.lastBytes = encodePeerMessage(message);
+      this.lastMessage = message;
     }
-    queue.sendBytes(bytes);
+    return this.lastBytes;
   }
 
   setPeers(peers: PeerAddresses): void {
