@@ -68,3 +68,54 @@ describe('peer codec: the hand-laid messages of a write', () => {
     expect(() => decodePeerMessages(Buffer.from([0, 0, 0]))).toThrow('cut short');
   });
 });
+
+describe('peer codec: a forwarded REQUEST', () => {
+  const request = (
+    forwarded: Extract<PeerMessage, { type: 'request' }>['request'],
+  ): PeerMessage => ({
+    type: 'request',
+    origin: { sessionId: -5n, cxid: 9 },
+    request: forwarded,
+    identities: [{ scheme: 'digest', id: 'u:\u00e9' }],
+  });
+  /** The body after the origin and the one identity above: sessionId, cxid, count, 2 strings. */
+  const fixedAt = 8 + 4 + 4 + (4 + 6) + (4 + 4);
+
+  test('each kind of forwarded request round trips, in a REQUEST envelope', () => {
+    const write = { type: 'create' as const, variant: 'create' as const, path: '/a', data: null };
+    const cases: PeerMessage[] = [
+      request({ type: 'write', request: { ...write, acl: [], flags: 0, ttl: -1n } }),
+      request({ type: 'refused', err: -101 }),
+      request({ type: 'createSession', timeoutMs: 4000 }),
+      request({ type: 'closeSession' }),
+    ];
+    for (const message of cases) {
+      const bytes = encodePeerMessage(message);
+      expect(bytes[4]).toBe(messageKinds.request);
+      expect(decodePeerMessage(bytes)).toEqual(message);
+    }
+  });
+
+  test('an unknown type, bytes left over or a bad count or record is refused', () => {
+    const closing = request({ type: 'closeSession' });
+    const body = (message: PeerMessage): Buffer =>
+      Buffer.from(encodePeerMessage(message).subarray(5));
+    const decode = (bytes: Buffer): PeerMessage =>
+      decodePeerMessage(envelopeOf(messageKinds.request, bytes));
+    expect(decode(body(closing))).toEqual(closing);
+    const unknown = body(closing);
+    unknown.writeInt32BE(77, fixedAt);
+    expect(() => decode(unknown)).toThrow('unknown forwarded request type 77');
+    expect(() => decode(Buffer.concat([body(closing), Buffer.from([0])]))).toThrow(
+      '1 bytes after a request',
+    );
+    const counted = body(closing);
+    counted.writeInt32BE(1000, 12);
+    expect(() => decode(counted)).toThrow('1000 identities');
+    const write = body(
+      request({ type: 'write', request: { type: 'delete', path: '/a', version: 1 } }),
+    );
+    write.writeInt32BE(999, fixedAt + 4 + 4 + 4);
+    expect(() => decode(write)).toThrow('opcode 999 is not a request a peer forwards');
+  });
+});

@@ -11,7 +11,15 @@ import type { PeerMessage } from '../core/zab/messages.js';
 import { readTxnAt, txnBytesMax, writeInt64, writeTxn } from './disk/txn-record-codec.js';
 
 /** The kind byte of a message in a peer frame (peer-codec.ts); 0 is a msgpack value. */
-export const messageKinds = { msgpack: 0, proposal: 1, inform: 2, ack: 3, commit: 4 } as const;
+export const messageKinds = {
+  msgpack: 0,
+  proposal: 1,
+  inform: 2,
+  ack: 3,
+  commit: 4,
+  /** peer-codec-request.ts */
+  request: 5,
+} as const;
 
 type BinaryMessage = Extract<PeerMessage, { type: 'proposal' | 'inform' | 'ack' | 'commit' }>;
 

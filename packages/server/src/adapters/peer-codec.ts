@@ -1,12 +1,12 @@
 // PeerMessage ↔ bytes for the peer links. A frame holds one or more messages back to back, each
-// in an envelope: [u32 body length][u8 kind][body]. The messages every write sends (PROPOSAL,
-// INFORM, ACK, COMMIT) have hand-laid bodies (peer-codec-binary.ts); every other message is one
-// msgpack value (kind 0) with msgpack-value.ts: plain maps, int64 zxids and session ids as msgpack
-// int64 ↔ bigint, data as bin, a forwarded client write as its Jute bytes, validated on the way in
-// (read-peer-message.ts). Bad bytes give DecodeError. The hello is a bare msgpack value.
+// in an envelope: [u32 body length][u8 kind][body]. The messages every write sends have
+// hand-laid bodies: PROPOSAL, INFORM, ACK, COMMIT (peer-codec-binary.ts) and a learner's REQUEST
+// (peer-codec-request.ts). Every other message is one msgpack value (kind 0) with
+// msgpack-value.ts: plain maps, int64 zxids and session ids as msgpack int64 ↔ bigint, data as
+// bin, validated on the way in (read-peer-message.ts). Bad bytes give DecodeError. The hello is a
+// bare msgpack value.
 
-import type { Request } from '@zoo/client/protocol';
-import { DecodeError, JuteWriter, encodeRequest } from '@zoo/client/protocol';
+import { DecodeError } from '@zoo/client/protocol';
 import { packValue, unpackValue } from './msgpack-value.js';
 import type { PeerMessage } from '../core/zab/messages.js';
 import {
@@ -16,6 +16,7 @@ import {
   readBinaryBody,
   writeBinaryBody,
 } from './peer-codec-binary.js';
+import { readRequestBody, writeRequestBody } from './peer-codec-request.js';
 import {
   peerProtocolVersion,
   readPeerHello,
@@ -37,7 +38,9 @@ export function encodePeerMessage(message: PeerMessage): Buffer {
     const end = writeBinaryBody(message, target, envelopeBytes);
     return sealEnvelope(target, kind, end);
   }
-  return envelopeOf(messageKinds.msgpack, packValue(toWire(message)));
+  if (message.type === 'request')
+    return envelopeOf(messageKinds.request, writeRequestBody(message));
+  return envelopeOf(messageKinds.msgpack, packValue(message));
 }
 
 /** `body`, already packed, in an envelope of kind `kind`. */
@@ -90,6 +93,7 @@ function readEnveloped(frame: Buffer, at: number, end: number): PeerMessage {
   const kind = frame[at + 4] ?? messageKinds.msgpack;
   const body = frame.subarray(at + envelopeBytes, end);
   if (kind === messageKinds.msgpack) return readPeerMessage(unpackValue(body, 'peer message'));
+  if (kind === messageKinds.request) return readRequestBody(body);
   return readBinaryBody(kind, body);
 }
 
@@ -104,27 +108,4 @@ export function encodePeerHello(hello: PeerHello): Buffer {
 
 export function decodePeerHello(bytes: Uint8Array): PeerHello {
   return readPeerHello(unpackValue(bytes, 'peer hello'));
-}
-
-/** The message as sent: identical, except that a forwarded client write becomes its Jute bytes. */
-function toWire(message: PeerMessage): unknown {
-  if (message.type !== 'request' || message.request.type !== 'write') return message;
-  return { ...message, request: { type: 'write', request: juteBytesOf(message.request.request) } };
-}
-
-/**
- * One writer for every forwarded write: a fresh one would allocate its 4 KiB buffer per request.
- * take() copies out what a request wrote and keeps the buffer for the next.
- */
-const forwardWriter = new JuteWriter();
-
-/** RequestHeader (xid 0) + the request record, as a client sends it but without the length. */
-function juteBytesOf(request: Request): Buffer {
-  try {
-    encodeRequest(forwardWriter, 0, request);
-    return forwardWriter.take().subarray(4);
-  } finally {
-    // A request that failed to encode must not leave its half in front of the next one.
-    forwardWriter.reset();
-  }
 }

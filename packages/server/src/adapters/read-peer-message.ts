@@ -168,7 +168,7 @@ function readForwardedRequest(o: WireObject): ForwardedRequest {
  * A client request travels as its Jute record (RequestHeader + body), the one codec the client
  * port already validates. No length inside can exceed the bytes that carry it.
  */
-function readJuteRequest(bytes: Buffer, where: string): Request {
+export function readJuteRequest(bytes: Buffer, where: string): Request {
   let decoded: ReturnType<typeof decodeRequest>;
   try {
     decoded = decodeRequest(bytes, { bufferBytesMax: bytes.length, surrogates: 'kept' });
