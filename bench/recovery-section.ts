@@ -3,7 +3,11 @@
 
 import { measureRecovery } from './recovery.js';
 import type { RecoveryTimings } from './recovery.js';
-import { zooKeeperRecoverySystem, zooRecoverySystem } from './recovery-servers.js';
+import {
+  buildCompiledZoo,
+  zooKeeperRecoverySystem,
+  zooRecoverySystem,
+} from './recovery-servers.js';
 import type { RecoverySystem } from './recovery-servers.js';
 import { printDistributions } from './report.js';
 import { distributionOf } from './results.js';
@@ -36,6 +40,8 @@ export async function recoverySection(context: SectionContext): Promise<void> {
     process.stdout.write('Apache ZooKeeper is not installed (apt-get install zookeeper)\n');
   }
   process.stdout.write('\n== recovery\n');
+  process.stdout.write('building the server package (tsc -b packages/server)\n');
+  buildCompiledZoo();
   startProgress('recovery', systems.length * (2 + flags.reps));
   const found = results.distributions.length;
   try {

@@ -31,6 +31,7 @@ export interface RunningTarget {
 }
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
+const cliSource = join(root, 'packages/server/src/cli/zoo-server.ts');
 
 export interface ZooCliProcess {
   child: ChildProcess;
@@ -43,7 +44,14 @@ export function cpuProfileFlags(dir: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
-/** Zoo's CLI (`pnpm start …`) in a child Node process, logging warnings only. */
+/** The built CLI (`pnpm build`): what the package's `zoo` bin runs, without tsx. */
+export const compiledZooServer = join(root, 'packages/server/dist/cli/zoo-server.js');
+
+/**
+ * Zoo's CLI (`pnpm start …`) in a child Node process, logging warnings only; with `compiled`,
+ * the built JavaScript (compiledZooServer, which the caller keeps up to date) instead of the
+ * TypeScript through tsx, as a deployed Zoo runs.
+ */
 export function spawnZooCli(options: {
   args: readonly string[];
   ready: RegExp;
@@ -51,21 +59,15 @@ export function spawnZooCli(options: {
   /** Modules imported after tsx (so they may be TypeScript), before the CLI runs. */
   preload?: readonly string[];
   env?: NodeJS.ProcessEnv;
+  compiled?: boolean;
 }): ZooCliProcess {
-  const cli = join(root, 'packages/server/src/cli/zoo-server.ts');
+  const preload = (options.preload ?? []).flatMap((module) => ['--import', module]);
+  const entry = options.compiled
+    ? [...preload, compiledZooServer]
+    : ['--import', 'tsx', ...preload, '--conditions=zoo-source', cliSource];
   const child = spawn(
     process.execPath,
-    [
-      ...(options.nodeFlags ?? []),
-      '--import',
-      'tsx',
-      ...(options.preload ?? []).flatMap((module) => ['--import', module]),
-      '--conditions=zoo-source',
-      cli,
-      ...options.args,
-      '--log-level',
-      'warn',
-    ],
+    [...(options.nodeFlags ?? []), ...entry, ...options.args, '--log-level', 'warn'],
     { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: options.env ?? process.env },
   );
   const ready = new Promise<string>((resolve, reject) => {

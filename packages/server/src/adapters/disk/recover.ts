@@ -11,7 +11,13 @@ import { listDataDir, lineStartOf, type DataDirListing } from './data-dir-listin
 import { CorruptDataDirError } from './disk-errors.js';
 import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { readEpochs, type Epochs } from './epochs-file.js';
-import { replaySegment, type ReplayOptions, type ReplaySeen } from './replay-segment.js';
+import { readSegmentBytes } from './replay-segment-bytes.js';
+import {
+  replaySegment,
+  type ReplayOptions,
+  type ReplaySeen,
+  type SegmentEnd,
+} from './replay-segment.js';
 import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
 import { readSnapshotLazily, snapshotName } from './snapshot-file.js';
 
@@ -214,15 +220,44 @@ async function replayOne(
 ): Promise<void> {
   const path = segmentPath(context.logDir, header.seq);
   const file = segmentName(header.seq);
-  const torn = replaySegment(await context.disk.readFile(path), file, options);
-  if (torn === null) return;
+  const end = await replayUsedPart(context.disk, { path, file }, options);
+  if (end.tornBy === null) return;
   // Cut the torn record off, so that the next segment does not follow a bad record.
   const fd = await context.disk.open(path, 'r+');
   try {
-    await context.disk.ftruncate(fd, torn.offsetBytes);
+    await context.disk.ftruncate(fd, end.offsetBytes);
     await context.disk.fdatasync(fd);
   } finally {
     await context.disk.close(fd);
   }
-  context.report(`cut a torn tail off ${file} at byte ${torn.offsetBytes} (${torn.problem})`);
+  context.report(`cut a torn tail off ${file} at byte ${end.offsetBytes} (${end.tornBy})`);
+}
+
+/**
+ * replaySegment on the segment's used part (replay-segment-bytes.ts), which gives what the whole
+ * file gives when its records end cleanly with nothing but zeros after them. Anything else (a
+ * torn tail, corruption, bytes after the end) is replayed again from the whole file, so that a
+ * record or a search for one reaching into the zeros left out is judged as before.
+ */
+async function replayUsedPart(
+  disk: DiskFs,
+  segment: { path: string; file: string },
+  options: ReplayOptions,
+): Promise<SegmentEnd> {
+  const used = await readSegmentBytes(disk, segment.path);
+  if (used.isWhole) return replaySegment(used.bytes, segment.file, options);
+  const logBefore = options.log.slice();
+  const seenBefore = options.seen === undefined ? undefined : { ...options.seen };
+  try {
+    const end = replaySegment(used.bytes, segment.file, options);
+    if (end.tornBy === null && end.offsetBytes > used.lastNonZero) return end;
+  } catch (error) {
+    if (!(error instanceof CorruptDataDirError)) throw error;
+  }
+  options.log.length = 0;
+  for (const txn of logBefore) options.log.push(txn);
+  if (options.seen !== undefined && seenBefore !== undefined) {
+    Object.assign(options.seen, seenBefore);
+  }
+  return replaySegment(await disk.readFile(segment.path), segment.file, options);
 }

@@ -9,9 +9,11 @@ import { decodeLogRecord, peekLogRecord, replayRecord } from './log-record.js';
 import { findFrameAfter, frameAt } from './record-frame.js';
 import { decodeSegmentHeader } from './segment-file.js';
 
-export interface TornTail {
+/** Where a segment's records end, and why (null: only zeros follow, or the file ends). */
+export interface SegmentEnd {
   offsetBytes: number;
-  problem: string;
+  /** What is wrong with the bytes there (a torn tail, to cut off), or null. */
+  tornBy: string | null;
 }
 
 export interface ReplayOptions {
@@ -27,14 +29,10 @@ export interface ReplayOptions {
 }
 
 /**
- * Appends the segment's txns to `log` (and applies its truncations). Returns the torn tail to
- * cut off, or null when the records end cleanly.
+ * Appends the segment's txns to `log` (and applies its truncations). Returns where the records
+ * end, with the torn tail to cut off there, if any.
  */
-export function replaySegment(
-  bytes: Buffer,
-  file: string,
-  options: ReplayOptions,
-): TornTail | null {
+export function replaySegment(bytes: Buffer, file: string, options: ReplayOptions): SegmentEnd {
   let offset = decodeSegmentHeader(bytes, file).recordsOffset;
   for (;;) {
     const frame = frameAt(bytes, offset);
@@ -52,11 +50,11 @@ export function replaySegment(
         offset,
       );
     }
-    if (frame.type === 'end') return null;
+    if (frame.type === 'end') return { offsetBytes: offset, tornBy: null };
     if (!options.isLast) {
       throw new CorruptDataDirError(file, `${frame.problem} in a segment before the last`, offset);
     }
-    return { offsetBytes: offset, problem: frame.problem };
+    return { offsetBytes: offset, tornBy: frame.problem };
   }
 }
 
