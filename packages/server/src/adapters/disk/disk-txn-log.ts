@@ -1,12 +1,12 @@
 // The durable TxnLog on real files: each write(ops, done) is one batch — its records appended to
-// the current preallocated segment, an fdatasync, then done. Group commit (group-commit.ts):
-// batches that arrive while one group is being written or synced share the next write and the
-// next fdatasync, and the next group is written while the previous one syncs, so the disk never
-// waits for the event loop. Dones come in batch order and never before their data is on disk.
-// Batches of txns go that fast way; the rare batch that rolls the segment, restarts the log at
-// a snapshot or records epochs waits until everything before it is durable, then is written on
-// its own. A failed write or sync stops the log for good and goes to onFatal; no later done is
-// ever called.
+// the current preallocated segment, durable, then done. A segment is open with O_DSYNC
+// (DiskFs.createSynced): a write returns once it is on disk, so a group costs one trip to the
+// thread pool. Group commit (group-commit.ts): batches that arrive while one group is being
+// written share the next write. Dones come in batch order and never before their data is on
+// disk. Batches of txns go that fast way; the rare batch that rolls the segment, restarts the
+// log at a snapshot or records epochs waits until everything before it is durable, then is
+// written on its own. A failed write stops the log for good and goes to onFatal; no later done
+// is ever called.
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
@@ -71,8 +71,6 @@ export class DiskTxnLog implements TxnLog {
   private recordsOffset = 0;
   /** The records of the next write; reused from write to write. */
   private readonly records = new RecordBatch();
-  /** Written to the current segment since its last fdatasync (by writeAlone). */
-  private isDirty = false;
   /** The current line's segments and the first txn each holds (see LogResume.lineSegments). */
   private lineSegments: LineSegment[];
   /** Batches handed to write() and not yet taken into a write, the oldest first. */
@@ -92,9 +90,8 @@ export class DiskTxnLog implements TxnLog {
     this.lineSegments = [...options.resume.lineSegments];
     this.commit = new GroupCommit({
       takeGroup: () => this.takeGroup(),
-      write: (bytes, position) =>
+      writeDurably: (bytes, position) =>
         bytes.length === 0 ? Promise.resolve() : this.disk.write(this.currentFd(), bytes, position),
-      fdatasync: () => this.disk.fdatasync(this.currentFd()),
       durable: (batches) => this.answer(batches),
       failed: (error) => this.fail(error),
       progressed: () => this.pump(),
@@ -325,20 +322,13 @@ export class DiskTxnLog implements TxnLog {
     }
   }
 
-  /** Writes the framed records and fdatasyncs the segment if anything was written. */
+  /** Writes the framed records (durable when the write returns: the segment is O_DSYNC). */
   private async flush(): Promise<void> {
-    const fd = this.currentFd();
-    if (this.records.length > 0) {
-      const bytes = this.records.bytes();
-      await this.disk.write(fd, bytes, this.writeOffset);
-      this.writeOffset += bytes.length;
-      this.records.clear();
-      this.isDirty = true;
-    }
-    if (this.isDirty) {
-      await this.disk.fdatasync(fd);
-      this.isDirty = false;
-    }
+    if (this.records.length === 0) return;
+    const bytes = this.records.bytes();
+    await this.disk.write(this.currentFd(), bytes, this.writeOffset);
+    this.writeOffset += bytes.length;
+    this.records.clear();
   }
 
   /** A snapshot (read a chunk at a time) replaces the log it covers; a new line starts. */
@@ -350,9 +340,10 @@ export class DiskTxnLog implements TxnLog {
   }
 
   /**
-   * Creates segment `seq`, its header durable and its size preallocated before any record goes
-   * in (so an fdatasync never has a file size to update). Like ZooKeeper's padding, ftruncate
-   * extends the file sparsely: cheap to create, and zeros where no record was written.
+   * Creates segment `seq` for O_DSYNC writes, its header durable and its size preallocated before
+   * any record goes in (so a record's write never has a file size to update). Like ZooKeeper's
+   * padding, ftruncate extends the file sparsely: cheap to create, and zeros where no record was
+   * written; the fsync makes the new size durable.
    */
   private async startSegment(startsLine: boolean): Promise<void> {
     const logDir = this.options.logDir ?? this.options.dataDir;
@@ -360,7 +351,7 @@ export class DiskTxnLog implements TxnLog {
     this.fd = null;
     if (previous !== null) await this.disk.close(previous);
     const header = encodeSegmentHeader({ seq: this.seq, baseZxid: this.baseZxid, startsLine });
-    const fd = await this.disk.open(segmentPath(logDir, this.seq), 'wx');
+    const fd = await this.disk.createSynced(segmentPath(logDir, this.seq));
     this.fd = fd;
     await this.disk.write(fd, header, 0);
     if (header.length < this.segmentBytes) await this.disk.ftruncate(fd, this.segmentBytes);
