@@ -18,7 +18,8 @@ import { writeEpochs } from './epochs-file.js';
 import { GroupCommit, type TakenGroup } from './group-commit.js';
 import type { LogRecord } from './log-record.js';
 import { RecordBatch } from './record-batch.js';
-import type { LineSegment, LogResume } from './recover.js';
+import { LineSegments } from './line-segments.js';
+import type { LogResume } from './recover.js';
 import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
 import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
@@ -71,8 +72,8 @@ export class DiskTxnLog implements TxnLog {
   private recordsOffset = 0;
   /** The records of the next write; reused from write to write. */
   private readonly records = new RecordBatch();
-  /** The current line's segments and the first txn each holds (see LogResume.lineSegments). */
-  private lineSegments: LineSegment[];
+  /** The current line's segments and the first txn each holds. */
+  private readonly lineSegments: LineSegments;
   /** Batches handed to write() and not yet taken into a write, the oldest first. */
   private waiting: WaitingBatch[] = [];
   /** A batch being written on its own: nothing else is written meanwhile. */
@@ -87,7 +88,7 @@ export class DiskTxnLog implements TxnLog {
     this.segmentBytes = options.segmentBytes ?? segmentBytesDefault;
     this.seq = options.resume.nextSeq;
     this.baseZxid = options.resume.baseZxid;
-    this.lineSegments = [...options.resume.lineSegments];
+    this.lineSegments = new LineSegments(options.resume.lineSegments);
     this.commit = new GroupCommit({
       takeGroup: () => this.takeGroup(),
       writeDurably: (bytes, position) =>
@@ -177,8 +178,7 @@ export class DiskTxnLog implements TxnLog {
       this.records.truncate(before);
       return null;
     }
-    const current = this.lineSegments.at(-1);
-    if (current !== undefined) current.firstZxid ??= firstTxnZxid;
+    this.lineSegments.logged(firstTxnZxid);
     const checkpoints = batch.ops.flatMap((op) =>
       op.type === 'checkpoint' ? [this.checkpointOf(op.snapshot)] : [],
     );
@@ -262,8 +262,7 @@ export class DiskTxnLog implements TxnLog {
           for (const txn of op.txns) {
             await this.append({ type: 'txn', txn });
             lastTxnZxid = txn.zxid;
-            const current = this.lineSegments.at(-1);
-            if (current !== undefined) current.firstZxid ??= txn.zxid;
+            this.lineSegments.logged(txn.zxid);
           }
           break;
         case 'truncate':
@@ -290,22 +289,7 @@ export class DiskTxnLog implements TxnLog {
 
   /** Its tail is already in the log: only where the snapshot's history is, is needed. */
   private checkpointOf(snapshot: SnapshotFileSource['snapshot']): SnapshotFileSource {
-    return { snapshot, fromSeq: this.segmentHolding(snapshot.zxid) };
-  }
-
-  /** The segment of the current line that holds txn `zxid`, or the line's first (its base). */
-  private segmentHolding(zxid: bigint): number {
-    for (let i = this.lineSegments.length - 1; i >= 0; i--) {
-      const segment = this.lineSegments[i];
-      if (segment?.firstZxid != null && segment.firstZxid <= zxid) {
-        // Older segments are no longer needed to find a later checkpoint's txn.
-        this.lineSegments.splice(0, i);
-        return segment.seq;
-      }
-    }
-    const first = this.lineSegments[0];
-    if (first === undefined) throw new Error('a checkpoint with no segment in the line');
-    return first.seq;
+    return { snapshot, fromSeq: this.lineSegments.holding(snapshot.zxid) };
   }
 
   /** Frames a record into the next write, first rolling to a new segment if it would not fit. */
@@ -358,8 +342,7 @@ export class DiskTxnLog implements TxnLog {
     await this.disk.fsync(fd);
     await fsyncDirectory(this.disk, logDir);
     this.options.logger.debug(`txn log ${logDir}: started ${segmentName(this.seq)}`);
-    if (startsLine) this.lineSegments = [];
-    this.lineSegments.push({ seq: this.seq, firstZxid: null });
+    this.lineSegments.started(this.seq, startsLine);
     this.seq++;
     this.writeOffset = header.length;
     this.recordsOffset = header.length;
