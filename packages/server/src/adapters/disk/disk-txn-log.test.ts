@@ -89,6 +89,32 @@ describe('DiskTxnLog', () => {
     expect((await recover(temp.dir, { logger })).log).toEqual([...txns, ...more]);
   });
 
+  test('batches handed over at once, framed while writes run, roll segments in order', async () => {
+    const log = await openLog({ segmentBytes: 4096 });
+    const txns = createTxns(0x100000001n, 300);
+    const dones: (bigint | null)[] = [];
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < txns.length; i += 7) {
+      const batch = txns.slice(i, i + 7);
+      all.push(
+        new Promise((resolve) => {
+          log.write([{ type: 'txns', txns: batch }], (zxid) => {
+            dones.push(zxid);
+            resolve();
+          });
+        }),
+      );
+      // Some arrive while a write is in flight, some in the same turn as others.
+      if (i % 21 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(all);
+    await log.close();
+    expect(dones).toEqual(all.map((_, i) => txns[Math.min(i * 7 + 6, txns.length - 1)]?.zxid));
+    const segments = readdirSync(temp.dir).filter((name) => name.startsWith('log.'));
+    expect(segments.length).toBeGreaterThan(5);
+    expect((await recover(temp.dir, { logger })).log).toEqual(txns);
+  });
+
   test('segments are preallocated; a record larger than one gets its own', async () => {
     const log = await openLog({ segmentBytes: 4096 });
     const sizes = (): number[] =>

@@ -1,12 +1,11 @@
 // The durable TxnLog on real files: each write(ops, done) is one batch — its records appended to
-// the current preallocated segment, durable, then done. A segment is open with O_DSYNC
-// (DiskFs.createSynced): a write returns once it is on disk, so a group costs one trip to the
-// thread pool. Group commit (group-commit.ts): batches that arrive while one group is being
-// written share the next write. Dones come in batch order and never before their data is on
-// disk. Batches of txns go that fast way; the rare batch that rolls the segment, restarts the
-// log at a snapshot or records epochs waits until everything before it is durable, then is
-// written on its own. A failed write stops the log for good and goes to onFatal; no later done
-// is ever called.
+// the current preallocated segment, durable, then done. Segments are O_DSYNC (createSynced): a
+// write returns once on disk, one trip to the thread pool per group. Group commit
+// (group-commit.ts): batches arriving while a group is written are framed meanwhile and share
+// the next write. Dones come in batch order, never before their data is on disk. The rare batch
+// that rolls the segment, restarts the log at a snapshot or records epochs waits until all
+// before it is durable, then is written alone. A failed write stops the log for good and goes
+// to onFatal; no later done is ever called.
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
@@ -70,8 +69,15 @@ export class DiskTxnLog implements TxnLog {
   /** Where the next record goes: after every byte written or on its way. */
   private writeOffset = 0;
   private recordsOffset = 0;
-  /** The records of the next write; reused from write to write. */
-  private readonly records = new RecordBatch();
+  /**
+   * The records of the next write, framed as their batches arrive (while the write before
+   * runs), and the buffer that write was taken from: the two swap at each write, so framing
+   * stays off the path between one durable write returning and the next starting.
+   */
+  private records = new RecordBatch();
+  private spare = new RecordBatch();
+  /** The batches framed into `records`, the oldest first. */
+  private framed: GroupedBatch[] = [];
   /** The current line's segments and the first txn each holds. */
   private readonly lineSegments: LineSegments;
   /** Batches handed to write() and not yet taken into a write, the oldest first. */
@@ -120,11 +126,17 @@ export class DiskTxnLog implements TxnLog {
     this.pump();
   }
 
-  /** Keeps the group commit going; once it is idle, writes a batch that must go alone. */
+  /**
+   * Keeps the group commit going: a write in flight, the waiting batches are framed for the
+   * next; once it is idle (and so nothing is framed), writes a batch that must go alone.
+   */
   private pump(): void {
     if (this.failure !== null || this.isWritingAlone) return;
     this.commit.kick();
-    if (!this.commit.isIdle) return;
+    if (!this.commit.isIdle) {
+      this.frameWaiting();
+      return;
+    }
     const head = this.waiting[0];
     if (head === undefined) {
       this.settle();
@@ -135,29 +147,39 @@ export class DiskTxnLog implements TxnLog {
   }
 
   /**
-   * The waiting batches up to the first that must go alone (or that would not fit in the
-   * segment), framed into one write. Called only when no write is in flight, so the record
-   * buffer is free to reuse.
+   * The batches framed so far and those still waiting, up to the first that must go alone (or
+   * that would not fit in the segment), as one write. Called only when no write is in flight,
+   * so the spare buffer, which the last write was taken from, is free to reuse.
    */
   private takeGroup(): TakenGroup<GroupedBatch> | null {
     if (this.isWritingAlone) return null;
-    this.records.clear();
-    const batches: GroupedBatch[] = [];
-    for (let head = this.waiting[0]; head !== undefined; head = this.waiting[0]) {
-      if (head.isAlone) break;
-      const grouped = this.group(head);
-      if (grouped === null) {
-        head.isAlone = true;
-        break;
-      }
-      batches.push(grouped);
-      this.waiting.shift();
-    }
-    if (batches.length === 0) return null;
+    this.frameWaiting();
+    if (this.framed.length === 0) return null;
+    const batches = this.framed;
+    this.framed = [];
     const bytes = this.records.bytes();
     const position = this.writeOffset;
     this.writeOffset += bytes.length;
+    const taken = this.records;
+    this.records = this.spare;
+    this.records.clear();
+    this.spare = taken;
     return { bytes, position, batches };
+  }
+
+  /** Frames the waiting batches that may join a group, up to the first that must go alone. */
+  private frameWaiting(): void {
+    if (this.isWritingAlone) return;
+    for (let head = this.waiting[0]; head !== undefined; head = this.waiting[0]) {
+      if (head.isAlone) return;
+      const grouped = this.group(head);
+      if (grouped === null) {
+        head.isAlone = true;
+        return;
+      }
+      this.framed.push(grouped);
+      this.waiting.shift();
+    }
   }
 
   /** Frames a batch's records after the group's; null (and nothing framed) if they overflow. */
@@ -223,7 +245,10 @@ export class DiskTxnLog implements TxnLog {
   private settled(): Promise<void> {
     const isSettled =
       this.failure !== null ||
-      (this.waiting.length === 0 && !this.isWritingAlone && this.commit.isIdle);
+      (this.waiting.length === 0 &&
+        this.framed.length === 0 &&
+        !this.isWritingAlone &&
+        this.commit.isIdle);
     if (isSettled) return Promise.resolve();
     return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
