@@ -11,7 +11,13 @@ import { isApacheZooKeeperInstalled } from '../test/support/apache-zookeeper.js'
 import { startApacheEnsemble } from '../test/support/apache-ensemble.js';
 import { findFreePort, fourLetterWord } from '../test/support/four-letter-word.js';
 import { isChildAlive, stopChild } from '../test/support/child-exit.js';
-import { cpuProfileFlags, spawnZooCli, storageArgs } from './targets.js';
+import {
+  askHeapProbe,
+  cpuProfileFlags,
+  heapProbeSpawnOptions,
+  spawnZooCli,
+  storageArgs,
+} from './targets.js';
 
 export interface EnsembleMember {
   id: number;
@@ -33,6 +39,8 @@ export interface EnsembleTarget {
   /** SIGKILLs the member's process; resolves once it has exited. */
   kill(id: number): Promise<void>;
   restart(id: number): Promise<void>;
+  /** A member's heap in use after a full GC (MiB), when started with `heapProbe`. */
+  heapAfterGcMib?: (id: number) => Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +51,8 @@ export interface ZooEnsembleOptions {
   cpuProfileDir?: string;
   /** Members keep a data directory (a fresh temp one per start); else they run in memory. */
   durable?: boolean;
+  /** Load the heap probe (heap-probe.ts) into each member process ('processes' layout only). */
+  heapProbe?: boolean;
 }
 
 const tickMs = 2000;
@@ -106,9 +116,18 @@ async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleT
   const members = await writeMemberConfigs(dir, 3, durable);
   const children = new Map<number, ChildProcess>();
   const profile = options.cpuProfileDir === undefined ? [] : cpuProfileFlags(options.cpuProfileDir);
+  const probeFile = (id: number) => join(dir, `heap-${id}`);
   const launch = async (member: (typeof members)[number]): Promise<void> => {
     const args = ['--config', member.cfgPath, '--myid', String(member.id)];
-    const started = spawnZooCli({ args, nodeFlags: profile, ready: /listening for clients at/ });
+    const probe = heapProbeSpawnOptions(
+      options.heapProbe === true ? probeFile(member.id) : undefined,
+    );
+    const started = spawnZooCli({
+      ...probe,
+      args,
+      nodeFlags: [...profile, ...probe.nodeFlags],
+      ready: /listening for clients at/,
+    });
     children.set(member.id, started.child);
     await started.ready;
   };
@@ -143,6 +162,14 @@ async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleT
       await launch(member);
     },
     stop,
+    ...(options.heapProbe === true
+      ? {
+          heapAfterGcMib: async (id: number) => {
+            const child = children.get(id);
+            return child === undefined ? null : askHeapProbe(child, probeFile(id));
+          },
+        }
+      : {}),
   };
 }
 

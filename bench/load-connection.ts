@@ -3,6 +3,9 @@
 // A socket that closes under it (a server that dropped the session, or died) fails loudly: the
 // requests still waiting are rejected, `whenLost` listeners hear it, a later send throws, and
 // if nobody is listening the error is thrown — a run never waits forever for lost replies.
+// Like a real client it pings while it has sent nothing for a third of its session timeout: a
+// connection that waits idle (its share of a run done, others still busy) keeps its session,
+// where a silent one is rightly expired and closed by the server after the timeout.
 
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
@@ -14,6 +17,7 @@ import {
   decodeReplyHeader,
   encodeConnectRequest,
   encodeRequest,
+  Xid,
 } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
 
@@ -42,13 +46,23 @@ export class LoadConnection {
   private isFlushScheduled = false;
   private isClosing = false;
   private lost: Error | null = null;
+  /** Something went out since the keep-alive timer last looked. */
+  private hasSent = true;
+  private keepAlive: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly socket: Socket,
     private readonly where: string,
   ) {}
 
-  static async open(host: string, port: number): Promise<LoadConnection> {
+  /** The session timeout the server granted (it may cut the 30 s asked for). */
+  sessionTimeoutMs = newSessionRequest.timeoutMs;
+
+  static async open(
+    host: string,
+    port: number,
+    timeoutMs = newSessionRequest.timeoutMs,
+  ): Promise<LoadConnection> {
     const socket = connect({ host, port, noDelay: true });
     const where = `${host}:${port}`;
     await new Promise<void>((resolve, reject) => {
@@ -59,8 +73,9 @@ export class LoadConnection {
     const connection = new LoadConnection(socket, where);
     socket.on('error', () => undefined); // 'close' follows and reports it
     socket.once('close', () => connection.closed());
-    await connection.handshake();
+    await connection.handshake(timeoutMs);
     socket.on('data', (chunk: Buffer) => connection.receive(chunk));
+    connection.startKeepAlive();
     return connection;
   }
 
@@ -91,6 +106,7 @@ export class LoadConnection {
       this.isFlushScheduled = true;
       setImmediate(() => {
         this.isFlushScheduled = false;
+        this.hasSent = true;
         this.socket.write(this.writer.take());
       });
     }
@@ -98,11 +114,33 @@ export class LoadConnection {
 
   close(): void {
     this.isClosing = true;
+    this.stopKeepAlive();
     this.socket.destroy();
+  }
+
+  /**
+   * ZooKeeper's client pings once it has sent nothing for a third of its session timeout; a
+   * check every third pings after at most two thirds of silence, well inside the timeout.
+   */
+  private startKeepAlive(): void {
+    this.keepAlive = setInterval(() => {
+      if (!this.hasSent && !this.isFlushScheduled && this.lost === null) {
+        encodeRequest(this.writer, Xid.ping, { type: 'ping' });
+        this.socket.write(this.writer.take());
+      }
+      this.hasSent = false;
+    }, this.sessionTimeoutMs / 3);
+    this.keepAlive.unref();
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAlive !== null) clearInterval(this.keepAlive);
+    this.keepAlive = null;
   }
 
   /** The socket closed: unless close() did it, every reply still awaited is lost. */
   private closed(): void {
+    this.stopKeepAlive();
     if (this.isClosing || this.lost !== null) return;
     const waiting = this.inFlight;
     const lost = new Error(
@@ -121,8 +159,8 @@ export class LoadConnection {
     }
   }
 
-  private async handshake(): Promise<void> {
-    encodeConnectRequest(this.writer, newSessionRequest);
+  private async handshake(timeoutMs: number): Promise<void> {
+    encodeConnectRequest(this.writer, { ...newSessionRequest, timeoutMs });
     this.socket.write(this.writer.take());
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer): void => {
@@ -131,6 +169,7 @@ export class LoadConnection {
         if (frame === null) return;
         this.socket.off('data', onData);
         const response = decodeConnectResponse(frame);
+        this.sessionTimeoutMs = response.timeoutMs;
         if (response.timeoutMs <= 0) reject(new Error('session refused'));
         else resolve();
         // Anything after the connect response is a reply; hand it to the normal path.
@@ -151,7 +190,8 @@ export class LoadConnection {
     const now = process.hrtime.bigint();
     for (let frame = this.frames.next(); frame !== null; frame = this.frames.next()) {
       const header = decodeReplyHeader(new JuteReader(frame));
-      if (header.xid === -1) continue;
+      // Watch events and ping replies answer no request of the pipeline.
+      if (header.xid === Xid.notification || header.xid === Xid.ping) continue;
       const handler = this.handlers[this.head];
       const sentAt = this.sentAt[this.head];
       if (handler === undefined || sentAt === undefined) throw new Error('reply without request');

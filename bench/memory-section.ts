@@ -12,8 +12,15 @@ import type { Endpoint } from './targets.js';
 export interface MemoryTarget {
   description: string;
   endpoints: readonly Endpoint[];
+  /** Each member's process id, in member order (one for a standalone server). */
   pids(): number[];
   stop(): Promise<void>;
+}
+
+/** Resident memory after some writes: each member's, in member order (null where unknown). */
+export interface MemorySample {
+  writes: number;
+  rssMib: (number | null)[];
 }
 
 export interface MemoryPlan {
@@ -80,8 +87,15 @@ async function writeLoad(connection: LoadConnection, client: number, writes: num
   return { start: (depth: number) => Array.from({ length: depth }, issue), finished };
 }
 
-/** Runs the load; returns RSS samples (MiB) after each 1/samples of the writes. */
-export async function measureMemory(target: MemoryTarget, plan: MemoryPlan) {
+/**
+ * Runs the load; returns each member's RSS (MiB) after each 1/samples of the writes, handing
+ * every sample to `onSample` as it is taken (a long run shows its curve as it goes).
+ */
+export async function measureMemory(
+  target: MemoryTarget,
+  plan: MemoryPlan,
+  onSample: (sample: MemorySample) => void = () => undefined,
+): Promise<MemorySample[]> {
   const connections = await Promise.all(
     Array.from({ length: plan.clients }, async (_, index) => {
       const endpoint = target.endpoints[index % target.endpoints.length];
@@ -94,14 +108,19 @@ export async function measureMemory(target: MemoryTarget, plan: MemoryPlan) {
   await first.request(create('/memory'));
   for (let i = 0; i < plan.clients; i++) await first.request(create(`/memory/c${i}`));
   for (const connection of connections) await connection.request({ type: 'sync', path: '/' });
-  const samples: { writes: number; rssMib: number | null }[] = [];
-  samples.push({ writes: 0, rssMib: rssMib(target.pids()) });
+  const samples: MemorySample[] = [];
+  const take = (writes: number): void => {
+    const sample = { writes, rssMib: target.pids().map((pid) => rssMib([pid])) };
+    samples.push(sample);
+    onSample(sample);
+  };
+  take(0);
   const perSample = Math.ceil(plan.writes / plan.samples / plan.clients);
   for (let sample = 1; sample <= plan.samples; sample++) {
     const loads = await Promise.all(connections.map((c, i) => writeLoad(c, i, perSample)));
     loads.forEach((load) => load.start(Math.min(plan.depth, perSample)));
     await Promise.all(loads.map((load) => load.finished));
-    samples.push({ writes: sample * perSample * plan.clients, rssMib: rssMib(target.pids()) });
+    take(sample * perSample * plan.clients);
   }
   for (const connection of connections) connection.close();
   return samples;

@@ -84,8 +84,18 @@ export function spawnZooCli(options: {
 
 const heapProbeModule = pathToFileURL(join(root, 'bench', 'heap-probe.ts')).href;
 
+/** What spawnZooCli needs to load the heap probe (heap-probe.ts), answering into `file`. */
+export function heapProbeSpawnOptions(file: string | undefined) {
+  if (file === undefined) return { nodeFlags: [], preload: [], env: process.env };
+  return {
+    nodeFlags: ['--expose-gc'],
+    preload: [heapProbeModule],
+    env: { ...process.env, ZOO_BENCH_HEAP_FILE: file },
+  };
+}
+
 /** Signals the heap probe (heap-probe.ts) in `child` and reads its answer, in MiB. */
-async function askHeapProbe(child: ChildProcess, file: string): Promise<number | null> {
+export async function askHeapProbe(child: ChildProcess, file: string): Promise<number | null> {
   await rm(file, { force: true });
   child.kill('SIGUSR2');
   for (let waitedMs = 0; waitedMs < 30_000; waitedMs += 50) {
@@ -108,14 +118,11 @@ export async function startZoo(
   const dir = options.cpuProfileDir;
   const dataDir = options.durable === true ? await mkdtemp(join(tmpdir(), 'zoo-bench-')) : null;
   const probe = options.heapProbeFile;
+  const probed = heapProbeSpawnOptions(probe);
   const { child, ready } = spawnZooCli({
+    ...probed,
     args: ['--servers', '1', '--port', '0', ...storageArgs(dataDir)],
-    nodeFlags: [
-      ...(dir === undefined ? [] : cpuProfileFlags(dir)),
-      ...(probe === undefined ? [] : ['--expose-gc']),
-    ],
-    preload: probe === undefined ? [] : [heapProbeModule],
-    env: probe === undefined ? process.env : { ...process.env, ZOO_BENCH_HEAP_FILE: probe },
+    nodeFlags: [...(dir === undefined ? [] : cpuProfileFlags(dir)), ...probed.nodeFlags],
     ready: /serving clients at [^:\s]+:\d+/,
   });
   const line = await ready;

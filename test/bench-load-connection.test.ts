@@ -1,18 +1,24 @@
 // The benchmark's load connection fails loudly when a server drops it with replies
 // outstanding (as the durable ensemble did once, leaving a run waiting forever): against a
-// server that completes the handshake and then closes on the first request.
+// server that completes the handshake and then closes on the first request. And it keeps its
+// session alive while it waits, as a real client does: the memory section's ensemble run lost
+// a connection that sat idle longer than its session timeout while slower clients finished.
 
 import { createServer, type Server } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { encodeConnectResponse, JuteWriter } from '@zoo/client/protocol';
+import { startServer, type ZooServer } from '@zoo/server';
 import { LoadConnection } from '../bench/load-connection.js';
 import { createRequest, keepInFlight } from '../bench/pipeline.js';
 
 let server: Server | null = null;
+let zoo: ZooServer | null = null;
 
 afterEach(async () => {
   await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   server = null;
+  await zoo?.close();
+  zoo = null;
 });
 
 /** A server that answers the connect request, then closes on the first request it reads. */
@@ -61,3 +67,13 @@ test('a pipelined run over a dropped connection rejects instead of waiting', asy
   });
   await expect(run).rejects.toThrow(/8 replies outstanding/);
 });
+
+test('an idle connection outlives its session timeout: it pings', async () => {
+  // tickMs 100: the 30 s session asked for is cut to 20 ticks, 2 s.
+  zoo = await startServer({ port: 0, tickMs: 100, logLevel: 'warn' });
+  const connection = await LoadConnection.open(zoo.host, zoo.port);
+  expect(connection.sessionTimeoutMs).toBe(2_000);
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  expect(await connection.request(createRequest('/a', Buffer.alloc(1)))).toBe(0);
+  connection.close();
+}, 15_000);
