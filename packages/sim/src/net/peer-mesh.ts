@@ -40,10 +40,12 @@ export class PeerMesh {
   /** By the pair's number (`linkKey`): a lookup per message builds no string. */
   private readonly links = new Map<number, LinkState>();
   /**
-   * A broadcast is one message object for every learner: encode it once, as the ws mesh does
-   * (messages are never changed once handed to the network).
+   * A broadcast is one message object for every learner, sent to them one after another: encode
+   * it once, as the ws mesh does (messages are never changed once handed to the network). One
+   * slot, not a WeakMap of every message: a WeakMap entry per message sent cost the garbage
+   * collector more than the rare second encoding a slot misses.
    */
-  private readonly encoded = new WeakMap<PeerMessage, Buffer>();
+  private lastEncoded: { message: PeerMessage; bytes: Buffer } | null = null;
   observer: PeerDeliveryObserver | null = null;
   /** Delivers something else for some messages sent (a planted bug; null in honest runs). */
   rewriteSend: PeerSendRewrite | null = null;
@@ -112,14 +114,18 @@ export class PeerMesh {
       });
       return;
     }
-    let bytes = this.encoded.get(message);
-    if (bytes === undefined) {
-      bytes = encodePeerMessage(message);
-      this.encoded.set(message, bytes);
-    }
+    const bytes = this.encode(message);
     const atMs = Math.max(this.world.nowMs + this.latency(from, to), link.lastAtMs.get(to) ?? 0);
     link.lastAtMs.set(to, atMs);
     this.deliver(link, from, to, bytes, atMs);
+  }
+
+  private encode(message: PeerMessage): Buffer {
+    const last = this.lastEncoded;
+    if (last !== null && last.message === message) return last.bytes;
+    const bytes = encodePeerMessage(message);
+    this.lastEncoded = { message, bytes };
+    return bytes;
   }
 
   /** `bytes` reach `to` at `atMs`, unless the link breaks or `to` restarts meanwhile. */
