@@ -146,7 +146,7 @@ async function startZooProcesses(options: ZooEnsembleOptions): Promise<EnsembleT
     name: 'zoo',
     description:
       'Zoo: 3 member processes (zoo-server --config zoo-N.cfg --myid N), ' +
-      (durable ? 'durable (dataDir, fdatasync per batch)' : 'in memory'),
+      (durable ? 'durable (dataDir, one O_DSYNC write per group)' : 'in memory'),
     members: members.map((member) => memberOf(member.id, member.port)),
     pids: () => [...children.values()].filter(isChildAlive).flatMap((child) => child.pid ?? []),
     leader: () => leaderOf(running()),

@@ -131,7 +131,7 @@ export async function startZoo(
     name: 'zoo',
     description:
       'Zoo: standalone server process (zoo-server --servers 1), ' +
-      (dataDir === null ? 'in memory' : 'durable (data dir, fdatasync per batch)'),
+      (dataDir === null ? 'in memory' : 'durable (data dir, one O_DSYNC write per group)'),
     endpoints: [{ host: '127.0.0.1', port }],
     pids: () => (child.pid === undefined ? [] : [child.pid]),
     ...(probe === undefined ? {} : { heapAfterGcMib: () => askHeapProbe(child, probe) }),

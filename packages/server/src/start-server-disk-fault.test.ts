@@ -1,4 +1,4 @@
-// A disk that fails (EIO on fdatasync, ENOSPC on write) stops the server: it acknowledges no
+// A disk that fails (EIO or ENOSPC on a log write) stops the server: it acknowledges no
 // write it could not make durable, closes its client port, and what it did acknowledge is on
 // disk for the next start (ZooKeeper: a failed txn log write exits the server).
 
@@ -16,7 +16,8 @@ let dataDir = '';
 afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe.each([
-  ['EIO on fdatasync', 'fdatasync:log.', () => fsError('EIO', 'fdatasync')],
+  // The log's writes are O_DSYNC: a failed sync is a failed write.
+  ['EIO on a durable write', 'write:log.', () => fsError('EIO', 'write')],
   ['ENOSPC on write', 'write:log.', () => fsError('ENOSPC', 'write')],
 ] as const)('a server whose disk fails (%s)', (_name, callPrefix, failure) => {
   test('stops acknowledging and stops serving; acknowledged writes survive', async () => {

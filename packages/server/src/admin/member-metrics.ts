@@ -57,7 +57,7 @@ export class MemberMetrics {
     );
     this.fsyncSeconds = histogram(
       'zoo_fsync_duration_seconds',
-      'Time to make one batch of the txn log durable (write and fdatasync)',
+      'Time to make one batch of the txn log durable (its O_DSYNC write)',
     );
     this.proposals = counter('zoo_proposals_total', 'Proposals this member sent as leader');
     this.commitSeconds = histogram(

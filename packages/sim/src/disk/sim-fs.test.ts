@@ -21,6 +21,26 @@ async function writeFile(
   await fs.close(fd);
 }
 
+/** A fresh disk with `/d/log` created for O_DSYNC writes, its name durable. */
+async function freshSyncedLog(seed = 1): Promise<{ world: World; fs: SimFs; log: number }> {
+  const { world, fs } = freshDisk(seed);
+  await onWorld(world, fs.mkdir('/d'));
+  const log = await onWorld(world, fs.createSynced('/d/log'));
+  await onWorld(world, fsyncDirectory(fs, '/d'));
+  return { world, fs, log };
+}
+
+/** Whether `work` settles with no virtual time passing (page-cache work does; a sync does not). */
+async function settlesAtOnce(work: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+}
+
 async function readText(fs: SimFs, path: string): Promise<string | null> {
   try {
     return (await fs.readFile(path)).toString();
@@ -75,6 +95,51 @@ describe('SimFs', () => {
     }
     // A torn write keeps a prefix cut at any byte: many different ones over twenty seeds.
     expect(torn.size).toBeGreaterThan(3);
+  });
+
+  test('an O_DSYNC write returns later, durable; a crash during it leaves any prefix', async () => {
+    const { world, fs, log } = await freshSyncedLog();
+    const first = fs.write(log, Buffer.from('first'), 0);
+    expect(await settlesAtOnce(first)).toBe(false);
+    await onWorld(world, first);
+    // Another write to the file, not yet returned: what it leaves is the crash's to decide.
+    void fs.write(log, Buffer.from('-second'), 5);
+    fs.crash('lost');
+    expect(await onWorld(world, readText(fs, '/d/log'))).toBe('first');
+    const torn = new Set<string>();
+    for (let seed = 1; seed <= 20; seed += 1) {
+      const disk = await freshSyncedLog(seed);
+      await onWorld(disk.world, disk.fs.write(disk.log, Buffer.from('first'), 0));
+      void disk.fs.write(disk.log, Buffer.from('-second'), 5);
+      disk.fs.crash('torn');
+      const text = (await onWorld(disk.world, readText(disk.fs, '/d/log'))) ?? '';
+      expect('first-second'.startsWith(text) && text.startsWith('first')).toBe(true);
+      torn.add(text);
+    }
+    expect(torn.size).toBeGreaterThan(3);
+  });
+
+  test('an O_DSYNC write makes its own bytes durable, not a plain write', async () => {
+    const { world, fs, log } = await freshSyncedLog();
+    await onWorld(world, writeFileDurably(fs, '/d/plain', Buffer.from('old')));
+    const plain = await onWorld(world, fs.open('/d/plain', 'r+'));
+    await onWorld(world, fs.write(plain, Buffer.from('NEW'), 0));
+    await onWorld(world, fs.write(log, Buffer.from('synced'), 0));
+    fs.crash('lost');
+    expect(await onWorld(world, readText(fs, '/d/log'))).toBe('synced');
+    expect(await onWorld(world, readText(fs, '/d/plain'))).toBe('old');
+  });
+
+  test('an armed sync error fails an O_DSYNC write; acksSyncEarly returns early', async () => {
+    const { world, fs, log } = await freshSyncedLog();
+    fs.armedError = { call: 'sync', code: 'EIO' };
+    await expect(onWorld(world, fs.write(log, Buffer.from('x'), 0))).rejects.toMatchObject({
+      code: 'EIO',
+    });
+    fs.acksSyncEarly = true;
+    expect(await settlesAtOnce(fs.write(log, Buffer.from('acked'), 0))).toBe(true);
+    fs.crash('lost');
+    expect(await onWorld(world, readText(fs, '/d/log'))).toBe('');
   });
 
   test('loses a rename or a new file whose directory was not fsynced', async () => {

@@ -1,6 +1,7 @@
-// The real log's DiskFs on the simulated platter, on virtual time: a sync completes as a World
-// event after a seeded latency, other calls (page-cache work) at once, so DiskTxnLog and
-// recover() run deterministically. A crash drops the syncs in flight (their promises never
+// The real log's DiskFs on the simulated platter, on virtual time: a sync (or a write through a
+// createSynced fd, O_DSYNC: a write and the sync of its bytes) completes as a World event after
+// a seeded latency, other calls (page-cache work) at once, so DiskTxnLog and recover() run
+// deterministically. A crash drops the syncs in flight (their promises never
 // settle: that process is gone) and keeps what the platter's rules keep. The nemesis arms one
 // failing call (EIO, ENOSPC) or flips a bit.
 
@@ -8,7 +9,7 @@ import { basename, dirname } from 'node:path';
 import type { DiskFs, SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { UnsyncedFate } from '../scenario.js';
-import { SimDirectory, SimFile } from './sim-platter.js';
+import { SimDirectory, SimFile, type FileChange } from './sim-platter.js';
 
 /** A call the nemesis made fail once: a write (a full disk) or a sync (a failing device). */
 export interface ArmedDiskError {
@@ -16,16 +17,20 @@ export interface ArmedDiskError {
   code: 'EIO' | 'ENOSPC';
 }
 
-type OpenFile = { type: 'file'; file: SimFile } | { type: 'directory'; directory: SimDirectory };
+type OpenFile =
+  /** isSynced: opened by createSynced (O_DSYNC), so each write returns once it is durable. */
+  | { type: 'file'; file: SimFile; isSynced: boolean }
+  | { type: 'directory'; directory: SimDirectory };
 
 export class SimFs implements DiskFs {
   /** Extra latency of every sync (a stalling disk), set by the nemesis. */
   stallMs = 0;
   armedError: ArmedDiskError | null = null;
   /**
-   * The planted bug logAckBeforeSync, from outside the log: a sync answers at once and reaches
-   * stable storage only after its latency (a device whose volatile cache acks flushes), so the
-   * log's `done` runs before its data is durable, as if it answered before its fdatasync.
+   * The planted bug logAckBeforeSync, from outside the log: a sync (or an O_DSYNC write) answers
+   * at once and reaches stable storage only after its latency (a device whose volatile cache
+   * acks flushes), so the log's `done` runs before its data is durable, as if it answered
+   * before its fdatasync.
    */
   acksSyncEarly = false;
   /**
@@ -64,7 +69,19 @@ export class SimFs implements DiskFs {
       } else if (flags === 'w') {
         file.truncate(0);
       }
-      return this.addFd({ type: 'file', file });
+      return this.addFd({ type: 'file', file, isSynced: false });
+    });
+  }
+
+  /** As open(path, 'wx'), its writes durable as they return (O_DSYNC): see write(). */
+  createSynced(path: string): Promise<number> {
+    return this.now(() => {
+      const parent = this.directoryOf(path, 'open');
+      const name = basename(path);
+      if (parent.entries.has(name)) throw fsError('EEXIST', 'open', path);
+      const file = new SimFile();
+      parent.change({ type: 'link', name, file });
+      return this.addFd({ type: 'file', file, isSynced: true });
     });
   }
 
@@ -74,13 +91,22 @@ export class SimFs implements DiskFs {
     });
   }
 
+  /**
+   * Page-cache work, done at once; through a createSynced fd (O_DSYNC) the bytes also reach
+   * stable storage, and the call returns, one sync latency later: a crash before then meets
+   * them unsynced (lost, kept, or torn at any byte), an armed sync error fails the call.
+   */
   write(fd: number, bytes: Uint8Array, position: number): Promise<void> {
     const copy = Buffer.from(bytes);
-    return this.now(() => {
+    const open = this.openFiles.get(fd);
+    const written = this.now(() => {
       this.throwArmed('write', 'write');
-      this.fileOf(fd, 'write').write(position, copy);
+      const change = this.fileOf(fd, 'write').write(position, copy);
       this.onWritten?.();
+      return change;
     });
+    if (open?.type !== 'file' || !open.isSynced) return written.then(() => undefined);
+    return written.then((change) => this.syncWrite(open.file, change));
   }
 
   read(fd: number, length: number, position: number): Promise<Buffer> {
@@ -159,6 +185,7 @@ export class SimFs implements DiskFs {
       life === this.life ? call() : new Promise<T>(() => undefined);
     return {
       open: (path, flags) => guard(() => this.open(path, flags)),
+      createSynced: (path) => guard(() => this.createSynced(path)),
       close: (fd) => guard(() => this.close(fd)),
       write: (fd, bytes, position) => guard(() => this.write(fd, bytes, position)),
       read: (fd, length, position) => guard(() => this.read(fd, length, position)),
@@ -219,6 +246,18 @@ export class SimFs implements DiskFs {
   /** An operator wiped the directory: the member starts over empty and resyncs. */
   wipe(path: string): void {
     this.directories.set(path, new SimDirectory());
+  }
+
+  /** The sync half of an O_DSYNC write: that write alone reaches stable storage. */
+  private syncWrite(file: SimFile, change: FileChange): Promise<void> {
+    if (!this.acksSyncEarly) {
+      return this.call(this.syncMs(), () => {
+        this.throwArmed('sync', 'write');
+        file.syncChange(change);
+      });
+    }
+    void this.call(this.syncMs(), () => file.syncChange(change)).catch(() => undefined);
+    return this.now(() => undefined);
   }
 
   private sync(fd: number, syscall: string): Promise<void> {

@@ -1,12 +1,13 @@
 // What a simulated disk holds, in two layers: what the OS shows (the page cache) and what is on
-// stable storage. Writes and truncations reach stable storage at fsync/fdatasync of their file;
+// stable storage. Writes and truncations reach stable storage at fsync/fdatasync of their file
+// (an O_DSYNC write, on its own, as it returns);
 // names made, removed or renamed reach it at fsync of their directory. A crash keeps what was
 // synced plus, for what was not, nothing, everything, or a prefix torn inside its last write.
 
 import type { SeededRandom } from '@zoo/server/internals';
 import type { UnsyncedFate } from '../scenario.js';
 
-type FileChange =
+export type FileChange =
   { type: 'write'; position: number; bytes: Buffer } | { type: 'truncate'; lengthBytes: number };
 
 type DirChange =
@@ -21,10 +22,11 @@ export class SimFile {
   changes: FileChange[] = [];
 
   /** Takes `bytes` as its own: the caller must not change them afterwards. */
-  write(position: number, bytes: Buffer): void {
+  write(position: number, bytes: Buffer): FileChange {
     const change = { type: 'write' as const, position, bytes };
     this.bytes = applyFileChange(this.bytes, change);
     this.changes.push(change);
+    return change;
   }
 
   truncate(lengthBytes: number): void {
@@ -36,6 +38,17 @@ export class SimFile {
   sync(): void {
     for (const change of this.changes) this.durable = applyFileChange(this.durable, change);
     this.changes = [];
+  }
+
+  /**
+   * One change reaches stable storage on its own (an O_DSYNC write returning); the changes
+   * before it that are still unsynced stay so. Nothing if a sync already took it.
+   */
+  syncChange(change: FileChange): void {
+    const index = this.changes.indexOf(change);
+    if (index < 0) return;
+    this.durable = applyFileChange(this.durable, change);
+    this.changes.splice(index, 1);
   }
 
   /** Back to what stable storage holds after a crash that met `fate`. */

@@ -1,5 +1,6 @@
 // The file-system calls the data directory makes, as one injectable interface: nodeDiskFs is
-// node:fs; tests wrap it to watch the order of writes and fsyncs, or to fail a call with EIO.
+// node:fs; tests wrap it to watch the order of writes and fsyncs, or to fail a call with EIO;
+// the simulator implements it over its simulated platter (sim/src/disk/sim-fs.ts).
 
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
@@ -7,6 +8,13 @@ import { promisify } from 'node:util';
 
 export interface DiskFs {
   open(path: string, flags: string): Promise<number>;
+  /**
+   * Creates `path` (it must not exist) for writing with O_DSYNC: each write through the fd
+   * returns only once its bytes, and the metadata needed to read them back, are on stable
+   * storage — a write and an fdatasync in one call (one trip to the thread pool). A crash
+   * during such a write may leave any prefix of it.
+   */
+  createSynced(path: string): Promise<number>;
   close(fd: number): Promise<void>;
   /** Writes all of `bytes` at `position`. */
   write(fd: number, bytes: Uint8Array, position: number): Promise<void>;
@@ -25,10 +33,27 @@ export interface DiskFs {
 
 const fsWrite = promisify(fs.write);
 const fsRead = promisify(fs.read);
+const fsOpen = promisify(fs.open);
+const fsClose = promisify(fs.close);
+const fsFdatasync = promisify(fs.fdatasync);
+/** Undefined where the platform has no O_DSYNC (Windows): there a write is followed by a sync. */
+const dsyncFlag: number | undefined = fs.constants.O_DSYNC;
+/** Fds from createSynced on a platform without O_DSYNC: each write fdatasyncs after itself. */
+const syncedByHand = new Set<number>();
 
 export const nodeDiskFs: DiskFs = {
-  open: promisify(fs.open),
-  close: promisify(fs.close),
+  open: fsOpen,
+  async createSynced(path) {
+    const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
+    if (dsyncFlag !== undefined) return fsOpen(path, O_WRONLY | O_CREAT | O_EXCL | dsyncFlag);
+    const fd = await fsOpen(path, 'wx');
+    syncedByHand.add(fd);
+    return fd;
+  },
+  async close(fd) {
+    syncedByHand.delete(fd);
+    await fsClose(fd);
+  },
   async write(fd, bytes, position) {
     // A write may be short (a full disk gives ENOSPC on the next call, not here): loop.
     for (let offset = 0; offset < bytes.length;) {
@@ -41,6 +66,7 @@ export const nodeDiskFs: DiskFs = {
       );
       offset += bytesWritten;
     }
+    if (syncedByHand.has(fd)) await fsFdatasync(fd);
   },
   async read(fd, length, position) {
     const buffer = Buffer.alloc(length);
@@ -52,7 +78,7 @@ export const nodeDiskFs: DiskFs = {
     }
     return buffer.subarray(0, filled);
   },
-  fdatasync: promisify(fs.fdatasync),
+  fdatasync: fsFdatasync,
   fsync: promisify(fs.fsync),
   ftruncate: promisify(fs.ftruncate),
   rename: promisify(fs.rename),

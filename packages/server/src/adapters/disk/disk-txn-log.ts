@@ -1,12 +1,11 @@
 // The durable TxnLog on real files: each write(ops, done) is one batch — its records appended to
-// the current preallocated segment, an fdatasync, then done. Group commit (group-commit.ts):
-// batches that arrive while one group is being written or synced share the next write and the
-// next fdatasync, and the next group is written while the previous one syncs, so the disk never
-// waits for the event loop. Dones come in batch order and never before their data is on disk.
-// Batches of txns go that fast way; the rare batch that rolls the segment, restarts the log at
-// a snapshot or records epochs waits until everything before it is durable, then is written on
-// its own. A failed write or sync stops the log for good and goes to onFatal; no later done is
-// ever called.
+// the current preallocated segment, durable, then done. Segments are O_DSYNC (createSynced): a
+// write returns once on disk, one trip to the thread pool per group. Group commit
+// (group-commit.ts): batches arriving while a group is written are framed meanwhile and share
+// the next write. Dones come in batch order, never before their data is on disk. The rare batch
+// that rolls the segment, restarts the log at a snapshot or records epochs waits until all
+// before it is durable, then is written alone. A failed write stops the log for good and goes
+// to onFatal; no later done is ever called.
 
 import { assertNever } from '@zoo/client/protocol';
 import type { PersistOp } from '../../core/replication/replication.js';
@@ -18,7 +17,8 @@ import { writeEpochs } from './epochs-file.js';
 import { GroupCommit, type TakenGroup } from './group-commit.js';
 import type { LogRecord } from './log-record.js';
 import { RecordBatch } from './record-batch.js';
-import type { LineSegment, LogResume } from './recover.js';
+import { LineSegments } from './line-segments.js';
+import type { LogResume } from './recover.js';
 import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
 import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
@@ -69,12 +69,17 @@ export class DiskTxnLog implements TxnLog {
   /** Where the next record goes: after every byte written or on its way. */
   private writeOffset = 0;
   private recordsOffset = 0;
-  /** The records of the next write; reused from write to write. */
-  private readonly records = new RecordBatch();
-  /** Written to the current segment since its last fdatasync (by writeAlone). */
-  private isDirty = false;
-  /** The current line's segments and the first txn each holds (see LogResume.lineSegments). */
-  private lineSegments: LineSegment[];
+  /**
+   * The records of the next write, framed as their batches arrive (while the write before
+   * runs), and the buffer that write was taken from: the two swap at each write, so framing
+   * stays off the path between one durable write returning and the next starting.
+   */
+  private records = new RecordBatch();
+  private spare = new RecordBatch();
+  /** The batches framed into `records`, the oldest first. */
+  private framed: GroupedBatch[] = [];
+  /** The current line's segments and the first txn each holds. */
+  private readonly lineSegments: LineSegments;
   /** Batches handed to write() and not yet taken into a write, the oldest first. */
   private waiting: WaitingBatch[] = [];
   /** A batch being written on its own: nothing else is written meanwhile. */
@@ -89,12 +94,11 @@ export class DiskTxnLog implements TxnLog {
     this.segmentBytes = options.segmentBytes ?? segmentBytesDefault;
     this.seq = options.resume.nextSeq;
     this.baseZxid = options.resume.baseZxid;
-    this.lineSegments = [...options.resume.lineSegments];
+    this.lineSegments = new LineSegments(options.resume.lineSegments);
     this.commit = new GroupCommit({
       takeGroup: () => this.takeGroup(),
-      write: (bytes, position) =>
+      writeDurably: (bytes, position) =>
         bytes.length === 0 ? Promise.resolve() : this.disk.write(this.currentFd(), bytes, position),
-      fdatasync: () => this.disk.fdatasync(this.currentFd()),
       durable: (batches) => this.answer(batches),
       failed: (error) => this.fail(error),
       progressed: () => this.pump(),
@@ -122,11 +126,17 @@ export class DiskTxnLog implements TxnLog {
     this.pump();
   }
 
-  /** Keeps the group commit going; once it is idle, writes a batch that must go alone. */
+  /**
+   * Keeps the group commit going: a write in flight, the waiting batches are framed for the
+   * next; once it is idle (and so nothing is framed), writes a batch that must go alone.
+   */
   private pump(): void {
     if (this.failure !== null || this.isWritingAlone) return;
     this.commit.kick();
-    if (!this.commit.isIdle) return;
+    if (!this.commit.isIdle) {
+      this.frameWaiting();
+      return;
+    }
     const head = this.waiting[0];
     if (head === undefined) {
       this.settle();
@@ -137,29 +147,39 @@ export class DiskTxnLog implements TxnLog {
   }
 
   /**
-   * The waiting batches up to the first that must go alone (or that would not fit in the
-   * segment), framed into one write. Called only when no write is in flight, so the record
-   * buffer is free to reuse.
+   * The batches framed so far and those still waiting, up to the first that must go alone (or
+   * that would not fit in the segment), as one write. Called only when no write is in flight,
+   * so the spare buffer, which the last write was taken from, is free to reuse.
    */
   private takeGroup(): TakenGroup<GroupedBatch> | null {
     if (this.isWritingAlone) return null;
-    this.records.clear();
-    const batches: GroupedBatch[] = [];
-    for (let head = this.waiting[0]; head !== undefined; head = this.waiting[0]) {
-      if (head.isAlone) break;
-      const grouped = this.group(head);
-      if (grouped === null) {
-        head.isAlone = true;
-        break;
-      }
-      batches.push(grouped);
-      this.waiting.shift();
-    }
-    if (batches.length === 0) return null;
+    this.frameWaiting();
+    if (this.framed.length === 0) return null;
+    const batches = this.framed;
+    this.framed = [];
     const bytes = this.records.bytes();
     const position = this.writeOffset;
     this.writeOffset += bytes.length;
+    const taken = this.records;
+    this.records = this.spare;
+    this.records.clear();
+    this.spare = taken;
     return { bytes, position, batches };
+  }
+
+  /** Frames the waiting batches that may join a group, up to the first that must go alone. */
+  private frameWaiting(): void {
+    if (this.isWritingAlone) return;
+    for (let head = this.waiting[0]; head !== undefined; head = this.waiting[0]) {
+      if (head.isAlone) return;
+      const grouped = this.group(head);
+      if (grouped === null) {
+        head.isAlone = true;
+        return;
+      }
+      this.framed.push(grouped);
+      this.waiting.shift();
+    }
   }
 
   /** Frames a batch's records after the group's; null (and nothing framed) if they overflow. */
@@ -180,8 +200,7 @@ export class DiskTxnLog implements TxnLog {
       this.records.truncate(before);
       return null;
     }
-    const current = this.lineSegments.at(-1);
-    if (current !== undefined) current.firstZxid ??= firstTxnZxid;
+    this.lineSegments.logged(firstTxnZxid);
     const checkpoints = batch.ops.flatMap((op) =>
       op.type === 'checkpoint' ? [this.checkpointOf(op.snapshot)] : [],
     );
@@ -226,7 +245,10 @@ export class DiskTxnLog implements TxnLog {
   private settled(): Promise<void> {
     const isSettled =
       this.failure !== null ||
-      (this.waiting.length === 0 && !this.isWritingAlone && this.commit.isIdle);
+      (this.waiting.length === 0 &&
+        this.framed.length === 0 &&
+        !this.isWritingAlone &&
+        this.commit.isIdle);
     if (isSettled) return Promise.resolve();
     return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
@@ -265,8 +287,7 @@ export class DiskTxnLog implements TxnLog {
           for (const txn of op.txns) {
             await this.append({ type: 'txn', txn });
             lastTxnZxid = txn.zxid;
-            const current = this.lineSegments.at(-1);
-            if (current !== undefined) current.firstZxid ??= txn.zxid;
+            this.lineSegments.logged(txn.zxid);
           }
           break;
         case 'truncate':
@@ -293,22 +314,7 @@ export class DiskTxnLog implements TxnLog {
 
   /** Its tail is already in the log: only where the snapshot's history is, is needed. */
   private checkpointOf(snapshot: SnapshotFileSource['snapshot']): SnapshotFileSource {
-    return { snapshot, fromSeq: this.segmentHolding(snapshot.zxid) };
-  }
-
-  /** The segment of the current line that holds txn `zxid`, or the line's first (its base). */
-  private segmentHolding(zxid: bigint): number {
-    for (let i = this.lineSegments.length - 1; i >= 0; i--) {
-      const segment = this.lineSegments[i];
-      if (segment?.firstZxid != null && segment.firstZxid <= zxid) {
-        // Older segments are no longer needed to find a later checkpoint's txn.
-        this.lineSegments.splice(0, i);
-        return segment.seq;
-      }
-    }
-    const first = this.lineSegments[0];
-    if (first === undefined) throw new Error('a checkpoint with no segment in the line');
-    return first.seq;
+    return { snapshot, fromSeq: this.lineSegments.holding(snapshot.zxid) };
   }
 
   /** Frames a record into the next write, first rolling to a new segment if it would not fit. */
@@ -325,20 +331,13 @@ export class DiskTxnLog implements TxnLog {
     }
   }
 
-  /** Writes the framed records and fdatasyncs the segment if anything was written. */
+  /** Writes the framed records (durable when the write returns: the segment is O_DSYNC). */
   private async flush(): Promise<void> {
-    const fd = this.currentFd();
-    if (this.records.length > 0) {
-      const bytes = this.records.bytes();
-      await this.disk.write(fd, bytes, this.writeOffset);
-      this.writeOffset += bytes.length;
-      this.records.clear();
-      this.isDirty = true;
-    }
-    if (this.isDirty) {
-      await this.disk.fdatasync(fd);
-      this.isDirty = false;
-    }
+    if (this.records.length === 0) return;
+    const bytes = this.records.bytes();
+    await this.disk.write(this.currentFd(), bytes, this.writeOffset);
+    this.writeOffset += bytes.length;
+    this.records.clear();
   }
 
   /** A snapshot (read a chunk at a time) replaces the log it covers; a new line starts. */
@@ -350,9 +349,10 @@ export class DiskTxnLog implements TxnLog {
   }
 
   /**
-   * Creates segment `seq`, its header durable and its size preallocated before any record goes
-   * in (so an fdatasync never has a file size to update). Like ZooKeeper's padding, ftruncate
-   * extends the file sparsely: cheap to create, and zeros where no record was written.
+   * Creates segment `seq` for O_DSYNC writes, its header durable and its size preallocated before
+   * any record goes in (so a record's write never has a file size to update). Like ZooKeeper's
+   * padding, ftruncate extends the file sparsely: cheap to create, and zeros where no record was
+   * written; the fsync makes the new size durable.
    */
   private async startSegment(startsLine: boolean): Promise<void> {
     const logDir = this.options.logDir ?? this.options.dataDir;
@@ -360,15 +360,14 @@ export class DiskTxnLog implements TxnLog {
     this.fd = null;
     if (previous !== null) await this.disk.close(previous);
     const header = encodeSegmentHeader({ seq: this.seq, baseZxid: this.baseZxid, startsLine });
-    const fd = await this.disk.open(segmentPath(logDir, this.seq), 'wx');
+    const fd = await this.disk.createSynced(segmentPath(logDir, this.seq));
     this.fd = fd;
     await this.disk.write(fd, header, 0);
     if (header.length < this.segmentBytes) await this.disk.ftruncate(fd, this.segmentBytes);
     await this.disk.fsync(fd);
     await fsyncDirectory(this.disk, logDir);
     this.options.logger.debug(`txn log ${logDir}: started ${segmentName(this.seq)}`);
-    if (startsLine) this.lineSegments = [];
-    this.lineSegments.push({ seq: this.seq, firstZxid: null });
+    this.lineSegments.started(this.seq, startsLine);
     this.seq++;
     this.writeOffset = header.length;
     this.recordsOffset = header.length;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { GroupCommit, type GroupIo } from './group-commit.js';
 
-/** A disk whose writes and fdatasyncs return only when the test says so. */
+/** A disk whose durable writes return only when the test says so. */
 function manualDisk() {
   const events: string[] = [];
   const inFlight: { name: string; settle: (error?: Error) => void }[] = [];
@@ -28,8 +28,7 @@ function manualDisk() {
       const batches = waiting.splice(0);
       return { bytes: Buffer.from(batches), position: 0, batches };
     },
-    write: (bytes) => call(`write ${[...bytes].join(',')}`),
-    fdatasync: () => call('fdatasync'),
+    writeDurably: (bytes) => call(`write ${[...bytes].join(',')}`),
     durable: (batches) => events.push(`durable ${batches.join(',')}`),
     failed: (error) => events.push(`failed ${String(error)}`),
     progressed: () => undefined,
@@ -51,48 +50,38 @@ function manualDisk() {
 }
 
 describe('GroupCommit', () => {
-  test('the next group is written during an fdatasync and synced as it returns', async () => {
+  test('batches handed over during a write share the next, taken before answering', async () => {
     const disk = manualDisk();
     disk.hand(1);
-    await disk.complete('write 1');
-    disk.hand(2, 3);
-    // Written while batch 1's fdatasync runs...
-    expect(disk.events).toEqual(['write 1>', 'write 1<', 'fdatasync>', 'write 2,3>']);
-    await disk.complete('write 2,3');
-    disk.hand(4);
-    await disk.complete('fdatasync');
-    // ...but not durable until an fdatasync started after that write returned; that one
-    // starts before batch 1 is handed back.
-    expect(disk.events.slice(4)).toEqual([
-      'write 2,3<',
-      'write 4>',
-      'fdatasync<',
-      'fdatasync>',
-      'durable 1',
-    ]);
+    disk.hand(2);
+    disk.hand(3);
+    // One write in flight: batches 2 and 3 wait for it...
+    expect(disk.events).toEqual(['write 1>']);
     expect(disk.commit.isIdle).toBe(false);
+    await disk.complete('write 1');
+    // ...and go together the moment it returns, before batch 1 is handed back.
+    expect(disk.events).toEqual(['write 1>', 'write 1<', 'write 2,3>', 'durable 1']);
+    disk.hand(4);
+    await disk.complete('write 2,3');
+    expect(disk.events.slice(4)).toEqual(['write 2,3<', 'write 4>', 'durable 2,3']);
     await disk.complete('write 4');
-    await disk.complete('fdatasync');
-    expect(disk.events.slice(9)).toEqual(['write 4<', 'fdatasync<', 'fdatasync>', 'durable 2,3']);
-    await disk.complete('fdatasync');
-    expect(disk.events.slice(13)).toEqual(['fdatasync<', 'durable 4']);
+    expect(disk.events.slice(7)).toEqual(['write 4<', 'durable 4']);
     expect(disk.commit.isIdle).toBe(true);
   });
 
-  test('a failed fdatasync hands nothing back, then or later, and stops writing', async () => {
+  test('a failed write hands nothing back, then or later, and stops writing', async () => {
     const disk = manualDisk();
     disk.hand(1);
     await disk.complete('write 1');
     disk.hand(2);
-    await disk.complete('write 2');
-    await disk.complete('fdatasync', new Error('EIO'));
     disk.hand(3);
+    await disk.complete('write 2', new Error('EIO'));
+    disk.hand(4);
     expect(disk.events).toEqual([
       'write 1>',
       'write 1<',
-      'fdatasync>',
+      'durable 1',
       'write 2>',
-      'write 2<',
       'failed Error: EIO',
     ]);
   });

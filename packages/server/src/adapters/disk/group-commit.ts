@@ -1,20 +1,20 @@
-// Group commit that keeps the disk busy: while one fdatasync runs, the batches that arrived
-// since are written (to the page cache), so the next fdatasync starts the moment the last one
-// returns, and the event loop answers a durable group while the disk syncs the next. At most
-// one write and one fdatasync are in flight. A batch is durable once an fdatasync that started
-// after its write had returned has itself returned; batches are handed back in order.
+// Group commit as ZooKeeper's SyncRequestProcessor does it: one durable write in flight (the
+// segment is open with O_DSYNC, so a write returns once it is on stable storage: one trip to the
+// thread pool per group, not a write and then an fdatasync); the batches handed over while it
+// runs wait, and the moment it returns they all go in the next write, taken before the loop
+// answers the group just made durable. No timer, no batch limit: a group is what arrived during
+// the previous write. Batches are handed back in order, each only after the write holding it.
 
 export interface GroupIo<B> {
   /** The bytes to write next and the batches they hold, or null when none wait. */
   takeGroup(): TakenGroup<B> | null;
-  /** Writes a group takeGroup gave (groups are written one at a time, in the order taken). */
-  write(bytes: Uint8Array, position: number): Promise<void>;
-  fdatasync(): Promise<void>;
+  /** Writes a group takeGroup gave, returning once it is durable (one at a time, in order). */
+  writeDurably(bytes: Uint8Array, position: number): Promise<void>;
   /** These batches are on disk, the oldest first; every earlier batch was handed back before. */
   durable(batches: readonly B[]): void;
-  /** A write or fdatasync failed: nothing more is written or handed back. */
+  /** A write failed: nothing more is written or handed back. */
   failed(error: unknown): void;
-  /** A write or fdatasync returned (after `durable`): the owner may look at `isIdle`. */
+  /** A write returned (after `durable`): the owner may look at `isIdle`. */
   progressed(): void;
 }
 
@@ -27,53 +27,31 @@ export interface TakenGroup<B> {
 
 export class GroupCommit<B> {
   private isWriting = false;
-  private isSyncing = false;
-  /** Written, waiting for an fdatasync that starts after their write returned. */
-  private written: B[] = [];
   private hasFailed = false;
 
   constructor(private readonly io: GroupIo<B>) {}
 
-  /** Nothing in flight and nothing written waits for its fdatasync. */
+  /** No write in flight. */
   get isIdle(): boolean {
-    return !this.isWriting && !this.isSyncing && this.written.length === 0;
+    return !this.isWriting;
   }
 
-  /** Starts a write of what waits, and an fdatasync of what is written, each if it is free. */
+  /** Starts a durable write of what waits, unless one is in flight. */
   kick(): void {
-    if (this.hasFailed) return;
-    if (!this.isWriting) {
-      const group = this.io.takeGroup();
-      if (group !== null) this.startWrite(group);
-    }
-    if (!this.isSyncing && this.written.length > 0) this.startSync();
+    if (this.hasFailed || this.isWriting) return;
+    const group = this.io.takeGroup();
+    if (group !== null) this.startWrite(group);
   }
 
   private startWrite({ bytes, position, batches }: TakenGroup<B>): void {
     this.isWriting = true;
-    this.io.write(bytes, position).then(
+    this.io.writeDurably(bytes, position).then(
       () => {
         if (this.hasFailed) return;
         this.isWriting = false;
-        for (const batch of batches) this.written.push(batch);
-        this.kick();
-        this.io.progressed();
-      },
-      (error: unknown) => this.fail(error),
-    );
-  }
-
-  private startSync(): void {
-    const covered = this.written;
-    this.written = [];
-    this.isSyncing = true;
-    this.io.fdatasync().then(
-      () => {
-        if (this.hasFailed) return;
-        this.isSyncing = false;
         // The disk gets its next group before the loop spends its time answering this one.
         this.kick();
-        this.io.durable(covered);
+        this.io.durable(batches);
         this.io.progressed();
       },
       (error: unknown) => this.fail(error),

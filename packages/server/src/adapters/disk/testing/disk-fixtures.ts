@@ -156,6 +156,15 @@ export function recordingDiskFs(options: {
       },
       (path) => baseName(path),
     ),
+    createSynced: wrap(
+      'createSynced',
+      async (path: string) => {
+        const fd = await nodeDiskFs.createSynced(path);
+        fdNames.set(fd, baseName(path));
+        return fd;
+      },
+      (path) => baseName(path),
+    ),
     close: wrap('close', nodeDiskFs.close, ofFd),
     write: wrap('write', nodeDiskFs.write, ofFd),
     read: wrap('read', nodeDiskFs.read, ofFd),
