@@ -71,7 +71,8 @@ export async function startEnsembleMember(
       ensembleAddresses: member.ensembleAddresses,
       initLimitTicks: membership.initLimitTicks ?? 10,
       syncLimitTicks: membership.syncLimitTicks ?? 5,
-      createReplication: (host) => createZab(membership, host, storage.durable),
+      createReplication: (host) =>
+        createZab(membership, host, storage.durable, { rejoinsWhenEmpty: storage.dataDir !== '' }),
     });
   } catch (error) {
     // A member that cannot serve clients must not keep its peer port open either.

@@ -22,13 +22,13 @@ import type {
   Replication,
   ReplicationRole,
   Scheduler,
+  SeededRandom,
 } from '@zoo/server/internals';
 import type { ServerEvent, Violation } from '../history/history.js';
 import { checkRecoveredState } from '../checkers/recovered-state.js';
 import type { EphemeralLifetimes } from '../checkers/ephemeral-lifetimes.js';
 import { EphemeralAfterClose } from './planted-ephemeral-after-close.js';
 import { plantedOutput } from './planted-forward-behind-ack.js';
-import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
 import type { AcceptedConnection, ClientAcceptor, ClientLinks } from '../net/client-links.js';
 import type { PeerEndpoint, PeerMesh } from '../net/peer-mesh.js';
@@ -215,21 +215,12 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
   }
 
   private replication(replicated: ReplicatedState, durable: DurableState): Replication {
-    const { id, plantedBugs } = this.options;
-    const zab = createZab(
-      {
-        serverId: id,
-        voters: this.options.voters,
-        observers: this.options.observers ?? [],
-        tickMs: this.options.tickMs,
-      },
-      replicated,
-      durable,
-      {
-        random: this.options.random.fork(),
-        ...(plantedBugs?.commitWithoutQuorum === true ? { commitRule: commitOnOwnAck(id) } : {}),
-      },
-    );
+    const { id, plantedBugs, voters, observers = [], tickMs } = this.options;
+    const zab = createZab({ serverId: id, voters, observers, tickMs }, replicated, durable, {
+      random: this.options.random.fork(),
+      rejoinsWhenEmpty: true, // every simulated member has a disk
+      ...(plantedBugs?.commitWithoutQuorum === true ? { commitRule: commitOnOwnAck(id) } : {}),
+    });
     const planted = plantedBugs?.ephemeralAfterClose === true ? this.ephemeralAfterClose : null;
     const followUp = planted?.followUp.bind(planted);
     return new ObservedReplication(zab, this.observer(), plantedOutput(plantedBugs), followUp);

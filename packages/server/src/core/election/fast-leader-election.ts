@@ -27,7 +27,9 @@ export class FastLeaderElection {
   /** Voting members, ascending: the order notifications go out in. */
   private readonly voters: readonly number[];
   private readonly voterSet: ReadonlySet<number>;
-  private readonly isVoter: boolean;
+  private isVoter: boolean;
+  /** A voter that lost its state: it votes for nobody and counts for nothing until synced. */
+  private isRejoining = false;
   private phase: Phase = 'idle';
   /** ZooKeeper: logicalclock — the current election round. */
   private logicalClock = 0;
@@ -120,7 +122,7 @@ export class FastLeaderElection {
     }
     switch (state) {
       case 'looking':
-        this.receiveLooking(from, notification, nowMs);
+        if (!this.isRejoining) this.receiveLooking(from, notification, nowMs);
         return;
       case 'observing':
         return;
@@ -129,6 +131,17 @@ export class FastLeaderElection {
         this.receiveEstablished(from, notification);
         return;
     }
+  }
+
+  /**
+   * A voter that lost its state (started empty while the ensemble has history) must not vote
+   * until it has synced from an established leader, or its forgotten promises could let two
+   * leaders found one epoch. Rejoining, it proposes nobody, adopts no vote (a vote it passed on
+   * would be counted for it) and learns only established leaders. Takes effect at start().
+   */
+  setRejoining(isRejoining: boolean): void {
+    this.isRejoining = isRejoining;
+    this.isVoter = this.voterSet.has(this.serverId) && !isRejoining;
   }
 
   /** Re-notify with back-off when nothing arrived; decide once finalizeWait has passed. */

@@ -83,8 +83,7 @@ export class Leader {
         return;
       case 'sync':
         // Every commit sent so far is ahead of this answer on the link.
-        if (this.isServing)
-          this.context.outbox.sendNow(handler.id, { ...message, type: 'syncDone' });
+        if (this.isServing) this.context.outbox.sendNow(from, { ...message, type: 'syncDone' });
         return;
       case 'revalidate':
         if (this.isServing) answerRevalidation(this.context, handler.id, message);
@@ -195,8 +194,8 @@ export class Leader {
 
   private onFollowerInfo(from: number, message: Message<'followerInfo'>): void {
     const { options, nowMs } = this.context;
-    const isObserver = options.observerSet.has(from);
-    if (!isObserver && !options.voterSet.has(from)) return;
+    const isObserver = options.observerSet.has(from) || message.isObserver; // or rejoin.ts
+    if (!options.observerSet.has(from) && !options.voterSet.has(from)) return;
     // A new FOLLOWERINFO starts the learner's session over (ZooKeeper: a new connection).
     const handler = createLearnerHandler({
       id: from,
@@ -225,7 +224,9 @@ export class Leader {
   private tryChooseEpoch(): void {
     const { options, currentEpoch } = this.context;
     if (this.newEpoch !== null) return;
-    if (!hasQuorum(this.reportedEpochs.keys(), options.voters)) return;
+    // Every reported epoch raises it; only voters' reports make its quorum (not rejoin.ts's).
+    const isVoting = (id: number): boolean => this.handlers.get(id)?.isObserver !== true;
+    if (!hasQuorum([...this.reportedEpochs.keys()].filter(isVoting), options.voters)) return;
     const epoch = Math.max(...this.reportedEpochs.values()) + 1;
     this.newEpoch = epoch;
     // Persisted before any LEADERINFO leaves, so a restarted leader never reuses the epoch.

@@ -164,7 +164,9 @@ export function describeMessage(message: OutgoingMessage): string {
         `(e${message.vote.epoch} ${hex(message.vote.zxid)})`
       );
     case 'followerInfo':
-      return `followerInfo e${message.acceptedEpoch} ${hex(message.lastZxid)}`;
+      return `followerInfo e${message.acceptedEpoch} ${hex(message.lastZxid)}${
+        message.isObserver ? ' observer' : ''
+      }`;
     case 'leaderInfo':
       return `leaderInfo e${message.epoch}`;
     case 'ackEpoch':

@@ -36,6 +36,11 @@ export interface ZabOptions {
   };
   /** How ACKs become a commit point; `committedZxid` unless a test plants a wrong rule. */
   commitRule?: CommitRule;
+  /**
+   * The member keeps its state across restarts (a data directory), so starting empty while
+   * the ensemble has history means it lost it: it rejoins without a vote (rejoin.ts).
+   */
+  rejoinsWhenEmpty?: boolean;
   /** Small limits that let tests reach rare paths. Never set in production. */
   testing?: ZabTestingOptions;
 }
@@ -63,6 +68,7 @@ export interface ResolvedZabOptions {
   voterSet: ReadonlySet<number>;
   observerSet: ReadonlySet<number>;
   isVoter: boolean;
+  rejoinsWhenEmpty: boolean;
   tickMs: number;
   initLimitMs: number;
   syncLimitMs: number;
@@ -127,6 +133,7 @@ export function resolveZabOptions(options: ZabOptions): ResolvedZabOptions {
     voterSet,
     observerSet,
     isVoter: voterSet.has(serverId),
+    rejoinsWhenEmpty: options.rejoinsWhenEmpty ?? false,
     tickMs,
     initLimitMs: initLimitTicks * tickMs,
     syncLimitMs: syncLimitTicks * tickMs,

@@ -20,6 +20,7 @@ import { Learner } from './learner.js';
 import type { LeaderBoundMessage, PeerMessage, RequestOrigin } from './messages.js';
 import { ProposalLog } from './proposal-log.js';
 import { ZabOutbox } from './zab-outbox.js';
+import { Rejoining } from './rejoin.js';
 import { resolveZabOptions } from './zab-types.js';
 import type { DurableState, ResolvedZabOptions, ZabContext, ZabOptions } from './zab-types.js';
 import { epochOf } from './zxid.js';
@@ -46,6 +47,8 @@ export class Zab implements Replication, ZabContext {
   private lastReason = 'not started';
   /** Sessions this learner's clients touched since the last pong. */
   private touchedSessions = new Set<bigint>();
+  /** A voter that lost its state observes until it has synced (rejoin.ts). */
+  private readonly rejoining: Rejoining;
 
   constructor(
     options: ZabOptions,
@@ -67,6 +70,7 @@ export class Zab implements Replication, ZabContext {
     });
     const { serverId, voters, random, election } = this.options;
     this.election = new FastLeaderElection({ serverId, voters, random, ...election });
+    this.rejoining = new Rejoining(this.options, this.election);
   }
 
   get role(): ReplicationRole {
@@ -134,6 +138,9 @@ export class Zab implements Replication, ZabContext {
         // was frozen would otherwise keep it counted, and a deposed leader would go on serving.
         // FIFO makes it safe: a learner's votes from before it followed precede its FOLLOWERINFO.
         this.state.leader.peerLinkChanged(from);
+      }
+      if (this.rejoining.begins(vote, this)) {
+        this.goLooking(`empty, but server ${from} has history: rejoins without a vote`);
       }
       this.election.receive(from, { round, vote, state }, this.nowMs);
     } else if (this.state.kind === 'looking') {
@@ -234,7 +241,8 @@ export class Zab implements Replication, ZabContext {
     assert(this.current <= this.accepted, 'currentEpoch ≤ acceptedEpoch');
     assert(epochOf(this.log.lastZxid) <= this.accepted, 'no txn of an epoch not accepted');
     this.outbox.invariants();
-    const { isVoter, serverId } = this.options;
+    const { serverId } = this.options;
+    const isVoter = this.rejoining.isVoting;
     switch (this.state.kind) {
       case 'idle':
       case 'looking':
@@ -305,14 +313,9 @@ export class Zab implements Replication, ZabContext {
     this.election.tick(this.nowMs);
     if (wasLeading) {
       // Observers get no election notifications: tell them at once that this leader is gone.
-      const notice = {
-        round: this.election.round,
-        vote: this.election.vote,
-        state: 'looking' as const,
-      };
-      for (const id of this.options.observerSet) {
-        this.outbox.sendNow(id, { type: 'vote', ...notice });
-      }
+      const { round, vote } = this.election;
+      const notice = { type: 'vote', round, vote, state: 'looking' } as const;
+      for (const id of this.options.observerSet) this.outbox.sendNow(id, notice);
     }
     this.report();
   }
@@ -347,6 +350,10 @@ export class Zab implements Replication, ZabContext {
 
   /** Election messages out; a decided election gives the peer its role. Ends every call. */
   private afterInput(): ReplicationEffect[] {
+    if (this.rejoining.isActive && this.state.kind === 'learning' && this.isServing) {
+      this.rejoining.end();
+      this.goLooking(`rejoined from leader ${this.state.learner.leaderId}: votes again`);
+    }
     for (const envelope of this.election.takeMessages()) {
       // Votes claim our log and epoch: they leave once what they claim is durable.
       this.outbox.sendAfterPersisted(envelope.to, envelope.message);
@@ -363,7 +370,7 @@ export class Zab implements Replication, ZabContext {
   }
 
   private becomeLeader(): void {
-    assert(this.options.isVoter, 'an observer never leads');
+    assert(this.rejoining.isVoting, 'an observer never leads');
     const leader = new Leader(this);
     this.state = { kind: 'leading', leader };
     this.report();
@@ -377,7 +384,7 @@ export class Zab implements Replication, ZabContext {
 
   private becomeLearner(leaderId: number): void {
     this.earlyFollowerInfos.clear();
-    const learner = new Learner(this, leaderId, !this.options.isVoter);
+    const learner = new Learner(this, leaderId, !this.rejoining.isVoting);
     this.state = { kind: 'learning', learner };
     this.report();
   }

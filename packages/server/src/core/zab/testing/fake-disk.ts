@@ -14,6 +14,14 @@ export class FakeDisk {
   snapshot: TreeSnapshot | null = null;
   log: Txn[] = [];
 
+  /** An operator emptied the data directory (or the disk was replaced). */
+  wipe(): void {
+    this.acceptedEpoch = 0;
+    this.currentEpoch = 0;
+    this.snapshot = null;
+    this.log = [];
+  }
+
   write(op: PersistOp): void {
     switch (op.type) {
       case 'txns':

@@ -16,7 +16,7 @@ import type { PersistOp, ZabOptions, ZabTestingOptions } from '../zab-types.js';
 import { carryOutReady, type ReadyTarget } from '../../peer/ready.js';
 import { commitOnOwnAck, sendAcksBeforePersist, type PlantedBugs } from '../planted-bugs.js';
 
-export interface ZabNetworkOptions {
+export interface ZabNetworkOptions extends Pick<ZabOptions, 'rejoinsWhenEmpty'> {
   voters: readonly number[];
   observers?: readonly number[];
   seed?: number;
@@ -316,6 +316,7 @@ export class ZabNetwork {
   }
 
   private createZab(id: number, host: FakeHost, disk: FakeDisk): Zab {
+    const isPlanted = this.options.plantedBugs?.commitWithoutQuorum === true;
     const options: ZabOptions = {
       serverId: id,
       voters: this.options.voters,
@@ -326,9 +327,8 @@ export class ZabNetwork {
       random: new SeededRandom((this.options.seed ?? 1) * 7919 + id),
       committedLogMax: this.options.committedLogMax ?? 500,
       testing: this.options.testing ?? {},
-      ...(this.options.plantedBugs?.commitWithoutQuorum === true
-        ? { commitRule: commitOnOwnAck(id) }
-        : {}),
+      rejoinsWhenEmpty: this.options.rejoinsWhenEmpty ?? false,
+      ...(isPlanted ? { commitRule: commitOnOwnAck(id) } : {}),
     };
     const durable = {
       acceptedEpoch: disk.acceptedEpoch,
