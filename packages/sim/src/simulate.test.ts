@@ -388,5 +388,6 @@ describe('simulate finds planted bugs', () => {
     expect(shrunk?.schedule?.length ?? 99).toBeLessThanOrEqual(2);
     const replay = await simulate(shrunk as Scenario);
     expect(replay.violations.length).toBeGreaterThan(0);
-  });
+    // Shrinking runs dozens of whole simulations: 15–28 s alone on a busy 2-core machine.
+  }, 90_000);
 });
