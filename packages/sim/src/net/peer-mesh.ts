@@ -26,6 +26,12 @@ interface LinkState {
   /** Each end's incarnation when the link came up. */
   incarnations: Map<number, number>;
   lastAtMs: Map<number, number>;
+  /**
+   * By sender: the generation in which a packet it sent was lost. Everything it sends after
+   * that on the same connection is lost too, even once the cut heals: TCP never delivers a
+   * later byte without the earlier ones, it breaks the connection first.
+   */
+  lostAtGeneration: Map<number, number>;
   backoffMs: number;
   isDialScheduled: boolean;
 }
@@ -106,9 +112,11 @@ export class PeerMesh {
       this.deliver(plantedLink, planted.from, planted.to, bytes, this.world.nowMs);
       return;
     }
+    if (link.lostAtGeneration.get(from) === link.generation) return; // its break is on the way
     if (this.connectivity.blocks(from, to)) {
       // The packet is lost: TCP gives up on the connection rather than skipping a message.
       const generation = link.generation;
+      link.lostAtGeneration.set(from, generation);
       this.world.after(this.latency(from, to), () => {
         if (link.generation === generation) this.breakLink(from, to, 'packet lost');
       });
@@ -225,6 +233,7 @@ export class PeerMesh {
         generation: 0,
         incarnations: new Map(),
         lastAtMs: new Map(),
+        lostAtGeneration: new Map(),
         backoffMs: reconnectDelayMinMs,
         isDialScheduled: false,
       };
