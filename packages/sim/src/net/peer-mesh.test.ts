@@ -37,7 +37,7 @@ function twoServers(): {
 }
 
 describe('peer mesh', () => {
-  test('a message lost to a cut dooms the rest of its connection, even once the cut heals', async () => {
+  test('a lost message dooms the rest of its connection, even after the heal', async () => {
     const { world, connectivity, mesh, inbox } = twoServers();
     await world.runUntil(1_000);
     expect(inbox).toEqual(['peerConnected']);
