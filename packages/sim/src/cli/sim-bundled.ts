@@ -75,6 +75,9 @@ export async function bundleSimulator(bundleDir: string): Promise<string> {
     target: 'node20',
     conditions: ['zoo-source'],
     plugins: [externalPackages],
+    // A crash violation's stack then names the sources, as under tsx, not the bundle's lines.
+    sourcemap: 'inline',
+    sourcesContent: false,
     logLevel: 'warning',
   });
   return `${bundleDir}sim-cli.js`;
@@ -85,8 +88,11 @@ function tsxEsbuild(): Esbuild {
   return fromTsx('esbuild') as Esbuild;
 }
 
-/** The young generation `pnpm sim` has always had (see run-pool.ts for why). */
-const nodeFlags = ['--max-semi-space-size=64'];
+/**
+ * The young generation `pnpm sim` has always had (see run-pool.ts for why), and stacks mapped to
+ * the sources (only formatted when a stack is read: a crash violation, a failure).
+ */
+const nodeFlags = ['--max-semi-space-size=64', '--enable-source-maps'];
 
 async function main(args: readonly string[]): Promise<number> {
   const bundleDir = fileURLToPath(new URL(`../../dist/bundle/${process.pid}/`, import.meta.url));
