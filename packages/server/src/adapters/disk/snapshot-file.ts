@@ -22,8 +22,8 @@ import {
   NodeChunkError,
   decodeNodeChunk,
   decodeStoredNodes,
-  encodeNodeChunk,
 } from './snapshot-nodes-codec.js';
+import { NodeChunks } from './snapshot-chunks.js';
 import { WireObject } from '../wire-object.js';
 import { CorruptDataDirError } from './disk-errors.js';
 import { fsyncDirectory, type DiskFs } from './disk-fs.js';
@@ -40,8 +40,6 @@ function snapshotVersionOf(bytes: Buffer): 3 | 4 | null {
   return magic.equals(snapshotMagicV3) ? 3 : null;
 }
 const namePattern = /^snapshot\.([0-9a-f]{16})$/;
-/** Nodes per frame: a few milliseconds of walking and encoding, so serving goes on between. */
-const nodesPerChunk = 1024;
 
 export function snapshotName(zxid: bigint): string {
   return `snapshot.${BigInt.asUintN(64, zxid).toString(16).padStart(16, '0')}`;
@@ -74,26 +72,27 @@ const headBytesMax = 256;
 
 /**
  * The file's pieces in order: the magic with the head, one frame per chunk of nodes read from
- * the stream as the pieces are taken, then the sessions and the ACL table.
+ * the stream as the pieces are taken, then the sessions and the ACL table. A chunk's piece is a
+ * view of a buffer the next chunk is encoded into: use each before taking the next.
  */
 export function* encodeSnapshotPieces(file: SnapshotFileSource): Generator<Buffer> {
   const { zxid, sessions, nodeCount } = file.snapshot;
   const acls = new AclTable();
   const head = packValue({ zxid, fromSeq: file.fromSeq, nodeCount });
   yield Buffer.concat([snapshotMagic, encodeFrame(head)]);
-  let written = 0;
-  for (let nodes = file.snapshot.next(nodesPerChunk); nodes.length > 0;) {
-    written += nodes.length;
-    yield encodeFrame(encodeNodeChunk(nodes, acls));
-    nodes = file.snapshot.next(nodesPerChunk);
+  const chunks = new NodeChunks(file.snapshot, acls);
+  for (let chunk = chunks.next(); chunk !== null; chunk = chunks.next()) yield chunk;
+  if (chunks.encoded !== nodeCount) {
+    throw new Error(`snapshot stream gave ${chunks.encoded} of ${nodeCount}`);
   }
-  if (written !== nodeCount) throw new Error(`snapshot stream gave ${written} of ${nodeCount}`);
   yield encodeFrame(packValue({ sessions, acls: acls.lists }));
 }
 
 export function encodeSnapshot(file: SnapshotFile): Buffer {
   const source = { snapshot: streamOfSnapshot(file.snapshot), fromSeq: file.fromSeq };
-  return Buffer.concat([...encodeSnapshotPieces(source)]);
+  const pieces: Buffer[] = [];
+  for (const piece of encodeSnapshotPieces(source)) pieces.push(Buffer.from(piece));
+  return Buffer.concat(pieces);
 }
 
 /** Throws CorruptDataDirError for a failed checksum, a bad shape, or a zxid unlike its name. */
