@@ -37,7 +37,9 @@ export function replaySegment(bytes: Buffer, file: string, options: ReplayOption
   for (;;) {
     const frame = frameAt(bytes, offset);
     if (frame.type === 'record') {
-      replayPayload(frame.payload, { ...options, file, offset });
+      // The place goes in as arguments: spreading `options` into a new object per record cost
+      // more than the rest of the loop together (a CPU profile of a 1M-znode recovery).
+      replayPayload(frame.payload, options, file, offset);
       offset = frame.nextOffset;
       continue;
     }
@@ -66,12 +68,8 @@ export interface ReplaySeen {
   reachedSkipEnd: boolean;
 }
 
-interface ReplayWhere extends ReplayOptions {
-  file: string;
-  offset: number;
-}
-
-function replayPayload(payload: Buffer, where: ReplayWhere): void {
+/** Replays the record whose payload starts at `offset` of `file` (for the error message). */
+function replayPayload(payload: Buffer, where: ReplayOptions, file: string, offset: number): void {
   let problem: string | null;
   try {
     const { type, zxid } = peekLogRecord(payload);
@@ -87,5 +85,5 @@ function replayPayload(payload: Buffer, where: ReplayWhere): void {
     // The checksum matched, so these bytes were written as they are: a bug or a newer format.
     problem = `a record that checks but does not decode: ${String(error)}`;
   }
-  if (problem !== null) throw new CorruptDataDirError(where.file, problem, where.offset);
+  if (problem !== null) throw new CorruptDataDirError(file, problem, offset);
 }

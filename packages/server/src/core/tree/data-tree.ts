@@ -23,6 +23,7 @@ import { SnapshotWalk } from './snapshot-walk.js';
 import { restoreAll, type TreeRestore } from './tree-restore.js';
 import { countDescendants, findReapable } from './reapable-nodes.js';
 import { MutableZNode, statOfNode, storedOf, type StoredData, type ZNode } from './z-node.js';
+import { NodeIndex } from './node-index.js';
 import type { TreeEvent, TxnResult } from './tree-results.js';
 
 export type { ZNode } from './z-node.js';
@@ -34,7 +35,7 @@ const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.leng
 export class DataTree {
   /** Highest applied txn zxid. */
   lastZxid = 0n;
-  private readonly nodes = new Map<string, MutableZNode>();
+  private readonly nodes = new NodeIndex();
   /** Ordinary ephemerals per owning session: a (possibly empty) set until it closes, as in ZK. */
   private readonly ephemerals = new Map<bigint, Set<string>>();
   private readonly containers = new Set<string>();
@@ -69,8 +70,8 @@ export class DataTree {
       timeMs: 0,
       ephemeralOwner: 0n,
     });
-    if (path !== '/') this.mustGet(parentOf(path)).addChild(node);
-    this.nodes.set(path, node);
+    if (path === '/') this.nodes.setRoot(node);
+    else this.nodes.add(node, this.mustGet(parentOf(path)));
     this.dataSize += path.length;
     return node;
   }
@@ -145,10 +146,8 @@ export class DataTree {
     const problem = snapshotNodeProblem(s, zxid, this.nodes.size === 0, parent);
     if (problem !== null) return problem;
     const node = zNodeOfSnapshot(s, stored, this.acls.intern(s.acl));
-    const size = this.nodes.size;
-    this.nodes.set(s.path, node);
-    if (this.nodes.size === size) return 'listed twice'; // the whole restore is refused
-    parent?.addChild(node);
+    if (parent === undefined) this.nodes.setRoot(node);
+    else if (!this.nodes.link(node, parent)) return 'listed twice'; // the restore is refused
     this.dataSize += s.path.length + node.dataLength;
     this.track(s.path, node.ephemeralOwner);
     return null;
@@ -206,7 +205,7 @@ export class DataTree {
     const { path } = body;
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
-    assert(!this.nodes.has(path), () => `create of existing node ${path} at ${txn.zxid}`);
+    assert(!parent.children.has(path), () => `create of existing node ${path} at ${txn.zxid}`);
     // The node keeps its own copy of the data (as a string), never the txn's buffer.
     const node = new MutableZNode({
       path,
@@ -222,8 +221,7 @@ export class DataTree {
     this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    parent.addChild(node);
-    this.nodes.set(path, node);
+    this.nodes.add(node, parent);
     this.dataSize += path.length + node.dataLength;
     this.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
@@ -241,10 +239,9 @@ export class DataTree {
     assert(node.numChildren === 0, () => `delete of non-empty node ${path} at ${zxid}`);
     this.beforeChange(path, node);
     this.beforeChange(parentPath, parent);
-    parent.removeChild(node);
+    this.nodes.remove(node, parent);
     // ZooKeeper: deleteNode — pzxid only moves forward; childCreates is untouched.
     if (zxid > parent.pzxid) parent.pzxid = zxid;
-    this.nodes.delete(path);
     this.acls.release(node.acl);
     this.dataSize -= path.length + node.dataLength;
     this.untrack(path, node.ephemeralOwner);
@@ -332,7 +329,7 @@ export class DataTree {
 
   /** Child names, in insertion order (ZooKeeper's order is unspecified). */
   childrenOf(node: ZNode): string[] {
-    return Array.from(node.children, (child) => nameOf(child.path));
+    return Array.from(node.children.keys(), nameOf);
   }
 
   ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
@@ -396,5 +393,6 @@ export class DataTree {
       dataSize: this.dataSize,
     });
     this.quotas.invariants();
+    this.nodes.invariants();
   }
 }

@@ -4,6 +4,7 @@
 
 import { assert } from '@zoo/client/protocol';
 import type { MutableZNode } from './z-node.js';
+import type { NodesByPath } from './node-index.js';
 
 /** ZooKeeper: Quotas.quotaZookeeper, Quotas.limitNode and Quotas.statNode. */
 export const quotaRootPath = '/zookeeper/quota';
@@ -89,7 +90,7 @@ export class QuotaStats {
 
   /** `beforeChange` runs before a stats node's data is rewritten (a snapshot walk keeps it). */
   constructor(
-    private readonly nodes: ReadonlyMap<string, MutableZNode>,
+    private readonly nodes: NodesByPath<MutableZNode>,
     private readonly beforeChange: (path: string, node: MutableZNode) => void = () => {},
   ) {}
 
@@ -231,7 +232,7 @@ export class QuotaStats {
       if (current === undefined) continue;
       count += 1n;
       bytes += BigInt(current.dataLength);
-      for (const child of current.children) stack.push(child.path);
+      for (const path of current.children.keys()) stack.push(path);
     }
     const stats = new Map([
       ['count', count],

@@ -3,14 +3,15 @@
 import { assert } from '@zoo/client/protocol';
 import { ttlOf } from './ephemeral-type.js';
 import type { ZNode } from './z-node.js';
+import type { NodesByPath } from './node-index.js';
 
 export interface ReapIndexes {
-  nodes: ReadonlyMap<string, ZNode>;
+  nodes: NodesByPath;
   containers: ReadonlySet<string>;
   ttls: ReadonlySet<string>;
 }
 
-function mustGet(nodes: ReadonlyMap<string, ZNode>, path: string): ZNode {
+function mustGet(nodes: NodesByPath, path: string): ZNode {
   const node = nodes.get(path);
   assert(node !== undefined, () => `index lists ${path}, which the tree lacks`);
   return node;
@@ -20,7 +21,7 @@ function mustGet(nodes: ReadonlyMap<string, ZNode>, path: string): ZNode {
  * ZooKeeper: DataTree.getAllChildrenNumber — all descendants, excluding the node itself. For '/'
  * every other node; for the '' alias every node including '/', as ZooKeeper's key scan gives.
  */
-export function countDescendants(nodes: ReadonlyMap<string, ZNode>, path: string): number {
+export function countDescendants(nodes: NodesByPath, path: string): number {
   if (path === '/') return nodes.size - 1;
   if (path === '') return nodes.size;
   const start = nodes.get(path);
@@ -28,7 +29,7 @@ export function countDescendants(nodes: ReadonlyMap<string, ZNode>, path: string
   let count = 0;
   const stack: ZNode[] = [start];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    for (const child of node.children) {
+    for (const child of node.children.values()) {
       count++;
       stack.push(child);
     }

@@ -14,6 +14,7 @@ import {
   type SnapshotStream,
 } from './tree-snapshot.js';
 import type { MutableZNode } from './z-node.js';
+import type { NodesByPath } from './node-index.js';
 
 /** A node as the walk must emit it, with its children as they were. */
 interface PreservedNode {
@@ -66,7 +67,7 @@ export class SnapshotWalk {
    * the walk is done or abandoned, so the tree stops preserving for it.
    */
   constructor(
-    private readonly nodes: ReadonlyMap<string, MutableZNode>,
+    private readonly nodes: NodesByPath<MutableZNode>,
     readonly zxid: bigint,
     private readonly generation: number,
     private readonly onEnd: () => void,
@@ -98,7 +99,10 @@ export class SnapshotWalk {
     }
     if (node.czxid > this.zxid || node.walkedBy === this.generation) return;
     if (this.preserved.has(path)) return;
-    this.preserved.set(path, { node: snapshotNodeOf(path, node), children: [...node.children] });
+    this.preserved.set(path, {
+      node: snapshotNodeOf(path, node),
+      children: [...node.children.values()],
+    });
   }
 
   /** Up to `max` more nodes in snapshot order; an empty list once every node was emitted. */

@@ -7,9 +7,10 @@ import { parentOf } from './path.js';
 import type { AclCache } from './acl-cache.js';
 import { ephemeralKindOf } from './ephemeral-type.js';
 import type { ZNode } from './z-node.js';
+import type { NodesByPath } from './node-index.js';
 
 export interface TreeState {
-  nodes: ReadonlyMap<string, ZNode>;
+  nodes: NodesByPath;
   ephemerals: ReadonlyMap<bigint, ReadonlySet<string>>;
   containers: ReadonlySet<string>;
   ttls: ReadonlySet<string>;
@@ -26,7 +27,7 @@ export function treeInvariants(state: TreeState): void {
     assert(node.path === path, () => `${path} is keyed as ${node.path}`);
     dataSize += path.length + node.dataLength;
     aclRefs.set(node.acl, (aclRefs.get(node.acl) ?? 0) + 1);
-    for (const child of node.children) {
+    for (const child of node.children.values()) {
       const isLive = nodes.get(child.path) === child;
       assert(isLive, () => `${path} lists a child not in the tree: ${child.path}`);
       assert(parentOf(child.path) === path, () => `${path} lists ${child.path} as a child`);
@@ -34,7 +35,7 @@ export function treeInvariants(state: TreeState): void {
     if (path !== '/') {
       const parent = nodes.get(parentOf(path));
       assert(parent !== undefined, () => `${path} has no parent`);
-      assert(parent.children.has(node), () => `${path} unlinked`);
+      assert(parent.children.get(path) === node, () => `${path} unlinked`);
       const parentKind = ephemeralKindOf(parent.ephemeralOwner);
       assert(parentKind !== 'ephemeral', () => `${path} is under an ephemeral`);
     }

@@ -4,6 +4,7 @@
 
 import type { Acl } from '@zoo/client/protocol';
 import { MutableZNode, type StoredData, type ZNode } from './z-node.js';
+import type { NodesByPath } from './node-index.js';
 
 /** One znode as stored: the raw fields from which its Stat is computed. */
 export interface SnapshotNode {
@@ -112,13 +113,13 @@ export function drainSnapshot(stream: SnapshotStream): TreeSnapshot {
  * getChildren answers with. The order is a function of the applied txns, so replicas agree.
  * Each node's data is a copy of its own.
  */
-export function snapshotNodes(nodes: ReadonlyMap<string, ZNode>): SnapshotNode[] {
+export function snapshotNodes(nodes: NodesByPath): SnapshotNode[] {
   const out: SnapshotNode[] = [];
   const root = nodes.get('/');
   const stack: ZNode[] = root === undefined ? [] : [root];
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     out.push(snapshotNodeOf(node.path, node));
-    const children = Array.from(node.children);
+    const children = Array.from(node.children.values());
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i];
       if (child !== undefined) stack.push(child);

@@ -66,12 +66,15 @@ describe('a stored znode', () => {
     expect(node.latin1Data).toBe(Buffer.alloc(500_000, 7).toString('latin1'));
   });
 
-  test('links its children as nodes, in insertion order, and forgets them on removal', () => {
+  test('keys its children by path, in insertion order, and forgets them on removal', () => {
     const parent = nodeAt('/p');
     const [a, b] = [nodeAt('/p/a'), nodeAt('/p/b')];
     parent.addChild(b);
     parent.addChild(a);
-    expect([...parent.children].map((child) => child.path)).toEqual(['/p/b', '/p/a']);
+    expect([...parent.children.values()].map((child) => child.path)).toEqual(['/p/b', '/p/a']);
+    expect([...parent.children.keys()]).toEqual(['/p/b', '/p/a']);
+    expect(parent.childAt('/p/a')).toBe(a);
+    expect(parent.childAt('/p/c')).toBeUndefined();
     expect(parent.numChildren).toBe(2);
     parent.removeChild(b);
     parent.removeChild(a);

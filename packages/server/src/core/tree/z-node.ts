@@ -2,8 +2,8 @@
 // ZooKeeper: DataNode + StatPersisted; `childCreates` is StatPersisted.cversion (creates only).
 // Laid out for a million znodes (docs/architecture.md, "The znode tree in memory"): the data is
 // a one-byte string, not a Buffer (a Buffer object costs ~90 bytes more), the children are the
-// child nodes themselves (no name strings), and the times are kept as small integers (a double
-// field would point to a boxed number of its own).
+// child nodes themselves keyed by their own paths (no name strings), and the times are kept as
+// small integers (a double field would point to a boxed number of its own).
 
 import type { Acl, Stat } from '@zoo/client/protocol';
 import { visibleEphemeralOwner } from './ephemeral-type.js';
@@ -30,8 +30,8 @@ export interface ZNode {
   /** Raw owner (session id, container or TTL marker); see ephemeral-type.ts. */
   readonly ephemeralOwner: bigint;
   readonly pzxid: bigint;
-  /** The child nodes, in insertion order (ZooKeeper's order is unspecified). */
-  readonly children: ReadonlySet<ZNode>;
+  /** The child nodes by path, in insertion order (ZooKeeper's order is unspecified). */
+  readonly children: ReadonlyMap<string, ZNode>;
   readonly numChildren: number;
 }
 
@@ -98,8 +98,12 @@ export class MutableZNode implements ZNode {
   aversion: number;
   /** The last snapshot walk that emitted this node (snapshot-walk.ts); 0: none. */
   walkedBy: number;
-  /** Null until the first child: most znodes are leaves, and an empty Set costs ~100 bytes. */
-  private childNodes: Set<MutableZNode> | null;
+  /**
+   * The children by their paths (the same strings: the tree's index looks nodes up here, see
+   * node-index.ts). Null until the first child: most znodes are leaves, and an empty Map costs
+   * ~100 bytes.
+   */
+  private childNodes: Map<string, MutableZNode> | null;
 
   // Every field is set here, in one order, so all nodes share one hidden class.
   constructor(init: ZNodeInit) {
@@ -158,28 +162,33 @@ export class MutableZNode implements ZNode {
     this.mtimeLow = ms - this.mtimeHigh * timeSplit;
   }
 
-  get children(): ReadonlySet<MutableZNode> {
+  get children(): ReadonlyMap<string, MutableZNode> {
     return this.childNodes ?? noChildren;
+  }
+
+  childAt(path: string): MutableZNode | undefined {
+    return this.childNodes === null ? undefined : this.childNodes.get(path);
   }
 
   get numChildren(): number {
     return this.childNodes === null ? 0 : this.childNodes.size;
   }
 
+  /** Only NodeIndex calls it (which keeps its map of parents with it). */
   addChild(child: MutableZNode): void {
-    (this.childNodes ??= new Set()).add(child);
+    (this.childNodes ??= new Map()).set(child.path, child);
   }
 
   removeChild(child: MutableZNode): void {
     const nodes = this.childNodes;
     if (nodes === null) return;
-    nodes.delete(child);
-    // A fresh Set later keeps insertion order just as well; an empty one only holds memory.
+    nodes.delete(child.path);
+    // A fresh Map later keeps insertion order just as well; an empty one only holds memory.
     if (nodes.size === 0) this.childNodes = null;
   }
 }
 
-const noChildren: ReadonlySet<MutableZNode> = new Set();
+const noChildren: ReadonlyMap<string, MutableZNode> = new Map();
 
 /**
  * The client-visible Stat. ZooKeeper: DataNode.copyStat — cversion = 2 × childCreates −
