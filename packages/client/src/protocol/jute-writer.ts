@@ -125,13 +125,14 @@ export class JuteWriter {
   }
 
   /**
-   * Writes one whole frame: the length, then what `writeBody` writes. If `writeBody` throws (a
-   * value out of range), the half-written frame is removed, so the writer never holds one.
+   * Writes one whole frame: the length, then what `writeBody` writes of `record`. If it throws
+   * (a value out of range), the half-written frame is removed, so the writer never holds one.
+   * The record is passed in rather than captured, so that a frame per reply needs no closure.
    */
-  writeFrame(writeBody: (w: JuteWriter) => void): void {
+  writeFrame<T>(record: T, writeBody: (w: JuteWriter, record: T) => void): void {
     const start = this.beginFrame();
     try {
-      writeBody(this);
+      writeBody(this, record);
       this.endFrame(start);
     } catch (error) {
       this.truncate(start);
@@ -141,10 +142,10 @@ export class JuteWriter {
 
   /** Back-patches the length of the frame begun at `start` (payload only, as ZooKeeper counts). */
   endFrame(start: number): void {
-    assert(
-      Number.isInteger(start) && start >= 0 && start + 4 <= this.used,
-      () => `endFrame(${start}) does not match a begun frame (length ${this.used})`,
-    );
+    // Checked before the message is built: a closure per frame would be garbage per reply.
+    if (!(Number.isInteger(start) && start >= 0 && start + 4 <= this.used)) {
+      assert(false, `endFrame(${start}) does not match a begun frame (length ${this.used})`);
+    }
     this.buffer.writeInt32BE(this.used - start - 4, start);
   }
 
