@@ -307,8 +307,8 @@ export class RequestPipeline {
         `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
       );
     }
-    const outcome = writeReply(origin.request, result);
-    this.context.reply(connection, entry, { ...outcome, zxid: txn.zxid });
+    const { err, body } = writeReply(origin.request, result);
+    this.context.reply(connection, entry, { err, body, zxid: txn.zxid });
     this.drainReads(connection);
   }
 
