@@ -7,14 +7,16 @@ import type { JuteWriter } from './jute-writer.js';
 
 /** Writes one whole frame; readOnly is written only when the property is present. */
 export function encodeConnectRequest(w: JuteWriter, r: ConnectRequest): void {
-  w.writeFrame(() => {
-    w.writeInt(r.protocolVersion);
-    w.writeLong(r.lastZxidSeen);
-    w.writeInt(r.timeoutMs);
-    w.writeLong(r.sessionId);
-    w.writeBuffer(r.passwd);
-    if (r.readOnly !== undefined) w.writeBool(r.readOnly);
-  });
+  w.writeFrame(r, writeConnectRequestRecord);
+}
+
+function writeConnectRequestRecord(w: JuteWriter, r: ConnectRequest): void {
+  w.writeInt(r.protocolVersion);
+  w.writeLong(r.lastZxidSeen);
+  w.writeInt(r.timeoutMs);
+  w.writeLong(r.sessionId);
+  w.writeBuffer(r.passwd);
+  if (r.readOnly !== undefined) w.writeBool(r.readOnly);
 }
 
 /**
@@ -36,13 +38,15 @@ export function decodeConnectRequest(payload: Buffer, limits?: JuteLimits): Conn
 
 /** Writes one whole frame; readOnly only if present (3.8 mirrors the request). */
 export function encodeConnectResponse(w: JuteWriter, r: ConnectResponse): void {
-  w.writeFrame(() => {
-    w.writeInt(r.protocolVersion);
-    w.writeInt(r.timeoutMs);
-    w.writeLong(r.sessionId);
-    w.writeBuffer(r.passwd);
-    if (r.readOnly !== undefined) w.writeBool(r.readOnly);
-  });
+  w.writeFrame(r, writeConnectResponseRecord);
+}
+
+function writeConnectResponseRecord(w: JuteWriter, r: ConnectResponse): void {
+  w.writeInt(r.protocolVersion);
+  w.writeInt(r.timeoutMs);
+  w.writeLong(r.sessionId);
+  w.writeBuffer(r.passwd);
+  if (r.readOnly !== undefined) w.writeBool(r.readOnly);
 }
 
 /**

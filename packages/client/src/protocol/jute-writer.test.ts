@@ -36,6 +36,21 @@ describe('JuteWriter', () => {
     expect(w.toBuffer().readBigInt64BE(0)).toBe(6n);
   });
 
+  test('writes every long as Buffer.writeBigInt64BE does, near the double-exact bounds too', () => {
+    const edges = [0n, 1n, -1n, 0xffffffffn, 0x100000000n, -0x100000000n, -0x100000001n];
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    const big = [safe - 1n, safe, safe + 1n, safe + 2n, -safe, -safe - 1n, -safe - 2n];
+    const session = 0x0100_18f3_a2b4_0001n; // a session id: beyond what a double holds
+    const ends = [2n ** 63n - 1n, -(2n ** 63n), session, 0x5_0000_0007n, 1_733_580_000_123n];
+    for (const n of [...edges, ...big, ...ends]) {
+      const expected = Buffer.alloc(8);
+      expected.writeBigInt64BE(n);
+      const w = new JuteWriter();
+      w.writeLong(n);
+      expect(w.toBuffer().toString('hex'), `${n}`).toBe(expected.toString('hex'));
+    }
+  });
+
   test('grows by doubling across many writes and keeps earlier bytes', () => {
     const w = new JuteWriter({ initialBytes: 1 });
     for (let i = 0; i < 10_000; i++) w.writeInt(i);

@@ -15,27 +15,31 @@ import { readMultiResults, writeMultiResults } from './multi-codec.js';
  * op with the 16-byte header alone, and a failed multi reports its errors with err 0.
  */
 export function encodeReply(w: JuteWriter, reply: Reply): void {
-  w.writeFrame(() => {
-    w.writeInt(reply.header.xid);
-    w.writeLong(reply.header.zxid);
-    w.writeInt(reply.header.err);
-    // ZooKeeper sends a MultiResponse even with an error: a multi(Read) that failed on a null
-    // path carries the results so far.
-    const isSent = reply.header.err === ErrorCode.Ok || reply.body?.type === 'multi';
-    if (reply.body !== null && isSent) writeResponseBody(w, reply.body);
-  });
+  w.writeFrame(reply, writeReplyRecord);
+}
+
+function writeReplyRecord(w: JuteWriter, reply: Reply): void {
+  w.writeInt(reply.header.xid);
+  w.writeLong(reply.header.zxid);
+  w.writeInt(reply.header.err);
+  // ZooKeeper sends a MultiResponse even with an error: a multi(Read) that failed on a null
+  // path carries the results so far.
+  const isSent = reply.header.err === ErrorCode.Ok || reply.body?.type === 'multi';
+  if (reply.body !== null && isSent) writeResponseBody(w, reply.body);
 }
 
 /** One frame: ReplyHeader{−1, zxid, 0} + WatcherEvent{type, state, path}. */
 export function encodeNotification(w: JuteWriter, n: Notification): void {
-  w.writeFrame(() => {
-    w.writeInt(Xid.notification);
-    w.writeLong(n.zxid);
-    w.writeInt(ErrorCode.Ok);
-    w.writeInt(n.event.type);
-    w.writeInt(n.event.state);
-    w.writeUstring(n.event.path);
-  });
+  w.writeFrame(n, writeNotificationRecord);
+}
+
+function writeNotificationRecord(w: JuteWriter, n: Notification): void {
+  w.writeInt(Xid.notification);
+  w.writeLong(n.zxid);
+  w.writeInt(ErrorCode.Ok);
+  w.writeInt(n.event.type);
+  w.writeInt(n.event.state);
+  w.writeUstring(n.event.path);
 }
 
 function writeResponseBody(w: JuteWriter, body: Response): void {

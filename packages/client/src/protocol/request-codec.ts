@@ -27,7 +27,7 @@ export type DecodedRequest =
 
 /** Writes one whole frame. On a failure (a value out of range) nothing is left behind. */
 export function encodeRequest(w: JuteWriter, xid: number, request: Request): void {
-  w.writeFrame(() => {
+  w.writeFrame(xid, () => {
     w.writeInt(xid);
     w.writeInt(opCodeOf(request));
     if (request.type === 'multi' || request.type === 'multiRead') {

@@ -5,6 +5,7 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { OpCode } from '@zoo/client/protocol';
+import { OpLatencyHistogram } from './op-latency-histogram.js';
 
 /** The member's state the gauges read at scrape time. */
 export interface MemberGaugeSource {
@@ -35,7 +36,7 @@ const opNames = new Map<number, string>(Object.entries(OpCode).map(([name, code]
 
 export class MemberMetrics {
   readonly registry = new Registry();
-  private readonly requestSeconds: Histogram<'op'>;
+  private readonly requestSeconds: OpLatencyHistogram;
   private readonly fsyncSeconds: Histogram;
   private readonly proposals: Counter;
   private readonly commitSeconds: Histogram;
@@ -50,10 +51,14 @@ export class MemberMetrics {
       new Histogram<L>({ name, help, buckets: latencyBucketsSeconds, ...extra, registers });
     const counter = <L extends string>(name: string, help: string, extra: Extra<L> = {}) =>
       new Counter<L>({ name, help, ...extra, registers });
-    this.requestSeconds = histogram(
-      'zoo_request_duration_seconds',
-      'Time from a client request arriving to its reply, by operation',
-      { labelNames: ['op'] },
+    this.requestSeconds = new OpLatencyHistogram(
+      {
+        name: 'zoo_request_duration_seconds',
+        help: 'Time from a client request arriving to its reply, by operation',
+        buckets: latencyBucketsSeconds,
+        registry: this.registry,
+      },
+      (opCode) => opNames.get(opCode) ?? String(opCode),
     );
     this.fsyncSeconds = histogram(
       'zoo_fsync_duration_seconds',
@@ -79,8 +84,7 @@ export class MemberMetrics {
   }
 
   requestAnswered(opCode: number, latencyMs: number): void {
-    const op = opNames.get(opCode) ?? String(opCode);
-    this.requestSeconds.observe({ op }, latencyMs / 1000);
+    this.requestSeconds.record(opCode, latencyMs / 1000);
   }
 
   persisted(durationMs: number): void {

@@ -14,6 +14,7 @@ import {
   encodeNotification,
   encodeReply,
 } from '@zoo/client/protocol';
+import type { JuteLimits } from '@zoo/client/protocol';
 import type { ConnectionMessage } from '../core/peer/ready.js';
 import type { PeerInput } from '../core/peer/peer-input.js';
 import type { Logger } from './env.js';
@@ -62,6 +63,8 @@ export interface ClientConnectionOptions {
 
 export class ClientConnection implements Throttleable {
   private readonly frames: FrameReader;
+  /** What a request's body may declare (made once, not per request). */
+  private readonly limits: JuteLimits;
   private readonly writer = new JuteWriter();
   private hasHandshake = false;
   /** The ConnectRequest was answered (the ConnectResponse is encoded). */
@@ -87,6 +90,7 @@ export class ClientConnection implements Throttleable {
     private readonly gate: OutstandingGate,
   ) {
     this.frames = new FrameReader({ packetBytesMax: options.packetBytesMax });
+    this.limits = { bufferBytesMax: options.packetBytesMax };
     options.submit({
       type: 'connectionOpened',
       connectionId: id,
@@ -235,7 +239,7 @@ export class ClientConnection implements Throttleable {
       this.hasHandshake = true;
       return { type: 'connect', connectionId, request };
     }
-    const decoded = decodeRequest(frame, { bufferBytesMax: this.options.packetBytesMax });
+    const decoded = decodeRequest(frame, this.limits);
     const { xid, opCode } = decoded;
     switch (decoded.kind) {
       case 'request':

@@ -45,6 +45,7 @@ export class OutstandingGate {
   /** `count` requests of `connection` were answered, or dropped with it. */
   answered(connection: Throttleable, count: number): void {
     this.total -= count;
+    if (this.held.size === 0) return; // nearly always: nothing to look up per reply
     if (this.held.has(connection) && (connection.outstanding === 0 || !this.isOver())) {
       this.release(connection);
     }

@@ -145,6 +145,8 @@ export class PacedDelivery<C> {
 
   /** Before any other message to a connection: the events it is owed, oldest first. */
   private catchUp(connectionId: number, connection: C): number {
+    // Nothing being fanned out (nearly always): no lookup per reply.
+    if (this.head === this.fanOuts.length) return 0;
     let count = 0;
     const from = Math.max(this.head, (this.scannedTo.get(connectionId) ?? 0) - this.dropped);
     for (let index = from; index < this.fanOuts.length; index += 1) {

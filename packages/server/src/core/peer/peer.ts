@@ -122,11 +122,8 @@ export class Peer implements ReplicatedState, RequestContext {
       case 'connect':
         return this.pipeline.connect(input.connectionId, input.request);
       case 'request':
-        return this.pipeline.receiveRequest(input.connectionId, {
-          xid: input.xid,
-          opCode: input.opCode,
-          request: input.request,
-        });
+        // The input carries xid, opCode and request itself: no copy per request.
+        return this.pipeline.receiveRequest(input.connectionId, input);
       case 'malformedRequest':
         return this.pipeline.receiveRequest(input.connectionId, {
           xid: input.xid,

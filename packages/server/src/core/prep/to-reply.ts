@@ -17,16 +17,16 @@ export function writeReply(request: SubmittedWrite, result: TxnResult): WriteRep
   if (result.type === 'error') return { err: result.err, body: null };
   switch (request.type) {
     case 'create':
-      assert(result.type === 'create', () => `create answered by a ${result.type} result`);
+      if (result.type !== 'create') throw mismatch(request, result);
       return { err: ErrorCode.Ok, body: createResponse(request.variant, result) };
     case 'delete':
-      assert(result.type === 'delete', () => `delete answered by a ${result.type} result`);
+      if (result.type !== 'delete') throw mismatch(request, result);
       return { err: ErrorCode.Ok, body: null };
     case 'setData':
-      assert(result.type === 'setData', () => `setData answered by a ${result.type} result`);
+      if (result.type !== 'setData') throw mismatch(request, result);
       return { err: ErrorCode.Ok, body: { type: 'stat', stat: result.stat } };
     case 'setACL':
-      assert(result.type === 'setACL', () => `setACL answered by a ${result.type} result`);
+      if (result.type !== 'setACL') throw mismatch(request, result);
       return { err: ErrorCode.Ok, body: { type: 'stat', stat: result.stat } };
     case 'multi':
       return {
@@ -38,10 +38,20 @@ export function writeReply(request: SubmittedWrite, result: TxnResult): WriteRep
   }
 }
 
+/**
+ * A write answered by a result of another kind: a bug. (Checked with an `if`, not assert with a
+ * message function, which would be a closure made per write.)
+ */
+function mismatch(request: SubmittedWrite, result: TxnResult): AssertionError {
+  return new AssertionError(`${request.type} answered by a ${result.type} result`);
+}
+
 /** ZooKeeper: op 1 answers CreateResponse{path}; 15, 19 and 21 answer
  * Create2Response{path, stat}. */
-function createResponse(variant: CreateRequest['variant'], result: TxnResult): Response {
-  assert(result.type === 'create', () => `create answered by a ${result.type} result`);
+function createResponse(
+  variant: CreateRequest['variant'],
+  result: Extract<TxnResult, { type: 'create' }>,
+): Response {
   return { type: 'create', path: result.path, stat: variant === 'create' ? null : result.stat };
 }
 

@@ -172,7 +172,8 @@ function answerRead(
       context.watches.addDataWatch(connection.id, outcome.watch.path);
     else context.watches.addChildWatch(connection.id, outcome.watch.path);
   }
-  return { err: outcome.err, body: outcome.body };
+  // Its watch is registered; the outcome itself is the answer (no copy per read).
+  return outcome;
 }
 
 /** Re-registers a reconnecting client's watches; changes it missed fire at once. */

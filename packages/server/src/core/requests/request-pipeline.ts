@@ -214,40 +214,43 @@ export class RequestPipeline {
       this.enqueueOrAnswer(connection, { kind: 'malformed', xid, opCode, receivedMs });
       return;
     }
-    this.route(connection, { xid, opCode, request, receivedMs });
+    this.route(connection, request, xid, opCode, receivedMs);
   }
 
+  /** Where a parsed request goes; its queue entry is made once, of the kind it is. */
   private route(
     connection: ConnectionState,
-    entry: { xid: number; opCode: number; request: Request; receivedMs: number },
+    request: Request,
+    xid: number,
+    opCode: number,
+    receivedMs: number,
   ): void {
-    const { request } = entry;
     const sessionId = connection.sessionId ?? 0n;
     if (request.type === 'closeSession') {
       connection.phase = 'closing';
-      connection.queue.push({ kind: 'write', ...entry });
+      connection.queue.push({ kind: 'write', xid, opCode, request, receivedMs });
       this.submitCloseSession(sessionId, connection);
       return;
     }
     if (isWriteRequest(request) && !(request.type === 'multi' && request.isCutShortByNull)) {
-      connection.queue.push({ kind: 'write', ...entry });
-      this.submitWrite(connection, request, entry.xid);
+      connection.queue.push({ kind: 'write', xid, opCode, request, receivedMs });
+      this.submitWrite(connection, request, xid);
       return;
     }
     if (request.type === 'reconfig') {
       // ZooKeeper: reconfigEnabled is false by default, and prep refuses it with a zxid.
-      connection.queue.push({ kind: 'write', ...entry });
-      this.submitWrite(connection, { type: 'refused', err: ErrorCode.ReconfigDisabled }, entry.xid);
+      connection.queue.push({ kind: 'write', xid, opCode, request, receivedMs });
+      this.submitWrite(connection, { type: 'refused', err: ErrorCode.ReconfigDisabled }, xid);
       return;
     }
     if (request.type === 'sync' && !this.context.isLeading) {
       // A learner's sync waits until the leader has sent it everything committed before it.
-      connection.queue.push({ kind: 'sync', ...entry, isDone: false });
+      connection.queue.push({ kind: 'sync', xid, opCode, request, receivedMs, isDone: false });
       // The path only travels for the record; the reply echoes the request's own (a null too).
-      this.context.sync({ sessionId, cxid: entry.xid }, request.path ?? '');
+      this.context.sync({ sessionId, cxid: xid }, request.path ?? '');
       return;
     }
-    this.enqueueOrAnswer(connection, { kind: 'read', ...entry });
+    this.enqueueOrAnswer(connection, { kind: 'read', xid, opCode, request, receivedMs });
   }
 
   private submitWrite(connection: ConnectionState, request: SubmittedWrite, xid: number): void {
@@ -297,12 +300,15 @@ export class RequestPipeline {
     // A connection the server closed dropped its queue: its writes still apply, unanswered.
     if (connection === undefined || connection.phase === 'closed') return;
     const entry = connection.queue.shift();
-    assert(
-      entry !== undefined && entry.kind === 'write' && entry.xid === txn.cxid,
-      () => `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
-    );
-    const outcome = writeReply(origin.request, result);
-    this.context.reply(connection, entry, { ...outcome, zxid: txn.zxid });
+    // Checked before the message is built: a closure per write would be garbage per reply.
+    if (entry === undefined || entry.kind !== 'write' || entry.xid !== txn.cxid) {
+      assert(
+        false,
+        `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
+      );
+    }
+    const { err, body } = writeReply(origin.request, result);
+    this.context.reply(connection, entry, { err, body, zxid: txn.zxid });
     this.drainReads(connection);
   }
 
