@@ -4,11 +4,13 @@
 // write is on every member and the members' trees are identical. Also prints how long each
 // restarted member took to serve again. Bounded in time.
 
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient } from '@zoo/client';
+import { decodeEpochs } from '@zoo/server/internals';
 import { AckedWriters } from './support/acked-writers.js';
 import {
   killGroup,
@@ -182,22 +184,26 @@ describe('cluster: member processes killed with kill -9 under write load', () =>
     await expectConsistentTrees();
   }, 60_000);
 
-  test('a follower whose data directory was emptied rejoins, and only then votes', async () => {
-    // It forgot the epochs it accepted and the txns it acked: it syncs as an observer from the
-    // leader the other two elected, then follows with a vote (rejoin.ts).
+  test('a follower whose data directory was reset rejoins, and only then votes', async () => {
+    // `zoo-data reset` empties and marks it: it forgot the epochs it accepted and the txns it
+    // acked, so it syncs as an observer from the leader, then follows with a vote (rejoin.ts).
     await withWriters('/wiped', async (writers) => {
       const leader = await findLeader();
       const victim = members.find((member) => member !== leader);
       if (victim === undefined) throw new Error('no follower');
       killGroup(running.get(victim.myid)?.pid ?? 0);
       await sleep(200);
-      for (const name of readdirSync(victim.dataDir)) {
-        rmSync(join(victim.dataDir, name), { recursive: true, force: true });
-      }
+      const root = join(import.meta.dirname, '..');
+      execFileSync('pnpm', ['-s', 'zoo-data', 'reset', victim.dataDir], { cwd: root });
+      expect(decodeEpochs(readFileSync(join(victim.dataDir, 'epochs'))).isRejoining).toBe(true);
       const [restarted] = await startMembers([victim]);
       if (restarted === undefined) throw new Error('no restarted member');
       await timeRejoin(restarted, false);
       expect(await modeOf(victim.address)).toBe('follower');
+      // Synced: the mark is cleared before it votes.
+      expect(decodeEpochs(readFileSync(join(victim.dataDir, 'epochs'))).isRejoining).toBe(
+        undefined,
+      );
       await sleep(500);
       return 1;
     });

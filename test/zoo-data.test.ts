@@ -3,12 +3,13 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createClient } from '@zoo/client';
 import { startServer, type ZooServer } from '@zoo/server';
+import { decodeEpochs } from '@zoo/server/internals';
 
 const root = join(import.meta.dirname, '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'zoo-data-live-'));
@@ -70,5 +71,34 @@ describe('pnpm zoo-data beside a live member', () => {
     // The member still serves, with its data directory as it was.
     expect((await client.getData('/live/n0')).data?.toString()).toBe('v0');
     await client.close();
+  }, 60_000);
+
+  test('reset is refused while the member runs, then empties and marks the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zoo-data-reset-'));
+    try {
+      const member = await startServer({ dataDir: dir, snapCount: 20 });
+      const client = createClient(member.connectString);
+      for (let i = 0; i < 50; i++) await client.create(`/n${i}`);
+      await client.close();
+      writeFileSync(join(dir, 'myid'), '2\n');
+      const refused = await pnpmZooData('reset', dir);
+      expect(refused.code).not.toBe(0);
+      expect(readdirSync(dir).filter((name) => name.startsWith('log.'))).not.toEqual([]);
+      await member.close();
+      const reset = await pnpmZooData('reset', dir);
+      expect(reset).toMatchObject({ code: 0, stdout: expect.stringMatching(/emptied and marked/) });
+      expect(readdirSync(dir).sort()).toEqual(['epochs', 'myid']);
+      expect(readFileSync(join(dir, 'myid'), 'utf8')).toBe('2\n');
+      const epochs = decodeEpochs(readFileSync(join(dir, 'epochs')));
+      expect(epochs).toEqual({ acceptedEpoch: 0, currentEpoch: 0, isRejoining: true });
+      // A standalone server has nobody to sync from: it starts empty, as after any reset.
+      const again = await startServer({ dataDir: dir });
+      const reader = createClient(again.connectString);
+      expect(await reader.exists('/n0')).toBeNull();
+      await reader.close();
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

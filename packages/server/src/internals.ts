@@ -54,7 +54,7 @@ export type { RecoveredState } from './adapters/disk/recover.js';
 export { purge } from './adapters/disk/purge.js';
 export { CorruptDataDirError } from './adapters/disk/disk-errors.js';
 // The data directory's decoders, for the simulator's own reading of what a crash left durable.
-export { decodeEpochs, epochsFileName } from './adapters/disk/epochs-file.js';
+export { decodeEpochs, encodeEpochs, epochsFileName } from './adapters/disk/epochs-file.js';
 export { frameAt } from './adapters/disk/record-frame.js';
 export { decodeLogRecord } from './adapters/disk/log-record.js';
 export { decodeSegmentHeader, segmentSeqOf } from './adapters/disk/segment-file.js';

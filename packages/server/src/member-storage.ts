@@ -76,6 +76,7 @@ export async function openMemberStorage(options: StorageOptions): Promise<Member
       acceptedEpoch: recovered.acceptedEpoch,
       currentEpoch: recovered.currentEpoch,
       log: recovered.log,
+      ...(recovered.isRejoining === true ? { isRejoining: true } : {}),
     },
     recovered: recovered.snapshot,
     dataDir: options.dataDir,

@@ -71,8 +71,7 @@ export async function startEnsembleMember(
       ensembleAddresses: member.ensembleAddresses,
       initLimitTicks: membership.initLimitTicks ?? 10,
       syncLimitTicks: membership.syncLimitTicks ?? 5,
-      createReplication: (host) =>
-        createZab(membership, host, storage.durable, { rejoinsWhenEmpty: storage.dataDir !== '' }),
+      createReplication: (host) => createZab(membership, host, storage.durable),
     });
   } catch (error) {
     // A member that cannot serve clients must not keep its peer port open either.

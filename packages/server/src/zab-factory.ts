@@ -25,8 +25,6 @@ export interface ZabFactoryOptions {
   testing?: ZabTestingOptions;
   /** The simulator's planted wrong commit rule; production uses the quorum rule. */
   commitRule?: CommitRule;
-  /** The member has a data directory: an empty start means it lost its state (rejoin.ts). */
-  rejoinsWhenEmpty?: boolean;
 }
 
 export function createZab(
@@ -54,9 +52,8 @@ export function createZab(
       },
       ...(options.testing === undefined ? {} : { testing: options.testing }),
       ...(options.commitRule === undefined ? {} : { commitRule: options.commitRule }),
-      rejoinsWhenEmpty: options.rejoinsWhenEmpty ?? false,
     },
     replicated,
-    { acceptedEpoch: durable.acceptedEpoch, currentEpoch: durable.currentEpoch, log: durable.log },
+    durable,
   );
 }

@@ -78,6 +78,11 @@ export class WireObject {
     return this.fields[key];
   }
 
+  /** For a key newer writers add: an older file or peer lacks it. */
+  has(key: string): boolean {
+    return Object.hasOwn(this.fields, key);
+  }
+
   at(key: string): string {
     return `${this.where}.${key}`;
   }

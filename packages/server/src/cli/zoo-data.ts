@@ -1,6 +1,7 @@
 // `pnpm zoo-data <command> <dir>`: inspects a member's data directory — its files and line
 // structure, its transactions, a snapshot's summary — and verifies every checksum and record.
 // Read-only and lock-free: it never repairs (recovery does that) and runs beside a live member.
+// The one exception is `reset`, the repair of a member whose data is lost: it takes the lock.
 
 import { Command, InvalidArgumentError } from 'commander';
 import { inspectDataDir, type DataDirReport } from '../adapters/disk/inspect-data-dir.js';
@@ -10,6 +11,7 @@ import {
   formatRecord,
   formatSnapshot,
 } from '../adapters/disk/inspect-output.js';
+import { resetDataDir } from '../adapters/disk/reset-data-dir.js';
 import { segmentName } from '../adapters/disk/segment-file.js';
 import { snapshotName } from '../adapters/disk/snapshot-file.js';
 
@@ -101,6 +103,15 @@ async function verify(dir: string, options: WhereOptions): Promise<void> {
   process.exitCode = exitCodes[code];
 }
 
+async function reset(dir: string, options: WhereOptions): Promise<void> {
+  const removed = await resetDataDir(dir, options.logDir ?? dir);
+  print([
+    ...removed.map((path) => `removed ${path}`),
+    `${dir}: emptied and marked: started again, the member syncs from the ensemble's leader ` +
+      'as a non-voter, then votes',
+  ]);
+}
+
 const logDirOption = [
   '--log-dir <dir>',
   'where the log segments are, when zoo.cfg’s dataLogDir put them outside <dir>',
@@ -140,5 +151,14 @@ program
   .argument('<dir>', 'a member’s data directory')
   .option(...logDirOption)
   .action(verify);
+program
+  .command('reset')
+  .description(
+    'repair a member whose data is lost or refused: empty <dir> (keeping myid) and mark it to ' +
+      'rejoin, so it syncs from the leader before it votes; refused while the member runs',
+  )
+  .argument('<dir>', 'a stopped member’s data directory')
+  .option(...logDirOption)
+  .action(reset);
 
 await program.parseAsync();

@@ -243,9 +243,20 @@ export class SimFs implements DiskFs {
     return files;
   }
 
-  /** An operator wiped the directory: the member starts over empty and resyncs. */
-  wipe(path: string): void {
-    this.directories.set(path, new SimDirectory());
+  /**
+   * An operator emptied the directory (`zoo-data reset`): it holds only `files`, durably, and
+   * the member starts over from them and resyncs.
+   */
+  wipe(path: string, files: ReadonlyMap<string, Buffer> = new Map()): void {
+    const directory = new SimDirectory();
+    for (const [name, bytes] of files) {
+      const file = new SimFile();
+      file.bytes = Buffer.from(bytes);
+      file.durable = Buffer.from(bytes);
+      directory.entries.set(name, file);
+      directory.durable.set(name, file);
+    }
+    this.directories.set(path, directory);
   }
 
   /** The sync half of an O_DSYNC write: that write alone reaches stable storage. */

@@ -4,6 +4,7 @@
 // lost, kept, or torn, as the seed or the fault says.
 
 import { DiskTxnLog, purge, recover, snapRetainCountDefault } from '@zoo/server/internals';
+import { encodeEpochs, epochsFileName } from '@zoo/server/internals';
 import type {
   Logger,
   PersistOp,
@@ -123,9 +124,13 @@ export class SimDisk {
     return where;
   }
 
-  /** An operator's repair: the directory is emptied and the member resyncs from the leader. */
+  /**
+   * An operator's repair (`zoo-data reset`): the directory is emptied and marked, so the member
+   * rejoins without a vote until it has synced from a leader (core/zab/rejoin.ts).
+   */
   wipe(): void {
-    this.fs.wipe(this.options.dataDir);
+    const marked = encodeEpochs({ acceptedEpoch: 0, currentEpoch: 0, isRejoining: true });
+    this.fs.wipe(this.options.dataDir, new Map([[epochsFileName, marked]]));
     this.isDamaged = false;
     this.durableAtCrash = null;
   }

@@ -176,11 +176,8 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
     const { id, mesh } = this.options;
     const { recovered } = opened;
     this.beginDeliveryRun(recovered.snapshot?.zxid ?? 0n, 'start');
-    const durable = {
-      acceptedEpoch: recovered.acceptedEpoch,
-      currentEpoch: recovered.currentEpoch,
-      log: recovered.log,
-    };
+    const { acceptedEpoch, currentEpoch, isRejoining = false } = recovered;
+    const durable = { acceptedEpoch, currentEpoch, isRejoining, log: recovered.log };
     const peer = new Peer(
       {
         serverId: id,
@@ -218,7 +215,6 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
     const { id, plantedBugs, voters, observers = [], tickMs } = this.options;
     const zab = createZab({ serverId: id, voters, observers, tickMs }, replicated, durable, {
       random: this.options.random.fork(),
-      rejoinsWhenEmpty: true, // every simulated member has a disk
       ...(plantedBugs?.commitWithoutQuorum === true ? { commitRule: commitOnOwnAck(id) } : {}),
     });
     const planted = plantedBugs?.ephemeralAfterClose === true ? this.ephemeralAfterClose : null;

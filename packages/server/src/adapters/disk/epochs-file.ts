@@ -14,12 +14,22 @@ export const epochsFileName = 'epochs';
 export interface Epochs {
   acceptedEpoch: number;
   currentEpoch: number;
+  /**
+   * The member lost its data (`zoo-data reset` marked the emptied directory): it votes only
+   * once synced (core/zab/rejoin.ts). Written only when true, so other files stay as they were.
+   */
+  isRejoining?: boolean;
 }
 
 export async function writeEpochs(disk: DiskFs, dataDir: string, epochs: Epochs): Promise<void> {
+  await writeFileDurably(disk, join(dataDir, epochsFileName), encodeEpochs(epochs));
+}
+
+/** An `epochs` file's bytes. */
+export function encodeEpochs(epochs: Epochs): Buffer {
   const { acceptedEpoch, currentEpoch } = epochs;
-  const bytes = encodeCheckedFile(epochsMagic, packValue({ acceptedEpoch, currentEpoch }));
-  await writeFileDurably(disk, join(dataDir, epochsFileName), bytes);
+  const fields = epochs.isRejoining === true ? { isRejoining: true } : {};
+  return encodeCheckedFile(epochsMagic, packValue({ acceptedEpoch, currentEpoch, ...fields }));
 }
 
 /** Zero epochs when the file does not exist (a new member); a bad file throws. */
@@ -39,10 +49,12 @@ export function decodeEpochs(bytes: Buffer): Epochs {
   const payload = decodeCheckedFile(bytes, epochsMagic, epochsFileName);
   try {
     const o = WireObject.of(unpackValue(payload, 'epochs'), 'epochs');
-    return {
+    const epochs: Epochs = {
       acceptedEpoch: o.safeInteger('acceptedEpoch'),
       currentEpoch: o.safeInteger('currentEpoch'),
     };
+    if (o.has('isRejoining') && o.boolean('isRejoining')) epochs.isRejoining = true;
+    return epochs;
   } catch (error) {
     throw new CorruptDataDirError(epochsFileName, String(error));
   }

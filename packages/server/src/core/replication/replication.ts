@@ -27,7 +27,8 @@ export type PersistOp =
    * the snapshot may then be dropped from memory and, once retention allows, from disk.
    */
   | { type: 'checkpoint'; snapshot: SnapshotStream; tail: readonly Txn[] }
-  | { type: 'epochs'; acceptedEpoch: number; currentEpoch: number };
+  /** `isRejoining`: the member lost its data and must not vote until synced (zab/rejoin.ts). */
+  | { type: 'epochs'; acceptedEpoch: number; currentEpoch: number; isRejoining?: boolean };
 
 export interface ReplicationOutput {
   send: OutgoingEnvelope[];

@@ -36,11 +36,6 @@ export interface ZabOptions {
   };
   /** How ACKs become a commit point; `committedZxid` unless a test plants a wrong rule. */
   commitRule?: CommitRule;
-  /**
-   * The member keeps its state across restarts (a data directory), so starting empty while
-   * the ensemble has history means it lost it: it rejoins without a vote (rejoin.ts).
-   */
-  rejoinsWhenEmpty?: boolean;
   /** Small limits that let tests reach rare paths. Never set in production. */
   testing?: ZabTestingOptions;
 }
@@ -54,6 +49,8 @@ export interface ZabTestingOptions {
 export interface DurableState {
   acceptedEpoch: number;
   currentEpoch: number;
+  /** Its data was lost and emptied by `zoo-data reset`: it votes only once synced (rejoin.ts). */
+  isRejoining?: boolean;
   /**
    * The txns logged since the last snapshot, oldest first. A 'snapshot' PersistOp restarts the
    * log: txns logged before it must not come back here (they may be an abandoned branch).
@@ -68,7 +65,6 @@ export interface ResolvedZabOptions {
   voterSet: ReadonlySet<number>;
   observerSet: ReadonlySet<number>;
   isVoter: boolean;
-  rejoinsWhenEmpty: boolean;
   tickMs: number;
   initLimitMs: number;
   syncLimitMs: number;
@@ -133,7 +129,6 @@ export function resolveZabOptions(options: ZabOptions): ResolvedZabOptions {
     voterSet,
     observerSet,
     isVoter: voterSet.has(serverId),
-    rejoinsWhenEmpty: options.rejoinsWhenEmpty ?? false,
     tickMs,
     initLimitMs: initLimitTicks * tickMs,
     syncLimitMs: syncLimitTicks * tickMs,

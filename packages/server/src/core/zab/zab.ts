@@ -70,7 +70,7 @@ export class Zab implements Replication, ZabContext {
     });
     const { serverId, voters, random, election } = this.options;
     this.election = new FastLeaderElection({ serverId, voters, random, ...election });
-    this.rejoining = new Rejoining(this.options, this.election);
+    this.rejoining = new Rejoining(this.options, this.election, durable.isRejoining === true);
   }
 
   get role(): ReplicationRole {
@@ -138,9 +138,6 @@ export class Zab implements Replication, ZabContext {
         // was frozen would otherwise keep it counted, and a deposed leader would go on serving.
         // FIFO makes it safe: a learner's votes from before it followed precede its FOLLOWERINFO.
         this.state.leader.peerLinkChanged(from);
-      }
-      if (this.rejoining.begins(vote, this)) {
-        this.goLooking(`empty, but server ${from} has history: rejoins without a vote`);
       }
       this.election.receive(from, { round, vote, state }, this.nowMs);
     } else if (this.state.kind === 'looking') {
@@ -279,7 +276,8 @@ export class Zab implements Replication, ZabContext {
     assert(currentEpoch <= acceptedEpoch, 'currentEpoch ≤ acceptedEpoch');
     this.accepted = acceptedEpoch;
     this.current = currentEpoch;
-    return this.outbox.persist({ type: 'epochs', acceptedEpoch, currentEpoch });
+    const marked = this.rejoining.isActive ? { isRejoining: true } : {};
+    return this.outbox.persist({ type: 'epochs', acceptedEpoch, currentEpoch, ...marked });
   }
 
   commitTo(zxid: bigint): Txn[] {
@@ -351,7 +349,9 @@ export class Zab implements Replication, ZabContext {
   /** Election messages out; a decided election gives the peer its role. Ends every call. */
   private afterInput(): ReplicationEffect[] {
     if (this.rejoining.isActive && this.state.kind === 'learning' && this.isServing) {
+      // The cleared mark is durable before any vote leaves (votes wait for what is persisted).
       this.rejoining.end();
+      this.setEpochs({ acceptedEpoch: this.accepted, currentEpoch: this.current });
       this.goLooking(`rejoined from leader ${this.state.learner.leaderId}: votes again`);
     }
     for (const envelope of this.election.takeMessages()) {

@@ -14,10 +14,13 @@ export class FakeDisk {
   snapshot: TreeSnapshot | null = null;
   log: Txn[] = [];
 
-  /** An operator emptied the data directory (or the disk was replaced). */
-  wipe(): void {
+  isRejoining = false;
+
+  /** The data was lost; `zoo-data reset` emptied the directory and marked it (`mark`). */
+  wipe(options: { mark: boolean }): void {
     this.acceptedEpoch = 0;
     this.currentEpoch = 0;
+    this.isRejoining = options.mark;
     this.snapshot = null;
     this.log = [];
   }
@@ -44,6 +47,7 @@ export class FakeDisk {
       case 'epochs':
         this.acceptedEpoch = op.acceptedEpoch;
         this.currentEpoch = op.currentEpoch;
+        this.isRejoining = op.isRejoining === true;
         return;
     }
   }

@@ -16,7 +16,7 @@ import type { PersistOp, ZabOptions, ZabTestingOptions } from '../zab-types.js';
 import { carryOutReady, type ReadyTarget } from '../../peer/ready.js';
 import { commitOnOwnAck, sendAcksBeforePersist, type PlantedBugs } from '../planted-bugs.js';
 
-export interface ZabNetworkOptions extends Pick<ZabOptions, 'rejoinsWhenEmpty'> {
+export interface ZabNetworkOptions {
   voters: readonly number[];
   observers?: readonly number[];
   seed?: number;
@@ -327,12 +327,12 @@ export class ZabNetwork {
       random: new SeededRandom((this.options.seed ?? 1) * 7919 + id),
       committedLogMax: this.options.committedLogMax ?? 500,
       testing: this.options.testing ?? {},
-      rejoinsWhenEmpty: this.options.rejoinsWhenEmpty ?? false,
       ...(isPlanted ? { commitRule: commitOnOwnAck(id) } : {}),
     };
     const durable = {
       acceptedEpoch: disk.acceptedEpoch,
       currentEpoch: disk.currentEpoch,
+      isRejoining: disk.isRejoining,
       log: [...disk.log],
     };
     return new Zab(options, host, durable);
