@@ -4,7 +4,8 @@
 // write is on every member and the members' trees are identical. Also prints how long each
 // restarted member took to serve again. Bounded in time.
 
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,7 +195,8 @@ describe('cluster: member processes killed with kill -9 under write load', () =>
       killGroup(running.get(victim.myid)?.pid ?? 0);
       await sleep(200);
       const root = join(import.meta.dirname, '..');
-      execFileSync('pnpm', ['-s', 'zoo-data', 'reset', victim.dataDir], { cwd: root });
+      // Not execFileSync: the writers' sessions in this process must go on pinging meanwhile.
+      await promisify(execFile)('pnpm', ['-s', 'zoo-data', 'reset', victim.dataDir], { cwd: root });
       expect(decodeEpochs(readFileSync(join(victim.dataDir, 'epochs'))).isRejoining).toBe(true);
       const [restarted] = await startMembers([victim]);
       if (restarted === undefined) throw new Error('no restarted member');
