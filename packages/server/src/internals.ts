@@ -45,6 +45,7 @@ export type { OutgoingMessage, PeerMessage } from './core/zab/messages.js';
 export { describeMessage } from './core/zab/messages.js';
 export { snapMessages } from './core/zab/snap-messages.js';
 export { decodePeerMessage, encodePeerMessage } from './adapters/peer-codec.js';
+export { PeerBroadcastEncoder } from './adapters/peer-broadcast-encoder.js';
 // The durable log and its recovery, which the simulator runs over its own simulated DiskFs.
 export { DiskTxnLog } from './adapters/disk/disk-txn-log.js';
 export type { DiskTxnLogOptions } from './adapters/disk/disk-txn-log.js';

@@ -157,12 +157,16 @@ export class SessionDriver {
   private scheduleFlush(): void {
     if (this.isFlushScheduled || !this.session.hasUnflushedBytes) return;
     this.isFlushScheduled = true;
-    queueMicrotask(() => {
-      this.isFlushScheduled = false;
-      this.session.flush(this.env.clock.nowMs());
-      this.pump();
-    });
+    // A reaction to a settled promise, not queueMicrotask, which wraps every callback in an
+    // AsyncResource: this runs once per client turn that sends anything.
+    void settled.then(this.flushNow);
   }
+
+  private readonly flushNow = (): void => {
+    this.isFlushScheduled = false;
+    this.session.flush(this.env.clock.nowMs());
+    this.pump();
+  };
 
   /**
    * One timer at the session's next deadline (connect, handshake timeout, ping, read timeout).
@@ -190,3 +194,5 @@ export class SessionDriver {
     this.env.log?.warn(message, error);
   }
 }
+
+const settled = Promise.resolve();

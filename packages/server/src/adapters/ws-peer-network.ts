@@ -7,7 +7,8 @@
 import { WebSocket, WebSocketServer } from 'ws';
 import type { OutgoingMessage, PeerMessage } from '../core/zab/messages.js';
 import type { Logger } from '../runtime/env.js';
-import { encodePeerMessage, type PeerHello } from './peer-codec.js';
+import type { PeerHello } from './peer-codec.js';
+import { PeerBroadcastEncoder } from './peer-broadcast-encoder.js';
 import { PeerSendQueue } from './snap-stream.js';
 import { PeerDialing } from './peer-dialing.js';
 import type { PeerAddresses, PeerNetwork, PeerNetworkEvents } from './peer-network.js';
@@ -91,13 +92,8 @@ export async function startWsPeerNetwork(options: WsPeerNetworkOptions): Promise
 }
 
 class WsPeerNetwork implements PeerNetwork {
-  /**
-   * The last message encoded and its bytes: a proposal or commit goes to every learner as the
-   * same object, one learner after the other, so a broadcast is encoded once. (A WeakMap of
-   * every message sent did the same for twice the cost of the lookups and more GC work.)
-   */
-  private lastMessage: PeerMessage | null = null;
-  private lastBytes: Buffer = Buffer.alloc(0);
+  /** A broadcast is encoded once for all learners. */
+  private readonly encoder = new PeerBroadcastEncoder();
   /** Each link's outgoing messages, paced while a SNAP streams (snap-stream.ts). */
   private readonly sendQueues = new WeakMap<PeerLink, PeerSendQueue>();
   readonly serverId: number;
@@ -157,15 +153,7 @@ class WsPeerNetwork implements PeerNetwork {
     }
     // Never one message of the whole tree: bounded parts, read as the socket drains.
     if (message.type === 'snapSend') return queue.sendSnap(message.snapshot);
-    queue.sendBytes(this.encode(message));
-  }
-
-  private encode(message: PeerMessage): Buffer {
-    if (message !== this.lastMessage) {
-      this.lastBytes = encodePeerMessage(message);
-      this.lastMessage = message;
-    }
-    return this.lastBytes;
+    queue.sendBytes(this.encoder.encode(message));
   }
 
   setPeers(peers: PeerAddresses): void {

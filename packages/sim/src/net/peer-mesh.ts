@@ -3,7 +3,12 @@
 // the link (both ends see peerDisconnected) instead of vanishing; links redial with back-off
 // while the pair cannot reach each other, as the ws mesh does.
 
-import { decodePeerMessage, encodePeerMessage, snapMessages } from '@zoo/server/internals';
+import {
+  PeerBroadcastEncoder,
+  decodePeerMessage,
+  encodePeerMessage,
+  snapMessages,
+} from '@zoo/server/internals';
 import type { OutgoingMessage, PeerInput, PeerMessage, PeerSender } from '@zoo/server/internals';
 import type { SeededRandom } from '@zoo/server/internals';
 import type { World } from '../world/world.js';
@@ -45,13 +50,8 @@ export class PeerMesh {
   private readonly endpoints = new Map<number, PeerEndpoint>();
   /** By the pair's number (`linkKey`): a lookup per message builds no string. */
   private readonly links = new Map<number, LinkState>();
-  /**
-   * A broadcast is one message object for every learner, sent to them one after another: encode
-   * it once, as the ws mesh does (messages are never changed once handed to the network). One
-   * slot, not a WeakMap of every message: a WeakMap entry per message sent cost the garbage
-   * collector more than the rare second encoding a slot misses.
-   */
-  private lastEncoded: { message: PeerMessage; bytes: Buffer } | null = null;
+  /** A broadcast is encoded once for all learners, as the ws mesh does. */
+  private readonly encoder = new PeerBroadcastEncoder();
   observer: PeerDeliveryObserver | null = null;
   /** Delivers something else for some messages sent (a planted bug; null in honest runs). */
   rewriteSend: PeerSendRewrite | null = null;
@@ -122,18 +122,10 @@ export class PeerMesh {
       });
       return;
     }
-    const bytes = this.encode(message);
+    const bytes = this.encoder.encode(message);
     const atMs = Math.max(this.world.nowMs + this.latency(from, to), link.lastAtMs.get(to) ?? 0);
     link.lastAtMs.set(to, atMs);
     this.deliver(link, from, to, bytes, atMs);
-  }
-
-  private encode(message: PeerMessage): Buffer {
-    const last = this.lastEncoded;
-    if (last !== null && last.message === message) return last.bytes;
-    const bytes = encodePeerMessage(message);
-    this.lastEncoded = { message, bytes };
-    return bytes;
   }
 
   /** `bytes` reach `to` at `atMs`, unless the link breaks or `to` restarts meanwhile. */

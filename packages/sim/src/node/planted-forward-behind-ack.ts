@@ -58,14 +58,15 @@ export class ForwardsBehindAcks implements PlantedOutput {
       previous.push(...heldBefore);
       this.previous = null;
     }
+    const afterPersist = [...output.sendAfterPersist, ...heldNow];
     const rewritten: ReplicationOutput = {
       send: output.send.filter((e) => !heldNow.includes(e) && !heldBefore.includes(e)),
       persist: output.persist,
-      sendAfterPersist: [...output.sendAfterPersist, ...heldNow],
+      sendAfterPersist: afterPersist,
     };
     if (output.persist.length > 0) {
-      this.inFlight.push(rewritten.sendAfterPersist);
-      if (rewritten.sendAfterPersist.length > 0) this.previous = rewritten.sendAfterPersist;
+      this.inFlight.push(afterPersist);
+      if (afterPersist.length > 0) this.previous = afterPersist;
     }
     return rewritten;
   }

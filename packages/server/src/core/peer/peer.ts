@@ -19,6 +19,7 @@ import {
   type ConnectionState,
 } from '../requests/connection-state.js';
 import type { PeerInput } from './peer-input.js';
+import { idleReady, readyOf } from './ready.js';
 import type { ClientMessage, Ready } from './ready.js';
 import type { Txn } from '../tree/txn.js';
 import { RequestPipeline } from '../requests/request-pipeline.js';
@@ -185,10 +186,10 @@ export class Peer implements ReplicatedState, RequestContext {
 
   /** Takes the accumulated work; the loop performs it in the order of the Ready contract. */
   ready(): Ready {
-    const output = this.replication.takeOutput();
+    const ready = readyOf(this.replication.takeOutput(), this.messages);
     this.replicationOutputWaiting = false;
-    const ready: Ready = { ...output, messages: this.messages };
-    this.messages = [];
+    // An idle Ready holds none of them: the (empty) list goes on collecting.
+    if (ready !== idleReady) this.messages = [];
     return ready;
   }
 

@@ -23,13 +23,37 @@ export type ConnectionMessage = Exclude<ClientMessage, { kind: 'notifications' }
 
 export interface Ready {
   /** Messages to other peers that may go before the local write (proposals, commits, pings). */
-  send: OutgoingEnvelope[];
+  readonly send: readonly OutgoingEnvelope[];
   /** Durable writes (txns, truncation, snapshot, epochs) to make before `sendAfterPersist`. */
-  persist: PersistOp[];
+  readonly persist: readonly PersistOp[];
   /** Messages that may only leave once `persist` is durable (ACKs, epoch ACKs). */
-  sendAfterPersist: OutgoingEnvelope[];
+  readonly sendAfterPersist: readonly OutgoingEnvelope[];
   /** Client-bound messages in the order they must reach each connection. */
-  messages: ClientMessage[];
+  readonly messages: readonly ClientMessage[];
+}
+
+/** A Ready with nothing to do (most drains' tick): shared, and frozen so that no one fills it. */
+export const idleReady: Ready = Object.freeze({
+  send: Object.freeze([]),
+  persist: Object.freeze([]),
+  sendAfterPersist: Object.freeze([]),
+  messages: Object.freeze([]),
+});
+
+/**
+ * The Ready of a turn: the shared idle one when there is nothing to do, else the parts field by
+ * field — not a spread, so that every Ready has the same shape (a spread of the outputs of
+ * several classes was 2% of a simulated run's time: one Ready per drain of every member).
+ */
+export function readyOf(output: ReplicationOutput, messages: ClientMessage[]): Ready {
+  const isIdle =
+    messages.length === 0 &&
+    output.send.length === 0 &&
+    output.persist.length === 0 &&
+    output.sendAfterPersist.length === 0;
+  if (isIdle) return idleReady;
+  const { send, persist, sendAfterPersist } = output;
+  return { send, persist, sendAfterPersist, messages };
 }
 
 export function describeReady(ready: Ready): string {

@@ -31,9 +31,9 @@ export type PersistOp =
   | { type: 'epochs'; acceptedEpoch: number; currentEpoch: number; isRejoining?: boolean };
 
 export interface ReplicationOutput {
-  send: OutgoingEnvelope[];
-  persist: PersistOp[];
-  sendAfterPersist: OutgoingEnvelope[];
+  readonly send: readonly OutgoingEnvelope[];
+  readonly persist: readonly PersistOp[];
+  readonly sendAfterPersist: readonly OutgoingEnvelope[];
 }
 
 export type ForwardedRequestMessage = Extract<PeerMessage, { type: 'request' }>;

@@ -18,6 +18,13 @@ import { hexZxid } from './zxid.js';
 /** A bound on what one turn may queue; hitting it is a bug (the loop must drain every turn). */
 export const outboxMessagesMax = 1_000_000;
 
+/** The output of a turn that queued nothing: shared, and frozen so that no one fills it. */
+const nothingToDo: ReplicationOutput = Object.freeze({
+  send: Object.freeze([]),
+  persist: Object.freeze([]),
+  sendAfterPersist: Object.freeze([]),
+});
+
 export class ZabOutbox {
   private send: OutgoingEnvelope[] = [];
   private persistOps: PersistOp[] = [];
@@ -95,6 +102,8 @@ export class ZabOutbox {
   }
 
   take(): ReplicationOutput {
+    // Most drains of a member hand out nothing (a tick, an input that only touched the tree).
+    if (this.isEmpty) return nothingToDo;
     const output = {
       send: this.send,
       persist: this.persistOps,
