@@ -106,6 +106,30 @@ describe('PendingChanges', () => {
     expect(pending.get('/zookeeper')).toBeNull();
   });
 
+  test('a scope finds what it staged, past its scan limit too, and records each path once', () => {
+    const tree = new DataTree();
+    const pending = new PendingChanges(tree);
+    const root = tree.getNode('/');
+    if (root === undefined) throw new Error('no root');
+    const scope = pending.scope();
+    const paths = Array.from({ length: 20 }, (_, i) => `/n${i}`);
+    for (const [i, path] of paths.entries()) scope.put(path, changedView(root, { version: i }));
+    scope.put('/n3', null);
+    scope.put('', changedView(root, { version: 99 }));
+    for (const [i, path] of paths.entries()) {
+      expect(scope.get(path)?.version ?? 'deleted').toBe(i === 3 ? 'deleted' : i);
+    }
+    expect(scope.get('/')?.version).toBe(99);
+    scope.commit(1n);
+    expect([...pending.outstanding()].map((r) => r.path)).toEqual([...paths, '/']);
+    // The next request's scope starts empty, whatever the last one left.
+    const next = pending.scope();
+    next.put('/zookeeper', null);
+    expect(next.get('/zookeeper')).toBeNull();
+    expect(pending.scope().get('/zookeeper')).not.toBeNull();
+    expect(pending.scope().get('/n5')?.version).toBe(5);
+  });
+
   test('many applied records are compacted away', () => {
     const h = new PrepHarness();
     for (let i = 0; i < 3000; i++) h.apply(h.prepare(createRequest(`/n${i}`)));

@@ -32,8 +32,15 @@ export class PendingChanges {
   private head = 0;
   private readonly byPath = new Map<string, ChangeRecord>();
   private lastRecordedZxid = 0n;
+  private readonly reusedScope = new ChangeScope(this);
 
   constructor(readonly tree: DataTree) {}
+
+  /** An empty scope over these changes: one reused by every request (prep never nests them). */
+  scope(): ChangeScope {
+    this.reusedScope.reset();
+    return this.reusedScope;
+  }
 
   /** The node at `path` once all prepared txns apply; null if it will not exist then. */
   get(path: string): NodeView | null {
@@ -100,30 +107,71 @@ export class PendingChanges {
   }
 }
 
+/** Up to this many staged paths are found by a scan; more (a big multi, a closeSession) by Map. */
+const stagedScanMax = 8;
+
 /**
  * The changes one request makes, staged over PendingChanges so a failing op (or any op of a
  * failing multi) leaves nothing behind. ZooKeeper instead adds records as it goes and rolls a
- * failed multi back (rollbackPendingChanges); staging gives the same visible result.
+ * failed multi back (rollbackPendingChanges); staging gives the same visible result. Write prep
+ * reuses one scope (PendingChanges.scope()): a single write stages two paths or fewer, in arrays
+ * that outlive it, so staging allocates nothing per write.
  */
 export class ChangeScope {
-  private readonly staged = new Map<string, NodeView | null>();
+  private readonly paths: string[] = [];
+  private readonly nodes: (NodeView | null)[] = [];
+  private count = 0;
+  /** Slot by path, once more than stagedScanMax paths are staged. */
+  private index: Map<string, number> | null = null;
 
   constructor(private readonly pending: PendingChanges) {}
 
   get(path: string): NodeView | null {
     const key = path === '' ? '/' : path;
-    const staged = this.staged.get(key);
-    if (staged !== undefined || this.staged.has(key)) return staged ?? null;
-    return this.pending.get(key);
+    const slot = this.slotOf(key);
+    return slot < 0 ? this.pending.get(key) : (this.nodes[slot] ?? null);
   }
 
   put(path: string, node: NodeView | null): void {
-    this.staged.set(path === '' ? '/' : path, node);
+    const key = path === '' ? '/' : path;
+    const slot = this.slotOf(key);
+    if (slot >= 0) {
+      this.nodes[slot] = node;
+      return;
+    }
+    const added = this.count++;
+    this.paths[added] = key;
+    this.nodes[added] = node;
+    if (this.index !== null) this.index.set(key, added);
+    else if (this.count > stagedScanMax) {
+      this.index = new Map(this.paths.slice(0, this.count).map((staged, i) => [staged, i]));
+    }
   }
 
+  /** Records every staged change (in the order each path was first staged) and empties. */
   commit(zxid: bigint): void {
-    for (const [path, node] of this.staged) this.pending.record(zxid, path, node);
-    this.staged.clear();
+    for (let i = 0; i < this.count; i++) {
+      this.pending.record(zxid, this.paths[i] ?? '/', this.nodes[i] ?? null);
+    }
+    this.reset();
+  }
+
+  /** Drops whatever is staged; the arrays are kept for the next request unless they grew big. */
+  reset(): void {
+    if (this.index !== null) {
+      this.paths.length = 0;
+      this.nodes.length = 0;
+      this.index = null;
+    } else {
+      this.nodes.fill(null, 0, this.count);
+    }
+    this.count = 0;
+  }
+
+  private slotOf(key: string): number {
+    if (this.index !== null) return this.index.get(key) ?? -1;
+    for (let i = 0; i < this.count; i++) if (this.paths[i] === key) return i;
+    return -1;
   }
 }
 
