@@ -7,7 +7,7 @@
 
 import { ErrorCode, OpCode, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import type { TxnResult } from '../tree/data-tree.js';
+import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
@@ -34,6 +34,8 @@ export class RequestPipeline {
   private readonly origins = new WriteOrigins();
   private readonly canRead: ReadCheck;
   private readonly writePrep: WritePrep;
+  /** The watch events of the txn being applied (applyTxn empties it after each). */
+  private readonly events: TreeEvent[] = [];
 
   constructor(private readonly context: RequestContext) {
     this.canRead = readCheck(context);
@@ -138,7 +140,7 @@ export class RequestPipeline {
 
   /** Applies a committed txn; it answers what waits for it on this server, if anything does. */
   applyCommitted(txn: Txn): void {
-    const result = applyTxn(this.context, txn, this.canRead);
+    const result = applyTxn(this.context, txn, this.canRead, this.events);
     const body = txn.body.type;
     if (body === 'createSession' || body === 'closeSession') {
       const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);

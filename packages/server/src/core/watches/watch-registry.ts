@@ -87,6 +87,15 @@ export class WatchRegistry {
    * node (an open ACL, or ACLs skipped), else the event goes only to the connections it passes.
    * Standard watches are consumed even when the READ filter drops the event (CVE-2024-23944).
    */
+  /** Whether `event` could fire any watch (trigger answers null when not): a cheap first look. */
+  mayFire(event: WatchTriggerEvent): boolean {
+    const isChildrenChanged = event.type === 'nodeChildrenChanged';
+    if (!isChildrenChanged && this.dataTable.mayFire(event.path)) return true;
+    return (
+      (isChildrenChanged || event.type === 'nodeDeleted') && this.childTable.mayFire(event.path)
+    );
+  }
+
   trigger(
     event: WatchTriggerEvent,
     canRead: ((connectionId: number) => boolean) | null,
