@@ -65,8 +65,7 @@ export class WritePrep implements PrepContext {
    */
   checkSession(): number {
     const { sessions } = this.context;
-    const session = sessions.get(this.sessionId);
-    if (session === undefined || session.isClosing) return ErrorCode.SessionExpired;
+    if (!sessions.isOpen(this.sessionId)) return ErrorCode.SessionExpired;
     return sessions.owners.isOwnedBy(this.sessionId, this.owner) ? 0 : ErrorCode.SessionMoved;
   }
 }
