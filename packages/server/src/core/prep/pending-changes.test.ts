@@ -130,6 +130,23 @@ describe('PendingChanges', () => {
     expect(pending.scope().get('/n5')?.version).toBe(5);
   });
 
+  test('hasChild answers what get answers, through the tree, pending records and a scope', () => {
+    const h = new PrepHarness();
+    h.apply(h.prepare(createRequest('/a')));
+    h.apply(h.prepare(createRequest('/a/in-tree')));
+    h.prepare(createRequest('/a/pending'));
+    h.prepare({ type: 'delete', path: '/a/in-tree', version: -1 });
+    const scope = h.pending.scope();
+    scope.put('/a/staged', null);
+    const paths = ['/', '/a', '/a/in-tree', '/a/pending', '/a/staged', '/a/none', '/zookeeper'];
+    for (const path of paths) {
+      const parentPath = path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+      expect([path, scope.hasChild(parentPath, path)]).toEqual([path, scope.get(path) !== null]);
+    }
+    expect(scope.hasChild('/a', '/a/pending')).toBe(true);
+    expect(scope.hasChild('/a', '/a/in-tree')).toBe(false);
+  });
+
   test('many applied records are compacted away', () => {
     const h = new PrepHarness();
     for (let i = 0; i < 3000; i++) h.apply(h.prepare(createRequest(`/n${i}`)));

@@ -5,6 +5,7 @@
 import type { Acl } from '@zoo/client/protocol';
 import { assert } from '@zoo/client/protocol';
 import type { DataTree } from '../tree/data-tree.js';
+import { isChildOf } from '../tree/path.js';
 
 /** The part of a node that write preparation looks at. A stored ZNode satisfies it as is. */
 export interface NodeView {
@@ -48,6 +49,18 @@ export class PendingChanges {
     const record = this.byPath.get(key);
     if (record !== undefined) return record.node;
     return this.tree.getNode(key) ?? null;
+  }
+
+  /**
+   * Whether `path`, a child of `parentPath`, exists once all prepared txns apply: a create's
+   * check. The tree is asked through the parent's own children, one lookup where getNode(path)
+   * takes up to four (and slices the parent path again).
+   */
+  hasChild(parentPath: string, path: string): boolean {
+    const record = this.byPath.get(path);
+    if (record !== undefined) return record.node !== null;
+    if (!isChildOf(path, parentPath)) return this.get(path) !== null;
+    return this.tree.getNode(parentPath)?.children.has(path) === true;
   }
 
   /** Records one change of the txn `zxid`. Zxids must not go down. */
@@ -130,6 +143,12 @@ export class ChangeScope {
     const key = path === '' ? '/' : path;
     const slot = this.slotOf(key);
     return slot < 0 ? this.pending.get(key) : (this.nodes[slot] ?? null);
+  }
+
+  /** PendingChanges.hasChild, seeing what this scope staged. */
+  hasChild(parentPath: string, path: string): boolean {
+    const slot = this.slotOf(path);
+    return slot < 0 ? this.pending.hasChild(parentPath, path) : this.nodes[slot] !== null;
   }
 
   put(path: string, node: NodeView | null): void {
