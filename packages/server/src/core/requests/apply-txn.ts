@@ -9,8 +9,8 @@ import type { Txn } from '../tree/txn.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * Applies `txn` everywhere it goes. `events` is the caller's array, reused for every txn (empty
- * before and after), so applying a txn allocates no list of its watch events.
+ * Applies `txn` everywhere it goes. `events` is the caller's array, reused for every txn (emptied
+ * first, whatever a txn that threw left in it), so applying a txn allocates no list of events.
  */
 export function applyTxn(
   context: RequestContext,
@@ -18,16 +18,11 @@ export function applyTxn(
   canRead: ReadCheck,
   events: TreeEvent[],
 ): TxnResult {
+  events.length = 0;
   const result = context.tree.applyInto(txn, events);
   context.pending.applied(txn.zxid);
   trackSessions(context, txn);
-  if (events.length > 0) {
-    try {
-      notify(context, events, canRead);
-    } finally {
-      events.length = 0;
-    }
-  }
+  if (events.length > 0) notify(context, events, canRead);
   return result;
 }
 

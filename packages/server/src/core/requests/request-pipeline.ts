@@ -34,7 +34,7 @@ export class RequestPipeline {
   private readonly origins = new WriteOrigins();
   private readonly canRead: ReadCheck;
   private readonly writePrep: WritePrep;
-  /** The watch events of the txn being applied (applyTxn empties it after each). */
+  /** The watch events of the txn being applied (applyTxn empties it for each). */
   private readonly events: TreeEvent[] = [];
 
   constructor(private readonly context: RequestContext) {

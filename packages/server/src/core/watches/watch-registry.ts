@@ -81,12 +81,6 @@ export class WatchRegistry {
     this.register(this.childTable, { connectionId, path, mode: watchMode });
   }
 
-  /**
-   * The watches one tree event fires, or null if none does. Costs O(paths visited), not
-   * O(watchers), unless `canRead` must filter: it is null when every connection may read the
-   * node (an open ACL, or ACLs skipped), else the event goes only to the connections it passes.
-   * Standard watches are consumed even when the READ filter drops the event (CVE-2024-23944).
-   */
   /** Whether `event` could fire any watch (trigger answers null when not): a cheap first look. */
   mayFire(event: WatchTriggerEvent): boolean {
     const isChildrenChanged = event.type === 'nodeChildrenChanged';
@@ -96,6 +90,12 @@ export class WatchRegistry {
     );
   }
 
+  /**
+   * The watches one tree event fires, or null if none does. Costs O(paths visited), not
+   * O(watchers), unless `canRead` must filter: it is null when every connection may read the
+   * node (an open ACL, or ACLs skipped), else the event goes only to the connections it passes.
+   * Standard watches are consumed even when the READ filter drops the event (CVE-2024-23944).
+   */
   trigger(
     event: WatchTriggerEvent,
     canRead: ((connectionId: number) => boolean) | null,
