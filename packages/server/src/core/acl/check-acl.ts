@@ -7,8 +7,10 @@ import type { Identity } from './identity.js';
 
 /** True when the connection holds the `super` identity (superDigest or a SASL super user). */
 export function isSuper(ids: readonly Identity[]): boolean {
-  for (const id of ids) {
-    if (id.scheme === 'super') return true;
+  // Indexed loops here and below: this runs on every read and write, and an iterator that is
+  // not optimized away is garbage per call.
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i]?.scheme === 'super') return true;
   }
   return false;
 }
@@ -19,12 +21,14 @@ export function isSuper(ids: readonly Identity[]): boolean {
  */
 export function checkAcl(acl: readonly Acl[], perm: number, ids: readonly Identity[]): boolean {
   if (acl.length === 0 || isSuper(ids)) return true;
-  for (const entry of acl) {
-    if ((entry.perms & perm) === 0) continue;
+  for (let i = 0; i < acl.length; i++) {
+    const entry = acl[i];
+    if (entry === undefined || (entry.perms & perm) === 0) continue;
     const { scheme, id } = entry.id;
     if (scheme === 'world' && id === 'anyone') return true;
-    for (const identity of ids) {
-      if (identity.scheme === scheme && providerMatches(scheme, identity.id, id)) return true;
+    for (let j = 0; j < ids.length; j++) {
+      const identity = ids[j];
+      if (identity?.scheme === scheme && providerMatches(scheme, identity.id, id)) return true;
     }
   }
   return false;

@@ -1,8 +1,9 @@
 import { ErrorCode } from '@zoo/client/protocol';
 import type { Acl, RequestAcl } from '@zoo/client/protocol';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isValidAclId, javaSplit } from './auth-providers.js';
-import { fixupAcl } from './fixup-acl.js';
+import { expandAcl, fixupAcl } from './fixup-acl.js';
 import type { Identity } from './identity.js';
 
 const acl = (perms: number, scheme: string, id: string): Acl => ({ perms, id: { scheme, id } });
@@ -88,6 +89,29 @@ describe('fixupAcl', () => {
     expect(fixupAcl([anyone, nullable(1, null, 'x')], [])).toBe(ErrorCode.InvalidAcl);
     expect(fixupAcl([anyone, nullable(31, 'world', null)], [])).toBe(ErrorCode.MarshallingError);
     expect(fixupAcl([anyone, anyone], [])).toEqual([anyone]);
+  });
+
+  test('a list stored as it came is not copied', () => {
+    const list = [acl(31, 'world', 'anyone'), acl(1, 'digest', alice.id)];
+    expect(fixupAcl(list, [])).toBe(list);
+  });
+
+  test('answers what the entry-by-entry fix-up answers, for any list and identities', () => {
+    const text = (values: (string | null)[]) => fc.constantFrom(...values);
+    const entry = fc.record({
+      perms: fc.constantFrom(0, 1, 31),
+      id: fc.record({
+        scheme: text(['world', 'auth', 'digest', 'ip', 'nosuch', 'super', null]),
+        id: text(['anyone', 'other', alice.id, 'user:', '127.0.0.1', '10.0.0.0/40', '', null]),
+      }),
+    });
+    const identity = fc.constantFrom(ipId, alice, bob, superId);
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 4 }), fc.array(identity), (list, ids) => {
+        expect(fixupAcl(list, ids)).toEqual(expandAcl(list, ids));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -11,13 +11,44 @@ import type { Identity } from './identity.js';
 /**
  * Drops exact duplicates, keeps `world:anyone`, replaces each `auth:*` entry by one entry per
  * authenticated (digest) identity of the caller, and checks every other id with its provider.
- * Returns the ACL to store, or the error code the request answers.
+ * Returns the ACL to store, or the error code the request answers. A list that is stored as it
+ * came (most creates carry world:anyone alone) is returned itself, not copied: nothing changes a
+ * request's list, and the tree interns a copy of its own.
  */
 export function fixupAcl(
   acl: readonly RequestAcl[] | null,
   ids: readonly Identity[],
-): Acl[] | number {
+): readonly Acl[] | number {
   if (acl === null) return ErrorCode.InvalidAcl;
+  return isStoredAsIs(acl) ? acl : expandAcl(acl, ids);
+}
+
+/**
+ * Whether expandAcl would copy `acl` entry for entry: no null, no duplicate, no `auth` entry, and
+ * every id world:anyone or valid for its provider.
+ */
+function isStoredAsIs(acl: readonly RequestAcl[]): acl is readonly Acl[] {
+  if (acl.length === 0) return false;
+  for (let i = 0; i < acl.length; i++) {
+    const entry = acl[i];
+    if (entry === undefined) return false;
+    const { scheme, id } = entry.id;
+    if (scheme === null || id === null || scheme === 'auth') return false;
+    const isKept =
+      (scheme === 'world' && id === 'anyone') || (hasProvider(scheme) && isValidAclId(scheme, id));
+    if (!isKept) return false;
+    for (let j = 0; j < i; j++) {
+      const kept = acl[j];
+      if (kept?.perms === entry.perms && kept.id.scheme === scheme && kept.id.id === id) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** The fix-up entry by entry, into a new list (exported for the test that compares the two). */
+export function expandAcl(acl: readonly RequestAcl[], ids: readonly Identity[]): Acl[] | number {
   const unique = removeDuplicates(acl);
   if (typeof unique === 'number') return unique;
   if (unique.length === 0) return ErrorCode.InvalidAcl;

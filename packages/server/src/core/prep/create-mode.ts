@@ -10,21 +10,30 @@ export interface CreateModeInfo {
   isTtl: boolean;
 }
 
-/** ZooKeeper: CreateMode.fromFlag — flags 0…6, anything else is not a mode (null). */
-export function createModeOf(flags: number): CreateModeInfo | null {
-  if (!Number.isInteger(flags) || flags < 0 || flags > 6) return null;
-  return {
+/** The mode of each valid flag value, made once: a create looks its mode up, allocating nothing. */
+const modes: readonly Readonly<CreateModeInfo>[] = Array.from({ length: 7 }, (_, flags) =>
+  Object.freeze({
     isEphemeral: flags === 1 || flags === 3,
     isSequential: flags === 2 || flags === 3 || flags === 6,
     isContainer: flags === 4,
     isTtl: flags === 5 || flags === 6,
-  };
+  }),
+);
+
+/** ZooKeeper: CreateMode.fromFlag — flags 0…6, anything else is not a mode (null). */
+export function createModeOf(flags: number): Readonly<CreateModeInfo> | null {
+  if (!Number.isInteger(flags) || flags < 0 || flags > 6) return null;
+  return modes[flags] ?? null;
 }
+
+/** Zeros that pad n digits to ten: '0' × (10 − n), so a suffix is one concatenation. */
+const zerosBefore = Array.from({ length: 11 }, (_, digits) => '0'.repeat(10 - digits));
 
 /** ZooKeeper: String.format("%010d", counter) — ten digits, a minus sign counting toward them. */
 export function sequenceSuffix(counter: number): string {
   if (counter < 0) return `-${String(-counter).padStart(9, '0')}`;
-  return String(counter).padStart(10, '0');
+  const digits = String(counter);
+  return (zerosBefore[digits.length] ?? '') + digits;
 }
 
 /** A create as ZooKeeper sees it inside a multi; 'malformed' fails the whole multi with −5. */

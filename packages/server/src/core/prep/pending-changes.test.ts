@@ -106,6 +106,47 @@ describe('PendingChanges', () => {
     expect(pending.get('/zookeeper')).toBeNull();
   });
 
+  test('a scope finds what it staged, past its scan limit too, and records each path once', () => {
+    const tree = new DataTree();
+    const pending = new PendingChanges(tree);
+    const root = tree.getNode('/');
+    if (root === undefined) throw new Error('no root');
+    const scope = pending.scope();
+    const paths = Array.from({ length: 20 }, (_, i) => `/n${i}`);
+    for (const [i, path] of paths.entries()) scope.put(path, changedView(root, { version: i }));
+    scope.put('/n3', null);
+    scope.put('', changedView(root, { version: 99 }));
+    for (const [i, path] of paths.entries()) {
+      expect(scope.get(path)?.version ?? 'deleted').toBe(i === 3 ? 'deleted' : i);
+    }
+    expect(scope.get('/')?.version).toBe(99);
+    scope.commit(1n);
+    expect([...pending.outstanding()].map((r) => r.path)).toEqual([...paths, '/']);
+    // The next request's scope starts empty, whatever the last one left.
+    const next = pending.scope();
+    next.put('/zookeeper', null);
+    expect(next.get('/zookeeper')).toBeNull();
+    expect(pending.scope().get('/zookeeper')).not.toBeNull();
+    expect(pending.scope().get('/n5')?.version).toBe(5);
+  });
+
+  test('hasChild answers what get answers, through the tree, pending records and a scope', () => {
+    const h = new PrepHarness();
+    h.apply(h.prepare(createRequest('/a')));
+    h.apply(h.prepare(createRequest('/a/in-tree')));
+    h.prepare(createRequest('/a/pending'));
+    h.prepare({ type: 'delete', path: '/a/in-tree', version: -1 });
+    const scope = h.pending.scope();
+    scope.put('/a/staged', null);
+    const paths = ['/', '/a', '/a/in-tree', '/a/pending', '/a/staged', '/a/none', '/zookeeper'];
+    for (const path of paths) {
+      const parentPath = path.lastIndexOf('/') <= 0 ? '/' : path.slice(0, path.lastIndexOf('/'));
+      expect([path, scope.hasChild(parentPath, path)]).toEqual([path, scope.get(path) !== null]);
+    }
+    expect(scope.hasChild('/a', '/a/pending')).toBe(true);
+    expect(scope.hasChild('/a', '/a/in-tree')).toBe(false);
+  });
+
   test('many applied records are compacted away', () => {
     const h = new PrepHarness();
     for (let i = 0; i < 3000; i++) h.apply(h.prepare(createRequest(`/n${i}`)));

@@ -5,6 +5,7 @@
 import type { Acl } from '@zoo/client/protocol';
 import { assert } from '@zoo/client/protocol';
 import type { DataTree } from '../tree/data-tree.js';
+import { isChildOf } from '../tree/path.js';
 
 /** The part of a node that write preparation looks at. A stored ZNode satisfies it as is. */
 export interface NodeView {
@@ -32,8 +33,15 @@ export class PendingChanges {
   private head = 0;
   private readonly byPath = new Map<string, ChangeRecord>();
   private lastRecordedZxid = 0n;
+  private readonly reusedScope = new ChangeScope(this);
 
   constructor(readonly tree: DataTree) {}
+
+  /** An empty scope over these changes: one reused by every request (prep never nests them). */
+  scope(): ChangeScope {
+    this.reusedScope.reset();
+    return this.reusedScope;
+  }
 
   /** The node at `path` once all prepared txns apply; null if it will not exist then. */
   get(path: string): NodeView | null {
@@ -41,6 +49,18 @@ export class PendingChanges {
     const record = this.byPath.get(key);
     if (record !== undefined) return record.node;
     return this.tree.getNode(key) ?? null;
+  }
+
+  /**
+   * Whether `path`, a child of `parentPath`, exists once all prepared txns apply: a create's
+   * check. The tree is asked through the parent's own children, one lookup where getNode(path)
+   * takes up to four (and slices the parent path again).
+   */
+  hasChild(parentPath: string, path: string): boolean {
+    const record = this.byPath.get(path);
+    if (record !== undefined) return record.node !== null;
+    if (!isChildOf(path, parentPath)) return this.get(path) !== null;
+    return this.tree.getNode(parentPath)?.children.has(path) === true;
   }
 
   /** Records one change of the txn `zxid`. Zxids must not go down. */
@@ -100,30 +120,77 @@ export class PendingChanges {
   }
 }
 
+/** Up to this many staged paths are found by a scan; more (a big multi, a closeSession) by Map. */
+const stagedScanMax = 8;
+
 /**
  * The changes one request makes, staged over PendingChanges so a failing op (or any op of a
  * failing multi) leaves nothing behind. ZooKeeper instead adds records as it goes and rolls a
- * failed multi back (rollbackPendingChanges); staging gives the same visible result.
+ * failed multi back (rollbackPendingChanges); staging gives the same visible result. Write prep
+ * reuses one scope (PendingChanges.scope()): a single write stages two paths or fewer, in arrays
+ * that outlive it, so staging allocates nothing per write.
  */
 export class ChangeScope {
-  private readonly staged = new Map<string, NodeView | null>();
+  private readonly paths: string[] = [];
+  private readonly nodes: (NodeView | null)[] = [];
+  private count = 0;
+  /** Slot by path, once more than stagedScanMax paths are staged. */
+  private index: Map<string, number> | null = null;
 
   constructor(private readonly pending: PendingChanges) {}
 
   get(path: string): NodeView | null {
     const key = path === '' ? '/' : path;
-    const staged = this.staged.get(key);
-    if (staged !== undefined || this.staged.has(key)) return staged ?? null;
-    return this.pending.get(key);
+    const slot = this.slotOf(key);
+    return slot < 0 ? this.pending.get(key) : (this.nodes[slot] ?? null);
+  }
+
+  /** PendingChanges.hasChild, seeing what this scope staged. */
+  hasChild(parentPath: string, path: string): boolean {
+    const slot = this.slotOf(path);
+    return slot < 0 ? this.pending.hasChild(parentPath, path) : this.nodes[slot] !== null;
   }
 
   put(path: string, node: NodeView | null): void {
-    this.staged.set(path === '' ? '/' : path, node);
+    const key = path === '' ? '/' : path;
+    const slot = this.slotOf(key);
+    if (slot >= 0) {
+      this.nodes[slot] = node;
+      return;
+    }
+    const added = this.count++;
+    this.paths[added] = key;
+    this.nodes[added] = node;
+    if (this.index !== null) this.index.set(key, added);
+    else if (this.count > stagedScanMax) {
+      this.index = new Map(this.paths.slice(0, this.count).map((staged, i) => [staged, i]));
+    }
   }
 
+  /** Records every staged change (in the order each path was first staged) and empties. */
   commit(zxid: bigint): void {
-    for (const [path, node] of this.staged) this.pending.record(zxid, path, node);
-    this.staged.clear();
+    for (let i = 0; i < this.count; i++) {
+      this.pending.record(zxid, this.paths[i] ?? '/', this.nodes[i] ?? null);
+    }
+    this.reset();
+  }
+
+  /** Drops whatever is staged; the arrays are kept for the next request unless they grew big. */
+  reset(): void {
+    if (this.index !== null) {
+      this.paths.length = 0;
+      this.nodes.length = 0;
+      this.index = null;
+    } else {
+      this.nodes.fill(null, 0, this.count);
+    }
+    this.count = 0;
+  }
+
+  private slotOf(key: string): number {
+    if (this.index !== null) return this.index.get(key) ?? -1;
+    for (let i = 0; i < this.count; i++) if (this.paths[i] === key) return i;
+    return -1;
   }
 }
 

@@ -39,7 +39,7 @@ export function prepareCreate(
   const suffix = mode.isSequential ? sequenceSuffix(parent.childCreates) : '';
   const path = request.path + suffix;
   if (!validatePath(path)) return ErrorCode.BadArguments;
-  if (scope.get(path) !== null) return ErrorCode.NodeExists;
+  if (scope.hasChild(parentPath, path)) return ErrorCode.NodeExists;
   // Containers and TTL nodes may have children, ephemeral ones included; only sessions' may not.
   if (ephemeralKindOf(parent.ephemeralOwner) === 'ephemeral') {
     return ErrorCode.NoChildrenForEphemerals;

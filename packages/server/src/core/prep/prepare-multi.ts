@@ -6,7 +6,7 @@ import type { MultiOp, MultiRequest } from '@zoo/client/protocol';
 import { ErrorCode, assertNever } from '@zoo/client/protocol';
 import type { TxnBody } from '../tree/txn.js';
 import { multiCreateOf } from './create-mode.js';
-import { ChangeScope } from './pending-changes.js';
+import type { ChangeScope } from './pending-changes.js';
 import { prepareCreate } from './prepare-create.js';
 import { prepareCheck, prepareDelete, prepareSetData } from './prepare-update.js';
 import type { PrepContext } from './prep-context.js';
@@ -24,7 +24,7 @@ export function prepareMulti(request: MultiRequest, ctx: PrepContext): TxnBody {
     if (create === 'malformed') return { type: 'error', err: ErrorCode.MarshallingError };
     ops.push({ ...op, ...create });
   }
-  const scope = new ChangeScope(ctx.pending);
+  const scope = ctx.pending.scope();
   const bodies: TxnBody[] = [];
   for (const [index, op] of ops.entries()) {
     const prepared = prepareOp(op, ctx, scope);

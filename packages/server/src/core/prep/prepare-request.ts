@@ -4,7 +4,7 @@
 
 import { assert, assertNever } from '@zoo/client/protocol';
 import type { Txn, TxnBody } from '../tree/txn.js';
-import { ChangeScope } from './pending-changes.js';
+import type { ChangeScope } from './pending-changes.js';
 import { prepareCreate } from './prepare-create.js';
 import { prepareMulti } from './prepare-multi.js';
 import { prepareDelete, prepareSetAcl, prepareSetData } from './prepare-update.js';
@@ -43,7 +43,7 @@ function prepareBody(request: SubmittedWrite, ctx: PrepContext): TxnBody {
 type SingleWriteRequest = Exclude<SubmittedWrite, { type: 'multi' | 'refused' }>;
 
 function prepareSingle(request: SingleWriteRequest, ctx: PrepContext): TxnBody {
-  const scope = new ChangeScope(ctx.pending);
+  const scope = ctx.pending.scope();
   const prepared = prepareOne(request, ctx, scope);
   if (typeof prepared === 'number') return { type: 'error', err: prepared };
   scope.commit(ctx.zxid);

@@ -6,7 +6,7 @@ import { assert } from '@zoo/client/protocol';
 import { parentOf } from '../tree/path.js';
 import { ephemeralKindOf, ttlOf } from '../tree/ephemeral-type.js';
 import type { Txn, TxnBody } from '../tree/txn.js';
-import { ChangeScope, changedView, type NodeView } from './pending-changes.js';
+import { changedView, type ChangeScope, type NodeView } from './pending-changes.js';
 import { isDeletablePath } from './prepare-update.js';
 import type { TxnContext } from './prep-context.js';
 
@@ -36,7 +36,7 @@ export function prepareCloseSession(ctx: TxnContext, sessionId: bigint): Txn {
     else if (record.node.ephemeralOwner === sessionId) paths.add(record.path);
   }
   const ephemeralPaths = [...paths].sort();
-  const scope = new ChangeScope(ctx.pending);
+  const scope = ctx.pending.scope();
   for (const path of ephemeralPaths) {
     const parentPath = parentOf(path);
     const parent = scope.get(parentPath);
@@ -64,7 +64,7 @@ export function prepareDeleteContainer(
   ctx: TxnContext,
   reaper: ReaperOptions = { maxNeverUsedIntervalMs: 0 },
 ): Txn | null {
-  const scope = new ChangeScope(ctx.pending);
+  const scope = ctx.pending.scope();
   if (!isReapable(path, scope, ctx.timeMs, reaper)) return null;
   const parentPath = parentOf(path);
   const parent = scope.get(parentPath);

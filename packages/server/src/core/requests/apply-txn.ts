@@ -8,8 +8,18 @@ import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { RequestContext } from './request-context.js';
 
-export function applyTxn(context: RequestContext, txn: Txn, canRead: ReadCheck): TxnResult {
-  const { result, events } = context.tree.apply(txn);
+/**
+ * Applies `txn` everywhere it goes. `events` is the caller's array, reused for every txn (emptied
+ * first, whatever a txn that threw left in it), so applying a txn allocates no list of events.
+ */
+export function applyTxn(
+  context: RequestContext,
+  txn: Txn,
+  canRead: ReadCheck,
+  events: TreeEvent[],
+): TxnResult {
+  events.length = 0;
+  const result = context.tree.applyInto(txn, events);
   context.pending.applied(txn.zxid);
   trackSessions(context, txn);
   if (events.length > 0) notify(context, events, canRead);
@@ -36,9 +46,16 @@ export function readCheck(context: RequestContext): ReadCheck {
     const connection = context.connections.get(connectionId);
     return connection !== undefined && checkAcl(acl, Perms.read, connection.identities);
   };
+  // The tree interns ACLs, so events in a row mostly carry the very same list: its answer is kept.
+  let lastAcl: TreeEvent['acl'] | null = null;
+  let isLastOpen = false;
   return (acl) => {
-    if (context.options.skipAcl || isOpenToAll(acl)) return null;
-    return (connectionId) => canRead(acl, connectionId);
+    if (context.options.skipAcl) return null;
+    if (acl !== lastAcl) {
+      lastAcl = acl;
+      isLastOpen = isOpenToAll(acl);
+    }
+    return isLastOpen ? null : (connectionId) => canRead(acl, connectionId);
   };
 }
 
@@ -53,6 +70,8 @@ function isOpenToAll(acl: TreeEvent['acl']): boolean {
 
 function notify(context: RequestContext, events: readonly TreeEvent[], canRead: ReadCheck): void {
   for (const event of events) {
+    // Most events have no watcher: the READ check is not worked out for them.
+    if (!context.watches.mayFire(event)) continue;
     const fired = context.watches.trigger(event, canRead(event.acl));
     if (fired === null) continue;
     // ZooKeeper 3.8 sends −1 as a notification's zxid (3.9 sends the txn's).

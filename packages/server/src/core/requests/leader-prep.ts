@@ -4,7 +4,9 @@
 
 import { ErrorCode } from '@zoo/client/protocol';
 import type { Identity } from '../acl/identity.js';
-import type { PrepContext, SubmittedWrite } from '../prep/prepare-request.js';
+import type { PrepContext, PrepOptions, SubmittedWrite } from '../prep/prepare-request.js';
+import type { PendingChanges } from '../prep/pending-changes.js';
+import type { DataTree } from '../tree/data-tree.js';
 import {
   prepareCloseSession,
   prepareCreateSession,
@@ -13,46 +15,59 @@ import {
 } from '../prep/prepare-request.js';
 import type { RequestContext } from './request-context.js';
 
-export interface WriteOrigin {
-  sessionId: bigint;
-  cxid: number;
-  identities: readonly Identity[];
-  /** The member the request came through: this leader, or the learner that forwarded it. */
-  owner: number;
-}
-
-export function proposeWrite(
-  context: RequestContext,
-  request: SubmittedWrite,
-  origin: WriteOrigin,
-): void {
-  // Built field by field, once per write: this runs for every write the ensemble takes.
-  const prep: PrepContext = {
-    tree: context.tree,
-    pending: context.pending,
-    zxid: context.nextZxid(),
-    timeMs: context.nowMs,
-    sessionId: origin.sessionId,
-    cxid: origin.cxid,
-    identities: origin.identities,
-    options: context.options,
-    checkSession: sessionCheck(context, origin),
-  };
-  context.propose(prepareWrite(request, prep));
-}
-
 /**
- * ZooKeeper's checkSession at prep time: a closing or unknown session's write expires; one that
- * comes through a member other than the session's owner answers SessionMoved (it was sent
- * before the client moved, and must not take effect after what it sent since).
+ * The leader's prep of client writes. One PrepContext, filled anew for each write (prep keeps
+ * none of it), with the session check as a method: a write costs no context object and no
+ * closure, and this runs for every write the ensemble takes.
  */
-function sessionCheck(context: RequestContext, origin: WriteOrigin): () => number {
-  return () => {
-    const { sessions } = context;
-    const session = sessions.get(origin.sessionId);
-    if (session === undefined || session.isClosing) return ErrorCode.SessionExpired;
-    return sessions.owners.isOwnedBy(origin.sessionId, origin.owner) ? 0 : ErrorCode.SessionMoved;
-  };
+export class WritePrep implements PrepContext {
+  tree: DataTree;
+  pending: PendingChanges;
+  zxid = 0n;
+  timeMs = 0;
+  cxid = 0;
+  sessionId = 0n;
+  identities: readonly Identity[] = [];
+  readonly options: PrepOptions;
+  /** The member the write came through: this leader, or the learner that forwarded it. */
+  private owner = 0;
+
+  constructor(private readonly context: RequestContext) {
+    this.tree = context.tree;
+    this.pending = context.pending;
+    this.options = context.options;
+  }
+
+  /** Prepares a client's write (session `sessionId`, xid `cxid`) and proposes its txn. */
+  propose(
+    request: SubmittedWrite,
+    origin: { sessionId: bigint; cxid: number },
+    identities: readonly Identity[],
+    owner: number,
+  ): void {
+    const context = this.context;
+    // Read each time: a SNAP replaces the tree and its pending changes.
+    this.tree = context.tree;
+    this.pending = context.pending;
+    this.zxid = context.nextZxid();
+    this.timeMs = context.nowMs;
+    this.sessionId = origin.sessionId;
+    this.cxid = origin.cxid;
+    this.identities = identities;
+    this.owner = owner;
+    context.propose(prepareWrite(request, this));
+  }
+
+  /**
+   * ZooKeeper's checkSession at prep time: a closing or unknown session's write expires; one that
+   * comes through a member other than the session's owner answers SessionMoved (it was sent
+   * before the client moved, and must not take effect after what it sent since).
+   */
+  checkSession(): number {
+    const { sessions } = this.context;
+    if (!sessions.isOpen(this.sessionId)) return ErrorCode.SessionExpired;
+    return sessions.owners.isOwnedBy(this.sessionId, this.owner) ? 0 : ErrorCode.SessionMoved;
+  }
 }
 
 export function proposeCreateSession(

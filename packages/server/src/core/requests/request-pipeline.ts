@@ -7,7 +7,7 @@
 
 import { ErrorCode, OpCode, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import type { TxnResult } from '../tree/data-tree.js';
+import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
@@ -25,7 +25,7 @@ import {
   proposeCloseSession,
   proposeCreateSession,
   proposeDeleteContainer,
-  proposeWrite,
+  WritePrep,
 } from './leader-prep.js';
 import { WriteOrigins } from './write-origins.js';
 import type { LocalWrite } from './write-origins.js';
@@ -33,9 +33,13 @@ import type { LocalWrite } from './write-origins.js';
 export class RequestPipeline {
   private readonly origins = new WriteOrigins();
   private readonly canRead: ReadCheck;
+  private readonly writePrep: WritePrep;
+  /** The watch events of the txn being applied (applyTxn empties it for each). */
+  private readonly events: TreeEvent[] = [];
 
   constructor(private readonly context: RequestContext) {
     this.canRead = readCheck(context);
+    this.writePrep = new WritePrep(context);
   }
 
   /** Requests and session txns this server still waits for. */
@@ -109,15 +113,14 @@ export class RequestPipeline {
    * one. The learner is the request's owner (ZooKeeper: Request.getOwner, the LearnerHandler).
    */
   onForwarded(message: ForwardedRequestMessage, from: number): void {
-    const { origin, request } = message;
-    const writeOrigin = { ...origin, identities: message.identities, owner: from };
+    const { origin, request, identities } = message;
     switch (request.type) {
       case 'write':
         if (!isWriteRequest(request.request)) return;
-        proposeWrite(this.context, request.request, writeOrigin);
+        this.writePrep.propose(request.request, origin, identities, from);
         return;
       case 'refused':
-        proposeWrite(this.context, request, writeOrigin);
+        this.writePrep.propose(request, origin, identities, from);
         return;
       case 'createSession':
         proposeCreateSession(this.context, origin.sessionId, request.timeoutMs, from);
@@ -137,7 +140,7 @@ export class RequestPipeline {
 
   /** Applies a committed txn; it answers what waits for it on this server, if anything does. */
   applyCommitted(txn: Txn): void {
-    const result = applyTxn(this.context, txn, this.canRead);
+    const result = applyTxn(this.context, txn, this.canRead, this.events);
     const body = txn.body.type;
     if (body === 'createSession' || body === 'closeSession') {
       const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);
@@ -256,11 +259,12 @@ export class RequestPipeline {
   private submitWrite(connection: ConnectionState, request: SubmittedWrite, xid: number): void {
     const sessionId = connection.sessionId;
     assert(sessionId !== null, 'a write needs a session');
-    this.origins.addWrite(sessionId, { cxid: xid, connectionId: connection.id, request });
+    const write = { sessionId, cxid: xid, connectionId: connection.id, request };
+    this.origins.addWrite(write);
     const identities = connection.identities;
     if (this.context.isLeading) {
       const owner = this.context.options.serverId;
-      proposeWrite(this.context, request, { sessionId, cxid: xid, identities, owner });
+      this.writePrep.propose(request, write, identities, owner);
       return;
     }
     const forwarded: ForwardedRequest =

@@ -7,6 +7,7 @@ import type { Txn } from '../tree/txn.js';
 
 /** A write submitted on this server, waiting for its txn to be applied. */
 export interface LocalWrite {
+  sessionId: bigint;
   cxid: number;
   connectionId: number;
   request: SubmittedWrite;
@@ -39,9 +40,9 @@ export class WriteOrigins {
     this.sessionTxns.clear();
   }
 
-  addWrite(sessionId: bigint, write: LocalWrite): void {
-    const writes = this.writes.get(sessionId);
-    if (writes === undefined) this.writes.set(sessionId, [write]);
+  addWrite(write: LocalWrite): void {
+    const writes = this.writes.get(write.sessionId);
+    if (writes === undefined) this.writes.set(write.sessionId, [write]);
     else writes.push(write);
     this.writeCount += 1;
   }

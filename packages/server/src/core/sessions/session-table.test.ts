@@ -165,7 +165,7 @@ describe('SessionTable: bucketed expiry (ExpiryQueue.roundToNextInterval)', () =
 
   test('random operations keep the buckets consistent', () => {
     const operation = fc.record({
-      kind: fc.constantFrom('add', 'touch', 'close', 'remove', 'expire'),
+      kind: fc.constantFrom('add', 'touch', 'close', 'remove', 'expire', 'reopen'),
       sessionId: fc.bigInt({ min: 1n, max: 6n }),
       timeoutMs: fc.integer({ min: 1, max: 9000 }),
       advanceMs: fc.integer({ min: 0, max: 3000 }),
@@ -180,6 +180,7 @@ describe('SessionTable: bucketed expiry (ExpiryQueue.roundToNextInterval)', () =
           if (o.kind === 'touch') table.touch(o.sessionId, nowMs);
           if (o.kind === 'close') table.setClosing(o.sessionId);
           if (o.kind === 'remove') table.remove(o.sessionId);
+          if (o.kind === 'reopen') table.reopenClosing(nowMs);
           if (o.kind === 'expire') {
             for (const id of table.expire(nowMs)) {
               expect(table.get(id)?.expiresAtMs).toBeLessThanOrEqual(nowMs);

@@ -116,13 +116,20 @@ export class SessionTable {
     // ZooKeeper: SessionTrackerImpl.touchSession.
     const session = this.sessionsById.get(sessionId);
     if (session === undefined || session.isClosing) return false;
-    this.moveToBucket(session, nowMs);
+    // Most touches land in the bucket the session is in (an open session is always in the
+    // bucket of its expiresAtMs): nothing to move, no bucket to look up.
+    if (this.deadlineOf(session, nowMs) !== session.expiresAtMs) this.moveToBucket(session, nowMs);
     return true;
   }
 
   get(sessionId: bigint): SessionInfo | undefined {
     const session = this.sessionsById.get(sessionId);
     return session === undefined ? undefined : { ...session };
+  }
+
+  /** Known and not closing: what get tells, without a copy (asked on every write). */
+  isOpen(sessionId: bigint): boolean {
+    return this.sessionsById.get(sessionId)?.isClosing === false;
   }
 
   /** closeSession in flight, or expired: the session takes no more requests or touches. */
@@ -220,10 +227,16 @@ export class SessionTable {
     }
   }
 
+  /**
+   * ZooKeeper: ExpiryQueue.update / roundToNextInterval — the next tick boundary strictly after
+   * now + timeout, so expiry comes between timeout and timeout + tick after the touch.
+   */
+  private deadlineOf(session: Session, nowMs: number): number {
+    return (Math.floor((nowMs + session.timeoutMs) / this.tickMs) + 1) * this.tickMs;
+  }
+
   private moveToBucket(session: Session, nowMs: number): void {
-    // ZooKeeper: ExpiryQueue.update / roundToNextInterval — the next tick boundary strictly
-    // after now + timeout, so expiry comes between timeout and timeout + tick after the touch.
-    const deadline = (Math.floor((nowMs + session.timeoutMs) / this.tickMs) + 1) * this.tickMs;
+    const deadline = this.deadlineOf(session, nowMs);
     if (this.buckets.get(session.expiresAtMs)?.has(session.sessionId) === true) {
       if (deadline === session.expiresAtMs) return;
       this.buckets.get(session.expiresAtMs)?.delete(session.sessionId);

@@ -5,7 +5,7 @@
 import type { Acl, Stat } from '@zoo/client/protocol';
 import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/client/protocol';
 import { isChildOf, nameOf, parentOf } from './path.js';
-import type { CreateTxnBody, Txn, TxnBody } from './txn.js';
+import type { CreateTxnBody, SetDataTxnBody, Txn, TxnBody } from './txn.js';
 import { AclCache } from './acl-cache.js';
 import { ephemeralKindOf } from './ephemeral-type.js';
 import { QuotaStats } from './quota-stats.js';
@@ -155,13 +155,18 @@ export class DataTree {
 
   /** Applies one committed txn. Txns must come in increasing zxid order. */
   apply(txn: Txn): { result: TxnResult; events: TreeEvent[] } {
+    const events: TreeEvent[] = [];
+    return { result: this.applyInto(txn, events), events };
+  }
+
+  /** apply, its watch events appended to `events` (the request path reuses one array). */
+  applyInto(txn: Txn, events: TreeEvent[]): TxnResult {
     assert(txn.zxid > this.lastZxid, () => `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
     assert(Number.isSafeInteger(txn.timeMs), () => `txn time ${txn.timeMs} not an integer`);
-    const events: TreeEvent[] = [];
     const result = this.applyBody(txn, txn.body, events);
     this.lastZxid = txn.zxid;
     this.cachedDigest = null;
-    return { result, events };
+    return result;
   }
 
   private applyBody(txn: Txn, body: TxnBody, events: TreeEvent[]): TxnResult {
@@ -205,7 +210,6 @@ export class DataTree {
     const { path } = body;
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
-    assert(!parent.children.has(path), () => `create of existing node ${path} at ${txn.zxid}`);
     // The node keeps its own copy of the data (as a string), never the txn's buffer.
     const node = new MutableZNode({
       path,
@@ -221,7 +225,8 @@ export class DataTree {
     this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    this.nodes.add(node, parent);
+    // The index finds an existing child as it links (a message is built only then).
+    if (!this.nodes.add(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
     this.dataSize += path.length + node.dataLength;
     this.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
@@ -250,11 +255,7 @@ export class DataTree {
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
   }
 
-  private setData(
-    body: { path: string; data: Buffer | null; version: number },
-    txn: Txn,
-    events: TreeEvent[],
-  ): Stat {
+  private setData(body: SetDataTxnBody, txn: Txn, events: TreeEvent[]): Stat {
     const node = this.mustGet(body.path);
     this.beforeChange(body.path, node);
     const bytesDiff = lengthOf(body.data) - node.dataLength;

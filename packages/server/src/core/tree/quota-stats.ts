@@ -100,8 +100,9 @@ export class QuotaStats {
    * prefix of `path` counts one more node and its `bytes`.
    */
   afterCreate(path: string, bytes: number): number {
-    const { parent, name } = split(path);
     let rewritten = 0;
+    // Only a path under /zookeeper/quota can have its parent there: others are not split.
+    const { parent, name } = path.startsWith(quotaRootPath) ? split(path) : notQuotaNode;
     if (parent.startsWith(quotaRootPath)) {
       const target = parent.slice(quotaRootPath.length);
       if (name === limitNodeName) this.addLimit(target);
@@ -242,6 +243,9 @@ export class QuotaStats {
   }
 }
 
+/** What split gives for the purposes here of any path outside /zookeeper/quota. */
+const notQuotaNode = { parent: '', name: '' };
+
 /** ZooKeeper splits at the last '/': a child of the root has parent ''. */
 function split(path: string): { parent: string; name: string } {
   const slash = path.lastIndexOf('/');
@@ -250,6 +254,7 @@ function split(path: string): { parent: string; name: string } {
 
 /** For a limit node under /zookeeper/quota, the path its quota is on (raw, not yet a key). */
 function limitTargetOf(path: string): string | null {
+  if (!path.startsWith(quotaRootPath)) return null;
   const { parent, name } = split(path);
   if (name !== limitNodeName || !parent.startsWith(quotaRootPath)) return null;
   return parent.slice(quotaRootPath.length);

@@ -81,6 +81,15 @@ export class WatchRegistry {
     this.register(this.childTable, { connectionId, path, mode: watchMode });
   }
 
+  /** Whether `event` could fire any watch (trigger answers null when not): a cheap first look. */
+  mayFire(event: WatchTriggerEvent): boolean {
+    const isChildrenChanged = event.type === 'nodeChildrenChanged';
+    if (!isChildrenChanged && this.dataTable.mayFire(event.path)) return true;
+    return (
+      (isChildrenChanged || event.type === 'nodeDeleted') && this.childTable.mayFire(event.path)
+    );
+  }
+
   /**
    * The watches one tree event fires, or null if none does. Costs O(paths visited), not
    * O(watchers), unless `canRead` must filter: it is null when every connection may read the

@@ -100,23 +100,40 @@ export class WatchTable {
   collect(path: string, isChildrenChanged: boolean, groups: WatcherGroup[]): void {
     // ZooKeeper: WatchManager.triggerWatch — the path itself matches every mode; an ancestor
     // (visited only while some recursive watch exists) matches recursive watches only.
-    const visited = this.recursiveCount > 0 ? pathAndAncestors(path) : [path];
-    for (const localPath of visited) {
-      const watchers = this.watchersByPath.get(localPath);
-      if (watchers === undefined) continue;
-      if (localPath === path) {
-        const fired = watchers.detachStandard();
-        if (fired !== null) {
-          groups.push(fired);
-          this.unsettled.push({ path, ids: fired.values() });
-          if (watchers.size === 0) this.watchersByPath.delete(path);
-        }
-        const persistent = watchers.sharePersistent();
-        if (persistent !== null) groups.push(persistent);
-      }
-      const recursive = isChildrenChanged ? null : watchers.shareRecursive();
-      if (recursive !== null) groups.push(recursive);
+    if (this.recursiveCount === 0) {
+      this.collectAt(path, path, isChildrenChanged, groups);
+      return;
     }
+    for (const localPath of pathAndAncestors(path)) {
+      this.collectAt(localPath, path, isChildrenChanged, groups);
+    }
+  }
+
+  /** Whether an event on `path` may fire a watch here: one on the path, or any recursive one. */
+  mayFire(path: string): boolean {
+    return this.recursiveCount > 0 || this.watchersByPath.has(path);
+  }
+
+  private collectAt(
+    localPath: string,
+    path: string,
+    isChildrenChanged: boolean,
+    groups: WatcherGroup[],
+  ): void {
+    const watchers = this.watchersByPath.get(localPath);
+    if (watchers === undefined) return;
+    if (localPath === path) {
+      const fired = watchers.detachStandard();
+      if (fired !== null) {
+        groups.push(fired);
+        this.unsettled.push({ path, ids: fired.values() });
+        if (watchers.size === 0) this.watchersByPath.delete(path);
+      }
+      const persistent = watchers.sharePersistent();
+      if (persistent !== null) groups.push(persistent);
+    }
+    const recursive = isChildrenChanged ? null : watchers.shareRecursive();
+    if (recursive !== null) groups.push(recursive);
   }
 
   /** Total registrations (ZooKeeper: WatchManager.size()). */
