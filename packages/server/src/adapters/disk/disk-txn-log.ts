@@ -28,7 +28,7 @@ import { RecordBatch } from './record-batch.js';
 import { LineSegments } from './line-segments.js';
 import type { LogResume } from './recover.js';
 import { segmentName } from './segment-file.js';
-import { createSegment, SegmentAhead } from './segment-file-ahead.js';
+import { createSegment, removeSegmentsAhead, SegmentAhead } from './segment-file-ahead.js';
 import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
 /** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
@@ -116,6 +116,7 @@ export class DiskTxnLog implements TxnLog {
   /** Starts a new segment (a restarted member never appends to a segment it found). */
   static async open(options: DiskTxnLogOptions): Promise<DiskTxnLog> {
     const log = new DiskTxnLog(options);
+    await removeSegmentsAhead(log.disk, log.logDir);
     await log.startSegment(options.resume.startsLine);
     return log;
   }
@@ -264,7 +265,7 @@ export class DiskTxnLog implements TxnLog {
     this.isClosed = true;
     await this.settled();
     await this.checkpoints.settled();
-    await this.ahead.drop({ remove: true }).catch((error: unknown) => {
+    await this.ahead.drop().catch((error: unknown) => {
       this.options.logger.warn(`txn log: making the next segment failed: ${String(error)}`);
     });
     const fd = this.fd;
@@ -348,9 +349,7 @@ export class DiskTxnLog implements TxnLog {
   /** A snapshot (read a chunk at a time) replaces the log it covers; a new line starts. */
   private async restartAt(snapshot: SnapshotStream): Promise<void> {
     await this.flush();
-    // A segment made ahead continued the line that ends here: it stays behind, empty.
-    const skipped = await this.ahead.drop({ remove: false });
-    if (skipped !== null) this.seq = skipped + 1;
+    await this.ahead.drop(); // it would have continued the line that ends here
     await writeSnapshot(this.disk, this.options.dataDir, { snapshot, fromSeq: this.seq });
     this.baseZxid = snapshot.zxid;
     await this.startSegment(true);
