@@ -232,7 +232,9 @@ describe('simulate', () => {
     // cut off as torn; a snapshot falls back to an older one.
     const schedule: FaultStep[] = [{ atMs: 4_000, fault: { type: 'bitFlip', server: 1 } }];
     const refusals: string[] = [];
-    for (let seed = 1; seed <= 4; seed += 1) {
+    // Which seeds refuse moves with every change to the log's disk calls (each draws from the
+    // seed); a bit in a segment's zeros past its records is a torn tail. 1–16: several refuse.
+    for (let seed = 1; seed <= 16; seed += 1) {
       const result = await simulate({
         seed,
         nodes: 3,
@@ -246,7 +248,11 @@ describe('simulate', () => {
       refusals.push(...downs.map((e) => e.label).filter((label) => label.startsWith('refused')));
     }
     expect(refusals.length).toBeGreaterThanOrEqual(1);
-    expect(refusals[0]).toMatch(/CRC32C/);
+    expect(
+      refusals.some((label) => /CRC32C/.test(label)),
+      refusals.join('\n'),
+    ).toBe(true);
+    for (const label of refusals) expect(label).toMatch(/CRC32C|a bad header before valid records/);
   });
 
   test('property: no violations under every fault kind (fixed seeds, bounded)', async () => {

@@ -4,7 +4,8 @@
 // (group-commit.ts): batches arriving while a group is written are framed meanwhile and share
 // the next write. Dones come in batch order, never before their data is on disk. The rare batch
 // that rolls the segment, restarts the log at a snapshot or records epochs waits until all
-// before it is durable, then is written alone. A failed write stops the log for good and goes
+// before it is durable, then is written alone; the next segment is made ahead (segment-file-
+// ahead.ts), so a roll only switches to it. A failed write stops the log for good and goes
 // to onFatal; no later done is ever called.
 
 import { assertNever } from '@zoo/client/protocol';
@@ -12,14 +13,22 @@ import type { PersistOp } from '../../core/replication/replication.js';
 import type { SnapshotStream } from '../../core/tree/tree-snapshot.js';
 import type { Logger, TxnLog } from '../../runtime/env.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
-import { fsyncDirectory, nodeDiskFs, type DiskFs } from './disk-fs.js';
+import {
+  callGuarded,
+  isGroupable,
+  type Done,
+  type GroupedBatch,
+  type WaitingBatch,
+} from './disk-txn-log-batch.js';
+import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { writeEpochs } from './epochs-file.js';
 import { GroupCommit, type TakenGroup } from './group-commit.js';
 import type { LogRecord } from './log-record.js';
 import { RecordBatch } from './record-batch.js';
 import { LineSegments } from './line-segments.js';
 import type { LogResume } from './recover.js';
-import { encodeSegmentHeader, segmentName, segmentPath } from './segment-file.js';
+import { segmentName } from './segment-file.js';
+import { createSegment, removeSegmentsAhead, SegmentAhead } from './segment-file-ahead.js';
 import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
 /** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
@@ -39,22 +48,6 @@ export interface DiskTxnLogOptions {
   segmentBytes?: number;
   /** Runs after each checkpoint's snapshot is durable (retention: purge what it made old). */
   afterSnapshot?: () => Promise<void>;
-}
-
-type Done = (lastTxnZxid: bigint | null) => void;
-
-interface WaitingBatch {
-  ops: readonly PersistOp[];
-  done: Done;
-  /** Written on its own once everything before it is durable (see DiskTxnLog.writeAlone). */
-  isAlone: boolean;
-}
-
-/** A batch whose records are in a group written or being written. */
-interface GroupedBatch {
-  done: Done;
-  lastTxnZxid: bigint | null;
-  checkpoints: SnapshotFileSource[];
 }
 
 export class DiskTxnLog implements TxnLog {
@@ -88,6 +81,11 @@ export class DiskTxnLog implements TxnLog {
   private settledWaiters: (() => void)[] = [];
   /** Checkpoint snapshots, written beside the log once the log they name is durable. */
   private readonly checkpoints: CheckpointWriter;
+  /** The next segment, made in the background once the current one is half full. */
+  private readonly ahead: SegmentAhead;
+  /** Where in the current segment the next one starts being made. */
+  private prepareAt = Infinity;
+  private readonly logDir: string;
 
   private constructor(private readonly options: DiskTxnLogOptions) {
     this.disk = options.fs ?? nodeDiskFs;
@@ -95,6 +93,8 @@ export class DiskTxnLog implements TxnLog {
     this.seq = options.resume.nextSeq;
     this.baseZxid = options.resume.baseZxid;
     this.lineSegments = new LineSegments(options.resume.lineSegments);
+    this.logDir = options.logDir ?? options.dataDir;
+    this.ahead = new SegmentAhead(this.disk, this.segmentWhere());
     this.commit = new GroupCommit({
       takeGroup: () => this.takeGroup(),
       writeDurably: (bytes, position) =>
@@ -116,6 +116,7 @@ export class DiskTxnLog implements TxnLog {
   /** Starts a new segment (a restarted member never appends to a segment it found). */
   static async open(options: DiskTxnLogOptions): Promise<DiskTxnLog> {
     const log = new DiskTxnLog(options);
+    await removeSegmentsAhead(log.disk, log.logDir);
     await log.startSegment(options.resume.startsLine);
     return log;
   }
@@ -160,6 +161,7 @@ export class DiskTxnLog implements TxnLog {
     const bytes = this.records.bytes();
     const position = this.writeOffset;
     this.writeOffset += bytes.length;
+    this.prepareIfHalfFull();
     const taken = this.records;
     this.records = this.spare;
     this.records.clear();
@@ -263,6 +265,9 @@ export class DiskTxnLog implements TxnLog {
     this.isClosed = true;
     await this.settled();
     await this.checkpoints.settled();
+    await this.ahead.drop().catch((error: unknown) => {
+      this.options.logger.warn(`txn log: making the next segment failed: ${String(error)}`);
+    });
     const fd = this.fd;
     this.fd = null;
     if (fd !== null) await this.disk.close(fd);
@@ -338,62 +343,52 @@ export class DiskTxnLog implements TxnLog {
     await this.disk.write(this.currentFd(), bytes, this.writeOffset);
     this.writeOffset += bytes.length;
     this.records.clear();
+    this.prepareIfHalfFull();
   }
 
   /** A snapshot (read a chunk at a time) replaces the log it covers; a new line starts. */
   private async restartAt(snapshot: SnapshotStream): Promise<void> {
     await this.flush();
+    await this.ahead.drop(); // it would have continued the line that ends here
     await writeSnapshot(this.disk, this.options.dataDir, { snapshot, fromSeq: this.seq });
     this.baseZxid = snapshot.zxid;
     await this.startSegment(true);
   }
 
   /**
-   * Creates segment `seq` for O_DSYNC writes, its header durable and its size preallocated before
-   * any record goes in (so a record's write never has a file size to update). Like ZooKeeper's
-   * padding, ftruncate extends the file sparsely: cheap to create, and zeros where no record was
-   * written; the fsync makes the new size durable.
+   * Goes on in segment `seq`: the one made ahead when it continues the line, else a new one. The
+   * previous segment is closed only then, so a roll costs no more than a switch.
    */
   private async startSegment(startsLine: boolean): Promise<void> {
-    const logDir = this.options.logDir ?? this.options.dataDir;
+    const logDir = this.logDir;
     const previous = this.fd;
     this.fd = null;
+    const header = { seq: this.seq, baseZxid: this.baseZxid, startsLine };
+    const made = startsLine ? null : await this.ahead.take(this.seq);
+    const segment = made ?? (await createSegment(this.disk, this.segmentWhere(), header));
     if (previous !== null) await this.disk.close(previous);
-    const header = encodeSegmentHeader({ seq: this.seq, baseZxid: this.baseZxid, startsLine });
-    const fd = await this.disk.createSynced(segmentPath(logDir, this.seq));
-    this.fd = fd;
-    await this.disk.write(fd, header, 0);
-    if (header.length < this.segmentBytes) await this.disk.ftruncate(fd, this.segmentBytes);
-    await this.disk.fsync(fd);
-    await fsyncDirectory(this.disk, logDir);
+    this.fd = segment.fd;
     this.options.logger.debug(`txn log ${logDir}: started ${segmentName(this.seq)}`);
     this.lineSegments.started(this.seq, startsLine);
     this.seq++;
-    this.writeOffset = header.length;
-    this.recordsOffset = header.length;
+    this.writeOffset = segment.recordsOffset;
+    this.recordsOffset = segment.recordsOffset;
+    this.prepareAt = Math.floor(this.segmentBytes / 2);
+  }
+
+  /** Once the current segment is half full, the next one is made in the background. */
+  private prepareIfHalfFull(): void {
+    if (this.writeOffset < this.prepareAt) return;
+    this.prepareAt = Infinity;
+    this.ahead.prepare(this.seq, this.baseZxid);
+  }
+
+  private segmentWhere(): { logDir: string; segmentBytes: number } {
+    return { logDir: this.logDir, segmentBytes: this.segmentBytes };
   }
 
   private currentFd(): number {
     if (this.fd === null) throw new Error('txn log has no open segment');
     return this.fd;
-  }
-}
-
-/** Ops a group may hold: records, and checkpoints written once the group is durable. */
-function isGroupable(op: PersistOp): boolean {
-  return op.type === 'txns' || op.type === 'truncate' || op.type === 'checkpoint';
-}
-
-/**
- * Runs a callback now; if it throws (the caller's bug), the error surfaces as an uncaught
- * exception, as it would from any I/O callback, instead of stopping the queue of batches.
- */
-function callGuarded(callback: () => void): void {
-  try {
-    callback();
-  } catch (error) {
-    setImmediate(() => {
-      throw error;
-    });
   }
 }
