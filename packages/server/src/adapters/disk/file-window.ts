@@ -33,10 +33,15 @@ export class FileWindow {
   }
 
   /**
-   * Makes the file's bytes from `position` (not before the last position asked for) through
-   * `length` more readable with at(); returns how many of them the file has (fewer at its end).
+   * Makes the file's `length` bytes from `position` readable in `bytes`; returns how many of
+   * them the file has (fewer at its end). Forward from the last position is cheapest.
    */
   async ensure(position: number, length: number): Promise<number> {
+    if (position < this.start) {
+      this.start = position;
+      this.filled = 0;
+      this.isAtEnd = false;
+    }
     if (position + length > this.start + this.filled && !this.isAtEnd) {
       this.shiftTo(position, length);
       await this.readMore(position + length);
@@ -74,7 +79,12 @@ export class FileWindow {
 
   /** Moves the bytes from `position` on to the front, growing the buffer to hold `length`. */
   private shiftTo(position: number, length: number): void {
-    const keepFrom = Math.min(Math.max(0, position - this.start), this.filled);
+    if (position >= this.start + this.filled) {
+      // Past what the window holds: nothing to keep, and the reads start at `position`.
+      this.start = position;
+      this.filled = 0;
+    }
+    const keepFrom = position - this.start;
     const kept = this.filled - keepFrom;
     if (length > this.buffer.length) {
       const grown = Buffer.allocUnsafe(Math.max(length, 2 * this.buffer.length));
@@ -93,6 +103,7 @@ export class FileWindow {
     if (fd === null) throw new Error('FileWindow read before reset');
     while (this.start + this.filled < through && !this.isAtEnd) {
       const target = this.buffer.subarray(this.filled);
+      if (target.length === 0) throw new Error('FileWindow: no room to read into');
       const read = await this.disk.readInto(fd, target, this.start + this.filled);
       this.filled += read;
       if (read < target.length) this.isAtEnd = true;

@@ -20,7 +20,8 @@ import {
   type SegmentEnd,
 } from './replay-segment.js';
 import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
-import { readSnapshotLazily, snapshotName } from './snapshot-file.js';
+import { snapshotName } from './snapshot-file.js';
+import { restoreSnapshotFile } from './snapshot-file-stream.js';
 
 /** Where DiskTxnLog goes on writing: its next segment's seq and the line that segment is in. */
 export interface LogResume {
@@ -76,8 +77,9 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
   }
   const epochs = await readEpochs(disk, dataDir);
   const listing = await listDataDir(disk, { dataDir, logDir }, { logger });
-  const base = await newestReadableSnapshot({ disk, dataDir, listing }, report);
-  const context = { disk, dataDir, logDir, listing, report, window: new FileWindow(disk) };
+  const window = new FileWindow(disk);
+  const base = await newestReadableSnapshot({ disk, dataDir, listing, window }, report);
+  const context = { disk, dataDir, logDir, listing, report, window };
   const { log, resume } = await replayLog(context, base);
   const baseText = base.snapshot === null ? 'the empty tree' : snapshotName(base.snapshot.zxid);
   logger.info(`data dir ${dataDir}: recovered ${baseText} and ${log.length} txns after it`);
@@ -103,13 +105,13 @@ interface ReplayContext {
 }
 
 async function newestReadableSnapshot(
-  context: Omit<ReplayContext, 'report' | 'logDir' | 'window'>,
+  context: Omit<ReplayContext, 'report' | 'logDir'>,
   report: (message: string) => void,
 ): Promise<Base> {
   const { snapshotZxids } = context.listing;
   for (const [index, zxid] of snapshotZxids.entries()) {
     try {
-      const { snapshot, fromSeq } = await readSnapshotLazily(context.disk, context.dataDir, zxid);
+      const { snapshot, fromSeq } = await restoreSnapshotFile(context, zxid);
       return { snapshot, fromSeq, isFallback: index > 0 };
     } catch (error) {
       if (!(error instanceof CorruptDataDirError)) throw error;
