@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { Txn } from '../../core/tree/txn.js';
 import { nodeDiskFs } from './disk-fs.js';
 import { recover } from './recover.js';
-import { FileWindow } from './file-window.js';
+import { FileWindow, windowBytesDefault as window } from './file-window.js';
 import { replaySegment, type SegmentEnd } from './replay-segment.js';
 import { replayStreamed } from './replay-segment-stream.js';
 import {
@@ -17,8 +17,8 @@ import { writeDataDir } from './testing/write-data-dir.js';
 
 const temp = useTempDir();
 const mib = 1024 * 1024;
-/** Several read chunks, so that most of a segment is preallocated zeros left unread. */
-const segmentBytes = 5 * mib;
+/** Several windows, mostly preallocated zeros, the last one short. */
+const segmentBytes = 3 * window + mib;
 
 /** The txns' zxids, and the data of a big one compared as bytes (toEqual walks it slowly). */
 function expectLog(log: readonly Txn[], expected: readonly Txn[]): void {
@@ -78,13 +78,14 @@ describe('a log segment replayed through a reused window', () => {
     const { log, readWhole, reads } = await recoverRecording();
     expect(log).toEqual(txns);
     expect(readWhole).toBe(false);
-    // One read per MiB window (the zeros are checked, not skipped), and the empty one at the end.
-    expect(reads).toBe(segmentBytes / mib + 1);
+    // About one read per window: the zeros are checked, not skipped, and not read twice.
+    expect(reads).toBeGreaterThanOrEqual(Math.ceil(segmentBytes / window));
+    expect(reads).toBeLessThanOrEqual(Math.ceil(segmentBytes / window) + 1);
   });
 
   test('a record larger than the window grows it; the records after it are replayed', async () => {
     const txns = createTxns(0x100000001n, 3);
-    const big = setDataOfZeros(0x100000004n, 2 * mib + 100);
+    const big = setDataOfZeros(0x100000004n, window + 100);
     const after = createTxns(0x100000005n, 2);
     await writeDataDir(temp.dir, [[{ type: 'txns', txns: [...txns, big, ...after] }]], {
       segmentBytes,
@@ -97,7 +98,7 @@ describe('a log segment replayed through a reused window', () => {
   test('a last record ending in more zeros than the window holds is replayed whole', async () => {
     // A record's own zeros must not read as the end of the log: an acknowledged write lost.
     const txns = createTxns(0x100000001n, 2);
-    const big = setDataOfZeros(0x100000003n, 3 * mib);
+    const big = setDataOfZeros(0x100000003n, window + window / 2);
     await writeDataDir(temp.dir, [[{ type: 'txns', txns: [...txns, big] }]], { segmentBytes });
     const { log } = await recoverRecording();
     expectLog(log, [...txns, big]);
