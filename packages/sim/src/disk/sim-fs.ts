@@ -116,6 +116,16 @@ export class SimFs implements DiskFs {
     });
   }
 
+  readInto(fd: number, target: Uint8Array, position: number): Promise<number> {
+    return this.now(() => {
+      const { bytes } = this.fileOf(fd, 'read');
+      const end = Math.min(bytes.length, position + target.length);
+      if (end <= position) return 0;
+      target.set(bytes.subarray(position, end));
+      return end - position;
+    });
+  }
+
   fdatasync(fd: number): Promise<void> {
     return this.sync(fd, 'fdatasync');
   }
@@ -189,6 +199,7 @@ export class SimFs implements DiskFs {
       close: (fd) => guard(() => this.close(fd)),
       write: (fd, bytes, position) => guard(() => this.write(fd, bytes, position)),
       read: (fd, length, position) => guard(() => this.read(fd, length, position)),
+      readInto: (fd, target, position) => guard(() => this.readInto(fd, target, position)),
       fdatasync: (fd) => guard(() => this.fdatasync(fd)),
       fsync: (fd) => guard(() => this.fsync(fd)),
       ftruncate: (fd, lengthBytes) => guard(() => this.ftruncate(fd, lengthBytes)),

@@ -53,6 +53,12 @@ export function peekLogRecord(payload: Buffer): { type: LogRecord['type']; zxid:
   return { type, zxid: payload.readBigInt64BE(1) };
 }
 
+/** True when `payload` is a txn record (of either format) long enough to hold its zxid. */
+export function isTxnRecord(payload: Buffer): boolean {
+  const kind = payload[0];
+  return payload.length >= prefixBytes && (kind === txnKind || kind === msgpackTxnKind);
+}
+
 const kindTypes = new Map<number, LogRecord['type']>([
   [msgpackTxnKind, 'txn'],
   [truncateKind, 'truncate'],

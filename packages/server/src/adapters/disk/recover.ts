@@ -11,7 +11,8 @@ import { listDataDir, lineStartOf, type DataDirListing } from './data-dir-listin
 import { CorruptDataDirError } from './disk-errors.js';
 import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { readEpochs, type Epochs } from './epochs-file.js';
-import { readSegmentBytes } from './replay-segment-bytes.js';
+import { FileWindow } from './file-window.js';
+import { replayStreamed } from './replay-segment-stream.js';
 import {
   replaySegment,
   type ReplayOptions,
@@ -19,7 +20,8 @@ import {
   type SegmentEnd,
 } from './replay-segment.js';
 import { segmentName, segmentPath, type SegmentHeader } from './segment-file.js';
-import { readSnapshotLazily, snapshotName } from './snapshot-file.js';
+import { snapshotName } from './snapshot-file.js';
+import { restoreSnapshotFile } from './snapshot-file-stream.js';
 
 /** Where DiskTxnLog goes on writing: its next segment's seq and the line that segment is in. */
 export interface LogResume {
@@ -75,8 +77,9 @@ export async function recover(dataDir: string, options: RecoverOptions): Promise
   }
   const epochs = await readEpochs(disk, dataDir);
   const listing = await listDataDir(disk, { dataDir, logDir }, { logger });
-  const base = await newestReadableSnapshot({ disk, dataDir, listing }, report);
-  const context = { disk, dataDir, logDir, listing, report };
+  const window = new FileWindow(disk);
+  const base = await newestReadableSnapshot({ disk, dataDir, listing, window }, report);
+  const context = { disk, dataDir, logDir, listing, report, window };
   const { log, resume } = await replayLog(context, base);
   const baseText = base.snapshot === null ? 'the empty tree' : snapshotName(base.snapshot.zxid);
   logger.info(`data dir ${dataDir}: recovered ${baseText} and ${log.length} txns after it`);
@@ -97,6 +100,8 @@ interface ReplayContext {
   logDir: string;
   listing: DataDirListing;
   report: (message: string) => void;
+  /** The one buffer every segment is read through. */
+  window: FileWindow;
 }
 
 async function newestReadableSnapshot(
@@ -106,7 +111,7 @@ async function newestReadableSnapshot(
   const { snapshotZxids } = context.listing;
   for (const [index, zxid] of snapshotZxids.entries()) {
     try {
-      const { snapshot, fromSeq } = await readSnapshotLazily(context.disk, context.dataDir, zxid);
+      const { snapshot, fromSeq } = await restoreSnapshotFile(context, zxid);
       return { snapshot, fromSeq, isFallback: index > 0 };
     } catch (error) {
       if (!(error instanceof CorruptDataDirError)) throw error;
@@ -220,7 +225,7 @@ async function replayOne(
 ): Promise<void> {
   const path = segmentPath(context.logDir, header.seq);
   const file = segmentName(header.seq);
-  const end = await replayUsedPart(context.disk, { path, file }, options);
+  const end = await replayUsedPart(context, { path, file }, options);
   if (end.tornBy === null) return;
   // Cut the torn record off, so that the next segment does not follow a bad record.
   const fd = await context.disk.open(path, 'r+');
@@ -234,26 +239,27 @@ async function replayOne(
 }
 
 /**
- * replaySegment on the segment's used part (replay-segment-bytes.ts), which gives what the whole
- * file gives when its records end cleanly with nothing but zeros after them. Anything else (a
- * torn tail, corruption, bytes after the end) is replayed again from the whole file, so that a
- * record or a search for one reaching into the zeros left out is judged as before.
+ * replaySegment streamed through the context's window (replay-segment-stream.ts); when the
+ * stream cannot judge the segment's end, the log as it was before and replaySegment on the whole
+ * file, which judges a torn tail or corruption exactly.
  */
 async function replayUsedPart(
-  disk: DiskFs,
+  context: ReplayContext,
   segment: { path: string; file: string },
   options: ReplayOptions,
 ): Promise<SegmentEnd> {
-  const used = await readSegmentBytes(disk, segment.path);
-  if (used.isWhole) return replaySegment(used.bytes, segment.file, options);
+  const { disk, window } = context;
   const logBefore = options.log.slice();
   const seenBefore = options.seen === undefined ? undefined : { ...options.seen };
+  const fd = await disk.open(segment.path, 'r');
+  let end: SegmentEnd | null;
   try {
-    const end = replaySegment(used.bytes, segment.file, options);
-    if (end.tornBy === null && end.offsetBytes > used.lastNonZero) return end;
-  } catch (error) {
-    if (!(error instanceof CorruptDataDirError)) throw error;
+    window.reset(fd);
+    end = await replayStreamed(window, segment.file, options);
+  } finally {
+    await disk.close(fd);
   }
+  if (end !== null) return end;
   options.log.length = 0;
   for (const txn of logBefore) options.log.push(txn);
   if (options.seen !== undefined && seenBefore !== undefined) {

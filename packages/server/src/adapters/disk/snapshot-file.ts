@@ -7,10 +7,12 @@
 // Written to a temp file, fsynced, renamed and the directory fsynced: whole or absent.
 
 import { dirname, join } from 'node:path';
+import type { Acl } from '@zoo/client/protocol';
 import {
   streamOfSnapshot,
   type RestorableSnapshot,
   type SnapshotNode,
+  type SnapshotSession,
   type SnapshotStream,
   type StoredSnapshotNode,
   type TreeSnapshot,
@@ -34,7 +36,7 @@ const snapshotMagic = Buffer.from('ZOOSNAP4', 'latin1');
 const snapshotMagicV3 = Buffer.from('ZOOSNAP3', 'latin1');
 
 /** 4 for a ZOOSNAP4 file, 3 for a ZOOSNAP3 one (still read), null for neither. */
-function snapshotVersionOf(bytes: Buffer): 3 | 4 | null {
+export function snapshotVersionOf(bytes: Buffer): 3 | 4 | null {
   const magic = bytes.subarray(0, snapshotMagic.length);
   if (magic.equals(snapshotMagic)) return 4;
   return magic.equals(snapshotMagicV3) ? 3 : null;
@@ -150,8 +152,20 @@ export function decodeSnapshotLazily(bytes: Buffer, file: string): LazySnapshotF
   return decoded;
 }
 
-function readHead(bytes: Buffer): WireObject {
+export function readHead(bytes: Buffer): WireObject {
   return WireObject.of(unpackValue(bytes, 'snapshot head'), 'head');
+}
+
+/** The tables frame: the ACL lists the chunks index, and the sessions. */
+export function readTables(bytes: Buffer): {
+  acls: (readonly Acl[])[];
+  sessions: SnapshotSession[];
+} {
+  const tables = WireObject.of(unpackValue(bytes, 'snapshot tables'), 'tables');
+  const acls = tables.list('acls', (value, where) =>
+    readAcls(WireObject.of({ acl: value }, where), 'acl'),
+  );
+  return { acls, sessions: readSnapshotSessions(tables.get('sessions'), 'sessions') };
 }
 
 /** The head and the tables read now; the chunks kept for the nodes' iterator. */
@@ -164,12 +178,8 @@ function joinPieces(payloads: readonly Buffer[], file: string): LazySnapshotFile
   const chunkBytes = payloads.slice(1, -1);
   const head = readHead(headBytes);
   const zxid = head.int64('zxid');
-  const tables = WireObject.of(unpackValue(tableBytes, 'snapshot tables'), 'tables');
-  const acls = tables.list('acls', (value, where) =>
-    readAcls(WireObject.of({ acl: value }, where), 'acl'),
-  );
+  const { acls, sessions } = readTables(tableBytes);
   const nodeCount = head.safeInteger('nodeCount');
-  const sessions = readSnapshotSessions(tables.get('sessions'), 'sessions');
   const unreadable = (error: unknown): CorruptDataDirError =>
     new CorruptDataDirError(file, `unreadable snapshot: ${String(error)}`);
   const checkCount = (count: number): void => {

@@ -104,6 +104,7 @@ export class DataTree {
   /** The tree that took `snapshot` (same digest, stats, child order, indexes and lastZxid); no
    * entry for a session with no ephemeral left, as ZooKeeper's DataTree.deserialize. */
   static fromSnapshot(snapshot: Omit<RestorableSnapshot, 'sessions'>): DataTree {
+    if (snapshot.restored instanceof DataTree) return snapshot.restored;
     return restoreAll(DataTree.restore(snapshot.zxid), snapshot);
   }
 

@@ -64,6 +64,12 @@ export interface RestorableSnapshot {
    * beyond the ones the tree keeps.
    */
   forEachStoredNode?: (visit: (node: StoredSnapshotNode) => void) => void;
+  /**
+   * The tree these nodes make, when the reader built it as it read them (recovery restores a
+   * snapshot file as it streams it): DataTree.fromSnapshot hands it out instead of restoring
+   * again. Typed loosely so that this file need not import DataTree (which imports it).
+   */
+  restored?: object;
 }
 
 /**

@@ -168,6 +168,7 @@ export function recordingDiskFs(options: {
     close: wrap('close', nodeDiskFs.close, ofFd),
     write: wrap('write', nodeDiskFs.write, ofFd),
     read: wrap('read', nodeDiskFs.read, ofFd),
+    readInto: wrap('readInto', nodeDiskFs.readInto, ofFd),
     fdatasync: wrap('fdatasync', nodeDiskFs.fdatasync, ofFd),
     fsync: wrap('fsync', nodeDiskFs.fsync, ofFd),
     ftruncate: wrap('ftruncate', nodeDiskFs.ftruncate, ofFd),
