@@ -124,17 +124,19 @@ export class SnapshotWalk {
   /** `node` as it was at zxid; its children are read next. */
   private emit(node: MutableZNode): SnapshotNode {
     const path = node.path;
-    const live = this.nodes.get(path);
-    if (live !== undefined) live.walkedBy = this.generation;
-    const kept = this.preserved.get(path);
+    const kept = this.preserved.size === 0 ? undefined : this.preserved.get(path);
     if (kept !== undefined) {
       this.preserved.delete(path);
+      // The node at this path now, if any, is not to be preserved again for this walk.
+      const live = this.nodes.get(path);
+      if (live !== undefined) live.walkedBy = this.generation;
       if (kept.children.length > 0)
         this.cursors.push(new ChildCursor(kept.children.values(), null));
       return kept.node;
     }
-    // Untouched since the walk began (a change would have preserved it), so as it was.
-    assert(live === node, () => `snapshot walk lost ${path}`);
+    // Untouched since the walk began (a change or a delete would have preserved it), so it is
+    // the live node, as it was: no look-up by path, which was a third of a checkpoint's CPU.
+    node.walkedBy = this.generation;
     if (node.numChildren > 0) {
       const cursor = new ChildCursor(node.children.values(), node);
       this.cursors.push(cursor);
