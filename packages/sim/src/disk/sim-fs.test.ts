@@ -197,4 +197,14 @@ describe('SimFs', () => {
     const differing = [...bytes].map((byte, i) => byte ^ (Buffer.from('abcdefgh')[i] ?? 0));
     expect(differing.filter((x) => x !== 0).map((x) => Math.log2(x) % 1)).toEqual([0]);
   });
+
+  test('a missing file fails as node:fs does: a code, no frames of the caller', async () => {
+    const { world, fs } = freshDisk();
+    await onWorld(world, fs.mkdir('/d'));
+    const error = await onWorld(world, fs.unlink('/d/gone')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ENOENT', syscall: 'unlink', path: '/d/gone' });
+    expect(error instanceof Error && error.stack).toBe("Error: ENOENT: unlink '/d/gone'");
+    // Every other error still gets its frames: earlier calls in this file left V8's default.
+    expect(Error.stackTraceLimit).toBe(10);
+  });
 });

@@ -367,9 +367,19 @@ function syncOpen(open: OpenFile | undefined): void {
   else open?.directory.sync();
 }
 
-/** An error as node:fs makes them: `code` is what callers test (isNotFound). */
+/**
+ * An error as node:fs makes them: `code` is what callers test (isNotFound), and like an error of
+ * node:fs's promise calls it carries no frames of its caller. Capturing them cost more than the
+ * whole call: a segment file made ahead is unlinked first, "not found" nearly every time (#16).
+ */
 function fsError(code: string, syscall: string, path: string): Error {
-  return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 /** Up to the last non-zero byte: preallocated zeros after it hold nothing to flip. */
