@@ -50,6 +50,22 @@ describe('FileWindow', () => {
     });
   });
 
+  test('holds exactly the bytes the last ensure brought in, and no more', async () => {
+    await withWindow(100, async (window) => {
+      expect(window.holds(0, 1)).toBe(false);
+      await window.ensure(20, 8);
+      const [start, end] = [window.offset, window.offset + 16];
+      expect(start).toBe(20);
+      expect(window.holds(start, 16)).toBe(true);
+      expect(window.holds(start + 4, 12)).toBe(true);
+      expect(window.holds(start - 1, 2)).toBe(false);
+      expect(window.holds(end - 2, 3)).toBe(false);
+      await window.ensure(95, 8);
+      expect(window.holds(95, 5)).toBe(true);
+      expect(window.holds(95, 6)).toBe(false);
+    });
+  });
+
   test('tells zeros through the end from anything else', async () => {
     const path = join(temp.dir, 'zeros');
     const bytes = Buffer.alloc(200);

@@ -51,6 +51,15 @@ export class FileWindow {
   }
 
   /**
+   * True when the file's `length` bytes from `position` are in the window already: a caller
+   * reading record after record awaits ensure() only when this is false (an await per record,
+   * its promise and its trip through the microtask queue, was most of a log replay's garbage).
+   */
+  holds(position: number, length: number): boolean {
+    return position >= this.start && position + length <= this.start + this.filled;
+  }
+
+  /**
    * The window's buffer: file position p is at index p − offset, valid through what ensure()
    * said (bytes after that are stale). A view, not a copy: valid until the next ensure().
    */

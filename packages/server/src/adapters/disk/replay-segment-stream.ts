@@ -28,7 +28,10 @@ export async function replayStreamed(
   if (offset === null) return null;
   const skip = skipBoundOf(options.skipThrough);
   for (;;) {
-    const headerLength = await window.ensure(offset, frameHeaderBytes);
+    // ensure() only when the window lacks the bytes: most records are whole in it already.
+    const headerLength = window.holds(offset, frameHeaderBytes)
+      ? frameHeaderBytes
+      : await window.ensure(offset, frameHeaderBytes);
     if (headerLength === 0) return { offsetBytes: offset, tornBy: null };
     if (headerLength < frameHeaderBytes) return null;
     const index = offset - window.offset;
@@ -38,7 +41,9 @@ export async function replayStreamed(
     }
     if (length > streamedRecordBytesMax) return null;
     const frameLength = frameHeaderBytes + length;
-    if ((await window.ensure(offset, frameLength)) < frameLength) return null;
+    if (!window.holds(offset, frameLength)) {
+      if ((await window.ensure(offset, frameLength)) < frameLength) return null;
+    }
     // ensure() may have moved the window: the frame is whole in it now, frameAt reads no further.
     const start = offset - window.offset;
     const frame = frameAt(window.bytes, start);

@@ -78,24 +78,22 @@ const exactHighMax = 0x20_0000;
 
 /**
  * The int64 at `at`: one BigInt made from an exact double when it fits (every zxid of an epoch
- * below 2^21), where readBigInt64BE builds it from several.
+ * below 2^21), where getBigInt64 builds it from several.
  */
-function int64At(bytes: Buffer, at: number): bigint {
-  const high = bytes.readInt32BE(at);
-  if (high >= exactHighMax || high < -exactHighMax) return bytes.readBigInt64BE(at);
-  return BigInt(high * 0x1_0000_0000 + bytes.readUInt32BE(at + 4));
+function int64At(view: DataView, at: number): bigint {
+  const high = view.getInt32(at);
+  if (high >= exactHighMax || high < -exactHighMax) return view.getBigInt64(at);
+  return BigInt(high * 0x1_0000_0000 + view.getUint32(at + 4));
 }
 
 /**
  * Whether the int64 at `at` equals the one at `other` (−1: zero). A million nodes mostly have
  * czxid = mzxid = pzxid and no owner: sharing one BigInt saves an allocation and its memory.
  */
-function sameInt64(bytes: Buffer, at: number, other: number): boolean {
-  if (other < 0) return bytes.readUInt32BE(at) === 0 && bytes.readUInt32BE(at + 4) === 0;
-  return (
-    bytes.readUInt32BE(at) === bytes.readUInt32BE(other) &&
-    bytes.readUInt32BE(at + 4) === bytes.readUInt32BE(other + 4)
-  );
+function sameInt64(view: DataView, at: number, other: number): boolean {
+  if (other < 0) return view.getInt32(at) === 0 && view.getInt32(at + 4) === 0;
+  const high = view.getInt32(at) === view.getInt32(other);
+  return high && view.getInt32(at + 4) === view.getInt32(other + 4);
 }
 
 /** A chunk that does not parse: told apart from what a visitor throws. */
@@ -120,7 +118,9 @@ class DecodedNode implements StoredSnapshotNode {
 /**
  * Hands the chunk's nodes to `visit` in order, each valid only during its call (a restore copies
  * what it keeps), with no object made per node besides the strings and BigInts the tree keeps.
- * Throws NodeChunkError on a chunk that does not parse exactly.
+ * Throws NodeChunkError on a chunk that does not parse exactly. Fixed-width fields are read
+ * through one DataView per chunk: Buffer's readers (a double through a scratch array) took a
+ * fifth of a 1M-znode restore's samples.
  */
 export function decodeStoredNodes(
   bytes: Buffer,
@@ -131,24 +131,25 @@ export function decodeStoredNodes(
     if (length < 0 || at + length > bytes.length) throw new NodeChunkError(`cut short at ${at}`);
   };
   need(0, 4);
-  const count = bytes.readUInt32BE(0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(0);
   const node = new DecodedNode();
   let at = 4;
   for (let n = 0; n < count; n++) {
     need(at, 4);
-    const pathLength = bytes.readUInt32BE(at);
+    const pathLength = view.getUint32(at);
     need(at + 4, pathLength + 4);
     node.path = bytes.toString('utf8', at + 4, at + 4 + pathLength);
     at += 4 + pathLength;
-    const dataLength = bytes.readInt32BE(at);
+    const dataLength = view.getInt32(at);
     at += 4;
     need(at, (dataLength < 0 ? 0 : dataLength) + fixedBytes - 8);
     node.stored = dataLength < 0 ? null : storedOfRange(bytes, at, at + dataLength);
     at += dataLength < 0 ? 0 : dataLength;
-    const acl = acls[bytes.readUInt32BE(at)];
+    const acl = acls[view.getUint32(at)];
     if (acl === undefined) throw new NodeChunkError(`${node.path}: ACL index out of the table`);
     node.acl = acl;
-    readStat(bytes, at + 4, node);
+    readStat(view, at + 4, node);
     visit(node);
     at += 64;
   }
@@ -159,17 +160,17 @@ export function decodeStoredNodes(
 }
 
 /** The fixed-width fields from czxid on, at `at`. */
-function readStat(bytes: Buffer, at: number, node: DecodedNode): void {
-  const czxid = int64At(bytes, at);
+function readStat(view: DataView, at: number, node: DecodedNode): void {
+  const czxid = int64At(view, at);
   node.czxid = czxid;
-  node.mzxid = sameInt64(bytes, at + 8, at) ? czxid : int64At(bytes, at + 8);
-  node.pzxid = sameInt64(bytes, at + 16, at) ? czxid : int64At(bytes, at + 16);
-  node.ctime = bytes.readDoubleBE(at + 24);
-  node.mtime = bytes.readDoubleBE(at + 32);
-  node.version = bytes.readInt32BE(at + 40);
-  node.childCreates = bytes.readInt32BE(at + 44);
-  node.aversion = bytes.readInt32BE(at + 48);
-  node.ephemeralOwner = sameInt64(bytes, at + 52, -1) ? noOwner : int64At(bytes, at + 52);
+  node.mzxid = sameInt64(view, at + 8, at) ? czxid : int64At(view, at + 8);
+  node.pzxid = sameInt64(view, at + 16, at) ? czxid : int64At(view, at + 16);
+  node.ctime = view.getFloat64(at + 24);
+  node.mtime = view.getFloat64(at + 32);
+  node.version = view.getInt32(at + 40);
+  node.childCreates = view.getInt32(at + 44);
+  node.aversion = view.getInt32(at + 48);
+  node.ephemeralOwner = sameInt64(view, at + 52, -1) ? noOwner : int64At(view, at + 52);
 }
 
 /** Appends the chunk's nodes to `into` as SnapshotNodes (inspection and tests). */

@@ -129,7 +129,7 @@ export class DataTree {
       add: (node) => tree.restoreNode(node, storedOf(node.data), zxid, parentOfNode(node.path)),
       addStored: (node) => tree.restoreNode(node, node.stored, zxid, parentOfNode(node.path)),
       finish() {
-        assert(tree.nodes.has('/'), 'snapshot has no root');
+        tree.nodes.assertRestored();
         tree.quotas.rebuild();
         tree.lastZxid = zxid;
         return tree; // no O(n) invariants() pass: restoreNode checked each node as it linked it
@@ -148,7 +148,7 @@ export class DataTree {
     if (problem !== null) return problem;
     const node = zNodeOfSnapshot(s, stored, this.acls.intern(s.acl));
     if (parent === undefined) this.nodes.setRoot(node);
-    else if (!this.nodes.link(node, parent)) return 'listed twice'; // the restore is refused
+    else if (!this.nodes.linkRestored(node, parent)) return 'listed twice'; // restore refused
     this.dataSize += s.path.length + node.dataLength;
     this.track(s.path, node.ephemeralOwner);
     return null;

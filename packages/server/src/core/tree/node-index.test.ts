@@ -32,6 +32,24 @@ function sample() {
 }
 
 describe('NodeIndex', () => {
+  test('a restore links each path once; a second node of one path refuses the restore', () => {
+    const index = new NodeIndex();
+    const [root, a, again] = ['/', '/a', '/a'].map(nodeAt) as [
+      MutableZNode,
+      MutableZNode,
+      MutableZNode,
+    ];
+    expect(() => index.assertRestored()).toThrow(/no root/);
+    index.setRoot(root);
+    expect(index.linkRestored(a, root)).toBe(true);
+    expect(index.get('/a')).toBe(a);
+    expect(index.size).toBe(2);
+    index.assertRestored();
+    expect(index.linkRestored(again, root)).toBe(false);
+    expect(index.size).toBe(2);
+    expect(() => index.assertRestored()).toThrow(/listed twice/);
+  });
+
   test('finds linked and added nodes at every depth, and nothing at other paths', () => {
     const { index, root, a, b, c, d } = sample();
     expect(index.get('/')).toBe(root);
