@@ -3,7 +3,7 @@
 // sealed and written, and then the same buffer takes the next one. Encoding a whole tree so
 // makes no buffer per chunk (nor per path), and no copy from an encoded chunk into its frame.
 
-import { SnapshotNodeReader } from '../../core/tree/snapshot-node-view.js';
+import { SnapshotNodeReader } from '../../core/tree/snapshot-node-reader.js';
 import type {
   SnapshotNode,
   SnapshotNodeView,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Acl } from '@zoo/client/protocol';
-import { SnapshotNodeReader } from '../../core/tree/snapshot-node-view.js';
+import { SnapshotNodeReader } from '../../core/tree/snapshot-node-reader.js';
 import {
   zNodeOfSnapshot,
   type SnapshotNode,

@@ -7,7 +7,7 @@
 // insertion order), so a restore from it gives back the same child order.
 
 import { assert } from '@zoo/client/protocol';
-import { SnapshotNodeReader } from './snapshot-node-view.js';
+import { SnapshotNodeReader } from './snapshot-node-reader.js';
 import {
   snapshotNodeOf,
   type SnapshotNode,

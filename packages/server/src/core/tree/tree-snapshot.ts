@@ -28,7 +28,7 @@ export interface SnapshotNode {
 
 /**
  * A node's stored fields read in place, as ZNode names them (a live ZNode is one): what a
- * checkpoint's encoder reads, so that it needs no SnapshotNode per node (snapshot-node-view.ts).
+ * checkpoint's encoder reads, so that it needs no SnapshotNode per node (snapshot-node-reader.ts).
  */
 export type SnapshotNodeView = Omit<ZNode, 'children' | 'numChildren'>;
 
