@@ -7,9 +7,19 @@ import {
   type SnapshotNode,
   type TreeSnapshot,
 } from '../../core/tree/tree-snapshot.js';
+import type { WriteRequest } from '../../core/prep/prep-context.js';
+import { Workload } from '../../core/testing/tree-workload.js';
+import { DataTree } from '../../core/tree/data-tree.js';
+import { streamOfWalk } from '../../core/tree/snapshot-walk.js';
 import { nodeDiskFs } from './disk-fs.js';
 import { frameAt } from './record-frame.js';
-import { readSnapshot, snapshotName, writeSnapshot } from './snapshot-file.js';
+import {
+  encodeSnapshot,
+  encodeSnapshotPieces,
+  readSnapshot,
+  snapshotName,
+  writeSnapshot,
+} from './snapshot-file.js';
 import { useTempDir } from './testing/disk-fixtures.js';
 
 const temp = useTempDir();
@@ -70,4 +80,46 @@ describe('snapshot chunks: one buffer, reused chunk after chunk', () => {
     expect(chunks.length).toBeGreaterThanOrEqual(10);
     for (const length of chunks) expect(length).toBeLessThan(256 * 1024 + 101 * 1024);
   });
+
+  test('a node past the end of the buffer grows it, keeping the chunk written so far', async () => {
+    const lengths = frameLengths(await writtenAndRead(snapshotOf(6, 200 * 1024)));
+    // Two 200 KiB nodes a chunk (the root with the first two): the second of each does not fit
+    // the 320 KiB the buffer starts with.
+    const kib = lengths.slice(1, -1).map((length) => Math.round(length / 1024));
+    expect(kib).toEqual([400, 400, 400]);
+  });
 });
+
+describe('snapshot chunks from a walk, written while the tree changes', () => {
+  test('the file holds the tree as it was when the walk began, byte for byte', () => {
+    const tree = new DataTree();
+    const workload = new Workload(tree);
+    let i = 0;
+    const write = (request: WriteRequest): void => {
+      workload.run({ kind: 'write', request, session: 0 }, i++);
+    };
+    const data = (n: number) => Buffer.from(n % 5 === 0 ? 'x'.repeat(1500) : `data ${n} ü`);
+    write(createOf('/p', null));
+    for (let n = 0; n < 3000; n++) write(createOf(`/p/c${n}`, n % 7 === 0 ? null : data(n)));
+    const expected = encodeSnapshot({ snapshot: { ...tree.snapshot(), sessions: [] }, fromSeq: 2 });
+    const source = { snapshot: streamOfWalk(tree.beginSnapshotWalk(), []), fromSeq: 2 };
+    const pieces: Buffer[] = [];
+    let n = 0;
+    for (const piece of encodeSnapshotPieces(source)) {
+      pieces.push(Buffer.from(piece));
+      // Between chunks: change, delete and add nodes not read yet (and some read already).
+      for (const at of [2990 - n, 2500 - n, 10 + n]) {
+        write({ type: 'setData', path: `/p/c${at}`, data: data(at + 1), version: -1 });
+      }
+      write({ type: 'delete', path: `/p/c${2900 - n}`, version: -1 });
+      write(createOf(`/p/new${n}`, data(n)));
+      n++;
+    }
+    expect(n).toBeGreaterThan(4);
+    expect(Buffer.concat(pieces).equals(expected)).toBe(true);
+  });
+});
+
+function createOf(path: string, data: Buffer | null): WriteRequest {
+  return { type: 'create', variant: 'create2', path, data, acl: [...world], flags: 0, ttl: -1n };
+}

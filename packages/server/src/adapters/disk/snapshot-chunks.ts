@@ -3,11 +3,16 @@
 // sealed and written, and then the same buffer takes the next one. Encoding a whole tree so
 // makes no buffer per chunk (nor per path), and no copy from an encoded chunk into its frame.
 
-import type { SnapshotNode, SnapshotStream } from '../../core/tree/tree-snapshot.js';
+import { SnapshotNodeReader } from '../../core/tree/snapshot-node-reader.js';
+import type {
+  SnapshotNode,
+  SnapshotNodeView,
+  SnapshotStream,
+} from '../../core/tree/tree-snapshot.js';
 import { frameHeaderBytes, sealFrame } from './record-frame.js';
-import { nodeBytesMax, writeNode, type AclTable } from './snapshot-nodes-codec.js';
+import { NodeBuffer, NodeWriter, nodeBytesMax, type AclTable } from './snapshot-node-writer.js';
 
-/** Nodes asked of the stream at a time; those a full chunk leaves start the next. */
+/** Nodes asked of a stream without views at a time; those a full chunk leaves start the next. */
 const nodesPerRead = 32;
 /** Most nodes in a chunk: what the walk and the encoding of one slice of work come to. */
 const nodesPerChunkMax = 1024;
@@ -17,17 +22,21 @@ const chunkBytesTarget = 256 * 1024;
 const nodesOffset = frameHeaderBytes + 4;
 
 export class NodeChunks {
-  private buffer = Buffer.allocUnsafe(chunkBytesTarget + 64 * 1024);
-  /** Nodes read from the stream and not yet encoded, from `pendingAt` on. */
+  private readonly target = new NodeBuffer(chunkBytesTarget + 64 * 1024);
+  private readonly writer: NodeWriter;
+  /** Nodes read from a stream without views and not yet encoded, from `pendingAt` on. */
   private pending: SnapshotNode[] = [];
   private pendingAt = 0;
+  private readonly reader = new SnapshotNodeReader();
   /** Nodes encoded so far. */
   encoded = 0;
 
   constructor(
     private readonly stream: SnapshotStream,
-    private readonly acls: AclTable,
-  ) {}
+    acls: AclTable,
+  ) {
+    this.writer = new NodeWriter(acls);
+  }
 
   /**
    * The next chunk, framed; null once the stream has no more nodes. The bytes are a view of
@@ -37,34 +46,28 @@ export class NodeChunks {
     let end = nodesOffset;
     let count = 0;
     while (count < nodesPerChunkMax && end - nodesOffset < chunkBytesTarget) {
+      // Each node is written as soon as it is read: a view is valid only until the next read.
       const node = this.nextNode();
       if (node === undefined) break;
-      end = this.append(node, end);
+      this.target.ensure(end + nodeBytesMax(node), end);
+      end = this.writer.write(node, this.target, end);
       count++;
     }
     if (count === 0) return null;
     this.encoded += count;
-    this.buffer.writeUInt32BE(count, frameHeaderBytes);
-    sealFrame(this.buffer, 0, end - frameHeaderBytes);
-    return this.buffer.subarray(0, end);
+    const bytes = this.target.bytes;
+    bytes.writeUInt32BE(count, frameHeaderBytes);
+    sealFrame(bytes, 0, end - frameHeaderBytes);
+    return bytes.subarray(0, end);
   }
 
-  private nextNode(): SnapshotNode | undefined {
+  private nextNode(): SnapshotNodeView | undefined {
+    if (this.stream.nextView !== undefined) return this.stream.nextView();
     if (this.pendingAt === this.pending.length) {
       this.pending = this.stream.next(nodesPerRead);
       this.pendingAt = 0;
     }
-    return this.pending[this.pendingAt++];
-  }
-
-  /** Appends `node` at `end`, growing the buffer if it may not fit; returns the new end. */
-  private append(node: SnapshotNode, end: number): number {
-    const needed = end + nodeBytesMax(node);
-    if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.buffer.length));
-      this.buffer.copy(grown, 0, 0, end);
-      this.buffer = grown;
-    }
-    return writeNode(node, this.acls, this.buffer, end);
+    const node = this.pending[this.pendingAt++];
+    return node === undefined ? undefined : this.reader.read(node);
   }
 }

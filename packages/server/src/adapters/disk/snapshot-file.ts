@@ -19,12 +19,8 @@ import {
 } from '../../core/tree/tree-snapshot.js';
 import { packValue, unpackValue } from '../msgpack-value.js';
 import { checkSnapshotNodes, readAcls, readSnapshotSessions } from '../read-txn.js';
-import {
-  AclTable,
-  NodeChunkError,
-  decodeNodeChunk,
-  decodeStoredNodes,
-} from './snapshot-nodes-codec.js';
+import { NodeChunkError, decodeNodeChunk, decodeStoredNodes } from './snapshot-nodes-codec.js';
+import { AclTable } from './snapshot-node-writer.js';
 import { NodeChunks } from './snapshot-chunks.js';
 import { WireObject } from '../wire-object.js';
 import { CorruptDataDirError } from './disk-errors.js';

@@ -9,68 +9,8 @@
 import type { Acl } from '@zoo/client/protocol';
 import type { SnapshotNode, StoredSnapshotNode } from '../../core/tree/tree-snapshot.js';
 import { storedOfRange, type StoredData } from '../../core/tree/z-node.js';
-import { writeInt64 } from './txn-record-codec.js';
-
-/** The ACL lists of a snapshot's nodes, each once, by identity (the tree's interned arrays). */
-export class AclTable {
-  readonly lists: (readonly Acl[])[] = [];
-  private readonly indexOf = new Map<readonly Acl[], number>();
-
-  indexFor(acl: readonly Acl[]): number {
-    let index = this.indexOf.get(acl);
-    if (index === undefined) {
-      index = this.lists.length;
-      this.lists.push(acl);
-      this.indexOf.set(acl, index);
-    }
-    return index;
-  }
-}
 
 const fixedBytes = 4 + 4 + 4 + 3 * 8 + 2 * 8 + 3 * 4 + 8;
-
-/**
- * At least the bytes writeNode writes for `node` (a path's UTF-8 is at most 3 bytes per UTF-16
- * unit), counted without encoding anything.
- */
-export function nodeBytesMax(node: SnapshotNode): number {
-  return fixedBytes + 3 * node.path.length + (node.data === null ? 0 : node.data.length);
-}
-
-/**
- * Writes `node` at `offset` of `target`, which must have nodeBytesMax(node) bytes free there;
- * returns the offset after it. Straight into the target: no buffer per path, and int64s through
- * a DataView (writeBigInt64BE does bigint arithmetic, several times the cost) — a checkpoint
- * encodes every node of the tree.
- */
-export function writeNode(node: SnapshotNode, acls: AclTable, target: Buffer, offset: number) {
-  const pathLength = target.write(node.path, offset + 4, 'utf8');
-  target.writeUInt32BE(pathLength, offset);
-  let at = offset + 4 + pathLength;
-  const data = node.data;
-  at = target.writeInt32BE(data === null ? -1 : data.length, at);
-  if (data !== null) at += data.copy(target, at);
-  at = target.writeUInt32BE(acls.indexFor(node.acl), at);
-  at = writeInt64(node.czxid, target, at);
-  at = writeInt64(node.mzxid, target, at);
-  at = writeInt64(node.pzxid, target, at);
-  at = target.writeDoubleBE(node.ctime, at);
-  at = target.writeDoubleBE(node.mtime, at);
-  at = target.writeInt32BE(node.version, at);
-  at = target.writeInt32BE(node.childCreates, at);
-  at = target.writeInt32BE(node.aversion, at);
-  return writeInt64(node.ephemeralOwner, target, at);
-}
-
-/** One chunk on its own: the count, then the nodes. */
-export function encodeNodeChunk(nodes: readonly SnapshotNode[], acls: AclTable): Buffer {
-  let size = 4;
-  for (const node of nodes) size += nodeBytesMax(node);
-  const out = Buffer.allocUnsafe(size);
-  let at = out.writeUInt32BE(nodes.length, 0);
-  for (const node of nodes) at = writeNode(node, acls, out, at);
-  return out.subarray(0, at);
-}
 
 const noOwner = 0n;
 /** Below this magnitude the high word times 2^32 plus the low one is an exact double. */

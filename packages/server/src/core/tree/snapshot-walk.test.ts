@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stepArb, Workload, type Step } from '../testing/tree-workload.js';
 import { DataTree } from './data-tree.js';
-import type { SnapshotNode } from './tree-snapshot.js';
+import type { SnapshotWalk } from './snapshot-walk.js';
+import { snapshotNodeOf, type SnapshotNode } from './tree-snapshot.js';
 
 /** A tree with some history, so the walk starts from something worth copying. */
 function treeAfter(steps: readonly Step[]): Workload {
@@ -19,7 +20,8 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
       fc.property(
         fc.array(stepArb, { minLength: 1, maxLength: 40 }),
         fc.array(fc.tuple(stepArb, fc.integer({ min: 0, max: 3 })), { maxLength: 40 }),
-        (before, during) => {
+        fc.boolean(),
+        (before, during, inPlace) => {
           const workload = treeAfter(before);
           const { tree } = workload;
           const expected = tree.snapshot();
@@ -27,13 +29,14 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
           expect(walk.zxid).toBe(expected.zxid);
           expect(walk.nodeCount).toBe(expected.nodes.length);
           const walked: SnapshotNode[] = [];
+          const read = inPlace ? (take: number) => viewsOf(walk, take) : walk.next.bind(walk);
           // Reads of 0–3 nodes between the txns: every node is read before, between or after
           // the changes that touch it.
           for (const [i, [step, take]] of during.entries()) {
-            walked.push(...walk.next(take));
+            walked.push(...read(take));
             workload.run(step, before.length + i);
           }
-          while (!walk.isDone) walked.push(...walk.next(2));
+          while (!walk.isDone) walked.push(...read(2));
           expect(walked).toEqual(expected.nodes);
           expect(tree.isWalking).toBe(false);
           expect(walk.preservedCount).toBe(0);
@@ -94,6 +97,16 @@ describe('snapshot walk: an exact snapshot read while txns go on applying', () =
     expect(tree.isWalking).toBe(false);
   });
 });
+
+/** Up to `max` nodes read in place (nextView), each copied out before the next is read. */
+function viewsOf(walk: SnapshotWalk, max: number): SnapshotNode[] {
+  const out: SnapshotNode[] = [];
+  for (let view = max > 0 ? walk.nextView() : undefined; view !== undefined;) {
+    out.push(snapshotNodeOf(view.path, view));
+    view = out.length < max ? walk.nextView() : undefined;
+  }
+  return out;
+}
 
 const openAcl = [{ perms: 31, id: { scheme: 'world', id: 'anyone' } }];
 

@@ -7,13 +7,15 @@
 // insertion order), so a restore from it gives back the same child order.
 
 import { assert } from '@zoo/client/protocol';
+import { SnapshotNodeReader } from './snapshot-node-reader.js';
 import {
   snapshotNodeOf,
   type SnapshotNode,
+  type SnapshotNodeView,
   type SnapshotSession,
   type SnapshotStream,
 } from './tree-snapshot.js';
-import type { MutableZNode } from './z-node.js';
+import { MutableZNode } from './z-node.js';
 import type { NodesByPath } from './node-index.js';
 
 /** A node as the walk must emit it, with its children as they were. */
@@ -59,6 +61,8 @@ export class SnapshotWalk {
   /** The cursors reading a node's live set, by that node. */
   private readonly liveCursors = new Map<MutableZNode, ChildCursor>();
   private readonly preserved = new Map<string, PreservedNode>();
+  /** What nextView hands out for a kept copy. */
+  private readonly keptReader = new SnapshotNodeReader();
   private isAbandoned = false;
   private hasEnded = false;
 
@@ -110,19 +114,43 @@ export class SnapshotWalk {
     assert(!this.isAbandoned, 'read of an abandoned snapshot walk');
     const out: SnapshotNode[] = [];
     while (out.length < max) {
-      const cursor = this.cursors.at(-1);
-      const child = cursor?.current;
-      if (cursor === undefined || child === undefined) break;
-      cursor.advance();
-      if (cursor.current === undefined) this.pop();
-      out.push(this.emit(child));
+      const node = this.emitNext();
+      if (node === undefined) break;
+      out.push(node instanceof MutableZNode ? snapshotNodeOf(node.path, node) : node);
     }
     if (this.cursors.length === 0) this.end();
     return out;
   }
 
+  /**
+   * The next node in snapshot order, read in place: the live node when untouched (nothing is
+   * made for it), else a view of the copy kept of it. Valid until the walk is read again or the
+   * tree changes; undefined once every node was emitted.
+   */
+  nextView(): SnapshotNodeView | undefined {
+    assert(!this.isAbandoned, 'read of an abandoned snapshot walk');
+    const node = this.emitNext();
+    if (node === undefined || node instanceof MutableZNode) return node;
+    return this.keptReader.read(node);
+  }
+
+  /** The next node: live (untouched since the walk began) or the copy kept of it. */
+  private emitNext(): MutableZNode | SnapshotNode | undefined {
+    const cursor = this.cursors.at(-1);
+    const child = cursor?.current;
+    if (cursor === undefined || child === undefined) {
+      this.end();
+      return undefined;
+    }
+    cursor.advance();
+    if (cursor.current === undefined) this.pop();
+    const node = this.emit(child);
+    if (this.cursors.length === 0) this.end();
+    return node;
+  }
+
   /** `node` as it was at zxid; its children are read next. */
-  private emit(node: MutableZNode): SnapshotNode {
+  private emit(node: MutableZNode): MutableZNode | SnapshotNode {
     const path = node.path;
     const kept = this.preserved.size === 0 ? undefined : this.preserved.get(path);
     if (kept !== undefined) {
@@ -142,7 +170,7 @@ export class SnapshotWalk {
       this.cursors.push(cursor);
       this.liveCursors.set(node, cursor);
     }
-    return snapshotNodeOf(path, node);
+    return node;
   }
 
   private pop(): void {
@@ -174,6 +202,7 @@ export function streamOfWalk(walk: SnapshotWalk, sessions: SnapshotSession[]): S
     nodeCount: walk.nodeCount,
     sessions,
     next: (max) => walk.next(max),
+    nextView: () => walk.nextView(),
     abandon: () => walk.abandon(),
   };
 }

@@ -26,6 +26,12 @@ export interface SnapshotNode {
   ephemeralOwner: bigint;
 }
 
+/**
+ * A node's stored fields read in place, as ZNode names them (a live ZNode is one): what a
+ * checkpoint's encoder reads, so that it needs no SnapshotNode per node (snapshot-node-reader.ts).
+ */
+export type SnapshotNodeView = Omit<ZNode, 'children' | 'numChildren'>;
+
 /** A node's fields besides its data: what a restore checks and copies. */
 export type SnapshotNodeFields = Omit<SnapshotNode, 'data'>;
 
@@ -83,6 +89,12 @@ export interface SnapshotStream {
   readonly sessions: readonly SnapshotSession[];
   /** Up to `max` more nodes in snapshot order; an empty list once all were read. */
   next(max: number): SnapshotNode[];
+  /**
+   * The next node in snapshot order, read in place: valid only until the stream is read again
+   * or the tree changes (an encoder writes it at once); undefined once all were read. A walk's
+   * stream has it, so a checkpoint makes no object per node; without it, read `next`.
+   */
+  nextView?(): SnapshotNodeView | undefined;
   abandon(): void;
 }
 
@@ -134,7 +146,7 @@ export function snapshotNodes(nodes: NodesByPath): SnapshotNode[] {
   return out;
 }
 
-export function snapshotNodeOf(path: string, node: ZNode): SnapshotNode {
+export function snapshotNodeOf(path: string, node: SnapshotNodeView): SnapshotNode {
   return {
     path,
     data: node.data,
