@@ -2,7 +2,14 @@
 // reused from batch to batch, so that a record is encoded once, in place — no buffer of its own,
 // no frame of its own, no concatenation — and a batch is one write.
 
-import { logRecordBytesMax, writeLogRecord, type LogRecord } from './log-record.js';
+import type { Txn } from '../../core/tree/txn.js';
+import {
+  logRecordBytesMax,
+  txnRecordBytesMax,
+  writeLogRecord,
+  writeTxnRecord,
+  type LogRecord,
+} from './log-record.js';
 import { frameHeaderBytes, sealFrame } from './record-frame.js';
 
 /** Enough for a few hundred small txns; a larger batch grows the buffer. */
@@ -25,6 +32,16 @@ export class RecordBatch {
     this.reserve(frameHeaderBytes + logRecordBytesMax(record));
     const payloadAt = at + frameHeaderBytes;
     const end = writeLogRecord(record, this.buffer, payloadAt);
+    sealFrame(this.buffer, at, end - payloadAt);
+    this.used = end;
+  }
+
+  /** append({ type: 'txn', txn }), without that object: the log's one record per write. */
+  appendTxn(txn: Txn): void {
+    const at = this.used;
+    this.reserve(frameHeaderBytes + txnRecordBytesMax(txn));
+    const payloadAt = at + frameHeaderBytes;
+    const end = writeTxnRecord(txn, this.buffer, payloadAt);
     sealFrame(this.buffer, at, end - payloadAt);
     this.used = end;
   }
