@@ -28,22 +28,14 @@ export class RecordBatch {
 
   /** Frames `record` after the records already in the batch. */
   append(record: LogRecord): void {
-    const at = this.used;
-    this.reserve(frameHeaderBytes + logRecordBytesMax(record));
-    const payloadAt = at + frameHeaderBytes;
-    const end = writeLogRecord(record, this.buffer, payloadAt);
-    sealFrame(this.buffer, at, end - payloadAt);
-    this.used = end;
+    const at = this.begin(logRecordBytesMax(record));
+    this.seal(at, writeLogRecord(record, this.buffer, at + frameHeaderBytes));
   }
 
   /** append({ type: 'txn', txn }), without that object: the log's one record per write. */
   appendTxn(txn: Txn): void {
-    const at = this.used;
-    this.reserve(frameHeaderBytes + txnRecordBytesMax(txn));
-    const payloadAt = at + frameHeaderBytes;
-    const end = writeTxnRecord(txn, this.buffer, payloadAt);
-    sealFrame(this.buffer, at, end - payloadAt);
-    this.used = end;
+    const at = this.begin(txnRecordBytesMax(txn));
+    this.seal(at, writeTxnRecord(txn, this.buffer, at + frameHeaderBytes));
   }
 
   /**
@@ -63,6 +55,18 @@ export class RecordBatch {
   clear(): void {
     this.used = 0;
     if (this.buffer.length > keptBytesMax) this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Room for a frame whose payload is at most `payloadBytesMax`; returns where it starts. */
+  private begin(payloadBytesMax: number): number {
+    this.reserve(frameHeaderBytes + payloadBytesMax);
+    return this.used;
+  }
+
+  /** Frames the payload written from `at + frameHeaderBytes` up to `end`, in place. */
+  private seal(at: number, end: number): void {
+    sealFrame(this.buffer, at, end - at - frameHeaderBytes);
+    this.used = end;
   }
 
   private reserve(bytes: number): void {
