@@ -6,7 +6,16 @@ import { packetBytesMaxDefault } from './limits.js';
 
 const emptyBuffer = Buffer.alloc(0);
 
+/** A frame's payload where it lies: bytes `start` to `end` of `bytes`. */
+export interface FrameSpan {
+  bytes: Buffer;
+  start: number;
+  end: number;
+}
+
 export class FrameReader {
+  /** The span nextSpan hands out, filled anew on each call: no object made per frame. */
+  private readonly span: FrameSpan = { bytes: emptyBuffer, start: 0, end: 0 };
   private readonly packetBytesMax: number;
   /** Buffered chunks from index `first` on; chunk `first` is read from byte `head` on. */
   private chunks: Buffer[] = [];
@@ -35,6 +44,21 @@ export class FrameReader {
    * the body. ZooKeeper: NIOServerCnxn.readLength — "Len error", then the connection closes.
    */
   next(): Buffer | null {
+    const span = this.nextSpan();
+    if (span === null) return null;
+    const { bytes, start, end } = span;
+    return start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+  }
+
+  /**
+   * As next, but the payload stays where it lies: in the chunk it arrived in (the common case)
+   * or, when it spans chunks, in a copy. The span is this reader's own, valid until the next
+   * call, and its bytes must not be kept (a JuteReader reads it in place: readFrame).
+   */
+  nextSpan(): FrameSpan | null {
+    const span = this.span;
+    // A reader left waiting holds no chunk it has read out.
+    span.bytes = emptyBuffer;
     const length = this.peekFirstWord();
     if (length === null) return null;
     if (length < 0 || length > this.packetBytesMax) {
@@ -42,7 +66,21 @@ export class FrameReader {
     }
     if (this.buffered < 4 + length) return null;
     this.skip(4);
-    return this.take(length);
+    const chunk = this.chunks[this.first];
+    if (length === 0) {
+      span.bytes = emptyBuffer;
+      span.start = 0;
+    } else if (chunk !== undefined && chunk.length - this.head >= length) {
+      span.bytes = chunk;
+      span.start = this.head;
+      this.skip(length);
+    } else {
+      span.bytes = this.copyOut(length);
+      span.start = 0;
+      this.skip(length);
+    }
+    span.end = span.start + length;
+    return span;
   }
 
   /** The first 4 buffered bytes as a big-endian int, not consumed (4-letter-word detection). */

@@ -89,7 +89,7 @@ export { pathAndAncestors, pathProblem, validatePath } from './znode-path.js';
 export { JuteReader, juteLimitsDefault, type JuteLimits } from './jute-reader.js';
 export { JuteWriter } from './jute-writer.js';
 export { hasSurrogate, writeJavaUtf8 } from './java-utf8.js';
-export { FrameReader } from './frame-reader.js';
+export { FrameReader, type FrameSpan } from './frame-reader.js';
 export {
   decodeConnectRequest,
   decodeConnectResponse,
@@ -98,6 +98,7 @@ export {
 } from './connect-codec.js';
 export {
   decodeRequest,
+  decodeRequestFrom,
   encodeRequest,
   readRequestBody,
   type DecodedRequest,

@@ -6,6 +6,7 @@ import { DecodeError } from './decode-error.js';
 import { decodeJavaUtf8, decodeKeepingSurrogates } from './java-utf8.js';
 import { packetBytesMaxDefault } from './limits.js';
 import type { Acl, RequestAcl, Stat } from './records.js';
+import type { FrameSpan } from './frame-reader.js';
 
 export interface JuteLimits {
   /** Largest length a buffer or ustring may declare, and largest vector count. */
@@ -24,6 +25,20 @@ export interface JuteLimits {
  */
 export const juteLimitsDefault: JuteLimits = { bufferBytesMax: packetBytesMaxDefault };
 
+/** The scheme and id of world:anyone as Jute writes them: length-prefixed UTF-8. */
+const worldAnyoneAclBytes = Buffer.from('00000005776f726c6400000006616e796f6e65', 'hex');
+/**
+ * [{perms, world:anyone}] for each perms value a valid ACL may have (0..31), frozen: the one
+ * list every request with that ACL gets (nothing changes a request's ACL; a change would throw).
+ */
+const worldAnyoneAcls: readonly RequestAcl[][] = Array.from({ length: 32 }, (_, perms) => {
+  const entry: RequestAcl = Object.freeze({
+    perms,
+    id: Object.freeze({ scheme: 'world', id: 'anyone' }),
+  });
+  return Object.freeze([entry]) as RequestAcl[];
+});
+
 /** Smallest encoded size of one vector element (a ustring is at least its 4-byte length). */
 const vectorElementBytesMin = 4;
 /** An ACL is an int and two ustrings. */
@@ -31,7 +46,11 @@ const aclBytesMin = 12;
 
 export class JuteReader {
   offset: number;
-  private readonly buffer: Buffer;
+  private buffer: Buffer;
+  /** Where the bytes to read end: the buffer's end, or a frame's (see readFrame). */
+  private end: number;
+  /** Where the frame being read starts; error messages count offsets from there. */
+  private origin = 0;
   private readonly bufferBytesMax: number;
   private readonly isKeepingSurrogates: boolean;
 
@@ -40,13 +59,38 @@ export class JuteReader {
       throw new DecodeError(`offset ${offset} is outside a buffer of ${buffer.length} bytes`);
     }
     this.buffer = buffer;
+    this.end = buffer.length;
     this.bufferBytesMax = limits.bufferBytesMax;
     this.isKeepingSurrogates = limits.surrogates === 'kept';
     this.offset = offset;
   }
 
+  /**
+   * Reads bytes `start` to `end` of `buffer` from now on, in place: one reader, reused frame
+   * after frame, decodes a frame where it arrived, with no view or reader made per frame.
+   */
+  readFrame(span: FrameSpan): this {
+    const { bytes, start, end } = span;
+    if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end)) {
+      throw new DecodeError(`frame ${start}..${end} is no range`);
+    }
+    if (end > bytes.length) {
+      throw new DecodeError(`frame ${start}..${end} is outside a buffer of ${bytes.length} bytes`);
+    }
+    this.buffer = bytes;
+    this.end = end;
+    this.offset = start;
+    this.origin = start;
+    return this;
+  }
+
+  /** The offset from the start of the frame (of the buffer, unless readFrame gave a frame). */
+  private position(): number {
+    return this.offset - this.origin;
+  }
+
   remaining(): number {
-    return this.buffer.length - this.offset;
+    return this.end - this.offset;
   }
 
   readInt(): number {
@@ -101,7 +145,7 @@ export class JuteReader {
   /** A ustring that the record requires to be present. */
   readString(): string {
     const value = this.readUstring();
-    if (value === null) throw new DecodeError(`null string at offset ${this.offset - 4}`);
+    if (value === null) throw new DecodeError(`null string at offset ${this.position() - 4}`);
     return value;
   }
 
@@ -122,8 +166,14 @@ export class JuteReader {
     return items;
   }
 
-  /** ACL entries of a request, whose scheme and id may each be a Jute null. */
+  /**
+   * ACL entries of a request, whose scheme and id may each be a Jute null. The ACL nearly every
+   * create carries, one world:anyone entry, is read as a shared frozen list: no list, entry or
+   * strings made per request.
+   */
   readRequestAclVector(): RequestAcl[] | null {
+    const shared = this.readWorldAnyoneAcl();
+    if (shared !== null) return shared;
     const count = this.readVectorCount(aclBytesMin);
     if (count === null) return null;
     const items = new Array<RequestAcl>(count);
@@ -134,6 +184,23 @@ export class JuteReader {
       items[i] = { perms, id: { scheme, id } };
     }
     return items;
+  }
+
+  /** The shared list for the bytes of [{perms, world:anyone}] next, read past; else null. */
+  private readWorldAnyoneAcl(): RequestAcl[] | null {
+    const at = this.offset;
+    if (this.end - at < 8 + worldAnyoneAclBytes.length) return null;
+    const b = this.buffer;
+    // Count 1, then the perms (any int), then the two strings, each with its length.
+    if (b.readInt32BE(at) !== 1) return null;
+    const perms = b.readInt32BE(at + 4);
+    if (perms < 0 || perms >= worldAnyoneAcls.length) return null;
+    const after = at + 8 + worldAnyoneAclBytes.length;
+    if (b.compare(worldAnyoneAclBytes, 0, worldAnyoneAclBytes.length, at + 8, after) !== 0) {
+      return null;
+    }
+    this.offset = after;
+    return worldAnyoneAcls[perms] ?? null;
   }
 
   readAclVector(): Acl[] | null {
@@ -159,7 +226,7 @@ export class JuteReader {
     if (count === -1) return null;
     if (count < 0) return 0;
     if (count > this.bufferBytesMax || count * elementBytesMin > this.remaining()) {
-      throw new DecodeError(`unreasonable vector count ${count} at offset ${this.offset - 4}`);
+      throw new DecodeError(`unreasonable vector count ${count} at offset ${this.position() - 4}`);
     }
     return count;
   }
@@ -185,9 +252,9 @@ export class JuteReader {
   }
 
   private need(bytes: number, what: string): void {
-    if (this.buffer.length - this.offset < bytes) {
+    if (this.end - this.offset < bytes) {
       throw new DecodeError(
-        `${what} needs ${bytes} bytes at offset ${this.offset}, ${this.remaining()} remain`,
+        `${what} needs ${bytes} bytes at offset ${this.position()}, ${this.remaining()} remain`,
       );
     }
   }
@@ -198,7 +265,8 @@ export class JuteReader {
     if (length === -1) return -1;
     // ZooKeeper: BinaryInputArchive.checkLength — "Unreasonable length".
     if (length < 0 || length > this.bufferBytesMax) {
-      throw new DecodeError(`unreasonable ${what} length ${length} at offset ${this.offset - 4}`);
+      const at = this.position() - 4;
+      throw new DecodeError(`unreasonable ${what} length ${length} at offset ${at}`);
     }
     this.need(length, what);
     return length;

@@ -44,10 +44,15 @@ export function encodeRequest(w: JuteWriter, xid: number, request: Request): voi
  * ignores them.
  */
 export function decodeRequest(payload: Buffer, limits?: JuteLimits): DecodedRequest {
-  if (payload.length < 8) {
-    throw new DecodeError(`request payload of ${payload.length} bytes has no 8-byte header`);
+  return decodeRequestFrom(new JuteReader(payload, limits));
+}
+
+/** decodeRequest of the bytes `r` has left (a frame read in place: JuteReader.readFrame). */
+export function decodeRequestFrom(r: JuteReader): DecodedRequest {
+  const payloadBytes = r.remaining();
+  if (payloadBytes < 8) {
+    throw new DecodeError(`request payload of ${payloadBytes} bytes has no 8-byte header`);
   }
-  const r = new JuteReader(payload, limits);
   const xid = r.readInt();
   const opCode = r.readInt();
   try {

@@ -6,15 +6,16 @@
 import {
   DecodeError,
   FrameReader,
+  JuteReader,
   JuteWriter,
   OpCode,
   decodeConnectRequest,
-  decodeRequest,
+  decodeRequestFrom,
   encodeConnectResponse,
   encodeNotification,
   encodeReply,
 } from '@zoo/client/protocol';
-import type { JuteLimits } from '@zoo/client/protocol';
+import type { FrameSpan } from '@zoo/client/protocol';
 import type { ConnectionMessage } from '../core/peer/ready.js';
 import type { PeerInput } from '../core/peer/peer-input.js';
 import type { Logger } from './env.js';
@@ -36,6 +37,9 @@ export interface ByteStream {
   /** Bytes written and not yet taken by the transport (a client that does not read). */
   queuedBytes?(): number;
 }
+
+/** What the request reader reads between frames. */
+const noFrame: FrameSpan = { bytes: Buffer.alloc(0), start: 0, end: 0 };
 
 /** xid, opcode and the 4-byte int ZooKeeper reads from a createSession packet. */
 const createSessionBytesMin = 12;
@@ -63,8 +67,8 @@ export interface ClientConnectionOptions {
 
 export class ClientConnection implements Throttleable {
   private readonly frames: FrameReader;
-  /** What a request's body may declare (made once, not per request). */
-  private readonly limits: JuteLimits;
+  /** Reads each request frame where it arrived (no view or reader made per request). */
+  private readonly reader: JuteReader;
   private readonly writer = new JuteWriter();
   private hasHandshake = false;
   /** The ConnectRequest was answered (the ConnectResponse is encoded). */
@@ -90,7 +94,8 @@ export class ClientConnection implements Throttleable {
     private readonly gate: OutstandingGate,
   ) {
     this.frames = new FrameReader({ packetBytesMax: options.packetBytesMax });
-    this.limits = { bufferBytesMax: options.packetBytesMax };
+    // What a request's body may declare.
+    this.reader = new JuteReader(Buffer.alloc(0), { bufferBytesMax: options.packetBytesMax });
     options.submit({
       type: 'connectionOpened',
       connectionId: id,
@@ -190,7 +195,7 @@ export class ClientConnection implements Throttleable {
     try {
       if (!this.hasHandshake && this.answerFourLetterWord()) return;
       while (!this.isHeld && !this.isClosing && !this.isGone && this.closeAfterConnect === null) {
-        const frame = this.frames.next();
+        const frame = this.frames.nextSpan();
         if (frame === null) return;
         this.receiveRequest(frame);
       }
@@ -225,21 +230,23 @@ export class ClientConnection implements Throttleable {
     this.gate.answered(this, 1);
   }
 
-  private receiveRequest(frame: Buffer): void {
+  private receiveRequest(frame: FrameSpan): void {
     const input = this.decodeFrame(frame);
+    // The reader lets go of the chunk the frame came in (an idle connection pins none).
+    this.reader.readFrame(noFrame);
     this.taken();
     this.options.submit(input);
   }
 
   /** The first frame is the ConnectRequest; every later one a request (DecodeError if bad). */
-  private decodeFrame(frame: Buffer): PeerInput {
+  private decodeFrame(frame: FrameSpan): PeerInput {
     const connectionId = this.id;
     if (!this.hasHandshake) {
-      const request = decodeConnectRequest(frame);
+      const request = decodeConnectRequest(frame.bytes.subarray(frame.start, frame.end));
       this.hasHandshake = true;
       return { type: 'connect', connectionId, request };
     }
-    const decoded = decodeRequest(frame, this.limits);
+    const decoded = decodeRequestFrom(this.reader.readFrame(frame));
     const { xid, opCode } = decoded;
     switch (decoded.kind) {
       case 'request':
@@ -250,7 +257,7 @@ export class ClientConnection implements Throttleable {
         );
         return { type: 'malformedRequest', connectionId, xid, opCode, reason: decoded.reason };
       case 'unknownOp':
-        if (opCode === OpCode.createSession && frame.length < createSessionBytesMin) {
+        if (opCode === OpCode.createSession && frame.end - frame.start < createSessionBytesMin) {
           // ZooKeeper takes a client's createSession as a write and reads an int from it; too
           // short for one, it fails to parse (MarshallingError, with a zxid).
           const reason = 'createSession too short for its timeout';

@@ -191,7 +191,7 @@ export class DiskTxnLog implements TxnLog {
     let firstTxnZxid: bigint | null = null;
     for (const op of batch.ops) {
       if (op.type === 'txns') {
-        for (const txn of op.txns) this.records.append({ type: 'txn', txn });
+        for (const txn of op.txns) this.records.appendTxn(txn);
         firstTxnZxid ??= op.txns[0]?.zxid ?? null;
         lastTxnZxid = op.txns.at(-1)?.zxid ?? lastTxnZxid;
       } else if (op.type === 'truncate') {

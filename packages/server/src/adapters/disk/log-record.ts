@@ -39,9 +39,19 @@ export function writeLogRecord(record: LogRecord, target: Buffer, offset: number
     target[offset] = truncateKind;
     return target.writeBigInt64BE(record.afterZxid, offset + 1);
   }
+  return writeTxnRecord(record.txn, target, offset);
+}
+
+/** At least the bytes writeTxnRecord writes for `txn`. */
+export function txnRecordBytesMax(txn: Txn): number {
+  return prefixBytes + txnBytesMax(txn);
+}
+
+/** writeLogRecord of a txn's record, with no record object made around the txn. */
+export function writeTxnRecord(txn: Txn, target: Buffer, offset: number): number {
   target[offset] = txnKind;
-  writeInt64(record.txn.zxid, target, offset + 1);
-  return writeTxn(record.txn, target, offset + prefixBytes);
+  writeInt64(txn.zxid, target, offset + 1);
+  return writeTxn(txn, target, offset + prefixBytes);
 }
 
 /** The record's kind and zxid, read without decoding the txn. */

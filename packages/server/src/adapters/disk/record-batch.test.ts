@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { txnArb } from '../testing/peer-message-arbitraries.js';
 import { decodeLogRecord, encodeLogRecord, type LogRecord } from './log-record.js';
 import { RecordBatch } from './record-batch.js';
 import { encodeFrame, frameAt } from './record-frame.js';
@@ -27,6 +29,20 @@ describe('RecordBatch', () => {
     const expected = Buffer.concat(records.map((record) => encodeFrame(encodeLogRecord(record))));
     expect(batch.bytes().equals(expected)).toBe(true);
     expect(recordsIn(batch.bytes())).toEqual(records);
+  });
+
+  test('appendTxn frames a txn byte for byte as append of its record does', () => {
+    fc.assert(
+      fc.property(fc.array(txnArb, { maxLength: 6 }), (txns) => {
+        const byRecord = new RecordBatch();
+        const byTxn = new RecordBatch();
+        for (const txn of txns) {
+          byRecord.append({ type: 'txn', txn });
+          byTxn.appendTxn(txn);
+        }
+        expect(byTxn.bytes().equals(byRecord.bytes())).toBe(true);
+      }),
+    );
   });
 
   test('grows past its first buffer, keeps what it held, and forgets truncated records', () => {

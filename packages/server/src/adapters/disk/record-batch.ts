@@ -2,7 +2,14 @@
 // reused from batch to batch, so that a record is encoded once, in place — no buffer of its own,
 // no frame of its own, no concatenation — and a batch is one write.
 
-import { logRecordBytesMax, writeLogRecord, type LogRecord } from './log-record.js';
+import type { Txn } from '../../core/tree/txn.js';
+import {
+  logRecordBytesMax,
+  txnRecordBytesMax,
+  writeLogRecord,
+  writeTxnRecord,
+  type LogRecord,
+} from './log-record.js';
 import { frameHeaderBytes, sealFrame } from './record-frame.js';
 
 /** Enough for a few hundred small txns; a larger batch grows the buffer. */
@@ -21,12 +28,14 @@ export class RecordBatch {
 
   /** Frames `record` after the records already in the batch. */
   append(record: LogRecord): void {
-    const at = this.used;
-    this.reserve(frameHeaderBytes + logRecordBytesMax(record));
-    const payloadAt = at + frameHeaderBytes;
-    const end = writeLogRecord(record, this.buffer, payloadAt);
-    sealFrame(this.buffer, at, end - payloadAt);
-    this.used = end;
+    const at = this.begin(logRecordBytesMax(record));
+    this.seal(at, writeLogRecord(record, this.buffer, at + frameHeaderBytes));
+  }
+
+  /** append({ type: 'txn', txn }), without that object: the log's one record per write. */
+  appendTxn(txn: Txn): void {
+    const at = this.begin(txnRecordBytesMax(txn));
+    this.seal(at, writeTxnRecord(txn, this.buffer, at + frameHeaderBytes));
   }
 
   /**
@@ -46,6 +55,18 @@ export class RecordBatch {
   clear(): void {
     this.used = 0;
     if (this.buffer.length > keptBytesMax) this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Room for a frame whose payload is at most `payloadBytesMax`; returns where it starts. */
+  private begin(payloadBytesMax: number): number {
+    this.reserve(frameHeaderBytes + payloadBytesMax);
+    return this.used;
+  }
+
+  /** Frames the payload written from `at + frameHeaderBytes` up to `end`, in place. */
+  private seal(at: number, end: number): void {
+    sealFrame(this.buffer, at, end - at - frameHeaderBytes);
+    this.used = end;
   }
 
   private reserve(bytes: number): void {

@@ -84,9 +84,15 @@ function bodyBytesMax(body: TxnBody): number {
 const stringMax = (s: string): number => 4 + 3 * s.length;
 const dataMax = (data: Buffer | null): number => 4 + (data?.length ?? 0);
 
+// ACL lists are walked by index: many are frozen shared lists (a request's world:anyone, the
+// tree's interned ones), over which a for-of allocates an iterator result per entry.
 function aclMax(acl: readonly Acl[]): number {
   let sum = 4;
-  for (const { id } of acl) sum += 4 + stringMax(id.scheme) + stringMax(id.id);
+  for (let i = 0; i < acl.length; i++) {
+    const entry = acl[i];
+    if (entry === undefined) throw new RangeError(`ACL entry ${i} missing`);
+    sum += 4 + stringMax(entry.id.scheme) + stringMax(entry.id.id);
+  }
   return sum;
 }
 
@@ -191,10 +197,12 @@ function writeData(data: Buffer | null, b: Buffer, offset: number): number {
 
 function writeAcl(acl: readonly Acl[], b: Buffer, offset: number): number {
   let at = b.writeInt32BE(acl.length, offset);
-  for (const { perms, id } of acl) {
-    at = b.writeInt32BE(perms, at);
-    at = writeString(id.scheme, b, at);
-    at = writeString(id.id, b, at);
+  for (let i = 0; i < acl.length; i++) {
+    const entry = acl[i];
+    if (entry === undefined) throw new RangeError(`ACL entry ${i} missing`);
+    at = b.writeInt32BE(entry.perms, at);
+    at = writeString(entry.id.scheme, b, at);
+    at = writeString(entry.id.id, b, at);
   }
   return at;
 }

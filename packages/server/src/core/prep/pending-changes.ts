@@ -65,8 +65,11 @@ export class PendingChanges {
 
   /** Records one change of the txn `zxid`. Zxids must not go down. */
   record(zxid: bigint, path: string, node: NodeView | null): void {
-    assert(zxid >= this.lastRecordedZxid, () => `pending zxid ${zxid} < ${this.lastRecordedZxid}`);
-    assert(zxid > this.tree.lastZxid, () => `pending zxid ${zxid} already applied`);
+    // Checked before a message is built: a closure per record would be garbage per write.
+    if (zxid < this.lastRecordedZxid) {
+      assert(false, `pending zxid ${zxid} < ${this.lastRecordedZxid}`);
+    }
+    if (zxid <= this.tree.lastZxid) assert(false, `pending zxid ${zxid} already applied`);
     this.lastRecordedZxid = zxid;
     const record: ChangeRecord = { zxid, path: path === '' ? '/' : path, node };
     this.records.push(record);
