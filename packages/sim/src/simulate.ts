@@ -19,6 +19,7 @@ import { ClientLinks } from './net/client-links.js';
 import { plantNetworkBugs } from './net/plant-network-bugs.js';
 import { SingleSystemImageCheck } from './net/single-system-image.js';
 import { SimServer, type ServerStop, type SimPlantedBugs } from './node/sim-server.js';
+import { FingerprintTable } from './node/observed-replication.js';
 import { SimProcess } from './node/sim-process.js';
 import { Nemesis } from './nemesis/nemesis.js';
 import { WorkloadClient } from './workload/workload-client.js';
@@ -91,6 +92,7 @@ function buildRun(scenario: Scenario): SimRun {
   links.observer = new SingleSystemImageCheck(violations, () => world.nowMs);
   const plantedBugs = plantedBugOptions(scenario.plantedBug);
   const ephemerals = new EphemeralLifetimes();
+  const fingerprints = new FingerprintTable();
   const servers = ids.map(
     (id) =>
       new SimServer({
@@ -112,6 +114,7 @@ function buildRun(scenario: Scenario): SimRun {
         onStopped: onServerStopped({ world, timeline }, violations),
         onViolation: (violation) => violations.push(violation),
         ephemerals,
+        fingerprints,
         ...(plantedBugs === undefined ? {} : { plantedBugs }),
       }),
   );

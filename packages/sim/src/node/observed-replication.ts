@@ -31,6 +31,23 @@ export function txnFingerprint(txn: Txn): string {
   return `${describeTxn(txn)} ${data.join(',')}`;
 }
 
+/**
+ * One string per distinct txn content for a whole run. Every member delivers each txn and the
+ * leader also proposes it, so without this a run keeps about six equal fingerprints per txn, each
+ * a tree of a dozen concatenated pieces: a third of a run's live heap, copied by every scavenge
+ * until promoted, and flattened again by each checker that compares them (issue #16).
+ */
+export class FingerprintTable {
+  private readonly known = new Map<string, string>();
+
+  intern(fingerprint: string): string {
+    const known = this.known.get(fingerprint);
+    if (known !== undefined) return known;
+    this.known.set(fingerprint, fingerprint);
+    return fingerprint;
+  }
+}
+
 function collectData(body: TxnBody, into: string[]): void {
   if (body.type === 'multi') for (const op of body.ops) collectData(op, into);
   else if (body.type === 'create' || body.type === 'setData') {

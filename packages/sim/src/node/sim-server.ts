@@ -36,7 +36,7 @@ import { SimProcess } from './sim-process.js';
 import { SimDisk, type OpenedDisk } from './sim-disk.js';
 import type { UnsyncedFate } from '../scenario.js';
 import { SimClock } from './sim-clock.js';
-import { ObservedReplication } from './observed-replication.js';
+import { FingerprintTable, ObservedReplication } from './observed-replication.js';
 import type { ReplicationObserver } from './observed-replication.js';
 
 export interface SimServerOptions {
@@ -62,6 +62,8 @@ export interface SimServerOptions {
   onViolation?: (violation: Violation) => void;
   /** The ensemble's ended sessions, whose ephemerals no member may keep. */
   ephemerals?: EphemeralLifetimes;
+  /** Shared by the run's servers, so that equal txns share one fingerprint string. */
+  fingerprints?: FingerprintTable;
 }
 
 export type SimPlantedBugs = PlantedBugs & {
@@ -316,6 +318,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
 
   private observer(): ReplicationObserver {
     const { id, world, record } = this.options;
+    const fingerprints = this.options.fingerprints ?? new FingerprintTable();
     return {
       snapshotInstalled: (zxid) => this.beginDeliveryRun(zxid, 'installs a SNAP'),
       delivered: (txn, fingerprint) => {
@@ -326,7 +329,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
           server: id,
           incarnation: this.deliveryRun,
           zxid: txn.zxid,
-          fingerprint,
+          fingerprint: fingerprints.intern(fingerprint),
           origin: { sessionId: txn.sessionId, cxid: txn.cxid },
         });
       },
@@ -337,7 +340,7 @@ export class SimServer implements ClientAcceptor, PeerEndpoint {
           server: id,
           incarnation: this.deliveryRun,
           zxid: txn.zxid,
-          fingerprint,
+          fingerprint: fingerprints.intern(fingerprint),
         }),
       roleChanged: (role, leader, isServing) => {
         world.record(`s${id} ${role} leader=${leader ?? '-'} serving=${isServing}`);
