@@ -235,6 +235,12 @@ export class PeerMesh {
   }
 
   private latency(from: number, to: number): number {
-    return this.connectivity.latencyMs(`s${from}`, `s${to}`, this.random);
+    return this.connectivity.latencyMs(serverName(from), serverName(to), this.random);
   }
+}
+
+/** `s<id>`, built once per id: a latency is drawn for every message sent (two names each). */
+const serverNames: string[] = [];
+function serverName(id: number): string {
+  return (serverNames[id] ??= `s${id}`);
 }
