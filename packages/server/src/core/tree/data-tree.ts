@@ -7,7 +7,7 @@ import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/clie
 import { isChildOf, nameOf, parentOf } from './path.js';
 import type { CreateTxnBody, SetDataTxnBody, Txn, TxnBody } from './txn.js';
 import { AclCache } from './acl-cache.js';
-import { ephemeralKindOf } from './ephemeral-type.js';
+import { OwnedNodes } from './owned-nodes.js';
 import { QuotaStats } from './quota-stats.js';
 import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
@@ -29,17 +29,14 @@ import type { TreeEvent, TxnResult } from './tree-results.js';
 export type { ZNode } from './z-node.js';
 export type { TreeEvent, TxnResult } from './tree-results.js';
 
-const emptyPaths: ReadonlySet<string> = new Set();
 const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.length);
 
 export class DataTree {
   /** Highest applied txn zxid. */
   lastZxid = 0n;
   private readonly nodes = new NodeIndex();
-  /** Ordinary ephemerals per owning session: a (possibly empty) set until it closes, as in ZK. */
-  private readonly ephemerals = new Map<bigint, Set<string>>();
-  private readonly containers = new Set<string>();
-  private readonly ttls = new Set<string>();
+  /** Each session's ephemerals, the containers and the TTL nodes. */
+  private readonly owned = new OwnedNodes();
   private readonly acls = new AclCache();
   /** Quota'd paths; keeps /zookeeper/quota/…/zookeeper_stats current (quota-stats.ts). */
   private readonly quotas = new QuotaStats(this.nodes, (path, node) =>
@@ -150,7 +147,7 @@ export class DataTree {
     if (parent === undefined) this.nodes.setRoot(node);
     else if (!this.nodes.linkRestored(node, parent)) return 'listed twice'; // restore refused
     this.dataSize += s.path.length + node.dataLength;
-    this.track(s.path, node.ephemeralOwner);
+    this.owned.track(s.path, node.ephemeralOwner);
     return null;
   }
 
@@ -229,7 +226,7 @@ export class DataTree {
     // The index finds an existing child as it links (a message is built only then).
     if (!this.nodes.add(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
     this.dataSize += path.length + node.dataLength;
-    this.track(path, node.ephemeralOwner);
+    this.owned.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
     const result: TxnResult = { type: 'create', path, stat: statOfNode(node) };
     this.dataSize += this.quotas.afterCreate(path, node.dataLength);
@@ -250,7 +247,7 @@ export class DataTree {
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.acls.release(node.acl);
     this.dataSize -= path.length + node.dataLength;
-    this.untrack(path, node.ephemeralOwner);
+    this.owned.untrack(path, node.ephemeralOwner);
     this.dataSize += this.quotas.afterDelete(path, node.dataLength);
     events.push({ type: 'nodeDeleted', path, acl: node.acl });
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
@@ -289,29 +286,9 @@ export class DataTree {
     for (const path of paths) {
       if (this.nodes.has(path)) this.deleteNode(path, txn.zxid, events);
     }
-    const leftover = this.ephemerals.get(txn.sessionId);
-    if (leftover !== undefined) {
-      for (const path of [...leftover].sort()) this.deleteNode(path, txn.zxid, events);
-    }
-    this.ephemerals.delete(txn.sessionId);
-  }
-
-  private track(path: string, owner: bigint): void {
-    const kind = ephemeralKindOf(owner);
-    if (kind === 'container') this.containers.add(path);
-    else if (kind === 'ttl') this.ttls.add(path);
-    else if (kind === 'ephemeral') {
-      const paths = this.ephemerals.get(owner);
-      if (paths === undefined) this.ephemerals.set(owner, new Set([path]));
-      else paths.add(path);
-    }
-  }
-
-  private untrack(path: string, owner: bigint): void {
-    const kind = ephemeralKindOf(owner);
-    if (kind === 'container') this.containers.delete(path);
-    else if (kind === 'ttl') this.ttls.delete(path);
-    else if (kind === 'ephemeral') this.ephemerals.get(owner)?.delete(path);
+    const leftover = this.owned.ephemeralsOf(txn.sessionId);
+    for (const path of [...leftover].sort()) this.deleteNode(path, txn.zxid, events);
+    this.owned.forgetSession(txn.sessionId);
   }
 
   private mustGet(path: string): MutableZNode {
@@ -335,12 +312,12 @@ export class DataTree {
   }
 
   ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
-    return this.ephemerals.get(sessionId) ?? emptyPaths;
+    return this.owned.ephemeralsOf(sessionId);
   }
 
   /** For the 4lw `dump`: every session that has (or had, until it closes) ephemerals. */
   sessionsWithEphemerals(): ReadonlyMap<bigint, ReadonlySet<string>> {
-    return this.ephemerals;
+    return this.owned.ephemerals;
   }
 
   /** ZooKeeper counts its '' alias of the root too: 5 on a fresh tree. */
@@ -350,9 +327,7 @@ export class DataTree {
 
   /** Ordinary ephemerals only. ZooKeeper: DataTree.getEphemeralsCount. */
   get ephemeralCount(): number {
-    let count = 0;
-    for (const paths of this.ephemerals.values()) count += paths.size;
-    return count;
+    return this.owned.ephemeralCount;
   }
 
   /** ZooKeeper: approximateDataSize — path lengths plus data lengths, the root alias included. */
@@ -372,7 +347,7 @@ export class DataTree {
   /** Empty containers and expired TTL nodes to delete, sorted (reapable-nodes.ts). */
   findReapable(nowMs: number, options: { maxNeverUsedIntervalMs: number }): string[] {
     return findReapable(
-      { nodes: this.nodes, containers: this.containers, ttls: this.ttls },
+      { nodes: this.nodes, containers: this.owned.containers, ttls: this.owned.ttls },
       nowMs,
       options,
     );
@@ -388,9 +363,9 @@ export class DataTree {
   invariants(): void {
     treeInvariants({
       nodes: this.nodes,
-      ephemerals: this.ephemerals,
-      containers: this.containers,
-      ttls: this.ttls,
+      ephemerals: this.owned.ephemerals,
+      containers: this.owned.containers,
+      ttls: this.owned.ttls,
       acls: this.acls,
       dataSize: this.dataSize,
     });
