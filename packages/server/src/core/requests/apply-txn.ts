@@ -9,7 +9,7 @@ import type { Txn } from '../tree/txn.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * Applies `txn` everywhere it goes. `events` is the caller's array, reused for every txn (emptied
+ * Applies `txn` everywhere it goes (`withStats`: DataTree.applyInto). `events` is the caller's array, reused for every txn (emptied
  * first, whatever a txn that threw left in it), so applying a txn allocates no list of events.
  */
 export function applyTxn(
@@ -17,9 +17,10 @@ export function applyTxn(
   txn: Txn,
   canRead: ReadCheck,
   events: TreeEvent[],
+  withStats: boolean,
 ): TxnResult {
   events.length = 0;
-  const result = context.tree.applyInto(txn, events);
+  const result = context.tree.applyInto(txn, events, withStats);
   context.pending.applied(txn.zxid);
   trackSessions(context, txn);
   if (events.length > 0) notify(context, events, canRead);

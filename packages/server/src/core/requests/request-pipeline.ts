@@ -27,7 +27,7 @@ import {
   proposeDeleteContainer,
   WritePrep,
 } from './leader-prep.js';
-import { WriteOrigins } from './write-origins.js';
+import { WriteOrigins, repliesWithStat } from './write-origins.js';
 import type { LocalWrite } from './write-origins.js';
 
 export class RequestPipeline {
@@ -140,7 +140,10 @@ export class RequestPipeline {
 
   /** Applies a committed txn; it answers what waits for it on this server, if anything does. */
   applyCommitted(txn: Txn): void {
-    const result = applyTxn(this.context, txn, this.canRead, this.events);
+    const write = this.origins.oldestFor(txn);
+    // A Stat is built only for a reply that shows one.
+    const withStats = write !== undefined && repliesWithStat(write.request);
+    const result = applyTxn(this.context, txn, this.canRead, this.events, withStats);
     const body = txn.body.type;
     if (body === 'createSession' || body === 'closeSession') {
       const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);
@@ -149,8 +152,8 @@ export class RequestPipeline {
         completeHandshake(this.context, this, { connectionId, txn });
       return;
     }
-    const write = this.origins.takeWrite(txn, result);
-    if (write !== undefined) this.answerWrite(write, txn, result);
+    if (write !== undefined && this.origins.take(write, result))
+      this.answerWrite(write, txn, result);
   }
 
   /** Replication says everything committed before this sync is applied here. */

@@ -157,32 +157,37 @@ export class DataTree {
     return { result: this.applyInto(txn, events), events };
   }
 
-  /** apply, its watch events appended to `events` (the request path reuses one array). */
-  applyInto(txn: Txn, events: TreeEvent[]): TxnResult {
-    assert(txn.zxid > this.lastZxid, () => `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
-    assert(Number.isSafeInteger(txn.timeMs), () => `txn time ${txn.timeMs} not an integer`);
-    const result = this.applyBody(txn, txn.body, events);
+  /**
+   * apply, its watch events appended to `events` (the request path reuses one array). Without
+   * `withStats` a create's and a setData's result carry no Stat (null): its reply needs none (a
+   * plain create's) or nobody here waits for it, and a Stat is an object and two BigInts.
+   */
+  applyInto(txn: Txn, events: TreeEvent[], withStats = true): TxnResult {
+    // Checked before a message is built: a closure per txn would be garbage per write.
+    if (txn.zxid <= this.lastZxid) assert(false, `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
+    if (!Number.isSafeInteger(txn.timeMs)) assert(false, `txn time ${txn.timeMs} not an integer`);
+    const result = this.applyBody(txn, txn.body, events, withStats);
     this.lastZxid = txn.zxid;
     this.cachedDigest = null;
     return result;
   }
 
-  private applyBody(txn: Txn, body: TxnBody, events: TreeEvent[]): TxnResult {
+  private applyBody(txn: Txn, body: TxnBody, events: TreeEvent[], withStats: boolean): TxnResult {
     switch (body.type) {
       case 'create':
-        return this.createNode(body, txn, events);
+        return this.createNode(body, txn, events, withStats);
       case 'delete':
       case 'deleteContainer':
         this.deleteNode(body.path, txn.zxid, events);
         return { type: 'delete' };
       case 'setData':
-        return { type: 'setData', stat: this.setData(body, txn, events) };
+        return { type: 'setData', stat: this.setData(body, txn, events, withStats) };
       case 'setACL':
         return { type: 'setACL', stat: this.setAcl(body.path, body.acl, body.version) };
       case 'check':
         return { type: 'check' };
       case 'multi':
-        return { type: 'multi', results: body.ops.map((op) => this.applySubOp(txn, op, events)) };
+        return { type: 'multi', results: this.applySubOps(txn, body.ops, events, withStats) };
       case 'error':
         return { type: 'error', err: body.err };
       case 'multiError':
@@ -197,14 +202,29 @@ export class DataTree {
     }
   }
 
-  private applySubOp(txn: Txn, op: TxnBody, events: TreeEvent[]): TxnResult {
-    const allowed =
-      op.type === 'create' || op.type === 'delete' || op.type === 'setData' || op.type === 'check';
-    assert(allowed, () => `txn body ${op.type} inside a multi`);
-    return this.applyBody(txn, op, events);
+  private applySubOps(
+    txn: Txn,
+    ops: readonly TxnBody[],
+    events: TreeEvent[],
+    withStats: boolean,
+  ): TxnResult[] {
+    return ops.map((op) => {
+      const allowed =
+        op.type === 'create' ||
+        op.type === 'delete' ||
+        op.type === 'setData' ||
+        op.type === 'check';
+      assert(allowed, () => `txn body ${op.type} inside a multi`);
+      return this.applyBody(txn, op, events, withStats);
+    });
   }
 
-  private createNode(body: CreateTxnBody, txn: Txn, events: TreeEvent[]): TxnResult {
+  private createNode(
+    body: CreateTxnBody,
+    txn: Txn,
+    events: TreeEvent[],
+    withStats: boolean,
+  ): TxnResult {
     const { path } = body;
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
@@ -228,7 +248,7 @@ export class DataTree {
     this.dataSize += path.length + node.dataLength;
     this.owned.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
-    const result: TxnResult = { type: 'create', path, stat: statOfNode(node) };
+    const result: TxnResult = { type: 'create', path, stat: withStats ? statOfNode(node) : null };
     this.dataSize += this.quotas.afterCreate(path, node.dataLength);
     events.push({ type: 'nodeCreated', path, acl: node.acl });
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
@@ -253,7 +273,12 @@ export class DataTree {
     events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
   }
 
-  private setData(body: SetDataTxnBody, txn: Txn, events: TreeEvent[]): Stat {
+  private setData(
+    body: SetDataTxnBody,
+    txn: Txn,
+    events: TreeEvent[],
+    withStats: boolean,
+  ): Stat | null {
     const node = this.mustGet(body.path);
     this.beforeChange(body.path, node);
     const bytesDiff = lengthOf(body.data) - node.dataLength;
@@ -261,7 +286,7 @@ export class DataTree {
     node.mtimeMs = txn.timeMs;
     node.mzxid = txn.zxid;
     node.version = body.version;
-    const stat = statOfNode(node);
+    const stat = withStats ? statOfNode(node) : null;
     this.dataSize += bytesDiff + this.quotas.afterSetData(body.path, bytesDiff);
     events.push({ type: 'nodeDataChanged', path: body.path, acl: node.acl });
     return stat;

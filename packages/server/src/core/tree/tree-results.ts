@@ -10,11 +10,14 @@ export interface TreeEvent {
   acl: readonly Acl[];
 }
 
-/** What the reply to a txn needs. */
+/**
+ * What the reply to a txn needs. A create's or setData's `stat` is null when the txn was applied
+ * without stats (DataTree.applyInto): no reply here needs one.
+ */
 export type TxnResult =
-  | { type: 'create'; path: string; stat: Stat }
+  | { type: 'create'; path: string; stat: Stat | null }
   | { type: 'delete' }
-  | { type: 'setData'; stat: Stat }
+  | { type: 'setData'; stat: Stat | null }
   | { type: 'setACL'; stat: Stat }
   | { type: 'check' }
   | { type: 'multi'; results: TxnResult[] }
