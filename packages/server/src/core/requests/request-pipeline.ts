@@ -12,7 +12,7 @@ import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
 import { forwardedRequest } from '../zab/messages.js';
-import { writeReply } from '../prep/to-reply.js';
+import { writeReplyBody, writeReplyErr } from '../prep/to-reply.js';
 import type { SubmittedWrite } from '../prep/prepare-request.js';
 import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
@@ -314,8 +314,8 @@ export class RequestPipeline {
         `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
       );
     }
-    const { err, body } = writeReply(origin.request, result);
-    this.context.reply(connection, entry, { err, body, zxid: txn.zxid });
+    const body = writeReplyBody(origin.request, result);
+    this.context.reply(connection, entry, writeReplyErr(result), body, txn.zxid);
     this.drainReads(connection);
   }
 
@@ -332,7 +332,7 @@ export class RequestPipeline {
         entry?.kind === 'write' && entry.request?.type === 'closeSession',
         () => `connection ${connection.id} closing its session has no closeSession queued`,
       );
-      context.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
+      context.reply(connection, entry, ErrorCode.Ok, null, txn.zxid);
       context.closeConnection(connection, 'session closed by the client');
     }
     const carrierId = context.connectionBySession.get(txn.sessionId);
