@@ -7,7 +7,8 @@
 
 import { ErrorCode, OpCode, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
+import type { TxnResult } from '../tree/data-tree.js';
+import { ReusedTreeEvents } from '../tree/tree-results.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
@@ -34,8 +35,8 @@ export class RequestPipeline {
   private readonly origins = new WriteOrigins();
   private readonly canRead: ReadCheck;
   private readonly writePrep: WritePrep;
-  /** The watch events of the txn being applied (applyTxn empties it for each). */
-  private readonly events: TreeEvent[] = [];
+  /** The watch events of the txn being applied (applyTxn clears it for each). */
+  private readonly events = new ReusedTreeEvents();
 
   constructor(private readonly context: RequestContext) {
     this.canRead = readCheck(context);

@@ -2,6 +2,7 @@ import { OPEN_ACL_UNSAFE } from '@zoo/client/protocol';
 import { describe, expect, test } from 'vitest';
 import type { Txn, TxnBody } from './txn.js';
 import { DataTree } from './data-tree.js';
+import { TreeEventList } from './tree-results.js';
 
 const open = [...OPEN_ACL_UNSAFE];
 const create = (path: string, parentCVersion: number): TxnBody => ({
@@ -28,8 +29,8 @@ describe('applyInto without stats', () => {
       { type: 'multi', ops: [create('/a/b', 1), create('/a/c', 2)] },
     ];
     bodies.forEach((body, i) => {
-      const withStats = full.applyInto(txn(BigInt(i + 1), body), []);
-      const without = plain.applyInto(txn(BigInt(i + 1), body), [], false);
+      const withStats = full.applyInto(txn(BigInt(i + 1), body), new TreeEventList());
+      const without = plain.applyInto(txn(BigInt(i + 1), body), new TreeEventList(), false);
       if (without.type === 'multi' && withStats.type === 'multi') {
         expect(without.results.map((r) => r.type === 'create' && r.stat)).toEqual([null, null]);
         expect(withStats.results.every((r) => r.type === 'create' && r.stat !== null)).toBe(true);

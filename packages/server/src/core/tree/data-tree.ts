@@ -24,10 +24,11 @@ import { restoreAll, type TreeRestore } from './tree-restore.js';
 import { countDescendants, findReapable } from './reapable-nodes.js';
 import { MutableZNode, statOfNode, storedOf, type StoredData, type ZNode } from './z-node.js';
 import { NodeIndex } from './node-index.js';
-import type { TreeEvent, TxnResult } from './tree-results.js';
+import { TreeEventList } from './tree-results.js';
+import type { TreeEvent, TreeEventSink, TxnResult } from './tree-results.js';
 
 export type { ZNode } from './z-node.js';
-export type { TreeEvent, TxnResult } from './tree-results.js';
+export type { TreeEvent, TreeEventSink, TxnResult } from './tree-results.js';
 
 const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.length);
 
@@ -153,16 +154,16 @@ export class DataTree {
 
   /** Applies one committed txn. Txns must come in increasing zxid order. */
   apply(txn: Txn): { result: TxnResult; events: TreeEvent[] } {
-    const events: TreeEvent[] = [];
-    return { result: this.applyInto(txn, events), events };
+    const list = new TreeEventList();
+    return { result: this.applyInto(txn, list), events: list.events };
   }
 
   /**
-   * apply, its watch events appended to `events` (the request path reuses one array). Without
+   * apply, its watch events put in `events` (the request path reuses their objects). Without
    * `withStats` a create's and a setData's result carry no Stat (null): its reply needs none (a
    * plain create's) or nobody here waits for it, and a Stat is an object and two BigInts.
    */
-  applyInto(txn: Txn, events: TreeEvent[], withStats = true): TxnResult {
+  applyInto(txn: Txn, events: TreeEventSink, withStats = true): TxnResult {
     // Checked before a message is built: a closure per txn would be garbage per write.
     if (txn.zxid <= this.lastZxid) assert(false, `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
     if (!Number.isSafeInteger(txn.timeMs)) assert(false, `txn time ${txn.timeMs} not an integer`);
@@ -172,7 +173,7 @@ export class DataTree {
     return result;
   }
 
-  private applyBody(txn: Txn, body: TxnBody, events: TreeEvent[], withStats: boolean): TxnResult {
+  private applyBody(txn: Txn, body: TxnBody, events: TreeEventSink, withStats: boolean): TxnResult {
     switch (body.type) {
       case 'create':
         return this.createNode(body, txn, events, withStats);
@@ -205,7 +206,7 @@ export class DataTree {
   private applySubOps(
     txn: Txn,
     ops: readonly TxnBody[],
-    events: TreeEvent[],
+    events: TreeEventSink,
     withStats: boolean,
   ): TxnResult[] {
     return ops.map((op) => {
@@ -222,7 +223,7 @@ export class DataTree {
   private createNode(
     body: CreateTxnBody,
     txn: Txn,
-    events: TreeEvent[],
+    events: TreeEventSink,
     withStats: boolean,
   ): TxnResult {
     const { path } = body;
@@ -243,19 +244,21 @@ export class DataTree {
     this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    // The index finds an existing child as it links (a message is built only then).
-    if (!this.nodes.add(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
+    // The index finds an existing child as it links (a message is built only then). Linked
+    // into the parent's map only, as a restore links: the map of known paths takes a node when
+    // it is first looked up, so a node never read again costs no insert into that large map.
+    if (!this.nodes.link(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
     this.dataSize += path.length + node.dataLength;
     this.owned.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
     const result: TxnResult = { type: 'create', path, stat: withStats ? statOfNode(node) : null };
     this.dataSize += this.quotas.afterCreate(path, node.dataLength);
-    events.push({ type: 'nodeCreated', path, acl: node.acl });
-    events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
+    events.add('nodeCreated', path, node.acl);
+    events.add('nodeChildrenChanged', parentPath, parent.acl);
     return result;
   }
 
-  private deleteNode(path: string, zxid: bigint, events: TreeEvent[]): void {
+  private deleteNode(path: string, zxid: bigint, events: TreeEventSink): void {
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
     const node = this.mustGet(path);
@@ -269,14 +272,14 @@ export class DataTree {
     this.dataSize -= path.length + node.dataLength;
     this.owned.untrack(path, node.ephemeralOwner);
     this.dataSize += this.quotas.afterDelete(path, node.dataLength);
-    events.push({ type: 'nodeDeleted', path, acl: node.acl });
-    events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
+    events.add('nodeDeleted', path, node.acl);
+    events.add('nodeChildrenChanged', parentPath, parent.acl);
   }
 
   private setData(
     body: SetDataTxnBody,
     txn: Txn,
-    events: TreeEvent[],
+    events: TreeEventSink,
     withStats: boolean,
   ): Stat | null {
     const node = this.mustGet(body.path);
@@ -288,7 +291,7 @@ export class DataTree {
     node.version = body.version;
     const stat = withStats ? statOfNode(node) : null;
     this.dataSize += bytesDiff + this.quotas.afterSetData(body.path, bytesDiff);
-    events.push({ type: 'nodeDataChanged', path: body.path, acl: node.acl });
+    events.add('nodeDataChanged', body.path, node.acl);
     return stat;
   }
 
@@ -307,7 +310,7 @@ export class DataTree {
    * ZooKeeper: DataTree.killSession/deleteNodes — deletes the txn's paths (skipping any already
    * gone), then any ephemeral of the session the txn did not list (only a prep bug leaves one).
    */
-  private killSession(txn: Txn, paths: readonly string[], events: TreeEvent[]): void {
+  private killSession(txn: Txn, paths: readonly string[], events: TreeEventSink): void {
     for (const path of paths) {
       if (this.nodes.has(path)) this.deleteNode(path, txn.zxid, events);
     }
