@@ -237,41 +237,48 @@ export class Peer implements ReplicatedState, RequestContext {
   // ---- what replication decided, carried out after each of its calls ----
 
   private carryOut(effects: readonly ReplicationEffect[]): void {
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'apply':
-          this.pipeline.applyCommitted(effect.txn);
-          this.checkpoints.noteApplied();
-          break;
-        case 'restore':
-          assert(effect.snapshot instanceof RestoredTree, 'a SNAP state this peer built');
-          this.install(effect.snapshot.tree, effect.snapshot.sessions);
-          this.checkpoints.restart();
-          break;
-        case 'roleChanged':
-          this.roleChanged(effect.role, effect.isServing);
-          break;
-        case 'forwarded':
-          this.pipeline.onForwarded(effect.message, effect.from);
-          break;
-        case 'syncDone':
-          this.pipeline.syncDone(effect.origin);
-          break;
-        case 'sessionsTouched':
-          this.sessions.touchAll(effect.sessionIds, this.nowMs, effect.revalidatedBy);
-          break;
-        case 'revalidated':
-          this.pipeline.revalidated(effect);
-          break;
-        default:
-          assertNever(effect, 'replication effect');
-      }
+    // By index: every write passes here, and a for-of over the shared frozen empty list of a
+    // proposal (standalone-replication.ts) made an iterator result per call once deoptimised.
+    for (let index = 0; index < effects.length; index++) {
+      const effect = effects[index];
+      if (effect !== undefined) this.carryOutOne(effect);
     }
     if (this.checkpoints.isDue()) {
       this.checkpoints.restart();
       // One at a time: while the last one is still being read, this one is skipped (ZooKeeper's
       // "too busy to snap"); the log keeps its txns until the next.
       if (!this.currentTree.isWalking) this.replication.checkpoint(this.streamSnapshot());
+    }
+  }
+
+  private carryOutOne(effect: ReplicationEffect): void {
+    switch (effect.type) {
+      case 'apply':
+        this.pipeline.applyCommitted(effect.txn);
+        this.checkpoints.noteApplied();
+        break;
+      case 'restore':
+        assert(effect.snapshot instanceof RestoredTree, 'a SNAP state this peer built');
+        this.install(effect.snapshot.tree, effect.snapshot.sessions);
+        this.checkpoints.restart();
+        break;
+      case 'roleChanged':
+        this.roleChanged(effect.role, effect.isServing);
+        break;
+      case 'forwarded':
+        this.pipeline.onForwarded(effect.message, effect.from);
+        break;
+      case 'syncDone':
+        this.pipeline.syncDone(effect.origin);
+        break;
+      case 'sessionsTouched':
+        this.sessions.touchAll(effect.sessionIds, this.nowMs, effect.revalidatedBy);
+        break;
+      case 'revalidated':
+        this.pipeline.revalidated(effect);
+        break;
+      default:
+        assertNever(effect, 'replication effect');
     }
   }
 
