@@ -32,6 +32,14 @@ export type { TreeEvent, TreeEventSink, TxnResult } from './tree-results.js';
 
 const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.length);
 
+const multiSubOpTypes: ReadonlySet<string> = new Set(['create', 'delete', 'setData', 'check']);
+
+/** A multi's op: prep puts only creates, deletes, setData and checks in one. */
+function subOp(op: TxnBody): TxnBody {
+  if (!multiSubOpTypes.has(op.type)) assert(false, `txn body ${op.type} inside a multi`);
+  return op;
+}
+
 export class DataTree {
   /** Highest applied txn zxid. */
   lastZxid = 0n;
@@ -187,8 +195,10 @@ export class DataTree {
         return { type: 'setACL', stat: this.setAcl(body.path, body.acl, body.version) };
       case 'check':
         return { type: 'check' };
-      case 'multi':
-        return { type: 'multi', results: this.applySubOps(txn, body.ops, events, withStats) };
+      case 'multi': {
+        const results = body.ops.map((op) => this.applyBody(txn, subOp(op), events, withStats));
+        return { type: 'multi', results };
+      }
       case 'error':
         return { type: 'error', err: body.err };
       case 'multiError':
@@ -201,23 +211,6 @@ export class DataTree {
       default:
         return assertNever(body, 'txn body');
     }
-  }
-
-  private applySubOps(
-    txn: Txn,
-    ops: readonly TxnBody[],
-    events: TreeEventSink,
-    withStats: boolean,
-  ): TxnResult[] {
-    return ops.map((op) => {
-      const allowed =
-        op.type === 'create' ||
-        op.type === 'delete' ||
-        op.type === 'setData' ||
-        op.type === 'check';
-      assert(allowed, () => `txn body ${op.type} inside a multi`);
-      return this.applyBody(txn, op, events, withStats);
-    });
   }
 
   private createNode(
@@ -244,9 +237,8 @@ export class DataTree {
     this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    // The index finds an existing child as it links (a message is built only then). Linked
-    // into the parent's map only, as a restore links: the map of known paths takes a node when
-    // it is first looked up, so a node never read again costs no insert into that large map.
+    // Linked into the parent's map only (an existing child is found there; a message is built
+    // only then): the index's map of known paths takes the node when it is first looked up.
     if (!this.nodes.link(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
     this.dataSize += path.length + node.dataLength;
     this.owned.track(path, node.ephemeralOwner);
