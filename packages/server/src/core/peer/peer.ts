@@ -4,6 +4,7 @@
 // No I/O, timers or clocks: see runtime/peer-loop.ts for the loop that drives it.
 
 import { assert, assertNever, type Response } from '@zoo/client/protocol';
+import { ClientOutput, type AnsweredEntry } from './client-output.js';
 import { DataTree } from '../tree/data-tree.js';
 import type { RestorableSnapshot, SnapshotSession, SnapshotStream } from '../tree/tree-snapshot.js';
 import { CheckpointSchedule } from './checkpoint-schedule.js';
@@ -53,7 +54,7 @@ export class Peer implements ReplicatedState, RequestContext {
   readonly stats = new PeerStats();
   private readonly checkpoints: CheckpointSchedule;
   nowMs: number;
-  private messages: ClientMessage[] = [];
+  private readonly output: ClientOutput;
   private nextReapMs: number;
   /** Set by every step and tick: replication may have output for the next Ready. */
   private replicationOutputWaiting = false;
@@ -75,6 +76,7 @@ export class Peer implements ReplicatedState, RequestContext {
       serverId: this.options.serverId,
       startMs: this.options.startMs,
     });
+    this.output = new ClientOutput(this.connections, this.stats);
     this.pipeline = new RequestPipeline(this);
     this.checkpoints = new CheckpointSchedule(this.options.snapCount, this.options.serverId);
     this.nextReapMs = this.nowMs + this.options.containerCheckIntervalMs;
@@ -181,15 +183,14 @@ export class Peer implements ReplicatedState, RequestContext {
   }
 
   hasReady(): boolean {
-    return this.messages.length > 0 || this.replicationOutputWaiting;
+    return !this.output.isEmpty || this.replicationOutputWaiting;
   }
 
   /** Takes the accumulated work; the loop performs it in the order of the Ready contract. */
   ready(): Ready {
-    const ready = readyOf(this.replication.takeOutput(), this.messages);
+    const ready = readyOf(this.replication.takeOutput(), this.output.pending);
     this.replicationOutputWaiting = false;
-    // An idle Ready holds none of them: the (empty) list goes on collecting.
-    if (ready !== idleReady) this.messages = [];
+    if (ready !== idleReady) this.output.handedOver();
     return ready;
   }
 
@@ -236,41 +237,48 @@ export class Peer implements ReplicatedState, RequestContext {
   // ---- what replication decided, carried out after each of its calls ----
 
   private carryOut(effects: readonly ReplicationEffect[]): void {
-    for (const effect of effects) {
-      switch (effect.type) {
-        case 'apply':
-          this.pipeline.applyCommitted(effect.txn);
-          this.checkpoints.noteApplied();
-          break;
-        case 'restore':
-          assert(effect.snapshot instanceof RestoredTree, 'a SNAP state this peer built');
-          this.install(effect.snapshot.tree, effect.snapshot.sessions);
-          this.checkpoints.restart();
-          break;
-        case 'roleChanged':
-          this.roleChanged(effect.role, effect.isServing);
-          break;
-        case 'forwarded':
-          this.pipeline.onForwarded(effect.message, effect.from);
-          break;
-        case 'syncDone':
-          this.pipeline.syncDone(effect.origin);
-          break;
-        case 'sessionsTouched':
-          this.sessions.touchAll(effect.sessionIds, this.nowMs, effect.revalidatedBy);
-          break;
-        case 'revalidated':
-          this.pipeline.revalidated(effect);
-          break;
-        default:
-          assertNever(effect, 'replication effect');
-      }
+    // By index: every write passes here, and a for-of over the shared frozen empty list of a
+    // proposal (standalone-replication.ts) made an iterator result per call once deoptimised.
+    for (let index = 0; index < effects.length; index++) {
+      const effect = effects[index];
+      if (effect !== undefined) this.carryOutOne(effect);
     }
     if (this.checkpoints.isDue()) {
       this.checkpoints.restart();
       // One at a time: while the last one is still being read, this one is skipped (ZooKeeper's
       // "too busy to snap"); the log keeps its txns until the next.
       if (!this.currentTree.isWalking) this.replication.checkpoint(this.streamSnapshot());
+    }
+  }
+
+  private carryOutOne(effect: ReplicationEffect): void {
+    switch (effect.type) {
+      case 'apply':
+        this.pipeline.applyCommitted(effect.txn);
+        this.checkpoints.noteApplied();
+        break;
+      case 'restore':
+        assert(effect.snapshot instanceof RestoredTree, 'a SNAP state this peer built');
+        this.install(effect.snapshot.tree, effect.snapshot.sessions);
+        this.checkpoints.restart();
+        break;
+      case 'roleChanged':
+        this.roleChanged(effect.role, effect.isServing);
+        break;
+      case 'forwarded':
+        this.pipeline.onForwarded(effect.message, effect.from);
+        break;
+      case 'syncDone':
+        this.pipeline.syncDone(effect.origin);
+        break;
+      case 'sessionsTouched':
+        this.sessions.touchAll(effect.sessionIds, this.nowMs, effect.revalidatedBy);
+        break;
+      case 'revalidated':
+        this.pipeline.revalidated(effect);
+        break;
+      default:
+        assertNever(effect, 'replication effect');
     }
   }
 
@@ -333,42 +341,22 @@ export class Peer implements ReplicatedState, RequestContext {
   }
 
   emit(message: ClientMessage): void {
-    // The runtime counts a fired watch set per connection as it fans it out (packetSent).
-    const isCounted = message.kind !== 'close' && message.kind !== 'notifications';
-    if (isCounted) this.packetSent(message.connectionId);
-    this.messages.push(message);
+    this.output.emit(message);
   }
 
   /** ZooKeeper counts a packet on its send path. */
   packetSent(connectionId: number): void {
-    const connection = this.connections.get(connectionId);
-    if (connection !== undefined) connection.stats.packetsSent += 1;
-    this.stats.packetsSent += 1;
+    this.output.packetSent(connectionId);
   }
 
   reply(
     connection: ConnectionState,
-    entry: { xid: number; opCode: number; receivedMs: number },
-    outcome: { err: number; body: Response | null; zxid?: bigint },
+    entry: AnsweredEntry,
+    err: number,
+    body: Response | null,
+    zxid: bigint = this.lastZxid,
   ): void {
-    const zxid = outcome.zxid ?? this.lastZxid;
-    const latencyMs = Math.max(0, this.nowMs - entry.receivedMs);
-    const stats = connection.stats;
-    stats.lastCxid = entry.xid;
-    stats.lastZxid = zxid;
-    stats.lastResponseMs = this.nowMs;
-    stats.lastLatencyMs = latencyMs;
-    stats.minLatencyMs = Math.min(stats.minLatencyMs, latencyMs);
-    stats.maxLatencyMs = Math.max(stats.maxLatencyMs, latencyMs);
-    stats.totalLatencyMs += latencyMs;
-    stats.latencyCount += 1;
-    this.stats.recordLatency(latencyMs, entry.opCode);
-    const header = { xid: entry.xid, zxid, err: outcome.err };
-    this.emit({
-      kind: 'reply',
-      connectionId: connection.id,
-      reply: { header, body: outcome.body },
-    });
+    this.output.reply(connection, entry, err, body, zxid, this.nowMs);
   }
 
   /** Closes a connection for good: what it had queued is dropped unanswered, as in ZooKeeper. */

@@ -69,6 +69,19 @@ describe('writeReply', () => {
     });
   });
 
+  test('a reply that shows a stat from a result applied without one is a bug', () => {
+    const request = createRequest('/a', { variant: 'create' });
+    const plain = writeReply(request, { type: 'create', path: '/a', stat: null });
+    expect(plain).toEqual({ err: 0, body: { type: 'create', path: '/a', stat: null } });
+    const create2 = createRequest('/a', { variant: 'create2' });
+    expect(() => writeReply(create2, { type: 'create', path: '/a', stat: null })).toThrow(
+      AssertionError,
+    );
+    expect(() => writeReply(req.setData('/a'), { type: 'setData', stat: null })).toThrow(
+      AssertionError,
+    );
+  });
+
   test('a result that does not fit the request is a bug', () => {
     expect(() => writeReply(req.delete('/a'), { type: 'setData', stat })).toThrow(AssertionError);
     expect(() =>

@@ -1,7 +1,7 @@
 // The reply to a write once its txn is applied: error code and body as FinalRequestProcessor
 // builds them (create variants, multi results, a failed multi answering err 0 with per-op errors).
 
-import type { CreateRequest, MultiOp, MultiOpResult, Response } from '@zoo/client/protocol';
+import type { CreateRequest, MultiOp, MultiOpResult, Response, Stat } from '@zoo/client/protocol';
 import { AssertionError, ErrorCode, assert } from '@zoo/client/protocol';
 import type { TxnResult } from '../tree/data-tree.js';
 import { multiCreateOf } from './create-mode.js';
@@ -14,28 +14,41 @@ export interface WriteReply {
 }
 
 export function writeReply(request: SubmittedWrite, result: TxnResult): WriteReply {
-  if (result.type === 'error') return { err: result.err, body: null };
+  return { err: writeReplyErr(result), body: writeReplyBody(request, result) };
+}
+
+/** The reply's error code: an error txn's, else Ok (a failed multi too: its ops say why). */
+export function writeReplyErr(result: TxnResult): number {
+  return result.type === 'error' ? result.err : ErrorCode.Ok;
+}
+
+/** writeReply's body alone: the request path sends err and body with no object around them. */
+export function writeReplyBody(request: SubmittedWrite, result: TxnResult): Response | null {
+  if (result.type === 'error') return null;
   switch (request.type) {
     case 'create':
       if (result.type !== 'create') throw mismatch(request, result);
-      return { err: ErrorCode.Ok, body: createResponse(request.variant, result) };
+      return createResponse(request.variant, result);
     case 'delete':
       if (result.type !== 'delete') throw mismatch(request, result);
-      return { err: ErrorCode.Ok, body: null };
+      return null;
     case 'setData':
       if (result.type !== 'setData') throw mismatch(request, result);
-      return { err: ErrorCode.Ok, body: { type: 'stat', stat: result.stat } };
+      return { type: 'stat', stat: statOf(result) };
     case 'setACL':
       if (result.type !== 'setACL') throw mismatch(request, result);
-      return { err: ErrorCode.Ok, body: { type: 'stat', stat: result.stat } };
+      return { type: 'stat', stat: result.stat };
     case 'multi':
-      return {
-        err: ErrorCode.Ok,
-        body: { type: 'multi', results: multiResults(request.ops, result) },
-      };
+      return { type: 'multi', results: multiResults(request.ops, result) };
     case 'refused':
       throw new AssertionError(`a refused write answered by a ${result.type} result`);
   }
+}
+
+/** A result applied without stats answers no request that shows one: a bug if it does. */
+function statOf(result: { type: string; stat: Stat | null }): Stat {
+  if (result.stat === null) throw new AssertionError(`a ${result.type} result without its stat`);
+  return result.stat;
 }
 
 /**
@@ -52,7 +65,7 @@ function createResponse(
   variant: CreateRequest['variant'],
   result: Extract<TxnResult, { type: 'create' }>,
 ): Response {
-  return { type: 'create', path: result.path, stat: variant === 'create' ? null : result.stat };
+  return { type: 'create', path: result.path, stat: variant === 'create' ? null : statOf(result) };
 }
 
 /**
@@ -74,13 +87,13 @@ function multiResults(ops: readonly MultiOp[], result: TxnResult): MultiOpResult
       case 'create': {
         const create = op.type === 'create' ? multiCreateOf(op) : 'malformed';
         assert(create !== 'malformed', 'multi create result for a non-create op');
-        const stat = create.variant === 'create' ? null : sub.stat;
+        const stat = create.variant === 'create' ? null : statOf(sub);
         return { type: 'create', path: sub.path, stat };
       }
       case 'delete':
         return { type: 'delete' };
       case 'setData':
-        return { type: 'setData', stat: sub.stat };
+        return { type: 'setData', stat: statOf(sub) };
       case 'check':
         return { type: 'check' };
       default:

@@ -112,7 +112,7 @@ export interface Replication {
   peerConnected(id: number, nowMs: number): ReplicationEffect[];
   peerDisconnected(id: number, nowMs: number): ReplicationEffect[];
   nextZxid(): bigint;
-  propose(txn: Txn): ReplicationEffect[];
+  propose(txn: Txn): readonly ReplicationEffect[];
   /** Learner: a client's write or session txn, or a revalidation of a resumed session. */
   forward(message: LeaderBoundMessage): void;
   sync(origin: RequestOrigin, path: string): ReplicationEffect[];

@@ -13,6 +13,12 @@ import type {
   ReplicationRole,
 } from './replication.js';
 
+/**
+ * What a proposal decides at once here: nothing (it commits when durable). One frozen list, not a
+ * new empty one per write; the peer only reads it.
+ */
+const noEffects: readonly ReplicationEffect[] = Object.freeze([]);
+
 export class StandaloneReplication implements Replication {
   readonly role: ReplicationRole = 'leading';
   readonly leader: number;
@@ -20,6 +26,8 @@ export class StandaloneReplication implements Replication {
   private readonly uncommitted: Txn[] = [];
   private head = 0;
   private lastProposedZxid: bigint;
+  /** lastProposedZxid + 1, made once per proposal: prep asks for it and propose checks it. */
+  private nextProposedZxid: bigint;
   private persist: PersistOp[] = [];
   private isStarted = false;
   /** The last txn handed out to be applied (the state catches up when the peer applies it). */
@@ -43,6 +51,7 @@ export class StandaloneReplication implements Replication {
       previous = txn.zxid;
     }
     this.lastProposedZxid = previous;
+    this.nextProposedZxid = previous + 1n;
   }
 
   get isServing(): boolean {
@@ -75,20 +84,21 @@ export class StandaloneReplication implements Replication {
   noteTouched(): void {}
 
   nextZxid(): bigint {
-    return this.lastProposedZxid + 1n;
+    return this.nextProposedZxid;
   }
 
-  propose(txn: Txn): ReplicationEffect[] {
+  propose(txn: Txn): readonly ReplicationEffect[] {
     // Checked before the message is built: a closure per proposal would be garbage per write.
-    if (txn.zxid !== this.nextZxid()) {
+    if (txn.zxid !== this.nextProposedZxid) {
       assert(false, `proposal 0x${txn.zxid.toString(16)} out of order`);
     }
     this.lastProposedZxid = txn.zxid;
+    this.nextProposedZxid = txn.zxid + 1n;
     this.uncommitted.push(txn);
     const last = this.persist.at(-1);
     if (last?.type === 'txns') last.txns.push(txn);
     else this.persist.push({ type: 'txns', txns: [txn] });
-    return [];
+    return noEffects;
   }
 
   checkpoint(snapshot: SnapshotStream): void {

@@ -61,16 +61,16 @@ export function answerInOrderRequest(
 ): void {
   const request = entry.kind === 'malformed' ? null : entry.request;
   if (request === null) {
-    context.reply(connection, entry, { err: ErrorCode.MarshallingError, body: null });
+    context.reply(connection, entry, ErrorCode.MarshallingError, null);
     return;
   }
   const outcome = answerRequest(context, connection, request);
   if (request.type === 'ping') {
     // ZooKeeper: ping replies always carry xid −2, whatever the request's xid was.
-    context.reply(connection, { ...entry, xid: Xid.ping }, outcome);
+    context.reply(connection, { ...entry, xid: Xid.ping }, outcome.err, outcome.body);
     return;
   }
-  context.reply(connection, entry, outcome);
+  context.reply(connection, entry, outcome.err, outcome.body);
   if (context.watches.isOverLimit(connection.id)) {
     // A bounded registry: a connection past watchesPerConnectionMax is closed, not served.
     context.closeConnection(connection, 'too many watches on one connection');

@@ -5,24 +5,27 @@
 import { Perms } from '@zoo/client/protocol';
 import { checkAcl } from '../acl/check-acl.js';
 import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
+import type { ReusedTreeEvents } from '../tree/tree-results.js';
 import type { Txn } from '../tree/txn.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * Applies `txn` everywhere it goes. `events` is the caller's array, reused for every txn (emptied
- * first, whatever a txn that threw left in it), so applying a txn allocates no list of events.
+ * Applies `txn` everywhere it goes (`withStats`: DataTree.applyInto). `events` is the caller's,
+ * reused for every txn (cleared first, whatever a txn that threw left in it), so applying a txn
+ * allocates no list of events, nor the events themselves.
  */
 export function applyTxn(
   context: RequestContext,
   txn: Txn,
   canRead: ReadCheck,
-  events: TreeEvent[],
+  events: ReusedTreeEvents,
+  withStats: boolean,
 ): TxnResult {
-  events.length = 0;
-  const result = context.tree.applyInto(txn, events);
+  events.clear();
+  const result = context.tree.applyInto(txn, events, withStats);
   context.pending.applied(txn.zxid);
   trackSessions(context, txn);
-  if (events.length > 0) notify(context, events, canRead);
+  if (events.size > 0) notify(context, events, canRead);
   return result;
 }
 
@@ -68,8 +71,10 @@ function isOpenToAll(acl: TreeEvent['acl']): boolean {
   );
 }
 
-function notify(context: RequestContext, events: readonly TreeEvent[], canRead: ReadCheck): void {
-  for (const event of events) {
+function notify(context: RequestContext, events: ReusedTreeEvents, canRead: ReadCheck): void {
+  for (let index = 0; index < events.size; index++) {
+    const event = events.at(index);
+    if (event === undefined) break;
     // Most events have no watcher: the READ check is not worked out for them.
     if (!context.watches.mayFire(event)) continue;
     const fired = context.watches.trigger(event, canRead(event.acl));

@@ -3,6 +3,7 @@
 // path sees the Peer itself, so no import runs back from here to the peer.
 
 import type { ClientMessage } from '../peer/ready.js';
+import type { AnsweredEntry } from '../peer/client-output.js';
 import type { Response } from '@zoo/client/protocol';
 import type { PeerOptions } from '../peer/peer-options.js';
 import type { PeerStats } from '../peer/peer-stats.js';
@@ -45,10 +46,13 @@ export interface RequestContext {
 
   // ---- client output ----
   emit(message: ClientMessage): void;
+  /** The reply to `entry`, carrying `zxid` (the last applied one when omitted). */
   reply(
     connection: ConnectionState,
-    entry: { xid: number; opCode: number; receivedMs: number },
-    outcome: { err: number; body: Response | null; zxid?: bigint },
+    entry: AnsweredEntry,
+    err: number,
+    body: Response | null,
+    zxid?: bigint,
   ): void;
   /** Closes a connection for good: what it had queued is dropped unanswered. */
   closeConnection(connection: ConnectionState, reason: string): void;

@@ -7,12 +7,13 @@
 
 import { ErrorCode, OpCode, assert } from '@zoo/client/protocol';
 import type { ConnectRequest, Request } from '@zoo/client/protocol';
-import type { TreeEvent, TxnResult } from '../tree/data-tree.js';
+import type { TxnResult } from '../tree/data-tree.js';
+import { ReusedTreeEvents } from '../tree/tree-results.js';
 import type { Txn } from '../tree/txn.js';
 import type { ForwardedRequestMessage } from '../replication/replication.js';
 import type { ForwardedRequest, RequestOrigin } from '../zab/messages.js';
 import { forwardedRequest } from '../zab/messages.js';
-import { writeReply } from '../prep/to-reply.js';
+import { writeReplyBody, writeReplyErr } from '../prep/to-reply.js';
 import type { SubmittedWrite } from '../prep/prepare-request.js';
 import type { ConnectionState, IncomingRequest, QueuedRequest } from './connection-state.js';
 import { isWindingDown, lastOpName } from './connection-state.js';
@@ -27,15 +28,15 @@ import {
   proposeDeleteContainer,
   WritePrep,
 } from './leader-prep.js';
-import { WriteOrigins } from './write-origins.js';
+import { WriteOrigins, repliesWithStat } from './write-origins.js';
 import type { LocalWrite } from './write-origins.js';
 
 export class RequestPipeline {
   private readonly origins = new WriteOrigins();
   private readonly canRead: ReadCheck;
   private readonly writePrep: WritePrep;
-  /** The watch events of the txn being applied (applyTxn empties it for each). */
-  private readonly events: TreeEvent[] = [];
+  /** The watch events of the txn being applied (applyTxn clears it for each). */
+  private readonly events = new ReusedTreeEvents();
 
   constructor(private readonly context: RequestContext) {
     this.canRead = readCheck(context);
@@ -140,7 +141,10 @@ export class RequestPipeline {
 
   /** Applies a committed txn; it answers what waits for it on this server, if anything does. */
   applyCommitted(txn: Txn): void {
-    const result = applyTxn(this.context, txn, this.canRead, this.events);
+    const write = this.origins.oldestFor(txn);
+    // A Stat is built only for a reply that shows one.
+    const withStats = write !== undefined && repliesWithStat(write.request);
+    const result = applyTxn(this.context, txn, this.canRead, this.events, withStats);
     const body = txn.body.type;
     if (body === 'createSession' || body === 'closeSession') {
       const connectionId = this.origins.takeSessionTxn(txn.sessionId, body);
@@ -149,8 +153,8 @@ export class RequestPipeline {
         completeHandshake(this.context, this, { connectionId, txn });
       return;
     }
-    const write = this.origins.takeWrite(txn, result);
-    if (write !== undefined) this.answerWrite(write, txn, result);
+    if (write !== undefined && this.origins.take(write, result))
+      this.answerWrite(write, txn, result);
   }
 
   /** Replication says everything committed before this sync is applied here. */
@@ -311,8 +315,8 @@ export class RequestPipeline {
         `connection ${connection.id} expected the reply of xid ${txn.cxid} at its head`,
       );
     }
-    const { err, body } = writeReply(origin.request, result);
-    this.context.reply(connection, entry, { err, body, zxid: txn.zxid });
+    const body = writeReplyBody(origin.request, result);
+    this.context.reply(connection, entry, writeReplyErr(result), body, txn.zxid);
     this.drainReads(connection);
   }
 
@@ -329,7 +333,7 @@ export class RequestPipeline {
         entry?.kind === 'write' && entry.request?.type === 'closeSession',
         () => `connection ${connection.id} closing its session has no closeSession queued`,
       );
-      context.reply(connection, entry, { err: ErrorCode.Ok, body: null, zxid: txn.zxid });
+      context.reply(connection, entry, ErrorCode.Ok, null, txn.zxid);
       context.closeConnection(connection, 'session closed by the client');
     }
     const carrierId = context.connectionBySession.get(txn.sessionId);

@@ -47,18 +47,27 @@ export class WriteOrigins {
     this.writeCount += 1;
   }
 
-  /** The local write `txn` answers, if any: its session's oldest, when the cxid and kind fit. */
-  takeWrite(txn: Txn, result: TxnResult): LocalWrite | undefined {
-    const writes = this.writes.get(txn.sessionId);
-    const oldest = writes?.[0];
-    // A txn of the same session and cxid that does not fit the request came from another server
-    // (a client holding its session on two servers at once): it is not this server's to answer.
-    if (oldest === undefined || oldest.cxid !== txn.cxid || !resultFits(oldest.request, result))
-      return undefined;
+  /**
+   * The local write `txn` may answer: its session's oldest, when the cxid fits. Asked before the
+   * txn is applied (whether its reply shows a Stat), then taken with `take` once it is.
+   */
+  oldestFor(txn: Txn): LocalWrite | undefined {
+    const oldest = this.writes.get(txn.sessionId)?.[0];
+    return oldest !== undefined && oldest.cxid === txn.cxid ? oldest : undefined;
+  }
+
+  /**
+   * Takes `write` (oldestFor's) if the applied txn's result fits it. A txn of the same session
+   * and cxid that does not fit the request came from another server (a client holding its
+   * session on two servers at once): it is not this server's to answer.
+   */
+  take(write: LocalWrite, result: TxnResult): boolean {
+    if (!resultFits(write.request, result)) return false;
+    const writes = this.writes.get(write.sessionId);
     writes?.shift();
-    if (writes?.length === 0) this.writes.delete(txn.sessionId);
+    if (writes?.length === 0) this.writes.delete(write.sessionId);
     this.writeCount -= 1;
-    return oldest;
+    return true;
   }
 
   addSessionTxn(sessionId: bigint, kind: SessionTxnKind, connectionId: number): void {
@@ -76,6 +85,20 @@ export class WriteOrigins {
 
 function sessionTxnKey(sessionId: bigint, kind: SessionTxnKind): string {
   return `${sessionId.toString(16)}:${kind}`;
+}
+
+/** Whether the reply to `request` shows a Stat (create2, createContainer, createTTL, setData,
+ * setACL; a multi's ops may). A plain create, a delete and a refused write show none. */
+export function repliesWithStat(request: SubmittedWrite): boolean {
+  switch (request.type) {
+    case 'create':
+      return request.variant !== 'create';
+    case 'delete':
+    case 'refused':
+      return false;
+    default:
+      return true;
+  }
 }
 
 /** Whether an applied txn's result can answer `request`: an error answers any write. */

@@ -7,7 +7,7 @@ import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, assert, assertNever } from '@zoo/clie
 import { isChildOf, nameOf, parentOf } from './path.js';
 import type { CreateTxnBody, SetDataTxnBody, Txn, TxnBody } from './txn.js';
 import { AclCache } from './acl-cache.js';
-import { ephemeralKindOf } from './ephemeral-type.js';
+import { OwnedNodes } from './owned-nodes.js';
 import { QuotaStats } from './quota-stats.js';
 import { treeInvariants } from './tree-invariants.js';
 import { treeDigest } from './tree-digest.js';
@@ -24,22 +24,28 @@ import { restoreAll, type TreeRestore } from './tree-restore.js';
 import { countDescendants, findReapable } from './reapable-nodes.js';
 import { MutableZNode, statOfNode, storedOf, type StoredData, type ZNode } from './z-node.js';
 import { NodeIndex } from './node-index.js';
-import type { TreeEvent, TxnResult } from './tree-results.js';
+import { TreeEventList } from './tree-results.js';
+import type { TreeEvent, TreeEventSink, TxnResult } from './tree-results.js';
 
 export type { ZNode } from './z-node.js';
-export type { TreeEvent, TxnResult } from './tree-results.js';
+export type { TreeEvent, TreeEventSink, TxnResult } from './tree-results.js';
 
-const emptyPaths: ReadonlySet<string> = new Set();
 const lengthOf = (data: Buffer | null): number => (data === null ? 0 : data.length);
+
+const multiSubOpTypes: ReadonlySet<string> = new Set(['create', 'delete', 'setData', 'check']);
+
+/** A multi's op: prep puts only creates, deletes, setData and checks in one. */
+function subOp(op: TxnBody): TxnBody {
+  if (!multiSubOpTypes.has(op.type)) assert(false, `txn body ${op.type} inside a multi`);
+  return op;
+}
 
 export class DataTree {
   /** Highest applied txn zxid. */
   lastZxid = 0n;
   private readonly nodes = new NodeIndex();
-  /** Ordinary ephemerals per owning session: a (possibly empty) set until it closes, as in ZK. */
-  private readonly ephemerals = new Map<bigint, Set<string>>();
-  private readonly containers = new Set<string>();
-  private readonly ttls = new Set<string>();
+  /** Each session's ephemerals, the containers and the TTL nodes. */
+  private readonly owned = new OwnedNodes();
   private readonly acls = new AclCache();
   /** Quota'd paths; keeps /zookeeper/quota/…/zookeeper_stats current (quota-stats.ts). */
   private readonly quotas = new QuotaStats(this.nodes, (path, node) =>
@@ -150,42 +156,49 @@ export class DataTree {
     if (parent === undefined) this.nodes.setRoot(node);
     else if (!this.nodes.linkRestored(node, parent)) return 'listed twice'; // restore refused
     this.dataSize += s.path.length + node.dataLength;
-    this.track(s.path, node.ephemeralOwner);
+    this.owned.track(s.path, node.ephemeralOwner);
     return null;
   }
 
   /** Applies one committed txn. Txns must come in increasing zxid order. */
   apply(txn: Txn): { result: TxnResult; events: TreeEvent[] } {
-    const events: TreeEvent[] = [];
-    return { result: this.applyInto(txn, events), events };
+    const list = new TreeEventList();
+    return { result: this.applyInto(txn, list), events: list.events };
   }
 
-  /** apply, its watch events appended to `events` (the request path reuses one array). */
-  applyInto(txn: Txn, events: TreeEvent[]): TxnResult {
-    assert(txn.zxid > this.lastZxid, () => `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
-    assert(Number.isSafeInteger(txn.timeMs), () => `txn time ${txn.timeMs} not an integer`);
-    const result = this.applyBody(txn, txn.body, events);
+  /**
+   * apply, its watch events put in `events` (the request path reuses their objects). Without
+   * `withStats` a create's and a setData's result carry no Stat (null): its reply needs none (a
+   * plain create's) or nobody here waits for it, and a Stat is an object and two BigInts.
+   */
+  applyInto(txn: Txn, events: TreeEventSink, withStats = true): TxnResult {
+    // Checked before a message is built: a closure per txn would be garbage per write.
+    if (txn.zxid <= this.lastZxid) assert(false, `txn zxid ${txn.zxid} not above ${this.lastZxid}`);
+    if (!Number.isSafeInteger(txn.timeMs)) assert(false, `txn time ${txn.timeMs} not an integer`);
+    const result = this.applyBody(txn, txn.body, events, withStats);
     this.lastZxid = txn.zxid;
     this.cachedDigest = null;
     return result;
   }
 
-  private applyBody(txn: Txn, body: TxnBody, events: TreeEvent[]): TxnResult {
+  private applyBody(txn: Txn, body: TxnBody, events: TreeEventSink, withStats: boolean): TxnResult {
     switch (body.type) {
       case 'create':
-        return this.createNode(body, txn, events);
+        return this.createNode(body, txn, events, withStats);
       case 'delete':
       case 'deleteContainer':
         this.deleteNode(body.path, txn.zxid, events);
         return { type: 'delete' };
       case 'setData':
-        return { type: 'setData', stat: this.setData(body, txn, events) };
+        return { type: 'setData', stat: this.setData(body, txn, events, withStats) };
       case 'setACL':
         return { type: 'setACL', stat: this.setAcl(body.path, body.acl, body.version) };
       case 'check':
         return { type: 'check' };
-      case 'multi':
-        return { type: 'multi', results: body.ops.map((op) => this.applySubOp(txn, op, events)) };
+      case 'multi': {
+        const results = body.ops.map((op) => this.applyBody(txn, subOp(op), events, withStats));
+        return { type: 'multi', results };
+      }
       case 'error':
         return { type: 'error', err: body.err };
       case 'multiError':
@@ -200,14 +213,12 @@ export class DataTree {
     }
   }
 
-  private applySubOp(txn: Txn, op: TxnBody, events: TreeEvent[]): TxnResult {
-    const allowed =
-      op.type === 'create' || op.type === 'delete' || op.type === 'setData' || op.type === 'check';
-    assert(allowed, () => `txn body ${op.type} inside a multi`);
-    return this.applyBody(txn, op, events);
-  }
-
-  private createNode(body: CreateTxnBody, txn: Txn, events: TreeEvent[]): TxnResult {
+  private createNode(
+    body: CreateTxnBody,
+    txn: Txn,
+    events: TreeEventSink,
+    withStats: boolean,
+  ): TxnResult {
     const { path } = body;
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
@@ -226,19 +237,20 @@ export class DataTree {
     this.beforeChange(parentPath, parent);
     parent.childCreates = body.parentCVersion;
     parent.pzxid = txn.zxid;
-    // The index finds an existing child as it links (a message is built only then).
-    if (!this.nodes.add(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
+    // Linked into the parent's map only (an existing child is found there; a message is built
+    // only then): the index's map of known paths takes the node when it is first looked up.
+    if (!this.nodes.link(node, parent)) assert(false, `create of existing ${path} at ${txn.zxid}`);
     this.dataSize += path.length + node.dataLength;
-    this.track(path, node.ephemeralOwner);
+    this.owned.track(path, node.ephemeralOwner);
     // ZooKeeper: createNode copies the reply's Stat before the quota upkeep may rewrite data.
-    const result: TxnResult = { type: 'create', path, stat: statOfNode(node) };
+    const result: TxnResult = { type: 'create', path, stat: withStats ? statOfNode(node) : null };
     this.dataSize += this.quotas.afterCreate(path, node.dataLength);
-    events.push({ type: 'nodeCreated', path, acl: node.acl });
-    events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
+    events.add('nodeCreated', path, node.acl);
+    events.add('nodeChildrenChanged', parentPath, parent.acl);
     return result;
   }
 
-  private deleteNode(path: string, zxid: bigint, events: TreeEvent[]): void {
+  private deleteNode(path: string, zxid: bigint, events: TreeEventSink): void {
     const parentPath = parentOf(path);
     const parent = this.mustGet(parentPath);
     const node = this.mustGet(path);
@@ -250,13 +262,18 @@ export class DataTree {
     if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.acls.release(node.acl);
     this.dataSize -= path.length + node.dataLength;
-    this.untrack(path, node.ephemeralOwner);
+    this.owned.untrack(path, node.ephemeralOwner);
     this.dataSize += this.quotas.afterDelete(path, node.dataLength);
-    events.push({ type: 'nodeDeleted', path, acl: node.acl });
-    events.push({ type: 'nodeChildrenChanged', path: parentPath, acl: parent.acl });
+    events.add('nodeDeleted', path, node.acl);
+    events.add('nodeChildrenChanged', parentPath, parent.acl);
   }
 
-  private setData(body: SetDataTxnBody, txn: Txn, events: TreeEvent[]): Stat {
+  private setData(
+    body: SetDataTxnBody,
+    txn: Txn,
+    events: TreeEventSink,
+    withStats: boolean,
+  ): Stat | null {
     const node = this.mustGet(body.path);
     this.beforeChange(body.path, node);
     const bytesDiff = lengthOf(body.data) - node.dataLength;
@@ -264,9 +281,9 @@ export class DataTree {
     node.mtimeMs = txn.timeMs;
     node.mzxid = txn.zxid;
     node.version = body.version;
-    const stat = statOfNode(node);
+    const stat = withStats ? statOfNode(node) : null;
     this.dataSize += bytesDiff + this.quotas.afterSetData(body.path, bytesDiff);
-    events.push({ type: 'nodeDataChanged', path: body.path, acl: node.acl });
+    events.add('nodeDataChanged', body.path, node.acl);
     return stat;
   }
 
@@ -285,33 +302,13 @@ export class DataTree {
    * ZooKeeper: DataTree.killSession/deleteNodes — deletes the txn's paths (skipping any already
    * gone), then any ephemeral of the session the txn did not list (only a prep bug leaves one).
    */
-  private killSession(txn: Txn, paths: readonly string[], events: TreeEvent[]): void {
+  private killSession(txn: Txn, paths: readonly string[], events: TreeEventSink): void {
     for (const path of paths) {
       if (this.nodes.has(path)) this.deleteNode(path, txn.zxid, events);
     }
-    const leftover = this.ephemerals.get(txn.sessionId);
-    if (leftover !== undefined) {
-      for (const path of [...leftover].sort()) this.deleteNode(path, txn.zxid, events);
-    }
-    this.ephemerals.delete(txn.sessionId);
-  }
-
-  private track(path: string, owner: bigint): void {
-    const kind = ephemeralKindOf(owner);
-    if (kind === 'container') this.containers.add(path);
-    else if (kind === 'ttl') this.ttls.add(path);
-    else if (kind === 'ephemeral') {
-      const paths = this.ephemerals.get(owner);
-      if (paths === undefined) this.ephemerals.set(owner, new Set([path]));
-      else paths.add(path);
-    }
-  }
-
-  private untrack(path: string, owner: bigint): void {
-    const kind = ephemeralKindOf(owner);
-    if (kind === 'container') this.containers.delete(path);
-    else if (kind === 'ttl') this.ttls.delete(path);
-    else if (kind === 'ephemeral') this.ephemerals.get(owner)?.delete(path);
+    const leftover = this.owned.ephemeralsOf(txn.sessionId);
+    for (const path of [...leftover].sort()) this.deleteNode(path, txn.zxid, events);
+    this.owned.forgetSession(txn.sessionId);
   }
 
   private mustGet(path: string): MutableZNode {
@@ -335,12 +332,12 @@ export class DataTree {
   }
 
   ephemeralsOf(sessionId: bigint): ReadonlySet<string> {
-    return this.ephemerals.get(sessionId) ?? emptyPaths;
+    return this.owned.ephemeralsOf(sessionId);
   }
 
   /** For the 4lw `dump`: every session that has (or had, until it closes) ephemerals. */
   sessionsWithEphemerals(): ReadonlyMap<bigint, ReadonlySet<string>> {
-    return this.ephemerals;
+    return this.owned.ephemerals;
   }
 
   /** ZooKeeper counts its '' alias of the root too: 5 on a fresh tree. */
@@ -350,9 +347,7 @@ export class DataTree {
 
   /** Ordinary ephemerals only. ZooKeeper: DataTree.getEphemeralsCount. */
   get ephemeralCount(): number {
-    let count = 0;
-    for (const paths of this.ephemerals.values()) count += paths.size;
-    return count;
+    return this.owned.ephemeralCount;
   }
 
   /** ZooKeeper: approximateDataSize — path lengths plus data lengths, the root alias included. */
@@ -372,7 +367,7 @@ export class DataTree {
   /** Empty containers and expired TTL nodes to delete, sorted (reapable-nodes.ts). */
   findReapable(nowMs: number, options: { maxNeverUsedIntervalMs: number }): string[] {
     return findReapable(
-      { nodes: this.nodes, containers: this.containers, ttls: this.ttls },
+      { nodes: this.nodes, containers: this.owned.containers, ttls: this.owned.ttls },
       nowMs,
       options,
     );
@@ -388,9 +383,9 @@ export class DataTree {
   invariants(): void {
     treeInvariants({
       nodes: this.nodes,
-      ephemerals: this.ephemerals,
-      containers: this.containers,
-      ttls: this.ttls,
+      ephemerals: this.owned.ephemerals,
+      containers: this.owned.containers,
+      ttls: this.owned.ttls,
       acls: this.acls,
       dataSize: this.dataSize,
     });
