@@ -1,7 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { nodeDiskFs, type DiskFs } from './disk-fs.js';
 import { recover } from './recover.js';
-import { createTxn, recordingLogger, useTempDir } from './testing/disk-fixtures.js';
+import {
+  createTxn,
+  recordingLogger,
+  syncedNotingDiskFs,
+  useTempDir,
+} from './testing/disk-fixtures.js';
 import { openDiskLog, persist } from './testing/write-data-dir.js';
 
 const temp = useTempDir();
@@ -20,12 +25,7 @@ function watchedDiskFs(written: Written[], zerosMs: number): DiskFs {
   const segments = new Set<number>();
   let clock = 0;
   return {
-    ...nodeDiskFs,
-    async createSynced(path) {
-      const fd = await nodeDiskFs.createSynced(path);
-      segments.add(fd);
-      return fd;
-    },
+    ...syncedNotingDiskFs(segments),
     async write(fd, bytes, position) {
       if (!segments.has(fd)) return nodeDiskFs.write(fd, bytes, position);
       const isZeros = bytes.length > 4096 && bytes.every((byte) => byte === 0);
