@@ -1,8 +1,8 @@
 // Zeros written just ahead of the log's records in a segment created sparse (the first of a
-// line, or one found at start). An O_DSYNC write into a hole allocates its blocks, and the
+// line: at open, or after a SNAP). An O_DSYNC write into a hole allocates its blocks, and the
 // allocation must reach the journal before the write returns: a journal commit per group, which
-// also waits behind whatever else the file system is committing (a checkpoint's snapshot being
-// written back). Into blocks already written, the write needs its data and a cache flush only.
+// may also wait for whatever else the journal holds. Into blocks already written, the write
+// needs its data and a cache flush only (the block device saw ~0.7 fewer writes per group).
 // A segment made ahead (segment-file-ahead.ts) is zeroed whole before use; this keeps the rest
 // so a step at a time, in the background, never writing where a record is or will be written
 // while the step runs.
