@@ -2,6 +2,7 @@
 // a write, and are answered once that write is durable.
 
 import type { PersistOp } from '../../core/replication/replication.js';
+import type { RecordBatch } from './record-batch.js';
 import type { SnapshotFileSource } from './snapshot-file.js';
 
 export type Done = (lastTxnZxid: bigint | null) => void;
@@ -23,6 +24,25 @@ export interface GroupedBatch {
 /** Ops a group may hold: records, and checkpoints written once the group is durable. */
 export function isGroupable(op: PersistOp): boolean {
   return op.type === 'txns' || op.type === 'truncate' || op.type === 'checkpoint';
+}
+
+/** Frames the records of a groupable batch's ops; the zxids of the first and last txn. */
+export function frameRecords(
+  ops: readonly PersistOp[],
+  records: RecordBatch,
+): { firstTxnZxid: bigint | null; lastTxnZxid: bigint | null } {
+  let firstTxnZxid: bigint | null = null;
+  let lastTxnZxid: bigint | null = null;
+  for (const op of ops) {
+    if (op.type === 'txns') {
+      for (const txn of op.txns) records.appendTxn(txn);
+      firstTxnZxid ??= op.txns[0]?.zxid ?? null;
+      lastTxnZxid = op.txns.at(-1)?.zxid ?? lastTxnZxid;
+    } else if (op.type === 'truncate') {
+      records.append({ type: 'truncate', afterZxid: op.afterZxid });
+    }
+  }
+  return { firstTxnZxid, lastTxnZxid };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   recordingLogger,
   listed,
   snapshotOp,
+  syncedNotingDiskFs,
 } from './testing/disk-fixtures.js';
 import { openDiskLog, persist } from './testing/write-data-dir.js';
 
@@ -30,12 +31,7 @@ const logger = recordingLogger();
 function timedDiskFs(events: string[], syncMs: number): DiskFs {
   const synced = new Set<number>();
   return {
-    ...nodeDiskFs,
-    async createSynced(path) {
-      const fd = await nodeDiskFs.createSynced(path);
-      synced.add(fd);
-      return fd;
-    },
+    ...syncedNotingDiskFs(synced),
     async write(fd, bytes, position) {
       events.push('write>');
       if (synced.has(fd)) await new Promise((resolve) => setTimeout(resolve, syncMs));

@@ -15,6 +15,7 @@ import type { Logger, TxnLog } from '../../runtime/env.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import {
   callGuarded,
+  frameRecords,
   isGroupable,
   type Done,
   type GroupedBatch,
@@ -29,6 +30,7 @@ import { LineSegments } from './line-segments.js';
 import type { LogResume } from './recover.js';
 import { segmentName } from './segment-file.js';
 import { createSegment, removeSegmentsAhead, SegmentAhead } from './segment-file-ahead.js';
+import { SegmentZeroFill } from './segment-zero-fill.js';
 import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
 
 /** ZooKeeper preallocates its txn log files 64 MiB at a time (zookeeper.preAllocSize). */
@@ -85,6 +87,8 @@ export class DiskTxnLog implements TxnLog {
   private readonly ahead: SegmentAhead;
   /** Where in the current segment the next one starts being made. */
   private prepareAt = Infinity;
+  /** Zeros kept written ahead of the records of a segment that was not made ahead. */
+  private readonly zeroFill: SegmentZeroFill;
   private readonly logDir: string;
 
   private constructor(private readonly options: DiskTxnLogOptions) {
@@ -95,6 +99,7 @@ export class DiskTxnLog implements TxnLog {
     this.lineSegments = new LineSegments(options.resume.lineSegments);
     this.logDir = options.logDir ?? options.dataDir;
     this.ahead = new SegmentAhead(this.disk, this.segmentWhere());
+    this.zeroFill = new SegmentZeroFill(this.disk, (message) => options.logger.warn(message));
     this.commit = new GroupCommit({
       takeGroup: () => this.takeGroup(),
       writeDurably: (bytes, position) =>
@@ -138,6 +143,8 @@ export class DiskTxnLog implements TxnLog {
       this.frameWaiting();
       return;
     }
+    // A group waits for a zero-fill step in its way; the step's return pumps again.
+    if (this.framed.length > 0) return;
     const head = this.waiting[0];
     if (head === undefined) {
       this.settle();
@@ -156,12 +163,14 @@ export class DiskTxnLog implements TxnLog {
     if (this.isWritingAlone) return null;
     this.frameWaiting();
     if (this.framed.length === 0) return null;
+    if (this.zeroFill.isInTheWay(this.writeOffset + this.records.length)) return null;
     const batches = this.framed;
     this.framed = [];
     const bytes = this.records.bytes();
     const position = this.writeOffset;
     this.writeOffset += bytes.length;
     this.prepareIfHalfFull();
+    this.zeroFill.keepAhead(this.writeOffset, () => this.pump());
     const taken = this.records;
     this.records = this.spare;
     this.records.clear();
@@ -187,17 +196,7 @@ export class DiskTxnLog implements TxnLog {
   /** Frames a batch's records after the group's; null (and nothing framed) if they overflow. */
   private group(batch: WaitingBatch): GroupedBatch | null {
     const before = this.records.length;
-    let lastTxnZxid: bigint | null = null;
-    let firstTxnZxid: bigint | null = null;
-    for (const op of batch.ops) {
-      if (op.type === 'txns') {
-        for (const txn of op.txns) this.records.appendTxn(txn);
-        firstTxnZxid ??= op.txns[0]?.zxid ?? null;
-        lastTxnZxid = op.txns.at(-1)?.zxid ?? lastTxnZxid;
-      } else if (op.type === 'truncate') {
-        this.records.append({ type: 'truncate', afterZxid: op.afterZxid });
-      }
-    }
+    const { firstTxnZxid, lastTxnZxid } = frameRecords(batch.ops, this.records);
     if (this.writeOffset + this.records.length > this.segmentBytes) {
       this.records.truncate(before);
       return null;
@@ -225,6 +224,8 @@ export class DiskTxnLog implements TxnLog {
     this.isWritingAlone = true;
     let written: { lastTxnZxid: bigint | null; checkpoints: SnapshotFileSource[] };
     try {
+      // Its records may go anywhere, and a roll closes the segment: no zero-fill step runs.
+      await this.zeroFill.settled();
       written = await this.writeOps(batch.ops);
       await this.flush();
     } catch (error) {
@@ -268,6 +269,7 @@ export class DiskTxnLog implements TxnLog {
     await this.ahead.drop().catch((error: unknown) => {
       this.options.logger.warn(`txn log: making the next segment failed: ${String(error)}`);
     });
+    await this.zeroFill.settled();
     const fd = this.fd;
     this.fd = null;
     if (fd !== null) await this.disk.close(fd);
@@ -368,6 +370,7 @@ export class DiskTxnLog implements TxnLog {
     const segment = made ?? (await createSegment(this.disk, this.segmentWhere(), header));
     if (previous !== null) await this.disk.close(previous);
     this.fd = segment.fd;
+    this.zeroFill.use(segment.fd, segment.zeroedTo, this.segmentBytes);
     this.options.logger.debug(`txn log ${logDir}: started ${segmentName(this.seq)}`);
     this.lineSegments.started(this.seq, startsLine);
     this.seq++;

@@ -18,6 +18,8 @@ export interface OpenSegment {
   seq: number;
   fd: number;
   recordsOffset: number;
+  /** Bytes from the start written (zeros or not): past them the file is a hole. */
+  zeroedTo: number;
 }
 
 /**
@@ -46,14 +48,15 @@ export async function createSegment(
     await disk.close(fd).catch(() => undefined);
     throw error;
   }
-  return { seq: header.seq, fd, recordsOffset: bytes.length };
+  const zeroedTo = where.zeroFill === true ? where.segmentBytes : bytes.length;
+  return { seq: header.seq, fd, recordsOffset: bytes.length, zeroedTo };
 }
 
 /**
  * Zeros shared by every fill, never written to. A step at a time, each durable (the fd is
  * O_DSYNC) before the next: the log's own writes queue behind one step at most, not the segment.
  */
-const zeros = Buffer.alloc(256 * 1024);
+export const zeros = Buffer.alloc(256 * 1024);
 
 async function writeZeros(disk: DiskFs, fd: number, from: number, to: number): Promise<void> {
   for (let at = from; at < to; at += zeros.length) {

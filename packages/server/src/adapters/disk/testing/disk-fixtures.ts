@@ -125,6 +125,18 @@ export function recordingLogger(): RecordingLogger {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/** nodeDiskFs, noting in `synced` the fds createSynced opens (the log's segments). */
+export function syncedNotingDiskFs(synced: Set<number>): DiskFs {
+  return {
+    ...nodeDiskFs,
+    async createSynced(path) {
+      const fd = await nodeDiskFs.createSynced(path);
+      synced.add(fd);
+      return fd;
+    },
+  };
+}
+
 /** nodeDiskFs, recording every call as `name` or `name:<file>`; `failOn` may throw instead. */
 export function recordingDiskFs(options: {
   calls: string[];
