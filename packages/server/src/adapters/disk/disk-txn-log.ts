@@ -29,6 +29,7 @@ import { RecordBatch } from './record-batch.js';
 import { LineSegments } from './line-segments.js';
 import type { LogResume } from './recover.js';
 import { segmentName } from './segment-file.js';
+import { trimSegment } from './segment-trim.js';
 import { createSegment, removeSegmentsAhead, SegmentAhead } from './segment-file-ahead.js';
 import { SegmentZeroFill } from './segment-zero-fill.js';
 import { writeSnapshot, type SnapshotFileSource } from './snapshot-file.js';
@@ -272,7 +273,9 @@ export class DiskTxnLog implements TxnLog {
     await this.zeroFill.settled();
     const fd = this.fd;
     this.fd = null;
-    if (fd !== null) await this.disk.close(fd);
+    if (fd === null) return;
+    if (this.failure === null) await trimSegment(this.disk, fd, this.writeOffset, this.options);
+    await this.disk.close(fd);
   }
 
   private fail(error: unknown): void {

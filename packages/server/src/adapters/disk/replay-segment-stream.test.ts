@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Txn } from '../../core/tree/txn.js';
 import { nodeDiskFs } from './disk-fs.js';
@@ -71,10 +71,22 @@ async function replayBothWays(
   return { streamed, whole, log };
 }
 
+/**
+ * writeDataDir, then the last segment's zeros put back: a log closed cleanly cuts them off
+ * (segment-trim.ts), a member killed before its close leaves them, and those are read here.
+ */
+async function writeLeavingZeros(
+  batches: Parameters<typeof writeDataDir>[1],
+  options: { segmentBytes: number },
+): Promise<void> {
+  await writeDataDir(temp.dir, batches, options);
+  truncateSync(lastSegmentRecords(temp.dir).path, options.segmentBytes);
+}
+
 describe('a log segment replayed through a reused window', () => {
   test('reads the used part and the zeros in place, never the whole file', async () => {
     const txns = createTxns(0x100000001n, 6);
-    await writeDataDir(temp.dir, [[{ type: 'txns', txns }]], { segmentBytes });
+    await writeLeavingZeros([[{ type: 'txns', txns }]], { segmentBytes });
     const { log, readWhole, reads } = await recoverRecording();
     expect(log).toEqual(txns);
     expect(readWhole).toBe(false);
@@ -87,7 +99,7 @@ describe('a log segment replayed through a reused window', () => {
     const txns = createTxns(0x100000001n, 3);
     const big = setDataOfZeros(0x100000004n, window + 100);
     const after = createTxns(0x100000005n, 2);
-    await writeDataDir(temp.dir, [[{ type: 'txns', txns: [...txns, big, ...after] }]], {
+    await writeLeavingZeros([[{ type: 'txns', txns: [...txns, big, ...after] }]], {
       segmentBytes,
     });
     const { log, readWhole } = await recoverRecording();
@@ -99,14 +111,14 @@ describe('a log segment replayed through a reused window', () => {
     // A record's own zeros must not read as the end of the log: an acknowledged write lost.
     const txns = createTxns(0x100000001n, 2);
     const big = setDataOfZeros(0x100000003n, window + window / 2);
-    await writeDataDir(temp.dir, [[{ type: 'txns', txns: [...txns, big] }]], { segmentBytes });
+    await writeLeavingZeros([[{ type: 'txns', txns: [...txns, big] }]], { segmentBytes });
     const { log } = await recoverRecording();
     expectLog(log, [...txns, big]);
   });
 
   test('garbage after the end of the records, then zeros, is still found', async () => {
     const txns = createTxns(0x100000001n, 4);
-    await writeDataDir(temp.dir, [[{ type: 'txns', txns }]], { segmentBytes });
+    await writeLeavingZeros([[{ type: 'txns', txns }]], { segmentBytes });
     const { path, spans } = lastSegmentRecords(temp.dir);
     const end = spans.at(-1)?.[1] ?? 0;
     const bytes = readFileSync(path);
@@ -121,7 +133,7 @@ describe('a log segment replayed through a reused window', () => {
 
   test('a torn tail at every byte of the last record: the stream agrees or defers', async () => {
     const txns = createTxns(0x100000001n, 5);
-    await writeDataDir(temp.dir, [[{ type: 'txns', txns }]], { segmentBytes: mib });
+    await writeLeavingZeros([[{ type: 'txns', txns }]], { segmentBytes: mib });
     const { path, spans } = lastSegmentRecords(temp.dir);
     const [start, stop] = spans.at(-1) ?? [0, 0];
     const clean = readFileSync(path);
@@ -140,7 +152,7 @@ describe('a log segment replayed through a reused window', () => {
 
   test('a clean segment through a small window gives what the whole file gives', async () => {
     const txns = createTxns(0x100000001n, 40);
-    await writeDataDir(temp.dir, [[{ type: 'txns', txns }]], { segmentBytes: mib });
+    await writeLeavingZeros([[{ type: 'txns', txns }]], { segmentBytes: mib });
     const { path } = lastSegmentRecords(temp.dir);
     for (const windowBytes of [16, 100, 4096]) {
       const { streamed, whole, log } = await replayBothWays(path, windowBytes);

@@ -74,6 +74,7 @@ export function decodeStoredNodes(
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(0);
   const node = new DecodedNode();
+  const repeated = new RepeatedData(bytes);
   let at = 4;
   for (let n = 0; n < count; n++) {
     need(at, 4);
@@ -84,7 +85,7 @@ export function decodeStoredNodes(
     const dataLength = view.getInt32(at);
     at += 4;
     need(at, (dataLength < 0 ? 0 : dataLength) + fixedBytes - 8);
-    node.stored = dataLength < 0 ? null : storedOfRange(bytes, at, at + dataLength);
+    node.stored = dataLength < 0 ? null : repeated.storedOf(at, at + dataLength);
     at += dataLength < 0 ? 0 : dataLength;
     const acl = acls[view.getUint32(at)];
     if (acl === undefined) throw new NodeChunkError(`${node.path}: ACL index out of the table`);
@@ -97,6 +98,39 @@ export function decodeStoredNodes(
     throw new NodeChunkError(`${bytes.length - at} bytes after the chunk's nodes`);
   }
   return count;
+}
+
+/**
+ * A chunk's node data as stored, the string of the node before handed out again when the bytes
+ * are the same (strings never change in place, so nodes may share one): siblings often carry
+ * the same small data, and each string kept is an object the collector copies twice during a
+ * restore. Compared in JavaScript, which stops at the first byte that differs: a native compare
+ * per node cost distinct data of one length more than the sharing saves.
+ */
+class RepeatedData {
+  private start = 0;
+  private end = 0;
+  private stored: string | Buffer = '';
+
+  constructor(private readonly bytes: Buffer) {}
+
+  storedOf(start: number, end: number): string | Buffer {
+    if (this.isRepeat(start, end)) return this.stored;
+    this.start = start;
+    this.end = end;
+    this.stored = storedOfRange(this.bytes, start, end);
+    return this.stored;
+  }
+
+  private isRepeat(start: number, end: number): boolean {
+    const { bytes } = this;
+    const length = end - start;
+    if (length !== this.end - this.start || typeof this.stored !== 'string') return false;
+    for (let i = 0, before = this.start; i < length; i++) {
+      if (bytes[start + i] !== bytes[before + i]) return false;
+    }
+    return true;
+  }
 }
 
 /** The fixed-width fields from czxid on, at `at`. */
