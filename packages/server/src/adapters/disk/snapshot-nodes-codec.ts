@@ -104,8 +104,7 @@ export function decodeStoredNodes(
  * A chunk's node data as stored, the string of the node before handed out again when the bytes
  * are the same (strings never change in place, so nodes may share one): siblings often carry
  * the same small data, and each string kept is an object the collector copies twice during a
- * restore. Compared in JavaScript, which stops at the first byte that differs: a native compare
- * per node cost distinct data of one length more than the sharing saves.
+ * restore. Two bytes are compared in JavaScript first, so differing data costs no native call.
  */
 class RepeatedData {
   private start = 0;
@@ -115,21 +114,20 @@ class RepeatedData {
   constructor(private readonly bytes: Buffer) {}
 
   storedOf(start: number, end: number): string | Buffer {
-    if (this.isRepeat(start, end)) return this.stored;
-    this.start = start;
-    this.end = end;
-    this.stored = storedOfRange(this.bytes, start, end);
-    return this.stored;
-  }
-
-  private isRepeat(start: number, end: number): boolean {
     const { bytes } = this;
     const length = end - start;
-    if (length !== this.end - this.start || typeof this.stored !== 'string') return false;
-    for (let i = 0, before = this.start; i < length; i++) {
-      if (bytes[start + i] !== bytes[before + i]) return false;
-    }
-    return true;
+    const isRepeat =
+      length === this.end - this.start &&
+      length > 0 &&
+      typeof this.stored === 'string' &&
+      bytes[start] === bytes[this.start] &&
+      bytes[end - 1] === bytes[this.end - 1] &&
+      bytes.compare(bytes, this.start, this.end, start, end) === 0;
+    if (isRepeat) return this.stored;
+    this.start = start;
+    this.end = end;
+    this.stored = storedOfRange(bytes, start, end);
+    return this.stored;
   }
 }
 
