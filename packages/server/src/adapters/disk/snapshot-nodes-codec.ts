@@ -74,7 +74,6 @@ export function decodeStoredNodes(
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = view.getUint32(0);
   const node = new DecodedNode();
-  const repeated = new RepeatedData(bytes);
   let at = 4;
   for (let n = 0; n < count; n++) {
     need(at, 4);
@@ -85,7 +84,7 @@ export function decodeStoredNodes(
     const dataLength = view.getInt32(at);
     at += 4;
     need(at, (dataLength < 0 ? 0 : dataLength) + fixedBytes - 8);
-    node.stored = dataLength < 0 ? null : repeated.storedOf(at, at + dataLength);
+    node.stored = dataLength < 0 ? null : storedOfRange(bytes, at, at + dataLength);
     at += dataLength < 0 ? 0 : dataLength;
     const acl = acls[view.getUint32(at)];
     if (acl === undefined) throw new NodeChunkError(`${node.path}: ACL index out of the table`);
@@ -98,37 +97,6 @@ export function decodeStoredNodes(
     throw new NodeChunkError(`${bytes.length - at} bytes after the chunk's nodes`);
   }
   return count;
-}
-
-/**
- * A chunk's node data as stored, the string of the node before handed out again when the bytes
- * are the same (strings never change in place, so nodes may share one): siblings often carry
- * the same small data, and each string kept is an object the collector copies twice during a
- * restore. Two bytes are compared in JavaScript first, so differing data costs no native call.
- */
-class RepeatedData {
-  private start = 0;
-  private end = 0;
-  private stored: string | Buffer = '';
-
-  constructor(private readonly bytes: Buffer) {}
-
-  storedOf(start: number, end: number): string | Buffer {
-    const { bytes } = this;
-    const length = end - start;
-    const isRepeat =
-      length === this.end - this.start &&
-      length > 0 &&
-      typeof this.stored === 'string' &&
-      bytes[start] === bytes[this.start] &&
-      bytes[end - 1] === bytes[this.end - 1] &&
-      bytes.compare(bytes, this.start, this.end, start, end) === 0;
-    if (isRepeat) return this.stored;
-    this.start = start;
-    this.end = end;
-    this.stored = storedOfRange(bytes, start, end);
-    return this.stored;
-  }
 }
 
 /** The fixed-width fields from czxid on, at `at`. */
