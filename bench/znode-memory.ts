@@ -15,7 +15,11 @@ import { advanceProgress, describeProgress } from './progress.js';
 const childrenPerParent = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Creates `paths` over `connections`, each keeping `depth` creates in flight; counts errors. */
+/**
+ * Creates `paths` over `connections`, each keeping `depth` creates in flight; counts errors. Each
+ * znode gets its own data: `data` with the znode's index written over its first bytes, since a
+ * tree of one repeated value would reward a system for sharing it, which real trees rarely allow.
+ */
 export async function createAll(
   connections: readonly LoadConnection[],
   paths: readonly string[],
@@ -27,8 +31,11 @@ export async function createAll(
   await keepInFlight(connections, options.depth, {
     next: () => {
       const path = paths[next];
+      if (path === undefined) return null;
+      const data = Buffer.from(options.data);
+      data.write(String(next), 'latin1');
       next += 1;
-      return path === undefined ? null : createRequest(path, options.data);
+      return createRequest(path, data);
     },
     onReply: (err) => {
       done += 1;
